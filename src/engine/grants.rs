@@ -1,0 +1,164 @@
+//! rules.md §6: grants against the budget, and the pool split (资金来源分摊).
+//!
+//! All arithmetic here is on integer fen (i128), so every fen is accounted for exactly.
+
+use rust_decimal::Decimal;
+
+use super::money::Money;
+use super::policy::Allocation;
+
+/// What the grant step needs of one project: its request and review score, in workbook order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    pub requested: Money,
+    pub score: Option<Decimal>,
+}
+
+/// rules.md §6: the grant of every claim, in the claims' order.
+#[must_use]
+pub fn grants(allocation: Allocation, budget: Money, claims: &[Claim]) -> Vec<Money> {
+    let total: Money = claims.iter().map(|c| c.requested).sum();
+    if total <= budget {
+        return claims.iter().map(|c| c.requested).collect();
+    }
+    match allocation {
+        Allocation::ProRata => pro_rata(budget, total, claims),
+        Allocation::Priority { partial_last } => priority(budget, partial_last, claims),
+    }
+}
+
+/// rules.md §6 `pro_rata`: `floor_fen(requested × Bud / Req)`, then one fen each to the
+/// largest cut-off remainders, ties to the claim that comes first.
+fn pro_rata(budget: Money, total: Money, claims: &[Claim]) -> Vec<Money> {
+    let weights: Vec<i128> = claims.iter().map(|c| i128::from(c.requested.fen())).collect();
+    largest_remainder(budget, i128::from(total.fen()), &weights)
+}
+
+/// Split `amount` in proportion to `weights` (whose sum is `total`), exactly: floors first,
+/// then the fen left over one each to the largest remainders, ties to the earlier weight.
+/// Used for grants (§6 `pro_rata`) and for the pool split (§6).
+fn largest_remainder(amount: Money, total: i128, weights: &[i128]) -> Vec<Money> {
+    if total == 0 {
+        return vec![Money::ZERO; weights.len()];
+    }
+    let amount_fen = i128::from(amount.fen());
+    let mut parts: Vec<i128> = Vec::with_capacity(weights.len());
+    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    for (i, w) in weights.iter().enumerate() {
+        let product = w * amount_fen;
+        parts.push(product / total);
+        remainders.push((product % total, i));
+    }
+    let left = amount_fen - parts.iter().sum::<i128>();
+    // Largest remainder first; on equal remainders the earlier index first.
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
+        parts[*i] += 1;
+    }
+    parts.into_iter().map(|p| Money::from_fen(i64::try_from(p).unwrap_or(i64::MAX))).collect()
+}
+
+/// rules.md §6 `priority`: by score from highest (none last, ties to the earlier claim),
+/// full requests while they fit; then `partial_last` or nothing; everyone after, nothing.
+fn priority(budget: Money, partial_last: bool, claims: &[Claim]) -> Vec<Money> {
+    let mut order: Vec<usize> = (0..claims.len()).filter(|i| claims[*i].requested.is_positive()).collect();
+    // A stable sort keeps workbook order among equal scores.
+    order.sort_by(|a, b| match (claims[*a].score, claims[*b].score) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let mut granted = vec![Money::ZERO; claims.len()];
+    let mut left = budget;
+    for i in order {
+        let want = claims[i].requested;
+        if want <= left {
+            granted[i] = want;
+            left -= want;
+        } else {
+            if partial_last {
+                granted[i] = left;
+            }
+            break;
+        }
+    }
+    granted
+}
+
+/// rules.md §6 pool split: each grant in turn, in proportion to the pools' remaining
+/// amounts; returns each grant's parts (one per pool) and the pools' remaining amounts.
+#[must_use]
+pub fn split(pools: &[Money], grants: &[Money]) -> (Vec<Vec<Money>>, Vec<Money>) {
+    let mut remaining = pools.to_vec();
+    let mut all = Vec::with_capacity(grants.len());
+    for grant in grants {
+        let weights: Vec<i128> = remaining.iter().map(|r| i128::from(r.fen())).collect();
+        let parts = largest_remainder(*grant, weights.iter().sum(), &weights);
+        for (r, p) in remaining.iter_mut().zip(&parts) {
+            *r -= *p;
+        }
+        all.push(parts);
+    }
+    (all, remaining)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    fn claims(req: &[&str]) -> Vec<Claim> {
+        req.iter().map(|r| Claim { requested: m(r), score: None }).collect()
+    }
+
+    /// rules.md §8 example 5: pro_rata grants and the pool split.
+    #[test]
+    fn example_5_pro_rata_grants_and_an_even_pool_split() {
+        let g = grants(Allocation::ProRata, m("1400000"), &claims(&["900000", "600000"]));
+        assert_eq!(g, vec![m("840000"), m("560000")]);
+        let (parts, left) = split(&[m("700000"), m("700000")], &g);
+        assert_eq!(parts, vec![vec![m("420000"), m("420000")], vec![m("280000"), m("280000")]]);
+        assert_eq!(left, vec![Money::ZERO, Money::ZERO]);
+    }
+
+    /// rules.md §6: leftover fen go to the largest remainders, ties to the first.
+    #[test]
+    fn pro_rata_gives_the_leftover_fen_to_the_largest_remainders_ties_first() {
+        let g = grants(Allocation::ProRata, m("0.10"), &claims(&["0.05", "0.05", "0.05"]));
+        assert_eq!(g, vec![m("0.04"), m("0.03"), m("0.03")]);
+        let g = grants(Allocation::ProRata, m("1.00"), &claims(&["0.10", "2.00", "0.90"]));
+        assert_eq!(g.iter().copied().sum::<Money>(), m("1.00"));
+        assert_eq!(g, vec![m("0.03"), m("0.67"), m("0.30")]);
+    }
+
+    /// rules.md §6: priority by score, none last; partial_last or nothing; then waitlist.
+    #[test]
+    fn priority_funds_by_score_then_stops_at_the_first_that_does_not_fit() {
+        let c = vec![
+            Claim { requested: m("50"), score: None },
+            Claim { requested: m("60"), score: Some(Decimal::from(90)) },
+            Claim { requested: m("30"), score: Some(Decimal::from(80)) },
+            Claim { requested: m("10"), score: Some(Decimal::from(80)) },
+        ];
+        let budget = m("100");
+        let with = grants(Allocation::Priority { partial_last: true }, budget, &c);
+        assert_eq!(with, vec![m("0"), m("60"), m("30"), m("10")]);
+        let c2 = [Claim { requested: m("45"), score: Some(Decimal::from(70)) }, c[1], c[3]];
+        let with = grants(Allocation::Priority { partial_last: true }, budget, &c2);
+        assert_eq!(with, vec![m("30"), m("60"), m("10")]);
+        let without = grants(Allocation::Priority { partial_last: false }, budget, &c2);
+        assert_eq!(without, vec![m("0"), m("60"), m("10")]);
+    }
+
+    #[test]
+    fn the_pool_split_follows_the_remaining_amounts_ties_to_the_first_pool() {
+        let (parts, left) = split(&[m("0.02"), m("0.02"), m("0.01")], &[m("0.01"), m("0.03"), m("0.01")]);
+        assert_eq!(parts[0], vec![m("0.01"), m("0"), m("0")]);
+        assert_eq!(left.iter().copied().sum::<Money>(), m("0"));
+        assert!(left.iter().all(|l| *l >= Money::ZERO));
+    }
+}

@@ -1,0 +1,162 @@
+//! A round's policy (rules.md §2), already validated: every value inside is usable.
+//!
+//! Reading the TOML is `import::policy`; this module only holds and checks the values.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::dates::{DayCount, Interval};
+use super::money::Money;
+use super::project::ApplicantType;
+
+/// rules.md §2 and §4: how the subsidised rate follows from the contract rate.
+/// All values are annual percentages (`4.35` is 4.35%).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum RateMode {
+    /// `min(r, cap) × share`
+    Cap { cap_percent: Decimal, share_percent: Decimal },
+    /// `r × share`
+    Share { share_percent: Decimal },
+    /// `max(0, r − borrower)`
+    BorrowerFloor { borrower_percent: Decimal },
+}
+
+impl RateMode {
+    /// rules.md §4: the subsidised rate `s`, in percent, for a contract rate `r` in percent.
+    #[must_use]
+    pub fn subsidised(self, r: Decimal) -> Decimal {
+        match self {
+            RateMode::Cap { cap_percent, share_percent } => r.min(cap_percent) * share_percent / Decimal::ONE_HUNDRED,
+            RateMode::Share { share_percent } => r * share_percent / Decimal::ONE_HUNDRED,
+            RateMode::BorrowerFloor { borrower_percent } => (r - borrower_percent).max(Decimal::ZERO),
+        }
+    }
+}
+
+/// rules.md §3.4: what an overdue period does to a loan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverdueRule {
+    /// No day on or after the first overdue start earns subsidy.
+    #[default]
+    FromFirstOverdue,
+    /// The overdue days are removed.
+    ExcludeDays,
+    /// The loan earns nothing.
+    ForfeitLoan,
+}
+
+/// rules.md §6: how grants are made when requests exceed the budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Allocation {
+    /// 按比例, largest remainders.
+    ProRata,
+    /// 按排序 by review score; `partial_last`: the first project that does not fit gets what is left.
+    Priority { partial_last: bool },
+}
+
+/// rules.md §2 `pools.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolKind {
+    /// 项目资金: money granted from above.
+    Funded,
+    /// 自筹 / 配套: matching money.
+    Matched,
+}
+
+impl PoolKind {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            PoolKind::Funded => "funded",
+            PoolKind::Matched => "matched",
+        }
+    }
+}
+
+/// One budget pool of a round. `amount` is what remains to be granted when the engine runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pool {
+    pub name: String,
+    pub kind: PoolKind,
+    pub amount: Money,
+}
+
+/// A round's policy (rules.md §2), every default applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    pub year: i32,
+    pub name: String,
+    pub window: Interval,
+    pub day_count: DayCount,
+    pub rate: RateMode,
+    pub max_contract_percent: Option<Decimal>,
+    pub term_months: u32,
+    /// By `ApplicantType::index()`: the most principal of one project that earns subsidy.
+    pub principal_cap: [Option<Money>; 4],
+    pub max_subsidy_per_project: Option<Money>,
+    pub eligible_types: Vec<ApplicantType>,
+    pub require_union_member: bool,
+    pub overdue: OverdueRule,
+    pub subsidize_extensions: bool,
+    pub allocation: Allocation,
+    pub pools: Vec<Pool>,
+}
+
+/// Why a policy cannot be used; each names the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{0} is required")]
+    Missing(&'static str),
+    #[error("rate.borrower_percent is required when rate.mode = \"borrower_floor\"")]
+    MissingBorrowerPercent,
+    #[error("{field} must be {expected}, found {found}")]
+    Invalid { field: String, expected: &'static str, found: String },
+    #[error("window.start ({start}) must be before window.end ({end})")]
+    EmptyWindow { start: String, end: String },
+    #[error("pools: at least one pool is required")]
+    NoPools,
+    #[error("pools: the name \"{0}\" is used twice")]
+    DuplicatePool(String),
+    #[error("{0}")]
+    Syntax(String),
+}
+
+impl Policy {
+    /// rules.md §6: the budget `Bud`, the sum of the pools' remaining amounts.
+    #[must_use]
+    pub fn budget(&self) -> Money {
+        self.pools.iter().map(|p| p.amount).sum()
+    }
+
+    /// The principal cap `C` for an applicant type (rules.md §4).
+    #[must_use]
+    pub fn principal_cap_for(&self, t: ApplicantType) -> Option<Money> {
+        self.principal_cap[t.index()]
+    }
+
+    /// rules.md §4 / §8: the policy of the worked examples, and the defaults of §2.
+    #[must_use]
+    pub fn example(year: i32) -> Policy {
+        Policy {
+            year,
+            name: format!("{year}年度"),
+            window: Interval::new(super::dates::new_year(year), super::dates::new_year(year + 1)),
+            day_count: DayCount::Act360,
+            rate: RateMode::Cap { cap_percent: Decimal::from(5), share_percent: Decimal::ONE_HUNDRED },
+            max_contract_percent: None,
+            term_months: 36,
+            principal_cap: [None; 4],
+            max_subsidy_per_project: None,
+            eligible_types: ApplicantType::ALL.to_vec(),
+            require_union_member: true,
+            overdue: OverdueRule::FromFirstOverdue,
+            subsidize_extensions: false,
+            allocation: Allocation::ProRata,
+            pools: vec![],
+        }
+    }
+}

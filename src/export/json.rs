@@ -1,0 +1,73 @@
+//! The JSON of cli.md: money as strings with 2 decimals, `null` for a figure with no value.
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::engine::{Figures, Policy, RoundResult};
+use crate::import::RowError;
+
+/// cli.md's document: round, projects (with loans), totals, errors.
+#[must_use]
+pub fn document(policy: &Policy, result: &RoundResult, errors: &[RowError]) -> Value {
+    let projects: Vec<Value> = result
+        .projects
+        .iter()
+        .map(|p| {
+            let pools: Map<String, Value> =
+                policy.pools.iter().zip(&p.pools).map(|(pool, part)| (pool.name.clone(), json!(part))).collect();
+            let pools = if p.pools.is_empty() {
+                policy.pools.iter().map(|pool| (pool.name.clone(), json!("0.00"))).collect()
+            } else {
+                pools
+            };
+            json!({
+                "key": p.key,
+                "status": p.status,
+                "reasons": p.reasons,
+                "requested": p.requested,
+                "granted": p.granted,
+                "pools": pools,
+                "loans": p.loans.iter().map(|l| json!({
+                    "contract_no": l.contract_no,
+                    "eligible_days": l.eligible_days,
+                    "computed": l.computed,
+                    "subsidy": l.subsidy,
+                    "reasons": l.reasons,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "round": { "year": result.year, "budget": result.budget },
+        "projects": projects,
+        "totals": totals(&result.totals),
+        "errors": errors,
+    })
+}
+
+/// cli.md `totals`; also the figures of the web API.
+#[must_use]
+pub fn totals(f: &Figures) -> Value {
+    #[derive(Serialize)]
+    struct Totals<'a> {
+        projects: usize,
+        funded_projects: usize,
+        requested: &'a crate::engine::Money,
+        granted: &'a crate::engine::Money,
+        loans_unlocked: &'a crate::engine::Money,
+        leverage: Option<String>,
+        households: u64,
+        avg_income_increase: Option<String>,
+    }
+    serde_json::to_value(Totals {
+        projects: f.projects,
+        funded_projects: f.funded_projects,
+        requested: &f.requested,
+        granted: &f.granted,
+        loans_unlocked: &f.loans_unlocked,
+        leverage: f.leverage.map(|d| d.to_string()),
+        households: f.households,
+        avg_income_increase: f.avg_income_increase.map(|d| d.to_string()),
+    })
+    .unwrap_or(Value::Null)
+}

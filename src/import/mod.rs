@@ -1,0 +1,197 @@
+//! Bytes and text → engine inputs: the applicant workbook (workbook.md) and the policy
+//! file (policy.example.toml). Every row problem is data (`RowError`); only a file that
+//! cannot be read at all is an `ImportError`. No database, no HTTP, no subsidy arithmetic.
+
+pub mod cells;
+pub mod codes;
+pub mod columns;
+pub mod csv;
+pub mod events;
+pub mod header;
+pub mod policy;
+pub mod projects;
+pub mod rows;
+pub mod sheet;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::engine::Project;
+pub use policy::policy;
+pub use sheet::Format;
+
+/// One problem in the workbook (cli.md `errors`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub sheet: String,
+    /// The row as Excel shows it (1-based).
+    pub row: u32,
+    /// The column's header as written.
+    pub column: String,
+    /// The column's key in workbook.md (`id_number`), when known.
+    pub key: Option<&'static str>,
+    /// The value as found.
+    pub value: String,
+    /// A Chinese message that says what to change.
+    pub message: String,
+}
+
+impl RowError {
+    /// A problem with a cell: `第7行 身份证号 "…"：校验位错误，应为 4`.
+    #[must_use]
+    pub fn cell(sheet: &str, row: u32, column: &str, value: &cells::Value, what: &str) -> RowError {
+        RowError::sheet(sheet, row, column, &value.shown(), what.to_string())
+    }
+
+    /// A problem at a row and column whose value is given as text.
+    #[must_use]
+    pub fn sheet(sheet: &str, row: u32, column: &str, value: &str, what: String) -> RowError {
+        let place = if column.is_empty() { format!("第{row}行") } else { format!("第{row}行 {column}") };
+        let message = if value.is_empty() { format!("{place}：{what}") } else { format!("{place} \"{value}\"：{what}") };
+        RowError { sheet: sheet.to_string(), row, column: column.to_string(), key: None, value: value.to_string(), message }
+    }
+
+    #[must_use]
+    pub fn with_key(mut self, key: &'static str) -> RowError {
+        self.key = Some(key);
+        self
+    }
+}
+
+/// A workbook that cannot be read at all (not a row problem).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("文件为空")]
+    Empty,
+    #[error("无法识别的文件格式：请上传 .xlsx、.xls、.ods 或 .csv 申报表")]
+    UnknownFormat,
+    #[error("文件已损坏或不是有效的表格文件，请用 Excel 或 WPS 重新保存后再上传")]
+    Unreadable(String),
+    #[error("工作表“{sheet}”第{row}行第{col}列超出处理上限（最多 {max_rows} 行、{max_cols} 列）", max_rows = sheet::MAX_ROWS, max_cols = sheet::MAX_COLUMNS)]
+    TooLarge { sheet: String, row: u32, col: u32 },
+    #[error("文件过大或结构异常（{0}），已拒绝处理")]
+    Hostile(String),
+    #[error("工作簿中没有工作表")]
+    NoSheet,
+}
+
+impl ImportError {
+    /// An unreadable file; the cause is kept for the log, never shown to the user.
+    pub fn unreadable(cause: &dyn std::fmt::Display) -> ImportError {
+        ImportError::Unreadable(cause.to_string())
+    }
+}
+
+/// What the round asks of every workbook beyond its format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// workbook.md: a blank 是否工会会员 is an error where the round requires members.
+    pub require_union_member: bool,
+}
+
+/// The projects without errors, in workbook order, and every problem found.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub projects: Vec<Project>,
+    pub errors: Vec<RowError>,
+    /// Projects left out because they have errors.
+    pub rejected: usize,
+}
+
+/// Tell the format from the first bytes (never from the file name).
+///
+/// # Errors
+/// `Empty` or `UnknownFormat`.
+pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
+    if bytes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        // An OpenDocument file names its mimetype first, uncompressed.
+        let head = &bytes[..bytes.len().min(100)];
+        let ods = head.windows(11).any(|w| w == b"opendocumen");
+        return Ok(if ods { Format::Ods } else { Format::Xlsx });
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(Format::Xls);
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let text_like = !head.contains(&0) && !head.starts_with(b"%PDF");
+    if text_like {
+        Ok(Format::Csv)
+    } else {
+        Err(ImportError::UnknownFormat)
+    }
+}
+
+/// Read an applicant workbook (workbook.md).
+///
+/// # Errors
+/// Only when the file cannot be read as a workbook at all.
+pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
+    let format = detect(bytes)?;
+    let grids = sheet::read(bytes, format)?;
+    let loans_at = header::loans_sheet(&grids).ok_or(ImportError::NoSheet)?;
+    Ok(from_grids(&grids, loans_at, options))
+}
+
+fn from_grids(grids: &[sheet::Grid], loans_at: usize, options: &Options) -> Parsed {
+    let grid = &grids[loans_at];
+    let mut errors = Vec::new();
+    let header = match header::locate(grid, columns::LOAN_COLUMNS, 4) {
+        Ok(h) => h,
+        Err(e) => return Parsed { errors: e, ..Parsed::default() },
+    };
+    let mut rows = Vec::new();
+    for (&row, cells) in grid.rows.range(header.row + 1..) {
+        if cells.iter().all(cells::Value::is_blank) || rows::is_total(cells) {
+            continue;
+        }
+        rows.push(rows::read(grid, &header, row, &mut errors));
+    }
+    let mut sink = projects::Sink { sheet: &grid.name, header: &header, errors: &mut errors };
+    let groups = projects::group(rows, &mut sink);
+    let built: Vec<Option<Project>> = groups.iter().map(|g| projects::build(g, options, &mut sink)).collect();
+    let mut touched = Vec::new();
+    let mut events = match header::events_sheet(grids, loans_at) {
+        Some(at) => events::read(&grids[at], &mut errors, &mut touched),
+        None => Vec::new(),
+    };
+    let events_sheet = header::events_sheet(grids, loans_at).map(|at| grids[at].name.clone()).unwrap_or_default();
+    let mut by_contract: HashMap<String, (crate::engine::Money, Vec<crate::engine::Event>)> = HashMap::new();
+    for l in groups.iter().flat_map(|g| &g.rows) {
+        if let (Some(no), Some(p)) = (&l.loan.contract_no, l.loan.principal) {
+            by_contract.entry(no.clone()).or_insert((p, Vec::new()));
+        }
+    }
+    events.sort_by_key(|e| e.row);
+    events::attach(events, &mut by_contract, &events_sheet, &mut errors, &mut touched);
+    finish(groups, built, &by_contract, &touched, errors)
+}
+
+/// Attach events, and leave out every project with an error (workbook.md).
+fn finish(
+    groups: Vec<projects::Group>,
+    built: Vec<Option<Project>>,
+    events: &HashMap<String, (crate::engine::Money, Vec<crate::engine::Event>)>,
+    touched: &[String],
+    errors: Vec<RowError>,
+) -> Parsed {
+    let touched: HashSet<&str> = touched.iter().map(String::as_str).collect();
+    let mut parsed = Parsed { errors, ..Parsed::default() };
+    for (group, project) in groups.into_iter().zip(built) {
+        let clean = project.filter(|p| !p.loans.iter().any(|l| touched.contains(l.contract_no.as_str())));
+        match clean {
+            None => parsed.rejected += 1,
+            Some(mut p) => {
+                for loan in &mut p.loans {
+                    loan.events = events.get(&loan.contract_no).map(|e| e.1.clone()).unwrap_or_default();
+                }
+                parsed.projects.push(p);
+            }
+        }
+        drop(group);
+    }
+    parsed
+}

@@ -1,0 +1,280 @@
+//! The policy file (policy.example.toml) → `engine::Policy`, defaults as in rules.md §2.
+//! Amounts and rates are read exactly as written: `21755.4` is 21,755.40 yuan.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::engine::dates::{new_year, Interval};
+use crate::engine::{Allocation, ApplicantType, DayCount, Money, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode};
+
+type Num = Spanned<toml::Value>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    year: Option<i64>,
+    name: Option<String>,
+    window: Option<RawWindow>,
+    day_count: Option<String>,
+    eligible_types: Option<Vec<String>>,
+    require_union_member: Option<bool>,
+    overdue: Option<String>,
+    subsidize_extensions: Option<bool>,
+    #[serde(default)]
+    rate: RawRate,
+    #[serde(default)]
+    term: RawTerm,
+    #[serde(default)]
+    principal_cap: BTreeMap<String, Num>,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    allocation: RawAllocation,
+    #[serde(default)]
+    pools: Vec<RawPool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    start: Option<toml::value::Datetime>,
+    end: Option<toml::value::Datetime>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRate {
+    mode: Option<String>,
+    cap_percent: Option<Num>,
+    share_percent: Option<Num>,
+    borrower_percent: Option<Num>,
+    max_contract_percent: Option<Num>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTerm {
+    max_months: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_subsidy_per_project: Option<Num>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAllocation {
+    method: Option<String>,
+    partial_last: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPool {
+    name: Option<String>,
+    kind: Option<String>,
+    amount: Option<Num>,
+}
+
+/// Parse and validate a policy file.
+///
+/// # Errors
+/// One `PolicyError` that names the field.
+pub fn policy(text: &str) -> Result<Policy, PolicyError> {
+    let raw: Raw = toml::from_str(text).map_err(|e| syntax(text, &e))?;
+    let reader = Reader { text };
+    let year = raw.year.ok_or(PolicyError::Missing("year"))?;
+    let year = i32::try_from(year).ok().filter(|y| (1900..=9998).contains(y)).ok_or_else(|| invalid("year", "a year such as 2024", year))?;
+    let window = window(raw.window.as_ref(), year)?;
+    Ok(Policy {
+        year,
+        name: raw.name.unwrap_or_else(|| format!("{year}年度")),
+        window,
+        day_count: day_count(raw.day_count.as_deref())?,
+        rate: rate_mode(&reader, &raw.rate)?,
+        max_contract_percent: reader.opt_percent("rate.max_contract_percent", raw.rate.max_contract_percent.as_ref())?,
+        term_months: term(raw.term.max_months)?,
+        principal_cap: principal_cap(&reader, &raw.principal_cap)?,
+        max_subsidy_per_project: reader.opt_money("limits.max_subsidy_per_project", raw.limits.max_subsidy_per_project.as_ref())?,
+        eligible_types: eligible_types(raw.eligible_types)?,
+        require_union_member: raw.require_union_member.unwrap_or(true),
+        overdue: overdue(raw.overdue.as_deref())?,
+        subsidize_extensions: raw.subsidize_extensions.unwrap_or(false),
+        allocation: allocation(&raw.allocation)?,
+        pools: pools(&reader, raw.pools)?,
+    })
+}
+
+fn syntax(text: &str, e: &toml::de::Error) -> PolicyError {
+    let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+    let msg = e.message().trim().replace('\n', " ");
+    PolicyError::Syntax(match line {
+        Some(l) => format!("line {l}: {msg}"),
+        None => msg,
+    })
+}
+
+fn invalid(field: &str, expected: &'static str, found: impl std::fmt::Display) -> PolicyError {
+    PolicyError::Invalid { field: field.to_string(), expected, found: found.to_string() }
+}
+
+/// Numbers are re-read from the file's own text, so that no binary float ever holds them.
+struct Reader<'a> {
+    text: &'a str,
+}
+
+impl Reader<'_> {
+    fn decimal(&self, field: &str, n: &Num) -> Result<Decimal, PolicyError> {
+        let written = self.text.get(n.span()).unwrap_or_default().replace('_', "");
+        let parsed = match n.get_ref() {
+            toml::Value::Integer(_) | toml::Value::Float(_) => Decimal::from_str_exact(written.trim())
+                .or_else(|_| Decimal::from_scientific(written.trim())),
+            _ => return Err(invalid(field, "a number", written)),
+        };
+        parsed.map_err(|_| invalid(field, "a finite decimal number", &written))
+    }
+
+    fn percent(&self, field: &str, n: &Num) -> Result<Decimal, PolicyError> {
+        let d = self.decimal(field, n)?;
+        if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
+            return Err(invalid(field, "a percentage from 0 to 100", d));
+        }
+        Ok(d.normalize())
+    }
+
+    fn opt_percent(&self, field: &str, n: Option<&Num>) -> Result<Option<Decimal>, PolicyError> {
+        n.map(|n| self.percent(field, n)).transpose()
+    }
+
+    fn money(&self, field: &str, n: &Num) -> Result<Money, PolicyError> {
+        let d = self.decimal(field, n)?;
+        let m = Money::from_yuan(d).map_err(|_| invalid(field, "yuan with at most 2 decimals", d))?;
+        if m < Money::ZERO || m.fen() > 100_000_000_000_000 {
+            return Err(invalid(field, "an amount from 0 to 1,000,000,000,000 yuan", d));
+        }
+        Ok(m)
+    }
+
+    fn opt_money(&self, field: &str, n: Option<&Num>) -> Result<Option<Money>, PolicyError> {
+        n.map(|n| self.money(field, n)).transpose()
+    }
+}
+
+fn date(field: &str, d: &toml::value::Datetime) -> Result<NaiveDate, PolicyError> {
+    match (&d.date, &d.time) {
+        (Some(date), None) => NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+            .ok_or_else(|| invalid(field, "a date such as 2024-01-01", d)),
+        _ => Err(invalid(field, "a date without time, such as 2024-01-01", d)),
+    }
+}
+
+fn window(w: Option<&RawWindow>, year: i32) -> Result<Interval, PolicyError> {
+    let start = w.and_then(|w| w.start.as_ref()).map(|d| date("window.start", d)).transpose()?.unwrap_or(new_year(year));
+    let end = w.and_then(|w| w.end.as_ref()).map(|d| date("window.end", d)).transpose()?.unwrap_or(new_year(year + 1));
+    if end <= start || (end - start).num_days() > 3700 {
+        return Err(PolicyError::EmptyWindow { start: start.to_string(), end: end.to_string() });
+    }
+    Ok(Interval::new(start, end))
+}
+
+fn day_count(s: Option<&str>) -> Result<DayCount, PolicyError> {
+    match s {
+        None | Some("ACT/360") => Ok(DayCount::Act360),
+        Some("ACT/365") => Ok(DayCount::Act365),
+        Some(other) => Err(invalid("day_count", "\"ACT/360\" or \"ACT/365\"", format!("\"{other}\""))),
+    }
+}
+
+fn rate_mode(r: &Reader<'_>, raw: &RawRate) -> Result<RateMode, PolicyError> {
+    let share = r.opt_percent("rate.share_percent", raw.share_percent.as_ref())?.unwrap_or(Decimal::ONE_HUNDRED);
+    match raw.mode.as_deref() {
+        None | Some("cap") => {
+            let cap = r.opt_percent("rate.cap_percent", raw.cap_percent.as_ref())?.unwrap_or(Decimal::from(5));
+            Ok(RateMode::Cap { cap_percent: cap, share_percent: share })
+        }
+        Some("share") => Ok(RateMode::Share { share_percent: share }),
+        Some("borrower_floor") => {
+            let b = raw.borrower_percent.as_ref().ok_or(PolicyError::MissingBorrowerPercent)?;
+            Ok(RateMode::BorrowerFloor { borrower_percent: r.percent("rate.borrower_percent", b)? })
+        }
+        Some(other) => Err(invalid("rate.mode", "\"cap\", \"share\" or \"borrower_floor\"", format!("\"{other}\""))),
+    }
+}
+
+fn term(months: Option<i64>) -> Result<u32, PolicyError> {
+    let m = months.unwrap_or(36);
+    u32::try_from(m).ok().filter(|m| (1..=1200).contains(m)).ok_or_else(|| invalid("term.max_months", "a whole number of months from 1 to 1200", m))
+}
+
+fn applicant_type(field: &str, s: &str) -> Result<ApplicantType, PolicyError> {
+    let expected = "one of cooperative, enterprise, individual_business, individual";
+    ApplicantType::ALL.into_iter().find(|t| t.code() == s).ok_or_else(|| invalid(field, expected, format!("\"{s}\"")))
+}
+
+fn principal_cap(r: &Reader<'_>, raw: &BTreeMap<String, Num>) -> Result<[Option<Money>; 4], PolicyError> {
+    let mut caps = [None; 4];
+    for (name, amount) in raw {
+        let field = format!("principal_cap.{name}");
+        let t = applicant_type(&field, name)?;
+        caps[t.index()] = Some(r.money(&field, amount)?);
+    }
+    Ok(caps)
+}
+
+fn eligible_types(raw: Option<Vec<String>>) -> Result<Vec<ApplicantType>, PolicyError> {
+    let Some(names) = raw else { return Ok(ApplicantType::ALL.to_vec()) };
+    let types = names.iter().map(|n| applicant_type("eligible_types", n)).collect::<Result<Vec<_>, _>>()?;
+    if types.is_empty() {
+        return Err(invalid("eligible_types", "at least one applicant type", "[]"));
+    }
+    Ok(types)
+}
+
+fn overdue(s: Option<&str>) -> Result<OverdueRule, PolicyError> {
+    match s {
+        None | Some("from_first_overdue") => Ok(OverdueRule::FromFirstOverdue),
+        Some("exclude_days") => Ok(OverdueRule::ExcludeDays),
+        Some("forfeit_loan") => Ok(OverdueRule::ForfeitLoan),
+        Some(o) => Err(invalid("overdue", "\"from_first_overdue\", \"exclude_days\" or \"forfeit_loan\"", format!("\"{o}\""))),
+    }
+}
+
+fn allocation(a: &RawAllocation) -> Result<Allocation, PolicyError> {
+    match a.method.as_deref() {
+        None | Some("pro_rata") => Ok(Allocation::ProRata),
+        Some("priority") => Ok(Allocation::Priority { partial_last: a.partial_last.unwrap_or(true) }),
+        Some(o) => Err(invalid("allocation.method", "\"pro_rata\" or \"priority\"", format!("\"{o}\""))),
+    }
+}
+
+fn pools(r: &Reader<'_>, raw: Vec<RawPool>) -> Result<Vec<Pool>, PolicyError> {
+    if raw.is_empty() {
+        return Err(PolicyError::NoPools);
+    }
+    let mut out: Vec<Pool> = Vec::new();
+    for (i, p) in raw.into_iter().enumerate() {
+        let at = format!("pools[{i}]");
+        let name = p.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).ok_or_else(|| PolicyError::Syntax(format!("{at}.name is required")))?;
+        if out.iter().any(|q| q.name == name) {
+            return Err(PolicyError::DuplicatePool(name));
+        }
+        let kind = match p.kind.as_deref() {
+            Some("funded") => PoolKind::Funded,
+            Some("matched") => PoolKind::Matched,
+            Some(o) => return Err(invalid(&format!("{at}.kind"), "\"funded\" or \"matched\"", format!("\"{o}\""))),
+            None => return Err(PolicyError::Syntax(format!("{at}.kind is required"))),
+        };
+        let amount = p.amount.as_ref().ok_or_else(|| PolicyError::Syntax(format!("{at}.amount is required")))?;
+        out.push(Pool { name, kind, amount: r.money(&format!("{at}.amount"), amount)? });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,177 @@
+//! Reading a workbook's sheets into sparse grids of `Value`s, whatever the format
+//! (.xlsx streamed; .xls and .ods through calamine; .csv in UTF-8 or GBK), with merged
+//! cells applied to every cell they span and the business maximum of rows and columns.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, DataRef, Dimensions, Reader};
+
+use super::cells::{from_float, serial_date, Value};
+use super::ImportError;
+
+/// The business maximum (README): rows and columns beyond these are refused.
+pub const MAX_ROWS: u32 = 200_000;
+pub const MAX_COLUMNS: u32 = 200;
+
+/// One sheet: its rows with content, by 0-based row index.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub name: String,
+    pub rows: BTreeMap<u32, Vec<Value>>,
+    pub is_1904: bool,
+}
+
+impl Grid {
+    fn new(name: &str, is_1904: bool) -> Grid {
+        Grid { name: name.to_string(), rows: BTreeMap::new(), is_1904 }
+    }
+
+    /// Put a value, refusing positions beyond the business maximum.
+    fn put(&mut self, row: u32, col: u32, value: Value) -> Result<(), ImportError> {
+        if value == Value::Empty {
+            return Ok(());
+        }
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(ImportError::TooLarge { sheet: self.name.clone(), row: row + 1, col: col + 1 });
+        }
+        let cells = self.rows.entry(row).or_default();
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, Value::Empty);
+        }
+        cells[col] = value;
+        Ok(())
+    }
+
+    /// For the CSV reader, which has only text.
+    pub(super) fn put_text(&mut self, row: u32, col: u32, value: Value) -> Result<(), ImportError> {
+        self.put(row, col, value)
+    }
+
+    /// workbook.md: a merged cell's value holds for every row it spans.
+    fn spread_merged(&mut self, regions: &[Dimensions]) {
+        for region in regions {
+            let (r0, c0) = region.start;
+            let Some(value) = self.rows.get(&r0).and_then(|r| r.get(c0 as usize)).cloned() else { continue };
+            let r1 = region.end.0.min(MAX_ROWS - 1);
+            let c1 = region.end.1.min(MAX_COLUMNS - 1);
+            for row in r0..=r1 {
+                for col in c0..=c1 {
+                    let empty = self.rows.get(&row).and_then(|r| r.get(col as usize)).is_none_or(Value::is_blank);
+                    if empty {
+                        // Positions are inside the maximum, so this cannot fail.
+                        let _ = self.put(row, col, value.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value at a 0-based position.
+    #[must_use]
+    pub fn get(&self, row: u32, col: usize) -> &Value {
+        static EMPTY: Value = Value::Empty;
+        self.rows.get(&row).and_then(|r| r.get(col)).unwrap_or(&EMPTY)
+    }
+}
+
+/// The file formats of workbook.md, told by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+}
+
+/// Every sheet of a workbook, in order.
+///
+/// # Errors
+/// The file cannot be read as a workbook of the given format.
+pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
+    match format {
+        Format::Xlsx => read_xlsx(bytes),
+        Format::Xls | Format::Ods => read_other(bytes),
+        Format::Csv => super::csv::read(bytes).map(|g| vec![g]),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+    let is_1904 = book.has_1904_epoch();
+    let mut grids = Vec::new();
+    for name in book.sheet_names() {
+        let mut grid = Grid::new(&name, is_1904);
+        {
+            let mut cells = book.worksheet_cells_reader(&name).map_err(|e| ImportError::unreadable(&e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| ImportError::unreadable(&e))? {
+                let (row, col) = cell.get_position();
+                grid.put(row, col, from_ref(cell.get_value(), is_1904))?;
+            }
+        }
+        let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| ImportError::unreadable(&e))?;
+        grid.spread_merged(&merged);
+        grids.push(grid);
+    }
+    Ok(grids)
+}
+
+fn read_other(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+    let mut grids = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| ImportError::unreadable(&e))?;
+        let mut grid = Grid::new(&name, false);
+        for (row, col, data) in range.used_cells() {
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            grid.put(r0 + u32::try_from(row).unwrap_or(u32::MAX), c0 + u32::try_from(col).unwrap_or(u32::MAX), from_data(data))?;
+        }
+        if let calamine::Sheets::Xls(xls) = &book {
+            grid.spread_merged(&xls.merge_cells_by_sheet_name(&name).unwrap_or_default());
+        }
+        grids.push(grid);
+    }
+    Ok(grids)
+}
+
+fn from_ref(d: &DataRef<'_>, is_1904: bool) -> Value {
+    match d {
+        DataRef::Empty => Value::Empty,
+        DataRef::String(s) => Value::Text(s.clone()),
+        DataRef::SharedString(s) => Value::Text((*s).to_string()),
+        DataRef::Int(i) => Value::Number((*i).into()),
+        DataRef::Float(f) => from_float(*f),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(dt) => date_time(dt.as_f64(), is_1904),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => iso_date(s),
+        DataRef::Error(e) => Value::Error(e.to_string()),
+    }
+}
+
+fn from_data(d: &Data) -> Value {
+    match d {
+        Data::Empty => Value::Empty,
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Int(i) => Value::Number((*i).into()),
+        Data::Float(f) => from_float(*f),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => date_time(dt.as_f64(), false),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => iso_date(s),
+        Data::Error(e) => Value::Error(e.to_string()),
+    }
+}
+
+/// A date cell: its serial day, the time of day dropped.
+#[expect(clippy::float_arithmetic, reason = "a date cell's serial is an f64")]
+#[expect(clippy::cast_possible_truncation, reason = "floor of a bounded serial")]
+fn date_time(serial: f64, is_1904: bool) -> Value {
+    if !serial.is_finite() || !(0.0..3.0e6).contains(&serial) {
+        return Value::Error(serial.to_string());
+    }
+    serial_date(serial.floor() as i64, is_1904).map_or(Value::Error(serial.to_string()), Value::Date)
+}
+
+fn iso_date(s: &str) -> Value {
+    s.get(..10).and_then(|d| d.parse().ok()).map_or(Value::Text(s.to_string()), Value::Date)
+}
