@@ -182,9 +182,8 @@ fn request(policy: &Policy, project: &Project, excluded: &[Vec<Reason>]) -> Proj
             }
             let mut r = loan::subsidy(policy, loan, factor);
             if !eligible {
-                // cli.md: an ineligible project's loans keep their days and computed, subsidy 0.
+                // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
                 r.subsidy = Money::ZERO;
-                r.reasons.retain(|x| *x != Reason::LimitedByInterestPaid);
             }
             r
         })

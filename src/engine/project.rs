@@ -3,14 +3,14 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::money::Money;
 use super::policy::Policy;
 use super::reasons::Reason;
 
 /// rules.md §2: the four applicant types (主体类型).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantType {
     Cooperative,
@@ -62,7 +62,7 @@ impl ApplicantType {
 }
 
 /// What the engine does not compute with but every report shows about the applicant.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {
     pub unit: String,
     pub org_name: String,
@@ -79,7 +79,7 @@ pub struct Applicant {
 }
 
 /// A dated event of a loan (rules.md §3, workbook.md "Events").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum EventKind {
     /// 还款: the balance falls by the amount from this date on.
@@ -94,14 +94,14 @@ pub enum EventKind {
     Extension(NaiveDate),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub on: NaiveDate,
     pub kind: EventKind,
 }
 
 /// One loan (one row of the Loans sheet).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Loan {
     pub contract_no: String,
     pub bank: String,
@@ -118,7 +118,7 @@ pub struct Loan {
 }
 
 /// One applicant's demonstration project (rules.md §5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
     /// cli.md: the 项目编号, else `身份证号/项目名称`.
     pub key: String,

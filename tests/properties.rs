@@ -1,0 +1,159 @@
+//! Invariants of rules.md that must hold for every input (proptest).
+
+mod common;
+
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use tiexi::engine::grants::{grants, split, Claim};
+use tiexi::engine::loan::{balance_on, eligible, pieces, rate_on};
+use tiexi::engine::{compute, Allocation, ApplicantType, DayCount, Event, EventKind, Loan, Money, OverdueRule, Policy, Pool, PoolKind, RateMode};
+
+fn day(offset: u32) -> NaiveDate {
+    common::date("2022-01-01") + Days::new(u64::from(offset))
+}
+
+fn money(max_fen: i64) -> impl Strategy<Value = Money> {
+    (0..=max_fen).prop_map(Money::from_fen)
+}
+
+fn rate() -> impl Strategy<Value = Decimal> {
+    (1_i64..=2400).prop_map(|bp| Decimal::new(bp, 2))
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let kind = prop_oneof![
+        money(5_000_000).prop_map(EventKind::Repayment),
+        rate().prop_map(EventKind::RateChange),
+        Just(EventKind::OverdueStart),
+        Just(EventKind::OverdueEnd),
+        (0_u32..1500).prop_map(|o| EventKind::Extension(day(o))),
+    ];
+    (0_u32..1500, kind).prop_map(|(o, kind)| Event { on: day(o), kind })
+}
+
+prop_compose! {
+    fn a_loan()(principal in 1_i64..100_000_000, rate in rate(), start in 0_u32..900, len in 1_u32..1500,
+                settled in proptest::option::of(0_u32..1500), paid in proptest::option::of(money(5_000_000)),
+                events in proptest::collection::vec(event(), 0..6)) -> Loan {
+        Loan {
+            contract_no: format!("C{principal}-{start}"),
+            bank: String::new(),
+            principal: Money::from_fen(principal),
+            rate,
+            disbursed_on: day(start),
+            maturity_on: day(start + len),
+            settled_on: settled.map(day),
+            interest_paid: paid,
+            events,
+            row: 0,
+        }
+    }
+}
+
+prop_compose! {
+    fn a_policy()(mode in 0_u8..3, act365 in any::<bool>(), overdue in 0_u8..3, ext in any::<bool>(),
+                  start in 300_u32..800, len in 30_u32..500, months in 1_u32..48,
+                  pools in proptest::collection::vec(money(50_000_000), 1..4), priority in 0_u8..3) -> Policy {
+        let mut p = Policy::example(2023);
+        p.rate = match mode {
+            0 => RateMode::Cap { cap_percent: Decimal::from(5), share_percent: Decimal::from(80) },
+            1 => RateMode::Share { share_percent: Decimal::from(50) },
+            _ => RateMode::BorrowerFloor { borrower_percent: Decimal::new(215, 2) },
+        };
+        p.day_count = if act365 { DayCount::Act365 } else { DayCount::Act360 };
+        p.overdue = [OverdueRule::FromFirstOverdue, OverdueRule::ExcludeDays, OverdueRule::ForfeitLoan][usize::from(overdue)];
+        p.subsidize_extensions = ext;
+        p.window = tiexi::engine::Interval::new(day(start), day(start + len));
+        p.term_months = months;
+        p.allocation = match priority { 0 => Allocation::ProRata, 1 => Allocation::Priority { partial_last: true }, _ => Allocation::Priority { partial_last: false } };
+        p.pools = pools.into_iter().enumerate().map(|(i, amount)| Pool { name: format!("pool{i}"), kind: PoolKind::Funded, amount }).collect();
+        p
+    }
+}
+
+fn projects(loans: Vec<Loan>) -> Vec<tiexi::engine::Project> {
+    loans.chunks(2).enumerate().map(|(i, l)| common::project(&format!("P{i}"), ApplicantType::Cooperative, l.to_vec())).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// rules.md §6: grants never exceed the budget and sum to it exactly when oversubscribed
+    /// (pro_rata, and priority with partial_last).
+    #[test]
+    fn grants_fit_the_budget(requests in proptest::collection::vec(money(10_000_000), 1..30), budget in money(100_000_000),
+                             scores in proptest::collection::vec(proptest::option::of(0_i64..100), 30), method in 0_u8..3) {
+        let claims: Vec<Claim> = requests.iter().zip(&scores).map(|(r, s)| Claim { requested: *r, score: s.map(Decimal::from) }).collect();
+        let allocation = [Allocation::ProRata, Allocation::Priority { partial_last: true }, Allocation::Priority { partial_last: false }][usize::from(method)];
+        let g = grants(allocation, budget, &claims);
+        let total: Money = g.iter().copied().sum();
+        let requested: Money = requests.iter().copied().sum();
+        prop_assert!(total <= budget);
+        prop_assert!(g.iter().zip(&requests).all(|(g, r)| *g <= *r && *g >= Money::ZERO));
+        if requested > budget && method < 2 {
+            prop_assert_eq!(total, budget);
+        }
+    }
+
+    /// rules.md §6: the pool split never takes a pool below zero, the parts sum to each
+    /// grant, and every pool ends at zero when the whole budget is granted.
+    #[test]
+    fn the_pool_split_is_exact(pools in proptest::collection::vec(money(50_000_000), 1..5), cuts in proptest::collection::vec(1_u32..100, 1..20)) {
+        let budget: Money = pools.iter().copied().sum();
+        let weight: u32 = cuts.iter().sum();
+        let mut gs: Vec<Money> = cuts.iter().map(|c| Money::from_fen(budget.fen() * i64::from(*c) / i64::from(weight))).collect();
+        let short = budget - gs.iter().copied().sum::<Money>();
+        gs[0] += short;
+        let (parts, left) = split(&pools, &gs);
+        prop_assert!(left.iter().all(|l| *l == Money::ZERO));
+        for (p, g) in parts.iter().zip(&gs) {
+            prop_assert_eq!(p.iter().copied().sum::<Money>(), *g);
+            prop_assert!(p.iter().all(|x| *x >= Money::ZERO));
+        }
+    }
+
+    /// rules.md §4: a loan's subsidy never exceeds its interest paid; no pool below zero.
+    #[test]
+    fn subsidies_respect_interest_paid_and_pools(policy in a_policy(), loans in proptest::collection::vec(a_loan(), 1..8)) {
+        let r = compute(&policy, &projects(loans.clone()));
+        for (l, res) in loans.iter().zip(r.projects.iter().flat_map(|p| &p.loans)) {
+            if let Some(paid) = l.interest_paid { prop_assert!(res.subsidy <= paid); }
+            prop_assert!(res.subsidy <= res.computed);
+        }
+        prop_assert!(r.pools.iter().all(|p| p.remaining >= Money::ZERO));
+        prop_assert!(r.totals.granted <= policy.budget());
+    }
+
+    /// rules.md §4: summing piece by piece equals summing day by day, exactly.
+    #[test]
+    fn pieces_sum_to_the_day_by_day_sum(policy in a_policy(), loan in a_loan()) {
+        let Ok(intervals) = eligible(&policy, &loan) else { return Ok(()) };
+        let by_piece: Decimal = pieces(&policy, &loan, &intervals).iter()
+            .map(|p| p.balance.yuan() * p.subsidised_rate * Decimal::from(p.days)).sum();
+        let mut by_day = Decimal::ZERO;
+        for i in &intervals {
+            let mut t = i.start;
+            while t < i.end {
+                by_day += balance_on(&loan, t).yuan() * policy.rate.subsidised(rate_on(&loan, t));
+                t = t + Days::new(1);
+            }
+        }
+        prop_assert_eq!(by_piece, by_day);
+    }
+
+    /// The result does not depend on the order of a workbook's events.
+    #[test]
+    fn event_order_does_not_matter(policy in a_policy(), mut loans in proptest::collection::vec(a_loan(), 1..6), seed in any::<u64>()) {
+        let before = compute(&policy, &projects(loans.clone()));
+        for (i, l) in loans.iter_mut().enumerate() {
+            let n = l.events.len();
+            if n > 1 {
+                let k = usize::try_from(seed % (n as u64)).unwrap_or(0);
+                l.events.rotate_left(k.max(1));
+                l.events.swap(0, (i + 1) % n);
+            }
+        }
+        prop_assert_eq!(before, compute(&policy, &projects(loans)));
+    }
+}
