@@ -1,0 +1,99 @@
+//! Imports: the uploaded file and its preview are kept until confirmed; confirming is
+//! a guarded state change, so a repeated confirm has no second effect.
+
+use sqlx::Row;
+
+use super::Conn;
+
+/// A stored import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub id: i64,
+    pub round_id: i64,
+    pub user_id: i64,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub status: String,
+    pub preview_json: String,
+    pub created_at: String,
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Import, sqlx::Error> {
+    Ok(Import {
+        id: r.try_get("id")?,
+        round_id: r.try_get("round_id")?,
+        user_id: r.try_get("user_id")?,
+        file_name: r.try_get("file_name")?,
+        file_sha256: r.try_get("file_sha256")?,
+        status: r.try_get("status")?,
+        preview_json: r.try_get("preview_json")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const COLUMNS: &str = "id, round_id, user_id, file_name, file_sha256, status, preview_json, created_at";
+
+/// A new previewed import; returns its id.
+///
+/// # Errors
+/// A database error.
+pub async fn insert(conn: &mut Conn, round_id: i64, user_id: i64, file_name: &str, sha: &str, bytes: &[u8], preview: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO imports (round_id, user_id, file_name, file_sha256, file_bytes, preview_json, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(round_id)
+    .bind(user_id)
+    .bind(file_name)
+    .bind(sha)
+    .bind(bytes)
+    .bind(preview)
+    .bind(super::now())
+    .fetch_one(conn)
+    .await?
+    .try_get(0)
+}
+
+/// # Errors
+/// A database error.
+pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Import>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM imports WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The stored bytes of an import, parsed again at confirmation (never trusted from the client).
+///
+/// # Errors
+/// A database error.
+pub async fn bytes(conn: &mut Conn, id: i64) -> Result<Vec<u8>, sqlx::Error> {
+    sqlx::query("SELECT file_bytes FROM imports WHERE id = $1").bind(id).fetch_one(conn).await?.try_get(0)
+}
+
+/// An earlier confirmed import of the same file into the same round.
+///
+/// # Errors
+/// A database error.
+pub async fn confirmed_same_file(conn: &mut Conn, round_id: i64, sha: &str) -> Result<Option<Import>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM imports WHERE round_id = $1 AND file_sha256 = $2 AND status = 'confirmed' ORDER BY id LIMIT 1"
+    ))
+    .bind(round_id)
+    .bind(sha)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Mark an import confirmed; `false` when it already was (the caller then does nothing).
+///
+/// # Errors
+/// A database error.
+pub async fn mark_confirmed(conn: &mut Conn, id: i64, only_valid: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE imports SET status = 'confirmed', only_valid = $1, confirmed_at = $2 WHERE id = $3 AND status = 'previewed'")
+        .bind(i64::from(only_valid))
+        .bind(super::now())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,146 @@
+//! Reading projects back: a whole round for the engine, one project, or a filtered page.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+
+use super::projects::{Record, Scope};
+use super::{rows, Conn};
+use crate::engine::Project;
+
+const PROJECT_COLUMNS: &str = "p.id, p.round_id, p.owner_id, p.state, p.requested_fen, p.granted_fen, p.paid_fen, p.calc_status, \
+    p.project_key, p.name, p.unit, p.applicant_type, p.org_name, p.credit_code, p.leader, p.id_number, p.phone, p.union_member, \
+    p.industry, p.households, p.hardship_households, p.radiated_households, p.income_increase_fen, p.score, p.note, p.extra_json";
+
+fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
+    Ok(Record {
+        id: r.try_get("id")?,
+        round_id: r.try_get("round_id")?,
+        owner_id: r.try_get("owner_id")?,
+        state: r.try_get("state")?,
+        requested_fen: r.try_get("requested_fen")?,
+        granted_fen: r.try_get("granted_fen")?,
+        paid_fen: r.try_get("paid_fen")?,
+        calc_status: r.try_get("calc_status")?,
+    })
+}
+
+/// Every project of a round with its loans and events, in workbook order: the engine's input.
+///
+/// # Errors
+/// A database error.
+pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Vec<(Record, Project)>, sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1 ORDER BY p.position"))
+        .bind(round_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out: Vec<(Record, Project)> = rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect::<Result<_, sqlx::Error>>()?;
+    let at: HashMap<i64, usize> = out.iter().enumerate().map(|(i, (r, _))| (r.id, i)).collect();
+    attach_loans(conn, "l.round_id = $1", round_id, &mut out, &at).await?;
+    Ok(out)
+}
+
+async fn attach_loans(conn: &mut Conn, filter: &str, key: i64, out: &mut [(Record, Project)], at: &HashMap<i64, usize>) -> Result<(), sqlx::Error> {
+    let loans = sqlx::query(&format!("SELECT l.* FROM loans l WHERE {filter} ORDER BY l.project_id, l.position"))
+        .bind(key)
+        .fetch_all(&mut *conn)
+        .await?;
+    let events = sqlx::query(&format!("SELECT e.* FROM events e JOIN loans l ON l.id = e.loan_id WHERE {filter} ORDER BY e.id"))
+        .bind(key)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut by_loan: HashMap<i64, Vec<crate::engine::Event>> = HashMap::new();
+    for e in &events {
+        by_loan.entry(e.try_get("loan_id")?).or_default().push(rows::event(e)?);
+    }
+    for l in &loans {
+        let project_id: i64 = l.try_get("project_id")?;
+        let Some(i) = at.get(&project_id) else { continue };
+        let mut loan = rows::loan(l)?;
+        loan.events = by_loan.remove(&l.try_get::<i64, _>("id")?).unwrap_or_default();
+        out[*i].1.loans.push(loan);
+    }
+    Ok(())
+}
+
+/// One project with its loans, if the scope allows it (else `None`, which answers 404).
+///
+/// # Errors
+/// A database error.
+pub async fn project(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<(Record, Project)>, sqlx::Error> {
+    let (clause, unit, owner) = scope_clause(scope, 2);
+    let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1{clause}"))
+        .bind(id)
+        .bind(unit.map_or(owner.map(|o| o.to_string()), Some))
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    let mut out = vec![(record(&r)?, rows::project(&r)?)];
+    let at = HashMap::from([(id, 0)]);
+    attach_loans(conn, "l.project_id = $1", id, &mut out, &at).await?;
+    Ok(out.pop())
+}
+
+/// The SQL for a scope; the bound value is text (owner ids are compared as text).
+fn scope_clause(scope: &Scope, n: usize) -> (String, Option<String>, Option<i64>) {
+    match scope {
+        Scope::All => (format!(" AND ${n} IS NULL"), None, None),
+        Scope::Unit(u) => (format!(" AND p.unit = ${n}"), Some(u.clone()), None),
+        Scope::Owner(o) => (format!(" AND CAST(p.owner_id AS TEXT) = ${n}"), None, Some(*o)),
+    }
+}
+
+/// Filters of the project list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub unit: Option<String>,
+    pub applicant_type: Option<String>,
+    pub status: Option<String>,
+}
+
+/// One page of a round's projects (without loans) and the number that match.
+///
+/// # Errors
+/// A database error.
+pub async fn page(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter, offset: i64, limit: i64) -> Result<(Vec<(Record, Project)>, i64), sqlx::Error> {
+    let (clause, unit, owner) = scope_clause(scope, 2);
+    let filters = " AND ($3 IS NULL OR p.unit = $3) AND ($4 IS NULL OR p.applicant_type = $4) AND ($5 IS NULL OR p.calc_status = $5)";
+    let scope_value = unit.map_or(owner.map(|o| o.to_string()), Some);
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM projects p WHERE p.round_id = $1{clause}{filters}"))
+        .bind(round_id)
+        .bind(scope_value.clone())
+        .bind(f.unit.clone())
+        .bind(f.applicant_type.clone())
+        .bind(f.status.clone())
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let rows = sqlx::query(&format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1{clause}{filters} ORDER BY p.position LIMIT $6 OFFSET $7"
+    ))
+    .bind(round_id)
+    .bind(scope_value)
+    .bind(f.unit.clone())
+    .bind(f.applicant_type.clone())
+    .bind(f.status.clone())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    let list = rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect::<Result<_, sqlx::Error>>()?;
+    Ok((list, total))
+}
+
+/// Store the engine's request and status of each project after a recomputation.
+///
+/// # Errors
+/// A database error.
+pub async fn set_calculation(conn: &mut Conn, id: i64, requested_fen: i64, status: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE projects SET requested_fen = $1, calc_status = $2 WHERE id = $3")
+        .bind(requested_fen)
+        .bind(status)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! Rows ↔ engine values. Dates are ISO text, rates canonical decimal text, money fen.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::engine::{Applicant, ApplicantType, Event, EventKind, Loan, Money, Project};
+
+fn date(s: &str) -> Result<NaiveDate, sqlx::Error> {
+    s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn decimal(s: &str) -> Result<Decimal, sqlx::Error> {
+    s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn count(v: Option<i64>) -> Option<u32> {
+    v.and_then(|v| u32::try_from(v).ok())
+}
+
+/// A `projects` row as the engine's project (loans attached later).
+///
+/// # Errors
+/// A column is missing or does not decode.
+pub fn project(r: &AnyRow) -> Result<Project, sqlx::Error> {
+    let t: String = r.try_get("applicant_type")?;
+    let extra: String = r.try_get("extra_json")?;
+    let score: Option<String> = r.try_get("score")?;
+    Ok(Project {
+        key: r.try_get("project_key")?,
+        name: r.try_get("name")?,
+        applicant_type: ApplicantType::parse(&t).unwrap_or(ApplicantType::Individual),
+        union_member: r.try_get::<Option<i64>, _>("union_member")?.map(|v| v != 0),
+        households: count(Some(r.try_get("households")?)).unwrap_or(0),
+        income_increase: r.try_get::<Option<i64>, _>("income_increase_fen")?.map(Money::from_fen),
+        score: score.as_deref().map(decimal).transpose()?,
+        applicant: Applicant {
+            unit: r.try_get("unit")?,
+            org_name: r.try_get("org_name")?,
+            credit_code: r.try_get("credit_code")?,
+            leader: r.try_get("leader")?,
+            id_number: r.try_get("id_number")?,
+            phone: r.try_get("phone")?,
+            industry: r.try_get("industry")?,
+            hardship_households: count(r.try_get("hardship_households")?),
+            radiated_households: count(r.try_get("radiated_households")?),
+            note: r.try_get("note")?,
+            extra: serde_json::from_str(&extra).unwrap_or_default(),
+        },
+        loans: Vec::new(),
+    })
+}
+
+/// A `loans` row as the engine's loan (events attached later).
+///
+/// # Errors
+/// A column is missing or does not decode.
+pub fn loan(r: &AnyRow) -> Result<Loan, sqlx::Error> {
+    let settled: Option<String> = r.try_get("settled_on")?;
+    Ok(Loan {
+        contract_no: r.try_get("contract_no")?,
+        bank: r.try_get("bank")?,
+        principal: Money::from_fen(r.try_get("principal_fen")?),
+        rate: decimal(&r.try_get::<String, _>("rate")?)?,
+        disbursed_on: date(&r.try_get::<String, _>("disbursed_on")?)?,
+        maturity_on: date(&r.try_get::<String, _>("maturity_on")?)?,
+        settled_on: settled.as_deref().map(date).transpose()?,
+        interest_paid: r.try_get::<Option<i64>, _>("interest_paid_fen")?.map(Money::from_fen),
+        events: Vec::new(),
+        row: u32::try_from(r.try_get::<i64, _>("source_row")?).unwrap_or(0),
+    })
+}
+
+/// An `events` row as the engine's event.
+///
+/// # Errors
+/// A column is missing or does not decode.
+pub fn event(r: &AnyRow) -> Result<Event, sqlx::Error> {
+    let kind: String = r.try_get("kind")?;
+    let amount: Option<i64> = r.try_get("amount_fen")?;
+    let rate: Option<String> = r.try_get("rate")?;
+    let to: Option<String> = r.try_get("extended_to")?;
+    let missing = || sqlx::Error::Decode(format!("event {kind} lacks its value").into());
+    let kind = match kind.as_str() {
+        "repayment" => EventKind::Repayment(Money::from_fen(amount.ok_or_else(missing)?)),
+        "rate_change" => EventKind::RateChange(decimal(rate.as_deref().ok_or_else(missing)?)?),
+        "overdue_start" => EventKind::OverdueStart,
+        "overdue_end" => EventKind::OverdueEnd,
+        _ => EventKind::Extension(date(to.as_deref().ok_or_else(missing)?)?),
+    };
+    Ok(Event { on: date(&r.try_get::<String, _>("on_date")?)?, kind })
+}
+
+/// The stored columns of an event: kind, amount, rate, extended-to.
+#[must_use]
+pub fn event_columns(e: &Event) -> (&'static str, Option<i64>, Option<String>, Option<String>) {
+    match e.kind {
+        EventKind::Repayment(m) => ("repayment", Some(m.fen()), None, None),
+        EventKind::RateChange(r) => ("rate_change", None, Some(r.normalize().to_string()), None),
+        EventKind::OverdueStart => ("overdue_start", None, None, None),
+        EventKind::OverdueEnd => ("overdue_end", None, None, None),
+        EventKind::Extension(d) => ("extension", None, None, Some(d.to_string())),
+    }
+}

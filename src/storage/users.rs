@@ -1,0 +1,85 @@
+//! Accounts. Password hashing is the caller's (web/cli); this module only stores.
+
+use sqlx::Row;
+
+use super::Conn;
+
+/// A user row (never carries the password hash out of storage except for verification).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: String,
+    pub unit: Option<String>,
+    pub display_name: String,
+    pub disabled: bool,
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        role: r.try_get("role")?,
+        unit: r.try_get("unit")?,
+        display_name: r.try_get("display_name")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+/// # Errors
+/// A database error, e.g. the username is taken.
+pub async fn insert(conn: &mut Conn, username: &str, password_hash: &str, role: &str, unit: Option<&str>) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO users (username, password_hash, role, unit, display_name, created_at) VALUES ($1, $2, $3, $4, $1, $5) RETURNING id",
+    )
+    .bind(username)
+    .bind(password_hash)
+    .bind(role)
+    .bind(unit)
+    .bind(super::now())
+    .fetch_one(conn)
+    .await?;
+    row.try_get(0)
+}
+
+/// The user and their password hash, for logging in.
+///
+/// # Errors
+/// A database error.
+pub async fn find_for_login(conn: &mut Conn, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, username, role, unit, display_name, disabled, password_hash FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| Ok((from_row(&r)?, r.try_get("password_hash")?))).transpose()
+}
+
+/// # Errors
+/// A database error.
+pub async fn find_by_name(conn: &mut Conn, username: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, username, role, unit, display_name, disabled FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Disable or enable an account; disabling ends its sessions in the same statement group.
+///
+/// # Errors
+/// A database error.
+pub async fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(i64::from(disabled)).bind(id).execute(&mut *conn).await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// How many accounts exist (a fresh database has none).
+///
+/// # Errors
+/// A database error.
+pub async fn count(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) FROM users").fetch_one(conn).await?.try_get(0)
+}
