@@ -1,11 +1,16 @@
-//! Readers for one cell: text, dates, money, percentages, whole numbers (workbook.md
-//! "Reading values"). Each returns the value or a Chinese phrase that says what to fix.
-//! This is the one place where a spreadsheet's binary float is touched (`from_float`).
+//! Readers for one cell: text, money, percentages, whole numbers, yes/no (workbook.md
+//! "Reading values"); dates are in `dates`. Each returns the value or a Chinese phrase
+//! that says what to fix. This is the one place where a spreadsheet's binary float is
+//! touched (`from_float`); it never computes with money.
 
-use chrono::NaiveDate;
+mod dates;
+
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::engine::money::MoneyError;
 use crate::engine::Money;
+pub use dates::{date, serial_date};
 
 /// A cell as the importer sees it, whatever the file format.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -16,7 +21,7 @@ pub enum Value {
     /// A numeric cell, to the 15 significant digits Excel keeps.
     Number(Decimal),
     /// A cell formatted as a date (time of day dropped).
-    Date(NaiveDate),
+    Date(chrono::NaiveDate),
     Bool(bool),
     /// `#N/A`, `#DIV/0!` and the like.
     Error(String),
@@ -28,7 +33,7 @@ impl Value {
     pub fn shown(&self) -> String {
         match self {
             Value::Empty => String::new(),
-            Value::Text(s) | Value::Error(s) => s.clone(),
+            Value::Text(s) | Value::Error(s) => s.trim().to_string(),
             Value::Number(d) => d.normalize().to_string(),
             Value::Date(d) => d.to_string(),
             Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
@@ -40,9 +45,16 @@ impl Value {
     pub fn is_blank(&self) -> bool {
         match self {
             Value::Empty => true,
-            Value::Text(s) => s.trim().is_empty(),
+            Value::Text(s) => fold_width(s).trim().is_empty(),
             _ => false,
         }
+    }
+
+    /// Blank, or a mark that people type for "nothing here": `/`, `-`, `—`, `无`.
+    /// Such a cell reads as blank, so that a required column still reports it missing.
+    #[must_use]
+    pub fn is_nothing(&self) -> bool {
+        self.is_blank() || code(self).is_some_and(|s| matches!(s.as_str(), "/" | "-" | "--" | "—" | "——" | "无" | "\\"))
     }
 }
 
@@ -60,19 +72,21 @@ pub fn from_float(f: f64) -> Value {
     Decimal::from_scientific(&format!("{f:.14e}")).map_or(Value::Error(f.to_string()), |d| Value::Number(d.normalize()))
 }
 
-/// Full-width ASCII (`６５０１`, `（`) and the ideographic space become half-width.
+/// workbook.md "Text": full-width ASCII (`６５０１`, `（`) and the ideographic space become
+/// half-width; invisible characters pasted from web pages (zero-width space, BOM) go.
 #[must_use]
 pub fn fold_width(s: &str) -> String {
     s.chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}'))
         .map(|c| match c {
-            '\u{3000}' => ' ',
+            '\u{3000}' | '\u{00A0}' => ' ',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         })
         .collect()
 }
 
-/// Text: folded to half-width and trimmed; `None` when blank.
+/// Text: folded to half-width, trimmed, inner runs of spaces made one; `None` when blank.
 #[must_use]
 pub fn text(v: &Value) -> Option<String> {
     let s = match v {
@@ -80,130 +94,90 @@ pub fn text(v: &Value) -> Option<String> {
         Value::Text(s) => fold_width(s),
         other => other.shown(),
     };
-    let s = s.trim().to_string();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then_some(s)
 }
 
-/// A code (contract number, ID number): text without any inner spaces.
+/// workbook.md: a code (contract number, ID number) loses every inner space.
 #[must_use]
 pub fn code(v: &Value) -> Option<String> {
     text(v).map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
-/// workbook.md "Dates": date cells, serial numbers, and the text spellings.
-///
-/// # Errors
-/// A phrase saying which spelling is expected, or that the date does not exist.
-pub fn date(v: &Value, is_1904: bool) -> Result<Option<NaiveDate>, String> {
-    match v {
-        Value::Empty => Ok(None),
-        Value::Date(d) => Ok(Some(*d)),
-        Value::Number(n) => number_date(*n, is_1904).map(Some),
-        Value::Text(_) => match code(v) {
-            None => Ok(None),
-            Some(s) => text_date(&s).map(Some),
-        },
-        _ => Err(DATE_HINT.to_string()),
+/// The unit of a money amount (workbook.md "Money").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Yuan,
+    Wan,
+}
+
+impl Unit {
+    /// The unit a header or cell names: `元`, `元/户`, `人民币元` are yuan; `万元`, `万` are
+    /// 万元. `None` for anything else.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Unit> {
+        let s = s.trim_start_matches("人民币");
+        if s.starts_with('万') {
+            Some(Unit::Wan)
+        } else if s.starts_with('元') || s.eq_ignore_ascii_case("rmb") {
+            Some(Unit::Yuan)
+        } else {
+            None
+        }
     }
 }
 
-const DATE_HINT: &str = "不是有效日期，请写成 2024-03-15 或 2024年3月15日";
-
-fn number_date(n: Decimal, is_1904: bool) -> Result<NaiveDate, String> {
-    let whole = n.trunc();
-    // 20240315 typed as a number is a date written without separators.
-    if (Decimal::from(19_000_101)..=Decimal::from(99_991_231)).contains(&whole) && n == whole {
-        return text_date(&whole.to_string());
-    }
-    let serial = i64::try_from(whole).map_err(|_| DATE_HINT.to_string())?;
-    serial_date(serial, is_1904).ok_or_else(|| DATE_HINT.to_string())
-}
-
-/// An Excel serial day number in the 1900 or 1904 date system.
-#[must_use]
-pub fn serial_date(serial: i64, is_1904: bool) -> Option<NaiveDate> {
-    if !(1..=2_958_465).contains(&serial) {
-        return None;
-    }
-    let (epoch, serial) = if is_1904 {
-        (NaiveDate::from_ymd_opt(1904, 1, 1)?, serial)
-    } else if serial >= 61 {
-        // Excel's 1900 system counts a 1900-02-29 that never was (serial 60).
-        (NaiveDate::from_ymd_opt(1899, 12, 30)?, serial)
-    } else {
-        (NaiveDate::from_ymd_opt(1899, 12, 31)?, serial)
-    };
-    epoch.checked_add_signed(chrono::Duration::days(serial))
-}
-
-fn text_date(s: &str) -> Result<NaiveDate, String> {
-    let digits_only = s.chars().all(|c| c.is_ascii_digit());
-    let parts: Vec<&str> = if digits_only && s.len() == 8 {
-        vec![&s[..4], &s[4..6], &s[6..]]
-    } else {
-        let s = s.strip_suffix('日').unwrap_or(s);
-        s.split(['-', '/', '.', '年', '月']).collect()
-    };
-    let [y, m, d] = parts[..] else { return Err(DATE_HINT.to_string()) };
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return Err(DATE_HINT.to_string());
-    };
-    if !(1900..=9999).contains(&y) {
-        return Err(DATE_HINT.to_string());
-    }
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("日期不存在（{y}年{m}月{d}日），请核对"))
-}
+const MONEY_HINT: &str = "不是有效金额，请填写数字，如 300000、300,000.00 或 30万元";
 
 /// workbook.md "Money": numbers or text with separators and a unit; the cell's unit wins
-/// over the header's (`header_unit`); more than 2 decimals of a yuan is an error.
+/// over the header's; more than 2 decimals of a yuan is an error, never a rounding.
 ///
 /// # Errors
 /// A phrase that says what to fix.
-pub fn money(v: &Value, header_unit: Option<&str>) -> Result<Option<Money>, String> {
+pub fn money(v: &Value, header_unit: Option<Unit>) -> Result<Option<Money>, String> {
     let (number, cell_unit) = match v {
-        Value::Empty => return Ok(None),
         Value::Number(n) => (*n, None),
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
-            let s: String = s.chars().filter(|c| !matches!(c, ',' | '，' | '¥' | '￥')).collect();
-            let (num, unit) = split_unit(&s, &["万元", "万", "元"]);
-            let n = Decimal::from_str_exact(num).map_err(|_| "不是有效金额，请填写数字，如 300000 或 30万元".to_string())?;
-            (n, unit.map(|u| if u == "元" { "元" } else { "万元" }))
+            let s = s.trim_start_matches(['¥', '￥']).trim_start_matches("RMB").replace(',', "");
+            let (num, unit) = split_suffix(&s, &["万元", "万", "人民币元", "元"]);
+            let n = Decimal::from_str_exact(num).map_err(|_| MONEY_HINT.to_string())?;
+            (n, unit.and_then(Unit::parse))
         }
-        _ => return Err("不是有效金额，请填写数字".to_string()),
+        Value::Empty => return Ok(None),
+        _ => return Err(MONEY_HINT.to_string()),
     };
-    let wan = matches!(cell_unit.or(header_unit), Some("万元" | "万"));
-    let yuan = if wan { number * Decimal::from(10_000) } else { number };
+    let yuan = match cell_unit.or(header_unit) {
+        Some(Unit::Wan) => number * Decimal::from(10_000),
+        _ => number,
+    };
     Money::from_yuan(yuan).map(Some).map_err(|e| match e {
-        crate::engine::money::MoneyError::TooManyDecimals => "金额换算成元后超过2位小数，请核对单位和数值".to_string(),
-        _ => "金额超出范围，请核对".to_string(),
+        MoneyError::TooManyDecimals => format!("换算成元后为 {} 元，超过2位小数（分），请核对单位和数值", yuan.normalize()),
+        _ => "金额超出范围，请核对单位和数值".to_string(),
     })
 }
 
-fn split_unit<'a>(s: &'a str, units: &[&'a str]) -> (&'a str, Option<&'a str>) {
-    for unit in units {
-        if let Some(num) = s.strip_suffix(unit) {
-            return (num, Some(unit));
-        }
-    }
-    (s, None)
+fn split_suffix<'a>(s: &'a str, units: &[&'a str]) -> (&'a str, Option<&'a str>) {
+    units.iter().find_map(|u| s.strip_suffix(u).map(|num| (num, Some(*u)))).unwrap_or((s, None))
 }
 
-/// workbook.md "Percent": `4.35`, `4.35%`, or a number below 1 read as a fraction.
+const PERCENT_HINT: &str = "不是有效利率，请填写如 4.35 或 4.35%";
+
+/// workbook.md "Percent": `4.35`, `4.35%`, or a number below 1 read as a fraction
+/// (`0.0435` is 4.35%).
 ///
 /// # Errors
 /// A phrase that says what to fix.
 pub fn percent(v: &Value) -> Result<Option<Decimal>, String> {
-    const HINT: &str = "不是有效利率，请填写如 4.35 或 4.35%";
     let (n, had_sign) = match v {
-        Value::Empty => return Ok(None),
         Value::Number(n) => (*n, false),
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
-            let (num, sign) = split_unit(&s, &["%"]);
-            (Decimal::from_str_exact(num).map_err(|_| HINT.to_string())?, sign.is_some())
+            let (num, sign) = split_suffix(&s, &["%"]);
+            (Decimal::from_str_exact(num).map_err(|_| PERCENT_HINT.to_string())?, sign.is_some())
         }
-        _ => return Err(HINT.to_string()),
+        Value::Empty => return Ok(None),
+        _ => return Err(PERCENT_HINT.to_string()),
     };
     let fraction = !had_sign && n.abs() < Decimal::ONE;
     Ok(Some(if fraction { (n * Decimal::ONE_HUNDRED).normalize() } else { n.normalize() }))
@@ -216,33 +190,34 @@ pub fn percent(v: &Value) -> Result<Option<Decimal>, String> {
 pub fn whole(v: &Value) -> Result<Option<u32>, String> {
     const HINT: &str = "应为不小于0的整数，如 12 或 12户";
     let n = match v {
-        Value::Empty => return Ok(None),
         Value::Number(n) => *n,
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
-            Decimal::from_str_exact(split_unit(&s, &["户", "人"]).0).map_err(|_| HINT.to_string())?
+            Decimal::from_str_exact(split_suffix(&s, &["户", "人", "家"]).0).map_err(|_| HINT.to_string())?
         }
+        Value::Empty => return Ok(None),
         _ => return Err(HINT.to_string()),
     };
     if n != n.trunc() || n.is_sign_negative() {
         return Err(HINT.to_string());
     }
-    u32::try_from(n.trunc().mantissa() / 10_i128.pow(n.trunc().scale())).map(Some).map_err(|_| HINT.to_string())
+    n.to_u32().map(Some).ok_or_else(|| HINT.to_string())
 }
 
-/// A plain number (评审得分).
+/// A plain number (评审得分), `85` or `85分`.
 ///
 /// # Errors
 /// A phrase that says what to fix.
 pub fn number(v: &Value) -> Result<Option<Decimal>, String> {
+    const HINT: &str = "应为数字，如 85 或 85.5";
     match v {
-        Value::Empty => Ok(None),
-        Value::Number(n) => Ok(Some(*n)),
+        Value::Number(n) => Ok(Some(n.normalize())),
         Value::Text(_) => match code(v) {
             None => Ok(None),
-            Some(s) => Decimal::from_str_exact(&s).map(Some).map_err(|_| "应为数字".to_string()),
+            Some(s) => Decimal::from_str_exact(split_suffix(&s, &["分"]).0).map(|d| Some(d.normalize())).map_err(|_| HINT.to_string()),
         },
-        _ => Err("应为数字".to_string()),
+        Value::Empty => Ok(None),
+        _ => Err(HINT.to_string()),
     }
 }
 
@@ -256,8 +231,8 @@ pub fn yes_no(v: &Value) -> Result<Option<bool>, String> {
     }
     let Some(s) = code(v) else { return Ok(None) };
     match s.to_uppercase().as_str() {
-        "是" | "Y" | "YES" | "√" | "✓" | "✔" | "1" | "TRUE" => Ok(Some(true)),
-        "否" | "N" | "NO" | "×" | "✗" | "X" | "0" | "FALSE" => Ok(Some(false)),
+        "是" | "Y" | "YES" | "√" | "✓" | "✔" | "TRUE" | "1" | "会员" => Ok(Some(true)),
+        "否" | "N" | "NO" | "×" | "✗" | "✘" | "X" | "FALSE" | "0" | "非会员" => Ok(Some(false)),
         _ => Err("请填写 是 或 否".to_string()),
     }
 }

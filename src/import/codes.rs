@@ -1,38 +1,52 @@
 //! Personal and organisation codes: ID numbers (GB 11643), unified social credit codes
 //! (GB 32100), phone numbers. Each returns the normalised code or what to fix.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
 
 use super::cells::{code, Value};
 
 /// GB 11643: 18 characters, a valid birth date and check digit; lowercase `x` becomes `X`.
-/// A numeric cell of 16 or more digits has lost its last digits in Excel (hazards.md).
 ///
 /// # Errors
-/// A phrase that says what to fix.
+/// A phrase that says what to fix. A numeric cell of 16 or more digits (or its text
+/// `6.50102E+17`, as a CSV saved from Excel writes it) has lost its last digits: Excel
+/// keeps 15 significant digits (hazards.md), so the number is refused, never repaired.
 pub fn id_number(v: &Value) -> Result<Option<String>, String> {
-    if let Value::Number(n) = v {
-        let digits = n.trunc().abs().to_string().len();
-        if digits >= 16 {
-            return Err("Excel 把身份证号存成了数字，末尾几位已丢失；请把该列设为文本格式，重新录入完整的18位号码".to_string());
-        }
+    if lost_digits(v) {
+        return Err(FLOAT_ID.to_string());
     }
     let Some(s) = code(v) else { return Ok(None) };
     let s = s.to_uppercase();
     let chars: Vec<char> = s.chars().collect();
-    let body_ok = chars.len() == 18 && chars[..17].iter().all(char::is_ascii_digit);
-    if !body_ok || !(chars[17].is_ascii_digit() || chars[17] == 'X') {
-        return Err(format!("应为18位（17位数字加1位数字或X），现为{}位", chars.len()));
+    if chars.len() != 18 {
+        return Err(format!("身份证号应为18位，现为{}位，请核对", chars.len()));
     }
-    let birth = NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").ok().filter(|d| *d >= NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN));
-    if birth.is_none() {
-        return Err(format!("出生日期 {} 无效，请核对", &s[6..14]));
+    if !chars[..17].iter().all(char::is_ascii_digit) || !(chars[17].is_ascii_digit() || chars[17] == 'X') {
+        return Err("身份证号应为17位数字加1位数字或 X，请核对".to_string());
+    }
+    let birth = &s[6..14];
+    let valid_birth = NaiveDate::parse_from_str(birth, "%Y%m%d").is_ok_and(|d| d.year() >= 1900);
+    if !valid_birth {
+        return Err(format!("出生日期 {birth} 不存在，请核对"));
     }
     let expected = id_check_digit(&s[..17]);
     if chars[17] != expected {
         return Err(format!("校验位错误，应为 {expected}"));
     }
     Ok(Some(s))
+}
+
+const FLOAT_ID: &str = "Excel 把身份证号存成了数字，末几位已丢失：请把该列设置为文本格式，再重新录入完整的18位号码";
+
+/// A number of 16 or more digits, as a cell or as scientific text.
+fn lost_digits(v: &Value) -> bool {
+    let number = match v {
+        Value::Number(n) => Some(*n),
+        Value::Text(_) => code(v).filter(|s| s.contains(['E', 'e'])).and_then(|s| Decimal::from_scientific(&s).ok()),
+        _ => None,
+    };
+    number.is_some_and(|n| n.trunc().abs().to_string().len() >= 16)
 }
 
 /// The GB 11643 check character of the first 17 digits.
@@ -54,8 +68,11 @@ pub fn credit_code(v: &Value) -> Result<Option<String>, String> {
     let Some(s) = code(v) else { return Ok(None) };
     let s = s.to_uppercase();
     let chars: Vec<char> = s.chars().collect();
-    if chars.len() != 18 || !chars.iter().all(|c| CREDIT_CHARS.contains(*c)) {
-        return Err("统一社会信用代码应为18位数字或大写字母（不含 I、O、Z、S、V）".to_string());
+    if chars.len() != 18 {
+        return Err(format!("统一社会信用代码应为18位，现为{}位，请核对", chars.len()));
+    }
+    if let Some(bad) = chars.iter().find(|c| !CREDIT_CHARS.contains(**c)) {
+        return Err(format!("统一社会信用代码不能含“{bad}”（只用数字和除 I、O、Z、S、V 外的大写字母），请核对"));
     }
     let expected = credit_check_char(&s[..17]);
     if chars[17] != expected {
@@ -73,21 +90,31 @@ pub fn credit_check_char(first17: &str) -> char {
     CREDIT_CHARS.chars().nth(check).unwrap_or('0')
 }
 
-/// An 11-digit mobile number, or a landline with its area code (0991-1234567).
+/// workbook.md: an 11-digit mobile number, or a landline with its area code
+/// (`0991-1234567`). Several numbers separated by `/`, `、` or `;` are each checked.
 ///
 /// # Errors
 /// A phrase that says what to fix.
 pub fn phone(v: &Value) -> Result<Option<String>, String> {
     let Some(s) = code(v) else { return Ok(None) };
+    if s.split(['/', '、', ';', ',', '；', '，']).all(one_phone) {
+        return Ok(Some(s));
+    }
+    if matches!(v, Value::Number(_)) && !s.starts_with('1') {
+        return Err("固定电话的区号开头的0被 Excel 去掉了：请把该列设置为文本格式，写成如 0991-1234567".to_string());
+    }
+    Err("应为11位手机号，或带区号的固定电话（如 0991-1234567）".to_string())
+}
+
+fn one_phone(s: &str) -> bool {
+    let s = s.strip_prefix("+86").or_else(|| s.strip_prefix("(+86)")).unwrap_or(s);
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '(' | ')')) {
+        return false;
+    }
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let only_digits_and_dashes = s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '(' | ')' | '+'));
     let mobile = digits.len() == 11 && digits.starts_with('1');
     let landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
-    if only_digits_and_dashes && (mobile || landline) {
-        Ok(Some(s))
-    } else {
-        Err("应为11位手机号，或带区号的固定电话（如 0991-1234567）".to_string())
-    }
+    mobile || landline
 }
 
 #[cfg(test)]
@@ -104,26 +131,40 @@ mod tests {
         assert!(id_number(&t("650102198001011234")).is_ok());
         assert_eq!(id_number(&t("65010219800101123X")), Err("校验位错误，应为 4".to_string()));
         assert_eq!(id_number(&t("11010519491231002x")).unwrap().as_deref(), Some("11010519491231002X"));
-        assert!(id_number(&t("650102198002301234")).unwrap_err().contains("出生日期"));
+        assert!(id_number(&t("650102198002301234")).unwrap_err().contains("出生日期 19800230"));
+        assert!(id_number(&t("65010219800101123")).unwrap_err().contains("现为17位"));
+        assert!(id_number(&t("6501021980O101123X")).unwrap_err().contains("17位数字"));
+        assert_eq!(id_number(&t(" 650102 1980 0101 1234 ")).unwrap().as_deref(), Some("650102198001011234"));
     }
 
     #[test]
     fn an_id_number_stored_as_a_number_is_rejected() {
         let v = Value::Number("650102198001011000".parse().unwrap());
         assert!(id_number(&v).unwrap_err().contains("文本"));
+        assert!(id_number(&t("6.50102E+17")).unwrap_err().contains("文本"));
+        let short = Value::Number("650102198001011".parse().unwrap());
+        assert!(id_number(&short).unwrap_err().contains("现为15位"));
     }
 
     #[test]
     fn credit_codes_are_checked_by_gb_32100() {
         assert_eq!(credit_check_char("91350100M000100Y4"), '3');
         assert!(credit_code(&t("91350100M000100Y43")).is_ok());
-        assert!(credit_code(&t("91350100M000100Y44")).is_err());
+        assert_eq!(credit_code(&t("91350100M000100Y44")), Err("校验位错误，应为 3".to_string()));
+        assert!(credit_code(&t("91350100m000100y43")).is_ok());
+        assert!(credit_code(&t("91350100I000100Y43")).unwrap_err().contains("“I”"));
+        assert!(credit_code(&t("9135010")).unwrap_err().contains("现为7位"));
     }
 
     #[test]
     fn phones_are_mobiles_or_landlines_with_area_code() {
         assert!(phone(&t("13899912345")).is_ok());
         assert!(phone(&t("0991-1234567")).is_ok());
+        assert!(phone(&t("0991 1234567")).is_ok());
+        assert!(phone(&t("+86 138 9991 2345")).is_ok());
+        assert!(phone(&t("13899912345/0991-1234567")).is_ok());
         assert!(phone(&t("12345")).is_err());
+        assert!(phone(&t("1234567")).is_err());
+        assert!(phone(&Value::Number(9_911_234_567_i64.into())).unwrap_err().contains("区号"));
     }
 }

@@ -45,7 +45,7 @@ pub const LOAN_COLUMNS: &[Column] = &[
     loan_col("settled_on", "结清日期", &[], false),
     loan_col("interest_paid", "已付利息", &["实付利息"], false),
     col("score", "评审得分", &["得分"], false),
-    loan_col("note", "备注", &[], false),
+    col("note", "备注", &[], false),
 ];
 
 /// workbook.md "Events".
@@ -60,16 +60,18 @@ pub const EVENT_COLUMNS: &[Column] = &[
 
 /// A header as written, split into its name and its unit (workbook.md "The header row"):
 /// spaces removed, full-width characters folded, a trailing `（万元）` or `(%)` taken off.
+/// A required-mark (`*身份证号`, `身份证号※`) is not part of the name either.
 #[must_use]
 pub fn split_header(raw: &str) -> (String, Option<String>) {
     let folded: String = super::cells::fold_width(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    let folded = folded.trim_matches(['*', '※']);
     if let Some(stripped) = folded.strip_suffix(')') {
         if let Some(open) = stripped.rfind('(') {
-            let unit = stripped[open + 1..].to_string();
-            return (stripped[..open].to_string(), Some(unit));
+            let unit = stripped[open + 1..].trim_start_matches("单位:");
+            return (stripped[..open].trim_matches(['*', '※']).to_string(), Some(unit.to_string()));
         }
     }
-    (folded, None)
+    (folded.to_string(), None)
 }
 
 /// The column a header names, if any.
@@ -77,6 +79,19 @@ pub fn split_header(raw: &str) -> (String, Option<String>) {
 pub fn find<'a>(columns: &'a [Column], header: &str) -> Option<&'a Column> {
     let (name, _) = split_header(header);
     columns.iter().find(|c| c.header == name || c.synonyms.contains(&name.as_str()))
+}
+
+/// Whether the header is the column's own name rather than a synonym: when a sheet has
+/// both `项目编号` and `编号`, the own name wins.
+#[must_use]
+pub fn is_own_name(column: &Column, header: &str) -> bool {
+    split_header(header).0 == column.header
+}
+
+/// workbook.md "Money": the columns whose header may carry 元 or 万元.
+#[must_use]
+pub fn is_money(key: &str) -> bool {
+    matches!(key, "principal" | "interest_paid" | "income_increase" | "amount")
 }
 
 #[cfg(test)]
@@ -91,8 +106,12 @@ mod tests {
             ("年利率(%)", "rate", Some("%")),
             ("公民身份号码", "id_number", None),
             ("评 审得分", "score", None),
+            ("*身份证号", "id_number", None),
+            ("贷款金额\n（单位：万元）", "principal", Some("万元")),
+            ("户均增收(元/户)", "income_increase", Some("元/户")),
+            ("ＩＤ", "", None),
         ] {
-            assert_eq!(find(LOAN_COLUMNS, raw).map(|c| c.key), Some(key), "{raw}");
+            assert_eq!(find(LOAN_COLUMNS, raw).map_or("", |c| c.key), key, "{raw}");
             assert_eq!(split_header(raw).1.as_deref(), unit, "{raw}");
         }
         assert!(find(LOAN_COLUMNS, "备注二").is_none());

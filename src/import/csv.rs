@@ -17,13 +17,21 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
+/// The separator: a comma, unless the first lines hold more tabs or semicolons (Excel's
+/// "text" export, and Excel in locales whose decimal mark is a comma).
+fn delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(12).collect();
+    let count = |c: char| head.matches(c).count();
+    [b'\t', b';'].into_iter().find(|&d| count(char::from(d)) > count(',')).unwrap_or(b',')
+}
+
 /// Every record as a row of text cells.
 ///
 /// # Errors
 /// The CSV is malformed, or beyond the business maximum.
 pub fn read(bytes: &[u8]) -> Result<Grid, ImportError> {
     let text = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter(&text)).from_reader(text.as_bytes());
     let mut grid = Grid { name: SHEET.to_string(), ..Grid::default() };
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ImportError::unreadable(&e))?;

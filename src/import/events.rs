@@ -1,145 +1,163 @@
 //! The Events sheet (workbook.md "Events"): dated repayments, rate changes, overdue
-//! periods and extensions, each attached to its loan; each problem a `RowError`.
+//! periods and extensions, one per row; each problem a `RowError` on this sheet. Which
+//! loan an event belongs to, and whether the events of a loan fit together, is `attach`.
 
-use std::collections::HashMap;
+mod attach;
 
-use chrono::NaiveDate;
-
-use super::cells;
+use super::cells::{self, Value};
 use super::columns::EVENT_COLUMNS;
 use super::header::{self, Header};
 use super::sheet::Grid;
 use super::RowError;
-use crate::engine::{Event, EventKind, Money};
+use crate::engine::{Event, EventKind};
+pub use attach::{attach, LoanIndex};
 
 /// An event read from a row, with the contract number it belongs to and its row.
 #[derive(Debug, Clone)]
 pub struct EventRow {
+    /// The row as Excel shows it.
     pub row: u32,
     pub contract_no: String,
     pub event: Event,
+    /// The cells of the row as found, by key, for error messages.
+    pub found: Vec<(&'static str, String)>,
 }
 
-/// Every event of the sheet; problems go to `errors`, keyed by contract number in
-/// `touched` so that the loan's project can be left out.
-pub fn read(grid: &Grid, errors: &mut Vec<RowError>, touched: &mut Vec<String>) -> Vec<EventRow> {
+impl EventRow {
+    /// The value of a key as found in the sheet.
+    #[must_use]
+    pub fn found(&self, key: &str) -> &str {
+        self.found.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// What the sheet held: its readable events, the contracts whose events have problems
+/// (their projects are left out), and whether the sheet itself could not be read.
+#[derive(Debug, Default)]
+pub struct Events {
+    pub sheet: String,
+    pub header: Option<Header>,
+    pub rows: Vec<EventRow>,
+    pub touched: Vec<String>,
+    /// A sheet-level problem (no header row, a required column missing): no event can be
+    /// trusted, so no project can be.
+    pub failed: bool,
+}
+
+/// Every event of the sheet; problems go to `errors`.
+pub fn read(grid: &Grid, errors: &mut Vec<RowError>) -> Events {
+    let mut out = Events { sheet: grid.name.clone(), ..Events::default() };
     let header = match header::locate(grid, EVENT_COLUMNS, 3) {
         Ok(h) => h,
-        Err(mut e) => {
-            errors.append(&mut e);
-            return Vec::new();
+        Err(e) => {
+            errors.push(e);
+            out.failed = true;
+            return out;
         }
     };
-    let mut out = Vec::new();
+    let problems = header::problems(grid, &header, EVENT_COLUMNS);
+    if !problems.is_empty() {
+        errors.extend(problems);
+        out.failed = true;
+        return out;
+    }
     for (&row, cells) in grid.rows.range(header.row + 1..) {
-        if cells.iter().all(cells::Value::is_blank) || super::rows::is_total(cells) {
+        if super::rows::is_empty(cells, &header) || super::rows::is_total(cells) || header.repeated_in(cells, EVENT_COLUMNS) {
             continue;
         }
+        let reader = RowReader { grid, header: &header, row };
         let before = errors.len();
-        let contract = cell(grid, &header, row, "contract_no").and_then(cells::code);
-        let event = read_event(grid, &header, row, errors);
+        let contract = cells::code(reader.value("contract_no")).filter(|_| !reader.value("contract_no").is_nothing());
+        let event = reader.event(errors);
         match (contract, event) {
             (Some(contract_no), Some(event)) if errors.len() == before => {
-                out.push(EventRow { row: row + 1, contract_no, event });
+                let found = EVENT_COLUMNS.iter().map(|c| (c.key, reader.value(c.key).shown())).collect();
+                out.rows.push(EventRow { row: row + 1, contract_no, event, found });
             }
-            (Some(contract_no), _) => touched.push(contract_no),
-            (None, _) => push(grid, &header, row, "contract_no", "", "贷款合同编号必须填写".into(), errors),
+            (Some(contract_no), _) => out.touched.push(contract_no),
+            (None, _) => reader.push("contract_no", "贷款合同编号必须填写".to_string(), errors),
         }
     }
+    out.header = Some(header);
     out
 }
 
-fn cell<'a>(grid: &'a Grid, header: &Header, row: u32, key: &str) -> Option<&'a cells::Value> {
-    header.slot(key).map(|(i, _)| grid.get(row, i))
+/// One row of the Events sheet being read.
+struct RowReader<'a> {
+    grid: &'a Grid,
+    header: &'a Header,
+    /// 0-based.
+    row: u32,
 }
 
-fn push(grid: &Grid, header: &Header, row: u32, key: &'static str, value: &str, message: String, errors: &mut Vec<RowError>) {
-    let written = header.slot(key).map_or_else(
-        || EVENT_COLUMNS.iter().find(|c| c.key == key).map_or(key, |c| c.header).to_string(),
-        |(_, s)| s.written.clone(),
-    );
-    errors.push(RowError::sheet(&grid.name, row + 1, &written, value, message).with_key(key));
-}
-
-fn read_event(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) -> Option<Event> {
-    let value = |key| cell(grid, header, row, key).cloned().unwrap_or_default();
-    let on = match cells::date(&value("date"), grid.is_1904) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            push(grid, header, row, "date", "", "日期必须填写".into(), errors);
-            None
-        }
-        Err(m) => {
-            push(grid, header, row, "date", &value("date").shown(), m, errors);
-            None
-        }
-    };
-    let kind = kind(grid, header, row, errors)?;
-    Some(Event { on: on?, kind })
-}
-
-fn kind(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) -> Option<EventKind> {
-    let value = |key| cell(grid, header, row, key).cloned().unwrap_or_default();
-    let written = cells::text(&value("kind")).unwrap_or_default();
-    let mut need = |key: &'static str, what: &str, r: Result<Option<EventKind>, String>| match r {
-        Ok(Some(k)) => Some(k),
-        Ok(None) => {
-            push(grid, header, row, key, "", format!("事项为“{written}”时必须填写{what}"), errors);
-            None
-        }
-        Err(m) => {
-            push(grid, header, row, key, &value(key).shown(), m, errors);
-            None
-        }
-    };
-    match written.as_str() {
-        "还款" => need("amount", "金额", repayment(&value("amount"), header)),
-        "利率调整" => need("rate", "调整后的年利率", super::rows::rate(&value("rate")).map(|r| r.map(EventKind::RateChange))),
-        "展期" => need("extended_to", "展期至日期", cells::date(&value("extended_to"), grid.is_1904).map(|d| d.map(EventKind::Extension))),
-        "逾期开始" => Some(EventKind::OverdueStart),
-        "逾期结束" => Some(EventKind::OverdueEnd),
-        _ => {
-            let msg = "事项应为 还款、利率调整、逾期开始、逾期结束 或 展期".to_string();
-            push(grid, header, row, "kind", &written, msg, errors);
-            None
-        }
+impl RowReader<'_> {
+    fn value(&self, key: &str) -> &Value {
+        static EMPTY: Value = Value::Empty;
+        self.header.slot(key).map_or(&EMPTY, |(i, _)| self.grid.get(self.row, i))
     }
-}
 
-fn repayment(v: &cells::Value, header: &Header) -> Result<Option<EventKind>, String> {
-    let unit = header.slot("amount").and_then(|(_, s)| s.unit.clone());
-    match cells::money(v, unit.as_deref())? {
-        Some(m) if !m.is_positive() => Err("还款金额应大于0".to_string()),
-        m => Ok(m.map(EventKind::Repayment)),
+    fn push(&self, key: &'static str, message: String, errors: &mut Vec<RowError>) {
+        let written = self.header.written(key, EVENT_COLUMNS);
+        let value = self.value(key).shown();
+        errors.push(RowError::sheet(&self.grid.name, self.row + 1, &written, &value, message).with_key(key));
     }
-}
 
-/// Attach events to their loans; an event whose contract is not a loan of the Loans sheet,
-/// or repayments beyond the principal, are errors (rules.md §4).
-pub fn attach(
-    events: Vec<EventRow>,
-    loans: &mut HashMap<String, (Money, Vec<Event>)>,
-    sheet: &str,
-    errors: &mut Vec<RowError>,
-    touched: &mut Vec<String>,
-) {
-    let mut repaid: HashMap<String, (Money, u32, NaiveDate)> = HashMap::new();
-    for e in events {
-        let Some((principal, list)) = loans.get_mut(&e.contract_no) else {
-            let msg = "贷款合同编号在申报表中找不到，请核对".to_string();
-            errors.push(RowError::sheet(sheet, e.row, "贷款合同编号", &e.contract_no, msg).with_key("contract_no"));
-            continue;
-        };
-        if let EventKind::Repayment(m) = e.event.kind {
-            let entry = repaid.entry(e.contract_no.clone()).or_insert((Money::ZERO, e.row, e.event.on));
-            entry.0 += m;
-            entry.1 = e.row;
-            if entry.0 > *principal {
-                let msg = format!("累计还款 {} 元超过贷款金额 {} 元，请核对", entry.0, principal);
-                errors.push(RowError::sheet(sheet, e.row, "金额", &m.to_string(), msg).with_key("amount"));
-                touched.push(e.contract_no.clone());
+    /// A value the row's 事项 needs: reported when blank or unreadable.
+    fn need<T>(&self, key: &'static str, what: &str, read: Result<Option<T>, String>, errors: &mut Vec<RowError>) -> Option<T> {
+        match read {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                self.push(key, format!("必须填写{what}"), errors);
+                None
+            }
+            Err(m) => {
+                self.push(key, m, errors);
+                None
             }
         }
-        list.push(e.event);
+    }
+
+    fn date(&self, key: &str) -> Result<Option<chrono::NaiveDate>, String> {
+        let v = self.value(key);
+        if v.is_nothing() {
+            return Ok(None);
+        }
+        cells::date(v, self.grid.is_1904)
+    }
+
+    fn event(&self, errors: &mut Vec<RowError>) -> Option<Event> {
+        let on = self.need("date", "日期", self.date("date"), errors);
+        let kind = self.kind(errors)?;
+        Some(Event { on: on?, kind })
+    }
+
+    /// workbook.md: 还款 needs 金额, 利率调整 needs 年利率, 展期 needs 展期至.
+    fn kind(&self, errors: &mut Vec<RowError>) -> Option<EventKind> {
+        let written = cells::code(self.value("kind")).unwrap_or_default();
+        let kind = match written.as_str() {
+            "还款" => EventKind::Repayment(self.need("amount", "还款金额（事项为还款）", self.repayment(), errors)?),
+            "利率调整" => EventKind::RateChange(self.need("rate", "调整后的年利率（事项为利率调整）", super::rows::rate(self.value("rate")), errors)?),
+            "展期" => EventKind::Extension(self.need("extended_to", "展期后的到期日期（事项为展期）", self.date("extended_to"), errors)?),
+            "逾期开始" => EventKind::OverdueStart,
+            "逾期结束" => EventKind::OverdueEnd,
+            "" => {
+                self.push("kind", "事项必须填写：还款、利率调整、逾期开始、逾期结束 或 展期".to_string(), errors);
+                return None;
+            }
+            _ => {
+                self.push("kind", "事项应为 还款、利率调整、逾期开始、逾期结束 或 展期".to_string(), errors);
+                return None;
+            }
+        };
+        Some(kind)
+    }
+
+    fn repayment(&self) -> Result<Option<crate::engine::Money>, String> {
+        let unit = self.header.slot("amount").and_then(|(_, s)| s.unit);
+        let v = self.value("amount");
+        match cells::money(if v.is_nothing() { &Value::Empty } else { v }, unit)? {
+            Some(m) if !m.is_positive() => Err("还款金额应大于0，请核对".to_string()),
+            m => Ok(m),
+        }
     }
 }

@@ -1,6 +1,8 @@
-//! Finding the sheets and the header row (workbook.md "Sheets", "The header row").
+//! Finding the sheets and the header row (workbook.md "Sheets", "The header row"), and
+//! the problems of the header itself: a missing required column, a unit that is not one.
 
-use super::columns::{find, split_header, Column};
+use super::cells::{self, Unit, Value};
+use super::columns::{find, is_money, is_own_name, split_header, Column};
 use super::sheet::Grid;
 use super::RowError;
 
@@ -16,13 +18,16 @@ pub struct Header {
     pub columns: Vec<Option<Slot>>,
     /// Unknown columns: (column index, header as written), kept in the notes.
     pub extra: Vec<(usize, String)>,
+    /// How many known headers the row matched (a later row matching as many repeats it).
+    pub hits: usize,
 }
 
 #[derive(Debug, Clone)]
 pub struct Slot {
     pub column: &'static Column,
     pub written: String,
-    pub unit: Option<String>,
+    /// For money columns, the unit the header names (`贷款金额（万元）`).
+    pub unit: Option<Unit>,
 }
 
 impl Header {
@@ -31,67 +36,122 @@ impl Header {
     pub fn slot(&self, key: &str) -> Option<(usize, &Slot)> {
         self.columns.iter().enumerate().find_map(|(i, s)| s.as_ref().filter(|s| s.column.key == key).map(|s| (i, s)))
     }
+
+    /// The header of a key as written in the sheet, else its name in workbook.md.
+    #[must_use]
+    pub fn written(&self, key: &str, columns: &[Column]) -> String {
+        self.slot(key).map_or_else(
+            || columns.iter().find(|c| c.key == key).map_or(key, |c| c.header).to_string(),
+            |(_, s)| s.written.clone(),
+        )
+    }
+
+    /// Whether a data row is the header again (a sheet pasted together from pages).
+    #[must_use]
+    pub fn repeated_in(&self, cells: &[Value], columns: &[Column]) -> bool {
+        matches(cells, columns) >= self.hits
+    }
 }
 
-/// workbook.md: the Loans sheet is the first whose name contains 申报, 汇总 or 项目, else the first.
+fn matches(cells: &[Value], columns: &[Column]) -> usize {
+    cells.iter().filter(|v| cells::text(v).is_some_and(|t| find(columns, &t).is_some())).count()
+}
+
+/// workbook.md: the Loans sheet is the first sheet, or the first whose name contains 申报,
+/// 汇总 or 项目. A sheet named like the Events sheet is not taken for it, and when the
+/// chosen sheet has no header row, the first sheet that has one is taken instead (a
+/// workbook that opens with a 填表说明 sheet).
 #[must_use]
 pub fn loans_sheet(grids: &[Grid]) -> Option<usize> {
-    let named = grids.iter().position(|g| ["申报", "汇总", "项目"].iter().any(|w| g.name.contains(w)));
-    named.or((!grids.is_empty()).then_some(0))
+    let columns = super::columns::LOAN_COLUMNS;
+    let named = grids.iter().position(|g| ["申报", "汇总", "项目"].iter().any(|w| g.name.contains(w)) && !is_events_name(&g.name));
+    let chosen = named.or((!grids.is_empty()).then_some(0))?;
+    if header_row(&grids[chosen], columns, 4).is_some() {
+        return Some(chosen);
+    }
+    let with_header = (0..grids.len()).find(|&i| !is_events_name(&grids[i].name) && header_row(&grids[i], columns, 4).is_some());
+    Some(with_header.unwrap_or(chosen))
 }
 
-/// workbook.md: the Events sheet's name contains 还款, 变更 or 事项.
+fn is_events_name(name: &str) -> bool {
+    ["还款", "变更", "事项"].iter().any(|w| name.contains(w)) && !["说明", "注意"].iter().any(|w| name.contains(w))
+}
+
+/// workbook.md: the Events sheet's name contains 还款, 变更 or 事项 (not a 注意事项 or
+/// 填报说明 sheet of instructions).
 #[must_use]
 pub fn events_sheet(grids: &[Grid], loans: usize) -> Option<usize> {
-    grids
-        .iter()
-        .enumerate()
-        .position(|(i, g)| i != loans && ["还款", "变更", "事项"].iter().any(|w| g.name.contains(w)))
+    grids.iter().enumerate().position(|(i, g)| i != loans && is_events_name(&g.name))
 }
 
-/// The row among the first ten that matches the most known headers (at least `min`).
-///
-/// # Errors
-/// One sheet-level error when no row matches, or for each required column that is missing.
-pub fn locate(grid: &Grid, columns: &'static [Column], min: usize) -> Result<Header, Vec<RowError>> {
+/// The row among the first ten that matches the most known headers (at least `min`);
+/// ties go to the upper row.
+fn header_row(grid: &Grid, columns: &[Column], min: usize) -> Option<(u32, usize)> {
     let mut best: Option<(u32, usize)> = None;
     for (&row, cells) in grid.rows.range(..HEADER_SEARCH_ROWS) {
-        let hits = cells.iter().filter(|v| super::cells::text(v).is_some_and(|t| find(columns, &t).is_some())).count();
+        let hits = matches(cells, columns);
         if hits >= min && best.is_none_or(|(_, b)| hits > b) {
             best = Some((row, hits));
         }
     }
-    let Some((row, _)) = best else {
-        return Err(vec![RowError::sheet(&grid.name, 1, "", "", format!("前{HEADER_SEARCH_ROWS}行中找不到表头行，请使用申报模板的列名（如 项目名称、身份证号、贷款金额）"))]);
-    };
-    let header = build(grid, row, columns);
-    let missing: Vec<RowError> = columns
-        .iter()
-        .filter(|c| c.required && header.slot(c.key).is_none())
-        .map(|c| RowError::sheet(&grid.name, row + 1, c.header, "", format!("缺少必填列“{}”，请在表头行添加该列", c.header)).with_key(c.key))
-        .collect();
-    if missing.is_empty() {
-        Ok(header)
-    } else {
-        Err(missing)
-    }
+    best
 }
 
-fn build(grid: &Grid, row: u32, columns: &'static [Column]) -> Header {
-    let mut header = Header { row, columns: Vec::new(), extra: Vec::new() };
-    for (i, v) in grid.rows.get(&row).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
-        let Some(written) = super::cells::text(v) else {
-            header.columns.push(None);
-            continue;
-        };
-        let known = find(columns, &written).filter(|c| header.slot(c.key).is_none());
-        if let Some(column) = known {
-            let unit = split_header(&written).1;
-            header.columns.push(Some(Slot { column, written, unit }));
-        } else {
-            header.columns.push(None);
+/// The header row of a sheet.
+///
+/// # Errors
+/// One sheet-level error when none of the first ten rows has `min` known headers.
+pub fn locate(grid: &Grid, columns: &'static [Column], min: usize) -> Result<Header, RowError> {
+    let Some((row, hits)) = header_row(grid, columns, min) else {
+        let names: Vec<&str> = columns.iter().filter(|c| c.required).map(|c| c.header).collect();
+        let what = format!("前{HEADER_SEARCH_ROWS}行中找不到表头行：请在表格上方用申报模板的列名写一行表头（{}）", names.join("、"));
+        return Err(RowError::sheet(&grid.name, 1, "", "", what));
+    };
+    let cells = grid.rows.get(&row).map(Vec::as_slice).unwrap_or_default();
+    let mut header = Header { row, columns: vec![None; cells.len()], extra: Vec::new(), hits };
+    // The own names first, then synonyms, so that `项目编号` wins over an `编号` column.
+    for own in [true, false] {
+        for (i, v) in cells.iter().enumerate() {
+            let Some(written) = cells::text(v) else { continue };
+            let known = find(columns, &written).filter(|c| is_own_name(c, &written) == own && header.slot(c.key).is_none());
+            if let Some(column) = known.filter(|_| header.columns[i].is_none()) {
+                let unit = split_header(&written).1.and_then(|u| Unit::parse(&u));
+                header.columns[i] = Some(Slot { column, written, unit });
+            }
+        }
+    }
+    for (i, v) in cells.iter().enumerate() {
+        if let Some(written) = cells::text(v).filter(|_| header.columns[i].is_none()) {
             header.extra.push((i, written));
         }
     }
-    header
+    Ok(header)
+}
+
+/// workbook.md: a required column that is missing is one clear error for the whole sheet;
+/// so is a money column whose header names a unit that is neither 元 nor 万元 (the amounts
+/// under it cannot be read without guessing).
+#[must_use]
+pub fn problems(grid: &Grid, header: &Header, columns: &[Column]) -> Vec<RowError> {
+    let row = header.row + 1;
+    let mut errors: Vec<RowError> = columns
+        .iter()
+        .filter(|c| c.required && header.slot(c.key).is_none())
+        .map(|c| missing_column(grid, row, c))
+        .collect();
+    for slot in header.columns.iter().flatten().filter(|s| is_money(s.column.key) && s.unit.is_none()) {
+        let Some(unit) = split_header(&slot.written).1 else { continue };
+        if unit.contains(['元', '万']) {
+            let what = format!("列名中的单位“{unit}”无法识别：请把列名写成 {0}（元） 或 {0}（万元）", slot.column.header);
+            errors.push(RowError::sheet(&grid.name, row, &slot.written, "", what).with_key(slot.column.key));
+        }
+    }
+    errors
+}
+
+/// One error for a column the sheet lacks.
+#[must_use]
+pub fn missing_column(grid: &Grid, row: u32, c: &Column) -> RowError {
+    let what = format!("缺少“{}”列：请在表头行添加该列并填写", c.header);
+    RowError::sheet(&grid.name, row, c.header, "", what).with_key(c.key)
 }

@@ -2,18 +2,18 @@
 //! file (policy.example.toml). Every row problem is data (`RowError`); only a file that
 //! cannot be read at all is an `ImportError`. No database, no HTTP, no subsidy arithmetic.
 
+pub mod assemble;
 pub mod cells;
 pub mod codes;
 pub mod columns;
 pub mod csv;
 pub mod events;
 pub mod header;
+pub mod loans;
 pub mod policy;
 pub mod projects;
 pub mod rows;
 pub mod sheet;
-
-use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -132,66 +132,5 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
     let format = detect(bytes)?;
     let grids = sheet::read(bytes, format)?;
-    let loans_at = header::loans_sheet(&grids).ok_or(ImportError::NoSheet)?;
-    Ok(from_grids(&grids, loans_at, options))
-}
-
-fn from_grids(grids: &[sheet::Grid], loans_at: usize, options: &Options) -> Parsed {
-    let grid = &grids[loans_at];
-    let mut errors = Vec::new();
-    let header = match header::locate(grid, columns::LOAN_COLUMNS, 4) {
-        Ok(h) => h,
-        Err(e) => return Parsed { errors: e, ..Parsed::default() },
-    };
-    let mut rows = Vec::new();
-    for (&row, cells) in grid.rows.range(header.row + 1..) {
-        if cells.iter().all(cells::Value::is_blank) || rows::is_total(cells) {
-            continue;
-        }
-        rows.push(rows::read(grid, &header, row, &mut errors));
-    }
-    let mut sink = projects::Sink { sheet: &grid.name, header: &header, errors: &mut errors };
-    let groups = projects::group(rows, &mut sink);
-    let built: Vec<Option<Project>> = groups.iter().map(|g| projects::build(g, options, &mut sink)).collect();
-    let mut touched = Vec::new();
-    let mut events = match header::events_sheet(grids, loans_at) {
-        Some(at) => events::read(&grids[at], &mut errors, &mut touched),
-        None => Vec::new(),
-    };
-    let events_sheet = header::events_sheet(grids, loans_at).map(|at| grids[at].name.clone()).unwrap_or_default();
-    let mut by_contract: HashMap<String, (crate::engine::Money, Vec<crate::engine::Event>)> = HashMap::new();
-    for l in groups.iter().flat_map(|g| &g.rows) {
-        if let (Some(no), Some(p)) = (&l.loan.contract_no, l.loan.principal) {
-            by_contract.entry(no.clone()).or_insert((p, Vec::new()));
-        }
-    }
-    events.sort_by_key(|e| e.row);
-    events::attach(events, &mut by_contract, &events_sheet, &mut errors, &mut touched);
-    finish(groups, built, &by_contract, &touched, errors)
-}
-
-/// Attach events, and leave out every project with an error (workbook.md).
-fn finish(
-    groups: Vec<projects::Group>,
-    built: Vec<Option<Project>>,
-    events: &HashMap<String, (crate::engine::Money, Vec<crate::engine::Event>)>,
-    touched: &[String],
-    errors: Vec<RowError>,
-) -> Parsed {
-    let touched: HashSet<&str> = touched.iter().map(String::as_str).collect();
-    let mut parsed = Parsed { errors, ..Parsed::default() };
-    for (group, project) in groups.into_iter().zip(built) {
-        let clean = project.filter(|p| !p.loans.iter().any(|l| touched.contains(l.contract_no.as_str())));
-        match clean {
-            None => parsed.rejected += 1,
-            Some(mut p) => {
-                for loan in &mut p.loans {
-                    loan.events = events.get(&loan.contract_no).map(|e| e.1.clone()).unwrap_or_default();
-                }
-                parsed.projects.push(p);
-            }
-        }
-        drop(group);
-    }
-    parsed
+    assemble::from_grids(&grids, options)
 }

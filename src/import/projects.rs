@@ -1,9 +1,12 @@
-//! Rows → projects (workbook.md): grouping by 项目编号 (or 身份证号 and 项目名称),
-//! project-level agreement across rows, required values, and loan checks.
+//! Rows → projects (workbook.md "Sheets", "Columns"): grouping by 项目编号 (or 身份证号
+//! and 项目名称), project-level agreement across rows, required values, loan checks.
+//! A project with any problem is built as `None`: it is left out whole.
 
-use super::columns::{Column, LOAN_COLUMNS};
+use std::collections::HashMap;
+
+use super::columns::LOAN_COLUMNS;
 use super::header::Header;
-use super::rows::{LoanRow, ProjectFields};
+use super::rows::{column, comparable, LoanRow, ProjectFields};
 use super::{Options, RowError};
 use crate::engine::{Applicant, ApplicantType, Loan, Project};
 
@@ -14,117 +17,142 @@ pub struct Group {
     pub rows: Vec<LoanRow>,
 }
 
-/// Group rows into projects in order of first appearance. A row that names no project
-/// is an error of its own.
-pub fn group(rows: Vec<LoanRow>, sink: &mut Sink<'_>) -> Vec<Group> {
+/// Group rows into projects, in order of first appearance (workbook.md "Sheets"):
+/// - rows sharing a 项目编号 are one project;
+/// - a row without one joins the project of the same 身份证号 and 项目名称;
+/// - a row whose project-level cells are all blank continues the project above it
+///   (blank later rows inherit, as merged cells do);
+/// - any other row stands alone, and its missing values are reported.
+#[must_use]
+pub fn group(rows: Vec<LoanRow>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut index = std::collections::HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_person: HashMap<(String, String), usize> = HashMap::new();
+    let mut last: Option<usize> = None;
     for row in rows {
-        let Some(key) = key(&row.project) else {
-            let msg = "无法确定所属项目：请填写项目编号，或身份证号和项目名称";
-            sink.push(row.row, "project_no", "", msg.to_string());
-            continue;
+        let person = person(&row);
+        let key = match (&row.project.project_no, &person) {
+            (Some(no), _) => Some(no.clone()),
+            (None, Some(p)) => by_person.get(p).map(|&at| groups[at].key.clone()).or_else(|| Some(format!("{}/{}", p.0, p.1))),
+            (None, None) => None,
         };
-        let at = *index.entry(key.clone()).or_insert_with(|| {
-            groups.push(Group { key, rows: Vec::new() });
-            groups.len() - 1
-        });
+        let at = match (key, last) {
+            (Some(key), _) => *by_key.entry(key.clone()).or_insert_with(|| new_group(&mut groups, key)),
+            (None, Some(at)) if !row.has_project_cells() => at,
+            (None, _) => new_group(&mut groups, format!("第{}行", row.row)),
+        };
+        if let Some(p) = person {
+            by_person.entry(p).or_insert(at);
+        }
         groups[at].rows.push(row);
+        last = Some(at);
     }
     groups
 }
 
-/// cli.md `key`: the 项目编号, else `身份证号/项目名称`.
-fn key(p: &ProjectFields) -> Option<String> {
-    if let Some(no) = &p.project_no {
-        return Some(no.clone());
-    }
-    Some(format!("{}/{}", p.id_number.as_ref()?, p.project_name.as_ref()?))
+fn new_group(groups: &mut Vec<Group>, key: String) -> usize {
+    groups.push(Group { key, rows: Vec::new() });
+    groups.len() - 1
 }
 
-fn required(key: &str) -> &'static Column {
-    LOAN_COLUMNS.iter().find(|c| c.key == key).unwrap_or(&LOAN_COLUMNS[0])
+/// The 身份证号 (as found, when it could not be read) and 项目名称 of a row.
+fn person(row: &LoanRow) -> Option<(String, String)> {
+    let id = row.project.id_number.clone().or_else(|| {
+        let found: String = row.found("id_number").chars().filter(|c| !c.is_whitespace()).collect();
+        (!found.is_empty()).then(|| found.to_uppercase())
+    })?;
+    Some((id, row.project.project_name.clone()?))
 }
 
-/// Where errors go: the sheet, its header (for the headers as written) and the list.
+/// Where errors go: the sheet, its header (for the headers as written), the list, and
+/// the columns the sheet lacks (already one error each, never one per row).
 pub struct Sink<'a> {
     pub sheet: &'a str,
     pub header: &'a Header,
     pub errors: &'a mut Vec<RowError>,
+    pub absent: Vec<&'static str>,
 }
 
 impl Sink<'_> {
     /// Report a problem on a row in the column of `key`, named as the sheet writes it.
-    fn push(&mut self, row: u32, key: &'static str, value: &str, message: String) {
-        let written = self.header.slot(key).map_or_else(|| required(key).header.to_string(), |(_, s)| s.written.clone());
+    pub fn push(&mut self, row: u32, key: &'static str, value: &str, message: String) {
+        let written = self.header.written(key, LOAN_COLUMNS);
         self.errors.push(RowError::sheet(self.sheet, row, &written, value, message).with_key(key));
     }
-}
 
-/// workbook.md: project-level columns must agree across rows; a disagreement is an
-/// error on the later row. Blank cells on later rows take the first row's value.
-fn merged_fields(group: &Group, sink: &mut Sink<'_>) -> ProjectFields {
-    let mut merged = ProjectFields::default();
-    macro_rules! agree {
-        ($($field:ident),*) => {$(
-            for row in &group.rows {
-                if let Some(v) = &row.project.$field {
-                    match &merged.$field {
-                        None => merged.$field = Some(v.clone()),
-                        Some(first) if first != v => {
-                            let msg = format!("与本项目第{}行不一致（{}），同一项目各行应相同", group.rows[0].row, shown(first));
-                            sink.push(row.row, required(stringify!($field)).key, &shown(v), msg);
-                        }
-                        Some(_) => {}
-                    }
-                }
-            }
-        )*};
+    /// A required value that is blank (or `/`, `无`): an error unless its whole column is
+    /// missing or the cell was unreadable (both already reported).
+    fn missing(&mut self, row: &LoanRow, key: &'static str, present: bool) {
+        if !present && !self.absent.contains(&key) && !row.unreadable.contains(&key) {
+            let what = format!("{}必须填写", column(key).header);
+            self.push(row.row, key, &row.found(key).to_string(), what);
+        }
     }
-    agree!(project_no, unit, project_name, applicant_type, org_name, credit_code, leader, id_number, phone);
-    agree!(union_member, industry, households, hardship_households, radiated_households, income_increase, score);
-    merged
 }
 
-fn shown<T: std::fmt::Debug>(v: &T) -> String {
-    let s = format!("{v:?}");
-    s.trim_matches('"').to_string()
+/// workbook.md: project-level columns must agree across the rows of one project; a
+/// disagreement is an error on the later row, naming the row the value first came from.
+fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
+    for col in LOAN_COLUMNS.iter().filter(|c| c.project_level) {
+        let mut first: Option<(&LoanRow, String)> = None;
+        for row in &group.rows {
+            let Some(value) = comparable(&row.project, col.key) else { continue };
+            match &first {
+                None => first = Some((row, value)),
+                Some((at, v)) if *v != value => {
+                    let what = format!("与同一项目第{}行的“{}”不一致：同一项目各行的{}应相同，请改成一致", at.row, at.found(col.key), col.header);
+                    sink.push(row.row, col.key, &row.found(col.key).to_string(), what);
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
-/// Check a group and build the engine's project. Problems go to `errors`.
+/// Blank cells of later rows take the value of an earlier row (workbook.md).
+fn merged(group: &Group) -> ProjectFields {
+    let mut m = ProjectFields::default();
+    for r in group.rows.iter().map(|r| &r.project) {
+        macro_rules! inherit {
+            ($($f:ident),*) => {$( if m.$f.is_none() { m.$f.clone_from(&r.$f); } )*};
+        }
+        inherit!(project_no, unit, project_name, applicant_type, org_name, credit_code, leader, id_number, phone);
+        inherit!(union_member, industry, households, hardship_households, radiated_households, income_increase, score, note);
+    }
+    m
+}
+
+/// Check a group and build the engine's project; `None` when it has any problem.
 pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<Project> {
     let before = sink.errors.len();
-    let f = merged_fields(group, sink);
-    let first = group.rows[0].row;
-    let unreadable = |key: &str| group.rows.iter().any(|r| r.unreadable.contains(&key));
-    let mut missing = |key: &'static str, present: bool| {
-        if !present && !unreadable(key) {
-            sink.push(first, key, "", format!("{}必须填写", required(key).header));
-        }
-    };
-    for key in ["unit", "project_name", "applicant_type", "leader", "id_number", "households"] {
-        let present = match key {
-            "unit" => f.unit.is_some(),
-            "project_name" => f.project_name.is_some(),
-            "applicant_type" => f.applicant_type.is_some(),
-            "leader" => f.leader.is_some(),
-            "id_number" => f.id_number.is_some(),
-            _ => f.households.is_some(),
-        };
-        missing(key, present);
-    }
-    let organisation = f.applicant_type.is_some_and(|t| t != ApplicantType::Individual);
-    missing("org_name", !organisation || f.org_name.is_some());
-    missing("union_member", !options.require_union_member || f.union_member.is_some());
-    let loans: Vec<Loan> = group.rows.iter().filter_map(|r| loan(r, sink)).collect();
-    if sink.errors.len() > before || loans.len() != group.rows.len() {
+    check_agreement(group, sink);
+    let f = merged(group);
+    let first = &group.rows[0];
+    sink.missing(first, "unit", f.unit.is_some());
+    sink.missing(first, "project_name", f.project_name.is_some());
+    sink.missing(first, "applicant_type", f.applicant_type.is_some());
+    sink.missing(first, "leader", f.leader.is_some());
+    sink.missing(first, "id_number", f.id_number.is_some());
+    sink.missing(first, "households", f.households.is_some());
+    // workbook.md: 主体名称 is required unless the applicant is a 个人.
+    let person_only = f.applicant_type.is_none_or(|t| t == ApplicantType::Individual);
+    sink.missing(first, "org_name", person_only || f.org_name.is_some());
+    sink.missing(first, "union_member", !options.require_union_member || f.union_member.is_some());
+    let loans: Vec<Loan> = group.rows.iter().filter_map(|r| super::loans::loan(r, sink)).collect();
+    let unreadable = group.rows.iter().any(|r| !r.unreadable.is_empty());
+    if sink.errors.len() > before || unreadable || loans.len() != group.rows.len() {
         return None;
     }
     Some(project(group, f, loans))
 }
 
 fn project(group: &Group, f: ProjectFields, loans: Vec<Loan>) -> Project {
-    let note = group.rows.iter().filter_map(|r| r.loan.note.clone()).collect::<Vec<_>>().join("；");
+    let mut extra: Vec<(String, String)> = Vec::new();
+    for pair in group.rows.iter().flat_map(|r| &r.extra) {
+        if !extra.contains(pair) {
+            extra.push(pair.clone());
+        }
+    }
     Project {
         key: group.key.clone(),
         name: f.project_name.unwrap_or_default(),
@@ -143,53 +171,9 @@ fn project(group: &Group, f: ProjectFields, loans: Vec<Loan>) -> Project {
             industry: f.industry.unwrap_or_default(),
             hardship_households: f.hardship_households,
             radiated_households: f.radiated_households,
-            note,
-            extra: group.rows.first().map(|r| r.extra.clone()).unwrap_or_default(),
+            note: f.note.unwrap_or_default(),
+            extra,
         },
         loans,
     }
-}
-
-/// The loan of a row, or `None` with its problems in `errors`.
-fn loan(r: &LoanRow, sink: &mut Sink<'_>) -> Option<Loan> {
-    let l = &r.loan;
-    let before = sink.errors.len();
-    for (key, present) in [
-        ("contract_no", l.contract_no.is_some()),
-        ("principal", l.principal.is_some()),
-        ("rate", l.rate.is_some()),
-        ("disbursed_on", l.disbursed_on.is_some()),
-        ("maturity_on", l.maturity_on.is_some()),
-    ] {
-        if !present && !r.unreadable.contains(&key) {
-            sink.push(r.row, key, "", format!("{}必须填写", required(key).header));
-        }
-    }
-    if let (Some(d0), Some(dm)) = (l.disbursed_on, l.maturity_on) {
-        if dm <= d0 {
-            let msg = format!("到期日期应晚于放款日期（{d0}）");
-            sink.push(r.row, "maturity_on", &dm.to_string(), msg);
-        }
-    }
-    if let (Some(d0), Some(ds)) = (l.disbursed_on, l.settled_on) {
-        if ds < d0 {
-            let msg = format!("结清日期不能早于放款日期（{d0}）");
-            sink.push(r.row, "settled_on", &ds.to_string(), msg);
-        }
-    }
-    if sink.errors.len() > before || !r.unreadable.is_empty() {
-        return None;
-    }
-    Some(Loan {
-        contract_no: l.contract_no.clone()?,
-        bank: l.bank.clone().unwrap_or_default(),
-        principal: l.principal?,
-        rate: l.rate?,
-        disbursed_on: l.disbursed_on?,
-        maturity_on: l.maturity_on?,
-        settled_on: l.settled_on,
-        interest_paid: l.interest_paid,
-        events: Vec::new(),
-        row: r.row,
-    })
 }

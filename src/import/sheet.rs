@@ -119,13 +119,15 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
 
 fn read_other(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+    // workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
+    let is_1904 = matches!(&book, calamine::Sheets::Xls(xls) if xls.has_1904_epoch());
     let mut grids = Vec::new();
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).map_err(|e| ImportError::unreadable(&e))?;
-        let mut grid = Grid::new(&name, false);
+        let mut grid = Grid::new(&name, is_1904);
         for (row, col, data) in range.used_cells() {
             let (r0, c0) = range.start().unwrap_or((0, 0));
-            grid.put(r0 + u32::try_from(row).unwrap_or(u32::MAX), c0 + u32::try_from(col).unwrap_or(u32::MAX), from_data(data))?;
+            grid.put(r0 + u32::try_from(row).unwrap_or(u32::MAX), c0 + u32::try_from(col).unwrap_or(u32::MAX), from_data(data, is_1904))?;
         }
         if let calamine::Sheets::Xls(xls) = &book {
             grid.spread_merged(&xls.merge_cells_by_sheet_name(&name).unwrap_or_default());
@@ -149,14 +151,14 @@ fn from_ref(d: &DataRef<'_>, is_1904: bool) -> Value {
     }
 }
 
-fn from_data(d: &Data) -> Value {
+fn from_data(d: &Data, is_1904: bool) -> Value {
     match d {
         Data::Empty => Value::Empty,
         Data::String(s) => Value::Text(s.clone()),
         Data::Int(i) => Value::Number((*i).into()),
         Data::Float(f) => from_float(*f),
         Data::Bool(b) => Value::Bool(*b),
-        Data::DateTime(dt) => date_time(dt.as_f64(), false),
+        Data::DateTime(dt) => date_time(dt.as_f64(), is_1904),
         Data::DateTimeIso(s) | Data::DurationIso(s) => iso_date(s),
         Data::Error(e) => Value::Error(e.to_string()),
     }
