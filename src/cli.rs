@@ -19,7 +19,9 @@ pub struct CalcArgs {
     pub explain: Option<String>,
 }
 
-/// Run `tiexi calc`; returns the exit status.
+/// Run `tiexi calc`; returns the exit status. The workbook is parsed by the
+/// `parse-worker` subcommand of the current executable (`import::isolate`), so only the
+/// `tiexi` binary itself may call this.
 pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let policy = match std::fs::read_to_string(&args.policy) {
         Ok(text) => match import::policy(&text) {
@@ -28,12 +30,14 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         },
         Err(e) => return usage(err, &format!("无法读取策略文件 {}：{e}", args.policy.display())),
     };
-    let bytes = match std::fs::read(&args.workbook) {
+    let bytes = match import::guard::read(&args.workbook) {
         Ok(b) => b,
         Err(e) => return usage(err, &format!("无法读取申报表 {}：{e}", args.workbook.display())),
     };
     let options = import::Options { require_union_member: policy.require_union_member };
-    let parsed = match import::workbook(&bytes, &options) {
+    // hazards.md: the workbook is parsed in a child process of this same binary.
+    let exe = std::env::current_exe().map_err(|e| import::ImportError::Worker(e.to_string()));
+    let parsed = match exe.and_then(|exe| import::isolate::workbook(&exe, &bytes, &options)) {
         Ok(p) => p,
         Err(e) => Parsed { errors: vec![fatal(&e)], ..Parsed::default() },
     };

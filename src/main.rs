@@ -31,6 +31,9 @@ enum Command {
         #[arg(long, value_name = "CONTRACT_NO")]
         explain: Option<String>,
     },
+    /// The isolated workbook parser (`import::isolate`): reads a request on stdin.
+    #[command(name = "parse-worker", hide = true)]
+    ParseWorker,
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
             let args = tiexi::cli::CalcArgs { policy, workbook, json, output, explain };
             tiexi::cli::calc(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
         }
+        Command::ParseWorker => tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock()),
     };
     ExitCode::from(code)
 }

@@ -8,20 +8,22 @@ pub mod codes;
 pub mod columns;
 pub mod csv;
 pub mod events;
+pub mod guard;
 pub mod header;
+pub mod isolate;
 pub mod loans;
 pub mod policy;
 pub mod projects;
 pub mod rows;
 pub mod sheet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::Project;
 pub use policy::policy;
 pub use sheet::Format;
 
-/// One problem in the workbook (cli.md `errors`).
+/// One problem in the workbook (cli.md `errors`). `isolate` reads it back from JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
     pub sheet: String,
@@ -60,7 +62,7 @@ impl RowError {
 }
 
 /// A workbook that cannot be read at all (not a row problem).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ImportError {
     #[error("文件为空")]
     Empty,
@@ -74,6 +76,10 @@ pub enum ImportError {
     Hostile(String),
     #[error("工作簿中没有工作表")]
     NoSheet,
+    /// The parser's child process could not be started or spoken to (`isolate`); the
+    /// cause is kept for the log, never shown to the user.
+    #[error("无法启动解析进程，请稍后重试或联系管理员")]
+    Worker(String),
 }
 
 impl ImportError {
@@ -84,14 +90,14 @@ impl ImportError {
 }
 
 /// What the round asks of every workbook beyond its format.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Options {
     /// workbook.md: a blank 是否工会会员 is an error where the round requires members.
     pub require_union_member: bool,
 }
 
 /// The projects without errors, in workbook order, and every problem found.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Parsed {
     pub projects: Vec<Project>,
     pub errors: Vec<RowError>,

@@ -1,0 +1,160 @@
+//! The first look at an uploaded workbook, before calamine sees it (hazards.md "Uploaded
+//! spreadsheets"): the magic bytes, the upload size and, for the zip-based formats (.xlsx,
+//! .ods), a walk of the zip that caps the entries, inflates every entry through a byte
+//! limit counting what it really produces, and reads what the XML parts declare (shared
+//! strings, dimensions, DTDs). It never reads a cell and never allocates by a size the
+//! file declares. A .xls (CFB/BIFF) is only bounded in size: its parser runs in the child
+//! process of `isolate`, which contains what calamine does there.
+//!
+//! Messages are for the user (Chinese, what was refused); no internal cause is shown.
+
+mod xml;
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use super::sheet::{Format, MAX_COLUMNS, MAX_ROWS};
+use super::{detect, ImportError, Options, Parsed};
+
+/// The largest upload accepted, in bytes (20 MiB).
+pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
+/// hazards.md: cap the number of zip entries (Excel writes one or two dozen).
+pub const MAX_ENTRIES: usize = 1_000;
+/// hazards.md "Zip bombs": what one entry may really inflate to.
+pub const MAX_ENTRY_BYTES: u64 = 100 * 1024 * 1024;
+/// What all entries together may really inflate to.
+pub const MAX_TOTAL_BYTES: u64 = 200 * 1024 * 1024;
+/// hazards.md: calamine reserves memory for the declared `uniqueCount` when it opens the file.
+pub const MAX_SHARED_STRINGS: u64 = 5_000_000;
+/// The declared `count` of shared-string cells: at most every cell of the business maximum.
+pub const MAX_STRING_CELLS: u64 = MAX_ROWS as u64 * MAX_COLUMNS as u64;
+
+/// Check a file before any parser sees it, and tell its format.
+///
+/// # Errors
+/// `Empty` or `UnknownFormat` (magic bytes), `Unreadable` (a broken zip), `TooLarge`
+/// (a declared dimension beyond the business maximum), `Hostile` (anything else refused).
+pub fn check(bytes: &[u8]) -> Result<Format, ImportError> {
+    if bytes.len() > MAX_UPLOAD {
+        return Err(hostile("文件超过 20 MB"));
+    }
+    let format = detect(bytes)?;
+    if matches!(format, Format::Xlsx | Format::Ods) {
+        walk(bytes)?;
+    }
+    Ok(format)
+}
+
+/// `check`, then `import::workbook`, in this process. The child process of `isolate` and
+/// the fuzzer call this; a server calls `isolate::workbook` instead.
+///
+/// # Errors
+/// As `check` and `import::workbook`.
+pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
+    check(bytes)?;
+    super::workbook(bytes, options)
+}
+
+/// Read an uploaded file from disk, never more than one byte beyond the upload limit
+/// (`check` then refuses it).
+///
+/// # Errors
+/// The file cannot be read.
+pub fn read(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_UPLOAD as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+pub(super) fn hostile(what: &str) -> ImportError {
+    ImportError::Hostile(what.to_string())
+}
+
+/// Walk the zip: every entry is inflated and scanned, none is kept.
+fn walk(bytes: &[u8]) -> Result<(), ImportError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(hostile("压缩包内文件超过 1000 个"));
+    }
+    let mut total = 0;
+    let mut parts = Vec::with_capacity(zip.len());
+    for index in 0..zip.len() {
+        let mut entry = zip.by_index(index).map_err(|e| ImportError::unreadable(&e))?;
+        // A declared size is trusted only to refuse early; the count below is the limit.
+        if entry.size() > MAX_ENTRY_BYTES {
+            return Err(hostile("解压后单个部件超过 100 MB"));
+        }
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        let mut scan = xml::Scan::new(&name);
+        inflate(&mut entry, &mut total, |chunk| scan.feed(chunk))?;
+        parts.push((name, scan.finish()));
+    }
+    dimensions(&parts)
+}
+
+/// Read an entry to its end through the byte limits, handing each chunk to `sink`.
+fn inflate(
+    entry: &mut dyn Read,
+    total: &mut u64,
+    mut sink: impl FnMut(&[u8]) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let mut buf = vec![0; 64 * 1024];
+    let mut produced: u64 = 0;
+    loop {
+        let n = match entry.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ImportError::unreadable(&e)),
+        };
+        produced += n as u64;
+        *total += n as u64;
+        if produced > MAX_ENTRY_BYTES {
+            return Err(hostile("解压后单个部件超过 100 MB"));
+        }
+        if *total > MAX_TOTAL_BYTES {
+            return Err(hostile("解压后总大小超过 200 MB"));
+        }
+        sink(&buf[..n])?;
+    }
+}
+
+/// Refuse the first sheet whose declared dimension is beyond the business maximum,
+/// named as the workbook names it.
+fn dimensions(parts: &[(String, xml::Declared)]) -> Result<(), ImportError> {
+    let Some((part, (row, col))) = parts.iter().find_map(|(name, d)| {
+        d.dimension.filter(|&(r, c)| r > u64::from(MAX_ROWS) || c > u64::from(MAX_COLUMNS)).map(|rc| (name, rc))
+    }) else {
+        return Ok(());
+    };
+    let sheet = sheet_name(parts, part);
+    let row = u32::try_from(row).unwrap_or(u32::MAX);
+    let col = u32::try_from(col).unwrap_or(u32::MAX);
+    Err(ImportError::TooLarge { sheet, row, col })
+}
+
+/// The name a worksheet part has in the workbook (through the workbook's relationships),
+/// else the part's file name.
+fn sheet_name(parts: &[(String, xml::Declared)], part: &str) -> String {
+    let mut ids = HashMap::new();
+    let workbook_rels = parts.iter().filter(|(name, _)| name.to_ascii_lowercase().ends_with("_rels/workbook.xml.rels"));
+    for (rels, declared) in workbook_rels {
+        let base = rels.split("_rels/").next().unwrap_or_default();
+        for (id, target) in &declared.relationships {
+            let path = target.strip_prefix('/').map_or_else(|| format!("{base}{target}"), str::to_string);
+            ids.insert(id.as_str(), path);
+        }
+    }
+    let named = parts
+        .iter()
+        .flat_map(|(_, d)| &d.sheets)
+        .find(|(id, _)| ids.get(id.as_str()).is_some_and(|p| p.eq_ignore_ascii_case(part)))
+        .map(|(_, name)| name.clone());
+    named.unwrap_or_else(|| {
+        let file = part.rsplit('/').next().unwrap_or(part);
+        file.split('.').next().unwrap_or(file).to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests;

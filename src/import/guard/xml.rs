@@ -1,0 +1,294 @@
+//! A byte scanner for the parts of a zip-based workbook, fed as the inflated bytes stream
+//! by (hazards.md "Uploaded spreadsheets"). It finds only the few declarations that make a
+//! parser allocate or expand: DTD and entity declarations, the shared strings' declared
+//! counts, each worksheet's `<dimension>`, and the sheet names that say where a dimension
+//! belongs. It keeps at most one tag in memory and never builds a document.
+//!
+//! It is deliberately stricter than an XML parser: a `<` inside a comment or CDATA section
+//! is read as a tag, so a hostile declaration cannot hide there.
+
+use super::{hostile, MAX_SHARED_STRINGS, MAX_STRING_CELLS};
+use crate::import::ImportError;
+
+/// The longest tag name worth reading; longer names are never one we look for.
+const MAX_NAME: usize = 64;
+/// The longest start tag we keep while reading its attributes.
+const MAX_TAG: usize = 64 * 1024;
+
+/// What one part declares, for the checks that need the whole zip.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Declared {
+    /// The largest 1-based (row, column) of a `<dimension ref>`.
+    pub dimension: Option<(u64, u64)>,
+    /// `<sheet name r:id>` of a workbook part: (relationship id, sheet name).
+    pub sheets: Vec<(String, String)>,
+    /// `<Relationship Id Target>` of a relationships part: (id, target).
+    pub relationships: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    SharedStrings,
+    Dimension,
+    Sheet,
+    Relationship,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Text,
+    Name,
+    Tag(Wanted),
+}
+
+/// The scanner of one zip entry.
+#[derive(Debug)]
+pub(super) struct Scan {
+    is_xml: bool,
+    is_workbook: bool,
+    is_relationships: bool,
+    head: Vec<u8>,
+    state: State,
+    buf: Vec<u8>,
+    quote: Option<u8>,
+    declared: Declared,
+}
+
+impl Scan {
+    /// A scanner for the entry of this name. Every entry is scanned, whatever its name,
+    /// because a relationship may point a worksheet at any name.
+    #[must_use]
+    pub fn new(name: &str) -> Scan {
+        let lower = name.to_ascii_lowercase();
+        Scan {
+            is_xml: [".xml", ".rels"].iter().any(|ext| lower.ends_with(ext)),
+            is_workbook: lower.ends_with("workbook.xml"),
+            is_relationships: lower.contains("_rels/"),
+            head: Vec::new(),
+            state: State::Text,
+            buf: Vec::new(),
+            quote: None,
+            declared: Declared::default(),
+        }
+    }
+
+    /// Read the next inflated bytes.
+    ///
+    /// # Errors
+    /// `Hostile` at the first declaration that must be refused.
+    pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), ImportError> {
+        if self.head.len() < 4 {
+            let take = chunk.len().min(4 - self.head.len());
+            self.head.extend_from_slice(&chunk[..take]);
+            self.check_encoding()?;
+        }
+        while let Some((&byte, rest)) = chunk.split_first() {
+            match self.state {
+                State::Text => match chunk.iter().position(|&b| b == b'<') {
+                    Some(at) => {
+                        self.open();
+                        chunk = &chunk[at + 1..];
+                    }
+                    None => return Ok(()),
+                },
+                State::Name => {
+                    self.name_byte(byte)?;
+                    chunk = rest;
+                }
+                State::Tag(wanted) => {
+                    self.tag_byte(wanted, byte)?;
+                    chunk = rest;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What the part declared, once all of it has been fed.
+    #[must_use]
+    pub fn finish(self) -> Declared {
+        self.declared
+    }
+
+    /// An XML part in UTF-16 would hide its markup from a byte scanner; Excel, WPS and
+    /// `LibreOffice` write UTF-8, so it is refused rather than half read.
+    fn check_encoding(&self) -> Result<(), ImportError> {
+        let utf16 = self.head.starts_with(&[0xFE, 0xFF]) || self.head.starts_with(&[0xFF, 0xFE]) || self.head.contains(&0);
+        if self.is_xml && utf16 {
+            return Err(hostile("XML 部件的编码不是 UTF-8"));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self) {
+        self.state = State::Name;
+        self.buf.clear();
+    }
+
+    fn name_byte(&mut self, byte: u8) -> Result<(), ImportError> {
+        let ends = byte.is_ascii_whitespace() || matches!(byte, b'>' | b'/' | b'<' | b'[');
+        if !ends && self.buf.len() < MAX_NAME {
+            self.buf.push(byte);
+            return Ok(());
+        }
+        let name = std::mem::take(&mut self.buf);
+        let upper = name.to_ascii_uppercase();
+        // hazards.md: billion laughs; no part of a workbook needs a DTD.
+        if upper.starts_with(b"!DOCTYPE") || upper.starts_with(b"!ENTITY") {
+            return Err(hostile("包含 DTD 或实体声明"));
+        }
+        self.state = match self.wanted(&name) {
+            Some(wanted) => State::Tag(wanted),
+            None => State::Text,
+        };
+        self.quote = None;
+        match (byte, self.state) {
+            (b'<', _) => self.open(),
+            (b'>' | b'/', State::Tag(wanted)) => return self.tag_byte(wanted, byte),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn wanted(&self, name: &[u8]) -> Option<Wanted> {
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        let is = |s: &str| local.eq_ignore_ascii_case(s.as_bytes());
+        if is("sst") {
+            Some(Wanted::SharedStrings)
+        } else if is("dimension") {
+            Some(Wanted::Dimension)
+        } else if is("sheet") && self.is_workbook {
+            Some(Wanted::Sheet)
+        } else if is("Relationship") && self.is_relationships {
+            Some(Wanted::Relationship)
+        } else {
+            None
+        }
+    }
+
+    fn tag_byte(&mut self, wanted: Wanted, byte: u8) -> Result<(), ImportError> {
+        match (self.quote, byte) {
+            (None, b'"' | b'\'') => self.quote = Some(byte),
+            (Some(q), _) if q == byte => self.quote = None,
+            (None, b'>') => {
+                let tag = std::mem::take(&mut self.buf);
+                self.state = State::Text;
+                return self.tag(wanted, &attributes(&tag));
+            }
+            _ => {}
+        }
+        if self.buf.len() >= MAX_TAG {
+            return Err(hostile("XML 标签过长"));
+        }
+        self.buf.push(byte);
+        Ok(())
+    }
+
+    fn tag(&mut self, wanted: Wanted, attrs: &[(String, String)]) -> Result<(), ImportError> {
+        let get = |key: &str| attrs.iter().find(|(k, _)| local(k).eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str());
+        match wanted {
+            // hazards.md: calamine reserves memory for the declared uniqueCount at open.
+            Wanted::SharedStrings => {
+                let unique = get("uniqueCount").map_or(0, number);
+                let count = get("count").map_or(0, number);
+                if unique > MAX_SHARED_STRINGS || count > MAX_STRING_CELLS {
+                    return Err(hostile("声明的共享字符串数量超出上限"));
+                }
+            }
+            Wanted::Dimension => {
+                if let Some((row, col)) = get("ref").map(dimension) {
+                    let (r0, c0) = self.declared.dimension.unwrap_or((0, 0));
+                    self.declared.dimension = Some((r0.max(row), c0.max(col)));
+                }
+            }
+            Wanted::Sheet => {
+                if let (Some(id), Some(name)) = (get("id"), get("name")) {
+                    self.declared.sheets.push((id.to_string(), unescape(name)));
+                }
+            }
+            Wanted::Relationship => {
+                if let (Some(id), Some(target)) = (get("Id"), get("Target")) {
+                    self.declared.relationships.push((id.to_string(), unescape(target)));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn local(key: &str) -> &str {
+    key.rsplit(':').next().unwrap_or(key)
+}
+
+/// The `key="value"` pairs of a start tag, as written; a malformed rest is dropped.
+fn attributes(tag: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(tag);
+    let mut rest = text.trim_start_matches('/').trim();
+    let mut out = Vec::new();
+    while let Some(eq) = rest.find('=') {
+        let key = rest[..eq].trim().to_string();
+        let after = rest[eq + 1..].trim_start();
+        let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else { break };
+        let Some(end) = after[1..].find(quote) else { break };
+        out.push((key, after[1..=end].to_string()));
+        rest = after[end + 2..].trim_start();
+    }
+    out
+}
+
+/// A declared count, read generously: every digit counts, and too many saturate.
+fn number(value: &str) -> u64 {
+    value.bytes().filter(u8::is_ascii_digit).fold(0, |n: u64, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')))
+}
+
+/// The largest 1-based (row, column) named by a reference such as `A1:XFD1048576`.
+fn dimension(reference: &str) -> (u64, u64) {
+    let mut most = (0, 0);
+    for cell in reference.split(':') {
+        let letters = cell.bytes().filter(u8::is_ascii_alphabetic);
+        let col =
+            letters.fold(0, |n: u64, c| n.saturating_mul(26).saturating_add(u64::from(c.to_ascii_uppercase() - b'A' + 1)));
+        most = (most.0.max(number(cell)), most.1.max(col));
+    }
+    most
+}
+
+/// The five predefined entities and character references; anything else is kept as is.
+fn unescape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let known = tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| entity(&tail[1..semi]).map(|c| (c, semi)));
+        if let Some((c, semi)) = known {
+            out.push(c);
+            rest = &tail[semi + 1..];
+        } else {
+            out.push('&');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let code = match name.strip_prefix("#x") {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
+            };
+            code.and_then(char::from_u32)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,200 @@
+//! Parsing an uploaded workbook in a child process, the same binary (hazards.md "Uploaded
+//! spreadsheets": "parse in a child process with memory and CPU limits, so that an abort
+//! kills only the child and the user gets a clear message").
+//!
+//! The parent writes one line of JSON `Options` and then the file's bytes to the stdin of
+//! `tiexi parse-worker`; the child lowers its own limits first, runs `guard::workbook` and
+//! answers `Result<Parsed, ImportError>` as JSON on stdout. A panic in the child becomes
+//! `Unreadable`; an abort, a signal, a limit or the wall clock becomes `Hostile`. The parent
+//! never parses the file itself and never panics because of it.
+//!
+//! `workbook` blocks for up to `WALL_TIME`: a web handler must call it through
+//! `spawn_blocking` (behind a small semaphore), never on an async worker (hazards.md
+//! "Rocket 0.5").
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use rlimit::Resource;
+use serde::{Deserialize, Deserializer};
+
+use super::columns::{EVENT_COLUMNS, LOAN_COLUMNS};
+use super::guard::{self, hostile, MAX_UPLOAD};
+use super::{detect, ImportError, Options, Parsed, RowError};
+
+/// The hidden subcommand that runs the child.
+pub const WORKER: &str = "parse-worker";
+/// The child's address space (`RLIMIT_AS`), in bytes: 1 GiB.
+pub const MAX_MEMORY: u64 = 1 << 30;
+/// The child's CPU time (`RLIMIT_CPU`), in seconds; the kernel stops it after that.
+pub const MAX_CPU_SECONDS: u64 = 20;
+/// How long the parent waits for the child before killing it.
+pub const WALL_TIME: Duration = Duration::from_secs(30);
+/// The largest answer the parent reads (the JSON of 200,000 rows stays well below).
+const MAX_REPLY: u64 = 512 * 1024 * 1024;
+
+/// What the user is told when the child died without answering.
+const CRASHED: &str = "文件结构异常，解析进程异常终止";
+/// What the user is told when the child ran out of time.
+const TIMED_OUT: &str = "解析超时";
+
+/// Read an applicant workbook in a child process (`exe parse-worker`).
+///
+/// # Errors
+/// As `guard::workbook`; `Hostile` when the child crashed, was killed by a limit or ran
+/// out of time; `Worker` when it could not be started.
+pub fn workbook(exe: &Path, bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
+    if bytes.len() > MAX_UPLOAD {
+        return Err(hostile("文件超过 20 MB"));
+    }
+    detect(bytes)?;
+    let mut header = serde_json::to_vec(options).map_err(|e| ImportError::Worker(e.to_string()))?;
+    header.push(b'\n');
+    let mut child = Command::new(exe)
+        .arg(WORKER)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| ImportError::Worker(e.to_string()))?;
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(ImportError::Worker("no pipes to the child".to_string()));
+    };
+    let (ended, reply) = std::thread::scope(|scope| {
+        // A child that dies early closes its stdin: the write fails, and that is all.
+        scope.spawn(move || stdin.write_all(&header).and_then(|()| stdin.write_all(bytes)));
+        let reader = scope.spawn(move || {
+            let mut reply = Vec::new();
+            stdout.take(MAX_REPLY).read_to_end(&mut reply).map(|_| reply)
+        });
+        let ended = wait(&mut child, WALL_TIME);
+        (ended, reader.join())
+    });
+    answer(ended, reply.ok().and_then(Result::ok))
+}
+
+/// How the child ended: `None` when the parent had to kill it.
+fn wait(child: &mut Child, limit: Duration) -> Option<std::io::Result<ExitStatus>> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(Ok(status)),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => break,
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// The child's answer, or what its end means for the user.
+fn answer(ended: Option<std::io::Result<ExitStatus>>, reply: Option<Vec<u8>>) -> Result<Parsed, ImportError> {
+    let status = match ended {
+        None => return Err(hostile(TIMED_OUT)),
+        Some(Err(e)) => return Err(ImportError::Worker(e.to_string())),
+        Some(Ok(status)) => status,
+    };
+    if out_of_cpu(status) {
+        return Err(hostile(TIMED_OUT));
+    }
+    let parsed =
+        reply.filter(|_| status.success()).and_then(|r| serde_json::from_slice::<Result<Parsed, ImportError>>(&r).ok());
+    parsed.unwrap_or_else(|| Err(hostile(CRASHED)))
+}
+
+/// `RLIMIT_CPU` sends SIGXCPU (24 on Linux) at the soft limit and SIGKILL at the hard one.
+#[cfg(unix)]
+fn out_of_cpu(status: ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    matches!(status.signal(), Some(9 | 24))
+}
+
+#[cfg(not(unix))]
+fn out_of_cpu(_: ExitStatus) -> bool {
+    false
+}
+
+/// The child, `tiexi parse-worker`: lower its own limits, then read the request from
+/// `input` and write the answer to `output`. Returns the exit status.
+pub fn serve(input: &mut dyn Read, output: &mut dyn Write) -> u8 {
+    // The panic's text goes into the answer, not to a stderr nobody reads.
+    panic::set_hook(Box::new(|_| {}));
+    let reply = match limit_self() {
+        Ok(()) => request(input).and_then(|(options, bytes)| parse(&bytes, options)),
+        Err(e) => Err(ImportError::Worker(e.to_string())),
+    };
+    respond(&reply, output)
+}
+
+fn respond(reply: &Result<Parsed, ImportError>, output: &mut dyn Write) -> u8 {
+    let written = serde_json::to_writer(&mut *output, reply).map_err(std::io::Error::from).and_then(|()| output.flush());
+    u8::from(written.is_err())
+}
+
+/// hazards.md: memory and CPU limits on the parser, no core dump, no file written.
+/// Limits are only ever lowered (an unprivileged process cannot raise a hard limit).
+fn limit_self() -> std::io::Result<()> {
+    lower(Resource::CORE, 0, 0)?;
+    lower(Resource::FSIZE, 0, 0)?;
+    lower(Resource::CPU, MAX_CPU_SECONDS, MAX_CPU_SECONDS + 1)?;
+    lower(Resource::AS, MAX_MEMORY, MAX_MEMORY)
+}
+
+fn lower(resource: Resource, soft: u64, hard: u64) -> std::io::Result<()> {
+    if !resource.is_supported() {
+        return Ok(());
+    }
+    let (_, current) = resource.get()?;
+    resource.set(soft.min(current), hard.min(current))
+}
+
+/// One line of JSON options, then the file; never more than the upload limit allows.
+fn request(input: &mut dyn Read) -> Result<(Options, Vec<u8>), ImportError> {
+    let mut input = BufReader::new(input.take(MAX_UPLOAD as u64 + 4096 + 1));
+    let mut line = Vec::new();
+    input.read_until(b'\n', &mut line).map_err(|e| ImportError::Worker(e.to_string()))?;
+    let options = serde_json::from_slice(&line).map_err(|e| ImportError::Worker(e.to_string()))?;
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|e| ImportError::Worker(e.to_string()))?;
+    Ok((options, bytes))
+}
+
+/// A panic in a parser is a file it could not read; the panic's text goes to the log only.
+fn parse(bytes: &[u8], options: Options) -> Result<Parsed, ImportError> {
+    let caught = panic::catch_unwind(AssertUnwindSafe(|| guard::workbook(bytes, &options)));
+    caught.unwrap_or_else(|payload| {
+        let text =
+            payload.downcast_ref::<&str>().map(ToString::to_string).or_else(|| payload.downcast_ref::<String>().cloned());
+        Err(ImportError::Unreadable(format!("parser panicked: {}", text.unwrap_or_default())))
+    })
+}
+
+/// `RowError` as JSON: its `key` is a `&'static str` naming a column of workbook.md, so it
+/// is read back as that column's own key (an unknown key reads as none).
+#[derive(Deserialize)]
+struct WireRowError {
+    sheet: String,
+    row: u32,
+    column: String,
+    key: Option<String>,
+    value: String,
+    message: String,
+}
+
+impl<'de> Deserialize<'de> for RowError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RowError, D::Error> {
+        let w = WireRowError::deserialize(deserializer)?;
+        let key = w.key.and_then(|k| LOAN_COLUMNS.iter().chain(EVENT_COLUMNS).map(|c| c.key).find(|c| *c == k));
+        Ok(RowError { sheet: w.sheet, row: w.row, column: w.column, key, value: w.value, message: w.message })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,70 @@
+use super::*;
+use crate::import::RowError;
+
+#[cfg(unix)]
+fn status(raw: i32) -> ExitStatus {
+    use std::os::unix::process::ExitStatusExt;
+    ExitStatus::from_raw(raw)
+}
+
+fn reply(r: &Result<Parsed, ImportError>) -> Vec<u8> {
+    let mut out = Vec::new();
+    assert_eq!(respond(r, &mut out), 0);
+    out
+}
+
+#[test]
+fn a_clean_exit_with_an_answer_is_the_answer() {
+    let parsed = Parsed { rejected: 2, ..Parsed::default() };
+    let got = answer(Some(Ok(status(0))), Some(reply(&Ok(parsed)))).expect("parsed");
+    assert_eq!(got.rejected, 2);
+    let refused = Err(ImportError::TooLarge { sheet: "表".into(), row: 9, col: 9 });
+    assert_eq!(answer(Some(Ok(status(0))), Some(reply(&refused))).map(|_| ()), refused.map(|_: Parsed| ()));
+}
+
+#[test]
+fn a_child_that_dies_is_a_clear_refusal() {
+    let crashed = Err(hostile(CRASHED));
+    // SIGABRT (an allocation beyond RLIMIT_AS), SIGSEGV, a non-zero exit, half an answer.
+    for (raw, out) in
+        [(6, None), (11, Some(b"{\"Ok\"".to_vec())), (1 << 8, Some(reply(&Ok(Parsed::default())))), (0, Some(b"{".to_vec()))]
+    {
+        assert_eq!(answer(Some(Ok(status(raw))), out).map(|_| ()), crashed, "{raw}");
+    }
+}
+
+#[test]
+fn a_child_out_of_time_is_a_timeout() {
+    let timed_out = Err(hostile(TIMED_OUT));
+    assert_eq!(answer(None, None).map(|_| ()), timed_out);
+    assert_eq!(answer(Some(Ok(status(24))), None).map(|_| ()), timed_out);
+    assert_eq!(answer(Some(Ok(status(9))), None).map(|_| ()), timed_out);
+}
+
+#[test]
+fn the_request_is_a_line_of_options_then_the_file() {
+    let mut input: &[u8] = b"{\"require_union_member\":true}\nPK\x03\x04\n\xff";
+    let (options, bytes) = request(&mut input).expect("request");
+    assert!(options.require_union_member);
+    assert_eq!(bytes, b"PK\x03\x04\n\xff");
+    let mut garbage: &[u8] = b"not json\n";
+    assert!(matches!(request(&mut garbage), Err(ImportError::Worker(_))));
+}
+
+#[test]
+fn the_child_runs_the_guard_before_the_parser() {
+    assert_eq!(parse(b"", Options::default()).map(|_| ()), Err(ImportError::Empty));
+    assert_eq!(parse(b"%PDF-1.4\n\0", Options::default()).map(|_| ()), Err(ImportError::UnknownFormat));
+}
+
+#[test]
+fn every_column_key_survives_the_trip_through_json() {
+    for column in LOAN_COLUMNS.iter().chain(EVENT_COLUMNS) {
+        let error = RowError::sheet("表", 3, column.header, "x", "错".to_string()).with_key(column.key);
+        let back: RowError = serde_json::from_str(&serde_json::to_string(&error).expect("json")).expect("back");
+        assert_eq!(back, error);
+    }
+    let unknown: RowError =
+        serde_json::from_str(r#"{"sheet":"","row":0,"column":"","key":"nope","value":"","message":""}"#).expect("back");
+    assert_eq!(unknown.key, None);
+}
