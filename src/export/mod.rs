@@ -1,5 +1,11 @@
 //! Engine results → JSON, text and workbooks. No queries, and nothing is recomputed here.
 
+pub mod annotated;
+pub mod applicant;
 pub mod explain;
 pub mod json;
+pub mod mask;
+pub mod sheet;
+pub mod table;
+pub mod template;
 pub mod xlsx;

@@ -1,0 +1,85 @@
+//! Masking personal numbers for reports that leave the finance office: an ID number keeps
+//! its first 6 and last 4 characters (`650102********123X`), a phone number its first 3
+//! and last 4 (`138****1234`). Counts characters, never bytes, so no input can panic.
+
+/// An ID number as reports show it: `650102********123X`. Ten characters or fewer are
+/// masked whole, since what would stay visible is then most of the number.
+#[must_use]
+pub fn id_number(id: &str) -> String {
+    keep_ends(id, 6, 4)
+}
+
+/// A phone number as reports show it: `138****1234`, `099****4567`. Seven characters or
+/// fewer are masked whole.
+#[must_use]
+pub fn phone(phone: &str) -> String {
+    keep_ends(phone, 3, 4)
+}
+
+/// A project key (cli.md: the 项目编号, else `身份证号/项目名称`) with the ID number masked.
+#[must_use]
+pub fn project_key(key: &str, id: &str) -> String {
+    match key.strip_prefix(id) {
+        Some(rest) if !id.is_empty() && rest.starts_with('/') => format!("{}{rest}", id_number(id)),
+        _ => key.to_string(),
+    }
+}
+
+fn keep_ends(s: &str, head: usize, tail: usize) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    if chars.len() <= head + tail {
+        return "*".repeat(chars.len());
+    }
+    let middle = chars.len() - head - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str(&"*".repeat(middle));
+    out.extend(&chars[head + middle..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_number_keeps_its_first_six_and_last_four_characters() {
+        for (id, shown) in [
+            ("65010219800101123X", "650102********123X"),
+            ("650102800101123", "650102*****1123"),
+            (" 65010219800101123X ", "650102********123X"),
+            ("1234567890", "**********"),
+            ("", ""),
+            (
+                "６５０１０２１９８００１０１１２３Ｘ",
+                "６５０１０２********１２３Ｘ",
+            ),
+        ] {
+            assert_eq!(id_number(id), shown, "{id}");
+        }
+    }
+
+    #[test]
+    fn a_phone_number_keeps_its_first_three_and_last_four_characters() {
+        for (phone_no, shown) in [
+            ("13812341234", "138****1234"),
+            ("0991-4567890", "099*****7890"),
+            ("1234567", "*******"),
+        ] {
+            assert_eq!(phone(phone_no), shown, "{phone_no}");
+        }
+    }
+
+    #[test]
+    fn a_project_key_made_of_the_id_number_is_masked() {
+        let id = "65010219800101123X";
+        assert_eq!(
+            project_key("65010219800101123X/肉羊养殖", id),
+            "650102********123X/肉羊养殖"
+        );
+        assert_eq!(project_key("XX-2024-001", id), "XX-2024-001");
+        assert_eq!(project_key("/x", ""), "/x");
+    }
+}
