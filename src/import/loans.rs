@@ -17,8 +17,7 @@ pub fn loan(r: &LoanRow, sink: &mut Sink<'_>) -> Option<Loan> {
         ("maturity_on", l.maturity_on.is_some()),
     ] {
         if !present && !sink.absent.contains(&key) && !r.unreadable.contains(&key) {
-            let what = format!("{}必须填写", super::rows::column(key).header);
-            sink.push(r.row, key, r.found(key), what);
+            sink.push(r.row, key, r.found(key), "必须填写，不能为空".to_string());
         }
     }
     // workbook.md: the maturity date comes after the disbursement date.

@@ -43,12 +43,12 @@ impl RowError {
     /// A problem with a cell: `第7行 身份证号 "…"：校验位错误，应为 4`.
     #[must_use]
     pub fn cell(sheet: &str, row: u32, column: &str, value: &cells::Value, what: &str) -> RowError {
-        RowError::sheet(sheet, row, column, &value.shown(), what.to_string())
+        RowError::sheet(sheet, row, column, &value.shown(), what)
     }
 
     /// A problem at a row and column whose value is given as text.
     #[must_use]
-    pub fn sheet(sheet: &str, row: u32, column: &str, value: &str, what: String) -> RowError {
+    pub fn sheet(sheet: &str, row: u32, column: &str, value: &str, what: impl std::fmt::Display) -> RowError {
         let place = if column.is_empty() { format!("第{row}行") } else { format!("第{row}行 {column}") };
         let message = if value.is_empty() { format!("{place}：{what}") } else { format!("{place} \"{value}\"：{what}") };
         RowError { sheet: sheet.to_string(), row, column: column.to_string(), key: None, value: value.to_string(), message }

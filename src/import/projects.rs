@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::columns::LOAN_COLUMNS;
 use super::header::Header;
-use super::rows::{column, comparable, LoanRow, ProjectFields};
+use super::rows::{comparable, LoanRow, ProjectFields};
 use super::{Options, RowError};
 use crate::engine::{Applicant, ApplicantType, Loan, Project};
 
@@ -20,8 +20,9 @@ pub struct Group {
 /// Group rows into projects, in order of first appearance (workbook.md "Sheets"):
 /// - rows sharing a 项目编号 are one project;
 /// - a row without one joins the project of the same 身份证号 and 项目名称;
-/// - a row whose project-level cells are all blank continues the project above it
-///   (blank later rows inherit, as merged cells do);
+/// - a row that names no project (no 项目编号, and not both 身份证号 and 项目名称)
+///   continues the project above it, unless what it does name is another project: blank
+///   later rows inherit, as merged cells do, also where a merge was lost (.ods, copies);
 /// - any other row stands alone, and its missing values are reported.
 #[must_use]
 pub fn group(rows: Vec<LoanRow>) -> Vec<Group> {
@@ -33,12 +34,17 @@ pub fn group(rows: Vec<LoanRow>) -> Vec<Group> {
         let person = person(&row);
         let key = match (&row.project.project_no, &person) {
             (Some(no), _) => Some(no.clone()),
-            (None, Some(p)) => by_person.get(p).map(|&at| groups[at].key.clone()).or_else(|| Some(format!("{}/{}", p.0, p.1))),
+            (None, Some(p)) => by_person
+                .get(p)
+                .map(|&at| groups[at].key.clone())
+                .or_else(|| Some(format!("{}/{}", p.0, p.1))),
             (None, None) => None,
         };
         let at = match (key, last) {
-            (Some(key), _) => *by_key.entry(key.clone()).or_insert_with(|| new_group(&mut groups, key)),
-            (None, Some(at)) if !row.has_project_cells() => at,
+            (Some(key), _) => *by_key
+                .entry(key.clone())
+                .or_insert_with(|| new_group(&mut groups, key)),
+            (None, Some(at)) if continues(&groups[at], &row) => at,
             (None, _) => new_group(&mut groups, format!("第{}行", row.row)),
         };
         if let Some(p) = person {
@@ -50,15 +56,31 @@ pub fn group(rows: Vec<LoanRow>) -> Vec<Group> {
     groups
 }
 
+/// Whether a row that names no project of its own belongs to the project above it.
+fn continues(group: &Group, row: &LoanRow) -> bool {
+    let first = &group.rows[0];
+    ["id_number", "project_name"].iter().all(|key| {
+        let own = comparable(&row.project, key);
+        own.is_none() || own == comparable(&first.project, key)
+    }) && (row.found("id_number").is_empty() || row.project.id_number.is_some())
+}
+
 fn new_group(groups: &mut Vec<Group>, key: String) -> usize {
-    groups.push(Group { key, rows: Vec::new() });
+    groups.push(Group {
+        key,
+        rows: Vec::new(),
+    });
     groups.len() - 1
 }
 
 /// The 身份证号 (as found, when it could not be read) and 项目名称 of a row.
 fn person(row: &LoanRow) -> Option<(String, String)> {
     let id = row.project.id_number.clone().or_else(|| {
-        let found: String = row.found("id_number").chars().filter(|c| !c.is_whitespace()).collect();
+        let found: String = row
+            .found("id_number")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         (!found.is_empty()).then(|| found.to_uppercase())
     })?;
     Some((id, row.project.project_name.clone()?))
@@ -77,15 +99,20 @@ impl Sink<'_> {
     /// Report a problem on a row in the column of `key`, named as the sheet writes it.
     pub fn push(&mut self, row: u32, key: &'static str, value: &str, message: String) {
         let written = self.header.written(key, LOAN_COLUMNS);
-        self.errors.push(RowError::sheet(self.sheet, row, &written, value, message).with_key(key));
+        self.errors
+            .push(RowError::sheet(self.sheet, row, &written, value, message).with_key(key));
     }
 
     /// A required value that is blank (or `/`, `无`): an error unless its whole column is
     /// missing or the cell was unreadable (both already reported).
     fn missing(&mut self, row: &LoanRow, key: &'static str, present: bool) {
         if !present && !self.absent.contains(&key) && !row.unreadable.contains(&key) {
-            let what = format!("{}必须填写", column(key).header);
-            self.push(row.row, key, &row.found(key).to_string(), what);
+            let what = match key {
+                "union_member" => "必须填写 是 或 否：本年度要求申报人（或组织的负责人）为工会会员",
+                "org_name" => "主体类型不是个人时必须填写主体名称",
+                _ => "必须填写，不能为空",
+            };
+            self.push(row.row, key, row.found(key), what.to_string());
         }
     }
 }
@@ -96,12 +123,19 @@ fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
     for col in LOAN_COLUMNS.iter().filter(|c| c.project_level) {
         let mut first: Option<(&LoanRow, String)> = None;
         for row in &group.rows {
-            let Some(value) = comparable(&row.project, col.key) else { continue };
+            let Some(value) = comparable(&row.project, col.key) else {
+                continue;
+            };
             match &first {
                 None => first = Some((row, value)),
                 Some((at, v)) if *v != value => {
-                    let what = format!("与同一项目第{}行的“{}”不一致：同一项目各行的{}应相同，请改成一致", at.row, at.found(col.key), col.header);
-                    sink.push(row.row, col.key, &row.found(col.key).to_string(), what);
+                    let what = format!(
+                        "与同一项目第{}行的“{}”不一致：同一项目各行的{}应相同，请改成一致",
+                        at.row,
+                        at.found(col.key),
+                        col.header
+                    );
+                    sink.push(row.row, col.key, row.found(col.key), what);
                 }
                 Some(_) => {}
             }
@@ -116,8 +150,27 @@ fn merged(group: &Group) -> ProjectFields {
         macro_rules! inherit {
             ($($f:ident),*) => {$( if m.$f.is_none() { m.$f.clone_from(&r.$f); } )*};
         }
-        inherit!(project_no, unit, project_name, applicant_type, org_name, credit_code, leader, id_number, phone);
-        inherit!(union_member, industry, households, hardship_households, radiated_households, income_increase, score, note);
+        inherit!(
+            project_no,
+            unit,
+            project_name,
+            applicant_type,
+            org_name,
+            credit_code,
+            leader,
+            id_number,
+            phone
+        );
+        inherit!(
+            union_member,
+            industry,
+            households,
+            hardship_households,
+            radiated_households,
+            income_increase,
+            score,
+            note
+        );
     }
     m
 }
@@ -135,10 +188,20 @@ pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<Pr
     sink.missing(first, "id_number", f.id_number.is_some());
     sink.missing(first, "households", f.households.is_some());
     // workbook.md: 主体名称 is required unless the applicant is a 个人.
-    let person_only = f.applicant_type.is_none_or(|t| t == ApplicantType::Individual);
+    let person_only = f
+        .applicant_type
+        .is_none_or(|t| t == ApplicantType::Individual);
     sink.missing(first, "org_name", person_only || f.org_name.is_some());
-    sink.missing(first, "union_member", !options.require_union_member || f.union_member.is_some());
-    let loans: Vec<Loan> = group.rows.iter().filter_map(|r| super::loans::loan(r, sink)).collect();
+    sink.missing(
+        first,
+        "union_member",
+        !options.require_union_member || f.union_member.is_some(),
+    );
+    let loans: Vec<Loan> = group
+        .rows
+        .iter()
+        .filter_map(|r| super::loans::loan(r, sink))
+        .collect();
     let unreadable = group.rows.iter().any(|r| !r.unreadable.is_empty());
     if sink.errors.len() > before || unreadable || loans.len() != group.rows.len() {
         return None;
