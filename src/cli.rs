@@ -17,6 +17,8 @@ pub struct CalcArgs {
     pub json: bool,
     pub output: Option<PathBuf>,
     pub explain: Option<String>,
+    /// Write the workbook back with its errors marked (`--errors-out`).
+    pub errors_out: Option<PathBuf>,
 }
 
 /// Run `tiexi calc`; returns the exit status. The workbook is parsed by the
@@ -45,10 +47,8 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if let Some(contract) = &args.explain {
         return explain(&result, &parsed, contract, args.json, out, err);
     }
-    if let Some(path) = &args.output {
-        if let Err(e) = export::xlsx::result(&policy, &parsed.projects, &result, path) {
-            return usage(err, &format!("无法写入结果文件 {}：{e}", path.display()));
-        }
+    if let Some(code) = write_files(args, &bytes, &policy, &parsed, &result, err) {
+        return code;
     }
     let written = if args.json {
         serde_json::to_writer_pretty(&mut *out, &export::json::document(&policy, &result, &parsed.errors))
@@ -61,6 +61,29 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         return 2;
     }
     u8::from(!parsed.errors.is_empty())
+}
+
+/// `--output` and `--errors-out`; the exit status when one cannot be written.
+fn write_files(args: &CalcArgs, bytes: &[u8], policy: &Policy, parsed: &Parsed, result: &RoundResult, err: &mut dyn Write) -> Option<u8> {
+    if let Some(path) = &args.output {
+        if let Err(e) = export::xlsx::result(policy, &parsed.projects, result, path) {
+            return Some(usage(err, &format!("无法写入结果文件 {}：{e}", path.display())));
+        }
+    }
+    if let Some(path) = &args.errors_out {
+        if let Err(e) = export::annotated::write(bytes, &parsed.errors, path) {
+            return Some(usage(err, &format!("无法写入错误标注文件 {}：{e}", path.display())));
+        }
+    }
+    None
+}
+
+/// Run `tiexi template OUT.xlsx`: write the blank applicant workbook; exit 0 or 2.
+pub fn template(path: &std::path::Path, err: &mut dyn Write) -> u8 {
+    match export::template::write(path) {
+        Ok(()) => 0,
+        Err(e) => usage(err, &format!("无法写入申报模板 {}：{e}", path.display())),
+    }
 }
 
 /// A workbook that cannot be read at all becomes one error, so the JSON still tells why.

@@ -30,6 +30,15 @@ enum Command {
         /// Print the calculation pieces of one loan
         #[arg(long, value_name = "CONTRACT_NO")]
         explain: Option<String>,
+        /// Also write the workbook back with its errors marked, for the applicant to fix
+        #[arg(long = "errors-out", value_name = "FIXME.xlsx")]
+        errors_out: Option<PathBuf>,
+    },
+    /// 申报模板：写出空白申报表（申报汇总表、还款及变更、填表说明）
+    Template {
+        /// Where to write the blank workbook
+        #[arg(value_name = "OUT.xlsx")]
+        out: PathBuf,
     },
     /// The isolated workbook parser (`import::isolate`): reads a request on stdin.
     #[command(name = "parse-worker", hide = true)]
@@ -45,10 +54,11 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Calc { policy, workbook, json, output, explain } => {
-            let args = tiexi::cli::CalcArgs { policy, workbook, json, output, explain };
+        Command::Calc { policy, workbook, json, output, explain, errors_out } => {
+            let args = tiexi::cli::CalcArgs { policy, workbook, json, output, explain, errors_out };
             tiexi::cli::calc(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
         }
+        Command::Template { out } => tiexi::cli::template(&out, &mut std::io::stderr().lock()),
         Command::ParseWorker => tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock()),
     };
     ExitCode::from(code)
