@@ -6,10 +6,22 @@
 //! - [`import`]: workbook and policy bytes → engine inputs, every row problem as data.
 //! - [`export`]: engine results → JSON, text explanations and workbooks.
 //! - [`storage`]: SQL for SQLite and PostgreSQL (one binary, chosen by URL); nothing else writes SQL.
-//! - [`cli`]: the `tiexi` subcommands that need no database (`calc`).
+//! - [`web`]: the Rocket application: pages, the JSON API, sessions, CSRF ([`web::rocket`]).
+//! - [`accounts`]: roles and argon2id passwords; [`config`]: the app's settings; [`error`]: `AppError`.
+//! - [`cli`]: `tiexi calc` and `tiexi template`, which need no database.
+//! - [`commands`]: `tiexi serve` and `tiexi user add`; [`demo`]: the deterministic demo division.
 
+#[macro_use]
+extern crate rocket;
+
+pub mod accounts;
 pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;
 pub mod engine;
 pub mod export;
 pub mod import;
 pub mod storage;
+pub mod web;
+pub mod error;

@@ -81,6 +81,19 @@ impl Tally {
     }
 }
 
+/// rules.md §7 across rounds (累计): the figures of each round summed, a contract
+/// counting once in `loans_unlocked` however many rounds subsidised it.
+#[must_use]
+pub fn cumulative<'a>(rounds: impl IntoIterator<Item = (&'a [Project], &'a super::RoundResult)>) -> Figures {
+    let mut tally = Tally::default();
+    for (projects, result) in rounds {
+        for (project, r) in projects.iter().zip(&result.projects) {
+            tally.add(project, r.requested, r.granted);
+        }
+    }
+    tally.figures()
+}
+
 /// Half-up to 2 decimals, keeping both decimals (`20.80`).
 fn round2(v: Decimal) -> Decimal {
     let mut r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);

@@ -16,7 +16,7 @@ fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
     Ok(Record {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
-        owner_id: r.try_get("owner_id")?,
+        owner_id: rows::opt(r, "owner_id")?,
         state: r.try_get("state")?,
         requested_fen: r.try_get("requested_fen")?,
         granted_fen: r.try_get("granted_fen")?,

@@ -171,3 +171,12 @@ async fn replace_events(conn: &mut Conn, loan_id: i64, l: &Loan) -> Result<(), s
     }
     Ok(())
 }
+
+/// A closed round's project as granted and paid in full (the demo's history).
+///
+/// # Errors
+/// A database error.
+pub async fn set_paid(conn: &mut Conn, id: i64, fen: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE projects SET granted_fen = $1, paid_fen = $1, state = 'paid' WHERE id = $2").bind(fen).bind(id).execute(conn).await?;
+    Ok(())
+}

@@ -118,3 +118,12 @@ pub async fn set_status(conn: &mut Conn, round_id: i64, status: &str) -> Result<
     sqlx::query("UPDATE rounds SET status = $1, updated_at = $2 WHERE id = $3").bind(status).bind(super::now()).bind(round_id).execute(conn).await?;
     Ok(())
 }
+
+/// A closed round's pools as wholly granted and paid (the demo's history).
+///
+/// # Errors
+/// A database error.
+pub async fn set_pools_paid(conn: &mut Conn, round_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE pools SET granted_fen = amount_fen, paid_fen = amount_fen WHERE round_id = $1").bind(round_id).execute(conn).await?;
+    Ok(())
+}

@@ -15,6 +15,23 @@ fn decimal(s: &str) -> Result<Decimal, sqlx::Error> {
     s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
+/// A nullable column. sqlx 0.7.4's `Any` driver never reports NULL through `is_null`
+/// (so `Option<T>` fails on NULL); the value's kind still says it, so look there first.
+///
+/// # Errors
+/// The column is missing or its value does not decode as `T`.
+pub fn opt<T>(r: &AnyRow, column: &str) -> Result<Option<T>, sqlx::Error>
+where
+    T: for<'a> sqlx::Decode<'a, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    use sqlx::ValueRef;
+    let raw = r.try_get_raw(column)?;
+    if sqlx::TypeInfo::name(raw.type_info().as_ref()) == "NULL" {
+        return Ok(None);
+    }
+    r.try_get_unchecked::<T, _>(column).map(Some)
+}
+
 fn count(v: Option<i64>) -> Option<u32> {
     v.and_then(|v| u32::try_from(v).ok())
 }
@@ -26,14 +43,14 @@ fn count(v: Option<i64>) -> Option<u32> {
 pub fn project(r: &AnyRow) -> Result<Project, sqlx::Error> {
     let t: String = r.try_get("applicant_type")?;
     let extra: String = r.try_get("extra_json")?;
-    let score: Option<String> = r.try_get("score")?;
+    let score: Option<String> = opt(r, "score")?;
     Ok(Project {
         key: r.try_get("project_key")?,
         name: r.try_get("name")?,
         applicant_type: ApplicantType::parse(&t).unwrap_or(ApplicantType::Individual),
-        union_member: r.try_get::<Option<i64>, _>("union_member")?.map(|v| v != 0),
+        union_member: opt::<i64>(r, "union_member")?.map(|v| v != 0),
         households: count(Some(r.try_get("households")?)).unwrap_or(0),
-        income_increase: r.try_get::<Option<i64>, _>("income_increase_fen")?.map(Money::from_fen),
+        income_increase: opt::<i64>(r, "income_increase_fen")?.map(Money::from_fen),
         score: score.as_deref().map(decimal).transpose()?,
         applicant: Applicant {
             unit: r.try_get("unit")?,
@@ -43,8 +60,8 @@ pub fn project(r: &AnyRow) -> Result<Project, sqlx::Error> {
             id_number: r.try_get("id_number")?,
             phone: r.try_get("phone")?,
             industry: r.try_get("industry")?,
-            hardship_households: count(r.try_get("hardship_households")?),
-            radiated_households: count(r.try_get("radiated_households")?),
+            hardship_households: count(opt(r, "hardship_households")?),
+            radiated_households: count(opt(r, "radiated_households")?),
             note: r.try_get("note")?,
             extra: serde_json::from_str(&extra).unwrap_or_default(),
         },
@@ -57,7 +74,7 @@ pub fn project(r: &AnyRow) -> Result<Project, sqlx::Error> {
 /// # Errors
 /// A column is missing or does not decode.
 pub fn loan(r: &AnyRow) -> Result<Loan, sqlx::Error> {
-    let settled: Option<String> = r.try_get("settled_on")?;
+    let settled: Option<String> = opt(r, "settled_on")?;
     Ok(Loan {
         contract_no: r.try_get("contract_no")?,
         bank: r.try_get("bank")?,
@@ -66,7 +83,7 @@ pub fn loan(r: &AnyRow) -> Result<Loan, sqlx::Error> {
         disbursed_on: date(&r.try_get::<String, _>("disbursed_on")?)?,
         maturity_on: date(&r.try_get::<String, _>("maturity_on")?)?,
         settled_on: settled.as_deref().map(date).transpose()?,
-        interest_paid: r.try_get::<Option<i64>, _>("interest_paid_fen")?.map(Money::from_fen),
+        interest_paid: opt::<i64>(r, "interest_paid_fen")?.map(Money::from_fen),
         events: Vec::new(),
         row: u32::try_from(r.try_get::<i64, _>("source_row")?).unwrap_or(0),
     })
@@ -78,9 +95,9 @@ pub fn loan(r: &AnyRow) -> Result<Loan, sqlx::Error> {
 /// A column is missing or does not decode.
 pub fn event(r: &AnyRow) -> Result<Event, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
-    let amount: Option<i64> = r.try_get("amount_fen")?;
-    let rate: Option<String> = r.try_get("rate")?;
-    let to: Option<String> = r.try_get("extended_to")?;
+    let amount: Option<i64> = opt(r, "amount_fen")?;
+    let rate: Option<String> = opt(r, "rate")?;
+    let to: Option<String> = opt(r, "extended_to")?;
     let missing = || sqlx::Error::Decode(format!("event {kind} lacks its value").into());
     let kind = match kind.as_str() {
         "repayment" => EventKind::Repayment(Money::from_fen(amount.ok_or_else(missing)?)),

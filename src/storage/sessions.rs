@@ -37,7 +37,7 @@ pub async fn find(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         role: r.try_get("role")?,
-        unit: r.try_get("unit")?,
+        unit: super::rows::opt(&r, "unit")?,
         display_name: r.try_get("display_name")?,
         disabled: false,
     };

@@ -20,7 +20,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         role: r.try_get("role")?,
-        unit: r.try_get("unit")?,
+        unit: super::rows::opt(r, "unit")?,
         display_name: r.try_get("display_name")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
     })

@@ -1,0 +1,77 @@
+//! The subcommands that work on the database: `serve` and `user add`.
+
+use std::io::{BufRead, Write};
+
+use rocket::figment::Figment;
+
+use crate::accounts::{self, Role};
+use crate::storage;
+
+/// The default database: a SQLite file under `data/`, created on first start.
+pub const DEFAULT_DATABASE: &str = "sqlite://data/tiexi.db";
+
+/// The database URL: `--database`, else `TIEXI_DATABASE_URL`, else the default.
+#[must_use]
+pub fn database_url(flag: Option<String>) -> String {
+    flag.or_else(|| std::env::var("TIEXI_DATABASE_URL").ok()).unwrap_or_else(|| DEFAULT_DATABASE.to_string())
+}
+
+/// Rocket's figment (Rocket.toml, ROCKET_*) with the database URL merged in.
+#[must_use]
+pub fn figment(url: &str) -> Figment {
+    rocket::Config::figment().merge(("databases.tiexi.url", url))
+}
+
+/// `tiexi serve [--database URL] [--demo]`.
+///
+/// # Errors
+/// The database cannot be prepared or the server fails to start.
+pub async fn serve(url: &str, demo: bool) -> Result<(), String> {
+    if demo {
+        let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+        let fresh = crate::demo::load(&pool).await.map_err(|e| format!("无法写入演示数据：{e}"))?;
+        pool.inner.close().await;
+        if fresh {
+            println!("演示数据已生成。演示账户（密码均为 {}）：", crate::demo::PASSWORD);
+            for (name, role, unit) in crate::demo::ACCOUNTS {
+                println!("  {name:<10} {}{}", role.label(), unit.map(|u| format!("（{u}）")).unwrap_or_default());
+            }
+        }
+    }
+    crate::web::rocket(figment(url)).launch().await.map(|_| ()).map_err(|e| format!("服务器启动失败：{e}"))
+}
+
+/// `tiexi user add --username U --role R [--unit 团场] [--password-stdin]`.
+///
+/// # Errors
+/// A bad role, a missing unit, a short password, or a database error.
+pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>, password: &str) -> Result<(), String> {
+    let role = Role::parse(role).ok_or_else(|| format!("未知角色 {role}，可选：division_staff, regiment_staff, cooperative, bureau_reviewer, auditor"))?;
+    if role == Role::RegimentStaff && unit.is_none() {
+        return Err("团场工会账户需要 --unit 团场".into());
+    }
+    if password.chars().count() < 8 {
+        return Err("密码至少 8 位".into());
+    }
+    let hash = accounts::hash_password(password).map_err(|e| e.to_string())?;
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
+    storage::users::insert(&mut tx, username, &hash, role.code(), unit).await.map_err(|e| format!("无法创建账户（用户名可能已存在）：{e}"))?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    pool.inner.close().await;
+    Ok(())
+}
+
+/// The password: one line from standard input, or asked for on the terminal.
+///
+/// # Errors
+/// Standard input cannot be read.
+pub fn read_password(from_stdin: bool) -> std::io::Result<String> {
+    if !from_stdin {
+        eprint!("密码：");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}

@@ -1,0 +1,165 @@
+//! The JSON API under `/api/v1`, on the same sessions as the pages (the CSRF token goes in
+//! the `X-CSRF-Token` header). Documented at `/api/v1/openapi.json`.
+
+use rocket::data::Capped;
+use rocket::form::Form;
+use rocket::fs::TempFile;
+use rocket::http::CookieJar;
+use rocket::serde::json::Json;
+use rocket::{Route, State};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::{self, Session};
+use super::imports::{self, Parsers};
+use crate::config::AppConfig;
+use crate::error::AppError;
+use crate::export::{json::totals, mask};
+use crate::storage::{self, load::Filter, Db};
+
+#[must_use]
+pub fn routes() -> Vec<Route> {
+    routes![login, logout, rounds, round, create_round, upload, confirm, projects, project, figures, openapi]
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    username: String,
+    password: String,
+}
+
+fn user_json(s: &storage::users::User) -> Value {
+    json!({ "id": s.id, "username": s.username, "role": s.role, "unit": s.unit })
+}
+
+#[post("/session", format = "json", data = "<body>")]
+async fn login(body: Json<Credentials>, db: &Db, cookies: &CookieJar<'_>, config: &State<AppConfig>, limiter: &State<super::session::Limiter>) -> Result<Value, AppError> {
+    let user = super::session::verify(db, limiter, config, body.username.trim(), &body.password).await?;
+    let csrf = auth::open(db, cookies, config, &user).await?;
+    Ok(json!({ "csrf_token": csrf, "user": user_json(&user) }))
+}
+
+#[delete("/session")]
+async fn logout(db: &Db, cookies: &CookieJar<'_>, _session: Session) -> Result<Value, AppError> {
+    auth::close(db, cookies).await?;
+    Ok(json!({ "ok": true }))
+}
+
+fn round_json(r: &storage::rounds::Round) -> Value {
+    json!({ "year": r.year, "name": r.name, "status": r.status, "policy_toml": r.policy_toml })
+}
+
+#[get("/rounds")]
+async fn rounds(db: &Db, _session: Session) -> Result<Value, AppError> {
+    let list = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
+    Ok(json!({ "rounds": list.iter().map(round_json).collect::<Vec<_>>() }))
+}
+
+#[get("/rounds/<year>")]
+async fn round(db: &Db, _session: Session, year: i32) -> Result<Value, AppError> {
+    let r = super::rounds::find(db, year).await?;
+    let (_, _, result) = super::rounds::computed(db, &r).await?;
+    let mut v = round_json(&r);
+    v["budget"] = json!(result.budget);
+    v["pools"] = json!(result.pools);
+    v["totals"] = totals(&result.totals);
+    Ok(v)
+}
+
+#[derive(Deserialize)]
+pub struct NewRound {
+    policy_toml: String,
+}
+
+#[post("/rounds", format = "json", data = "<body>")]
+async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Value, AppError> {
+    let r = super::rounds::create(db, &session, &body.policy_toml).await?;
+    Ok(round_json(&r))
+}
+
+#[derive(FromForm)]
+pub struct ApiUpload<'r> {
+    file: Capped<TempFile<'r>>,
+}
+
+#[post("/rounds/<year>/imports", data = "<form>")]
+async fn upload(db: &Db, session: Session, year: i32, mut form: Form<ApiUpload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Value, AppError> {
+    let r = super::rounds::find(db, year).await?;
+    let (name, bytes) = imports::read_upload(&mut form.file).await?;
+    let (id, preview, same) = imports::preview(db, parsers, config, &session, &r, &name, bytes).await?;
+    Ok(json!({ "import_id": id, "preview": preview, "same_file_confirmed_at": same.map(|s| s.created_at) }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ConfirmBody {
+    #[serde(default)]
+    only_valid: bool,
+}
+
+#[post("/imports/<id>/confirm", data = "<body>")]
+async fn confirm(db: &Db, session: Session, id: i64, body: Option<Json<ConfirmBody>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Value, AppError> {
+    let import = imports::find(db, &session, id).await?;
+    let only_valid = body.is_some_and(|b| b.only_valid);
+    let done = imports::confirm(db, parsers, config, &session, &import, only_valid).await?;
+    Ok(json!(done))
+}
+
+#[get("/rounds/<year>/projects?<unit>&<applicant_type>&<status>&<page>&<per_page>")]
+async fn projects(
+    db: &Db,
+    session: Session,
+    year: i32,
+    unit: Option<String>,
+    applicant_type: Option<String>,
+    status: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> Result<Value, AppError> {
+    let filter = Filter { unit, applicant_type, status };
+    let page = page.unwrap_or(1).max(1);
+    let (rows, total) = super::projects::page(db, &session, year, &filter, page, per_page.unwrap_or(super::projects::PER_PAGE)).await?;
+    Ok(json!({ "total": total, "page": page, "projects": rows }))
+}
+
+#[get("/projects/<id>")]
+async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
+    let (record, p, result, year) = super::projects::detail(db, &session, id).await?;
+    let a = &p.applicant;
+    Ok(json!({
+        "id": record.id, "year": year, "key": p.key, "name": p.name, "unit": a.unit, "applicant_type": p.applicant_type,
+        "org_name": a.org_name, "leader": a.leader, "id_number": mask::id_number(&a.id_number), "phone": mask::phone(&a.phone),
+        "households": p.households, "state": record.state, "status": result.status, "reasons": result.reasons,
+        "requested": result.requested, "granted": crate::engine::Money::from_fen(record.granted_fen),
+        "loans": p.loans.iter().zip(&result.loans).map(|(l, r)| json!({
+            "contract_no": l.contract_no, "bank": l.bank, "principal": l.principal, "rate": l.rate.normalize().to_string(),
+            "disbursed_on": l.disbursed_on, "maturity_on": l.maturity_on, "settled_on": l.settled_on,
+            "eligible_days": r.eligible_days, "computed": r.computed, "subsidy": r.subsidy, "reasons": r.reasons, "pieces": r.pieces,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// rules.md §7: the figures of one round (`year`) or of every round up to `through`.
+#[get("/figures?<year>&<through>")]
+async fn figures(db: &Db, _session: Session, year: Option<i32>, through: Option<i32>) -> Result<Value, AppError> {
+    let all = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
+    let chosen: Vec<_> = match (year, through) {
+        (Some(y), None) => all.into_iter().filter(|r| r.year == y).collect(),
+        (None, Some(t)) => all.into_iter().filter(|r| r.year <= t).rev().collect(),
+        _ => return Err(AppError::Invalid("请给出 year 或 through 其中之一".into())),
+    };
+    if chosen.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut computed = Vec::new();
+    for r in &chosen {
+        let (_, stored, result) = super::rounds::computed(db, r).await?;
+        computed.push((stored.into_iter().map(|(_, p)| p).collect::<Vec<_>>(), result));
+    }
+    let f = crate::engine::figures::cumulative(computed.iter().map(|(p, r)| (p.as_slice(), r)));
+    Ok(totals(&f))
+}
+
+#[get("/openapi.json")]
+fn openapi() -> (rocket::http::ContentType, &'static str) {
+    (rocket::http::ContentType::JSON, include_str!("openapi.json"))
+}

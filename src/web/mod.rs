@@ -1,0 +1,38 @@
+//! The web application: routes, sessions, CSRF, forms and templates. Handlers parse,
+//! load, compute (through the engine), store (through storage) and respond; no SQL and
+//! no arithmetic on money here.
+
+pub mod api;
+pub mod auth;
+pub mod csrf;
+pub mod imports;
+pub mod pages;
+pub mod policy_form;
+pub mod projects;
+pub mod rounds;
+pub mod session;
+pub mod views;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+use rocket_db_pools::Database;
+use rocket_dyn_templates::Template;
+
+use crate::config::AppConfig;
+use crate::storage::Db;
+
+/// The whole application on a figment (Rocket.toml, `ROCKET_*`, or a test's own).
+#[must_use]
+pub fn rocket(figment: Figment) -> Rocket<Build> {
+    rocket::custom(figment)
+        .attach(Db::init())
+        .attach(Template::fairing())
+        .attach(AdHoc::config::<AppConfig>())
+        .attach(csrf::Csrf)
+        .manage(session::Limiter::default())
+        .manage(imports::Parsers::default())
+        .mount("/", pages::routes())
+        .mount("/api/v1", api::routes())
+        .register("/", pages::catchers())
+}

@@ -1,0 +1,124 @@
+//! The page routes and catchers, the home page, and what every page knows of its user.
+
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{Catcher, Request, Route};
+use rocket_dyn_templates::{context, Template};
+use serde::Serialize;
+
+use super::auth::Session;
+use super::views;
+use crate::error::AppError;
+use crate::storage::{self, Db};
+
+/// Every page route. (The API's are in `api::routes`.)
+#[must_use]
+pub fn routes() -> Vec<Route> {
+    routes![
+        home,
+        csrf_denied,
+        super::session::login_page,
+        super::session::login,
+        super::session::logout,
+        super::rounds::index,
+        super::rounds::new,
+        super::rounds::create_page,
+        super::rounds::show,
+        super::rounds::edit,
+        super::rounds::update_page,
+        super::imports::new,
+        super::imports::upload,
+        super::imports::show,
+        super::imports::confirm_page,
+        super::projects::index,
+        super::projects::show,
+    ]
+}
+
+#[must_use]
+pub fn catchers() -> Vec<Catcher> {
+    catchers![unauthorized, forbidden, not_found, too_large, unprocessable, server_error]
+}
+
+/// The user as the page header shows them.
+#[derive(Serialize)]
+pub struct Me {
+    pub username: String,
+    pub role: &'static str,
+    pub unit: Option<String>,
+    pub csrf: String,
+    pub staff: bool,
+}
+
+#[must_use]
+pub fn me(s: &Session) -> Me {
+    Me {
+        username: s.user.username.clone(),
+        role: s.role.label(),
+        unit: s.user.unit.clone(),
+        csrf: s.csrf.clone(),
+        staff: s.role.may_manage_rounds(),
+    }
+}
+
+/// Home: the latest rounds and the figures of the newest one.
+#[get("/")]
+pub async fn home(db: &Db, session: Session) -> Result<Template, AppError> {
+    let rounds = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
+    let current = match rounds.first() {
+        Some(r) => {
+            let (policy, _, result) = super::rounds::computed(db, r).await?;
+            Some(context! {
+                year: r.year, name: &r.name, status: &r.status, budget: views::yuan(policy.budget()),
+                pools: views::pools(&result), figures: views::FiguresView::new(&result.totals),
+            })
+        }
+        None => None,
+    };
+    let list: Vec<_> = rounds.iter().map(|r| context! { year: r.year, name: &r.name, status: &r.status }).collect();
+    Ok(Template::render("home", context! { me: me(&session), current, rounds: list }))
+}
+
+/// Where the CSRF fairing sends a request without a valid token.
+#[get("/csrf-denied")]
+pub fn csrf_denied() -> (Status, String) {
+    (Status::Forbidden, views::error_page(Status::Forbidden, "请求缺少有效的安全令牌（CSRF），请刷新页面后重试"))
+}
+
+fn is_api(req: &Request<'_>) -> bool {
+    req.uri().path().starts_with("/api/")
+}
+
+#[catch(401)]
+fn unauthorized(req: &Request<'_>) -> Result<Redirect, AppError> {
+    if is_api(req) {
+        Err(AppError::Unauthorized)
+    } else {
+        Ok(Redirect::to("/login"))
+    }
+}
+
+#[catch(403)]
+fn forbidden() -> AppError {
+    AppError::Forbidden
+}
+
+#[catch(404)]
+fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+#[catch(413)]
+fn too_large() -> AppError {
+    AppError::TooLarge
+}
+
+#[catch(422)]
+fn unprocessable() -> AppError {
+    AppError::Invalid("提交的内容无法识别，请检查后重试".into())
+}
+
+#[catch(500)]
+fn server_error() -> AppError {
+    AppError::Internal("caught 500".into())
+}

@@ -1,0 +1,153 @@
+//! The project list (filters, paging) and the project page with its loans and the
+//! engine's per-loan explanation. Another user's project answers 404.
+
+use rocket::request::FlashMessage;
+use rocket_dyn_templates::{context, Template};
+use serde::Serialize;
+
+use super::auth::Session;
+use super::views::{self, ProjectRow};
+use crate::engine::{LoanResult, Money, Project};
+use crate::error::AppError;
+use crate::export::mask;
+use crate::storage::{self, load::Filter, projects::Record, Db};
+
+pub const PER_PAGE: i64 = 50;
+
+/// One page of a round's projects for this session, and the count that match.
+///
+/// # Errors
+/// `NotFound` (no such round) or a database error.
+pub async fn page(db: &Db, session: &Session, year: i32, filter: &Filter, page: i64, per_page: i64) -> Result<(Vec<ProjectRow>, i64), AppError> {
+    let round = super::rounds::find(db, year).await?;
+    let mut conn = db.inner.acquire().await?;
+    let per_page = per_page.clamp(1, 500);
+    let (list, total) = storage::load::page(&mut conn, round.id, &session.scope(), filter, (page.max(1) - 1) * per_page, per_page).await?;
+    let rows = list.iter().map(|(r, p)| ProjectRow::new(r, p, principal(p))).collect();
+    Ok((rows, total))
+}
+
+/// The sum of a project's principals, as listed (the figures dedupe contracts; a list does not).
+fn principal(p: &Project) -> Money {
+    p.loans.iter().map(|l| l.principal).sum()
+}
+
+/// A project the session may see, with the engine's result for it (computed over its round,
+/// so that duplicates across projects and the principal cap are as in the final figures).
+///
+/// # Errors
+/// `NotFound` when it does not exist or is not the session's to see.
+pub async fn detail(db: &Db, session: &Session, id: i64) -> Result<(Record, Project, crate::engine::ProjectResult, i32), AppError> {
+    let mut conn = db.inner.acquire().await?;
+    let (record, project) = storage::load::project(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
+    let round = storage::rounds::find(&mut conn, record.round_id).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let (_, stored, result) = super::rounds::computed(db, &round).await?;
+    let at = stored.iter().position(|(r, _)| r.id == id).ok_or(AppError::NotFound)?;
+    Ok((record, project, result.projects[at].clone(), round.year))
+}
+
+#[get("/rounds/<year>/projects?<unit>&<applicant_type>&<status>&<page>")]
+pub async fn index(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    year: i32,
+    unit: Option<String>,
+    applicant_type: Option<String>,
+    status: Option<String>,
+    page: Option<i64>,
+) -> Result<Template, AppError> {
+    let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+    let filter = Filter { unit: blank(unit), applicant_type: blank(applicant_type), status: blank(status) };
+    let current = page.unwrap_or(1).max(1);
+    let (rows, total) = self::page(db, &session, year, &filter, current, PER_PAGE).await?;
+    let pages = (total + PER_PAGE - 1) / PER_PAGE;
+    Ok(Template::render(
+        "projects/index",
+        context! {
+            me: super::pages::me(&session), flash: flash.map(|f| f.message().to_string()), year, rows, total, page: current, pages,
+            unit: filter.unit, applicant_type: filter.applicant_type, status: filter.status,
+            types: crate::web::policy_form::PolicyForm::type_options(),
+            statuses: ["funded", "partially_funded", "waitlisted", "ineligible"].map(|s| (s, views::status_label(s))),
+        },
+    ))
+}
+
+/// A loan as the project page shows it: its row and the pieces of the explanation.
+#[derive(Serialize)]
+struct LoanView<'a> {
+    contract_no: &'a str,
+    bank: &'a str,
+    principal: String,
+    rate: String,
+    disbursed_on: String,
+    maturity_on: String,
+    settled_on: String,
+    result: &'a LoanResult,
+    computed: String,
+    subsidy: String,
+    reasons: Vec<&'static str>,
+    pieces: Vec<PieceView>,
+}
+
+#[derive(Serialize)]
+struct PieceView {
+    from: String,
+    last: String,
+    days: i64,
+    balance: String,
+    rate: String,
+    subsidised_rate: String,
+    amount: String,
+}
+
+fn loan_views<'a>(project: &'a Project, result: &'a crate::engine::ProjectResult) -> Vec<LoanView<'a>> {
+    project
+        .loans
+        .iter()
+        .zip(&result.loans)
+        .map(|(l, r)| LoanView {
+            contract_no: &l.contract_no,
+            bank: &l.bank,
+            principal: views::yuan(l.principal),
+            rate: l.rate.normalize().to_string(),
+            disbursed_on: l.disbursed_on.to_string(),
+            maturity_on: l.maturity_on.to_string(),
+            settled_on: l.settled_on.map(|d| d.to_string()).unwrap_or_default(),
+            result: r,
+            computed: views::yuan(r.computed),
+            subsidy: views::yuan(r.subsidy),
+            reasons: r.reasons.iter().map(|x| x.label()).collect(),
+            pieces: r
+                .pieces
+                .iter()
+                .map(|p| PieceView {
+                    from: p.from.to_string(),
+                    last: p.to.pred_opt().unwrap_or(p.to).to_string(),
+                    days: p.days,
+                    balance: views::yuan(p.balance),
+                    rate: p.rate.normalize().to_string(),
+                    subsidised_rate: p.subsidised_rate.normalize().to_string(),
+                    amount: p.amount.round_dp(4).to_string(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[get("/projects/<id>")]
+pub async fn show(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
+    let (record, project, result, year) = detail(db, &session, id).await?;
+    let row = ProjectRow::new(&record, &project, principal(&project));
+    Ok(Template::render(
+        "projects/show",
+        context! {
+            me: super::pages::me(&session), year, p: row, org_name: &project.applicant.org_name,
+            phone: mask::phone(&project.applicant.phone), union_member: project.union_member,
+            reasons: result.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
+            requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
+            status_label: result.status.label(), loans: loan_views(&project, &result),
+        },
+    ))
+}

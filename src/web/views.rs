@@ -1,0 +1,168 @@
+//! What templates receive: formatted money, masked numbers, labels. No arithmetic here:
+//! every figure comes from the engine or storage already computed.
+
+use rocket::http::Status;
+use serde::Serialize;
+
+use crate::engine::{ApplicantType, Money, Project, RoundResult};
+use crate::export::mask;
+use crate::storage::projects::Record;
+
+/// Minimal HTML escaping for the error page, which renders without templates.
+#[must_use]
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// An error page that needs nothing that could itself fail.
+#[must_use]
+pub fn error_page(status: Status, message: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{code} 错误</title></head>\
+         <body style=\"font-family:sans-serif;max-width:40em;margin:4em auto\"><h1>{code}</h1><p id=\"error\">{msg}</p>\
+         <p><a href=\"/\">返回首页</a></p></body></html>",
+        code = status.code,
+        msg = escape(message)
+    )
+}
+
+/// Money for people: `1,234,567.89`.
+#[must_use]
+pub fn yuan(m: Money) -> String {
+    let s = m.to_string();
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{frac}")
+}
+
+/// A row of the project list.
+#[derive(Debug, Serialize)]
+pub struct ProjectRow {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub unit: String,
+    pub applicant_type: &'static str,
+    pub leader: String,
+    pub id_number: String,
+    pub households: u32,
+    pub principal: String,
+    pub requested: String,
+    pub granted: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub state: String,
+}
+
+/// The engine status code → its label (unknown codes shown as they are).
+#[must_use]
+pub fn status_label(code: &str) -> &'static str {
+    match code {
+        "funded" => "全额贴息",
+        "partially_funded" => "部分贴息",
+        "waitlisted" => "候补",
+        "ineligible" => "不符合条件",
+        _ => "—",
+    }
+}
+
+#[must_use]
+pub fn type_label(t: ApplicantType) -> &'static str {
+    t.label()
+}
+
+impl ProjectRow {
+    /// A stored project as a list row; ID numbers masked (lists never show them whole).
+    #[must_use]
+    pub fn new(r: &Record, p: &Project, principal: Money) -> ProjectRow {
+        ProjectRow {
+            id: r.id,
+            key: p.key.clone(),
+            name: p.name.clone(),
+            unit: p.applicant.unit.clone(),
+            applicant_type: p.applicant_type.label(),
+            leader: p.applicant.leader.clone(),
+            id_number: mask::id_number(&p.applicant.id_number),
+            households: p.households,
+            principal: yuan(principal),
+            requested: yuan(Money::from_fen(r.requested_fen)),
+            granted: yuan(Money::from_fen(r.granted_fen)),
+            status: r.calc_status.clone(),
+            status_label: status_label(&r.calc_status),
+            state: r.state.clone(),
+        }
+    }
+}
+
+/// The figures of a round or of several, for pages.
+#[derive(Debug, Serialize)]
+pub struct FiguresView {
+    pub projects: usize,
+    pub funded_projects: usize,
+    pub requested: String,
+    pub granted: String,
+    pub loans_unlocked: String,
+    pub leverage: String,
+    pub households: u64,
+    pub avg_income_increase: String,
+}
+
+impl FiguresView {
+    #[must_use]
+    pub fn new(f: &crate::engine::Figures) -> FiguresView {
+        FiguresView {
+            projects: f.projects,
+            funded_projects: f.funded_projects,
+            requested: yuan(f.requested),
+            granted: yuan(f.granted),
+            loans_unlocked: yuan(f.loans_unlocked),
+            leverage: f.leverage.map_or_else(|| "—".into(), |l| l.to_string()),
+            households: f.households,
+            avg_income_increase: f.avg_income_increase.map_or_else(|| "—".into(), |v| v.to_string()),
+        }
+    }
+}
+
+/// A pool after the engine ran, for pages.
+#[derive(Debug, Serialize)]
+pub struct PoolView {
+    pub name: String,
+    pub kind: &'static str,
+    pub amount: String,
+    pub granted: String,
+    pub remaining: String,
+}
+
+#[must_use]
+pub fn pools(r: &RoundResult) -> Vec<PoolView> {
+    r.pools
+        .iter()
+        .map(|p| PoolView {
+            name: p.name.clone(),
+            kind: match p.kind {
+                crate::engine::PoolKind::Funded => "到位资金",
+                crate::engine::PoolKind::Matched => "配套资金",
+            },
+            amount: yuan(p.amount),
+            granted: yuan(p.granted),
+            remaining: yuan(p.remaining),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_is_grouped_by_thousands() {
+        for (fen, shown) in [(0, "0.00"), (123_456_789, "1,234,567.89"), (-100_000, "-1,000.00"), (99_999, "999.99")] {
+            assert_eq!(super::yuan(crate::engine::Money::from_fen(fen)), shown);
+        }
+    }
+}
