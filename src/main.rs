@@ -40,9 +40,53 @@ enum Command {
         #[arg(value_name = "OUT.xlsx")]
         out: PathBuf,
     },
+    /// 启动网站（默认使用 data/ 下的 SQLite 文件）
+    Serve {
+        /// sqlite://FILE or postgres://…; default TIEXI_DATABASE_URL or sqlite://data/tiexi.db
+        #[arg(long)]
+        database: Option<String>,
+        /// Fill a fresh database with the demo division (rounds 2017-2024, demo accounts)
+        #[arg(long)]
+        demo: bool,
+    },
+    /// 账户管理
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// The isolated workbook parser (`import::isolate`): reads a request on stdin.
     #[command(name = "parse-worker", hide = true)]
     ParseWorker,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新建账户（提示输入密码，或用 --password-stdin 从标准输入读取）
+    Add {
+        #[arg(long)]
+        username: String,
+        /// division_staff, regiment_staff, cooperative, bureau_reviewer or auditor
+        #[arg(long)]
+        role: String,
+        /// 团场, for regiment_staff
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+/// Run an async subcommand on Rocket's runtime; errors are one line on stderr, exit 1.
+fn run_async(work: impl std::future::Future<Output = Result<(), String>> + Send) -> u8 {
+    match rocket::execute(work) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            1
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -59,6 +103,18 @@ fn main() -> ExitCode {
             tiexi::cli::calc(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
         }
         Command::Template { out } => tiexi::cli::template(&out, &mut std::io::stderr().lock()),
+        Command::Serve { database, demo } => run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo)),
+        Command::User { command: UserCommand::Add { username, role, unit, password_stdin, database } } => {
+            match tiexi::commands::read_password(password_stdin) {
+                Ok(password) => run_async(async move {
+                    tiexi::commands::user_add(&tiexi::commands::database_url(database), &username, &role, unit.as_deref(), &password).await
+                }),
+                Err(e) => {
+                    eprintln!("错误：无法读取密码：{e}");
+                    2
+                }
+            }
+        }
         Command::ParseWorker => tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock()),
     };
     ExitCode::from(code)
