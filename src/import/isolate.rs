@@ -37,7 +37,7 @@ pub const WALL_TIME: Duration = Duration::from_secs(30);
 const MAX_REPLY: u64 = 512 * 1024 * 1024;
 
 /// What the user is told when the child died without answering.
-const CRASHED: &str = "文件结构异常，解析进程异常终止";
+const CRASHED: &str = "解析进程异常终止";
 /// What the user is told when the child ran out of time.
 const TIMED_OUT: &str = "解析超时";
 
