@@ -435,6 +435,12 @@ fn every_format_reads_the_same_template() {
         let first = &p.projects[0];
         assert_eq!(principals(first), ["300000.00", "200000.00"], "{name}");
         assert_eq!(first.applicant.leader, "王超", "{name}");
+        // workbook.md: a merged cell holds for every row it spans, loan columns too.
+        assert_eq!(
+            (first.loans[0].bank.as_str(), first.loans[1].bank.as_str()),
+            ("建设银行", "建设银行"),
+            "{name}"
+        );
         assert_eq!(
             first.loans[0].events,
             [tiexi::engine::Event {

@@ -117,6 +117,17 @@ pub fn credit_check_char(first17: &str) -> char {
 /// A phrase that says what to fix.
 pub fn phone(v: &Value) -> Result<Option<String>, String> {
     let Some(s) = code(v) else { return Ok(None) };
+    // Dashes typed with a Chinese input method (—, –) are the same separator.
+    let s: String = s
+        .chars()
+        .map(|c| {
+            if matches!(c, '—' | '–' | '‐' | '‑' | '−') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
     if s.split(['/', '、', ';', ',', '；', '，']).all(one_phone) {
         return Ok(Some(s));
     }
@@ -211,6 +222,10 @@ mod tests {
         assert!(phone(&t("13899912345")).is_ok());
         assert!(phone(&t("0991-1234567")).is_ok());
         assert!(phone(&t("0991 1234567")).is_ok());
+        assert_eq!(
+            phone(&t("0991—1234567")),
+            Ok(Some("0991-1234567".to_string()))
+        );
         assert!(phone(&t("+86 138 9991 2345")).is_ok());
         assert!(phone(&t("13899912345/0991-1234567")).is_ok());
         assert!(phone(&t("12345")).is_err());

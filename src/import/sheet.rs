@@ -2,6 +2,8 @@
 //! (.xlsx streamed; .xls and .ods through calamine; .csv in UTF-8 or GBK), with merged
 //! cells applied to every cell they span and the business maximum of rows and columns.
 
+mod ods;
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
@@ -109,7 +111,15 @@ pub enum Format {
 pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
     match format {
         Format::Xlsx => read_xlsx(bytes),
-        Format::Xls | Format::Ods => read_other(bytes),
+        Format::Xls => read_other(bytes),
+        Format::Ods => read_other(bytes).map(|mut grids| {
+            for (name, regions) in ods::merged(bytes) {
+                if let Some(grid) = grids.iter_mut().find(|g| g.name == name) {
+                    grid.spread_merged(&regions);
+                }
+            }
+            grids
+        }),
         Format::Csv => super::csv::read(bytes).map(|g| vec![g]),
     }
 }
