@@ -4,10 +4,7 @@
 //! nothing on any row outside `tolerated_rows` (a false alarm), and compute the other
 //! projects exactly as `expected.json` says.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "a case that cannot be read is a failed test"
-)]
+#![expect(clippy::unwrap_used, reason = "a case that cannot be read is a failed test")]
 
 use std::path::Path;
 use std::process::Command;
@@ -19,12 +16,7 @@ fn subset(expected: &Value, got: &Value, path: &str, diffs: &mut Vec<String>) {
     match (expected, got) {
         (Value::Object(e), Value::Object(g)) => {
             for (k, v) in e {
-                subset(
-                    v,
-                    g.get(k).unwrap_or(&Value::Null),
-                    &format!("{path}.{k}"),
-                    diffs,
-                );
+                subset(v, g.get(k).unwrap_or(&Value::Null), &format!("{path}.{k}"), diffs);
             }
         }
         (Value::Array(e), Value::Array(g)) if e.len() == g.len() => {
@@ -50,8 +42,7 @@ fn run(dir: &Path) -> (Option<i32>, Value) {
         .arg(dir.join("applicants.xlsx"))
         .output()
         .unwrap();
-    let got = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{}: not JSON ({e})", dir.display()));
+    let got = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{}: not JSON ({e})", dir.display()));
     (out.status.code(), got)
 }
 
@@ -62,29 +53,16 @@ fn check_errors(injected: &Value, got: &Value, diffs: &mut Vec<String>) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            (
-                e["row"].as_u64().unwrap_or(0),
-                e["key"].as_str().unwrap_or(""),
-            )
-        })
+        .map(|e| (e["row"].as_u64().unwrap_or(0), e["key"].as_str().unwrap_or("")))
         .collect();
     for e in injected["errors"].as_array().unwrap() {
         let (lo, hi) = (e["lo"].as_u64().unwrap(), e["hi"].as_u64().unwrap());
         let key = e["key"].as_str().unwrap();
-        if !reported
-            .iter()
-            .any(|&(row, k)| (lo..=hi).contains(&row) && k == key)
-        {
+        if !reported.iter().any(|&(row, k)| (lo..=hi).contains(&row) && k == key) {
             diffs.push(format!("missed: {key} in rows {lo}..={hi}"));
         }
     }
-    let tolerated: Vec<u64> = injected["tolerated_rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_u64)
-        .collect();
+    let tolerated: Vec<u64> = injected["tolerated_rows"].as_array().unwrap().iter().filter_map(Value::as_u64).collect();
     for (e, &(row, _)) in got["errors"].as_array().unwrap().iter().zip(&reported) {
         if !tolerated.contains(&row) {
             diffs.push(format!("false alarm: {e}"));
@@ -94,9 +72,7 @@ fn check_errors(injected: &Value, got: &Value, diffs: &mut Vec<String>) {
 
 /// Run the case; every difference from what the README asks, as a sentence.
 fn check(name: &str) -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cases")
-        .join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(name);
     let (status, got) = run(&dir);
     let mut diffs = Vec::new();
     if status != Some(1) {

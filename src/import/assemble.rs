@@ -22,29 +22,15 @@ pub fn from_grids(grids: &[Grid], options: &Options) -> Result<Parsed, ImportErr
     let grid = &grids[loans_at];
     let header = match header::locate(grid, LOAN_COLUMNS, 4) {
         Ok(h) => h,
-        Err(e) => {
-            return Ok(Parsed {
-                errors: vec![e],
-                ..Parsed::default()
-            })
-        }
+        Err(e) => return Ok(Parsed { errors: vec![e], ..Parsed::default() }),
     };
     let (mut errors, absent) = header_problems(grid, &header, options.require_union_member);
     let sheet_failed = !errors.is_empty();
     let groups = projects::group(data_rows(grid, &header, &mut errors));
-    let mut sink = Sink {
-        sheet: &grid.name,
-        header: &header,
-        errors: &mut errors,
-        absent,
-    };
-    let built: Vec<Option<Project>> = groups
-        .iter()
-        .map(|g| projects::build(g, options, &mut sink))
-        .collect();
-    let mut read = header::events_sheet(grids, loans_at)
-        .map(|at| events::read(&grids[at], &mut errors))
-        .unwrap_or_default();
+    let mut sink = Sink { sheet: &grid.name, header: &header, errors: &mut errors, absent };
+    let built: Vec<Option<Project>> = groups.iter().map(|g| projects::build(g, options, &mut sink)).collect();
+    let mut read =
+        header::events_sheet(grids, loans_at).map(|at| events::read(&grids[at], &mut errors)).unwrap_or_default();
     let by_contract = events::attach(&mut read, &index(&groups), &mut errors);
     let trusted = !sheet_failed && !read.failed;
     let mut parsed = finish(groups, built, &by_contract, &read.touched, trusted);
@@ -56,17 +42,10 @@ pub fn from_grids(grids: &[Grid], options: &Options) -> Result<Parsed, ImportErr
 
 /// The sheet-level problems of the Loans sheet's header, and the keys of the columns it
 /// lacks (reported once here, never again per row).
-fn header_problems(
-    grid: &Grid,
-    header: &Header,
-    require_members: bool,
-) -> (Vec<RowError>, Vec<&'static str>) {
+fn header_problems(grid: &Grid, header: &Header, require_members: bool) -> (Vec<RowError>, Vec<&'static str>) {
     let mut errors = header::problems(grid, header, LOAN_COLUMNS);
-    let mut absent: Vec<&'static str> = LOAN_COLUMNS
-        .iter()
-        .filter(|c| c.required && header.slot(c.key).is_none())
-        .map(|c| c.key)
-        .collect();
+    let mut absent: Vec<&'static str> =
+        LOAN_COLUMNS.iter().filter(|c| c.required && header.slot(c.key).is_none()).map(|c| c.key).collect();
     // workbook.md: a blank 是否工会会员 is an error where the round requires members, so a
     // sheet without the column is one error, not one per project.
     if require_members && header.slot("union_member").is_none() {
@@ -83,11 +62,7 @@ fn index(groups: &[Group]) -> LoanIndex {
     let mut index = LoanIndex::default();
     for row in groups.iter().flat_map(|g| &g.rows) {
         let found = row.found("contract_no").replace(char::is_whitespace, "");
-        let no = row
-            .loan
-            .contract_no
-            .clone()
-            .or((!found.is_empty()).then_some(found));
+        let no = row.loan.contract_no.clone().or((!found.is_empty()).then_some(found));
         if let Some(no) = no {
             index.add(&no, row.loan.principal);
         }
@@ -101,9 +76,7 @@ fn data_rows(grid: &Grid, header: &Header, errors: &mut Vec<RowError>) -> Vec<Lo
     grid.rows
         .range(header.row + 1..)
         .filter(|(_, cells)| {
-            !rows::is_empty(cells, header)
-                && !rows::is_total(cells)
-                && !header.repeated_in(cells, LOAN_COLUMNS)
+            !rows::is_empty(cells, header) && !rows::is_total(cells) && !header.repeated_in(cells, LOAN_COLUMNS)
         })
         .map(|(&row, _)| rows::read(grid, header, row, errors))
         .collect()
@@ -121,13 +94,7 @@ fn finish(
     let touched: HashSet<&str> = touched.iter().map(String::as_str).collect();
     let mut parsed = Parsed::default();
     for (_, project) in groups.into_iter().zip(built) {
-        let clean = project.filter(|p| {
-            trusted
-                && !p
-                    .loans
-                    .iter()
-                    .any(|l| touched.contains(l.contract_no.as_str()))
-        });
+        let clean = project.filter(|p| trusted && !p.loans.iter().any(|l| touched.contains(l.contract_no.as_str())));
         match clean {
             None => parsed.rejected += 1,
             Some(mut p) => {

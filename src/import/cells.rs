@@ -54,9 +54,7 @@ impl Value {
     /// Such a cell reads as blank, so that a required column still reports it missing.
     #[must_use]
     pub fn is_nothing(&self) -> bool {
-        self.is_blank()
-            || code(self)
-                .is_some_and(|s| matches!(s.as_str(), "/" | "-" | "--" | "—" | "——" | "无" | "\\"))
+        self.is_blank() || code(self).is_some_and(|s| matches!(s.as_str(), "/" | "-" | "--" | "—" | "——" | "无" | "\\"))
     }
 }
 
@@ -67,15 +65,10 @@ pub fn from_float(f: f64) -> Value {
         return Value::Error(f.to_string());
     }
     if f.fract() == 0.0 && f.abs() < 9.0e15 {
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "checked integral and below 2^53"
-        )]
+        #[expect(clippy::cast_possible_truncation, reason = "checked integral and below 2^53")]
         return Value::Number(Decimal::from(f as i64));
     }
-    Decimal::from_scientific(&format!("{f:.14e}")).map_or(Value::Error(f.to_string()), |d| {
-        Value::Number(d.normalize())
-    })
+    Decimal::from_scientific(&format!("{f:.14e}")).map_or(Value::Error(f.to_string()), |d| Value::Number(d.normalize()))
 }
 
 /// workbook.md "Text": full-width ASCII (`６５０１`, `（`) and the ideographic space become
@@ -145,10 +138,7 @@ pub fn money(v: &Value, header_unit: Option<Unit>) -> Result<Option<Money>, Stri
         Value::Number(n) => (*n, None),
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
-            let s = s
-                .trim_start_matches(['¥', '￥'])
-                .trim_start_matches("RMB")
-                .replace(',', "");
+            let s = s.trim_start_matches(['¥', '￥']).trim_start_matches("RMB").replace(',', "");
             let (num, unit) = split_suffix(&s, &["万元", "万", "人民币元", "元"]);
             let n = Decimal::from_str_exact(num).map_err(|_| MONEY_HINT.to_string())?;
             (n, unit.and_then(Unit::parse))
@@ -161,19 +151,15 @@ pub fn money(v: &Value, header_unit: Option<Unit>) -> Result<Option<Money>, Stri
         _ => number,
     };
     Money::from_yuan(yuan).map(Some).map_err(|e| match e {
-        MoneyError::TooManyDecimals => format!(
-            "换算成元后为 {} 元，超过2位小数（分），请核对单位和数值",
-            yuan.normalize()
-        ),
+        MoneyError::TooManyDecimals => {
+            format!("换算成元后为 {} 元，超过2位小数（分），请核对单位和数值", yuan.normalize())
+        }
         _ => "金额超出范围，请核对单位和数值".to_string(),
     })
 }
 
 fn split_suffix<'a>(s: &'a str, units: &[&'a str]) -> (&'a str, Option<&'a str>) {
-    units
-        .iter()
-        .find_map(|u| s.strip_suffix(u).map(|num| (num, Some(*u))))
-        .unwrap_or((s, None))
+    units.iter().find_map(|u| s.strip_suffix(u).map(|num| (num, Some(*u)))).unwrap_or((s, None))
 }
 
 const PERCENT_HINT: &str = "不是有效利率，请填写如 4.35 或 4.35%";
@@ -189,20 +175,13 @@ pub fn percent(v: &Value) -> Result<Option<Decimal>, String> {
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
             let (num, sign) = split_suffix(&s, &["%"]);
-            (
-                Decimal::from_str_exact(num).map_err(|_| PERCENT_HINT.to_string())?,
-                sign.is_some(),
-            )
+            (Decimal::from_str_exact(num).map_err(|_| PERCENT_HINT.to_string())?, sign.is_some())
         }
         Value::Empty => return Ok(None),
         _ => return Err(PERCENT_HINT.to_string()),
     };
     let fraction = !had_sign && n.abs() < Decimal::ONE;
-    Ok(Some(if fraction {
-        (n * Decimal::ONE_HUNDRED).normalize()
-    } else {
-        n.normalize()
-    }))
+    Ok(Some(if fraction { (n * Decimal::ONE_HUNDRED).normalize() } else { n.normalize() }))
 }
 
 /// workbook.md "Whole numbers": `12` or `12户`.
@@ -215,8 +194,7 @@ pub fn whole(v: &Value) -> Result<Option<u32>, String> {
         Value::Number(n) => *n,
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
-            Decimal::from_str_exact(split_suffix(&s, &["户", "人", "家"]).0)
-                .map_err(|_| HINT.to_string())?
+            Decimal::from_str_exact(split_suffix(&s, &["户", "人", "家"]).0).map_err(|_| HINT.to_string())?
         }
         Value::Empty => return Ok(None),
         _ => return Err(HINT.to_string()),
@@ -257,9 +235,7 @@ pub fn yes_no(v: &Value) -> Result<Option<bool>, String> {
     let Some(s) = code(v) else { return Ok(None) };
     match s.to_uppercase().as_str() {
         "是" | "Y" | "YES" | "√" | "✓" | "✔" | "TRUE" | "1" | "会员" => Ok(Some(true)),
-        "否" | "N" | "NO" | "×" | "✗" | "✘" | "X" | "FALSE" | "0" | "非会员" => {
-            Ok(Some(false))
-        }
+        "否" | "N" | "NO" | "×" | "✗" | "✘" | "X" | "FALSE" | "0" | "非会员" => Ok(Some(false)),
         _ => Err("请填写 是 或 否".to_string()),
     }
 }

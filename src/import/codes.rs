@@ -22,9 +22,7 @@ pub fn id_number(v: &Value) -> Result<Option<String>, String> {
     if chars.len() != 18 {
         return Err(format!("身份证号应为18位，现为{}位，请核对", chars.len()));
     }
-    if !chars[..17].iter().all(char::is_ascii_digit)
-        || !(chars[17].is_ascii_digit() || chars[17] == 'X')
-    {
+    if !chars[..17].iter().all(char::is_ascii_digit) || !(chars[17].is_ascii_digit() || chars[17] == 'X') {
         return Err("身份证号应为17位数字加1位数字或 X，请核对".to_string());
     }
     let birth = &s[6..14];
@@ -39,16 +37,13 @@ pub fn id_number(v: &Value) -> Result<Option<String>, String> {
     Ok(Some(s))
 }
 
-const FLOAT_ID: &str =
-    "Excel 把身份证号存成了数字，末几位已丢失：请把该列设置为文本格式，再重新录入完整的18位号码";
+const FLOAT_ID: &str = "Excel 把身份证号存成了数字，末几位已丢失：请把该列设置为文本格式，再重新录入完整的18位号码";
 
 /// A number of 16 or more digits, as a cell or as scientific text.
 fn lost_digits(v: &Value) -> bool {
     let number = match v {
         Value::Number(n) => Some(*n),
-        Value::Text(_) => code(v)
-            .filter(|s| s.contains(['E', 'e']))
-            .and_then(|s| Decimal::from_scientific(&s).ok()),
+        Value::Text(_) => code(v).filter(|s| s.contains(['E', 'e'])).and_then(|s| Decimal::from_scientific(&s).ok()),
         _ => None,
     };
     number.is_some_and(|n| n.trunc().abs().to_string().len() >= 16)
@@ -59,11 +54,7 @@ fn lost_digits(v: &Value) -> bool {
 pub fn id_check_digit(first17: &str) -> char {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
+    let sum: u32 = first17.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -78,15 +69,10 @@ pub fn credit_code(v: &Value) -> Result<Option<String>, String> {
     let s = s.to_uppercase();
     let chars: Vec<char> = s.chars().collect();
     if chars.len() != 18 {
-        return Err(format!(
-            "统一社会信用代码应为18位，现为{}位，请核对",
-            chars.len()
-        ));
+        return Err(format!("统一社会信用代码应为18位，现为{}位，请核对", chars.len()));
     }
     if let Some(bad) = chars.iter().find(|c| !CREDIT_CHARS.contains(**c)) {
-        return Err(format!(
-            "统一社会信用代码不能含“{bad}”（只用数字和除 I、O、Z、S、V 外的大写字母），请核对"
-        ));
+        return Err(format!("统一社会信用代码不能含“{bad}”（只用数字和除 I、O、Z、S、V 外的大写字母），请核对"));
     }
     let expected = credit_check_char(&s[..17]);
     if chars[17] != expected {
@@ -98,14 +84,8 @@ pub fn credit_code(v: &Value) -> Result<Option<String>, String> {
 /// The GB 32100 check character of the first 17 characters.
 #[must_use]
 pub fn credit_check_char(first17: &str) -> char {
-    const WEIGHTS: [usize; 17] = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let sum: usize = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| CREDIT_CHARS.find(c).unwrap_or(0) * w)
-        .sum();
+    const WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let sum: usize = first17.chars().zip(WEIGHTS).map(|(c, w)| CREDIT_CHARS.find(c).unwrap_or(0) * w).sum();
     let check = (31 - sum % 31) % 31;
     CREDIT_CHARS.chars().nth(check).unwrap_or('0')
 }
@@ -118,38 +98,19 @@ pub fn credit_check_char(first17: &str) -> char {
 pub fn phone(v: &Value) -> Result<Option<String>, String> {
     let Some(s) = code(v) else { return Ok(None) };
     // Dashes typed with a Chinese input method (—, –) are the same separator.
-    let s: String = s
-        .chars()
-        .map(|c| {
-            if matches!(c, '—' | '–' | '‐' | '‑' | '−') {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
+    let s: String = s.chars().map(|c| if matches!(c, '—' | '–' | '‐' | '‑' | '−') { '-' } else { c }).collect();
     if s.split(['/', '、', ';', ',', '；', '，']).all(one_phone) {
         return Ok(Some(s));
     }
     if matches!(v, Value::Number(_)) && !s.starts_with('1') {
-        return Err(
-            "固定电话的区号开头的0被 Excel 去掉了：请把该列设置为文本格式，写成如 0991-1234567"
-                .to_string(),
-        );
+        return Err("固定电话的区号开头的0被 Excel 去掉了：请把该列设置为文本格式，写成如 0991-1234567".to_string());
     }
     Err("应为11位手机号，或带区号的固定电话（如 0991-1234567）".to_string())
 }
 
 fn one_phone(s: &str) -> bool {
-    let s = s
-        .strip_prefix("+86")
-        .or_else(|| s.strip_prefix("(+86)"))
-        .unwrap_or(s);
-    if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '(' | ')'))
-    {
+    let s = s.strip_prefix("+86").or_else(|| s.strip_prefix("(+86)")).unwrap_or(s);
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '(' | ')')) {
         return false;
     }
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
@@ -170,27 +131,12 @@ mod tests {
     fn id_numbers_are_checked_by_gb_11643() {
         assert_eq!(id_check_digit("65010219800101123"), '4');
         assert!(id_number(&t("650102198001011234")).is_ok());
-        assert_eq!(
-            id_number(&t("65010219800101123X")),
-            Err("校验位错误，应为 4".to_string())
-        );
-        assert_eq!(
-            id_number(&t("11010519491231002x")).unwrap().as_deref(),
-            Some("11010519491231002X")
-        );
-        assert!(id_number(&t("650102198002301234"))
-            .unwrap_err()
-            .contains("出生日期 19800230"));
-        assert!(id_number(&t("65010219800101123"))
-            .unwrap_err()
-            .contains("现为17位"));
-        assert!(id_number(&t("6501021980O101123X"))
-            .unwrap_err()
-            .contains("17位数字"));
-        assert_eq!(
-            id_number(&t(" 650102 1980 0101 1234 ")).unwrap().as_deref(),
-            Some("650102198001011234")
-        );
+        assert_eq!(id_number(&t("65010219800101123X")), Err("校验位错误，应为 4".to_string()));
+        assert_eq!(id_number(&t("11010519491231002x")).unwrap().as_deref(), Some("11010519491231002X"));
+        assert!(id_number(&t("650102198002301234")).unwrap_err().contains("出生日期 19800230"));
+        assert!(id_number(&t("65010219800101123")).unwrap_err().contains("现为17位"));
+        assert!(id_number(&t("6501021980O101123X")).unwrap_err().contains("17位数字"));
+        assert_eq!(id_number(&t(" 650102 1980 0101 1234 ")).unwrap().as_deref(), Some("650102198001011234"));
     }
 
     #[test]
@@ -206,14 +152,9 @@ mod tests {
     fn credit_codes_are_checked_by_gb_32100() {
         assert_eq!(credit_check_char("91350100M000100Y4"), '3');
         assert!(credit_code(&t("91350100M000100Y43")).is_ok());
-        assert_eq!(
-            credit_code(&t("91350100M000100Y44")),
-            Err("校验位错误，应为 3".to_string())
-        );
+        assert_eq!(credit_code(&t("91350100M000100Y44")), Err("校验位错误，应为 3".to_string()));
         assert!(credit_code(&t("91350100m000100y43")).is_ok());
-        assert!(credit_code(&t("91350100I000100Y43"))
-            .unwrap_err()
-            .contains("“I”"));
+        assert!(credit_code(&t("91350100I000100Y43")).unwrap_err().contains("“I”"));
         assert!(credit_code(&t("9135010")).unwrap_err().contains("现为7位"));
     }
 
@@ -222,16 +163,11 @@ mod tests {
         assert!(phone(&t("13899912345")).is_ok());
         assert!(phone(&t("0991-1234567")).is_ok());
         assert!(phone(&t("0991 1234567")).is_ok());
-        assert_eq!(
-            phone(&t("0991—1234567")),
-            Ok(Some("0991-1234567".to_string()))
-        );
+        assert_eq!(phone(&t("0991—1234567")), Ok(Some("0991-1234567".to_string())));
         assert!(phone(&t("+86 138 9991 2345")).is_ok());
         assert!(phone(&t("13899912345/0991-1234567")).is_ok());
         assert!(phone(&t("12345")).is_err());
         assert!(phone(&t("1234567")).is_err());
-        assert!(phone(&Value::Number(9_911_234_567_i64.into()))
-            .unwrap_err()
-            .contains("区号"));
+        assert!(phone(&Value::Number(9_911_234_567_i64.into())).unwrap_err().contains("区号"));
     }
 }

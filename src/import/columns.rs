@@ -11,19 +11,8 @@ pub struct Column {
     pub project_level: bool,
 }
 
-const fn col(
-    key: &'static str,
-    header: &'static str,
-    synonyms: &'static [&'static str],
-    required: bool,
-) -> Column {
-    Column {
-        key,
-        header,
-        synonyms,
-        required,
-        project_level: true,
-    }
+const fn col(key: &'static str, header: &'static str, synonyms: &'static [&'static str], required: bool) -> Column {
+    Column { key, header, synonyms, required, project_level: true }
 }
 
 const fn loan_col(
@@ -32,13 +21,7 @@ const fn loan_col(
     synonyms: &'static [&'static str],
     required: bool,
 ) -> Column {
-    Column {
-        key,
-        header,
-        synonyms,
-        required,
-        project_level: false,
-    }
+    Column { key, header, synonyms, required, project_level: false }
 }
 
 /// workbook.md "Columns", in the template's order.
@@ -46,48 +29,23 @@ pub const LOAN_COLUMNS: &[Column] = &[
     col("project_no", "项目编号", &["编号"], false),
     col("unit", "团场", &["单位", "所属单位", "所属团场"], true),
     col("project_name", "项目名称", &["示范项目名称"], true),
-    col(
-        "applicant_type",
-        "主体类型",
-        &["申报主体类型", "类型"],
-        true,
-    ),
+    col("applicant_type", "主体类型", &["申报主体类型", "类型"], true),
     col("org_name", "主体名称", &["合作社名称", "企业名称"], false),
     col("credit_code", "统一社会信用代码", &["信用代码"], false),
     col("leader", "负责人", &["法定代表人", "申请人", "姓名"], true),
-    col(
-        "id_number",
-        "身份证号",
-        &["身份证号码", "公民身份号码"],
-        true,
-    ),
+    col("id_number", "身份证号", &["身份证号码", "公民身份号码"], true),
     col("phone", "联系电话", &["手机号", "电话"], false),
     col("union_member", "是否工会会员", &["工会会员"], false),
     col("industry", "行业", &["行业类别"], false),
     col("households", "带动职工户数", &["带动户数"], true),
-    col(
-        "hardship_households",
-        "困难职工户数",
-        &["其中困难职工户数"],
-        false,
-    ),
+    col("hardship_households", "困难职工户数", &["其中困难职工户数"], false),
     col("radiated_households", "辐射带动户数", &[], false),
     col("income_increase", "户均增收", &["户均年增收"], false),
     loan_col("bank", "贷款银行", &["经办银行"], false),
-    loan_col(
-        "contract_no",
-        "贷款合同编号",
-        &["合同编号", "借款合同号"],
-        true,
-    ),
+    loan_col("contract_no", "贷款合同编号", &["合同编号", "借款合同号"], true),
     loan_col("principal", "贷款金额", &["贷款额度", "放款金额"], true),
     loan_col("rate", "年利率", &["贷款利率", "执行利率"], true),
-    loan_col(
-        "disbursed_on",
-        "放款日期",
-        &["贷款发放日", "起贷日期"],
-        true,
-    ),
+    loan_col("disbursed_on", "放款日期", &["贷款发放日", "起贷日期"], true),
     loan_col("maturity_on", "到期日期", &["贷款到期日"], true),
     loan_col("settled_on", "结清日期", &[], false),
     loan_col("interest_paid", "已付利息", &["实付利息"], false),
@@ -110,18 +68,12 @@ pub const EVENT_COLUMNS: &[Column] = &[
 /// A required-mark (`*身份证号`, `身份证号※`) is not part of the name either.
 #[must_use]
 pub fn split_header(raw: &str) -> (String, Option<String>) {
-    let folded: String = super::cells::fold_width(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let folded: String = super::cells::fold_width(raw).chars().filter(|c| !c.is_whitespace()).collect();
     let folded = folded.trim_matches(['*', '※']);
     if let Some(stripped) = folded.strip_suffix(')') {
         if let Some(open) = stripped.rfind('(') {
             let unit = stripped[open + 1..].trim_start_matches("单位:");
-            return (
-                stripped[..open].trim_matches(['*', '※']).to_string(),
-                Some(unit.to_string()),
-            );
+            return (stripped[..open].trim_matches(['*', '※']).to_string(), Some(unit.to_string()));
         }
     }
     (folded.to_string(), None)
@@ -131,9 +83,7 @@ pub fn split_header(raw: &str) -> (String, Option<String>) {
 #[must_use]
 pub fn find<'a>(columns: &'a [Column], header: &str) -> Option<&'a Column> {
     let (name, _) = split_header(header);
-    columns
-        .iter()
-        .find(|c| c.header == name || c.synonyms.contains(&name.as_str()))
+    columns.iter().find(|c| c.header == name || c.synonyms.contains(&name.as_str()))
 }
 
 /// Whether the header is the column's own name rather than a synonym: when a sheet has
@@ -146,10 +96,7 @@ pub fn is_own_name(column: &Column, header: &str) -> bool {
 /// workbook.md "Money": the columns whose header may carry 元 or 万元.
 #[must_use]
 pub fn is_money(key: &str) -> bool {
-    matches!(
-        key,
-        "principal" | "interest_paid" | "income_increase" | "amount"
-    )
+    matches!(key, "principal" | "interest_paid" | "income_increase" | "amount")
 }
 
 #[cfg(test)]

@@ -22,10 +22,7 @@ pub fn decode(bytes: &[u8]) -> String {
 fn delimiter(text: &str) -> u8 {
     let head: String = text.lines().take(12).collect();
     let count = |c: char| head.matches(c).count();
-    [b'\t', b';']
-        .into_iter()
-        .find(|&d| count(char::from(d)) > count(','))
-        .unwrap_or(b',')
+    [b'\t', b';'].into_iter().find(|&d| count(char::from(d)) > count(',')).unwrap_or(b',')
 }
 
 /// Every record as a row of text cells.
@@ -39,20 +36,13 @@ pub fn read(bytes: &[u8]) -> Result<Grid, ImportError> {
         .flexible(true)
         .delimiter(delimiter(&text))
         .from_reader(text.as_bytes());
-    let mut grid = Grid {
-        name: SHEET.to_string(),
-        ..Grid::default()
-    };
+    let mut grid = Grid { name: SHEET.to_string(), ..Grid::default() };
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ImportError::unreadable(&e))?;
         let row = u32::try_from(row).unwrap_or(u32::MAX);
         for (col, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
-                grid.put_text(
-                    row,
-                    u32::try_from(col).unwrap_or(u32::MAX),
-                    Value::Text(field.to_string()),
-                )?;
+                grid.put_text(row, u32::try_from(col).unwrap_or(u32::MAX), Value::Text(field.to_string()))?;
             }
         }
     }

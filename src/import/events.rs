@@ -27,10 +27,7 @@ impl EventRow {
     /// The value of a key as found in the sheet.
     #[must_use]
     pub fn found(&self, key: &str) -> &str {
-        self.found
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or("", |(_, v)| v.as_str())
+        self.found.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.as_str())
     }
 }
 
@@ -49,10 +46,7 @@ pub struct Events {
 
 /// Every event of the sheet; problems go to `errors`.
 pub fn read(grid: &Grid, errors: &mut Vec<RowError>) -> Events {
-    let mut out = Events {
-        sheet: grid.name.clone(),
-        ..Events::default()
-    };
+    let mut out = Events { sheet: grid.name.clone(), ..Events::default() };
     let header = match header::locate(grid, EVENT_COLUMNS, 3) {
         Ok(h) => h,
         Err(e) => {
@@ -74,11 +68,7 @@ pub fn read(grid: &Grid, errors: &mut Vec<RowError>) -> Events {
         {
             continue;
         }
-        let reader = RowReader {
-            grid,
-            header: &header,
-            row,
-        };
+        let reader = RowReader { grid, header: &header, row };
         reader.read(&mut out, errors);
     }
     out.header = Some(header);
@@ -98,21 +88,12 @@ impl RowReader<'_> {
     /// it names one, into `out.touched`).
     fn read(&self, out: &mut Events, errors: &mut Vec<RowError>) {
         let before = errors.len();
-        let contract = cells::code(self.value("contract_no"))
-            .filter(|_| !self.value("contract_no").is_nothing());
+        let contract = cells::code(self.value("contract_no")).filter(|_| !self.value("contract_no").is_nothing());
         let event = self.event(errors);
         match (contract, event) {
             (Some(contract_no), Some(event)) if errors.len() == before => {
-                let found = EVENT_COLUMNS
-                    .iter()
-                    .map(|c| (c.key, self.value(c.key).shown()))
-                    .collect();
-                out.rows.push(EventRow {
-                    row: self.row + 1,
-                    contract_no,
-                    event,
-                    found,
-                });
+                let found = EVENT_COLUMNS.iter().map(|c| (c.key, self.value(c.key).shown())).collect();
+                out.rows.push(EventRow { row: self.row + 1, contract_no, event, found });
             }
             (Some(contract_no), _) => out.touched.push(contract_no),
             (None, _) => self.push("contract_no", "必须填写，不能为空".to_string(), errors),
@@ -121,17 +102,13 @@ impl RowReader<'_> {
 
     fn value(&self, key: &str) -> &Value {
         static EMPTY: Value = Value::Empty;
-        self.header
-            .slot(key)
-            .map_or(&EMPTY, |(i, _)| self.grid.get(self.row, i))
+        self.header.slot(key).map_or(&EMPTY, |(i, _)| self.grid.get(self.row, i))
     }
 
     fn push(&self, key: &'static str, message: String, errors: &mut Vec<RowError>) {
         let written = self.header.written(key, EVENT_COLUMNS);
         let value = self.value(key).shown();
-        errors.push(
-            RowError::sheet(&self.grid.name, self.row + 1, &written, &value, message).with_key(key),
-        );
+        errors.push(RowError::sheet(&self.grid.name, self.row + 1, &written, &value, message).with_key(key));
     }
 
     /// A value the row's 事项 needs: reported when blank or unreadable.
@@ -173,12 +150,9 @@ impl RowReader<'_> {
     fn kind(&self, errors: &mut Vec<RowError>) -> Option<EventKind> {
         let written = cells::code(self.value("kind")).unwrap_or_default();
         let kind = match written.as_str() {
-            "还款" => EventKind::Repayment(self.need(
-                "amount",
-                "还款金额（事项为还款）",
-                self.repayment(),
-                errors,
-            )?),
+            "还款" => {
+                EventKind::Repayment(self.need("amount", "还款金额（事项为还款）", self.repayment(), errors)?)
+            }
             "利率调整" => EventKind::RateChange(self.need(
                 "rate",
                 "调整后的年利率（事项为利率调整）",
@@ -194,19 +168,11 @@ impl RowReader<'_> {
             "逾期开始" => EventKind::OverdueStart,
             "逾期结束" => EventKind::OverdueEnd,
             "" => {
-                self.push(
-                    "kind",
-                    "事项必须填写：还款、利率调整、逾期开始、逾期结束 或 展期".to_string(),
-                    errors,
-                );
+                self.push("kind", "事项必须填写：还款、利率调整、逾期开始、逾期结束 或 展期".to_string(), errors);
                 return None;
             }
             _ => {
-                self.push(
-                    "kind",
-                    "事项应为 还款、利率调整、逾期开始、逾期结束 或 展期".to_string(),
-                    errors,
-                );
+                self.push("kind", "事项应为 还款、利率调整、逾期开始、逾期结束 或 展期".to_string(), errors);
                 return None;
             }
         };

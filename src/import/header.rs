@@ -34,23 +34,14 @@ impl Header {
     /// The column index and slot of a key, if the sheet has it.
     #[must_use]
     pub fn slot(&self, key: &str) -> Option<(usize, &Slot)> {
-        self.columns
-            .iter()
-            .enumerate()
-            .find_map(|(i, s)| s.as_ref().filter(|s| s.column.key == key).map(|s| (i, s)))
+        self.columns.iter().enumerate().find_map(|(i, s)| s.as_ref().filter(|s| s.column.key == key).map(|s| (i, s)))
     }
 
     /// The header of a key as written in the sheet, else its name in workbook.md.
     #[must_use]
     pub fn written(&self, key: &str, columns: &[Column]) -> String {
         self.slot(key).map_or_else(
-            || {
-                columns
-                    .iter()
-                    .find(|c| c.key == key)
-                    .map_or(key, |c| c.header)
-                    .to_string()
-            },
+            || columns.iter().find(|c| c.key == key).map_or(key, |c| c.header).to_string(),
             |(_, s)| s.written.clone(),
         )
     }
@@ -63,10 +54,7 @@ impl Header {
 }
 
 fn matches(cells: &[Value], columns: &[Column]) -> usize {
-    cells
-        .iter()
-        .filter(|v| cells::text(v).is_some_and(|t| find(columns, &t).is_some()))
-        .count()
+    cells.iter().filter(|v| cells::text(v).is_some_and(|t| find(columns, &t).is_some())).count()
 }
 
 /// workbook.md: the Loans sheet is the first sheet, or the first whose name contains 申报,
@@ -76,31 +64,27 @@ fn matches(cells: &[Value], columns: &[Column]) -> usize {
 #[must_use]
 pub fn loans_sheet(grids: &[Grid]) -> Option<usize> {
     let columns = super::columns::LOAN_COLUMNS;
-    let named = grids.iter().position(|g| {
-        ["申报", "汇总", "项目"].iter().any(|w| g.name.contains(w)) && !is_events_name(&g.name)
-    });
+    let named = grids
+        .iter()
+        .position(|g| ["申报", "汇总", "项目"].iter().any(|w| g.name.contains(w)) && !is_events_name(&g.name));
     let chosen = named.or((!grids.is_empty()).then_some(0))?;
     if header_row(&grids[chosen], columns, 4).is_some() {
         return Some(chosen);
     }
-    let with_header = (0..grids.len())
-        .find(|&i| !is_events_name(&grids[i].name) && header_row(&grids[i], columns, 4).is_some());
+    let with_header =
+        (0..grids.len()).find(|&i| !is_events_name(&grids[i].name) && header_row(&grids[i], columns, 4).is_some());
     Some(with_header.unwrap_or(chosen))
 }
 
 fn is_events_name(name: &str) -> bool {
-    ["还款", "变更", "事项"].iter().any(|w| name.contains(w))
-        && !["说明", "注意"].iter().any(|w| name.contains(w))
+    ["还款", "变更", "事项"].iter().any(|w| name.contains(w)) && !["说明", "注意"].iter().any(|w| name.contains(w))
 }
 
 /// workbook.md: the Events sheet's name contains 还款, 变更 or 事项 (not a 注意事项 or
 /// 填报说明 sheet of instructions).
 #[must_use]
 pub fn events_sheet(grids: &[Grid], loans: usize) -> Option<usize> {
-    grids
-        .iter()
-        .enumerate()
-        .position(|(i, g)| i != loans && is_events_name(&g.name))
+    grids.iter().enumerate().position(|(i, g)| i != loans && is_events_name(&g.name))
 }
 
 /// The row among the first ten that matches the most known headers (at least `min`);
@@ -122,11 +106,7 @@ fn header_row(grid: &Grid, columns: &[Column], min: usize) -> Option<(u32, usize
 /// One sheet-level error when none of the first ten rows has `min` known headers.
 pub fn locate(grid: &Grid, columns: &'static [Column], min: usize) -> Result<Header, RowError> {
     let Some((row, hits)) = header_row(grid, columns, min) else {
-        let names: Vec<&str> = columns
-            .iter()
-            .filter(|c| c.required)
-            .map(|c| c.header)
-            .collect();
+        let names: Vec<&str> = columns.iter().filter(|c| c.required).map(|c| c.header).collect();
         let what = format!(
             "前{HEADER_SEARCH_ROWS}行中找不到表头行：请在表格上方用申报模板的列名写一行表头（{}）",
             names.join("、")
@@ -134,26 +114,16 @@ pub fn locate(grid: &Grid, columns: &'static [Column], min: usize) -> Result<Hea
         return Err(RowError::sheet(&grid.name, 1, "", "", what));
     };
     let cells = grid.rows.get(&row).map(Vec::as_slice).unwrap_or_default();
-    let mut header = Header {
-        row,
-        columns: vec![None; cells.len()],
-        extra: Vec::new(),
-        hits,
-    };
+    let mut header = Header { row, columns: vec![None; cells.len()], extra: Vec::new(), hits };
     // The own names first, then synonyms, so that `项目编号` wins over an `编号` column.
     for own in [true, false] {
         for (i, v) in cells.iter().enumerate() {
             let Some(name) = cells::text(v) else { continue };
-            let known = find(columns, &name)
-                .filter(|c| is_own_name(c, &name) == own && header.slot(c.key).is_none());
+            let known = find(columns, &name).filter(|c| is_own_name(c, &name) == own && header.slot(c.key).is_none());
             if let Some(column) = known.filter(|_| header.columns[i].is_none()) {
                 let unit = split_header(&name).1.and_then(|u| Unit::parse(&u));
                 // Errors name the header as the sheet writes it (workbook.md "Errors").
-                header.columns[i] = Some(Slot {
-                    column,
-                    written: v.shown(),
-                    unit,
-                });
+                header.columns[i] = Some(Slot { column, written: v.shown(), unit });
             }
         }
     }
@@ -176,23 +146,14 @@ pub fn problems(grid: &Grid, header: &Header, columns: &[Column]) -> Vec<RowErro
         .filter(|c| c.required && header.slot(c.key).is_none())
         .map(|c| missing_column(grid, row, c))
         .collect();
-    for slot in header
-        .columns
-        .iter()
-        .flatten()
-        .filter(|s| is_money(s.column.key) && s.unit.is_none())
-    {
+    for slot in header.columns.iter().flatten().filter(|s| is_money(s.column.key) && s.unit.is_none()) {
         let Some(unit) = split_header(&slot.written).1 else {
             continue;
         };
         if unit.contains(['元', '万']) {
-            let what = format!(
-                "列名中的单位“{unit}”无法识别：请把列名写成 {0}（元） 或 {0}（万元）",
-                slot.column.header
-            );
-            errors.push(
-                RowError::sheet(&grid.name, row, &slot.written, "", what).with_key(slot.column.key),
-            );
+            let what =
+                format!("列名中的单位“{unit}”无法识别：请把列名写成 {0}（元） 或 {0}（万元）", slot.column.header);
+            errors.push(RowError::sheet(&grid.name, row, &slot.written, "", what).with_key(slot.column.key));
         }
     }
     errors

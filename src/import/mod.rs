@@ -50,8 +50,16 @@ impl RowError {
     #[must_use]
     pub fn sheet(sheet: &str, row: u32, column: &str, value: &str, what: impl std::fmt::Display) -> RowError {
         let place = if column.is_empty() { format!("第{row}行") } else { format!("第{row}行 {column}") };
-        let message = if value.is_empty() { format!("{place}：{what}") } else { format!("{place} \"{value}\"：{what}") };
-        RowError { sheet: sheet.to_string(), row, column: column.to_string(), key: None, value: value.to_string(), message }
+        let message =
+            if value.is_empty() { format!("{place}：{what}") } else { format!("{place} \"{value}\"：{what}") };
+        RowError {
+            sheet: sheet.to_string(),
+            row,
+            column: column.to_string(),
+            key: None,
+            value: value.to_string(),
+            message,
+        }
     }
 
     #[must_use]

@@ -34,16 +34,13 @@ pub fn group(rows: Vec<LoanRow>) -> Vec<Group> {
         let person = person(&row);
         let key = match (&row.project.project_no, &person) {
             (Some(no), _) => Some(no.clone()),
-            (None, Some(p)) => by_person
-                .get(p)
-                .map(|&at| groups[at].key.clone())
-                .or_else(|| Some(format!("{}/{}", p.0, p.1))),
+            (None, Some(p)) => {
+                by_person.get(p).map(|&at| groups[at].key.clone()).or_else(|| Some(format!("{}/{}", p.0, p.1)))
+            }
             (None, None) => None,
         };
         let at = match (key, last) {
-            (Some(key), _) => *by_key
-                .entry(key.clone())
-                .or_insert_with(|| new_group(&mut groups, key)),
+            (Some(key), _) => *by_key.entry(key.clone()).or_insert_with(|| new_group(&mut groups, key)),
             (None, Some(at)) if continues(&groups[at], &row) => at,
             (None, _) => new_group(&mut groups, format!("第{}行", row.row)),
         };
@@ -66,21 +63,14 @@ fn continues(group: &Group, row: &LoanRow) -> bool {
 }
 
 fn new_group(groups: &mut Vec<Group>, key: String) -> usize {
-    groups.push(Group {
-        key,
-        rows: Vec::new(),
-    });
+    groups.push(Group { key, rows: Vec::new() });
     groups.len() - 1
 }
 
 /// The 身份证号 (as found, when it could not be read) and 项目名称 of a row.
 fn person(row: &LoanRow) -> Option<(String, String)> {
     let id = row.project.id_number.clone().or_else(|| {
-        let found: String = row
-            .found("id_number")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let found: String = row.found("id_number").chars().filter(|c| !c.is_whitespace()).collect();
         (!found.is_empty()).then(|| found.to_uppercase())
     })?;
     Some((id, row.project.project_name.clone()?))
@@ -99,8 +89,7 @@ impl Sink<'_> {
     /// Report a problem on a row in the column of `key`, named as the sheet writes it.
     pub fn push(&mut self, row: u32, key: &'static str, value: &str, message: String) {
         let written = self.header.written(key, LOAN_COLUMNS);
-        self.errors
-            .push(RowError::sheet(self.sheet, row, &written, value, message).with_key(key));
+        self.errors.push(RowError::sheet(self.sheet, row, &written, value, message).with_key(key));
     }
 
     /// A required value that is blank (or `/`, `无`): an error unless its whole column is
@@ -150,17 +139,7 @@ fn merged(group: &Group) -> ProjectFields {
         macro_rules! inherit {
             ($($f:ident),*) => {$( if m.$f.is_none() { m.$f.clone_from(&r.$f); } )*};
         }
-        inherit!(
-            project_no,
-            unit,
-            project_name,
-            applicant_type,
-            org_name,
-            credit_code,
-            leader,
-            id_number,
-            phone
-        );
+        inherit!(project_no, unit, project_name, applicant_type, org_name, credit_code, leader, id_number, phone);
         inherit!(
             union_member,
             industry,
@@ -188,20 +167,10 @@ pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<Pr
     sink.missing(first, "id_number", f.id_number.is_some());
     sink.missing(first, "households", f.households.is_some());
     // workbook.md: 主体名称 is required unless the applicant is a 个人.
-    let person_only = f
-        .applicant_type
-        .is_none_or(|t| t == ApplicantType::Individual);
+    let person_only = f.applicant_type.is_none_or(|t| t == ApplicantType::Individual);
     sink.missing(first, "org_name", person_only || f.org_name.is_some());
-    sink.missing(
-        first,
-        "union_member",
-        !options.require_union_member || f.union_member.is_some(),
-    );
-    let loans: Vec<Loan> = group
-        .rows
-        .iter()
-        .filter_map(|r| super::loans::loan(r, sink))
-        .collect();
+    sink.missing(first, "union_member", !options.require_union_member || f.union_member.is_some());
+    let loans: Vec<Loan> = group.rows.iter().filter_map(|r| super::loans::loan(r, sink)).collect();
     let unreadable = group.rows.iter().any(|r| !r.unreadable.is_empty());
     if sink.errors.len() > before || unreadable || loans.len() != group.rows.len() {
         return None;

@@ -65,48 +65,32 @@ impl LoanRow {
     /// The value of a key as found in the sheet ("" when blank).
     #[must_use]
     pub fn found(&self, key: &str) -> &str {
-        self.found
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or("", |(_, v)| v.as_str())
+        self.found.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.as_str())
     }
 }
 
 /// The column of a key of the Loans sheet.
 #[must_use]
 pub fn column(key: &str) -> &'static Column {
-    LOAN_COLUMNS
-        .iter()
-        .find(|c| c.key == key)
-        .unwrap_or(&LOAN_COLUMNS[0])
+    LOAN_COLUMNS.iter().find(|c| c.key == key).unwrap_or(&LOAN_COLUMNS[0])
 }
 
 /// workbook.md: rows whose first non-empty cell is 合计, 总计 or 小计 are skipped.
 #[must_use]
 pub fn is_total(cells: &[Value]) -> bool {
-    cells
-        .iter()
-        .find_map(cells::code)
-        .is_some_and(|t| ["合计", "总计", "小计"].iter().any(|w| t.starts_with(w)))
+    cells.iter().find_map(cells::code).is_some_and(|t| ["合计", "总计", "小计"].iter().any(|w| t.starts_with(w)))
 }
 
 /// workbook.md: empty rows are skipped. A row with values only under unknown columns
 /// (a template's pre-numbered 序号 with nothing else) is empty as far as the data goes.
 #[must_use]
 pub fn is_empty(cells: &[Value], header: &Header) -> bool {
-    header
-        .columns
-        .iter()
-        .enumerate()
-        .all(|(i, slot)| slot.is_none() || cells.get(i).is_none_or(Value::is_blank))
+    header.columns.iter().enumerate().all(|(i, slot)| slot.is_none() || cells.get(i).is_none_or(Value::is_blank))
 }
 
 /// Read one data row; every cell that cannot be read goes to `errors`.
 pub fn read(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) -> LoanRow {
-    let mut out = LoanRow {
-        row: row + 1,
-        ..LoanRow::default()
-    };
+    let mut out = LoanRow { row: row + 1, ..LoanRow::default() };
     for (i, slot) in header.columns.iter().enumerate() {
         let Some(slot) = slot else { continue };
         let found = grid.get(row, i);
@@ -115,15 +99,9 @@ pub fn read(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) 
         }
         let key = slot.column.key;
         out.found.push((key, found.shown()));
-        let v = if found.is_nothing() {
-            &Value::Empty
-        } else {
-            found
-        };
+        let v = if found.is_nothing() { &Value::Empty } else { found };
         if let Err(message) = field(&mut out, key, v, slot.unit, grid.is_1904) {
-            errors.push(
-                RowError::cell(&grid.name, row + 1, &slot.written, found, &message).with_key(key),
-            );
+            errors.push(RowError::cell(&grid.name, row + 1, &slot.written, found, &message).with_key(key));
             out.unreadable.push(key);
         }
     }
@@ -135,13 +113,7 @@ pub fn read(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) 
     out
 }
 
-fn field(
-    out: &mut LoanRow,
-    key: &str,
-    v: &Value,
-    unit: Option<Unit>,
-    is_1904: bool,
-) -> Result<(), String> {
+fn field(out: &mut LoanRow, key: &str, v: &Value, unit: Option<Unit>, is_1904: bool) -> Result<(), String> {
     let (p, l) = (&mut out.project, &mut out.loan);
     match key {
         "project_no" => p.project_no = cells::code(v),
@@ -178,10 +150,7 @@ fn field(
 /// with text compared without its spaces (`红星一场 奶牛` is `红星一场奶牛`).
 #[must_use]
 pub fn comparable(p: &ProjectFields, key: &str) -> Option<String> {
-    let text = |s: &Option<String>| {
-        s.as_ref()
-            .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
-    };
+    let text = |s: &Option<String>| s.as_ref().map(|s| s.chars().filter(|c| !c.is_whitespace()).collect());
     match key {
         "project_no" => text(&p.project_no),
         "unit" => text(&p.unit),
@@ -208,9 +177,7 @@ fn applicant_type(v: &Value) -> Result<Option<ApplicantType>, String> {
     let Some(t) = cells::code(v) else {
         return Ok(None);
     };
-    ApplicantType::parse(&t)
-        .map(Some)
-        .ok_or_else(|| "应为 合作社、小微企业、个体工商户 或 个人".to_string())
+    ApplicantType::parse(&t).map(Some).ok_or_else(|| "应为 合作社、小微企业、个体工商户 或 个人".to_string())
 }
 
 /// The largest principal accepted: 10 亿元 per loan keeps the engine's products exact,

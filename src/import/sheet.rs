@@ -26,11 +26,7 @@ pub struct Grid {
 
 impl Grid {
     fn new(name: &str, is_1904: bool) -> Grid {
-        Grid {
-            name: name.to_string(),
-            rows: BTreeMap::new(),
-            is_1904,
-        }
+        Grid { name: name.to_string(), rows: BTreeMap::new(), is_1904 }
     }
 
     /// Put a value, refusing positions beyond the business maximum.
@@ -39,11 +35,7 @@ impl Grid {
             return Ok(());
         }
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
-            return Err(ImportError::TooLarge {
-                sheet: self.name.clone(),
-                row: row + 1,
-                col: col + 1,
-            });
+            return Err(ImportError::TooLarge { sheet: self.name.clone(), row: row + 1, col: col + 1 });
         }
         let cells = self.rows.entry(row).or_default();
         let col = col as usize;
@@ -70,11 +62,7 @@ impl Grid {
             let c1 = region.end.1.min(MAX_COLUMNS - 1);
             for row in r0..=r1 {
                 for col in c0..=c1 {
-                    let empty = self
-                        .rows
-                        .get(&row)
-                        .and_then(|r| r.get(col as usize))
-                        .is_none_or(Value::is_blank);
+                    let empty = self.rows.get(&row).and_then(|r| r.get(col as usize)).is_none_or(Value::is_blank);
                     if empty {
                         // Positions are inside the maximum, so this cannot fail.
                         let _ = self.put(row, col, value.clone());
@@ -88,10 +76,7 @@ impl Grid {
     #[must_use]
     pub fn get(&self, row: u32, col: usize) -> &Value {
         static EMPTY: Value = Value::Empty;
-        self.rows
-            .get(&row)
-            .and_then(|r| r.get(col))
-            .unwrap_or(&EMPTY)
+        self.rows.get(&row).and_then(|r| r.get(col)).unwrap_or(&EMPTY)
     }
 }
 
@@ -125,24 +110,19 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let mut book =
-        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();
     for name in book.sheet_names() {
         let mut grid = Grid::new(&name, is_1904);
         {
-            let mut cells = book
-                .worksheet_cells_reader(&name)
-                .map_err(|e| ImportError::unreadable(&e))?;
+            let mut cells = book.worksheet_cells_reader(&name).map_err(|e| ImportError::unreadable(&e))?;
             while let Some(cell) = cells.next_cell().map_err(|e| ImportError::unreadable(&e))? {
                 let (row, col) = cell.get_position();
                 grid.put(row, col, from_ref(cell.get_value(), is_1904))?;
             }
         }
-        let merged = book
-            .merge_cells_by_sheet_name(&name)
-            .map_err(|e| ImportError::unreadable(&e))?;
+        let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| ImportError::unreadable(&e))?;
         grid.spread_merged(&merged);
         grids.push(grid);
     }
@@ -150,15 +130,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
 }
 
 fn read_other(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| ImportError::unreadable(&e))?;
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     // workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
     let is_1904 = matches!(&book, calamine::Sheets::Xls(xls) if xls.has_1904_epoch());
     let mut grids = Vec::new();
     for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| ImportError::unreadable(&e))?;
+        let range = book.worksheet_range(&name).map_err(|e| ImportError::unreadable(&e))?;
         let mut grid = Grid::new(&name, is_1904);
         for (row, col, data) in range.used_cells() {
             let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -209,12 +186,9 @@ fn date_time(serial: f64, is_1904: bool) -> Value {
     if !serial.is_finite() || !(0.0..3.0e6).contains(&serial) {
         return Value::Error(serial.to_string());
     }
-    serial_date(serial.floor() as i64, is_1904)
-        .map_or(Value::Error(serial.to_string()), Value::Date)
+    serial_date(serial.floor() as i64, is_1904).map_or(Value::Error(serial.to_string()), Value::Date)
 }
 
 fn iso_date(s: &str) -> Value {
-    s.get(..10)
-        .and_then(|d| d.parse().ok())
-        .map_or(Value::Text(s.to_string()), Value::Date)
+    s.get(..10).and_then(|d| d.parse().ok()).map_or(Value::Text(s.to_string()), Value::Date)
 }

@@ -78,11 +78,7 @@ fn text_date(s: &str, is_1904: bool) -> Result<NaiveDate, String> {
         return match s.len() {
             8 => digits_date(&s),
             // A serial number that reached us as text (CSV, or a General column copied).
-            5 => s
-                .parse()
-                .ok()
-                .and_then(|n| serial_date(n, is_1904))
-                .ok_or_else(|| HINT.to_string()),
+            5 => s.parse().ok().and_then(|n| serial_date(n, is_1904)).ok_or_else(|| HINT.to_string()),
             _ => Err(HINT.to_string()),
         };
     }
@@ -96,11 +92,7 @@ fn text_date(s: &str, is_1904: bool) -> Result<NaiveDate, String> {
 
 /// `20240315`.
 fn digits_date(s: &str) -> Result<NaiveDate, String> {
-    ymd(
-        s.get(..4).unwrap_or_default(),
-        s.get(4..6).unwrap_or_default(),
-        s.get(6..).unwrap_or_default(),
-    )
+    ymd(s.get(..4).unwrap_or_default(), s.get(4..6).unwrap_or_default(), s.get(6..).unwrap_or_default())
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {

@@ -22,26 +22,10 @@ fn day(s: &str) -> NaiveDate {
 fn text_is_trimmed_and_folded_to_half_width() {
     for (cell, as_text, as_code) in [
         (t("  红星一场  "), Some("红星一场"), Some("红星一场")),
-        (
-            t("６５０１０２１９８０"),
-            Some("6501021980"),
-            Some("6501021980"),
-        ),
-        (
-            t("ＮＸ２０２４－０１"),
-            Some("NX2024-01"),
-            Some("NX2024-01"),
-        ),
-        (
-            t("NX 2024\u{3000}0615"),
-            Some("NX 2024 0615"),
-            Some("NX20240615"),
-        ),
-        (
-            t("红星\u{200B}一场\u{00A0}"),
-            Some("红星一场"),
-            Some("红星一场"),
-        ),
+        (t("６５０１０２１９８０"), Some("6501021980"), Some("6501021980")),
+        (t("ＮＸ２０２４－０１"), Some("NX2024-01"), Some("NX2024-01")),
+        (t("NX 2024\u{3000}0615"), Some("NX 2024 0615"), Some("NX20240615")),
+        (t("红星\u{200B}一场\u{00A0}"), Some("红星一场"), Some("红星一场")),
         (t("   "), None, None),
         (Value::Empty, None, None),
         (n("2024001"), Some("2024001"), Some("2024001")),
@@ -53,13 +37,8 @@ fn text_is_trimmed_and_folded_to_half_width() {
 
 #[test]
 fn slashes_and_wu_read_as_nothing() {
-    for (cell, nothing) in [
-        (t("/"), true),
-        (t("无"), true),
-        (t(" — "), true),
-        (t("无锡"), false),
-        (n("0"), false),
-    ] {
+    for (cell, nothing) in [(t("/"), true), (t("无"), true), (t(" — "), true), (t("无锡"), false), (n("0"), false)]
+    {
         assert_eq!(cell.is_nothing(), nothing, "{cell:?}");
     }
 }
@@ -97,13 +76,7 @@ fn serial_numbers_follow_the_workbooks_date_system() {
         (43904, true, "2024-03-15"),
         (0, true, ""),
     ] {
-        assert_eq!(
-            serial_date(serial, is_1904)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            expected,
-            "{serial}"
-        );
+        assert_eq!(serial_date(serial, is_1904).map(|d| d.to_string()).unwrap_or_default(), expected, "{serial}");
     }
     assert_eq!(date(&n("43904"), true), Ok(Some(day("2024-03-15"))));
 }
@@ -155,25 +128,14 @@ fn money_reads_separators_and_units() {
 /// workbook.md "Money": more than 2 decimals after conversion is an error, never rounded.
 #[test]
 fn money_with_more_than_two_decimals_is_an_error() {
-    for (cell, header) in [
-        (n("1234.567"), None),
-        (t("1.2345678万"), None),
-        (n("1.2345678"), Some(Unit::Wan)),
-        (t("12,345.675元"), None),
-    ] {
+    for (cell, header) in
+        [(n("1234.567"), None), (t("1.2345678万"), None), (n("1.2345678"), Some(Unit::Wan)), (t("12,345.675元"), None)]
+    {
         let e = money(&cell, header).unwrap_err();
         assert!(e.contains("超过2位小数"), "{cell:?}: {e}");
     }
-    for cell in [
-        t("三十万"),
-        t("30万美元"),
-        Value::Bool(true),
-        Value::Date(day("2024-03-15")),
-    ] {
-        assert!(
-            money(&cell, None).unwrap_err().contains("不是有效金额"),
-            "{cell:?}"
-        );
+    for cell in [t("三十万"), t("30万美元"), Value::Bool(true), Value::Date(day("2024-03-15"))] {
+        assert!(money(&cell, None).unwrap_err().contains("不是有效金额"), "{cell:?}");
     }
 }
 
@@ -205,11 +167,7 @@ fn percents_are_read_in_three_spellings() {
         (t("0.5%"), "0.5"),
         (n("6"), "6"),
     ] {
-        assert_eq!(
-            percent(&cell),
-            Ok(Some(expected.parse::<Decimal>().unwrap())),
-            "{cell:?}"
-        );
+        assert_eq!(percent(&cell), Ok(Some(expected.parse::<Decimal>().unwrap())), "{cell:?}");
     }
     assert!(percent(&t("四点三五")).is_err());
 }
@@ -217,12 +175,9 @@ fn percents_are_read_in_three_spellings() {
 /// workbook.md "Whole numbers": `12` or `12户`.
 #[test]
 fn whole_numbers_may_carry_hu() {
-    for (cell, expected) in [
-        (n("12"), Ok(Some(12))),
-        (t("12户"), Ok(Some(12))),
-        (t(" 12 户 "), Ok(Some(12))),
-        (Value::Empty, Ok(None)),
-    ] {
+    for (cell, expected) in
+        [(n("12"), Ok(Some(12))), (t("12户"), Ok(Some(12))), (t(" 12 户 "), Ok(Some(12))), (Value::Empty, Ok(None))]
+    {
         assert_eq!(whole(&cell), expected, "{cell:?}");
     }
     for cell in [n("12.5"), n("-1"), t("十二户"), t("12户半")] {

@@ -22,10 +22,7 @@ pub struct LoanIndex {
 
 impl LoanIndex {
     pub fn add(&mut self, contract_no: &str, principal: Option<Money>) {
-        let entry = self
-            .principals
-            .entry(contract_no.to_string())
-            .or_insert(principal);
+        let entry = self.principals.entry(contract_no.to_string()).or_insert(principal);
         if entry.is_none() {
             *entry = principal;
         }
@@ -41,27 +38,18 @@ struct Tally {
 
 /// The events of each contract, in sheet order. Problems go to `errors`, and their
 /// contracts to `events.touched`.
-pub fn attach(
-    events: &mut Events,
-    loans: &LoanIndex,
-    errors: &mut Vec<RowError>,
-) -> HashMap<String, Vec<Event>> {
+pub fn attach(events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) -> HashMap<String, Vec<Event>> {
     let mut out: HashMap<String, Vec<Event>> = HashMap::new();
     let mut tallies: HashMap<String, Tally> = HashMap::new();
     for e in std::mem::take(&mut events.rows) {
         let Some(principal) = loans.principals.get(&e.contract_no) else {
-            let what = "在申报表中找不到这个贷款合同编号：请核对编号，或在申报表中补上这笔贷款"
-                .to_string();
+            let what = "在申报表中找不到这个贷款合同编号：请核对编号，或在申报表中补上这笔贷款".to_string();
             push(events, &e, "contract_no", what, errors);
             continue;
         };
         let tally = tallies.entry(e.contract_no.clone()).or_default();
         if let Some(what) = check(tally, &e, *principal) {
-            let key = if matches!(e.event.kind, EventKind::RateChange(_)) {
-                "rate"
-            } else {
-                "amount"
-            };
+            let key = if matches!(e.event.kind, EventKind::RateChange(_)) { "rate" } else { "amount" };
             push(events, &e, key, what, errors);
             events.touched.push(e.contract_no.clone());
         }
@@ -76,33 +64,23 @@ fn check(tally: &mut Tally, e: &EventRow, principal: Option<Money>) -> Option<St
         EventKind::Repayment(m) => {
             tally.repaid += m;
             let principal = principal?;
-            (tally.repaid > principal).then(|| {
-                format!(
-                    "累计还款 {} 元超过贷款金额 {principal} 元：请核对还款金额",
-                    tally.repaid
-                )
-            })
+            (tally.repaid > principal)
+                .then(|| format!("累计还款 {} 元超过贷款金额 {principal} 元：请核对还款金额", tally.repaid))
         }
         EventKind::RateChange(r) => {
             let (first, row) = *tally.rates.entry(e.event.on).or_insert((r, e.row));
             (first != r).then(|| {
-                format!("与第{row}行同一天（{}）的利率调整 {first}% 不同：同一天只能有一个调整后利率，请删去或改正其中一行", e.event.on)
+                format!(
+                    "与第{row}行同一天（{}）的利率调整 {first}% 不同：同一天只能有一个调整后利率，请删去或改正其中一行",
+                    e.event.on
+                )
             })
         }
         _ => None,
     }
 }
 
-fn push(
-    events: &Events,
-    e: &EventRow,
-    key: &'static str,
-    what: String,
-    errors: &mut Vec<RowError>,
-) {
-    let written = events
-        .header
-        .as_ref()
-        .map_or_else(|| key.to_string(), |h| h.written(key, EVENT_COLUMNS));
+fn push(events: &Events, e: &EventRow, key: &'static str, what: String, errors: &mut Vec<RowError>) {
+    let written = events.header.as_ref().map_or_else(|| key.to_string(), |h| h.written(key, EVENT_COLUMNS));
     errors.push(RowError::sheet(&events.sheet, e.row, &written, e.found(key), what).with_key(key));
 }

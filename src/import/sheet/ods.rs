@@ -17,12 +17,10 @@ const MAX_CONTENT: u64 = 256 << 20;
 #[must_use]
 pub fn merged(bytes: &[u8]) -> Vec<(String, Vec<Dimensions>)> {
     let mut content = String::new();
-    let read = zip::ZipArchive::new(Cursor::new(bytes))
-        .ok()
-        .and_then(|mut zip| {
-            let entry = zip.by_name("content.xml").ok()?;
-            entry.take(MAX_CONTENT).read_to_string(&mut content).ok()
-        });
+    let read = zip::ZipArchive::new(Cursor::new(bytes)).ok().and_then(|mut zip| {
+        let entry = zip.by_name("content.xml").ok()?;
+        entry.take(MAX_CONTENT).read_to_string(&mut content).ok()
+    });
     if read.is_none() {
         return Vec::new();
     }
@@ -33,16 +31,9 @@ pub fn merged(bytes: &[u8]) -> Vec<(String, Vec<Dimensions>)> {
 fn scan(xml: &str) -> Vec<(String, Vec<Dimensions>)> {
     let mut sheets: Vec<(String, Vec<Dimensions>)> = Vec::new();
     let (mut row, mut col, mut row_repeat) = (0_u32, 0_u32, 1_u32);
-    for tag in xml
-        .split('<')
-        .skip(1)
-        .filter_map(|t| t.split_once('>').map(|t| t.0))
-    {
+    for tag in xml.split('<').skip(1).filter_map(|t| t.split_once('>').map(|t| t.0)) {
         let closed = tag.ends_with('/');
-        let name = tag
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()
-            .unwrap_or_default();
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or_default();
         match name {
             "table:table" if !closed => {
                 sheets.push((attr(tag, "table:name").unwrap_or_default(), Vec::new()));
@@ -73,8 +64,7 @@ fn span(tag: &str, row: u32, col: u32) -> Option<Dimensions> {
     let rows = number(tag, "table:number-rows-spanned");
     let cols = number(tag, "table:number-columns-spanned");
     let end = (row.saturating_add(rows - 1), col.saturating_add(cols - 1));
-    ((rows > 1 || cols > 1) && row < MAX_ROWS && col < MAX_COLUMNS)
-        .then(|| Dimensions::new((row, col), end))
+    ((rows > 1 || cols > 1) && row < MAX_ROWS && col < MAX_COLUMNS).then(|| Dimensions::new((row, col), end))
 }
 
 /// An attribute's value (quotes of either kind; the few entities a sheet name may hold).
@@ -95,10 +85,7 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 
 /// A count attribute, 1 when absent or unreadable.
 fn number(tag: &str, name: &str) -> u32 {
-    attr(tag, name)
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n >= 1)
-        .unwrap_or(1)
+    attr(tag, name).and_then(|v| v.parse().ok()).filter(|&n| n >= 1).unwrap_or(1)
 }
 
 #[cfg(test)]
@@ -116,13 +103,7 @@ mod tests {
         let sheets = scan(xml);
         assert_eq!(sheets.len(), 2);
         assert_eq!(sheets[0].0, "申报汇总表");
-        assert_eq!(
-            sheets[0].1,
-            [
-                Dimensions::new((3, 2), (5, 2)),
-                Dimensions::new((4, 0), (4, 1))
-            ]
-        );
+        assert_eq!(sheets[0].1, [Dimensions::new((3, 2), (5, 2)), Dimensions::new((4, 0), (4, 1))]);
         assert_eq!(sheets[1], ("还款".to_string(), Vec::new()));
     }
 }
