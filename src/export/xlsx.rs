@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::sheet::{Cell, Styles};
 use super::table::Table;
-use crate::engine::{Money, Policy, PoolKind, Project, RoundResult};
+use crate::engine::{Figures, Money, Policy, PoolKind, Project, RoundResult};
 
 /// Write the result workbook to a file.
 ///
@@ -107,7 +107,7 @@ fn summary_sheet(
     result: &RoundResult,
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("汇总")?;
-    let headers = ["指标", "数值", "单位", "万元"].map(String::from);
+    let headers = ["指标", "数值", "单位", "万元", "口径"].map(String::from);
     let mut table = Table::new(sheet, styles, &headers)?;
     for row in summary_rows(policy, result) {
         table.row(&row)?;
@@ -115,48 +115,61 @@ fn summary_sheet(
     table.finish(false)
 }
 
-/// 汇总's rows: label, value, unit, and the amount in 万元 for money.
-fn summary_rows(policy: &Policy, result: &RoundResult) -> Vec<[Cell; 4]> {
+/// Over which projects rules.md §7 counts a figure, in the words of a finance office.
+const FUNDED: &str = "获得贴息的项目";
+
+/// 汇总's rows: label, value, unit, the amount in 万元 for money, and what it counts.
+fn summary_rows(policy: &Policy, result: &RoundResult) -> Vec<[Cell; 5]> {
     let t = &result.totals;
-    let row = |label: &str, value: Cell, unit: &str| {
-        [Cell::text(label), value, Cell::text(unit), Cell::Blank]
-    };
-    let money = |label: &str, m: Money| {
-        [
-            Cell::text(label),
-            Cell::Money(m),
-            Cell::text("元"),
-            Cell::WanYuan(m),
-        ]
-    };
-    let year = u64::try_from(result.year).unwrap_or_default();
-    vec![
-        row("年度", Cell::Count(year), "年"),
-        row("政策名称", Cell::text(&policy.name), ""),
-        money("预算", result.budget),
-        row("计入试算项目数", Cell::Count(count_of(t.projects)), "个"),
+    let count = |n: usize| Cell::Count(u64::try_from(n).unwrap_or(u64::MAX));
+    let year = Cell::Count(u64::try_from(result.year).unwrap_or_default());
+    let mut rows = vec![
+        row("年度", year, "年", ""),
+        row("政策名称", Cell::text(&policy.name), "", ""),
+        money("预算", result.budget, "各资金来源合计"),
+        row("计入试算项目数", count(t.projects), "个", "无错误的项目"),
         row(
             "获得贴息项目数",
-            Cell::Count(count_of(t.funded_projects)),
+            count(t.funded_projects),
             "个",
+            "核定贴息大于0",
         ),
-        money("申请贴息", t.requested),
-        money("核定贴息", t.granted),
-        money("撬动贷款", t.loans_unlocked),
-        row(
-            "撬动倍数",
-            t.leverage.map_or(Cell::text("—"), Cell::Ratio),
-            "倍",
-        ),
-        row("带动职工户数", Cell::Count(t.households), "户"),
-        row(
-            "户均增收",
-            t.avg_income_increase.map_or(Cell::text("—"), Cell::Yuan),
-            "元/户/年",
-        ),
+    ];
+    rows.extend(figure_rows(t));
+    rows
+}
+
+/// rules.md §7's figures.
+fn figure_rows(t: &Figures) -> [[Cell; 5]; 6] {
+    let dash = || Cell::text("—");
+    let leverage = t.leverage.map_or_else(dash, Cell::Ratio);
+    let income = t.avg_income_increase.map_or_else(dash, Cell::Yuan);
+    [
+        money("申请贴息", t.requested, "计入试算的项目"),
+        money("核定贴息", t.granted, FUNDED),
+        money("撬动贷款", t.loans_unlocked, FUNDED),
+        row("撬动倍数", leverage, "倍", "撬动贷款÷核定贴息"),
+        row("带动职工户数", Cell::Count(t.households), "户", FUNDED),
+        row("户均增收", income, "元/户/年", "按带动户数加权"),
     ]
 }
 
-fn count_of(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
+fn row(label: &str, value: Cell, unit: &str, scope: &str) -> [Cell; 5] {
+    [
+        Cell::text(label),
+        value,
+        Cell::text(unit),
+        Cell::Blank,
+        Cell::text(scope),
+    ]
+}
+
+fn money(label: &str, m: Money, scope: &str) -> [Cell; 5] {
+    [
+        Cell::text(label),
+        Cell::Money(m),
+        Cell::text("元"),
+        Cell::WanYuan(m),
+        Cell::text(scope),
+    ]
 }
