@@ -56,9 +56,7 @@ fn grids(bytes: &[u8], errors: &[RowError]) -> Vec<Grid> {
     if errors.iter().any(|e| e.row == 0) {
         return Vec::new();
     }
-    import::detect(bytes)
-        .and_then(|format| import::sheet::read(bytes, format))
-        .unwrap_or_default()
+    import::detect(bytes).and_then(|format| import::sheet::read(bytes, format)).unwrap_or_default()
 }
 
 /// A sheet to write back: its index among the grids, and whether it is the Events sheet.
@@ -82,22 +80,13 @@ impl Part {
 fn workbook(grids: &[Grid], errors: &[RowError]) -> Result<Workbook, XlsxError> {
     let mut parts: Vec<Part> = Vec::new();
     if let Some(loans) = header::loans_sheet(grids) {
-        parts.push(Part {
-            at: loans,
-            events: false,
-        });
+        parts.push(Part { at: loans, events: false });
         if let Some(events) = header::events_sheet(grids, loans) {
-            parts.push(Part {
-                at: events,
-                events: true,
-            });
+            parts.push(Part { at: events, events: true });
         }
     }
     parts.sort_by_key(|p| p.at);
-    let names: Vec<String> = parts
-        .iter()
-        .map(|p| sheet_name(&grids[p.at].name))
-        .collect();
+    let names: Vec<String> = parts.iter().map(|p| sheet_name(&grids[p.at].name)).collect();
     let first = !errors.is_empty() && summary_can_go_first(&names, &parts);
     let mut book = Workbook::new();
     if first {
@@ -105,14 +94,7 @@ fn workbook(grids: &[Grid], errors: &[RowError]) -> Result<Workbook, XlsxError> 
     }
     let marks = marked::Marks::new();
     for (part, name) in parts.iter().zip(&names) {
-        marked::sheet(
-            &mut book,
-            name,
-            &grids[part.at],
-            part.columns(),
-            errors,
-            &marks,
-        )?;
+        marked::sheet(&mut book, name, &grids[part.at], part.columns(), errors, &marks)?;
     }
     if !first && (!errors.is_empty() || parts.is_empty()) {
         summary(&mut book, errors)?;
@@ -125,10 +107,7 @@ fn workbook(grids: &[Grid], errors: &[RowError]) -> Result<Workbook, XlsxError> 
 fn summary_can_go_first(names: &[String], parts: &[Part]) -> bool {
     let order: Vec<Grid> = std::iter::once(SUMMARY_SHEET)
         .chain(names.iter().map(String::as_str))
-        .map(|name| Grid {
-            name: name.to_string(),
-            ..Grid::default()
-        })
+        .map(|name| Grid { name: name.to_string(), ..Grid::default() })
         .collect();
     let loans = parts.iter().position(|p| !p.events).map(|i| i + 1);
     let events = parts.iter().position(|p| p.events).map(|i| i + 1);
@@ -139,17 +118,11 @@ fn summary_can_go_first(names: &[String], parts: &[Part]) -> bool {
 /// 错误清单: every error with its place, as cli.md lists them.
 fn summary(book: &mut Workbook, errors: &[RowError]) -> Result<(), XlsxError> {
     let styles = Styles::new();
-    let sheet = book
-        .add_worksheet_with_constant_memory()?
-        .set_name(SUMMARY_SHEET)?;
+    let sheet = book.add_worksheet_with_constant_memory()?.set_name(SUMMARY_SHEET)?;
     let headers = ["工作表", "行号", "列", "值", "说明"].map(String::from);
     let mut table = Table::new(sheet, &styles, &headers)?;
     for e in errors {
-        let row = if e.row == 0 {
-            Cell::Blank
-        } else {
-            Cell::Count(u64::from(e.row))
-        };
+        let row = if e.row == 0 { Cell::Blank } else { Cell::Count(u64::from(e.row)) };
         table.row(&[
             Cell::text(&e.sheet),
             row,
@@ -193,18 +166,9 @@ mod tests {
 
     #[test]
     fn the_error_list_goes_first_only_where_the_loans_sheet_is_still_found() {
-        let loans = Part {
-            at: 0,
-            events: false,
-        };
-        let events = Part {
-            at: 1,
-            events: true,
-        };
-        assert!(summary_can_go_first(
-            &["申报汇总表".into(), "还款及变更".into()],
-            &[loans, events]
-        ));
+        let loans = Part { at: 0, events: false };
+        let events = Part { at: 1, events: true };
+        assert!(summary_can_go_first(&["申报汇总表".into(), "还款及变更".into()], &[loans, events]));
         assert!(!summary_can_go_first(&["Sheet1".into()], &[loans]));
         assert!(!SUMMARY_SHEET.contains("汇总"));
     }

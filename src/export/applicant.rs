@@ -10,20 +10,8 @@ use crate::import::cells::Value;
 use crate::import::columns::Column;
 
 /// Identifiers that Excel must keep as text (hazards.md): an 18-digit number loses digits.
-const CODES: &[&str] = &[
-    "project_no",
-    "credit_code",
-    "id_number",
-    "phone",
-    "contract_no",
-];
-const DATES: &[&str] = &[
-    "disbursed_on",
-    "maturity_on",
-    "settled_on",
-    "date",
-    "extended_to",
-];
+const CODES: &[&str] = &["project_no", "credit_code", "id_number", "phone", "contract_no"];
+const DATES: &[&str] = &["disbursed_on", "maturity_on", "settled_on", "date", "extended_to"];
 const MONEY_KEYS: &[&str] = &["income_increase", "principal", "interest_paid", "amount"];
 const PERCENT_KEYS: &[&str] = &["rate"];
 
@@ -92,13 +80,7 @@ impl CellFormats {
 ///
 /// # Errors
 /// From the writer, or a number beyond what Excel can hold.
-pub fn write(
-    sheet: &mut Worksheet,
-    row: RowNum,
-    col: ColNum,
-    value: &Value,
-    format: &Format,
-) -> Result<(), XlsxError> {
+pub fn write(sheet: &mut Worksheet, row: RowNum, col: ColNum, value: &Value, format: &Format) -> Result<(), XlsxError> {
     match value {
         Value::Empty => {}
         Value::Text(s) | Value::Error(s) => sheet::text(sheet, row, col, s, format)?,
@@ -133,17 +115,9 @@ mod tests {
     #[test]
     fn every_template_header_is_found_again_by_the_importer() {
         for c in LOAN_COLUMNS {
-            assert_eq!(
-                find(LOAN_COLUMNS, &header(c)).map(|f| f.key),
-                Some(c.key),
-                "{}",
-                header(c)
-            );
+            assert_eq!(find(LOAN_COLUMNS, &header(c)).map(|f| f.key), Some(c.key), "{}", header(c));
         }
-        let principal = LOAN_COLUMNS
-            .iter()
-            .find(|c| c.key == "principal")
-            .map(header);
+        let principal = LOAN_COLUMNS.iter().find(|c| c.key == "principal").map(header);
         assert_eq!(principal.as_deref(), Some("贷款金额（元）"));
     }
 }

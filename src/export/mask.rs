@@ -52,10 +52,7 @@ mod tests {
             (" 65010219800101123X ", "650102********123X"),
             ("1234567890", "**********"),
             ("", ""),
-            (
-                "６５０１０２１９８００１０１１２３Ｘ",
-                "６５０１０２********１２３Ｘ",
-            ),
+            ("６５０１０２１９８００１０１１２３Ｘ", "６５０１０２********１２３Ｘ"),
         ] {
             assert_eq!(id_number(id), shown, "{id}");
         }
@@ -63,11 +60,9 @@ mod tests {
 
     #[test]
     fn a_phone_number_keeps_its_first_three_and_last_four_characters() {
-        for (phone_no, shown) in [
-            ("13812341234", "138****1234"),
-            ("0991-4567890", "099*****7890"),
-            ("1234567", "*******"),
-        ] {
+        for (phone_no, shown) in
+            [("13812341234", "138****1234"), ("0991-4567890", "099*****7890"), ("1234567", "*******")]
+        {
             assert_eq!(phone(phone_no), shown, "{phone_no}");
         }
     }
@@ -75,10 +70,7 @@ mod tests {
     #[test]
     fn a_project_key_made_of_the_id_number_is_masked() {
         let id = "65010219800101123X";
-        assert_eq!(
-            project_key("65010219800101123X/肉羊养殖", id),
-            "650102********123X/肉羊养殖"
-        );
+        assert_eq!(project_key("65010219800101123X/肉羊养殖", id), "650102********123X/肉羊养殖");
         assert_eq!(project_key("XX-2024-001", id), "XX-2024-001");
         assert_eq!(project_key("/x", ""), "/x");
     }

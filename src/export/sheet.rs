@@ -110,34 +110,18 @@ impl Cell {
     ///
     /// # Errors
     /// A position outside the sheet, or a number Excel cannot hold.
-    pub fn write(
-        &self,
-        sheet: &mut Worksheet,
-        row: RowNum,
-        col: ColNum,
-        s: &Styles,
-    ) -> Result<(), XlsxError> {
+    pub fn write(&self, sheet: &mut Worksheet, row: RowNum, col: ColNum, s: &Styles) -> Result<(), XlsxError> {
         match self {
             Cell::Blank => return Ok(()),
             Cell::Text(t) => text(sheet, row, col, t, &s.general)?,
             Cell::Code(t) => text(sheet, row, col, t, &s.code)?,
-            Cell::Money(m) => sheet
-                .write_with_format(row, col, m.yuan(), &s.money)
-                .map(drop)?,
+            Cell::Money(m) => sheet.write_with_format(row, col, m.yuan(), &s.money).map(drop)?,
             Cell::Yuan(d) => sheet.write_with_format(row, col, *d, &s.money).map(drop)?,
-            Cell::WanYuan(m) => sheet
-                .write_with_format(row, col, m.wan_yuan(), &s.wan_yuan)
-                .map(drop)?,
-            Cell::Percent(d) => sheet
-                .write_with_format(row, col, *d, &s.percent)
-                .map(drop)?,
+            Cell::WanYuan(m) => sheet.write_with_format(row, col, m.wan_yuan(), &s.wan_yuan).map(drop)?,
+            Cell::Percent(d) => sheet.write_with_format(row, col, *d, &s.percent).map(drop)?,
             Cell::Ratio(d) => sheet.write_with_format(row, col, *d, &s.ratio).map(drop)?,
-            Cell::Count(n) => sheet
-                .write_with_format(row, col, Decimal::from(*n), &s.general)
-                .map(drop)?,
-            Cell::Date(d) => sheet
-                .write_date_with_format(row, col, d, &s.date)
-                .map(drop)?,
+            Cell::Count(n) => sheet.write_with_format(row, col, Decimal::from(*n), &s.general).map(drop)?,
+            Cell::Date(d) => sheet.write_date_with_format(row, col, d, &s.date).map(drop)?,
         }
         Ok(())
     }
@@ -148,13 +132,7 @@ impl Cell {
 ///
 /// # Errors
 /// A position outside the sheet.
-pub fn text(
-    sheet: &mut Worksheet,
-    row: RowNum,
-    col: ColNum,
-    s: &str,
-    format: &Format,
-) -> Result<(), XlsxError> {
+pub fn text(sheet: &mut Worksheet, row: RowNum, col: ColNum, s: &str, format: &Format) -> Result<(), XlsxError> {
     let s = fit(s, MAX_TEXT);
     if looks_like_formula(&s) {
         sheet.write_string_with_format(row, col, s, &format.clone().set_quote_prefix())?;
@@ -192,18 +170,12 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
 /// Columns as wide as Excel shows text: a Chinese character takes two places.
 #[must_use]
 pub fn display_width(s: &str) -> usize {
-    s.lines()
-        .map(|l| l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum())
-        .max()
-        .unwrap_or(0)
+    s.lines().map(|l| l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()).max().unwrap_or(0)
 }
 
 /// The length of a number with thousands separators.
 fn grouped(plain: &str) -> usize {
-    let digits = plain
-        .split('.')
-        .next()
-        .map_or(0, |i| i.trim_start_matches('-').len());
+    let digits = plain.split('.').next().map_or(0, |i| i.trim_start_matches('-').len());
     plain.len() + digits.saturating_sub(1) / 3
 }
 
@@ -237,14 +209,8 @@ mod tests {
 
     #[test]
     fn formula_like_text_is_recognised() {
-        for (s, risky) in [
-            ("=SUM(A1)", true),
-            ("+86", true),
-            ("-1", true),
-            ("@x", true),
-            ("\tx", true),
-            ("a=b", false),
-        ] {
+        for (s, risky) in [("=SUM(A1)", true), ("+86", true), ("-1", true), ("@x", true), ("\tx", true), ("a=b", false)]
+        {
             assert_eq!(looks_like_formula(s), risky, "{s}");
         }
     }

@@ -21,24 +21,14 @@ impl<'a> Table<'a> {
     ///
     /// # Errors
     /// From the writer.
-    pub fn new(
-        sheet: &'a mut Worksheet,
-        styles: &'a Styles,
-        headers: &[String],
-    ) -> Result<Table<'a>, XlsxError> {
+    pub fn new(sheet: &'a mut Worksheet, styles: &'a Styles, headers: &[String]) -> Result<Table<'a>, XlsxError> {
         let mut widths = Vec::with_capacity(headers.len());
         for (col, h) in (0..).zip(headers) {
             text(sheet, 0, col, h, &styles.header)?;
             widths.push(display_width(h));
         }
         sheet.set_freeze_panes(1, 0)?;
-        Ok(Table {
-            sheet,
-            styles,
-            widths,
-            next: 1,
-            last_data: 0,
-        })
+        Ok(Table { sheet, styles, widths, next: 1, last_data: 0 })
     }
 
     /// Write one data row.

@@ -9,8 +9,7 @@ mod guide;
 use std::path::Path;
 
 use rust_xlsxwriter::{
-    ColNum, DataValidation, DataValidationErrorStyle, Format, FormatAlign, RowNum, Workbook,
-    Worksheet, XlsxError,
+    ColNum, DataValidation, DataValidationErrorStyle, Format, FormatAlign, RowNum, Workbook, Worksheet, XlsxError,
 };
 
 use super::applicant::{self, CellFormats};
@@ -26,22 +25,10 @@ const TITLE: &str = "____年度职工自主创业示范项目贷款贴息申报�
 
 /// The values a coded column takes (workbook.md), offered as a list in Excel.
 const LISTS: &[(&str, &[&str], DataValidationErrorStyle)] = &[
-    (
-        "applicant_type",
-        &["合作社", "小微企业", "个体工商户", "个人"],
-        DataValidationErrorStyle::Stop,
-    ),
+    ("applicant_type", &["合作社", "小微企业", "个体工商户", "个人"], DataValidationErrorStyle::Stop),
     // Y/N and √/× are also read, so another spelling only warns.
-    (
-        "union_member",
-        &["是", "否"],
-        DataValidationErrorStyle::Warning,
-    ),
-    (
-        "kind",
-        &["还款", "利率调整", "逾期开始", "逾期结束", "展期"],
-        DataValidationErrorStyle::Stop,
-    ),
+    ("union_member", &["是", "否"], DataValidationErrorStyle::Warning),
+    ("kind", &["还款", "利率调整", "逾期开始", "逾期结束", "展期"], DataValidationErrorStyle::Stop),
 ];
 
 /// Write the blank template to a file.
@@ -74,10 +61,7 @@ fn workbook(loans: &[Vec<Value>], events: &[Vec<Value>]) -> Result<Workbook, Xls
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name(LOANS_SHEET)?;
     let last_col = ColNum::try_from(LOAN_COLUMNS.len() - 1).unwrap_or_default();
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center);
+    let title = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
     sheet.merge_range(0, 0, 0, last_col, TITLE, &title)?;
     table(sheet, &styles, 1, LOAN_COLUMNS, loans)?;
     let sheet = book.add_worksheet().set_name(EVENTS_SHEET)?;
@@ -100,25 +84,13 @@ fn table(
     let mut widths = Vec::with_capacity(columns.len());
     for (col, c) in (0..).zip(columns) {
         let header = applicant::header(c);
-        sheet::text(
-            sheet,
-            at,
-            col,
-            &header,
-            if c.required {
-                &required
-            } else {
-                &styles.header
-            },
-        )?;
+        sheet::text(sheet, at, col, &header, if c.required { &required } else { &styles.header })?;
         widths.push(sheet::display_width(&header).max(typical_width(c.key)));
         if let Some(format) = applicant::number_format(c.key) {
             sheet.set_column_format(col, &Format::new().set_num_format(format))?;
         }
         if let Some((_, list, style)) = LISTS.iter().find(|(key, ..)| *key == c.key) {
-            let rule = DataValidation::new()
-                .allow_list_strings(list)?
-                .set_error_style(style.clone());
+            let rule = DataValidation::new().allow_list_strings(list)?.set_error_style(style.clone());
             sheet.add_data_validation(at + 1, col, MAX_ROWS - 1, col, &rule)?;
         }
     }
@@ -137,8 +109,7 @@ fn typical_width(key: &str) -> usize {
     match key {
         "id_number" | "credit_code" => 20,
         "contract_no" | "project_name" | "org_name" => 16,
-        "disbursed_on" | "maturity_on" | "settled_on" | "date" | "extended_to" | "principal"
-        | "phone" => 12,
+        "disbursed_on" | "maturity_on" | "settled_on" | "date" | "extended_to" | "principal" | "phone" => 12,
         _ => 8,
     }
 }

@@ -17,12 +17,7 @@ use crate::engine::{Figures, Money, Policy, PoolKind, Project, RoundResult};
 ///
 /// # Errors
 /// When the workbook cannot be made or the file cannot be written.
-pub fn result(
-    policy: &Policy,
-    projects: &[Project],
-    result: &RoundResult,
-    path: &Path,
-) -> Result<(), XlsxError> {
+pub fn result(policy: &Policy, projects: &[Project], result: &RoundResult, path: &Path) -> Result<(), XlsxError> {
     workbook(policy, projects, result)?.save(path)
 }
 
@@ -30,20 +25,12 @@ pub fn result(
 ///
 /// # Errors
 /// When the workbook cannot be made.
-pub fn result_bytes(
-    policy: &Policy,
-    projects: &[Project],
-    result: &RoundResult,
-) -> Result<Vec<u8>, XlsxError> {
+pub fn result_bytes(policy: &Policy, projects: &[Project], result: &RoundResult) -> Result<Vec<u8>, XlsxError> {
     workbook(policy, projects, result)?.save_to_buffer()
 }
 
 /// `projects` are the engine's inputs, in the order `result.projects` has them.
-fn workbook(
-    policy: &Policy,
-    projects: &[Project],
-    result: &RoundResult,
-) -> Result<Workbook, XlsxError> {
+fn workbook(policy: &Policy, projects: &[Project], result: &RoundResult) -> Result<Workbook, XlsxError> {
     let styles = Styles::new();
     let mut book = Workbook::new();
     projects::projects_sheet(&mut book, &styles, projects, result)?;
@@ -63,20 +50,9 @@ pub fn pool_kind_label(kind: PoolKind) -> &'static str {
 }
 
 /// 资金来源: one row per pool, then 合计.
-fn pools_sheet(
-    book: &mut Workbook,
-    styles: &Styles,
-    result: &RoundResult,
-) -> Result<(), XlsxError> {
+fn pools_sheet(book: &mut Workbook, styles: &Styles, result: &RoundResult) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("资金来源")?;
-    let headers = [
-        "资金来源",
-        "类型",
-        "金额（元）",
-        "核定贴息（元）",
-        "剩余（元）",
-    ]
-    .map(String::from);
+    let headers = ["资金来源", "类型", "金额（元）", "核定贴息（元）", "剩余（元）"].map(String::from);
     let mut table = Table::new(sheet, styles, &headers)?;
     for pool in &result.pools {
         table.row(&[
@@ -87,8 +63,7 @@ fn pools_sheet(
             Cell::Money(pool.remaining),
         ])?;
     }
-    let sum =
-        |f: fn(&crate::engine::PoolResult) -> Money| result.pools.iter().map(f).sum::<Money>();
+    let sum = |f: fn(&crate::engine::PoolResult) -> Money| result.pools.iter().map(f).sum::<Money>();
     table.total(&[
         Cell::text("合计"),
         Cell::Blank,
@@ -100,12 +75,7 @@ fn pools_sheet(
 }
 
 /// 汇总: the round's figures (rules.md §7), money in 元 and in 万元.
-fn summary_sheet(
-    book: &mut Workbook,
-    styles: &Styles,
-    policy: &Policy,
-    result: &RoundResult,
-) -> Result<(), XlsxError> {
+fn summary_sheet(book: &mut Workbook, styles: &Styles, policy: &Policy, result: &RoundResult) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("汇总")?;
     let headers = ["指标", "数值", "单位", "万元", "口径"].map(String::from);
     let mut table = Table::new(sheet, styles, &headers)?;
@@ -128,12 +98,7 @@ fn summary_rows(policy: &Policy, result: &RoundResult) -> Vec<[Cell; 5]> {
         row("政策名称", Cell::text(&policy.name), "", ""),
         money("预算", result.budget, "各资金来源合计"),
         row("计入试算项目数", count(t.projects), "个", "无错误的项目"),
-        row(
-            "获得贴息项目数",
-            count(t.funded_projects),
-            "个",
-            "核定贴息大于0",
-        ),
+        row("获得贴息项目数", count(t.funded_projects), "个", "核定贴息大于0"),
     ];
     rows.extend(figure_rows(t));
     rows
@@ -155,21 +120,9 @@ fn figure_rows(t: &Figures) -> [[Cell; 5]; 6] {
 }
 
 fn row(label: &str, value: Cell, unit: &str, scope: &str) -> [Cell; 5] {
-    [
-        Cell::text(label),
-        value,
-        Cell::text(unit),
-        Cell::Blank,
-        Cell::text(scope),
-    ]
+    [Cell::text(label), value, Cell::text(unit), Cell::Blank, Cell::text(scope)]
 }
 
 fn money(label: &str, m: Money, scope: &str) -> [Cell; 5] {
-    [
-        Cell::text(label),
-        Cell::Money(m),
-        Cell::text("元"),
-        Cell::WanYuan(m),
-        Cell::text(scope),
-    ]
+    [Cell::text(label), Cell::Money(m), Cell::text("元"), Cell::WanYuan(m), Cell::text(scope)]
 }

@@ -11,31 +11,16 @@ use tiexi::import::{self, cells::Value, columns::LOAN_COLUMNS, Parsed};
 
 use super::support::{cell, column, id_number, loan_row, rows, sheet_names, tiexi, zip_entry};
 
-const MEMBERS: import::Options = import::Options {
-    require_union_member: true,
-};
+const MEMBERS: import::Options = import::Options { require_union_member: true };
 
 /// A workbook with a good project, a project with a wrong ID check character and an
 /// unreadable amount, and an event without its amount; and what the import found.
 fn applicant_with_errors() -> (Vec<u8>, Parsed) {
     let id = id_number("65010219800101123");
     let wrong_check = format!("{}{}", &id[..17], if id.ends_with('0') { '1' } else { '0' });
-    let good = loan_row(
-        "T-001",
-        &id,
-        "HT-001",
-        &Value::Number(Decimal::from(300_000)),
-    );
-    let mut bad = loan_row(
-        "T-002",
-        &wrong_check,
-        "HT-002",
-        &Value::Text("三十万".into()),
-    );
-    let note = LOAN_COLUMNS
-        .iter()
-        .position(|c| c.key == "note")
-        .expect("备注");
+    let good = loan_row("T-001", &id, "HT-001", &Value::Number(Decimal::from(300_000)));
+    let mut bad = loan_row("T-002", &wrong_check, "HT-002", &Value::Text("三十万".into()));
+    let note = LOAN_COLUMNS.iter().position(|c| c.key == "note").expect("备注");
     bad[note] = Value::Text("=1+1".into());
     let on = Value::Date(NaiveDate::from_ymd_opt(2023, 6, 1).expect("a date"));
     let event = vec![Value::Text("HT-002".into()), on, Value::Text("还款".into())];
@@ -52,15 +37,9 @@ fn applicant_with_errors() -> (Vec<u8>, Parsed) {
 fn the_annotated_workbook_imports_again_with_the_same_errors() {
     let (original, first) = applicant_with_errors();
     let fixme = export::annotated::bytes(&original, &first.errors).unwrap();
-    assert_eq!(
-        sheet_names(&fixme),
-        ["错误清单", "申报汇总表", "还款及变更"]
-    );
+    assert_eq!(sheet_names(&fixme), ["错误清单", "申报汇总表", "还款及变更"]);
     let again = import::workbook(&fixme, &MEMBERS).unwrap();
-    assert_eq!(
-        again.errors, first.errors,
-        "the same rows, values and messages"
-    );
+    assert_eq!(again.errors, first.errors, "the same rows, values and messages");
     assert_eq!(again.projects, first.projects);
     assert_eq!(rows(&fixme, "错误清单").len(), first.errors.len() + 1);
 }
@@ -76,20 +55,14 @@ fn the_annotated_workbook_shows_each_rows_errors() {
     assert_eq!(col, LOAN_COLUMNS.len(), "right of the header row");
     assert!(cell(&sheet[3], col).contains("身份证号"), "{:?}", sheet[3]);
     assert!(cell(&sheet[2], col).is_empty());
-    assert_eq!(
-        sheet[3][column(&sheet[1..], "备注")],
-        Data::String("=1+1".into())
-    );
+    assert_eq!(sheet[3][column(&sheet[1..], "备注")], Data::String("=1+1".into()));
     let on_events = first.errors.iter().filter(|e| e.sheet == "还款及变更");
     let messages: Vec<&str> = on_events.map(|e| e.message.as_str()).collect();
     assert!(!messages.is_empty());
     assert_eq!(cell(&rows(&fixme, "还款及变更")[1], 6), messages.join("；"));
     let notes = zip_entry(&fixme, "xl/comments1.xml");
     assert!(notes.contains("身份证号"), "{notes}");
-    assert!(
-        zip_entry(&fixme, "xl/styles.xml").contains("FFC7CE"),
-        "red fill"
-    );
+    assert!(zip_entry(&fixme, "xl/styles.xml").contains("FFC7CE"), "red fill");
 }
 
 /// `tiexi calc --errors-out` writes it, and exits 1 for a workbook with errors.
@@ -99,28 +72,10 @@ fn calc_writes_the_annotated_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let (input, fixme) = (dir.path().join("in.xlsx"), dir.path().join("fixme.xlsx"));
     std::fs::write(&input, original).unwrap();
-    let policy =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/case000/policy.toml");
-    let (calc, options) = (
-        OsStr::new("calc"),
-        [
-            "--policy".as_ref(),
-            policy.as_os_str(),
-            "--errors-out".as_ref(),
-        ],
-    );
-    let run = tiexi(
-        [calc]
-            .into_iter()
-            .chain(options)
-            .chain([fixme.as_os_str(), input.as_os_str()]),
-    );
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let policy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/case000/policy.toml");
+    let (calc, options) = (OsStr::new("calc"), ["--policy".as_ref(), policy.as_os_str(), "--errors-out".as_ref()]);
+    let run = tiexi([calc].into_iter().chain(options).chain([fixme.as_os_str(), input.as_os_str()]));
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
     let again = import::workbook(&std::fs::read(&fixme).unwrap(), &MEMBERS).unwrap();
     assert_eq!(again.errors, first.errors);
 }
@@ -140,40 +95,20 @@ fn the_blank_template_has_the_canonical_headers_and_imports_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("template.xlsx");
     let run = tiexi([OsStr::new("template"), out.as_os_str()]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     let bytes = std::fs::read(&out).unwrap();
-    assert_eq!(
-        sheet_names(&bytes),
-        ["申报汇总表", "还款及变更", "填表说明"]
-    );
-    let header: Vec<String> = rows(&bytes, "申报汇总表")[1]
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    assert_eq!(sheet_names(&bytes), ["申报汇总表", "还款及变更", "填表说明"]);
+    let header: Vec<String> = rows(&bytes, "申报汇总表")[1].iter().map(ToString::to_string).collect();
     let expected: Vec<String> = LOAN_COLUMNS.iter().map(export::applicant::header).collect();
     assert_eq!(header, expected);
-    assert!(
-        header.iter().any(|h| h == "贷款金额（元）") && header.iter().any(|h| h == "年利率（%）")
-    );
+    assert!(header.iter().any(|h| h == "贷款金额（元）") && header.iter().any(|h| h == "年利率（%）"));
     let blank = import::workbook(&bytes, &MEMBERS).unwrap();
-    assert!(
-        blank.errors.is_empty() && blank.projects.is_empty(),
-        "{:?}",
-        blank.errors
-    );
+    assert!(blank.errors.is_empty() && blank.projects.is_empty(), "{:?}", blank.errors);
     let loans = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
     assert!(loans.contains("合作社,小微企业,个体工商户,个人") && loans.contains("是,否"));
     let events = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
     assert!(events.contains("还款,利率调整,逾期开始,逾期结束,展期"));
-    assert_eq!(
-        rows(&bytes, "填表说明").len(),
-        1 + LOAN_COLUMNS.len() + 6 + 1 + 4
-    );
+    assert_eq!(rows(&bytes, "填表说明").len(), 1 + LOAN_COLUMNS.len() + 6 + 1 + 4);
 }
 
 /// Rows typed into the template (an ID as text, an amount in 万元) import without error.
@@ -181,16 +116,10 @@ fn the_blank_template_has_the_canonical_headers_and_imports_cleanly() {
 fn the_template_with_typed_rows_imports_cleanly() {
     let id = id_number("65010219800101123");
     let rows = [
-        loan_row(
-            "T-001",
-            &id,
-            "HT-001",
-            &Value::Number(Decimal::from(300_000)),
-        ),
+        loan_row("T-001", &id, "HT-001", &Value::Number(Decimal::from(300_000))),
         loan_row("T-001", &id, "HT-002", &Value::Text("20万元".into())),
     ];
-    let parsed =
-        import::workbook(&export::template::with_rows(&rows, &[]).unwrap(), &MEMBERS).unwrap();
+    let parsed = import::workbook(&export::template::with_rows(&rows, &[]).unwrap(), &MEMBERS).unwrap();
     assert!(parsed.errors.is_empty(), "{:#?}", parsed.errors);
     assert_eq!(parsed.projects.len(), 1);
     assert_eq!(parsed.projects[0].loans.len(), 2);

@@ -17,9 +17,7 @@ pub fn case000() -> (Policy, Parsed) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/case000");
     let text = std::fs::read_to_string(dir.join("policy.toml")).expect("case000 policy");
     let policy = import::policy(&text).expect("a valid policy");
-    let options = import::Options {
-        require_union_member: policy.require_union_member,
-    };
+    let options = import::Options { require_union_member: policy.require_union_member };
     let bytes = std::fs::read(dir.join("applicants.xlsx")).expect("case000 workbook");
     let parsed = import::workbook(&bytes, &options).expect("a readable workbook");
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
@@ -28,10 +26,7 @@ pub fn case000() -> (Policy, Parsed) {
 
 /// Run the `tiexi` binary.
 pub fn tiexi<'a>(args: impl IntoIterator<Item = &'a OsStr>) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tiexi"))
-        .args(args)
-        .output()
-        .expect("tiexi runs")
+    Command::new(env!("CARGO_BIN_EXE_tiexi")).args(args).output().expect("tiexi runs")
 }
 
 fn open(bytes: &[u8]) -> Xlsx<Cursor<&[u8]>> {
@@ -59,18 +54,13 @@ pub fn cell(row: &[Data], col: usize) -> String {
 
 /// The column whose header (first row given) is `name`.
 pub fn column(rows: &[Vec<Data>], name: &str) -> usize {
-    rows[0]
-        .iter()
-        .position(|d| *d == name)
-        .unwrap_or_else(|| panic!("no column {name}: {:?}", rows[0]))
+    rows[0].iter().position(|d| *d == name).unwrap_or_else(|| panic!("no column {name}: {:?}", rows[0]))
 }
 
 /// A numeric cell as an exact decimal (Excel's binary double, to 6 decimals).
 pub fn dec(d: &Data) -> Decimal {
     match d {
-        Data::Float(f) => Decimal::from_f64_retain(*f)
-            .expect("a finite number")
-            .round_dp(6),
+        Data::Float(f) => Decimal::from_f64_retain(*f).expect("a finite number").round_dp(6),
         Data::Int(i) => Decimal::from(*i),
         other => panic!("not a number: {other:?}"),
     }
@@ -80,21 +70,14 @@ pub fn dec(d: &Data) -> Decimal {
 pub fn zip_entry(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
     let mut text = String::new();
-    zip.by_name(name)
-        .expect("the part")
-        .read_to_string(&mut text)
-        .expect("UTF-8");
+    zip.by_name(name).expect("the part").read_to_string(&mut text).expect("UTF-8");
     text
 }
 
 /// An ID number with its GB 11643 check character.
 pub fn id_number(first17: &str) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("digits") * w)
-        .sum();
+    let sum: u32 = first17.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).expect("digits") * w).sum();
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     format!("{first17}{check}")
 }

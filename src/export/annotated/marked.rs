@@ -26,9 +26,7 @@ pub(super) struct Marks {
 impl Marks {
     pub(super) fn new() -> Marks {
         // Excel's own "Bad" style.
-        let bad = Format::new()
-            .set_background_color(0x00FF_C7CE)
-            .set_font_color(0x009C_0006);
+        let bad = Format::new().set_background_color(0x00FF_C7CE).set_font_color(0x009C_0006);
         Marks {
             plain: CellFormats::new(&Format::new()),
             marked: CellFormats::new(&bad),
@@ -50,31 +48,16 @@ impl<'a> Layout<'a> {
     /// The 错误说明 column is the one a workbook sent back before already has, else the
     /// first column right of every value.
     fn new(grid: &Grid, header: Header, errors: &'a [RowError]) -> Layout<'a> {
-        let written = grid
-            .rows
-            .get(&header.row)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let existing = written
-            .iter()
-            .position(|v| cells::text(v).as_deref() == Some(ERROR_COLUMN));
+        let written = grid.rows.get(&header.row).map(Vec::as_slice).unwrap_or_default();
+        let existing = written.iter().position(|v| cells::text(v).as_deref() == Some(ERROR_COLUMN));
         let width = grid.rows.values().map(Vec::len).max().unwrap_or(0);
         let mut rows: BTreeMap<u32, Vec<(Option<usize>, &str)>> = BTreeMap::new();
         // Errors on the header row or above it (a missing column) are on the list only.
-        for e in errors
-            .iter()
-            .filter(|e| e.sheet == grid.name && e.row > header.row + 1)
-        {
+        for e in errors.iter().filter(|e| e.sheet == grid.name && e.row > header.row + 1) {
             let col = column_of(&header, &e.column);
-            rows.entry(e.row - 1)
-                .or_default()
-                .push((col, e.message.as_str()));
+            rows.entry(e.row - 1).or_default().push((col, e.message.as_str()));
         }
-        Layout {
-            error_col: existing.unwrap_or(width),
-            header,
-            rows,
-        }
+        Layout { error_col: existing.unwrap_or(width), header, rows }
     }
 
     fn messages(&self, row: u32) -> impl Iterator<Item = &(Option<usize>, &'a str)> {
@@ -83,21 +66,13 @@ impl<'a> Layout<'a> {
 
     /// The messages of one cell, one a line, if it has any.
     fn cell(&self, row: u32, col: usize) -> Option<String> {
-        let messages: Vec<&str> = self
-            .messages(row)
-            .filter(|(c, _)| *c == Some(col))
-            .map(|m| m.1)
-            .collect();
+        let messages: Vec<&str> = self.messages(row).filter(|(c, _)| *c == Some(col)).map(|m| m.1).collect();
         (!messages.is_empty()).then(|| messages.join("\n"))
     }
 
     /// The columns to write on a row: its values, and any marked cell beyond them.
     fn end(&self, row: u32, values: usize) -> usize {
-        self.messages(row)
-            .filter_map(|(c, _)| c.map(|c| c + 1))
-            .chain([values])
-            .max()
-            .unwrap_or(0)
+        self.messages(row).filter_map(|(c, _)| c.map(|c| c + 1)).chain([values]).max().unwrap_or(0)
     }
 }
 
@@ -106,17 +81,8 @@ fn column_of(header: &Header, written: &str) -> Option<usize> {
     if written.is_empty() {
         return None;
     }
-    let known = header
-        .columns
-        .iter()
-        .position(|s| s.as_ref().is_some_and(|s| s.written == written));
-    known.or_else(|| {
-        header
-            .extra
-            .iter()
-            .find(|(_, w)| w == written)
-            .map(|(i, _)| *i)
-    })
+    let known = header.columns.iter().position(|s| s.as_ref().is_some_and(|s| s.written == written));
+    known.or_else(|| header.extra.iter().find(|(_, w)| w == written).map(|(i, _)| *i))
 }
 
 /// A sheet being written, and the width each column needs.
@@ -126,39 +92,20 @@ struct Out<'s> {
 }
 
 impl Out<'_> {
-    fn value(
-        &mut self,
-        row: RowNum,
-        col: usize,
-        v: &Value,
-        format: &Format,
-    ) -> Result<(), XlsxError> {
+    fn value(&mut self, row: RowNum, col: usize, v: &Value, format: &Format) -> Result<(), XlsxError> {
         applicant::write(self.sheet, row, to_col(col), v, format)?;
         self.widen(col, applicant::width(v));
         Ok(())
     }
 
-    fn text(
-        &mut self,
-        row: RowNum,
-        col: usize,
-        text: &str,
-        format: &Format,
-    ) -> Result<(), XlsxError> {
+    fn text(&mut self, row: RowNum, col: usize, text: &str, format: &Format) -> Result<(), XlsxError> {
         sheet::text(self.sheet, row, to_col(col), text, format)?;
         self.widen(col, sheet::display_width(text));
         Ok(())
     }
 
     /// A marked cell: filled red even when empty (a missing value), with its message.
-    fn mark(
-        &mut self,
-        row: RowNum,
-        col: usize,
-        v: &Value,
-        text: &str,
-        format: &Format,
-    ) -> Result<(), XlsxError> {
+    fn mark(&mut self, row: RowNum, col: usize, v: &Value, text: &str, format: &Format) -> Result<(), XlsxError> {
         if *v == Value::Empty {
             self.sheet.write_blank(row, to_col(col), format)?;
         }
@@ -185,20 +132,10 @@ pub(super) fn sheet(
     marks: &Marks,
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet_with_constant_memory()?.set_name(name)?;
-    let layout = header::locate(grid, columns, min)
-        .ok()
-        .map(|h| Layout::new(grid, h, errors));
+    let layout = header::locate(grid, columns, min).ok().map(|h| Layout::new(grid, h, errors));
     let formats = column_formats(layout.as_ref());
-    let rows: BTreeSet<u32> = grid
-        .rows
-        .keys()
-        .chain(layout.iter().flat_map(|l| l.rows.keys()))
-        .copied()
-        .collect();
-    let mut out = Out {
-        sheet,
-        widths: Vec::new(),
-    };
+    let rows: BTreeSet<u32> = grid.rows.keys().chain(layout.iter().flat_map(|l| l.rows.keys())).copied().collect();
+    let mut out = Out { sheet, widths: Vec::new() };
     for row in rows {
         let cells = grid.rows.get(&row).map(Vec::as_slice).unwrap_or_default();
         match &layout {
@@ -208,8 +145,7 @@ pub(super) fn sheet(
     }
     for (col, format) in (0..).zip(&formats) {
         if let Some(f) = format {
-            out.sheet
-                .set_column_format(col, &Format::new().set_num_format(*f))?;
+            out.sheet.set_column_format(col, &Format::new().set_num_format(*f))?;
         }
     }
     if let Some(l) = &layout {
@@ -221,10 +157,7 @@ pub(super) fn sheet(
 /// Each column's number format, by the key its header names.
 fn column_formats(layout: Option<&Layout>) -> Vec<Option<&'static str>> {
     let Some(l) = layout else { return Vec::new() };
-    let format = |s: &Option<header::Slot>| {
-        s.as_ref()
-            .and_then(|s| applicant::number_format(s.column.key))
-    };
+    let format = |s: &Option<header::Slot>| s.as_ref().and_then(|s| applicant::number_format(s.column.key));
     l.header.columns.iter().map(format).collect()
 }
 
@@ -233,16 +166,12 @@ fn column_formats(layout: Option<&Layout>) -> Vec<Option<&'static str>> {
 fn title(out: &mut Out, row: RowNum, cells: &[Value], f: &CellFormats) -> Result<(), XlsxError> {
     let mut col = 0;
     while col < cells.len() {
-        let run = cells[col..]
-            .iter()
-            .take_while(|v| **v == cells[col])
-            .count();
+        let run = cells[col..].iter().take_while(|v| **v == cells[col]).count();
         match &cells[col] {
             Value::Text(t) if run > 1 => {
                 let (first, last) = (to_col(col), to_col(col + run - 1));
                 let format = f.of(&cells[col], None);
-                out.sheet
-                    .merge_range(row, first, row, last, &sheet::fit(t, MAX_TEXT), format)?;
+                out.sheet.merge_range(row, first, row, last, &sheet::fit(t, MAX_TEXT), format)?;
             }
             _ => {
                 for (c, v) in (col..).zip(&cells[col..col + run]) {

@@ -13,18 +13,14 @@ use crate::import::columns::{Column, EVENT_COLUMNS, LOAN_COLUMNS};
 /// What to write in a column, by its key (workbook.md "Columns" and "Events").
 fn what(sheet: &str, key: &str) -> &'static str {
     match (sheet, key) {
-        (_, "project_no") => {
-            "项目编号；同一项目的多笔贷款填写相同编号。不填时按身份证号和项目名称归并为一个项目"
-        }
+        (_, "project_no") => "项目编号；同一项目的多笔贷款填写相同编号。不填时按身份证号和项目名称归并为一个项目",
         (_, "unit") => "所属团场名称",
         (_, "project_name") => "示范项目名称",
         (_, "applicant_type") => "从下拉列表选择：合作社、小微企业、个体工商户、个人",
         (_, "org_name") => "合作社或企业名称；主体类型为“个人”时可不填",
         (_, "credit_code") => "18位统一社会信用代码，以文本格式填写",
         (_, "leader") => "负责人或法定代表人姓名",
-        (_, "id_number") => {
-            "18位身份证号，以文本格式填写（末位 X 大写）；不要以数字格式录入，否则后几位会丢失"
-        }
+        (_, "id_number") => "18位身份证号，以文本格式填写（末位 X 大写）；不要以数字格式录入，否则后几位会丢失",
         (_, "phone") => "11位手机号，或带区号的固定电话",
         (_, "union_member") => "是 或 否；本年度要求工会会员时必须填写",
         (_, "industry") => "行业类别，如 种植业、养殖业、商贸服务",
@@ -88,13 +84,7 @@ pub(super) fn write(sheet: &mut Worksheet, styles: &Styles) -> Result<(), XlsxEr
     }
     table.total(&[])?;
     for note in NOTES {
-        table.total(&[
-            Cell::text("说明"),
-            Cell::Blank,
-            Cell::Blank,
-            Cell::Blank,
-            Cell::text(*note),
-        ])?;
+        table.total(&[Cell::text("说明"), Cell::Blank, Cell::Blank, Cell::Blank, Cell::text(*note)])?;
     }
     table.finish(false)
 }

@@ -15,9 +15,7 @@ pub(super) fn projects_sheet(
     projects: &[Project],
     result: &RoundResult,
 ) -> Result<(), XlsxError> {
-    let sheet = book
-        .add_worksheet_with_constant_memory()?
-        .set_name("项目")?;
+    let sheet = book.add_worksheet_with_constant_memory()?.set_name("项目")?;
     let mut headers: Vec<String> = [
         "序号",
         "项目编号",
@@ -37,10 +35,7 @@ pub(super) fn projects_sheet(
     headers.extend(result.pools.iter().map(|p| format!("{}（元）", p.name)));
     headers.extend(["状态", "原因"].map(String::from));
     let mut table = Table::new(sheet, styles, &headers)?;
-    let mut total = Total {
-        pools: vec![Money::ZERO; result.pools.len()],
-        ..Total::default()
-    };
+    let mut total = Total { pools: vec![Money::ZERO; result.pools.len()], ..Total::default() };
     for (i, (project, r)) in projects.iter().zip(&result.projects).enumerate() {
         let row = project_row(i, project, r, result.pools.len());
         total.add(project, r);
@@ -115,9 +110,7 @@ pub(super) fn loans_sheet(
     projects: &[Project],
     result: &RoundResult,
 ) -> Result<(), XlsxError> {
-    let sheet = book
-        .add_worksheet_with_constant_memory()?
-        .set_name("贷款")?;
+    let sheet = book.add_worksheet_with_constant_memory()?.set_name("贷款")?;
     let headers = [
         "项目编号",
         "贷款合同编号",
@@ -164,9 +157,5 @@ fn loan_row(key: &str, loan: &Loan, r: &LoanResult) -> [Cell; 13] {
 
 /// Reasons in a finance office's words, joined as a Chinese list.
 fn labels(reasons: &[Reason]) -> String {
-    reasons
-        .iter()
-        .map(|r| r.label())
-        .collect::<Vec<_>>()
-        .join("；")
+    reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join("；")
 }
