@@ -340,3 +340,14 @@ fn a_tab_separated_file_is_read() {
     assert_eq!((places(&p), keys(&p)), (vec![], vec!["XX-1"]));
     assert_eq!(p.projects[0].loans[0].principal, yuan("300000"));
 }
+
+/// An Events sheet that was left empty is no problem; one without a header row is one
+/// error, and then no project can be trusted (its repayments could not be read).
+#[test]
+fn an_empty_events_sheet_is_no_problem_but_one_without_a_header_is() {
+    let p = parse("events_sheet_empty.xlsx");
+    assert_eq!((places(&p), keys(&p)), (vec![], vec!["XX-001"]));
+    let p = parse("events_sheet_without_header.xlsx");
+    assert_eq!(places(&p), [("还款", 1, "")]);
+    assert_eq!((p.projects.len(), p.rejected), (0, 1));
+}

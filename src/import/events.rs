@@ -47,6 +47,10 @@ pub struct Events {
 /// Every event of the sheet; problems go to `errors`.
 pub fn read(grid: &Grid, errors: &mut Vec<RowError>) -> Events {
     let mut out = Events { sheet: grid.name.clone(), ..Events::default() };
+    // An Events sheet left empty (the template's, unused) has no events, not a problem.
+    if grid.rows.values().flatten().all(Value::is_blank) {
+        return out;
+    }
     let header = match header::locate(grid, EVENT_COLUMNS, 3) {
         Ok(h) => h,
         Err(e) => {
