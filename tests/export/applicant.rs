@@ -7,7 +7,7 @@ use calamine::Data;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use tiexi::export;
-use tiexi::import::{self, cells::Value, columns::LOAN_COLUMNS, Parsed};
+use tiexi::import::{self, cells::Value, columns::LOAN_COLUMNS, sheet::Grid, Parsed};
 
 use super::support::{cell, column, id_number, loan_row, rows, sheet_names, tiexi, zip_entry};
 
@@ -124,4 +124,20 @@ fn the_template_with_typed_rows_imports_cleanly() {
     assert_eq!(parsed.projects.len(), 1);
     assert_eq!(parsed.projects[0].loans.len(), 2);
     assert_eq!(parsed.projects[0].applicant.id_number, id);
+}
+
+/// `rust_xlsxwriter` writes 1900 dates: a day number of a 1904 workbook comes back as the
+/// same day, not 1,462 days earlier.
+#[test]
+fn day_numbers_of_a_1904_workbook_come_back_as_the_same_days() {
+    let on = NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
+    let serial = (on - NaiveDate::from_ymd_opt(1904, 1, 1).unwrap()).num_days();
+    let from = LOAN_COLUMNS.iter().position(|c| c.key == "disbursed_on").unwrap();
+    let mut row = loan_row("T-001", &id_number("65010219800101123"), "HT-001", &Value::Number(Decimal::from(1)));
+    row[from] = Value::Number(Decimal::from(serial));
+    let header = LOAN_COLUMNS.iter().map(|c| Value::Text(c.header.to_string())).collect();
+    let grid = Grid { name: "申报汇总表".into(), rows: [(0, header), (1, row)].into(), is_1904: true };
+    let bytes = export::annotated::from_grids(&[grid], &[]).unwrap();
+    let back = import::sheet::read(&bytes, import::Format::Xlsx).unwrap();
+    assert_eq!(back[0].get(1, from), &Value::Date(on));
 }

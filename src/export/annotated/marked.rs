@@ -2,12 +2,13 @@
 //! filled red with their message as a note, and the 错误说明 column. Rows go out in
 //! order, so the sheet uses constant memory however long it is.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_xlsxwriter::{ColNum, Format, Note, RowNum, Workbook, Worksheet, XlsxError};
 
 use super::super::applicant::{self, CellFormats};
-use super::super::sheet::{self, MAX_TEXT};
+use super::super::sheet::{self, DATE, MAX_TEXT};
 use super::ERROR_COLUMN;
 use crate::import::cells::{self, Value};
 use crate::import::columns::Column;
@@ -42,6 +43,7 @@ struct Layout<'a> {
     header: Header,
     error_col: usize,
     rows: BTreeMap<u32, Vec<(Option<usize>, &'a str)>>,
+    is_1904: bool,
 }
 
 impl<'a> Layout<'a> {
@@ -57,7 +59,7 @@ impl<'a> Layout<'a> {
             let col = column_of(&header, &e.column);
             rows.entry(e.row - 1).or_default().push((col, e.message.as_str()));
         }
-        Layout { error_col: existing.unwrap_or(width), header, rows }
+        Layout { error_col: existing.unwrap_or(width), header, rows, is_1904: grid.is_1904 }
     }
 
     fn messages(&self, row: u32) -> impl Iterator<Item = &(Option<usize>, &'a str)> {
@@ -196,8 +198,8 @@ fn data(
 ) -> Result<(), XlsxError> {
     let is_header = row == l.header.row;
     for col in (0..l.end(row, cells.len())).filter(|c| *c != l.error_col) {
-        let v = cells.get(col).unwrap_or(&Value::Empty);
         let column = formats.get(col).copied().flatten();
+        let v = &rebased(cells.get(col).unwrap_or(&Value::Empty), l.is_1904 && column == Some(DATE));
         let note = l.cell(row, col);
         let format = match (is_header, &note) {
             (true, _) => &marks.header,
@@ -214,6 +216,17 @@ fn data(
     } else {
         let messages: Vec<&str> = l.messages(row).map(|m| m.1).collect();
         out.text(row, l.error_col, &messages.join("；"), &marks.message)
+    }
+}
+
+/// `rust_xlsxwriter` writes the 1900 date system only: in a 1904 workbook, a day number in a
+/// date column is written back as the date it names, so that it imports as the same day.
+fn rebased(v: &Value, serial_1904: bool) -> Cow<'_, Value> {
+    match v {
+        Value::Number(_) if serial_1904 => {
+            cells::date(v, true).ok().flatten().map_or(Cow::Borrowed(v), |d| Cow::Owned(Value::Date(d)))
+        }
+        _ => Cow::Borrowed(v),
     }
 }
 
