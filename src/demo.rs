@@ -184,12 +184,12 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
 }
 
 /// Store a round's projects with the engine's figures; a closed round is granted and paid.
-async fn store_round(conn: &mut storage::Conn, toml: &str, projects: &[Project], status: &str, owned: &[(usize, i64)]) -> Result<(), sqlx::Error> {
+async fn store_round(conn: &mut storage::Conn, toml: &str, projects: &[Project], status: &str, owners_at: &[(usize, i64)]) -> Result<(), sqlx::Error> {
     let policy = crate::import::policy(toml).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let round_id = storage::rounds::insert(conn, &policy, toml, status).await?;
     let result = engine::compute(&policy, projects);
     for (i, (p, r)) in projects.iter().zip(&result.projects).enumerate() {
-        let owner = owned.iter().find(|(at, _)| *at == i).map(|(_, id)| *id);
+        let owner = owners_at.iter().find(|(at, _)| *at == i).map(|(_, id)| *id);
         let id = storage::projects::upsert(conn, round_id, p, owner, None).await?;
         storage::load::set_calculation(conn, id, r.requested.fen(), r.status.code()).await?;
         if status == "closed" {

@@ -42,7 +42,7 @@ enum Command {
     },
     /// 启动网站（默认使用 data/ 下的 SQLite 文件）
     Serve {
-        /// sqlite://FILE or postgres://…; default TIEXI_DATABASE_URL or sqlite://data/tiexi.db
+        /// `sqlite://FILE` or `postgres://…`; default `TIEXI_DATABASE_URL` or `sqlite://data/tiexi.db`
         #[arg(long)]
         database: Option<String>,
         /// Fill a fresh database with the demo division (rounds 2017-2024, demo accounts)
@@ -65,10 +65,10 @@ enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// division_staff, regiment_staff, cooperative, bureau_reviewer or auditor
+        /// `division_staff`, `regiment_staff`, `cooperative`, `bureau_reviewer` or `auditor`
         #[arg(long)]
         role: String,
-        /// 团场, for regiment_staff
+        /// 团场, for `regiment_staff`
         #[arg(long)]
         unit: Option<String>,
         #[arg(long)]

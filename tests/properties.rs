@@ -72,7 +72,7 @@ prop_compose! {
     }
 }
 
-fn projects(loans: Vec<Loan>) -> Vec<tiexi::engine::Project> {
+fn projects(loans: &[Loan]) -> Vec<tiexi::engine::Project> {
     loans.chunks(2).enumerate().map(|(i, l)| common::project(&format!("P{i}"), ApplicantType::Cooperative, l.to_vec())).collect()
 }
 
@@ -116,7 +116,7 @@ proptest! {
     /// rules.md §4: a loan's subsidy never exceeds its interest paid; no pool below zero.
     #[test]
     fn subsidies_respect_interest_paid_and_pools(policy in a_policy(), loans in proptest::collection::vec(a_loan(), 1..8)) {
-        let r = compute(&policy, &projects(loans.clone()));
+        let r = compute(&policy, &projects(&loans));
         for (l, res) in loans.iter().zip(r.projects.iter().flat_map(|p| &p.loans)) {
             if let Some(paid) = l.interest_paid { prop_assert!(res.subsidy <= paid); }
             prop_assert!(res.subsidy <= res.computed);
@@ -145,7 +145,7 @@ proptest! {
     /// The result does not depend on the order of a workbook's events.
     #[test]
     fn event_order_does_not_matter(policy in a_policy(), mut loans in proptest::collection::vec(a_loan(), 1..6), seed in any::<u64>()) {
-        let before = compute(&policy, &projects(loans.clone()));
+        let before = compute(&policy, &projects(&loans));
         for (i, l) in loans.iter_mut().enumerate() {
             let n = l.events.len();
             if n > 1 {
@@ -154,6 +154,6 @@ proptest! {
                 l.events.swap(0, (i + 1) % n);
             }
         }
-        prop_assert_eq!(before, compute(&policy, &projects(loans)));
+        prop_assert_eq!(before, compute(&policy, &projects(&loans)));
     }
 }

@@ -90,7 +90,7 @@ fn the_principal_cap_scales_every_loan_of_the_project() {
     assert_eq!(subsidies, vec![yuan("9150.00"), yuan("9150.00")]);
 }
 
-/// rules.md §6: priority with and without partial_last; waitlist after the first misfit.
+/// rules.md §6: priority with and without `partial_last`; waitlist after the first misfit.
 #[test]
 fn priority_grants_follow_the_score_and_waitlist_the_rest() {
     let mut p = policy(&[("a", PoolKind::Funded, "20000"), ("b", PoolKind::Matched, "10000")]);
@@ -107,7 +107,7 @@ fn priority_grants_follow_the_score_and_waitlist_the_rest() {
     assert_eq!(r.pools.iter().map(|x| x.remaining).sum::<Money>(), yuan("11700"));
 }
 
-/// rules.md §6: three pools, oversubscribed pro_rata: every pool ends at zero.
+/// rules.md §6: three pools, oversubscribed `pro_rata`: every pool ends at zero.
 #[test]
 fn three_pools_end_at_zero_when_the_whole_budget_is_granted() {
     let p = policy(&[("a", PoolKind::Funded, "10000.01"), ("b", PoolKind::Matched, "7000.03"), ("c", PoolKind::Matched, "3333.33")]);
@@ -123,16 +123,16 @@ fn three_pools_end_at_zero_when_the_whole_budget_is_granted() {
 /// rules.md §7: figures over funded projects; a contract counts once; weighted income.
 #[test]
 fn round_figures_count_funded_projects_and_each_contract_once() {
-    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
-    let mut a = project("A", COOP, vec![loan_earning_18300("L1")]);
-    a.households = 30;
-    a.income_increase = Some(yuan("5000"));
-    let mut b = project("B", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2")]);
-    b.households = 10;
-    b.income_increase = Some(yuan("6000"));
-    let mut c = project("C", COOP, vec![loan("L3", "100000", "4", "2020-01-01", "2021-01-01")]);
-    c.households = 99;
-    let r = compute(&p, &[a, b, c]);
+    let pol = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let mut first = project("A", COOP, vec![loan_earning_18300("L1")]);
+    first.households = 30;
+    first.income_increase = Some(yuan("5000"));
+    let mut second = project("B", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2")]);
+    second.households = 10;
+    second.income_increase = Some(yuan("6000"));
+    let mut unfunded = project("C", COOP, vec![loan("L3", "100000", "4", "2020-01-01", "2021-01-01")]);
+    unfunded.households = 99;
+    let r = compute(&pol, &[first, second, unfunded]);
     let t = &r.totals;
     assert_eq!((t.projects, t.funded_projects, t.households), (3, 2, 40));
     assert_eq!(t.loans_unlocked, yuan("720000"));

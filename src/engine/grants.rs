@@ -115,7 +115,7 @@ mod tests {
         req.iter().map(|r| Claim { requested: m(r), score: None }).collect()
     }
 
-    /// rules.md §8 example 5: pro_rata grants and the pool split.
+    /// rules.md §8 example 5: `pro_rata` grants and the pool split.
     #[test]
     fn example_5_pro_rata_grants_and_an_even_pool_split() {
         let g = grants(Allocation::ProRata, m("1400000"), &claims(&["900000", "600000"]));
@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(g, vec![m("0.03"), m("0.67"), m("0.30")]);
     }
 
-    /// rules.md §6: priority by score, none last; partial_last or nothing; then waitlist.
+    /// rules.md §6: priority by score, none last; `partial_last` or nothing; then waitlist.
     #[test]
     fn priority_funds_by_score_then_stops_at_the_first_that_does_not_fit() {
         let c = vec![

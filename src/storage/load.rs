@@ -90,8 +90,8 @@ fn scope_clause(scope: &Scope, n: usize) -> (String, Option<String>, Option<i64>
     }
 }
 
-/// Filters of the project list.
-#[derive(Debug, Clone, Default)]
+/// Filters of the project list (also the query string of the list page and the API).
+#[derive(Debug, Clone, Default, rocket::FromForm)]
 pub struct Filter {
     pub unit: Option<String>,
     pub applicant_type: Option<String>,

@@ -18,7 +18,7 @@ use crate::export::{json::totals, mask};
 use crate::storage::{self, load::Filter, Db};
 
 #[must_use]
-pub fn routes() -> Vec<Route> {
+pub(crate) fn routes() -> Vec<Route> {
     routes![login, logout, rounds, round, create_round, upload, confirm, projects, project, figures, openapi]
 }
 
@@ -104,18 +104,8 @@ async fn confirm(db: &Db, session: Session, id: i64, body: Option<Json<ConfirmBo
     Ok(json!(done))
 }
 
-#[get("/rounds/<year>/projects?<unit>&<applicant_type>&<status>&<page>&<per_page>")]
-async fn projects(
-    db: &Db,
-    session: Session,
-    year: i32,
-    unit: Option<String>,
-    applicant_type: Option<String>,
-    status: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
-) -> Result<Value, AppError> {
-    let filter = Filter { unit, applicant_type, status };
+#[get("/rounds/<year>/projects?<page>&<per_page>&<filter..>")]
+async fn projects(db: &Db, session: Session, year: i32, filter: Filter, page: Option<i64>, per_page: Option<i64>) -> Result<Value, AppError> {
     let page = page.unwrap_or(1).max(1);
     let (rows, total) = super::projects::page(db, &session, year, &filter, page, per_page.unwrap_or(super::projects::PER_PAGE)).await?;
     Ok(json!({ "total": total, "page": page, "projects": rows }))

@@ -21,15 +21,25 @@ const SESSION_HOURS: i64 = 12;
 
 /// A random token, hex.
 #[must_use]
-pub fn token() -> String {
+pub(crate) fn token() -> String {
     let mut bytes = [0_u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&bytes)
 }
 
 #[must_use]
-pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+pub(crate) fn digest(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Lowercase hex of some bytes.
+#[must_use]
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// A logged-in user, with what the pages need to know.
@@ -63,7 +73,7 @@ impl Session {
 }
 
 /// Look up the session of the request's cookie; `None` when absent, expired or disabled.
-pub async fn lookup(req: &Request<'_>) -> Result<Option<Session>, sqlx::Error> {
+pub(crate) async fn lookup(req: &Request<'_>) -> Result<Option<Session>, sqlx::Error> {
     let Some(cookie) = req.cookies().get(SESSION_COOKIE) else { return Ok(None) };
     let Some(db) = Db::fetch(req.rocket()) else { return Ok(None) };
     let mut conn = db.inner.acquire().await?;
@@ -88,7 +98,7 @@ impl<'r> FromRequest<'r> for Session {
 ///
 /// # Errors
 /// A database error.
-pub async fn open(db: &Db, cookies: &CookieJar<'_>, config: &State<AppConfig>, user: &User) -> Result<String, AppError> {
+pub(crate) async fn open(db: &Db, cookies: &CookieJar<'_>, config: &State<AppConfig>, user: &User) -> Result<String, AppError> {
     let secret = token();
     let csrf = token();
     let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -104,7 +114,7 @@ pub async fn open(db: &Db, cookies: &CookieJar<'_>, config: &State<AppConfig>, u
 ///
 /// # Errors
 /// A database error.
-pub async fn close(db: &Db, cookies: &CookieJar<'_>) -> Result<(), AppError> {
+pub(crate) async fn close(db: &Db, cookies: &CookieJar<'_>) -> Result<(), AppError> {
     if let Some(c) = cookies.get(SESSION_COOKIE) {
         let mut tx = storage::begin_write(db).await?;
         storage::sessions::delete(&mut tx, &digest(c.value())).await?;
@@ -114,14 +124,14 @@ pub async fn close(db: &Db, cookies: &CookieJar<'_>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// An HttpOnly, SameSite cookie; `Secure` when the site says it is behind TLS.
+/// An `HttpOnly`, `SameSite` cookie; `Secure` when the site says it is behind TLS.
 #[must_use]
-pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+pub(crate) fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
     Cookie::build((name, value)).http_only(true).same_site(SameSite::Lax).secure(secure).path("/").build()
 }
 
 /// The visitor token of the login form, set on first sight.
-pub fn visitor_token(cookies: &CookieJar<'_>, secure: bool) -> String {
+pub(crate) fn visitor_token(cookies: &CookieJar<'_>, secure: bool) -> String {
     if let Some(c) = cookies.get(VISITOR_COOKIE) {
         return c.value().to_string();
     }

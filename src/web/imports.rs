@@ -62,13 +62,13 @@ fn keep_own_unit(parsed: &mut Parsed, unit: &str) {
 ///
 /// # Errors
 /// `Forbidden`, `Conflict` (round closed), or a database error.
-pub async fn preview(db: &Db, parsers: &Parsers, config: &AppConfig, session: &Session, round: &Round, name: &str, bytes: Vec<u8>) -> Result<(i64, serde_json::Value, Option<Import>), AppError> {
+pub(crate) async fn preview(db: &Db, parsers: &Parsers, config: &AppConfig, session: &Session, round: &Round, name: &str, bytes: Vec<u8>) -> Result<(i64, serde_json::Value, Option<Import>), AppError> {
     session.require(session.role.may_import())?;
     if round.status != "open" {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
     }
     let policy = import::policy(&round.policy_toml)?;
-    let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha = super::auth::hex(&Sha256::digest(&bytes));
     let parsed = parse(parsers, config, session, &policy, bytes.clone()).await?;
     let result = engine::compute(&policy, &parsed.projects);
     let document = crate::export::json::document(&policy, &result, &parsed.errors);
@@ -83,7 +83,7 @@ pub async fn preview(db: &Db, parsers: &Parsers, config: &AppConfig, session: &S
 ///
 /// # Errors
 /// `NotFound` or a database error.
-pub async fn find(db: &Db, session: &Session, id: i64) -> Result<Import, AppError> {
+pub(crate) async fn find(db: &Db, session: &Session, id: i64) -> Result<Import, AppError> {
     let mut conn = db.inner.acquire().await?;
     let import = storage::imports::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let mine = import.user_id == session.user.id || session.role == Role::DivisionStaff;
@@ -108,7 +108,7 @@ pub struct Confirmed {
 ///
 /// # Errors
 /// `Conflict` when the workbook has errors and `only_valid` is false, or the round closed.
-pub async fn confirm(db: &Db, parsers: &Parsers, config: &AppConfig, session: &Session, import: &Import, only_valid: bool) -> Result<Confirmed, AppError> {
+pub(crate) async fn confirm(db: &Db, parsers: &Parsers, config: &AppConfig, session: &Session, import: &Import, only_valid: bool) -> Result<Confirmed, AppError> {
     session.require(session.role.may_import())?;
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let count = preview["projects"].as_array().map_or(0, Vec::len);
@@ -141,7 +141,7 @@ pub async fn confirm(db: &Db, parsers: &Parsers, config: &AppConfig, session: &S
 ///
 /// # Errors
 /// A database error.
-pub async fn recalculate(conn: &mut storage::Conn, policy: &Policy, round_id: i64) -> Result<(), AppError> {
+pub(crate) async fn recalculate(conn: &mut storage::Conn, policy: &Policy, round_id: i64) -> Result<(), AppError> {
     let stored = storage::load::round(conn, round_id).await?;
     let projects: Vec<_> = stored.iter().map(|(_, p)| p.clone()).collect();
     let result = engine::compute(policy, &projects);
@@ -163,25 +163,25 @@ pub struct Upload<'r> {
 ///
 /// # Errors
 /// `TooLarge` when the upload was cut at the limit.
-pub async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(String, Vec<u8>), AppError> {
+pub(crate) async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(String, Vec<u8>), AppError> {
     if !file.is_complete() {
         return Err(AppError::TooLarge);
     }
-    let name = file.raw_name().map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string()).unwrap_or_else(|| "upload".into());
+    let name = file.raw_name().map_or_else(|| "upload".into(), |n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string());
     let mut bytes = Vec::new();
     file.open().await.map_err(|e| AppError::Internal(e.to_string()))?.read_to_end(&mut bytes).await.map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((name.chars().take(200).collect(), bytes))
 }
 
 #[get("/rounds/<year>/imports/new")]
-pub async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
+pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
     session.require(session.role.may_import())?;
     let round = super::rounds::find(db, year).await?;
     Ok(Template::render("imports/new", context! { me: super::pages::me(&session), year: round.year, name: &round.name }))
 }
 
 #[post("/rounds/<year>/imports", data = "<form>")]
-pub async fn upload(db: &Db, session: Session, year: i32, mut form: Form<Upload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Redirect, AppError> {
+pub(crate) async fn upload(db: &Db, session: Session, year: i32, mut form: Form<Upload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Redirect, AppError> {
     let round = super::rounds::find(db, year).await?;
     let (name, bytes) = read_upload(&mut form.file).await?;
     let (id, _, _) = preview(db, parsers, config, &session, &round, &name, bytes).await?;
@@ -189,7 +189,7 @@ pub async fn upload(db: &Db, session: Session, year: i32, mut form: Form<Upload<
 }
 
 #[get("/imports/<id>")]
-pub async fn show(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
+pub(crate) async fn show(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
     let import = find(db, &session, id).await?;
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let mut conn = db.inner.acquire().await?;
@@ -213,7 +213,7 @@ pub struct ConfirmForm {
 }
 
 #[post("/imports/<id>/confirm", data = "<form>")]
-pub async fn confirm_page(db: &Db, session: Session, id: i64, form: Form<ConfirmForm>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Flash<Redirect>, AppError> {
+pub(crate) async fn confirm_page(db: &Db, session: Session, id: i64, form: Form<ConfirmForm>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Flash<Redirect>, AppError> {
     let import = find(db, &session, id).await?;
     let year = {
         let mut conn = db.inner.acquire().await?;

@@ -13,7 +13,7 @@ use crate::storage::{self, Db};
 
 /// Every page route. (The API's are in `api::routes`.)
 #[must_use]
-pub fn routes() -> Vec<Route> {
+pub(crate) fn routes() -> Vec<Route> {
     routes![
         home,
         csrf_denied,
@@ -36,7 +36,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[must_use]
-pub fn catchers() -> Vec<Catcher> {
+pub(crate) fn catchers() -> Vec<Catcher> {
     catchers![unauthorized, forbidden, not_found, too_large, unprocessable, server_error]
 }
 
@@ -51,7 +51,7 @@ pub struct Me {
 }
 
 #[must_use]
-pub fn me(s: &Session) -> Me {
+pub(crate) fn me(s: &Session) -> Me {
     Me {
         username: s.user.username.clone(),
         role: s.role.label(),
@@ -63,7 +63,7 @@ pub fn me(s: &Session) -> Me {
 
 /// Home: the latest rounds and the figures of the newest one.
 #[get("/")]
-pub async fn home(db: &Db, session: Session) -> Result<Template, AppError> {
+pub(crate) async fn home(db: &Db, session: Session) -> Result<Template, AppError> {
     let rounds = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
     let current = match rounds.first() {
         Some(r) => {
@@ -81,7 +81,8 @@ pub async fn home(db: &Db, session: Session) -> Result<Template, AppError> {
 
 /// Where the CSRF fairing sends a request without a valid token.
 #[get("/csrf-denied")]
-pub fn csrf_denied() -> (Status, String) {
+#[must_use]
+pub(crate) fn csrf_denied() -> (Status, String) {
     (Status::Forbidden, views::error_page(Status::Forbidden, "请求缺少有效的安全令牌（CSRF），请刷新页面后重试"))
 }
 

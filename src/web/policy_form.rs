@@ -195,7 +195,7 @@ mod tests {
             overdue: "from_first_overdue".into(),
             allocation_method: "pro_rata".into(),
             pools: vec![PoolRow { name: "兵团项目资金".into(), kind: "funded".into(), amount: "700000".into() }],
-            ..PolicyForm::default()
+            ..<PolicyForm as Default>::default()
         };
         let policy = crate::import::policy(&form.to_toml()).unwrap();
         assert_eq!(policy.pools[0].amount.to_string(), "700000.00");
@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_bad_amount_reaches_the_reader_and_is_named() {
-        let form = PolicyForm { year: "2024".into(), pools: vec![PoolRow { name: "a".into(), kind: "funded".into(), amount: "七十万".into() }], ..PolicyForm::default() };
+        let form = PolicyForm { year: "2024".into(), pools: vec![PoolRow { name: "a".into(), kind: "funded".into(), amount: "七十万".into() }], ..<PolicyForm as Default>::default() };
         let e = crate::import::policy(&form.to_toml()).unwrap_err().to_string();
         assert!(e.contains("amount") || e.contains("day_count"), "{e}");
     }

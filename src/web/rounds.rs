@@ -18,7 +18,7 @@ use crate::storage::{self, projects::Record, rounds::Round, Db};
 ///
 /// # Errors
 /// `NotFound` or a database error.
-pub async fn find(db: &Db, year: i32) -> Result<Round, AppError> {
+pub(crate) async fn find(db: &Db, year: i32) -> Result<Round, AppError> {
     let mut conn = db.inner.acquire().await?;
     storage::rounds::find_by_year(&mut conn, year).await?.ok_or(AppError::NotFound)
 }
@@ -27,7 +27,7 @@ pub async fn find(db: &Db, year: i32) -> Result<Round, AppError> {
 ///
 /// # Errors
 /// A stored policy that no longer parses (never expected), or a database error.
-pub async fn computed(db: &Db, round: &Round) -> Result<(Policy, Vec<(Record, Project)>, RoundResult), AppError> {
+pub(crate) async fn computed(db: &Db, round: &Round) -> Result<(Policy, Vec<(Record, Project)>, RoundResult), AppError> {
     let policy = crate::import::policy(&round.policy_toml)?;
     let mut conn = db.inner.acquire().await?;
     let stored = storage::load::round(&mut conn, round.id).await?;
@@ -41,7 +41,7 @@ pub async fn computed(db: &Db, round: &Round) -> Result<(Policy, Vec<(Record, Pr
 ///
 /// # Errors
 /// `Forbidden`, `Invalid` (the policy names the field), `Conflict` (the year exists).
-pub async fn create(db: &Db, session: &Session, toml: &str) -> Result<Round, AppError> {
+pub(crate) async fn create(db: &Db, session: &Session, toml: &str) -> Result<Round, AppError> {
     session.require(session.role.may_manage_rounds())?;
     let policy = crate::import::policy(toml)?;
     let mut tx = storage::begin_write(db).await?;
@@ -58,7 +58,7 @@ pub async fn create(db: &Db, session: &Session, toml: &str) -> Result<Round, App
 ///
 /// # Errors
 /// `Forbidden`, `Invalid`, `Conflict` when the round is closed, has grants, or the year changed.
-pub async fn update(db: &Db, session: &Session, round: &Round, toml: &str) -> Result<(), AppError> {
+pub(crate) async fn update(db: &Db, session: &Session, round: &Round, toml: &str) -> Result<(), AppError> {
     session.require(session.role.may_manage_rounds())?;
     let policy = crate::import::policy(toml)?;
     if policy.year != round.year {
@@ -74,7 +74,7 @@ pub async fn update(db: &Db, session: &Session, round: &Round, toml: &str) -> Re
 }
 
 #[get("/rounds")]
-pub async fn index(db: &Db, session: Session) -> Result<Template, AppError> {
+pub(crate) async fn index(db: &Db, session: Session) -> Result<Template, AppError> {
     let mut conn = db.inner.acquire().await?;
     let rounds = storage::rounds::list(&mut conn).await?;
     let rows: Vec<_> = rounds.iter().map(|r| context! { year: r.year, name: &r.name, status: &r.status }).collect();
@@ -82,7 +82,8 @@ pub async fn index(db: &Db, session: Session) -> Result<Template, AppError> {
 }
 
 #[get("/rounds/new")]
-pub fn new(session: Session) -> Result<Template, AppError> {
+#[expect(clippy::needless_pass_by_value, reason = "Rocket request guards are taken by value")]
+pub(crate) fn new(session: Session) -> Result<Template, AppError> {
     session.require(session.role.may_manage_rounds())?;
     let example = crate::import::policy(EXAMPLE).map_err(AppError::from)?;
     Ok(form_page(&session, &PolicyForm::from_policy(&example), EXAMPLE, None, None))
@@ -124,7 +125,7 @@ impl RoundForm<'_> {
 }
 
 #[post("/rounds", data = "<form>")]
-pub async fn create_page(db: &Db, session: Session, mut form: Form<RoundForm<'_>>) -> Result<Result<Redirect, (rocket::http::Status, Template)>, AppError> {
+pub(crate) async fn create_page(db: &Db, session: Session, mut form: Form<RoundForm<'_>>) -> Result<Result<Redirect, (rocket::http::Status, Template)>, AppError> {
     let toml = form.text().await?;
     match create(db, &session, &toml).await {
         Ok(round) => Ok(Ok(Redirect::to(format!("/rounds/{}", round.year)))),
@@ -134,7 +135,7 @@ pub async fn create_page(db: &Db, session: Session, mut form: Form<RoundForm<'_>
 }
 
 #[get("/rounds/<year>")]
-pub async fn show(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
+pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
     let round = find(db, year).await?;
     let (policy, _, result) = computed(db, &round).await?;
     Ok(Template::render(
@@ -152,7 +153,7 @@ pub async fn show(db: &Db, session: Session, year: i32) -> Result<Template, AppE
 }
 
 #[get("/rounds/<year>/edit")]
-pub async fn edit(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
+pub(crate) async fn edit(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
     session.require(session.role.may_manage_rounds())?;
     let round = find(db, year).await?;
     let policy = crate::import::policy(&round.policy_toml)?;
@@ -160,7 +161,7 @@ pub async fn edit(db: &Db, session: Session, year: i32) -> Result<Template, AppE
 }
 
 #[post("/rounds/<year>", data = "<form>")]
-pub async fn update_page(db: &Db, session: Session, year: i32, mut form: Form<RoundForm<'_>>) -> Result<Result<Flash<Redirect>, (rocket::http::Status, Template)>, AppError> {
+pub(crate) async fn update_page(db: &Db, session: Session, year: i32, mut form: Form<RoundForm<'_>>) -> Result<Result<Flash<Redirect>, (rocket::http::Status, Template)>, AppError> {
     let round = find(db, year).await?;
     let toml = form.text().await?;
     match update(db, &session, &round, &toml).await {

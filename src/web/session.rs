@@ -42,7 +42,7 @@ impl Limiter {
 ///
 /// # Errors
 /// `TooManyAttempts`, `Unauthorized` for a wrong name or password (the same answer for both).
-pub async fn verify(db: &Db, limiter: &Limiter, config: &AppConfig, username: &str, password: &str) -> Result<User, AppError> {
+pub(crate) async fn verify(db: &Db, limiter: &Limiter, config: &AppConfig, username: &str, password: &str) -> Result<User, AppError> {
     if limiter.blocked(username, config) {
         return Err(AppError::TooManyAttempts);
     }
@@ -57,20 +57,17 @@ pub async fn verify(db: &Db, limiter: &Limiter, config: &AppConfig, username: &s
     let ok = rocket::tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    match user.filter(|_| ok) {
-        Some(user) => {
-            limiter.succeeded(username);
-            Ok(user)
-        }
-        None => {
-            limiter.failed(username);
-            Err(AppError::Unauthorized)
-        }
+    if let Some(user) = user.filter(|_| ok) {
+        limiter.succeeded(username);
+        Ok(user)
+    } else {
+        limiter.failed(username);
+        Err(AppError::Unauthorized)
     }
 }
 
 #[get("/login")]
-pub fn login_page(cookies: &CookieJar<'_>, config: &State<AppConfig>) -> Template {
+pub(crate) fn login_page(cookies: &CookieJar<'_>, config: &State<AppConfig>) -> Template {
     let csrf = auth::visitor_token(cookies, config.secure_cookies);
     Template::render("login", context! { csrf, error: Option::<String>::None })
 }
@@ -84,7 +81,7 @@ pub struct LoginForm {
 }
 
 #[post("/login", data = "<form>")]
-pub async fn login(
+pub(crate) async fn login(
     form: Form<LoginForm>,
     db: &Db,
     cookies: &CookieJar<'_>,
@@ -105,7 +102,7 @@ pub async fn login(
 }
 
 #[post("/logout")]
-pub async fn logout(db: &Db, cookies: &CookieJar<'_>, _session: Option<Session>) -> Result<Redirect, AppError> {
+pub(crate) async fn logout(db: &Db, cookies: &CookieJar<'_>, _session: Option<Session>) -> Result<Redirect, AppError> {
     auth::close(db, cookies).await?;
     Ok(Redirect::to("/login"))
 }
