@@ -351,3 +351,16 @@ fn an_empty_events_sheet_is_no_problem_but_one_without_a_header_is() {
     assert_eq!(places(&p), [("还款", 1, "")]);
     assert_eq!((p.projects.len(), p.rejected), (0, 1));
 }
+
+/// The 错误说明 column that `--errors-out` added is tiexi's own: its old messages do not
+/// become the applicant's data when the fixed workbook comes back; other unknown columns do.
+#[test]
+fn the_error_column_of_a_workbook_sent_back_is_not_kept() {
+    let header = CSV_HEADER.replace("（千元）", "");
+    let text = format!(
+        "{header},错误说明,备注二\nXX-1,红星一场,养殖项目,个人,王超,650102198001011234,3,NX-1,300,4.35,2023-06-15,2026-06-15,第2行 身份证号：校验位错误,自填\n"
+    );
+    let p = csv(&text, Options { require_union_member: false });
+    assert_eq!(places(&p), vec![]);
+    assert_eq!(p.projects[0].applicant.extra, vec![("备注二".to_string(), "自填".to_string())]);
+}

@@ -20,7 +20,7 @@ use crate::import::sheet::Grid;
 use crate::import::{self, RowError};
 
 /// The column that carries each row's messages.
-pub const ERROR_COLUMN: &str = "错误说明";
+pub const ERROR_COLUMN: &str = crate::import::header::ERROR_COLUMN;
 /// The sheet that lists every error. Not 错误汇总: a sheet whose name contains 汇总 (or
 /// 申报, 项目) is taken for the Loans sheet when the file is imported again (workbook.md).
 pub const SUMMARY_SHEET: &str = "错误清单";

@@ -128,12 +128,18 @@ pub fn locate(grid: &Grid, columns: &'static [Column], min: usize) -> Result<Hea
         }
     }
     for (i, v) in cells.iter().enumerate() {
-        if cells::text(v).is_some() && header.columns[i].is_none() {
+        // 错误说明 is the column tiexi itself added to a workbook sent back for fixing
+        // (export::annotated); its old messages are not the applicant's data.
+        let ours = cells::text(v).is_some_and(|t| t == ERROR_COLUMN);
+        if cells::text(v).is_some() && header.columns[i].is_none() && !ours {
             header.extra.push((i, v.shown()));
         }
     }
     Ok(header)
 }
+
+/// The header of the error column in a workbook sent back by `tiexi calc --errors-out`.
+pub const ERROR_COLUMN: &str = "错误说明";
 
 /// workbook.md: a required column that is missing is one clear error for the whole sheet;
 /// so is a money column whose header names a unit that is neither 元 nor 万元 (the amounts
