@@ -134,7 +134,8 @@ pub fn serve(input: &mut dyn Read, output: &mut dyn Write) -> u8 {
 }
 
 fn respond(reply: &Result<Parsed, ImportError>, output: &mut dyn Write) -> u8 {
-    let written = serde_json::to_writer(&mut *output, reply).map_err(std::io::Error::from).and_then(|()| output.flush());
+    let written =
+        serde_json::to_writer(&mut *output, reply).map_err(std::io::Error::from).and_then(|()| output.flush());
     u8::from(written.is_err())
 }
 
@@ -170,8 +171,10 @@ fn request(input: &mut dyn Read) -> Result<(Options, Vec<u8>), ImportError> {
 fn parse(bytes: &[u8], options: Options) -> Result<Parsed, ImportError> {
     let caught = panic::catch_unwind(AssertUnwindSafe(|| guard::workbook(bytes, &options)));
     caught.unwrap_or_else(|payload| {
-        let text =
-            payload.downcast_ref::<&str>().map(ToString::to_string).or_else(|| payload.downcast_ref::<String>().cloned());
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| payload.downcast_ref::<String>().cloned());
         Err(ImportError::Unreadable(format!("parser panicked: {}", text.unwrap_or_default())))
     })
 }

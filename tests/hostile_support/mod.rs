@@ -264,7 +264,8 @@ fn crc32_of_zeros(len: usize) -> u32 {
 /// written as repeated empty rows and cells (a few hundred bytes).
 pub fn sparse_ods(rows: u32, cols: u32) -> Vec<u8> {
     let ns = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0""#;
-    let value = |t: &str| format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#);
+    let value =
+        |t: &str| format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#);
     let content = format!(
         r#"<office:document-content {ns}><office:body><office:spreadsheet><table:table table:name="申报汇总表"><table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="{rows}"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="{cols}"/>{}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
         value("x"),
@@ -272,7 +273,8 @@ pub fn sparse_ods(rows: u32, cols: u32) -> Vec<u8> {
     );
     let manifest = r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    zip.start_file("mimetype", SimpleFileOptions::default().compression_method(CompressionMethod::Stored)).expect("start");
+    zip.start_file("mimetype", SimpleFileOptions::default().compression_method(CompressionMethod::Stored))
+        .expect("start");
     zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").expect("mimetype");
     for (name, text) in [("META-INF/manifest.xml", manifest), ("content.xml", content.as_str())] {
         zip.start_file(name, deflated()).expect("start");

@@ -113,7 +113,8 @@ impl Scan {
     /// An XML part in UTF-16 would hide its markup from a byte scanner; Excel, WPS and
     /// `LibreOffice` write UTF-8, so it is refused rather than half read.
     fn check_encoding(&self) -> Result<(), ImportError> {
-        let utf16 = self.head.starts_with(&[0xFE, 0xFF]) || self.head.starts_with(&[0xFF, 0xFE]) || self.head.contains(&0);
+        let utf16 =
+            self.head.starts_with(&[0xFE, 0xFF]) || self.head.starts_with(&[0xFF, 0xFE]) || self.head.contains(&0);
         if self.is_xml && utf16 {
             return Err(hostile("XML 部件的编码不是 UTF-8"));
         }
@@ -238,7 +239,10 @@ fn attributes(tag: &[u8]) -> Vec<(String, String)> {
 
 /// A declared count, read generously: every digit counts, and too many saturate.
 fn number(value: &str) -> u64 {
-    value.bytes().filter(u8::is_ascii_digit).fold(0, |n: u64, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')))
+    value
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0, |n: u64, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')))
 }
 
 /// The largest 1-based (row, column) named by a reference such as `A1:XFD1048576`.
@@ -246,8 +250,8 @@ fn dimension(reference: &str) -> (u64, u64) {
     let mut most = (0, 0);
     for cell in reference.split(':') {
         let letters = cell.bytes().filter(u8::is_ascii_alphabetic);
-        let col =
-            letters.fold(0, |n: u64, c| n.saturating_mul(26).saturating_add(u64::from(c.to_ascii_uppercase() - b'A' + 1)));
+        let col = letters
+            .fold(0, |n: u64, c| n.saturating_mul(26).saturating_add(u64::from(c.to_ascii_uppercase() - b'A' + 1)));
         most = (most.0.max(number(cell)), most.1.max(col));
     }
     most
@@ -260,7 +264,8 @@ fn unescape(value: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let tail = &rest[amp..];
-        let known = tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| entity(&tail[1..semi]).map(|c| (c, semi)));
+        let known =
+            tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| entity(&tail[1..semi]).map(|c| (c, semi)));
         if let Some((c, semi)) = known {
             out.push(c);
             rest = &tail[semi + 1..];

@@ -26,9 +26,12 @@ fn a_clean_exit_with_an_answer_is_the_answer() {
 fn a_child_that_dies_is_a_clear_refusal() {
     let crashed = Err(hostile(CRASHED));
     // SIGABRT (an allocation beyond RLIMIT_AS), SIGSEGV, a non-zero exit, half an answer.
-    for (raw, out) in
-        [(6, None), (11, Some(b"{\"Ok\"".to_vec())), (1 << 8, Some(reply(&Ok(Parsed::default())))), (0, Some(b"{".to_vec()))]
-    {
+    for (raw, out) in [
+        (6, None),
+        (11, Some(b"{\"Ok\"".to_vec())),
+        (1 << 8, Some(reply(&Ok(Parsed::default())))),
+        (0, Some(b"{".to_vec())),
+    ] {
         assert_eq!(answer(Some(Ok(status(raw))), out).map(|_| ()), crashed, "{raw}");
     }
 }

@@ -42,7 +42,8 @@ fn shared_strings_declaring_more_than_the_cap_are_refused() {
 
 #[test]
 fn the_largest_declared_dimension_is_kept() {
-    let d = declared("xl/worksheets/sheet1.xml", r#"<worksheet><dimension ref="A1:XFD1048576"/><sheetData/></worksheet>"#);
+    let d =
+        declared("xl/worksheets/sheet1.xml", r#"<worksheet><dimension ref="A1:XFD1048576"/><sheetData/></worksheet>"#);
     assert_eq!(d.dimension, Some((1_048_576, 16_384)));
     let d = declared("xl/worksheets/sheet1.xml", r#"<x:dimension ref="B2"></x:dimension>"#);
     assert_eq!(d.dimension, Some((2, 2)));
