@@ -75,3 +75,17 @@ pub fn read_password(from_stdin: bool) -> std::io::Result<String> {
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
+
+/// `tiexi user disable --username U`: the account can no longer log in, and its sessions end.
+///
+/// # Errors
+/// No such user, or a database error.
+pub async fn user_disable(url: &str, username: &str) -> Result<(), String> {
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
+    let user = storage::users::find_by_name(&mut tx, username).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("没有账户 {username}"))?;
+    storage::users::set_disabled(&mut tx, user.id, true).await.map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    pool.inner.close().await;
+    Ok(())
+}

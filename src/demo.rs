@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::accounts::{self, Role};
 use crate::engine::{self, Applicant, ApplicantType, Loan, Money, Project};
-use crate::import::codes::id_check_digit;
+use crate::sample::{Seq, TRADES, UNITS};
 use crate::storage::{self, Pool};
 
 /// Every demo account has this password.
@@ -26,8 +26,6 @@ pub const ACCOUNTS: [(&str, Role, Option<&str>); 5] = [
     ("auditor", Role::Auditor, None),
 ];
 
-/// The regiments (团场) of the 13th Division named in the specs.
-pub const UNITS: [&str; 10] = ["红星一场", "红星二场", "红星四场", "红星一牧场", "红星二牧场", "红山农场", "黄田农场", "火箭农场", "柳树泉农场", "淖毛湖农场"];
 
 /// Closed rounds: (year, projects, granted fen, loans unlocked fen, households).
 const CLOSED: [(i32, usize, i64, i64, u32); 7] = [
@@ -39,27 +37,6 @@ const CLOSED: [(i32, usize, i64, i64, u32); 7] = [
     (2022, 72, 136_635_000, 2_850_000_000, 1330),
     (2023, 78, 150_000_000, 3_050_000_000, 1476),
 ];
-
-const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "马", "胡"];
-const GIVEN: [&str; 12] = ["建国", "秀英", "志强", "丽娟", "海涛", "玉兰", "国庆", "红梅", "新疆", "春燕", "卫东", "桂芳"];
-const TRADES: [&str; 8] = ["肉羊养殖", "奶牛养殖", "红枣加工", "哈密瓜种植", "设施农业", "物流运输", "农家乐", "电商"];
-
-/// A small deterministic sequence (splitmix64).
-struct Seq(u64);
-
-impl Seq {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % below.max(1)
-    }
-
-    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
-        list[usize::try_from(self.next(list.len() as u64)).unwrap_or(0)]
-    }
-}
 
 /// Split `total` into `n` positive parts around the mean (±30%), in steps of `step`.
 fn split(seq: &mut Seq, total: i64, n: usize, step: i64) -> Vec<i64> {
@@ -79,14 +56,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
-/// A valid 18-digit ID number (GB 11643) for a person born in `year`.
-fn id_number(seq: &mut Seq, year: i32) -> String {
-    let body = format!("6590{:02}{year}{:02}{:02}{:03}", 1 + seq.next(3), 1 + seq.next(12), 1 + seq.next(28), seq.next(999));
-    format!("{body}{}", id_check_digit(&body))
-}
-
 fn project(seq: &mut Seq, key: String, t: ApplicantType, unit: &str, households: u32, loans: Vec<Loan>) -> Project {
-    let leader = format!("{}{}", seq.pick(&SURNAMES), seq.pick(&GIVEN));
+    let leader = seq.person();
     let trade = seq.pick(&TRADES);
     let org = match t {
         ApplicantType::Cooperative => format!("{unit}{trade}专业合作社"),
@@ -107,7 +78,7 @@ fn project(seq: &mut Seq, key: String, t: ApplicantType, unit: &str, households:
             unit: unit.to_string(),
             org_name: org,
             leader,
-            id_number: id_number(seq, birth),
+            id_number: seq.id_number(birth),
             phone: format!("13{}{:08}", 5 + seq.next(5), seq.next(100_000_000)),
             industry: trade.to_string(),
             ..Applicant::default()

@@ -9,7 +9,8 @@
 //! - [`web`]: the Rocket application: pages, the JSON API, sessions, CSRF ([`web::rocket`]).
 //! - [`accounts`]: roles and argon2id passwords; [`config`]: the app's settings; [`error`]: `AppError`.
 //! - [`cli`]: `tiexi calc` and `tiexi template`, which need no database.
-//! - [`commands`]: `tiexi serve` and `tiexi user add`; [`demo`]: the deterministic demo division.
+//! - [`commands`]: `tiexi serve` and `tiexi user add`; [`demo`]: the deterministic demo division;
+//!   [`sample`]: deterministic applicant workbooks of any size (`tiexi bench gen`).
 
 #[macro_use]
 extern crate rocket;
@@ -22,6 +23,7 @@ pub mod demo;
 pub mod engine;
 pub mod export;
 pub mod import;
+pub mod sample;
 pub mod storage;
 pub mod web;
 pub mod error;

@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 基准测试数据
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// The isolated workbook parser (`import::isolate`): reads a request on stdin.
     #[command(name = "parse-worker", hide = true)]
     ParseWorker,
@@ -75,6 +80,26 @@ enum UserCommand {
         password_stdin: bool,
         #[arg(long)]
         database: Option<String>,
+    },
+    /// 停用账户（其所有会话立即失效）
+    Disable {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Write a deterministic applicant workbook of N loans (the same N gives the same file)
+    Gen {
+        #[arg(long)]
+        loans: usize,
+        #[arg(long, default_value_t = 2024)]
+        year: i32,
+        #[arg(value_name = "OUT.xlsx")]
+        out: PathBuf,
     },
 }
 
@@ -115,6 +140,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::User { command: UserCommand::Disable { username, database } } => {
+            run_async(async move { tiexi::commands::user_disable(&tiexi::commands::database_url(database), &username).await })
+        }
+        Command::Bench { command: BenchCommand::Gen { loans, year, out } } => match tiexi::sample::workbook(loans, year, &out) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("错误：无法写入 {}：{e}", out.display());
+                2
+            }
+        },
         Command::ParseWorker => tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock()),
     };
     ExitCode::from(code)
