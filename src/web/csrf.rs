@@ -43,7 +43,9 @@ fn cross_site(req: &Request<'_>) -> bool {
     }
     match (req.headers().get_one("Origin"), req.headers().get_one("Host")) {
         (Some(origin), Some(host)) => origin != "null" && !origin.ends_with(&format!("//{host}")),
-        _ => false,
+        // An origin that cannot be compared with the host is not taken as ours.
+        (Some(origin), None) => origin != "null",
+        (None, _) => false,
     }
 }
 

@@ -1,0 +1,84 @@
+//! A large, valid applicant workbook in the template's columns (those of
+//! tests/cases/case000/applicants.xlsx), generated with `rust_xlsxwriter`.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use tiexi::import::codes::id_check_digit;
+
+const HEADERS: [&str; 21] = [
+    "序号",
+    "项目编号",
+    "团场",
+    "项目名称",
+    "主体类型",
+    "主体名称",
+    "负责人",
+    "身份证号",
+    "是否工会会员",
+    "行业",
+    "带动职工户数",
+    "户均增收（元）",
+    "贷款银行",
+    "贷款合同编号",
+    "贷款金额（元）",
+    "年利率（%）",
+    "放款日期",
+    "到期日期",
+    "结清日期",
+    "已付利息（元）",
+    "评审得分",
+];
+
+const UNITS: [&str; 4] = ["红星一场", "红星二场", "红星四场", "红山农场"];
+
+/// `projects` projects of `loans_each` loans, for the 2023 round; no row has an error.
+#[must_use]
+pub fn generate(projects: u32, loans_each: u32) -> Vec<u8> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("申报汇总表").expect("a sheet name");
+    sheet.write_string(0, 0, "2023年度职工自主创业示范项目贷款贴息申报汇总表").expect("title");
+    for (col, h) in (0_u16..).zip(HEADERS) {
+        sheet.write_string(1, col, h).expect("header");
+    }
+    let mut row = 2_u32;
+    for p in 0..projects {
+        for k in 0..loans_each {
+            loan_row(sheet, row, p, k);
+            row += 1;
+        }
+    }
+    book.save_to_buffer().expect("the workbook")
+}
+
+/// Row `row`: loan `k` of project `p` (the project's columns repeated on each of its rows).
+fn loan_row(sheet: &mut Worksheet, row: u32, p: u32, k: u32) {
+    let body = format!("659001{}{:02}{:02}{:03}", 1970 + p % 30, 1 + p % 12, 1 + p % 28, p % 1000);
+    let unit = UNITS[usize::try_from(p).unwrap_or(0) % UNITS.len()];
+    let cells = [
+        format!("{}", row - 1),
+        format!("GEN-{p:05}"),
+        unit.to_string(),
+        format!("{unit}第{p}号示范项目"),
+        "合作社".to_string(),
+        format!("{unit}第{p}号专业合作社"),
+        format!("负责人{p}"),
+        format!("{body}{}", id_check_digit(&body)),
+        "是".to_string(),
+        "设施农业".to_string(),
+    ];
+    for (col, text) in (0_u16..).zip(&cells) {
+        sheet.write_string(row, col, text).expect("a cell");
+    }
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_number(row, 10, f64::from(5 + p % 20)).expect("households");
+    sheet.write_number(row, 11, 6000.0).expect("income");
+    sheet.write_string(row, 12, "农业银行").expect("bank");
+    sheet.write_string(row, 13, format!("GEN-HT-{p:05}-{k}")).expect("contract");
+    sheet.write_number(row, 14, f64::from(100_000 + (p % 50) * 1000)).expect("principal");
+    sheet.write_number(row, 15, 4.35).expect("rate");
+    let disbursed = NaiveDate::from_ymd_opt(2022, 1 + p % 12, 1 + k % 28).expect("a date");
+    let maturity = NaiveDate::from_ymd_opt(2025, 1 + p % 12, 1).expect("a date");
+    sheet.write_date_with_format(row, 16, disbursed, &date).expect("disbursed");
+    sheet.write_date_with_format(row, 17, maturity, &date).expect("maturity");
+    sheet.write_number(row, 20, f64::from(60 + p % 40)).expect("score");
+}
