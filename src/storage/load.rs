@@ -68,10 +68,10 @@ async fn attach_loans(conn: &mut Conn, filter: &str, key: i64, out: &mut [(Recor
 /// # Errors
 /// A database error.
 pub async fn project(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<(Record, Project)>, sqlx::Error> {
-    let (clause, unit, owner) = scope_clause(scope, 2);
+    let (clause, scope_value) = scope_clause(scope, 2);
     let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1{clause}"))
         .bind(id)
-        .bind(unit.map_or(owner.map(|o| o.to_string()), Some))
+        .bind(scope_value)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(r) = row else { return Ok(None) };
@@ -81,12 +81,13 @@ pub async fn project(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<(
     Ok(out.pop())
 }
 
-/// The SQL for a scope; the bound value is text (owner ids are compared as text).
-fn scope_clause(scope: &Scope, n: usize) -> (String, Option<String>, Option<i64>) {
+/// The SQL for a scope and its bound value, always text (owner ids are compared as text;
+/// never NULL: see `storage::nullable`).
+fn scope_clause(scope: &Scope, n: usize) -> (String, String) {
     match scope {
-        Scope::All => (format!(" AND ${n} IS NULL"), None, None),
-        Scope::Unit(u) => (format!(" AND p.unit = ${n}"), Some(u.clone()), None),
-        Scope::Owner(o) => (format!(" AND CAST(p.owner_id AS TEXT) = ${n}"), None, Some(*o)),
+        Scope::All => (format!(" AND ${n} = ''"), String::new()),
+        Scope::Unit(u) => (format!(" AND p.unit = ${n}"), u.clone()),
+        Scope::Owner(o) => (format!(" AND CAST(p.owner_id AS TEXT) = ${n}"), o.to_string()),
     }
 }
 
@@ -103,15 +104,16 @@ pub struct Filter {
 /// # Errors
 /// A database error.
 pub async fn page(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter, offset: i64, limit: i64) -> Result<(Vec<(Record, Project)>, i64), sqlx::Error> {
-    let (clause, unit, owner) = scope_clause(scope, 2);
-    let filters = " AND ($3 IS NULL OR p.unit = $3) AND ($4 IS NULL OR p.applicant_type = $4) AND ($5 IS NULL OR p.calc_status = $5)";
-    let scope_value = unit.map_or(owner.map(|o| o.to_string()), Some);
+    let (clause, scope_value) = scope_clause(scope, 2);
+    // An empty filter is no filter (bound as '' rather than NULL: see `storage::nullable`).
+    let filters = " AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) AND ($5 = '' OR p.calc_status = $5)";
+    let (unit, applicant_type, status) = (super::nullable(f.unit.as_ref()), super::nullable(f.applicant_type.as_ref()), super::nullable(f.status.as_ref()));
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM projects p WHERE p.round_id = $1{clause}{filters}"))
         .bind(round_id)
-        .bind(scope_value.clone())
-        .bind(f.unit.clone())
-        .bind(f.applicant_type.clone())
-        .bind(f.status.clone())
+        .bind(&scope_value)
+        .bind(&unit)
+        .bind(&applicant_type)
+        .bind(&status)
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
@@ -119,10 +121,10 @@ pub async fn page(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter, off
         "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1{clause}{filters} ORDER BY p.position LIMIT $6 OFFSET $7"
     ))
     .bind(round_id)
-    .bind(scope_value)
-    .bind(f.unit.clone())
-    .bind(f.applicant_type.clone())
-    .bind(f.status.clone())
+    .bind(&scope_value)
+    .bind(&unit)
+    .bind(&applicant_type)
+    .bind(&status)
     .bind(limit)
     .bind(offset)
     .fetch_all(conn)

@@ -30,12 +30,12 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
 /// A database error, e.g. the username is taken.
 pub async fn insert(conn: &mut Conn, username: &str, password_hash: &str, role: &str, unit: Option<&str>) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
-        "INSERT INTO users (username, password_hash, role, unit, display_name, created_at) VALUES ($1, $2, $3, $4, $1, $5) RETURNING id",
+        "INSERT INTO users (username, password_hash, role, unit, display_name, created_at) VALUES ($1, $2, $3, NULLIF($4, ''), $1, $5) RETURNING id",
     )
     .bind(username)
     .bind(password_hash)
     .bind(role)
-    .bind(unit)
+    .bind(super::nullable(unit))
     .bind(super::now())
     .fetch_one(conn)
     .await?;
