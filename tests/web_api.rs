@@ -1,13 +1,16 @@
 //! The JSON API on a real database (SQLite file; PostgreSQL with `TEST_DATABASE_URL`):
 //! the demo's published figures, and an import of case000 that previews exactly what
-//! `tiexi calc --json` prints and never creates anything twice.
+//! `tiexi calc --json` prints and never creates anything twice; imports that must be
+//! refused (a closed round, a regiment bringing another 团场's project key).
 
 mod web_support;
 
 use rocket::http::Status;
 use serde_json::{json, Value};
+use sqlx::Row;
 use tiexi::accounts::Role;
-use web_support::{case000, case000_policy, TestApp, CASE000};
+use tiexi::storage;
+use web_support::{case000, case000_policy, workbook, Agent, TestApp, CASE000};
 
 /// The issue: the demo's cumulative figures through 2023 are the published ones.
 #[rocket::async_test]
@@ -90,8 +93,15 @@ async fn confirming_twice_or_uploading_the_same_file_again_creates_nothing_twice
     assert_eq!(admin.project_count(2023).await, 20);
     let (_, round_after_second) = admin.get_json("/api/v1/rounds/2023").await;
     assert_eq!(round_after_second["totals"], round_after_first["totals"], "no loan was added twice");
-    let loans: usize = admin.projects(2023).await.len();
-    assert_eq!(loans, 20);
+    let mut loans = 0;
+    for p in admin.projects(2023).await {
+        loans +=
+            admin.get_json(&format!("/api/v1/projects/{}", p["id"])).await.1["loans"].as_array().map_or(0, Vec::len);
+    }
+    let calc = calc_json();
+    let expected: usize =
+        calc["projects"].as_array().expect("projects").iter().map(|p| p["loans"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(loans, expected, "every loan once");
 }
 
 #[rocket::async_test]
@@ -112,4 +122,72 @@ async fn a_workbook_with_errors_is_confirmed_only_with_only_valid() {
         admin.post_json(&format!("/api/v1/imports/{id}/confirm"), &json!({ "only_valid": true })).await;
     assert_eq!(status, Status::Ok, "{done}");
     assert_eq!(admin.project_count(2023).await, i64::try_from(valid).expect("small"));
+}
+
+async fn upload(agent: &Agent, year: i32, bytes: &[u8]) -> Value {
+    let (status, body) = agent.upload(&format!("/api/v1/rounds/{year}/imports"), "a.xlsx", bytes).await;
+    assert_eq!(status, Status::Ok, "{body}");
+    body
+}
+
+/// The issue's `same_file_confirmed_at` is when the earlier import was confirmed.
+#[rocket::async_test]
+async fn a_second_upload_says_when_the_same_file_was_confirmed() {
+    let (app, admin) = round_2023().await;
+    let first = upload(&admin, 2023, &case000("applicants.xlsx")).await["import_id"].as_i64().expect("an id");
+    let (status, _) = admin.post_json(&format!("/api/v1/imports/{first}/confirm"), &json!({})).await;
+    assert_eq!(status, Status::Ok);
+    // The upload happened long before its confirmation.
+    let mut tx = storage::begin_write(&app.pool).await.expect("a transaction");
+    sqlx::query("UPDATE imports SET created_at = '2000-01-01T00:00:00Z' WHERE id = $1")
+        .bind(first)
+        .execute(&mut *tx)
+        .await
+        .expect("backdated");
+    let row = sqlx::query("SELECT confirmed_at FROM imports WHERE id = $1").bind(first).fetch_one(&mut *tx).await;
+    let confirmed_at: String = row.and_then(|r| r.try_get(0)).expect("confirmed_at");
+    tx.commit().await.expect("commit");
+    let second = upload(&admin, 2023, &case000("applicants.xlsx")).await;
+    assert_eq!(second["same_file_confirmed_at"], json!(confirmed_at));
+    let (_, page) = admin.get(&format!("/imports/{}", second["import_id"])).await;
+    assert!(page.contains(&format!("此文件已于 {confirmed_at} 导入过本年度")), "the preview page says it too");
+}
+
+#[rocket::async_test]
+async fn a_round_closed_after_the_preview_refuses_the_confirmation() {
+    let (app, admin) = round_2023().await;
+    let id = upload(&admin, 2023, &case000("applicants.xlsx")).await["import_id"].as_i64().expect("an id");
+    let mut tx = storage::begin_write(&app.pool).await.expect("a transaction");
+    let round = storage::rounds::find_by_year(&mut tx, 2023).await.expect("a query").expect("the round");
+    storage::rounds::set_status(&mut tx, round.id, "closed").await.expect("closed");
+    tx.commit().await.expect("commit");
+    let (status, body) = admin.post_json(&format!("/api/v1/imports/{id}/confirm"), &json!({})).await;
+    assert_eq!(status, Status::Conflict, "{body}");
+    assert_eq!(admin.project_count(2023).await, 0);
+}
+
+/// Regiment staff import their own 团场's projects; a project key of another 团场 in their
+/// workbook must not move that project into their 团场 (nor overwrite it).
+#[rocket::async_test]
+async fn regiment_staff_cannot_take_over_another_regiments_project_by_its_key() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    let all = admin.projects(2024).await;
+    let other = all.iter().find(|p| p["unit"] != json!("红星二场")).expect("a project of another 团场");
+    let (key, unit) = (other["key"].as_str().expect("a key"), other["unit"].clone());
+    let staff = app.login("hongxing2").await;
+    let body = upload(&staff, 2024, &workbook::one_project(key, "红星二场")).await;
+    let id = body["import_id"].as_i64().expect("an id");
+    let (status, body) =
+        staff.post_json(&format!("/api/v1/imports/{id}/confirm"), &json!({ "only_valid": true })).await;
+    assert_eq!(status, Status::Conflict, "{body}");
+    let (_, after) = admin.get_json(&format!("/api/v1/projects/{}", other["id"])).await;
+    assert_eq!((after["unit"].clone(), after["name"].clone()), (unit, other["name"].clone()), "untouched");
+    assert_eq!(admin.project_count(2024).await, i64::try_from(all.len()).expect("small"));
+    // A new key of their own 团场 goes in.
+    let body = upload(&staff, 2024, &workbook::one_project("XX-2024-901", "红星二场")).await;
+    let id = body["import_id"].as_i64().expect("an id");
+    let (status, body) = staff.post_json(&format!("/api/v1/imports/{id}/confirm"), &json!({})).await;
+    assert_eq!(status, Status::Ok, "{body}");
+    assert_eq!(admin.project_count(2024).await, i64::try_from(all.len() + 1).expect("small"));
 }

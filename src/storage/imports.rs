@@ -16,6 +16,7 @@ pub struct Import {
     pub status: String,
     pub preview_json: String,
     pub created_at: String,
+    pub confirmed_at: Option<String>,
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Import, sqlx::Error> {
@@ -28,10 +29,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Import, sqlx::Error> {
         status: r.try_get("status")?,
         preview_json: r.try_get("preview_json")?,
         created_at: r.try_get("created_at")?,
+        confirmed_at: super::rows::opt(r, "confirmed_at")?,
     })
 }
 
-const COLUMNS: &str = "id, round_id, user_id, file_name, file_sha256, status, preview_json, created_at";
+const COLUMNS: &str = "id, round_id, user_id, file_name, file_sha256, status, preview_json, created_at, confirmed_at";
 
 /// A new previewed import; returns its id.
 ///

@@ -1,7 +1,7 @@
 //! Projects with their loans and events: upserts by natural key, loading a round for the
 //! engine, and lists filtered by what the caller may see.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::Row;
 
@@ -173,6 +173,19 @@ async fn replace_events(conn: &mut Conn, loan_id: i64, l: &Loan) -> Result<(), s
             .await?;
     }
     Ok(())
+}
+
+/// The project keys of a round that belong to another 团场 than `unit`.
+///
+/// # Errors
+/// A database error.
+pub async fn keys_outside_unit(conn: &mut Conn, round_id: i64, unit: &str) -> Result<HashSet<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT project_key FROM projects WHERE round_id = $1 AND unit <> $2")
+        .bind(round_id)
+        .bind(unit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| r.try_get(0)).collect()
 }
 
 /// A closed round's project as granted and paid in full (the demo's history).

@@ -87,7 +87,7 @@ async fn upload(db: &Db, session: Session, year: i32, mut form: Form<ApiUpload<'
     let r = super::rounds::find(db, year).await?;
     let (name, bytes) = imports::read_upload(&mut form.file).await?;
     let (id, preview, same) = imports::preview(db, parsers, config, &session, &r, &name, bytes).await?;
-    Ok(json!({ "import_id": id, "preview": preview, "same_file_confirmed_at": same.map(|s| s.created_at) }))
+    Ok(json!({ "import_id": id, "preview": preview, "same_file_confirmed_at": same.and_then(|s| s.confirmed_at) }))
 }
 
 #[derive(Deserialize, Default)]

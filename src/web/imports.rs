@@ -126,15 +126,33 @@ pub(crate) async fn confirm(db: &Db, parsers: &Parsers, config: &AppConfig, sess
         return Err(AppError::Conflict(format!("申报表有 {} 处错误，未导入；可修改后重新上传，或选择“只导入无错误的项目”", parsed.errors.len())));
     }
     let mut tx = storage::begin_write(db).await?;
-    if round.status != "open" || !storage::imports::mark_confirmed(&mut tx, import.id, only_valid).await? {
+    if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {
+        return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
+    }
+    if !storage::imports::mark_confirmed(&mut tx, import.id, only_valid).await? {
         return Ok(Confirmed { import_id: import.id, projects: count, already: true });
     }
+    own_unit_only(&mut tx, session, round.id, &parsed).await?;
     for p in &parsed.projects {
         storage::projects::upsert(&mut tx, round.id, p, None, Some(import.id)).await?;
     }
     recalculate(&mut tx, &policy, round.id).await?;
     tx.commit().await?;
     Ok(Confirmed { import_id: import.id, projects: parsed.projects.len(), already: false })
+}
+
+/// Regiment staff may not bring a project key that belongs to another 团场 (the upsert
+/// would move that project into theirs).
+async fn own_unit_only(conn: &mut storage::Conn, session: &Session, round_id: i64, parsed: &Parsed) -> Result<(), AppError> {
+    if session.role != Role::RegimentStaff {
+        return Ok(());
+    }
+    let others = storage::projects::keys_outside_unit(conn, round_id, session.user.unit.as_deref().unwrap_or_default()).await?;
+    let taken: Vec<&str> = parsed.projects.iter().map(|p| p.key.as_str()).filter(|k| others.contains(*k)).collect();
+    if taken.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Conflict(format!("项目编号 {} 属于其他团场，团场工会不能导入或修改，未导入任何项目", taken.join("、"))))
 }
 
 /// Store every project's request and status from the engine over the whole round.
@@ -200,7 +218,7 @@ pub(crate) async fn show(db: &Db, session: Session, id: i64) -> Result<Template,
         "imports/preview",
         context! {
             me: super::pages::me(&session), id, year: round.year, file_name: &import.file_name, status: &import.status,
-            preview, labels, same_file_at: same.map(|s| s.created_at),
+            preview, labels, same_file_at: same.and_then(|s| s.confirmed_at),
         },
     ))
 }

@@ -34,29 +34,41 @@ const UNITS: [&str; 4] = ["红星一场", "红星二场", "红星四场", "红�
 /// `projects` projects of `loans_each` loans, for the 2023 round; no row has an error.
 #[must_use]
 pub fn generate(projects: u32, loans_each: u32) -> Vec<u8> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet().set_name("申报汇总表").expect("a sheet name");
-    sheet.write_string(0, 0, "2023年度职工自主创业示范项目贷款贴息申报汇总表").expect("title");
-    for (col, h) in (0_u16..).zip(HEADERS) {
-        sheet.write_string(1, col, h).expect("header");
-    }
-    let mut row = 2_u32;
+    let (mut book, mut row) = (Workbook::new(), 2_u32);
+    let sheet = headers(&mut book);
     for p in 0..projects {
+        let unit = UNITS[usize::try_from(p).unwrap_or(0) % UNITS.len()];
         for k in 0..loans_each {
-            loan_row(sheet, row, p, k);
+            loan_row(sheet, row, (p, &format!("GEN-{p:05}"), unit), k);
             row += 1;
         }
     }
     book.save_to_buffer().expect("the workbook")
 }
 
-/// Row `row`: loan `k` of project `p` (the project's columns repeated on each of its rows).
-fn loan_row(sheet: &mut Worksheet, row: u32, p: u32, k: u32) {
+/// One project of one loan, with the key and 团场 given.
+#[must_use]
+pub fn one_project(key: &str, unit: &str) -> Vec<u8> {
+    let mut book = Workbook::new();
+    loan_row(headers(&mut book), 2, (7, key, unit), 0);
+    book.save_to_buffer().expect("the workbook")
+}
+
+fn headers(book: &mut Workbook) -> &mut Worksheet {
+    let sheet = book.add_worksheet().set_name("申报汇总表").expect("a sheet name");
+    sheet.write_string(0, 0, "职工自主创业示范项目贷款贴息申报汇总表").expect("title");
+    for (col, h) in (0_u16..).zip(HEADERS) {
+        sheet.write_string(1, col, h).expect("header");
+    }
+    sheet
+}
+
+/// Row `row`: loan `k` of project number `p` (the project's columns repeated on each of its rows).
+fn loan_row(sheet: &mut Worksheet, row: u32, (p, key, unit): (u32, &str, &str), k: u32) {
     let body = format!("659001{}{:02}{:02}{:03}", 1970 + p % 30, 1 + p % 12, 1 + p % 28, p % 1000);
-    let unit = UNITS[usize::try_from(p).unwrap_or(0) % UNITS.len()];
     let cells = [
         format!("{}", row - 1),
-        format!("GEN-{p:05}"),
+        key.to_string(),
         unit.to_string(),
         format!("{unit}第{p}号示范项目"),
         "合作社".to_string(),
@@ -73,7 +85,7 @@ fn loan_row(sheet: &mut Worksheet, row: u32, p: u32, k: u32) {
     sheet.write_number(row, 10, f64::from(5 + p % 20)).expect("households");
     sheet.write_number(row, 11, 6000.0).expect("income");
     sheet.write_string(row, 12, "农业银行").expect("bank");
-    sheet.write_string(row, 13, format!("GEN-HT-{p:05}-{k}")).expect("contract");
+    sheet.write_string(row, 13, format!("{key}-HT-{k}")).expect("contract");
     sheet.write_number(row, 14, f64::from(100_000 + (p % 50) * 1000)).expect("principal");
     sheet.write_number(row, 15, 4.35).expect("rate");
     let disbursed = NaiveDate::from_ymd_opt(2022, 1 + p % 12, 1 + k % 28).expect("a date");
