@@ -191,3 +191,18 @@ async fn regiment_staff_cannot_take_over_another_regiments_project_by_its_key() 
     assert_eq!(status, Status::Ok, "{body}");
     assert_eq!(admin.project_count(2024).await, i64::try_from(all.len() + 1).expect("small"));
 }
+
+/// hazards.md: an upload over the limit is a 413 (API and page), never a 200 with "no file".
+#[rocket::async_test]
+async fn an_upload_over_the_limit_is_refused_with_413() {
+    let (_app, admin) = round_2023().await;
+    for size in [21 << 20, 26 << 20] {
+        let big = vec![b'x'; size];
+        let (status, body) = admin.upload("/api/v1/rounds/2023/imports", "big.xlsx", &big).await;
+        assert_eq!(status, Status::PayloadTooLarge, "{size} bytes: {body}");
+        let fields = [("csrf_token", None, admin.csrf.as_bytes()), ("file", Some("big.xlsx"), &big[..])];
+        let (ct, form) = web_support::multipart(&fields);
+        let page = admin.client.post("/rounds/2023/imports").header(ct).body(form).dispatch().await;
+        assert_eq!(page.status(), Status::PayloadTooLarge, "{size} bytes through the page");
+    }
+}

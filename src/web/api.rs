@@ -2,7 +2,6 @@
 //! the `X-CSRF-Token` header). Documented at `/api/v1/openapi.json`.
 
 use rocket::data::Capped;
-use rocket::form::Form;
 use rocket::fs::TempFile;
 use rocket::http::CookieJar;
 use rocket::serde::json::Json;
@@ -83,7 +82,8 @@ pub struct ApiUpload<'r> {
 }
 
 #[post("/rounds/<year>/imports", data = "<form>")]
-async fn upload(db: &Db, session: Session, year: i32, mut form: Form<ApiUpload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Value, AppError> {
+async fn upload(db: &Db, session: Session, year: i32, form: imports::Uploaded<'_, ApiUpload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Value, AppError> {
+    let mut form = imports::form_or_413(form)?;
     let r = super::rounds::find(db, year).await?;
     let (name, bytes) = imports::read_upload(&mut form.file).await?;
     let (id, preview, same) = imports::preview(db, parsers, config, &session, &r, &name, bytes).await?;

@@ -64,6 +64,9 @@ fn keep_own_unit(parsed: &mut Parsed, unit: &str) {
 /// `Forbidden`, `Conflict` (round closed), or a database error.
 pub(crate) async fn preview(db: &Db, parsers: &Parsers, config: &AppConfig, session: &Session, round: &Round, name: &str, bytes: Vec<u8>) -> Result<(i64, serde_json::Value, Option<Import>), AppError> {
     session.require(session.role.may_import())?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
+        return Err(AppError::TooLarge);
+    }
     if round.status != "open" {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
     }
@@ -177,6 +180,24 @@ pub struct Upload<'r> {
     file: Capped<TempFile<'r>>,
 }
 
+/// An upload form, or why it could not be read.
+pub(crate) type Uploaded<'r, T> = Result<Form<T>, rocket::form::Errors<'r>>;
+
+/// Rocket answers a form with the largest status of its errors: an upload cut at the limit
+/// also lacks its file (422), which hid the 413 (hazards.md "Upload limits").
+///
+/// # Errors
+/// `TooLarge` when some part was over a limit, else `Invalid`.
+pub(crate) fn form_or_413<T>(form: Uploaded<'_, T>) -> Result<Form<T>, AppError> {
+    form.map_err(|errors| {
+        if errors.iter().any(|e| e.status() == rocket::http::Status::PayloadTooLarge) {
+            AppError::TooLarge
+        } else {
+            AppError::Invalid("提交的内容无法识别，请检查后重试".into())
+        }
+    })
+}
+
 /// The uploaded bytes and file name.
 ///
 /// # Errors
@@ -199,7 +220,8 @@ pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template
 }
 
 #[post("/rounds/<year>/imports", data = "<form>")]
-pub(crate) async fn upload(db: &Db, session: Session, year: i32, mut form: Form<Upload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Redirect, AppError> {
+pub(crate) async fn upload(db: &Db, session: Session, year: i32, form: Uploaded<'_, Upload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Redirect, AppError> {
+    let mut form = form_or_413(form)?;
     let round = super::rounds::find(db, year).await?;
     let (name, bytes) = read_upload(&mut form.file).await?;
     let (id, _, _) = preview(db, parsers, config, &session, &round, &name, bytes).await?;
