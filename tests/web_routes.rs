@@ -192,3 +192,21 @@ async fn the_login_page_logs_in_with_its_visitor_token() {
     assert_eq!(home.status(), Status::Ok);
     assert!(home.into_string().await.unwrap_or_default().contains("admin"));
 }
+
+/// hazards.md: logging out ends the session on the server, so a copied cookie stops working;
+/// the cookie itself is `HttpOnly` and `SameSite`.
+#[rocket::async_test]
+async fn logging_out_revokes_a_copied_session_cookie() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    let cookie = admin.client.cookies().get("tiexi_session").expect("a session cookie").clone();
+    assert_eq!((cookie.http_only(), cookie.same_site()), (Some(true), Some(rocket::http::SameSite::Lax)));
+    let thief = Client::untracked(tiexi::web::rocket(app.figment())).await.expect("a second client");
+    let stolen =
+        || thief.get("/api/v1/rounds").cookie(rocket::http::Cookie::new("tiexi_session", cookie.value().to_string()));
+    assert_eq!(stolen().dispatch().await.status(), Status::Ok, "the copy works while the session lives");
+    let out =
+        admin.client.delete("/api/v1/session").header(Header::new("X-CSRF-Token", admin.csrf.clone())).dispatch().await;
+    assert_eq!(out.status(), Status::Ok);
+    assert_eq!(stolen().dispatch().await.status(), Status::Unauthorized, "the copy died with the session");
+}
