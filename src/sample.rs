@@ -110,8 +110,8 @@ fn write_project(sheet: &mut Worksheet, seq: &mut Seq, date: &Format, (year, pro
         sheet.write_number(row, 14, principal)?;
         sheet.write_string(row, 15, ["3.45", "3.85", "4.35", "4.75", "5.5", "6.15"][usize::try_from(seq.next(6)).unwrap_or(0)])?;
         let disbursed = NaiveDate::from_ymd_opt(year - 1, 1, 1).unwrap_or_default() + Days::new(seq.next(700));
-        sheet.write_date_with_format(row, 16, &disbursed, date)?;
-        sheet.write_date_with_format(row, 17, &(disbursed + Days::new(365 * (1 + seq.next(3)))), date)?;
+        sheet.write_date_with_format(row, 16, disbursed, date)?;
+        sheet.write_date_with_format(row, 17, disbursed + Days::new(365 * (1 + seq.next(3))), date)?;
         sheet.write_number(row, 20, u32::try_from(score).unwrap_or(60))?;
         if seq.next(3) == 0 {
             events.push((contract.clone(), disbursed + Days::new(180 + seq.next(180)), "还款", principal / 4));
