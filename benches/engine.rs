@@ -32,7 +32,10 @@ fn loan(seq: &mut Seq, n: usize) -> Loan {
     let principal = Money::from_fen(i64::try_from(seq.next(300_000_000) + 1_000_000).unwrap_or(1));
     let mut events = Vec::new();
     if n.is_multiple_of(3) {
-        events.push(Event { on: day(base, start + 200), kind: EventKind::Repayment(Money::from_fen(principal.fen() / 4)) });
+        events.push(Event {
+            on: day(base, start + 200),
+            kind: EventKind::Repayment(Money::from_fen(principal.fen() / 4)),
+        });
         events.push(Event { on: day(base, start + 400), kind: EventKind::RateChange(Decimal::new(385, 2)) });
     }
     if n.is_multiple_of(17) {

@@ -55,7 +55,10 @@ fn peak_kib(work: impl FnOnce() -> usize) -> (usize, u64) {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let n = work();
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let hwm = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
     (n, hwm.unwrap_or(0))
 }
 

@@ -22,7 +22,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::DivisionStaff, Role::RegimentStaff, Role::Cooperative, Role::BureauReviewer, Role::Auditor];
+    pub const ALL: [Role; 5] =
+        [Role::DivisionStaff, Role::RegimentStaff, Role::Cooperative, Role::BureauReviewer, Role::Auditor];
 
     #[must_use]
     pub fn code(self) -> &'static str {

@@ -64,7 +64,14 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 /// `--output` and `--errors-out`; the exit status when one cannot be written.
-fn write_files(args: &CalcArgs, bytes: &[u8], policy: &Policy, parsed: &Parsed, result: &RoundResult, err: &mut dyn Write) -> Option<u8> {
+fn write_files(
+    args: &CalcArgs,
+    bytes: &[u8],
+    policy: &Policy,
+    parsed: &Parsed,
+    result: &RoundResult,
+    err: &mut dyn Write,
+) -> Option<u8> {
     if let Some(path) = &args.output {
         if let Err(e) = export::xlsx::result(policy, &parsed.projects, result, path) {
             return Some(usage(err, &format!("无法写入结果文件 {}：{e}", path.display())));
@@ -89,7 +96,14 @@ pub fn template(path: &std::path::Path, err: &mut dyn Write) -> u8 {
 /// A workbook that cannot be read at all becomes one error, so the JSON still tells why.
 #[must_use]
 pub fn fatal(e: &import::ImportError) -> RowError {
-    RowError { sheet: String::new(), row: 0, column: String::new(), key: None, value: String::new(), message: e.to_string() }
+    RowError {
+        sheet: String::new(),
+        row: 0,
+        column: String::new(),
+        key: None,
+        value: String::new(),
+        message: e.to_string(),
+    }
 }
 
 fn usage(err: &mut dyn Write, message: &str) -> u8 {
@@ -117,7 +131,11 @@ fn summary(policy: &Policy, r: &RoundResult, parsed: &Parsed, out: &mut dyn Writ
     writeln!(out, "申请贴息 {} 元，核定贴息 {} 元，预算剩余 {} 元", t.requested, t.granted, left)?;
     let leverage = t.leverage.map_or_else(|| "—".to_string(), |l| format!("{l} 倍"));
     let income = t.avg_income_increase.map_or_else(|| "—".to_string(), |i| format!("{i} 元"));
-    writeln!(out, "撬动贷款 {} 元，撬动倍数 {leverage}，带动职工 {} 户，户均增收 {income}", t.loans_unlocked, t.households)?;
+    writeln!(
+        out,
+        "撬动贷款 {} 元，撬动倍数 {leverage}，带动职工 {} 户，户均增收 {income}",
+        t.loans_unlocked, t.households
+    )?;
     if !parsed.errors.is_empty() {
         writeln!(out, "申报表有 {} 处错误，请修改后重新提交：", parsed.errors.len())?;
         for e in &parsed.errors {
@@ -127,7 +145,14 @@ fn summary(policy: &Policy, r: &RoundResult, parsed: &Parsed, out: &mut dyn Writ
     Ok(())
 }
 
-fn explain(r: &RoundResult, parsed: &Parsed, contract: &str, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn explain(
+    r: &RoundResult,
+    parsed: &Parsed,
+    contract: &str,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let found = r.projects.iter().find_map(|p| p.loans.iter().find(|l| l.contract_no == contract).map(|l| (p, l)));
     let Some((project, loan)) = found else {
         return usage(err, &format!("试算结果中没有贷款合同 {contract}（有错误的项目不参与试算）"));

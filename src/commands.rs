@@ -46,7 +46,9 @@ pub async fn serve(url: &str, demo: bool) -> Result<(), String> {
 /// # Errors
 /// A bad role, a missing unit, a short password, or a database error.
 pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>, password: &str) -> Result<(), String> {
-    let role = Role::parse(role).ok_or_else(|| format!("未知角色 {role}，可选：division_staff, regiment_staff, cooperative, bureau_reviewer, auditor"))?;
+    let role = Role::parse(role).ok_or_else(|| {
+        format!("未知角色 {role}，可选：division_staff, regiment_staff, cooperative, bureau_reviewer, auditor")
+    })?;
     if role == Role::RegimentStaff && unit.is_none() {
         return Err("团场工会账户需要 --unit 团场".into());
     }
@@ -56,7 +58,9 @@ pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>,
     let hash = accounts::hash_password(password).map_err(|e| e.to_string())?;
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
-    storage::users::insert(&mut tx, username, &hash, role.code(), unit).await.map_err(|e| format!("无法创建账户（用户名可能已存在）：{e}"))?;
+    storage::users::insert(&mut tx, username, &hash, role.code(), unit)
+        .await
+        .map_err(|e| format!("无法创建账户（用户名可能已存在）：{e}"))?;
     tx.commit().await.map_err(|e| e.to_string())?;
     pool.inner.close().await;
     Ok(())
@@ -83,7 +87,10 @@ pub fn read_password(from_stdin: bool) -> std::io::Result<String> {
 pub async fn user_disable(url: &str, username: &str) -> Result<(), String> {
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
-    let user = storage::users::find_by_name(&mut tx, username).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("没有账户 {username}"))?;
+    let user = storage::users::find_by_name(&mut tx, username)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("没有账户 {username}"))?;
     storage::users::set_disabled(&mut tx, user.id, true).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     pool.inner.close().await;

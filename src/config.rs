@@ -22,7 +22,13 @@ pub struct AppConfig {
 
 impl Default for AppConfig {
     fn default() -> AppConfig {
-        AppConfig { upload_limit: 20 * 1024 * 1024, secure_cookies: false, parser: None, login_attempts: 5, login_window_minutes: 15 }
+        AppConfig {
+            upload_limit: 20 * 1024 * 1024,
+            secure_cookies: false,
+            parser: None,
+            login_attempts: 5,
+            login_window_minutes: 15,
+        }
     }
 }
 

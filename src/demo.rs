@@ -26,7 +26,6 @@ pub const ACCOUNTS: [(&str, Role, Option<&str>); 5] = [
     ("auditor", Role::Auditor, None),
 ];
 
-
 /// Closed rounds: (year, projects, granted fen, loans unlocked fen, households).
 const CLOSED: [(i32, usize, i64, i64, u32); 7] = [
     (2017, 40, 72_000_000, 1_550_000_000, 700),
@@ -88,7 +87,8 @@ fn project(seq: &mut Seq, key: String, t: ApplicantType, unit: &str, households:
 }
 
 fn loan(seq: &mut Seq, contract_no: String, principal: i64, year: i32) -> Loan {
-    let disbursed = date(year - 1, 1 + u32::try_from(seq.next(12)).unwrap_or(0), 1 + u32::try_from(seq.next(28)).unwrap_or(0));
+    let disbursed =
+        date(year - 1, 1 + u32::try_from(seq.next(12)).unwrap_or(0), 1 + u32::try_from(seq.next(28)).unwrap_or(0));
     Loan {
         contract_no,
         bank: ["农业银行", "农村信用社", "邮储银行", "建设银行"][usize::try_from(seq.next(4)).unwrap_or(0)].to_string(),
@@ -155,7 +155,13 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
 }
 
 /// Store a round's projects with the engine's figures; a closed round is granted and paid.
-async fn store_round(conn: &mut storage::Conn, toml: &str, projects: &[Project], status: &str, owners_at: &[(usize, i64)]) -> Result<(), sqlx::Error> {
+async fn store_round(
+    conn: &mut storage::Conn,
+    toml: &str,
+    projects: &[Project],
+    status: &str,
+    owners_at: &[(usize, i64)],
+) -> Result<(), sqlx::Error> {
     let policy = crate::import::policy(toml).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let round_id = storage::rounds::insert(conn, &policy, toml, status).await?;
     let result = engine::compute(&policy, projects);

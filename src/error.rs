@@ -74,9 +74,17 @@ impl<'r> Responder<'r, 'static> for AppError {
         let message = self.to_string();
         if req.uri().path().starts_with("/api/") {
             let body = serde_json::json!({ "error": message }).to_string();
-            return response::Response::build().status(status).header(ContentType::JSON).sized_body(body.len(), std::io::Cursor::new(body)).ok();
+            return response::Response::build()
+                .status(status)
+                .header(ContentType::JSON)
+                .sized_body(body.len(), std::io::Cursor::new(body))
+                .ok();
         }
         let page = crate::web::views::error_page(status, &message);
-        response::Response::build().status(status).header(ContentType::HTML).sized_body(page.len(), std::io::Cursor::new(page)).ok()
+        response::Response::build()
+            .status(status)
+            .header(ContentType::HTML)
+            .sized_body(page.len(), std::io::Cursor::new(page))
+            .ok()
     }
 }

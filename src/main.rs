@@ -128,11 +128,20 @@ fn main() -> ExitCode {
             tiexi::cli::calc(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
         }
         Command::Template { out } => tiexi::cli::template(&out, &mut std::io::stderr().lock()),
-        Command::Serve { database, demo } => run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo)),
+        Command::Serve { database, demo } => {
+            run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
+        }
         Command::User { command: UserCommand::Add { username, role, unit, password_stdin, database } } => {
             match tiexi::commands::read_password(password_stdin) {
                 Ok(password) => run_async(async move {
-                    tiexi::commands::user_add(&tiexi::commands::database_url(database), &username, &role, unit.as_deref(), &password).await
+                    tiexi::commands::user_add(
+                        &tiexi::commands::database_url(database),
+                        &username,
+                        &role,
+                        unit.as_deref(),
+                        &password,
+                    )
+                    .await
                 }),
                 Err(e) => {
                     eprintln!("错误：无法读取密码：{e}");
@@ -140,17 +149,21 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::User { command: UserCommand::Disable { username, database } } => {
-            run_async(async move { tiexi::commands::user_disable(&tiexi::commands::database_url(database), &username).await })
-        }
-        Command::Bench { command: BenchCommand::Gen { loans, year, out } } => match tiexi::sample::workbook(loans, year, &out) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("错误：无法写入 {}：{e}", out.display());
-                2
+        Command::User { command: UserCommand::Disable { username, database } } => run_async(async move {
+            tiexi::commands::user_disable(&tiexi::commands::database_url(database), &username).await
+        }),
+        Command::Bench { command: BenchCommand::Gen { loans, year, out } } => {
+            match tiexi::sample::workbook(loans, year, &out) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("错误：无法写入 {}：{e}", out.display());
+                    2
+                }
             }
-        },
-        Command::ParseWorker => tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock()),
+        }
+        Command::ParseWorker => {
+            tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())
+        }
     };
     ExitCode::from(code)
 }

@@ -35,23 +35,60 @@ impl Seq {
 
     /// A valid 18-digit ID number (GB 11643) of someone born in `year`.
     pub fn id_number(&mut self, year: i32) -> String {
-        let body = format!("6590{:02}{year}{:02}{:02}{:03}", 1 + self.next(3), 1 + self.next(12), 1 + self.next(28), self.next(999));
+        let body = format!(
+            "6590{:02}{year}{:02}{:02}{:03}",
+            1 + self.next(3),
+            1 + self.next(12),
+            1 + self.next(28),
+            self.next(999)
+        );
         format!("{body}{}", id_check_digit(&body))
     }
 }
 
 pub const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "马", "胡"];
-pub const GIVEN: [&str; 12] = ["建国", "秀英", "志强", "丽娟", "海涛", "玉兰", "国庆", "红梅", "新疆", "春燕", "卫东", "桂芳"];
-pub const TRADES: [&str; 8] = ["肉羊养殖", "奶牛养殖", "红枣加工", "哈密瓜种植", "设施农业", "物流运输", "农家乐", "电商"];
+pub const GIVEN: [&str; 12] =
+    ["建国", "秀英", "志强", "丽娟", "海涛", "玉兰", "国庆", "红梅", "新疆", "春燕", "卫东", "桂芳"];
+pub const TRADES: [&str; 8] =
+    ["肉羊养殖", "奶牛养殖", "红枣加工", "哈密瓜种植", "设施农业", "物流运输", "农家乐", "电商"];
 /// The regiments (团场) of the 13th Division named in the specs.
-pub const UNITS: [&str; 10] = ["红星一场", "红星二场", "红星四场", "红星一牧场", "红星二牧场", "红山农场", "黄田农场", "火箭农场", "柳树泉农场", "淖毛湖农场"];
+pub const UNITS: [&str; 10] = [
+    "红星一场",
+    "红星二场",
+    "红星四场",
+    "红星一牧场",
+    "红星二牧场",
+    "红山农场",
+    "黄田农场",
+    "火箭农场",
+    "柳树泉农场",
+    "淖毛湖农场",
+];
 const BANKS: [&str; 4] = ["农业银行", "农村信用社", "邮储银行", "建设银行"];
 const TYPES: [&str; 4] = ["合作社", "小微企业", "个体工商户", "个人"];
 
 const HEADERS: [&str; 21] = [
-    "序号", "项目编号", "团场", "项目名称", "主体类型", "主体名称", "负责人", "身份证号", "是否工会会员", "行业",
-    "带动职工户数", "户均增收（元）", "贷款银行", "贷款合同编号", "贷款金额（元）", "年利率（%）", "放款日期", "到期日期",
-    "结清日期", "已付利息（元）", "评审得分",
+    "序号",
+    "项目编号",
+    "团场",
+    "项目名称",
+    "主体类型",
+    "主体名称",
+    "负责人",
+    "身份证号",
+    "是否工会会员",
+    "行业",
+    "带动职工户数",
+    "户均增收（元）",
+    "贷款银行",
+    "贷款合同编号",
+    "贷款金额（元）",
+    "年利率（%）",
+    "放款日期",
+    "到期日期",
+    "结清日期",
+    "已付利息（元）",
+    "评审得分",
 ];
 
 /// Write a workbook of `loans` loans for round `year` (constant memory).
@@ -84,20 +121,41 @@ pub fn workbook(loans: usize, year: i32, path: &Path) -> Result<(), XlsxError> {
 /// (contract, date, kind, amount) of an event row.
 type EventRow = (String, NaiveDate, &'static str, u32);
 
-fn write_project(sheet: &mut Worksheet, seq: &mut Seq, date: &Format, (year, project, first_row, count): (i32, usize, u32, u64), events: &mut Vec<EventRow>) -> Result<u32, XlsxError> {
+fn write_project(
+    sheet: &mut Worksheet,
+    seq: &mut Seq,
+    date: &Format,
+    (year, project, first_row, count): (i32, usize, u32, u64),
+    events: &mut Vec<EventRow>,
+) -> Result<u32, XlsxError> {
     let unit = seq.pick(&UNITS);
     let trade = seq.pick(&TRADES);
     let kind = seq.pick(&TYPES);
     let leader = seq.person();
     let born = 1960 + i32::try_from(seq.next(40)).unwrap_or(0);
     let id = seq.id_number(born);
-    let org = if kind == "个人" { String::new() } else { format!("{unit}{trade}{}", if kind == "合作社" { "专业合作社" } else { "有限公司" }) };
+    let org = if kind == "个人" {
+        String::new()
+    } else {
+        format!("{unit}{trade}{}", if kind == "合作社" { "专业合作社" } else { "有限公司" })
+    };
     let households = 3 + seq.next(200);
     let income = 3000 + seq.next(60) * 100;
     let score = 60 + seq.next(40);
     let mut row = first_row;
     for k in 0..count {
-        let texts = [format!("{}", row - 1), format!("XX-{year}-{project:06}"), unit.into(), format!("{unit}{trade}项目"), kind.into(), org.clone(), leader.clone(), id.clone(), "是".into(), trade.into()];
+        let texts = [
+            format!("{}", row - 1),
+            format!("XX-{year}-{project:06}"),
+            unit.into(),
+            format!("{unit}{trade}项目"),
+            kind.into(),
+            org.clone(),
+            leader.clone(),
+            id.clone(),
+            "是".into(),
+            trade.into(),
+        ];
         for (col, text) in (0_u16..).zip(&texts) {
             sheet.write_string(row, col, text)?;
         }
@@ -108,7 +166,11 @@ fn write_project(sheet: &mut Worksheet, seq: &mut Seq, date: &Format, (year, pro
         sheet.write_string(row, 13, &contract)?;
         let principal = u32::try_from(50_000 + seq.next(2_000) * 1_000).unwrap_or(100_000);
         sheet.write_number(row, 14, principal)?;
-        sheet.write_string(row, 15, ["3.45", "3.85", "4.35", "4.75", "5.5", "6.15"][usize::try_from(seq.next(6)).unwrap_or(0)])?;
+        sheet.write_string(
+            row,
+            15,
+            ["3.45", "3.85", "4.35", "4.75", "5.5", "6.15"][usize::try_from(seq.next(6)).unwrap_or(0)],
+        )?;
         let disbursed = NaiveDate::from_ymd_opt(year - 1, 1, 1).unwrap_or_default() + Days::new(seq.next(700));
         sheet.write_date_with_format(row, 16, disbursed, date)?;
         sheet.write_date_with_format(row, 17, disbursed + Days::new(365 * (1 + seq.next(3))), date)?;

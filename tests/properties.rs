@@ -7,7 +7,10 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use tiexi::engine::grants::{grants, split, Claim};
 use tiexi::engine::loan::{balance_on, eligible, pieces, rate_on};
-use tiexi::engine::{compute, Allocation, ApplicantType, DayCount, Event, EventKind, Loan, Money, OverdueRule, Policy, Pool, PoolKind, RateMode};
+use tiexi::engine::{
+    compute, Allocation, ApplicantType, DayCount, Event, EventKind, Loan, Money, OverdueRule, Policy, Pool, PoolKind,
+    RateMode,
+};
 
 fn day(offset: u32) -> NaiveDate {
     common::date("2022-01-01") + Days::new(u64::from(offset))
@@ -73,7 +76,11 @@ prop_compose! {
 }
 
 fn projects(loans: &[Loan]) -> Vec<tiexi::engine::Project> {
-    loans.chunks(2).enumerate().map(|(i, l)| common::project(&format!("P{i}"), ApplicantType::Cooperative, l.to_vec())).collect()
+    loans
+        .chunks(2)
+        .enumerate()
+        .map(|(i, l)| common::project(&format!("P{i}"), ApplicantType::Cooperative, l.to_vec()))
+        .collect()
 }
 
 proptest! {

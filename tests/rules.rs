@@ -10,7 +10,8 @@ const COOP: ApplicantType = ApplicantType::Cooperative;
 /// rules.md §8 example 5 through the whole engine: grants, pool split, statuses.
 #[test]
 fn example_5_two_projects_against_two_pools_pro_rata() {
-    let mut p = policy(&[("兵团项目资金", PoolKind::Funded, "700000"), ("师市总工会自筹", PoolKind::Matched, "700000")]);
+    let mut p =
+        policy(&[("兵团项目资金", PoolKind::Funded, "700000"), ("师市总工会自筹", PoolKind::Matched, "700000")]);
     // Requests of exactly 900,000 and 600,000: one cut by the project cap, one by the interest paid.
     p.max_subsidy_per_project = Some(yuan("900000"));
     let a = project("A", COOP, vec![loan("A", "20000000", "5", "2023-06-01", "2026-06-01")]);
@@ -62,7 +63,10 @@ fn a_duplicate_contract_earns_nothing_and_is_left_out_of_the_factor() {
     let r = compute(&p, &[a, b]);
     assert_eq!(r.projects[0].loans[0].subsidy, yuan("18300.00"));
     let dup = &r.projects[1].loans[0];
-    assert_eq!((dup.reasons.clone(), dup.eligible_days, dup.computed), (vec![Reason::DuplicateContract], 0, Money::ZERO));
+    assert_eq!(
+        (dup.reasons.clone(), dup.eligible_days, dup.computed),
+        (vec![Reason::DuplicateContract], 0, Money::ZERO)
+    );
     // ΣP counts only L2, so f = 1.
     assert_eq!(r.projects[1].loans[1].subsidy, yuan("18300.00"));
 }
@@ -75,7 +79,10 @@ fn a_contract_rate_above_the_ceiling_is_not_eligible() {
     let high = loan("H", "100000", "6.2", "2024-01-01", "2025-01-01");
     let mut lowered = loan("M", "100000", "6.2", "2024-01-01", "2025-01-01");
     lowered.events.push(event("2024-01-01", EventKind::RateChange(pct("6"))));
-    let r = compute(&p, &[project("X", COOP, vec![high, lowered, loan("L", "100000", "6.15", "2024-01-01", "2025-01-01")])]);
+    let r = compute(
+        &p,
+        &[project("X", COOP, vec![high, lowered, loan("L", "100000", "6.15", "2024-01-01", "2025-01-01")])],
+    );
     let reasons: Vec<Vec<Reason>> = r.projects[0].loans.iter().map(|l| l.reasons.clone()).collect();
     assert_eq!(reasons, vec![vec![Reason::RateAboveCeiling], vec![], vec![]]);
 }
@@ -94,13 +101,21 @@ fn the_principal_cap_scales_every_loan_of_the_project() {
 #[test]
 fn priority_grants_follow_the_score_and_waitlist_the_rest() {
     let mut p = policy(&[("a", PoolKind::Funded, "20000"), ("b", PoolKind::Matched, "10000")]);
-    let mut projects: Vec<_> = ["P1", "P2", "P3"].iter().map(|k| project(k, COOP, vec![loan_earning_18300(k)])).collect();
+    let mut projects: Vec<_> =
+        ["P1", "P2", "P3"].iter().map(|k| project(k, COOP, vec![loan_earning_18300(k)])).collect();
     projects[0].score = Some(pct("60"));
     projects[1].score = Some(pct("90"));
     p.allocation = Allocation::Priority { partial_last: true };
     let r = compute(&p, &projects);
     let got: Vec<(Money, Status)> = r.projects.iter().map(|x| (x.granted, x.status)).collect();
-    assert_eq!(got, vec![(yuan("11700"), Status::PartiallyFunded), (yuan("18300"), Status::Funded), (Money::ZERO, Status::Waitlisted)]);
+    assert_eq!(
+        got,
+        vec![
+            (yuan("11700"), Status::PartiallyFunded),
+            (yuan("18300"), Status::Funded),
+            (Money::ZERO, Status::Waitlisted)
+        ]
+    );
     p.allocation = Allocation::Priority { partial_last: false };
     let r = compute(&p, &projects);
     assert_eq!(r.projects[0].status, Status::Waitlisted);
@@ -110,7 +125,11 @@ fn priority_grants_follow_the_score_and_waitlist_the_rest() {
 /// rules.md §6: three pools, oversubscribed `pro_rata`: every pool ends at zero.
 #[test]
 fn three_pools_end_at_zero_when_the_whole_budget_is_granted() {
-    let p = policy(&[("a", PoolKind::Funded, "10000.01"), ("b", PoolKind::Matched, "7000.03"), ("c", PoolKind::Matched, "3333.33")]);
+    let p = policy(&[
+        ("a", PoolKind::Funded, "10000.01"),
+        ("b", PoolKind::Matched, "7000.03"),
+        ("c", PoolKind::Matched, "3333.33"),
+    ]);
     let projects: Vec<_> = ["P1", "P2", "P3"].iter().map(|k| project(k, COOP, vec![loan_earning_18300(k)])).collect();
     let r = compute(&p, &projects);
     assert_eq!(r.totals.granted, yuan("20333.37"));

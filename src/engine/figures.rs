@@ -64,10 +64,9 @@ impl Tally {
     /// rules.md §7: leverage and the household-weighted mean, half-up to 2 decimals.
     #[must_use]
     pub fn figures(&self) -> Figures {
-        let leverage =
-            self.granted.is_positive().then(|| round2(self.loans_unlocked.yuan() / self.granted.yuan()));
-        let avg_income_increase = (self.income_households > 0)
-            .then(|| round2(self.income_weighted / Decimal::from(self.income_households)));
+        let leverage = self.granted.is_positive().then(|| round2(self.loans_unlocked.yuan() / self.granted.yuan()));
+        let avg_income_increase =
+            (self.income_households > 0).then(|| round2(self.income_weighted / Decimal::from(self.income_households)));
         Figures {
             projects: self.projects,
             funded_projects: self.funded_projects,

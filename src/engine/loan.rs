@@ -150,9 +150,9 @@ pub fn eligible(policy: &Policy, loan: &Loan) -> Result<Vec<Interval>, Reason> {
             Some(first) => vec![e.cut_at(first)],
             None => vec![e],
         },
-        OverdueRule::ExcludeDays => periods.iter().fold(vec![e], |parts, hole| {
-            parts.into_iter().flat_map(|p| p.minus(*hole)).collect()
-        }),
+        OverdueRule::ExcludeDays => {
+            periods.iter().fold(vec![e], |parts, hole| parts.into_iter().flat_map(|p| p.minus(*hole)).collect())
+        }
         OverdueRule::ForfeitLoan if periods.is_empty() => vec![e],
         OverdueRule::ForfeitLoan => vec![],
     };

@@ -112,11 +112,8 @@ pub fn compute(policy: &Policy, projects: &[Project]) -> RoundResult {
     let excluded = exclusions(policy, projects);
     let mut results: Vec<ProjectResult> =
         projects.iter().zip(&excluded).map(|(p, ex)| request(policy, p, ex)).collect();
-    let claims: Vec<grants::Claim> = projects
-        .iter()
-        .zip(&results)
-        .map(|(p, r)| grants::Claim { requested: r.requested, score: p.score })
-        .collect();
+    let claims: Vec<grants::Claim> =
+        projects.iter().zip(&results).map(|(p, r)| grants::Claim { requested: r.requested, score: p.score }).collect();
     let granted = grants::grants(policy.allocation, policy.budget(), &claims);
     let amounts: Vec<Money> = policy.pools.iter().map(|p| p.amount).collect();
     let (parts, remaining) = grants::split(&amounts, &granted);

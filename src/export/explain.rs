@@ -12,7 +12,11 @@ use crate::engine::LoanResult;
 /// When `out` cannot be written.
 pub fn write(project_key: &str, loan: &LoanResult, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "贷款合同 {}（项目 {project_key}）", loan.contract_no)?;
-    writeln!(out, "{:<12}{:<12}{:>6}{:>16}{:>10}{:>10}{:>20}", "起始日", "截止日(含)", "天数", "余额(元)", "合同利率%", "贴息利率%", "贴息额(元,未舍入)")?;
+    writeln!(
+        out,
+        "{:<12}{:<12}{:>6}{:>16}{:>10}{:>10}{:>20}",
+        "起始日", "截止日(含)", "天数", "余额(元)", "合同利率%", "贴息利率%", "贴息额(元,未舍入)"
+    )?;
     for p in &loan.pieces {
         let last = p.to.checked_sub_days(Days::new(1)).unwrap_or(p.to);
         writeln!(

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::engine::dates::{new_year, Interval};
-use crate::engine::{Allocation, ApplicantType, DayCount, Money, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode};
+use crate::engine::{
+    Allocation, ApplicantType, DayCount, Money, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode,
+};
 
 type Num = Spanned<toml::Value>;
 
@@ -90,7 +92,10 @@ pub fn policy(text: &str) -> Result<Policy, PolicyError> {
     let raw: Raw = toml::from_str(text).map_err(|e| syntax(text, &e))?;
     let reader = Reader { text };
     let year = raw.year.ok_or(PolicyError::Missing("year"))?;
-    let year = i32::try_from(year).ok().filter(|y| (1900..=9998).contains(y)).ok_or_else(|| invalid("year", "a year such as 2024", year))?;
+    let year = i32::try_from(year)
+        .ok()
+        .filter(|y| (1900..=9998).contains(y))
+        .ok_or_else(|| invalid("year", "a year such as 2024", year))?;
     let window = window(raw.window.as_ref(), year)?;
     Ok(Policy {
         year,
@@ -98,10 +103,12 @@ pub fn policy(text: &str) -> Result<Policy, PolicyError> {
         window,
         day_count: day_count(raw.day_count.as_deref())?,
         rate: rate_mode(&reader, &raw.rate)?,
-        max_contract_percent: reader.opt_percent("rate.max_contract_percent", raw.rate.max_contract_percent.as_ref())?,
+        max_contract_percent: reader
+            .opt_percent("rate.max_contract_percent", raw.rate.max_contract_percent.as_ref())?,
         term_months: term(raw.term.max_months)?,
         principal_cap: principal_cap(&reader, &raw.principal_cap)?,
-        max_subsidy_per_project: reader.opt_money("limits.max_subsidy_per_project", raw.limits.max_subsidy_per_project.as_ref())?,
+        max_subsidy_per_project: reader
+            .opt_money("limits.max_subsidy_per_project", raw.limits.max_subsidy_per_project.as_ref())?,
         eligible_types: eligible_types(raw.eligible_types)?,
         require_union_member: raw.require_union_member.unwrap_or(true),
         overdue: overdue(raw.overdue.as_deref())?,
@@ -133,8 +140,9 @@ impl Reader<'_> {
     fn decimal(&self, field: &str, n: &Num) -> Result<Decimal, PolicyError> {
         let written = self.text.get(n.span()).unwrap_or_default().replace('_', "");
         let parsed = match n.get_ref() {
-            toml::Value::Integer(_) | toml::Value::Float(_) => Decimal::from_str_exact(written.trim())
-                .or_else(|_| Decimal::from_scientific(written.trim())),
+            toml::Value::Integer(_) | toml::Value::Float(_) => {
+                Decimal::from_str_exact(written.trim()).or_else(|_| Decimal::from_scientific(written.trim()))
+            }
             _ => return Err(invalid(field, "a number", written)),
         };
         parsed.map_err(|_| invalid(field, "a finite decimal number", &written))
@@ -175,7 +183,8 @@ fn date(field: &str, d: &toml::value::Datetime) -> Result<NaiveDate, PolicyError
 }
 
 fn window(w: Option<&RawWindow>, year: i32) -> Result<Interval, PolicyError> {
-    let start = w.and_then(|w| w.start.as_ref()).map(|d| date("window.start", d)).transpose()?.unwrap_or(new_year(year));
+    let start =
+        w.and_then(|w| w.start.as_ref()).map(|d| date("window.start", d)).transpose()?.unwrap_or(new_year(year));
     let end = w.and_then(|w| w.end.as_ref()).map(|d| date("window.end", d)).transpose()?.unwrap_or(new_year(year + 1));
     if end <= start || (end - start).num_days() > 3700 {
         return Err(PolicyError::EmptyWindow { start: start.to_string(), end: end.to_string() });
@@ -209,7 +218,10 @@ fn rate_mode(r: &Reader<'_>, raw: &RawRate) -> Result<RateMode, PolicyError> {
 
 fn term(months: Option<i64>) -> Result<u32, PolicyError> {
     let m = months.unwrap_or(36);
-    u32::try_from(m).ok().filter(|m| (1..=1200).contains(m)).ok_or_else(|| invalid("term.max_months", "a whole number of months from 1 to 1200", m))
+    u32::try_from(m)
+        .ok()
+        .filter(|m| (1..=1200).contains(m))
+        .ok_or_else(|| invalid("term.max_months", "a whole number of months from 1 to 1200", m))
 }
 
 fn applicant_type(field: &str, s: &str) -> Result<ApplicantType, PolicyError> {
@@ -241,7 +253,9 @@ fn overdue(s: Option<&str>) -> Result<OverdueRule, PolicyError> {
         None | Some("from_first_overdue") => Ok(OverdueRule::FromFirstOverdue),
         Some("exclude_days") => Ok(OverdueRule::ExcludeDays),
         Some("forfeit_loan") => Ok(OverdueRule::ForfeitLoan),
-        Some(o) => Err(invalid("overdue", "\"from_first_overdue\", \"exclude_days\" or \"forfeit_loan\"", format!("\"{o}\""))),
+        Some(o) => {
+            Err(invalid("overdue", "\"from_first_overdue\", \"exclude_days\" or \"forfeit_loan\"", format!("\"{o}\"")))
+        }
     }
 }
 
@@ -260,7 +274,11 @@ fn pools(r: &Reader<'_>, raw: Vec<RawPool>) -> Result<Vec<Pool>, PolicyError> {
     let mut out: Vec<Pool> = Vec::new();
     for (i, p) in raw.into_iter().enumerate() {
         let at = format!("pools[{i}]");
-        let name = p.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).ok_or_else(|| PolicyError::Syntax(format!("{at}.name is required")))?;
+        let name = p
+            .name
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| PolicyError::Syntax(format!("{at}.name is required")))?;
         if out.iter().any(|q| q.name == name) {
             return Err(PolicyError::DuplicatePool(name));
         }

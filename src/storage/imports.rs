@@ -39,7 +39,15 @@ const COLUMNS: &str = "id, round_id, user_id, file_name, file_sha256, status, pr
 ///
 /// # Errors
 /// A database error.
-pub async fn insert(conn: &mut Conn, round_id: i64, user_id: i64, file_name: &str, sha: &str, bytes: &[u8], preview: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut Conn,
+    round_id: i64,
+    user_id: i64,
+    file_name: &str,
+    sha: &str,
+    bytes: &[u8],
+    preview: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO imports (round_id, user_id, file_name, file_sha256, file_bytes, preview_json, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -59,7 +67,8 @@ pub async fn insert(conn: &mut Conn, round_id: i64, user_id: i64, file_name: &st
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Import>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM imports WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM imports WHERE id = $1")).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 

@@ -30,25 +30,34 @@ fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Vec<(Record, Project)>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1 ORDER BY p.position"))
-        .bind(round_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut out: Vec<(Record, Project)> = rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect::<Result<_, sqlx::Error>>()?;
+    let rows =
+        sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1 ORDER BY p.position"))
+            .bind(round_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out: Vec<(Record, Project)> =
+        rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect::<Result<_, sqlx::Error>>()?;
     let at: HashMap<i64, usize> = out.iter().enumerate().map(|(i, (r, _))| (r.id, i)).collect();
     attach_loans(conn, "l.round_id = $1", round_id, &mut out, &at).await?;
     Ok(out)
 }
 
-async fn attach_loans(conn: &mut Conn, filter: &str, key: i64, out: &mut [(Record, Project)], at: &HashMap<i64, usize>) -> Result<(), sqlx::Error> {
+async fn attach_loans(
+    conn: &mut Conn,
+    filter: &str,
+    key: i64,
+    out: &mut [(Record, Project)],
+    at: &HashMap<i64, usize>,
+) -> Result<(), sqlx::Error> {
     let loans = sqlx::query(&format!("SELECT l.* FROM loans l WHERE {filter} ORDER BY l.project_id, l.position"))
         .bind(key)
         .fetch_all(&mut *conn)
         .await?;
-    let events = sqlx::query(&format!("SELECT e.* FROM events e JOIN loans l ON l.id = e.loan_id WHERE {filter} ORDER BY e.id"))
-        .bind(key)
-        .fetch_all(&mut *conn)
-        .await?;
+    let events =
+        sqlx::query(&format!("SELECT e.* FROM events e JOIN loans l ON l.id = e.loan_id WHERE {filter} ORDER BY e.id"))
+            .bind(key)
+            .fetch_all(&mut *conn)
+            .await?;
     let mut by_loan: HashMap<i64, Vec<crate::engine::Event>> = HashMap::new();
     for e in &events {
         by_loan.entry(e.try_get("loan_id")?).or_default().push(rows::event(e)?);
@@ -103,11 +112,23 @@ pub struct Filter {
 ///
 /// # Errors
 /// A database error.
-pub async fn page(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter, offset: i64, limit: i64) -> Result<(Vec<(Record, Project)>, i64), sqlx::Error> {
+pub async fn page(
+    conn: &mut Conn,
+    round_id: i64,
+    scope: &Scope,
+    f: &Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<(Record, Project)>, i64), sqlx::Error> {
     let (clause, scope_value) = scope_clause(scope, 2);
     // An empty filter is no filter (bound as '' rather than NULL: see `storage::nullable`).
-    let filters = " AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) AND ($5 = '' OR p.calc_status = $5)";
-    let (unit, applicant_type, status) = (super::nullable(f.unit.as_ref()), super::nullable(f.applicant_type.as_ref()), super::nullable(f.status.as_ref()));
+    let filters =
+        " AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) AND ($5 = '' OR p.calc_status = $5)";
+    let (unit, applicant_type, status) = (
+        super::nullable(f.unit.as_ref()),
+        super::nullable(f.applicant_type.as_ref()),
+        super::nullable(f.status.as_ref()),
+    );
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM projects p WHERE p.round_id = $1{clause}{filters}"))
         .bind(round_id)
         .bind(&scope_value)

@@ -102,7 +102,8 @@ pub async fn connect(url: &str, max_connections: usize) -> Result<Pool, sqlx::Er
             Box::pin(async move {
                 if backend == Backend::Sqlite {
                     // Per connection: money wants FULL durability and enforced keys (hazards.md).
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;").await?;
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;")
+                        .await?;
                 }
                 Ok(())
             })

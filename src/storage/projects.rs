@@ -34,7 +34,13 @@ pub struct Record {
 ///
 /// # Errors
 /// A database error.
-pub async fn upsert(conn: &mut Conn, round_id: i64, p: &Project, owner: Option<i64>, import: Option<i64>) -> Result<i64, sqlx::Error> {
+pub async fn upsert(
+    conn: &mut Conn,
+    round_id: i64,
+    p: &Project,
+    owner: Option<i64>,
+    import: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     let a = &p.applicant;
     let row = sqlx::query(
         "INSERT INTO projects (round_id, project_key, position, name, unit, applicant_type, org_name, credit_code, leader, \
@@ -193,6 +199,10 @@ pub async fn keys_outside_unit(conn: &mut Conn, round_id: i64, unit: &str) -> Re
 /// # Errors
 /// A database error.
 pub async fn set_paid(conn: &mut Conn, id: i64, fen: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE projects SET granted_fen = $1, paid_fen = $1, state = 'paid' WHERE id = $2").bind(fen).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE projects SET granted_fen = $1, paid_fen = $1, state = 'paid' WHERE id = $2")
+        .bind(fen)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

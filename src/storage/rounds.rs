@@ -38,7 +38,10 @@ pub async fn list(conn: &mut Conn) -> Result<Vec<Round>, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn find_by_year(conn: &mut Conn, year: i32) -> Result<Option<Round>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM rounds WHERE year = $1")).bind(i64::from(year)).fetch_optional(conn).await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM rounds WHERE year = $1"))
+        .bind(i64::from(year))
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -115,7 +118,12 @@ pub async fn update_policy(conn: &mut Conn, round_id: i64, policy: &Policy, toml
 /// # Errors
 /// A database error.
 pub async fn set_status(conn: &mut Conn, round_id: i64, status: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE rounds SET status = $1, updated_at = $2 WHERE id = $3").bind(status).bind(super::now()).bind(round_id).execute(conn).await?;
+    sqlx::query("UPDATE rounds SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(super::now())
+        .bind(round_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -124,6 +132,9 @@ pub async fn set_status(conn: &mut Conn, round_id: i64, status: &str) -> Result<
 /// # Errors
 /// A database error.
 pub async fn set_pools_paid(conn: &mut Conn, round_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE pools SET granted_fen = amount_fen, paid_fen = amount_fen WHERE round_id = $1").bind(round_id).execute(conn).await?;
+    sqlx::query("UPDATE pools SET granted_fen = amount_fen, paid_fen = amount_fen WHERE round_id = $1")
+        .bind(round_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

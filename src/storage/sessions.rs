@@ -7,15 +7,23 @@ use super::Conn;
 
 /// # Errors
 /// A database error.
-pub async fn insert(conn: &mut Conn, token_hash: &str, user_id: i64, csrf: &str, expires_at: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(csrf)
-        .bind(super::now())
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+pub async fn insert(
+    conn: &mut Conn,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    expires_at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(csrf)
+    .bind(super::now())
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -28,7 +28,13 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
 
 /// # Errors
 /// A database error, e.g. the username is taken.
-pub async fn insert(conn: &mut Conn, username: &str, password_hash: &str, role: &str, unit: Option<&str>) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut Conn,
+    username: &str,
+    password_hash: &str,
+    role: &str,
+    unit: Option<&str>,
+) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
         "INSERT INTO users (username, password_hash, role, unit, display_name, created_at) VALUES ($1, $2, $3, NULLIF($4, ''), $1, $5) RETURNING id",
     )
@@ -47,10 +53,12 @@ pub async fn insert(conn: &mut Conn, username: &str, password_hash: &str, role: 
 /// # Errors
 /// A database error.
 pub async fn find_for_login(conn: &mut Conn, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, username, role, unit, display_name, disabled, password_hash FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT id, username, role, unit, display_name, disabled, password_hash FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(conn)
+    .await?;
     row.map(|r| Ok((from_row(&r)?, r.try_get("password_hash")?))).transpose()
 }
 
@@ -69,7 +77,11 @@ pub async fn find_by_name(conn: &mut Conn, username: &str) -> Result<Option<User
 /// # Errors
 /// A database error.
 pub async fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(i64::from(disabled)).bind(id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     if disabled {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(conn).await?;
     }

@@ -32,7 +32,13 @@ fn user_json(s: &storage::users::User) -> Value {
 }
 
 #[post("/session", format = "json", data = "<body>")]
-async fn login(body: Json<Credentials>, db: &Db, cookies: &CookieJar<'_>, config: &State<AppConfig>, limiter: &State<super::session::Limiter>) -> Result<Value, AppError> {
+async fn login(
+    body: Json<Credentials>,
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    config: &State<AppConfig>,
+    limiter: &State<super::session::Limiter>,
+) -> Result<Value, AppError> {
     let user = super::session::verify(db, limiter, config, body.username.trim(), &body.password).await?;
     let csrf = auth::open(db, cookies, config, &user).await?;
     Ok(json!({ "csrf_token": csrf, "user": user_json(&user) }))
@@ -82,7 +88,14 @@ pub struct ApiUpload<'r> {
 }
 
 #[post("/rounds/<year>/imports", data = "<form>")]
-async fn upload(db: &Db, session: Session, year: i32, form: imports::Uploaded<'_, ApiUpload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Value, AppError> {
+async fn upload(
+    db: &Db,
+    session: Session,
+    year: i32,
+    form: imports::Uploaded<'_, ApiUpload<'_>>,
+    parsers: &State<Parsers>,
+    config: &State<AppConfig>,
+) -> Result<Value, AppError> {
     let mut form = imports::form_or_413(form)?;
     let r = super::rounds::find(db, year).await?;
     let (name, bytes) = imports::read_upload(&mut form.file).await?;
@@ -97,7 +110,14 @@ pub struct ConfirmBody {
 }
 
 #[post("/imports/<id>/confirm", data = "<body>")]
-async fn confirm(db: &Db, session: Session, id: i64, body: Option<Json<ConfirmBody>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Value, AppError> {
+async fn confirm(
+    db: &Db,
+    session: Session,
+    id: i64,
+    body: Option<Json<ConfirmBody>>,
+    parsers: &State<Parsers>,
+    config: &State<AppConfig>,
+) -> Result<Value, AppError> {
     let import = imports::find(db, &session, id).await?;
     let only_valid = body.is_some_and(|b| b.only_valid);
     let done = imports::confirm(db, parsers, config, &session, &import, only_valid).await?;
@@ -105,9 +125,17 @@ async fn confirm(db: &Db, session: Session, id: i64, body: Option<Json<ConfirmBo
 }
 
 #[get("/rounds/<year>/projects?<page>&<per_page>&<filter..>")]
-async fn projects(db: &Db, session: Session, year: i32, filter: Filter, page: Option<i64>, per_page: Option<i64>) -> Result<Value, AppError> {
+async fn projects(
+    db: &Db,
+    session: Session,
+    year: i32,
+    filter: Filter,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> Result<Value, AppError> {
     let page = page.unwrap_or(1).max(1);
-    let (rows, total) = super::projects::page(db, &session, year, &filter, page, per_page.unwrap_or(super::projects::PER_PAGE)).await?;
+    let (rows, total) =
+        super::projects::page(db, &session, year, &filter, page, per_page.unwrap_or(super::projects::PER_PAGE)).await?;
     Ok(json!({ "total": total, "page": page, "projects": rows }))
 }
 

@@ -98,10 +98,16 @@ impl<'r> FromRequest<'r> for Session {
 ///
 /// # Errors
 /// A database error.
-pub(crate) async fn open(db: &Db, cookies: &CookieJar<'_>, config: &State<AppConfig>, user: &User) -> Result<String, AppError> {
+pub(crate) async fn open(
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    config: &State<AppConfig>,
+    user: &User,
+) -> Result<String, AppError> {
     let secret = token();
     let csrf = token();
-    let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let expires =
+        (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut tx = storage::begin_write(db).await?;
     storage::sessions::insert(&mut tx, &digest(&secret), user.id, &csrf, &expires).await?;
     tx.commit().await?;

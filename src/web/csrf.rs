@@ -4,7 +4,7 @@
 //! A request that fails is turned into `GET /csrf-denied`, which answers 403.
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::http::{Method, uri::Origin};
+use rocket::http::{uri::Origin, Method};
 use rocket::{Data, Request};
 
 use super::auth::{lookup, VISITOR_COOKIE};
@@ -14,7 +14,9 @@ pub const DENIED: &str = "/csrf-denied";
 /// The one exemption: the JSON login. A cross-site page cannot send `application/json`
 /// without a CORS preflight, which this server never grants, so login CSRF is not possible.
 fn exempt(req: &Request<'_>) -> bool {
-    req.method() == Method::Post && req.uri().path() == "/api/v1/session" && req.content_type().is_some_and(|c| c.is_json())
+    req.method() == Method::Post
+        && req.uri().path() == "/api/v1/session"
+        && req.content_type().is_some_and(|c| c.is_json())
 }
 
 pub struct Csrf;

@@ -31,7 +31,13 @@ impl Default for Parsers {
 }
 
 /// Parse in the child process; regiment staff may only bring projects of their own 团场.
-async fn parse(parsers: &Parsers, config: &AppConfig, session: &Session, policy: &Policy, bytes: Vec<u8>) -> Result<Parsed, AppError> {
+async fn parse(
+    parsers: &Parsers,
+    config: &AppConfig,
+    session: &Session,
+    policy: &Policy,
+    bytes: Vec<u8>,
+) -> Result<Parsed, AppError> {
     let _permit = parsers.0.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     let exe = config.parser();
     let options = import::Options { require_union_member: policy.require_union_member };
@@ -46,11 +52,14 @@ async fn parse(parsers: &Parsers, config: &AppConfig, session: &Session, policy:
 }
 
 fn keep_own_unit(parsed: &mut Parsed, unit: &str) {
-    let (own, other): (Vec<_>, Vec<_>) = std::mem::take(&mut parsed.projects).into_iter().partition(|p| p.applicant.unit == unit);
+    let (own, other): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut parsed.projects).into_iter().partition(|p| p.applicant.unit == unit);
     for p in &other {
         for loan in &p.loans {
             let msg = format!("不属于{unit}，团场工会只能导入本团场的项目");
-            parsed.errors.push(RowError::sheet("申报汇总表", loan.row, "团场", &p.applicant.unit, msg).with_key("unit"));
+            parsed
+                .errors
+                .push(RowError::sheet("申报汇总表", loan.row, "团场", &p.applicant.unit, msg).with_key("unit"));
         }
     }
     parsed.rejected += other.len();
@@ -62,7 +71,15 @@ fn keep_own_unit(parsed: &mut Parsed, unit: &str) {
 ///
 /// # Errors
 /// `Forbidden`, `Conflict` (round closed), or a database error.
-pub(crate) async fn preview(db: &Db, parsers: &Parsers, config: &AppConfig, session: &Session, round: &Round, name: &str, bytes: Vec<u8>) -> Result<(i64, serde_json::Value, Option<Import>), AppError> {
+pub(crate) async fn preview(
+    db: &Db,
+    parsers: &Parsers,
+    config: &AppConfig,
+    session: &Session,
+    round: &Round,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<(i64, serde_json::Value, Option<Import>), AppError> {
     session.require(session.role.may_import())?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
         return Err(AppError::TooLarge);
@@ -77,7 +94,8 @@ pub(crate) async fn preview(db: &Db, parsers: &Parsers, config: &AppConfig, sess
     let document = crate::export::json::document(&policy, &result, &parsed.errors);
     let mut tx = storage::begin_write(db).await?;
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
-    let id = storage::imports::insert(&mut tx, round.id, session.user.id, name, &sha, &bytes, &document.to_string()).await?;
+    let id =
+        storage::imports::insert(&mut tx, round.id, session.user.id, name, &sha, &bytes, &document.to_string()).await?;
     tx.commit().await?;
     Ok((id, document, same))
 }
@@ -111,7 +129,14 @@ pub struct Confirmed {
 ///
 /// # Errors
 /// `Conflict` when the workbook has errors and `only_valid` is false, or the round closed.
-pub(crate) async fn confirm(db: &Db, parsers: &Parsers, config: &AppConfig, session: &Session, import: &Import, only_valid: bool) -> Result<Confirmed, AppError> {
+pub(crate) async fn confirm(
+    db: &Db,
+    parsers: &Parsers,
+    config: &AppConfig,
+    session: &Session,
+    import: &Import,
+    only_valid: bool,
+) -> Result<Confirmed, AppError> {
     session.require(session.role.may_import())?;
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let count = preview["projects"].as_array().map_or(0, Vec::len);
@@ -126,7 +151,10 @@ pub(crate) async fn confirm(db: &Db, parsers: &Parsers, config: &AppConfig, sess
     let bytes = storage::imports::bytes(&mut *db.inner.acquire().await?, import.id).await?;
     let parsed = parse(parsers, config, session, &policy, bytes).await?;
     if !parsed.errors.is_empty() && !only_valid {
-        return Err(AppError::Conflict(format!("申报表有 {} 处错误，未导入；可修改后重新上传，或选择“只导入无错误的项目”", parsed.errors.len())));
+        return Err(AppError::Conflict(format!(
+            "申报表有 {} 处错误，未导入；可修改后重新上传，或选择“只导入无错误的项目”",
+            parsed.errors.len()
+        )));
     }
     let mut tx = storage::begin_write(db).await?;
     if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {
@@ -146,16 +174,25 @@ pub(crate) async fn confirm(db: &Db, parsers: &Parsers, config: &AppConfig, sess
 
 /// Regiment staff may not bring a project key that belongs to another 团场 (the upsert
 /// would move that project into theirs).
-async fn own_unit_only(conn: &mut storage::Conn, session: &Session, round_id: i64, parsed: &Parsed) -> Result<(), AppError> {
+async fn own_unit_only(
+    conn: &mut storage::Conn,
+    session: &Session,
+    round_id: i64,
+    parsed: &Parsed,
+) -> Result<(), AppError> {
     if session.role != Role::RegimentStaff {
         return Ok(());
     }
-    let others = storage::projects::keys_outside_unit(conn, round_id, session.user.unit.as_deref().unwrap_or_default()).await?;
+    let others =
+        storage::projects::keys_outside_unit(conn, round_id, session.user.unit.as_deref().unwrap_or_default()).await?;
     let taken: Vec<&str> = parsed.projects.iter().map(|p| p.key.as_str()).filter(|k| others.contains(*k)).collect();
     if taken.is_empty() {
         return Ok(());
     }
-    Err(AppError::Conflict(format!("项目编号 {} 属于其他团场，团场工会不能导入或修改，未导入任何项目", taken.join("、"))))
+    Err(AppError::Conflict(format!(
+        "项目编号 {} 属于其他团场，团场工会不能导入或修改，未导入任何项目",
+        taken.join("、")
+    )))
 }
 
 /// Store every project's request and status from the engine over the whole round.
@@ -206,9 +243,15 @@ pub(crate) async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(Stri
     if !file.is_complete() {
         return Err(AppError::TooLarge);
     }
-    let name = file.raw_name().map_or_else(|| "upload".into(), |n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string());
+    let name =
+        file.raw_name().map_or_else(|| "upload".into(), |n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string());
     let mut bytes = Vec::new();
-    file.open().await.map_err(|e| AppError::Internal(e.to_string()))?.read_to_end(&mut bytes).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    file.open()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((name.chars().take(200).collect(), bytes))
 }
 
@@ -216,11 +259,21 @@ pub(crate) async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(Stri
 pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
     session.require(session.role.may_import())?;
     let round = super::rounds::find(db, year).await?;
-    Ok(Template::render("imports/new", context! { me: super::pages::me(&session), year: round.year, name: &round.name }))
+    Ok(Template::render(
+        "imports/new",
+        context! { me: super::pages::me(&session), year: round.year, name: &round.name },
+    ))
 }
 
 #[post("/rounds/<year>/imports", data = "<form>")]
-pub(crate) async fn upload(db: &Db, session: Session, year: i32, form: Uploaded<'_, Upload<'_>>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Redirect, AppError> {
+pub(crate) async fn upload(
+    db: &Db,
+    session: Session,
+    year: i32,
+    form: Uploaded<'_, Upload<'_>>,
+    parsers: &State<Parsers>,
+    config: &State<AppConfig>,
+) -> Result<Redirect, AppError> {
     let mut form = form_or_413(form)?;
     let round = super::rounds::find(db, year).await?;
     let (name, bytes) = read_upload(&mut form.file).await?;
@@ -234,8 +287,12 @@ pub(crate) async fn show(db: &Db, session: Session, id: i64) -> Result<Template,
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let mut conn = db.inner.acquire().await?;
     let round = storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?;
-    let same = storage::imports::confirmed_same_file(&mut conn, round.id, &import.file_sha256).await?.filter(|s| s.id != import.id);
-    let labels = preview["projects"].as_array().map(|ps| ps.iter().map(|p| super::views::status_label(p["status"].as_str().unwrap_or_default())).collect::<Vec<_>>());
+    let same = storage::imports::confirmed_same_file(&mut conn, round.id, &import.file_sha256)
+        .await?
+        .filter(|s| s.id != import.id);
+    let labels = preview["projects"].as_array().map(|ps| {
+        ps.iter().map(|p| super::views::status_label(p["status"].as_str().unwrap_or_default())).collect::<Vec<_>>()
+    });
     Ok(Template::render(
         "imports/preview",
         context! {
@@ -253,13 +310,24 @@ pub struct ConfirmForm {
 }
 
 #[post("/imports/<id>/confirm", data = "<form>")]
-pub(crate) async fn confirm_page(db: &Db, session: Session, id: i64, form: Form<ConfirmForm>, parsers: &State<Parsers>, config: &State<AppConfig>) -> Result<Flash<Redirect>, AppError> {
+pub(crate) async fn confirm_page(
+    db: &Db,
+    session: Session,
+    id: i64,
+    form: Form<ConfirmForm>,
+    parsers: &State<Parsers>,
+    config: &State<AppConfig>,
+) -> Result<Flash<Redirect>, AppError> {
     let import = find(db, &session, id).await?;
     let year = {
         let mut conn = db.inner.acquire().await?;
         storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?.year
     };
     let done = confirm(db, parsers, config, &session, &import, form.only_valid).await?;
-    let msg = if done.already { "该导入此前已确认，未重复导入".to_string() } else { format!("已导入 {} 个项目", done.projects) };
+    let msg = if done.already {
+        "该导入此前已确认，未重复导入".to_string()
+    } else {
+        format!("已导入 {} 个项目", done.projects)
+    };
     Ok(Flash::success(Redirect::to(format!("/rounds/{year}/projects")), msg))
 }

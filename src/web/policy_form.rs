@@ -68,12 +68,20 @@ impl PolicyForm {
     #[must_use]
     pub fn from_policy(p: &Policy) -> PolicyForm {
         let (mode, cap, share, borrower) = match p.rate {
-            RateMode::Cap { cap_percent, share_percent } => ("cap", cap_percent.to_string(), share_percent.to_string(), String::new()),
+            RateMode::Cap { cap_percent, share_percent } => {
+                ("cap", cap_percent.to_string(), share_percent.to_string(), String::new())
+            }
             RateMode::Share { share_percent } => ("share", String::new(), share_percent.to_string(), String::new()),
-            RateMode::BorrowerFloor { borrower_percent } => ("borrower_floor", String::new(), String::new(), borrower_percent.to_string()),
+            RateMode::BorrowerFloor { borrower_percent } => {
+                ("borrower_floor", String::new(), String::new(), borrower_percent.to_string())
+            }
         };
         let caps: Vec<String> = ApplicantType::ALL.iter().map(|t| money(p.principal_cap_for(*t))).collect();
-        let mut pools: Vec<PoolRow> = p.pools.iter().map(|x| PoolRow { name: x.name.clone(), kind: x.kind.label().into(), amount: x.amount.to_string() }).collect();
+        let mut pools: Vec<PoolRow> = p
+            .pools
+            .iter()
+            .map(|x| PoolRow { name: x.name.clone(), kind: x.kind.label().into(), amount: x.amount.to_string() })
+            .collect();
         pools.resize_with(pools.len().max(3), <PoolRow as Default>::default);
         PolicyForm {
             year: p.year.to_string(),
@@ -120,7 +128,8 @@ impl PolicyForm {
         let _ = writeln!(t, "year = {}", number(&self.year).unwrap_or_else(|| "\"\"".into()));
         let _ = writeln!(t, "name = {}", quoted(&self.name));
         if !self.window_start.trim().is_empty() && !self.window_end.trim().is_empty() {
-            let _ = writeln!(t, "window = {{ start = {}, end = {} }}", self.window_start.trim(), self.window_end.trim());
+            let _ =
+                writeln!(t, "window = {{ start = {}, end = {} }}", self.window_start.trim(), self.window_end.trim());
         }
         let _ = writeln!(t, "day_count = {}", quoted(&self.day_count));
         let types: Vec<String> = self.eligible_types.iter().map(|s| quoted(s)).collect();
@@ -141,10 +150,16 @@ impl PolicyForm {
             ],
         );
         section(&mut t, "limits", &[("max_subsidy_per_project", &self.max_subsidy_per_project)]);
-        let _ = writeln!(t, "\n[allocation]\nmethod = {}\npartial_last = {}", quoted(&self.allocation_method), self.partial_last);
+        let _ = writeln!(
+            t,
+            "\n[allocation]\nmethod = {}\npartial_last = {}",
+            quoted(&self.allocation_method),
+            self.partial_last
+        );
         for p in self.pools.iter().filter(|p| !p.name.trim().is_empty()) {
             let amount = number(&p.amount).unwrap_or_else(|| "\"\"".into());
-            let _ = writeln!(t, "\n[[pools]]\nname = {}\nkind = {}\namount = {amount}", quoted(&p.name), quoted(&p.kind));
+            let _ =
+                writeln!(t, "\n[[pools]]\nname = {}\nkind = {}\namount = {amount}", quoted(&p.name), quoted(&p.kind));
         }
         t
     }
@@ -205,7 +220,11 @@ mod tests {
 
     #[test]
     fn a_bad_amount_reaches_the_reader_and_is_named() {
-        let form = PolicyForm { year: "2024".into(), pools: vec![PoolRow { name: "a".into(), kind: "funded".into(), amount: "七十万".into() }], ..<PolicyForm as Default>::default() };
+        let form = PolicyForm {
+            year: "2024".into(),
+            pools: vec![PoolRow { name: "a".into(), kind: "funded".into(), amount: "七十万".into() }],
+            ..<PolicyForm as Default>::default()
+        };
         let e = crate::import::policy(&form.to_toml()).unwrap_err().to_string();
         assert!(e.contains("amount") || e.contains("day_count"), "{e}");
     }

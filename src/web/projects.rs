@@ -18,11 +18,20 @@ pub const PER_PAGE: i64 = 50;
 ///
 /// # Errors
 /// `NotFound` (no such round) or a database error.
-pub(crate) async fn page(db: &Db, session: &Session, year: i32, filter: &Filter, page: i64, per_page: i64) -> Result<(Vec<ProjectRow>, i64), AppError> {
+pub(crate) async fn page(
+    db: &Db,
+    session: &Session,
+    year: i32,
+    filter: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<ProjectRow>, i64), AppError> {
     let round = super::rounds::find(db, year).await?;
     let mut conn = db.inner.acquire().await?;
     let per_page = per_page.clamp(1, 500);
-    let (list, total) = storage::load::page(&mut conn, round.id, &session.scope(), filter, (page.max(1) - 1) * per_page, per_page).await?;
+    let (list, total) =
+        storage::load::page(&mut conn, round.id, &session.scope(), filter, (page.max(1) - 1) * per_page, per_page)
+            .await?;
     let rows = list.iter().map(|(r, p)| ProjectRow::new(r, p, principal(p))).collect();
     Ok((rows, total))
 }
@@ -37,7 +46,11 @@ fn principal(p: &Project) -> Money {
 ///
 /// # Errors
 /// `NotFound` when it does not exist or is not the session's to see.
-pub(crate) async fn detail(db: &Db, session: &Session, id: i64) -> Result<(Record, Project, crate::engine::ProjectResult, i32), AppError> {
+pub(crate) async fn detail(
+    db: &Db,
+    session: &Session,
+    id: i64,
+) -> Result<(Record, Project, crate::engine::ProjectResult, i32), AppError> {
     let mut conn = db.inner.acquire().await?;
     let (record, project) = storage::load::project(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
     let round = storage::rounds::find(&mut conn, record.round_id).await?.ok_or(AppError::NotFound)?;
@@ -48,9 +61,17 @@ pub(crate) async fn detail(db: &Db, session: &Session, id: i64) -> Result<(Recor
 }
 
 #[get("/rounds/<year>/projects?<page>&<filter..>")]
-pub(crate) async fn index(db: &Db, session: Session, flash: Option<FlashMessage<'_>>, year: i32, filter: Filter, page: Option<i64>) -> Result<Template, AppError> {
+pub(crate) async fn index(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    year: i32,
+    filter: Filter,
+    page: Option<i64>,
+) -> Result<Template, AppError> {
     let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
-    let filter = Filter { unit: blank(filter.unit), applicant_type: blank(filter.applicant_type), status: blank(filter.status) };
+    let filter =
+        Filter { unit: blank(filter.unit), applicant_type: blank(filter.applicant_type), status: blank(filter.status) };
     let current = page.unwrap_or(1).max(1);
     let (rows, total) = self::page(db, &session, year, &filter, current, PER_PAGE).await?;
     let pages = (total + PER_PAGE - 1) / PER_PAGE;

@@ -27,7 +27,10 @@ pub(crate) async fn find(db: &Db, year: i32) -> Result<Round, AppError> {
 ///
 /// # Errors
 /// A stored policy that no longer parses (never expected), or a database error.
-pub(crate) async fn computed(db: &Db, round: &Round) -> Result<(Policy, Vec<(Record, Project)>, RoundResult), AppError> {
+pub(crate) async fn computed(
+    db: &Db,
+    round: &Round,
+) -> Result<(Policy, Vec<(Record, Project)>, RoundResult), AppError> {
     let policy = crate::import::policy(&round.policy_toml)?;
     let mut conn = db.inner.acquire().await?;
     let stored = storage::load::round(&mut conn, round.id).await?;
@@ -66,7 +69,9 @@ pub(crate) async fn update(db: &Db, session: &Session, round: &Round, toml: &str
     }
     let mut tx = storage::begin_write(db).await?;
     match storage::rounds::update_policy(&mut tx, round.id, &policy, toml).await {
-        Err(sqlx::Error::RowNotFound) => return Err(AppError::Conflict("该年度已关闭或已核定贴息，政策不能再修改".into())),
+        Err(sqlx::Error::RowNotFound) => {
+            return Err(AppError::Conflict("该年度已关闭或已核定贴息，政策不能再修改".into()))
+        }
         other => other?,
     }
     tx.commit().await?;
@@ -117,7 +122,12 @@ impl RoundForm<'_> {
                 return Err(AppError::TooLarge);
             }
             let mut text = String::new();
-            file.open().await.map_err(|e| AppError::Internal(e.to_string()))?.read_to_string(&mut text).await.map_err(|_| AppError::Invalid("政策文件应为 UTF-8 编码的 TOML".into()))?;
+            file.open()
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .read_to_string(&mut text)
+                .await
+                .map_err(|_| AppError::Invalid("政策文件应为 UTF-8 编码的 TOML".into()))?;
             return Ok(text);
         }
         Ok(if self.source == "toml" { self.toml.clone() } else { self.policy.to_toml() })
@@ -125,11 +135,17 @@ impl RoundForm<'_> {
 }
 
 #[post("/rounds", data = "<form>")]
-pub(crate) async fn create_page(db: &Db, session: Session, mut form: Form<RoundForm<'_>>) -> Result<Result<Redirect, (rocket::http::Status, Template)>, AppError> {
+pub(crate) async fn create_page(
+    db: &Db,
+    session: Session,
+    mut form: Form<RoundForm<'_>>,
+) -> Result<Result<Redirect, (rocket::http::Status, Template)>, AppError> {
     let toml = form.text().await?;
     match create(db, &session, &toml).await {
         Ok(round) => Ok(Ok(Redirect::to(format!("/rounds/{}", round.year)))),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => Ok(Err((e.status(), form_page(&session, &form.policy, &toml, None, Some(e.to_string()))))),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            Ok(Err((e.status(), form_page(&session, &form.policy, &toml, None, Some(e.to_string())))))
+        }
         Err(e) => Err(e),
     }
 }
@@ -161,12 +177,19 @@ pub(crate) async fn edit(db: &Db, session: Session, year: i32) -> Result<Templat
 }
 
 #[post("/rounds/<year>", data = "<form>")]
-pub(crate) async fn update_page(db: &Db, session: Session, year: i32, mut form: Form<RoundForm<'_>>) -> Result<Result<Flash<Redirect>, (rocket::http::Status, Template)>, AppError> {
+pub(crate) async fn update_page(
+    db: &Db,
+    session: Session,
+    year: i32,
+    mut form: Form<RoundForm<'_>>,
+) -> Result<Result<Flash<Redirect>, (rocket::http::Status, Template)>, AppError> {
     let round = find(db, year).await?;
     let toml = form.text().await?;
     match update(db, &session, &round, &toml).await {
         Ok(()) => Ok(Ok(Flash::success(Redirect::to(format!("/rounds/{year}")), "年度政策已保存"))),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => Ok(Err((e.status(), form_page(&session, &form.policy, &toml, Some(year), Some(e.to_string()))))),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            Ok(Err((e.status(), form_page(&session, &form.policy, &toml, Some(year), Some(e.to_string())))))
+        }
         Err(e) => Err(e),
     }
 }

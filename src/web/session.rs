@@ -30,7 +30,12 @@ impl Limiter {
     }
 
     fn failed(&self, name: &str) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(name.to_string()).or_default().push(Instant::now());
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(name.to_string())
+            .or_default()
+            .push(Instant::now());
     }
 
     fn succeeded(&self, name: &str) {
@@ -42,7 +47,13 @@ impl Limiter {
 ///
 /// # Errors
 /// `TooManyAttempts`, `Unauthorized` for a wrong name or password (the same answer for both).
-pub(crate) async fn verify(db: &Db, limiter: &Limiter, config: &AppConfig, username: &str, password: &str) -> Result<User, AppError> {
+pub(crate) async fn verify(
+    db: &Db,
+    limiter: &Limiter,
+    config: &AppConfig,
+    username: &str,
+    password: &str,
+) -> Result<User, AppError> {
     if limiter.blocked(username, config) {
         return Err(AppError::TooManyAttempts);
     }
@@ -90,7 +101,10 @@ pub(crate) async fn login(
 ) -> Result<Redirect, (rocket::http::Status, Template)> {
     let fail = |e: AppError, cookies: &CookieJar<'_>| {
         let csrf = auth::visitor_token(cookies, config.secure_cookies);
-        (e.status(), Template::render("login", context! { csrf, error: Some(e.to_string()), username: form.username.clone() }))
+        (
+            e.status(),
+            Template::render("login", context! { csrf, error: Some(e.to_string()), username: form.username.clone() }),
+        )
     };
     let user = match verify(db, limiter, config, form.username.trim(), &form.password).await {
         Ok(u) => u,

@@ -63,7 +63,8 @@ fn example_1_and_2_cap_mode_pays_the_loan_rate_up_to_the_cap() {
 /// rules.md §8, example 3: a repayment lowers the balance from its own date on.
 #[test]
 fn example_3_a_repayment_lowers_the_balance_from_its_date() {
-    let l = with(loan("300000.00", "4.00", "2024-03-10", "2025-03-10"), "2024-09-10", EventKind::Repayment(yuan("100000")));
+    let l =
+        with(loan("300000.00", "4.00", "2024-03-10", "2025-03-10"), "2024-09-10", EventKind::Repayment(yuan("100000")));
     let r = computed(&example_policy(), &l);
     assert_eq!(r.eligible_days, 297);
     let days: Vec<(i64, Money)> = r.pieces.iter().map(|p| (p.days, p.balance)).collect();
@@ -74,7 +75,8 @@ fn example_3_a_repayment_lowers_the_balance_from_its_date() {
 /// rules.md §8, example 4: the subsidy never exceeds the interest paid.
 #[test]
 fn example_4_the_subsidy_is_limited_by_the_interest_paid() {
-    let mut l = with(loan("300000.00", "4.00", "2024-03-10", "2025-03-10"), "2024-09-10", EventKind::Repayment(yuan("100000")));
+    let mut l =
+        with(loan("300000.00", "4.00", "2024-03-10", "2025-03-10"), "2024-09-10", EventKind::Repayment(yuan("100000")));
     l.interest_paid = Some(yuan("8000.00"));
     let r = computed(&example_policy(), &l);
     assert_eq!((r.computed, r.subsidy), (yuan("8644.44"), yuan("8000.00")));
@@ -164,7 +166,11 @@ fn overdue_periods_cut_exclude_or_forfeit() {
 /// rules.md §3.4: an overdue start before the eligible days cuts everything.
 #[test]
 fn from_first_overdue_before_the_window_leaves_nothing() {
-    let l = with(with(loan("100000", "4", "2023-06-01", "2026-06-01"), "2023-09-01", EventKind::OverdueStart), "2023-10-01", EventKind::OverdueEnd);
+    let l = with(
+        with(loan("100000", "4", "2023-06-01", "2026-06-01"), "2023-09-01", EventKind::OverdueStart),
+        "2023-10-01",
+        EventKind::OverdueEnd,
+    );
     let r = computed(&example_policy(), &l);
     assert_eq!((r.eligible_days, r.reasons.clone()), (0, vec![Reason::OverdueForfeit]));
     assert_eq!(r.computed, Money::ZERO);

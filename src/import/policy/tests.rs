@@ -6,7 +6,8 @@ const MINIMAL: &str = "year = 2024\n[[pools]]\nname = \"兵团项目资金\"\nki
 
 #[test]
 fn the_example_policy_parses_with_exact_amounts() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/case001/policy.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/case001/policy.toml")).unwrap();
     let p = policy(&text).unwrap();
     assert_eq!(p.pools[0].amount.to_string(), "552699.88");
     assert_eq!(p.day_count, DayCount::Act365);
@@ -36,12 +37,18 @@ fn an_amount_is_read_as_written_and_more_than_two_decimals_is_an_error() {
 fn an_unusable_policy_names_the_field() {
     for (text, field) in [
         ("[[pools]]\nname=\"a\"\nkind=\"funded\"\namount=1\n", "year"),
-        (&format!("{MINIMAL}[rate]\nmode = \"borrower_floor\"\n") as &str, "rate.borrower_percent is required when rate.mode = \"borrower_floor\""),
+        (
+            &format!("{MINIMAL}[rate]\nmode = \"borrower_floor\"\n") as &str,
+            "rate.borrower_percent is required when rate.mode = \"borrower_floor\"",
+        ),
         (&format!("{MINIMAL}[rate]\nmode = \"half\"\n"), "rate.mode"),
         (&format!("{MINIMAL}[rate]\ncap_precent = 5\n"), "cap_precent"),
         (&format!("{MINIMAL}[principal_cap]\ncoop = 5\n"), "principal_cap.coop"),
         ("year = 2024\n", "pools"),
-        (&MINIMAL.replace("year = 2024\n", "year = 2024\nwindow = { start = 2024-06-01, end = 2024-01-01 }\n"), "window.start"),
+        (
+            &MINIMAL.replace("year = 2024\n", "year = 2024\nwindow = { start = 2024-06-01, end = 2024-01-01 }\n"),
+            "window.start",
+        ),
         (&MINIMAL.replace("year = 2024\n", "year = 2024\noverdue = \"sometimes\"\n"), "overdue"),
     ] {
         let e = policy(text).map(|_| ()).unwrap_err().to_string();
