@@ -131,17 +131,23 @@ fn main() -> ExitCode {
         Command::Serve { database, demo } => {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
         }
-        Command::User { command: UserCommand::Add { username, role, unit, password_stdin, database } } => {
+        Command::User { command } => user(command),
+        Command::Bench { command: BenchCommand::Gen { loans, year, out } } => bench_gen(loans, year, &out),
+        Command::ParseWorker => {
+            tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// `tiexi user add | disable`.
+fn user(command: UserCommand) -> u8 {
+    match command {
+        UserCommand::Add { username, role, unit, password_stdin, database } => {
             match tiexi::commands::read_password(password_stdin) {
                 Ok(password) => run_async(async move {
-                    tiexi::commands::user_add(
-                        &tiexi::commands::database_url(database),
-                        &username,
-                        &role,
-                        unit.as_deref(),
-                        &password,
-                    )
-                    .await
+                    let url = tiexi::commands::database_url(database);
+                    tiexi::commands::user_add(&url, &username, &role, unit.as_deref(), &password).await
                 }),
                 Err(e) => {
                     eprintln!("错误：无法读取密码：{e}");
@@ -149,21 +155,19 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::User { command: UserCommand::Disable { username, database } } => run_async(async move {
+        UserCommand::Disable { username, database } => run_async(async move {
             tiexi::commands::user_disable(&tiexi::commands::database_url(database), &username).await
         }),
-        Command::Bench { command: BenchCommand::Gen { loans, year, out } } => {
-            match tiexi::sample::workbook(loans, year, &out) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("错误：无法写入 {}：{e}", out.display());
-                    2
-                }
-            }
+    }
+}
+
+/// `tiexi bench gen --loans N OUT.xlsx`.
+fn bench_gen(loans: usize, year: i32, out: &std::path::Path) -> u8 {
+    match tiexi::sample::workbook(loans, year, out) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("错误：无法写入 {}：{e}", out.display());
+            2
         }
-        Command::ParseWorker => {
-            tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())
-        }
-    };
-    ExitCode::from(code)
+    }
 }

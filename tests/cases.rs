@@ -1,28 +1,13 @@
 //! Golden cases (hledger style): every `tests/cases/case*/` runs through `tiexi calc --json`
 //! and must give, for every field present in `expected.json`, exactly that value.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
+use common::subset;
 use serde_json::Value;
-
-/// Every field of `expected` must be in `got` with the same value; lists compare item by item.
-fn subset(expected: &Value, got: &Value, path: &str, diffs: &mut Vec<String>) {
-    match (expected, got) {
-        (Value::Object(e), Value::Object(g)) => {
-            for (k, v) in e {
-                subset(v, g.get(k).unwrap_or(&Value::Null), &format!("{path}.{k}"), diffs);
-            }
-        }
-        (Value::Array(e), Value::Array(g)) if e.len() == g.len() => {
-            for (i, (a, b)) in e.iter().zip(g).enumerate() {
-                subset(a, b, &format!("{path}[{i}]"), diffs);
-            }
-        }
-        _ if expected == got => {}
-        _ => diffs.push(format!("{path}: expected {expected}, got {got}")),
-    }
-}
 
 fn run_case(dir: &Path) -> Vec<String> {
     let out = Command::new(env!("CARGO_BIN_EXE_tiexi"))

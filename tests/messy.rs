@@ -6,28 +6,13 @@
 
 #![expect(clippy::unwrap_used, reason = "a case that cannot be read is a failed test")]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
+use common::subset;
 use serde_json::Value;
-
-/// Every field of `expected` must be in `got` with the same value; lists item by item.
-fn subset(expected: &Value, got: &Value, path: &str, diffs: &mut Vec<String>) {
-    match (expected, got) {
-        (Value::Object(e), Value::Object(g)) => {
-            for (k, v) in e {
-                subset(v, g.get(k).unwrap_or(&Value::Null), &format!("{path}.{k}"), diffs);
-            }
-        }
-        (Value::Array(e), Value::Array(g)) if e.len() == g.len() => {
-            for (i, (a, b)) in e.iter().zip(g).enumerate() {
-                subset(a, b, &format!("{path}[{i}]"), diffs);
-            }
-        }
-        _ if expected == got => {}
-        _ => diffs.push(format!("{path}: expected {expected}, got {got}")),
-    }
-}
 
 fn json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

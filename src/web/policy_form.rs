@@ -66,6 +66,7 @@ fn money(m: Option<crate::engine::Money>) -> String {
 impl PolicyForm {
     /// The form showing a policy (to edit it, or the example for a new round).
     #[must_use]
+    #[expect(clippy::too_many_lines, reason = "one line per field of the form")]
     pub fn from_policy(p: &Policy) -> PolicyForm {
         let (mode, cap, share, borrower) = match p.rate {
             RateMode::Cap { cap_percent, share_percent } => {

@@ -62,3 +62,21 @@ pub fn project(key: &str, t: ApplicantType, loans: Vec<Loan>) -> Project {
 pub fn loan_earning_18300(contract: &str) -> Loan {
     loan(contract, "360000", "5", "2023-06-01", "2026-06-01")
 }
+
+/// Every field of `expected` must be in `got` with the same value; lists compare item by item.
+pub fn subset(expected: &serde_json::Value, got: &serde_json::Value, path: &str, diffs: &mut Vec<String>) {
+    match (expected, got) {
+        (serde_json::Value::Object(e), serde_json::Value::Object(g)) => {
+            for (k, v) in e {
+                subset(v, g.get(k).unwrap_or(&serde_json::Value::Null), &format!("{path}.{k}"), diffs);
+            }
+        }
+        (serde_json::Value::Array(e), serde_json::Value::Array(g)) if e.len() == g.len() => {
+            for (i, (a, b)) in e.iter().zip(g).enumerate() {
+                subset(a, b, &format!("{path}[{i}]"), diffs);
+            }
+        }
+        _ if expected == got => {}
+        _ => diffs.push(format!("{path}: expected {expected}, got {got}")),
+    }
+}
