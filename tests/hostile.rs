@@ -6,9 +6,11 @@
 mod hostile_support;
 
 use std::io::Write;
-use std::time::Duration;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use hostile_support::{book, calc, cell, sheet, zip_of, Outcome};
+use tiexi::import::{guard, isolate, ImportError, Options};
 
 const TOO_MANY_STRINGS: &str = "文件过大或结构异常（声明的共享字符串数量超出上限），已拒绝处理";
 const UNREADABLE: &str = "文件已损坏或不是有效的表格文件，请用 Excel 或 WPS 重新保存后再上传";
@@ -136,4 +138,24 @@ fn an_oversized_upload_is_refused_before_it_is_read_whole() {
     }
     drop(file);
     assert_refused(&hostile_support::calc_path(&path), "文件超过 20 MB");
+}
+
+/// Every input the fuzzer found (fuzz/README.md), through the import API as a server calls
+/// it: a clear error, quickly, and the caller alive. Those named `calamine_*` panic or abort
+/// inside calamine and are contained by the child process only; the rest must not panic
+/// in this process either.
+#[test]
+fn fuzz_findings_end_in_a_clear_error() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_tiexi"));
+    for entry in std::fs::read_dir("tests/fixtures/fuzz").expect("tests/fixtures/fuzz") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("finding");
+        let started = Instant::now();
+        let result = isolate::workbook(exe, &bytes, &Options::default());
+        assert!(matches!(result, Err(ImportError::Unreadable(_) | ImportError::Hostile(_))), "{path:?}: {result:?}");
+        assert!(started.elapsed() < FAST, "{path:?} took {:?}", started.elapsed());
+        if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("calamine_")) {
+            let _ = guard::workbook(&bytes, &Options::default());
+        }
+    }
 }
