@@ -60,8 +60,12 @@ impl From<crate::engine::PolicyError> for AppError {
 }
 
 impl From<crate::import::ImportError> for AppError {
+    /// A bad file is the user's to fix (422); a parser that cannot start is ours (500).
     fn from(e: crate::import::ImportError) -> AppError {
-        AppError::Invalid(e.to_string())
+        match e {
+            crate::import::ImportError::Worker(cause) => AppError::Internal(cause),
+            other => AppError::Invalid(other.to_string()),
+        }
     }
 }
 

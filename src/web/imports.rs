@@ -44,7 +44,12 @@ async fn parse(
     let parsed = rocket::tokio::task::spawn_blocking(move || import::isolate::workbook(&exe, &bytes, &options))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut parsed = parsed.unwrap_or_else(|e| Parsed { errors: vec![crate::cli::fatal(&e)], ..Parsed::default() });
+    // A parser that could not start is the server's fault (500); any other failure is the file's.
+    let mut parsed = match parsed {
+        Ok(p) => p,
+        Err(import::ImportError::Worker(cause)) => return Err(AppError::Internal(cause)),
+        Err(e) => Parsed { errors: vec![crate::cli::fatal(&e)], ..Parsed::default() },
+    };
     if session.role == Role::RegimentStaff {
         keep_own_unit(&mut parsed, session.user.unit.as_deref().unwrap_or_default());
     }
