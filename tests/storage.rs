@@ -65,7 +65,8 @@ async fn postgres_schema(db: &TestDb) -> Schema {
 }
 
 /// The CREATE TABLE statements of a backend's migration files, read as text: every line
-/// of a table's body that starts with a lower-case name is a column.
+/// of a table's body that starts with a lower-case name is a column, and so is every
+/// `ALTER TABLE t ADD COLUMN c`.
 fn declared_schema(backend: &str) -> Schema {
     let mut schema = Schema::new();
     for f in files(backend) {
@@ -86,6 +87,10 @@ fn declared_schema(backend: &str) -> Schema {
                     continue;
                 }
                 table = Some(name);
+            } else if let Some((t, rest)) = line.strip_prefix("ALTER TABLE ").and_then(|r| r.split_once(" ADD COLUMN "))
+            {
+                let col = rest.split_whitespace().next().unwrap_or_default();
+                schema.entry(t.to_string()).or_default().insert(col.to_string());
             } else if line.starts_with(')') {
                 table = None;
             } else if let Some(t) = &table {

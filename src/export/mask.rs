@@ -16,6 +16,13 @@ pub fn phone(phone: &str) -> String {
     keep_ends(phone, 3, 4)
 }
 
+/// A bank account number as lists show it: `6228********1234`, the first 4 and last 4
+/// characters; eight characters or fewer are masked whole.
+#[must_use]
+pub fn account(account: &str) -> String {
+    keep_ends(account, 4, 4)
+}
+
 /// A project key (cli.md: the 项目编号, else `身份证号/项目名称`) with the ID number masked.
 #[must_use]
 pub fn project_key(key: &str, id: &str) -> String {
@@ -43,6 +50,13 @@ fn keep_ends(s: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_keeps_its_first_four_and_last_four_characters() {
+        for (account, shown) in [("6228480012345671234", "6228***********1234"), ("62284800", "********"), ("", "")] {
+            assert_eq!(super::account(account), shown, "{account}");
+        }
+    }
 
     #[test]
     fn an_id_number_keeps_its_first_six_and_last_four_characters() {

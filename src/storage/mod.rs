@@ -4,6 +4,7 @@
 //! keeps to those (money BIGINT fen, rates and dates TEXT), and every statement uses the
 //! `$N` placeholders both backends accept.
 
+pub mod audit;
 pub mod imports;
 pub mod load;
 pub mod projects;

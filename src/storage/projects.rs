@@ -199,7 +199,7 @@ pub async fn keys_outside_unit(conn: &mut Conn, round_id: i64, unit: &str) -> Re
 /// # Errors
 /// A database error.
 pub async fn set_paid(conn: &mut Conn, id: i64, fen: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE projects SET granted_fen = $1, paid_fen = $1, state = 'paid' WHERE id = $2")
+    sqlx::query("UPDATE projects SET granted_fen = $1, paid_fen = $1, state = 'approved' WHERE id = $2")
         .bind(fen)
         .bind(id)
         .execute(conn)
