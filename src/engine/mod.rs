@@ -11,6 +11,7 @@ pub mod money;
 pub mod policy;
 pub mod project;
 pub mod reasons;
+pub mod summary;
 
 use std::collections::HashSet;
 
