@@ -13,8 +13,9 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::figures::Figures;
+use super::figures::{Figures, Tally};
 use super::money::Money;
+use super::project::Project;
 
 /// 1亿 in 万: the point where the sentence switches to 亿元.
 const WAN_PER_YI: i64 = 10_000;
@@ -69,6 +70,31 @@ pub fn sentence(first_year: i32, f: &Figures) -> String {
         amount(f.loans_unlocked),
         f.households,
     )
+}
+
+/// A stored project as the figures count it: the project, its request and its grant.
+pub type Counted = (Project, Money, Money);
+
+/// A round's year and its counted projects, in workbook order.
+pub type RoundProjects = (i32, Vec<Counted>);
+
+/// rules.md §7 over stored grants: the figures of each round (oldest first) and across them
+/// all (a loan contract counting once in the cumulative `loans_unlocked`).
+#[must_use]
+pub fn trend(rounds: &[RoundProjects]) -> (Vec<(i32, Figures)>, Figures) {
+    let mut all = Tally::default();
+    let per_round = rounds
+        .iter()
+        .map(|(year, projects)| {
+            let mut one = Tally::default();
+            for (project, requested, granted) in projects {
+                one.add(project, *requested, *granted);
+                all.add(project, *requested, *granted);
+            }
+            (*year, one.figures())
+        })
+        .collect();
+    (per_round, all.figures())
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ pub async fn project(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<(
 
 /// The SQL for a scope and its bound value, always text (owner ids are compared as text;
 /// never NULL: see `storage::nullable`).
-fn scope_clause(scope: &Scope, n: usize) -> (String, String) {
+pub(super) fn scope_clause(scope: &Scope, n: usize) -> (String, String) {
     match scope {
         Scope::All => (format!(" AND ${n} = ''"), String::new()),
         Scope::Unit(u) => (format!(" AND p.unit = ${n}"), u.clone()),

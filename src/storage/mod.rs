@@ -5,6 +5,7 @@
 //! `$N` placeholders both backends accept.
 
 pub mod audit;
+pub mod dashboard;
 pub mod imports;
 pub mod load;
 pub mod projects;

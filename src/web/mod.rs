@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod csrf;
+pub mod dashboard;
 pub mod imports;
 pub mod pages;
 pub mod policy_form;

@@ -3,13 +3,13 @@
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Catcher, Request, Route};
-use rocket_dyn_templates::{context, Template};
+use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::auth::Session;
 use super::views;
 use crate::error::AppError;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 
 /// Every page route. (The API's are in `api::routes`.)
 #[must_use]
@@ -61,22 +61,10 @@ pub(crate) fn me(s: &Session) -> Me {
     }
 }
 
-/// Home: the latest rounds and the figures of the newest one.
+/// Home: the dashboard of what the user may see (`dashboard`).
 #[get("/")]
 pub(crate) async fn home(db: &Db, session: Session) -> Result<Template, AppError> {
-    let rounds = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
-    let current = match rounds.first() {
-        Some(r) => {
-            let (policy, _, result) = super::rounds::computed(db, r).await?;
-            Some(context! {
-                year: r.year, name: &r.name, status: &r.status, budget: views::yuan(policy.budget()),
-                pools: views::pools(&result), figures: views::FiguresView::new(&result.totals),
-            })
-        }
-        None => None,
-    };
-    let list: Vec<_> = rounds.iter().map(|r| context! { year: r.year, name: &r.name, status: &r.status }).collect();
-    Ok(Template::render("home", context! { me: me(&session), current, rounds: list }))
+    super::dashboard::page(db, &session).await
 }
 
 /// Where the CSRF fairing sends a request without a valid token.
