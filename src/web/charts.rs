@@ -125,7 +125,8 @@ impl Bar {
             "<rect x=\"{LABEL_W}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" fill=\"{}\"/>",
             self.color
         );
-        if layout == Layout::Grouped || self.index == 0 {
+        // Zeros go unlabelled in groups (the table beside says 0.00); the first bar always speaks.
+        if (layout == Layout::Grouped && self.value != 0) || self.index == 0 {
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\">{}</text>",
@@ -203,7 +204,7 @@ pub fn columns(
 fn draw_line(out: &mut String, line: &Line<'_>, slot: i64) {
     let known: Vec<i64> = line.values.iter().flatten().copied().collect();
     let (low, high) = (known.iter().copied().min().unwrap_or(0), known.iter().copied().max().unwrap_or(0));
-    let band = PLOT_BOTTOM - PLOT_TOP - COL_MAX - 16;
+    let band = PLOT_BOTTOM - PLOT_TOP - COL_MAX - 34;
     let points: Vec<(i64, i64, i64)> = line
         .values
         .iter()

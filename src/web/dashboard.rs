@@ -18,7 +18,9 @@ const BUDGET: Series = Series { name: "预算", color: "#d9dde3" };
 const REQUESTED: Series = Series { name: "申请贴息", color: "#f0b429" };
 const GRANTED: Series = Series { name: "已核定", color: "#de911d" };
 const PAID: Series = Series { name: "已拨付", color: "#9b1c1c" };
+const AMOUNT: Series = Series { name: "金额", color: "#de911d" };
 const COUNT: Series = Series { name: "项目数", color: "#4c63b6" };
+const SUBSIDY: Series = Series { name: "贴息资金", color: "#9b1c1c" };
 const LOANS: Series = Series { name: "撬动贷款", color: "#3f9142" };
 const HOUSEHOLDS: Series = Series { name: "带动职工户数", color: "#4c63b6" };
 const LEVERAGE: Series = Series { name: "撬动倍数", color: "#1f2933" };
@@ -132,7 +134,7 @@ async fn current(conn: &mut Conn, round: &Round, scope: &Scope) -> Result<serde_
         "pools_chart": charts::bars("资金池：预算、已核定、已拨付", &pool_bars, &[BUDGET, GRANTED, PAID], Layout::Overlaid, &money_label),
         "requests": { "budget": yuan(req.budget), "projects": req.projects, "requested": yuan(req.requested),
                       "granted": yuan(req.granted), "paid": yuan(req.paid) },
-        "requests_chart": charts::bars("申请与预算", &request_bars, &[PAID], Layout::Grouped, &money_label),
+        "requests_chart": charts::bars("申请与预算", &request_bars, &[AMOUNT], Layout::Grouped, &money_label),
         "states": table(&state_rows),
         "states_chart": charts::bars("审核状态", &state_rows, &[COUNT], Layout::Grouped, &count_label),
         "statuses": table(&status_rows),
@@ -175,7 +177,7 @@ fn trend(closed: &[ClosedRound]) -> Option<serde_json::Value> {
         "first_year": first_year, "last_year": per_round.last().map(|(y, _)| *y),
         "sentence": summary::sentence(first_year, &all),
         "rows": rows,
-        "granted_chart": charts::columns("历年贴息资金与撬动倍数", &years, &granted, PAID, Some(&line), &money_label),
+        "granted_chart": charts::columns("历年贴息资金与撬动倍数", &years, &granted, SUBSIDY, Some(&line), &money_label),
         "loans_chart": charts::columns("历年撬动贷款", &years, &loans, LOANS, None, &money_label),
         "households_chart": charts::columns("历年带动职工户数", &years, &homes, HOUSEHOLDS, None, &count_label),
     }))
