@@ -7,6 +7,7 @@ mod web_support;
 
 use rocket::http::Status;
 use serde_json::Value;
+use sqlx::Row;
 use tiexi::sample::UNITS;
 use web_support::{Agent, TestApp};
 
@@ -101,4 +102,89 @@ async fn a_cooperative_sees_its_own_projects_only() {
     let html_b = home(&other).await;
     assert_ne!(after(&html_b, "id=\"requested\">"), after(&html, "id=\"requested\">"));
     assert_eq!(theirs.len(), 2);
+}
+
+/// An active grant line of `fen` for the 2024 project `key`, split over the pools as given,
+/// written as an approved allocation would (pools and project counted).
+async fn grant(app: &TestApp, key: &str, parts: &[(&str, i64)]) {
+    let pool = &app.pool.inner;
+    let one = |sql: &'static str| sqlx::query(sql);
+    let admin: i64 = one("SELECT id FROM users WHERE username = 'admin'").fetch_one(pool).await.unwrap().get(0);
+    let project: i64 =
+        one("SELECT id FROM projects WHERE project_key = $1").bind(key).fetch_one(pool).await.unwrap().get(0);
+    let round: i64 = one("SELECT id FROM rounds WHERE year = 2024").fetch_one(pool).await.unwrap().get(0);
+    let total: i64 = parts.iter().map(|(_, f)| f).sum();
+    let line: i64 =
+        one("INSERT INTO grants (round_id, project_id, kind, amount_fen, status, state, created_by, created_at) \
+         VALUES ($1, $2, 'grant', $3, 'partially_funded', 'active', $4, '2024-06-01T00:00:00Z') RETURNING id")
+        .bind(round)
+        .bind(project)
+        .bind(total)
+        .bind(admin)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get(0);
+    for (name, fen) in parts {
+        let pool_id: i64 = one("SELECT id FROM pools WHERE round_id = $1 AND name = $2")
+            .bind(round)
+            .bind(*name)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get(0);
+        one("INSERT INTO grant_parts (grant_id, pool_id, amount_fen) VALUES ($1, $2, $3)")
+            .bind(line)
+            .bind(pool_id)
+            .bind(*fen)
+            .execute(pool)
+            .await
+            .unwrap();
+        one("UPDATE pools SET granted_fen = granted_fen + $1 WHERE id = $2")
+            .bind(*fen)
+            .bind(pool_id)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    one("UPDATE projects SET granted_fen = $1 WHERE id = $2").bind(total).bind(project).execute(pool).await.unwrap();
+}
+
+/// The cells of the pools table's rows: (name, granted, remainder).
+fn pool_cells(html: &str) -> Vec<(String, String, String)> {
+    let table = &html[html.find("<table id=\"pools\">").expect("the pools table")..];
+    let table = &table[..table.find("</table>").expect("its end")];
+    table
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row.split("<td").skip(1).map(|c| after(c, ">")).collect();
+            (cells[0].to_string(), cells[3].to_string(), cells[5].to_string())
+        })
+        .collect()
+}
+
+#[rocket::async_test]
+async fn pools_and_regiments_count_only_the_grants_in_scope() {
+    let app = TestApp::demo().await;
+    // XX-2024-001 is 红星二场's (the demo's first four); XX-2024-005 another 团场's.
+    grant(&app, "XX-2024-001", &[("兵团项目资金", 60_000), ("师市总工会自筹", 40_000)]).await;
+    grant(&app, "XX-2024-005", &[("兵团项目资金", 200_000)]).await;
+    let admin = home(&app.login("admin").await).await;
+    assert_eq!(
+        pool_cells(&admin),
+        [
+            ("兵团项目资金".into(), "2,600.00".into(), "697,400.00".into()),
+            ("师市总工会自筹".into(), "400.00".into(), "699,600.00".into())
+        ]
+    );
+    let regiments = &admin[admin.find("<table id=\"regiments\">").expect("regiments")..];
+    assert!(after(regiments, "<tr><td>") != "红星二场", "the regiment granted 2,000.00 comes first");
+    let hongxing2 = home(&app.login("hongxing2").await).await;
+    assert_eq!(
+        pool_cells(&hongxing2),
+        [("兵团项目资金".into(), "600.00".into(), "—".into()), ("师市总工会自筹".into(), "400.00".into(), "—".into())]
+    );
+    let coop_b = home(&app.login("coop-b").await).await;
+    assert!(pool_cells(&coop_b).iter().all(|(_, granted, _)| granted == "0.00"), "coop-b owns neither project");
 }
