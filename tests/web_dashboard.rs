@@ -104,50 +104,46 @@ async fn a_cooperative_sees_its_own_projects_only() {
     assert_eq!(theirs.len(), 2);
 }
 
-/// An active grant line of `fen` for the 2024 project `key`, split over the pools as given,
-/// written as an approved allocation would (pools and project counted).
-async fn grant(app: &TestApp, key: &str, parts: &[(&str, i64)]) {
-    let pool = &app.pool.inner;
-    let one = |sql: &'static str| sqlx::query(sql);
-    let admin: i64 = one("SELECT id FROM users WHERE username = 'admin'").fetch_one(pool).await.unwrap().get(0);
-    let project: i64 =
-        one("SELECT id FROM projects WHERE project_key = $1").bind(key).fetch_one(pool).await.unwrap().get(0);
-    let round: i64 = one("SELECT id FROM rounds WHERE year = 2024").fetch_one(pool).await.unwrap().get(0);
-    let total: i64 = parts.iter().map(|(_, f)| f).sum();
-    let line: i64 =
-        one("INSERT INTO grants (round_id, project_id, kind, amount_fen, status, state, created_by, created_at) \
-         VALUES ($1, $2, 'grant', $3, 'partially_funded', 'active', $4, '2024-06-01T00:00:00Z') RETURNING id")
-        .bind(round)
-        .bind(project)
-        .bind(total)
-        .bind(admin)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-        .get(0);
-    for (name, fen) in parts {
-        let pool_id: i64 = one("SELECT id FROM pools WHERE round_id = $1 AND name = $2")
-            .bind(round)
-            .bind(*name)
-            .fetch_one(pool)
-            .await
-            .unwrap()
-            .get(0);
-        one("INSERT INTO grant_parts (grant_id, pool_id, amount_fen) VALUES ($1, $2, $3)")
-            .bind(line)
-            .bind(pool_id)
-            .bind(*fen)
-            .execute(pool)
-            .await
-            .unwrap();
-        one("UPDATE pools SET granted_fen = granted_fen + $1 WHERE id = $2")
-            .bind(*fen)
-            .bind(pool_id)
-            .execute(pool)
-            .await
-            .unwrap();
+/// One statement: the text bound first (`$1`), then the numbers; the first column of the
+/// first row returned, or 0.
+async fn exec(app: &TestApp, sql: &str, text: Option<&str>, numbers: &[i64]) -> i64 {
+    let mut q = sqlx::query(sql);
+    if let Some(t) = text {
+        q = q.bind(t.to_string());
     }
-    one("UPDATE projects SET granted_fen = $1 WHERE id = $2").bind(total).bind(project).execute(pool).await.unwrap();
+    for n in numbers {
+        q = q.bind(*n);
+    }
+    q.fetch_optional(&app.pool.inner).await.expect(sql).map_or(0, |r| r.get(0))
+}
+
+/// An active grant line for the 2024 project `key`, split over the pools as given, written
+/// as an approved allocation would (pools and project counted).
+async fn grant(app: &TestApp, key: &str, parts: &[(&str, i64)]) {
+    let admin = exec(app, "SELECT id FROM users WHERE username = $1", Some("admin"), &[]).await;
+    let project = exec(app, "SELECT id FROM projects WHERE project_key = $1", Some(key), &[]).await;
+    let round = exec(app, "SELECT id FROM rounds WHERE year = $1", None, &[2024]).await;
+    let total: i64 = parts.iter().map(|(_, f)| f).sum();
+    let line = exec(
+        app,
+        "INSERT INTO grants (round_id, project_id, kind, amount_fen, status, state, created_by, created_at) \
+         VALUES ($1, $2, 'grant', $3, 'partially_funded', 'active', $4, '2024-06-01T00:00:00Z') RETURNING id",
+        None,
+        &[round, project, total, admin],
+    )
+    .await;
+    for (name, fen) in parts {
+        let pool = exec(app, "SELECT id FROM pools WHERE name = $1 AND round_id = $2", Some(name), &[round]).await;
+        exec(
+            app,
+            "INSERT INTO grant_parts (grant_id, pool_id, amount_fen) VALUES ($1, $2, $3)",
+            None,
+            &[line, pool, *fen],
+        )
+        .await;
+        exec(app, "UPDATE pools SET granted_fen = granted_fen + $1 WHERE id = $2", None, &[*fen, pool]).await;
+    }
+    exec(app, "UPDATE projects SET granted_fen = $1 WHERE id = $2", None, &[total, project]).await;
 }
 
 /// The cells of the pools table's rows: (name, granted, remainder).

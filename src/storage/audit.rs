@@ -6,8 +6,11 @@
 //! `append` must run inside `storage::begin_write`: writers are serialised there, so the
 //! row read as "previous" is the last one on both backends.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
 use sqlx::Row;
 
 use super::Conn;
@@ -74,7 +77,20 @@ pub fn hash(prev_hash: &str, r: &Record) -> String {
         h.update(f.as_bytes());
         h.update(b"\n");
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The hash of the latest entry, or the genesis hash of an empty trail.
+async fn last_hash(conn: &mut Conn) -> Result<String, sqlx::Error> {
+    let prev: Option<String> = sqlx::query("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    Ok(prev.unwrap_or_else(|| GENESIS.to_owned()))
 }
 
 /// Append one entry; returns its sequence number.
@@ -82,12 +98,7 @@ pub fn hash(prev_hash: &str, r: &Record) -> String {
 /// # Errors
 /// A database error (the caller's transaction then rolls back with the change itself).
 pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
-    let prev: Option<String> = sqlx::query("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    let prev_hash = prev.unwrap_or_else(|| GENESIS.to_owned());
+    let prev_hash = last_hash(conn).await?;
     let mut record = Record {
         seq: 0,
         at: super::now(),
