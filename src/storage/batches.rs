@@ -6,7 +6,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use super::allocations::Actor;
+use super::allocations::{refused, release, Actor, NewLine, Refusal};
 use super::{audit, Conn};
 
 /// What a batch needs to know about one project.
@@ -202,3 +202,35 @@ mod decide;
 mod read;
 pub use decide::{approve, cancel, pay};
 pub use read::{find, items, list, Batch, Item};
+
+/// Withdrawal of a granted project (called by the project workflow in its transaction):
+/// release what it is granted and not paid, split back by its unpaid pool parts
+/// (`engine::allocation::split_by`). Returns the release line's id, `None` when nothing
+/// was granted and unpaid.
+///
+/// # Errors
+/// `Refused` when the project is in an open batch (cancel the batch first) or a bound
+/// would break; a database error.
+pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) -> Result<Option<i64>, Refusal> {
+    use crate::engine::allocation as alloc;
+    use crate::engine::Money;
+    let p = payee(conn, project_id).await?.ok_or_else(|| refused("找不到该项目"))?;
+    if p.open_payment_fen != 0 || p.open_clawback_fen != 0 {
+        return Err(refused("该项目在未完成的拨付批次中，请先撤销批次"));
+    }
+    let amount = alloc::lacking(Money::from_fen(p.granted_fen), Money::from_fen(p.paid_fen));
+    if !amount.is_positive() {
+        return Ok(None);
+    }
+    let parts = pool_parts(conn, p.round_id, project_id).await?;
+    let money = |v: &[i64]| v.iter().copied().map(Money::from_fen).collect::<Vec<_>>();
+    let basis = alloc::less(&money(&parts.granted), &money(&parts.paid));
+    let split = alloc::split_by(alloc::negate(amount), &basis);
+    let line = NewLine {
+        project_id,
+        amount_fen: alloc::negate(amount).fen(),
+        status: "released",
+        parts: parts.pool_ids.iter().copied().zip(split.iter().map(|m| m.fen())).collect(),
+    };
+    Ok(Some(release(conn, p.round_id, &line, actor).await?))
+}
