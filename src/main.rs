@@ -138,9 +138,9 @@ fn main() -> ExitCode {
         }
         Command::User { command } => user(command),
         Command::Bench { command: BenchCommand::Gen { loans, year, out } } => bench_gen(loans, year, &out),
-        Command::Check { database } => run_async(async move {
-            tiexi::commands::check(&tiexi::commands::database_url(database)).await
-        }),
+        Command::Check { database } => {
+            run_async(async move { tiexi::commands::check(&tiexi::commands::database_url(database)).await })
+        }
         Command::ParseWorker => {
             tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())
         }

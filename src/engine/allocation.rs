@@ -48,7 +48,11 @@ impl Outcome {
     /// The keys of the projects that still lack money and get none from this run (候补).
     #[must_use]
     pub fn waitlisted(&self) -> Vec<&str> {
-        self.lines.iter().filter(|l| l.outstanding.is_positive() && l.granted.is_zero()).map(|l| l.key.as_str()).collect()
+        self.lines
+            .iter()
+            .filter(|l| l.outstanding.is_positive() && l.granted.is_zero())
+            .map(|l| l.key.as_str())
+            .collect()
     }
 }
 

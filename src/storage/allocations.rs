@@ -125,7 +125,8 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
     for line in &p.lines {
         insert_line(conn, p.round_id, Some(id), line, actor, "proposed").await?;
     }
-    let new = json!({ "rule": p.rule, "budget_fen": p.budget_fen, "granted_fen": p.granted_fen, "lines": p.lines.len() });
+    let new =
+        json!({ "rule": p.rule, "budget_fen": p.budget_fen, "granted_fen": p.granted_fen, "lines": p.lines.len() });
     audit::append(conn, &entry(actor, "allocation.propose", id, p.round_id, json!(null), new)).await?;
     Ok(id)
 }
@@ -139,7 +140,16 @@ fn entry<'a>(
     new: serde_json::Value,
 ) -> Entry<'a> {
     let entity = action.split('.').next().unwrap_or(action);
-    Entry { actor_id: Some(actor.id), actor: actor.name, action, entity, entity_id: id.to_string(), round_id: Some(round_id), old, new }
+    Entry {
+        actor_id: Some(actor.id),
+        actor: actor.name,
+        action,
+        entity,
+        entity_id: id.to_string(),
+        round_id: Some(round_id),
+        old,
+        new,
+    }
 }
 
 async fn insert_line(
@@ -247,7 +257,8 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<Stored, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Stored>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM allocations WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM allocations WHERE id = $1")).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(stored).transpose()
 }
 

@@ -28,7 +28,8 @@ pub struct Payee {
     pub payee_account: String,
 }
 
-const OPEN: &str = "COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i JOIN batches b ON b.id = i.batch_id \
+const OPEN: &str =
+    "COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i JOIN batches b ON b.id = i.batch_id \
     WHERE i.project_id = p.id AND b.state IN ('prepared', 'approved') AND b.kind = ";
 
 /// # Errors

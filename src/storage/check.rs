@@ -24,28 +24,75 @@ const SUM_PAID_ITEMS: &str = "COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT)
 /// Each invariant: its name (what `tiexi check` prints) and the query of the rows breaking
 /// it, each row one text column naming the record.
 fn invariants() -> Vec<(&'static str, String)> {
+    let mut all = pool_invariants();
+    all.extend(project_invariants());
+    all.extend(line_invariants());
+    all
+}
+
+fn pool_invariants() -> Vec<(&'static str, String)> {
+    let pool = "SELECT 'pool ' || CAST(l.id AS TEXT) FROM pools l WHERE";
     vec![
-        ("pool bounds: 0 <= paid <= granted <= amount", "SELECT 'pool ' || CAST(l.id AS TEXT) FROM pools l \
-          WHERE l.paid_fen < 0 OR l.paid_fen > l.granted_fen OR l.granted_fen > l.amount_fen".into()),
-        ("pool granted = sum of active grant parts", format!("SELECT 'pool ' || CAST(l.id AS TEXT) FROM pools l \
-          WHERE l.round_id IN {LINED} AND l.granted_fen <> {SUM_GRANT_PARTS}")),
-        ("pool paid = sum of paid batch parts", format!("SELECT 'pool ' || CAST(l.id AS TEXT) FROM pools l \
-          WHERE l.round_id IN {LINED} AND l.paid_fen <> {SUM_PAID_PARTS}")),
-        ("project bounds: 0 <= paid <= granted <= requested", "SELECT 'project ' || CAST(p.id AS TEXT) FROM projects p \
-          WHERE p.paid_fen < 0 OR p.paid_fen > p.granted_fen OR p.granted_fen > p.requested_fen".into()),
-        ("project granted = sum of active grant lines", format!("SELECT 'project ' || CAST(p.id AS TEXT) FROM projects p \
-          WHERE p.round_id IN {LINED} AND p.granted_fen <> {SUM_GRANT_LINES}")),
-        ("project paid = sum of items of paid batches", format!("SELECT 'project ' || CAST(p.id AS TEXT) FROM projects p \
-          WHERE p.round_id IN {LINED} AND p.paid_fen <> {SUM_PAID_ITEMS}")),
-        ("grant line = sum of its pool parts", "SELECT 'grant ' || CAST(g.id AS TEXT) FROM grants g WHERE g.amount_fen <> \
-          COALESCE((SELECT CAST(SUM(gp.amount_fen) AS BIGINT) FROM grant_parts gp WHERE gp.grant_id = g.id), 0)".into()),
-        ("batch item = sum of its pool parts", "SELECT 'batch item ' || CAST(i.id AS TEXT) FROM batch_items i WHERE i.amount_fen <> \
-          COALESCE((SELECT CAST(SUM(bp.amount_fen) AS BIGINT) FROM batch_parts bp WHERE bp.item_id = i.id), 0)".into()),
-        ("batch control totals = its items", "SELECT 'batch ' || b.number FROM batches b WHERE b.item_count <> \
+        (
+            "pool bounds: 0 <= paid <= granted <= amount",
+            format!("{pool} l.paid_fen < 0 OR l.paid_fen > l.granted_fen OR l.granted_fen > l.amount_fen"),
+        ),
+        (
+            "pool granted = sum of active grant parts",
+            format!("{pool} l.round_id IN {LINED} AND l.granted_fen <> {SUM_GRANT_PARTS}"),
+        ),
+        (
+            "pool paid = sum of paid batch parts",
+            format!("{pool} l.round_id IN {LINED} AND l.paid_fen <> {SUM_PAID_PARTS}"),
+        ),
+    ]
+}
+
+fn project_invariants() -> Vec<(&'static str, String)> {
+    let project = "SELECT 'project ' || CAST(p.id AS TEXT) FROM projects p WHERE";
+    vec![
+        (
+            "project bounds: 0 <= paid <= granted <= requested",
+            format!("{project} p.paid_fen < 0 OR p.paid_fen > p.granted_fen OR p.granted_fen > p.requested_fen"),
+        ),
+        (
+            "project granted = sum of active grant lines",
+            format!("{project} p.round_id IN {LINED} AND p.granted_fen <> {SUM_GRANT_LINES}"),
+        ),
+        (
+            "project paid = sum of items of paid batches",
+            format!("{project} p.round_id IN {LINED} AND p.paid_fen <> {SUM_PAID_ITEMS}"),
+        ),
+    ]
+}
+
+fn line_invariants() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "grant line = sum of its pool parts",
+            "SELECT 'grant ' || CAST(g.id AS TEXT) FROM grants g WHERE g.amount_fen <> \
+          COALESCE((SELECT CAST(SUM(gp.amount_fen) AS BIGINT) FROM grant_parts gp WHERE gp.grant_id = g.id), 0)"
+                .into(),
+        ),
+        (
+            "batch item = sum of its pool parts",
+            "SELECT 'batch item ' || CAST(i.id AS TEXT) FROM batch_items i WHERE i.amount_fen <> \
+          COALESCE((SELECT CAST(SUM(bp.amount_fen) AS BIGINT) FROM batch_parts bp WHERE bp.item_id = i.id), 0)"
+                .into(),
+        ),
+        (
+            "batch control totals = its items",
+            "SELECT 'batch ' || b.number FROM batches b WHERE b.item_count <> \
           (SELECT COUNT(*) FROM batch_items i WHERE i.batch_id = b.id) OR b.total_fen <> \
-          COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i WHERE i.batch_id = b.id), 0)".into()),
-        ("active grant lines belong to approved allocations", "SELECT 'grant ' || CAST(g.id AS TEXT) FROM grants g \
-          JOIN allocations a ON a.id = g.allocation_id WHERE g.state = 'active' AND a.state <> 'approved'".into()),
+          COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i WHERE i.batch_id = b.id), 0)"
+                .into(),
+        ),
+        (
+            "active grant lines belong to approved allocations",
+            "SELECT 'grant ' || CAST(g.id AS TEXT) FROM grants g \
+          JOIN allocations a ON a.id = g.allocation_id WHERE g.state = 'active' AND a.state <> 'approved'"
+                .into(),
+        ),
     ]
 }
 

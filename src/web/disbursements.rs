@@ -45,7 +45,12 @@ async fn payment_item(conn: &mut Conn, round: &Round, project_id: i64) -> Result
 
 /// A clawback item: `amount` (yuan, default all that is paid and not already being clawed
 /// back) taken back, split by the project's paid pool parts.
-async fn clawback_item(conn: &mut Conn, round: &Round, project_id: i64, amount: Option<Money>) -> Result<NewItem, AppError> {
+async fn clawback_item(
+    conn: &mut Conn,
+    round: &Round,
+    project_id: i64,
+    amount: Option<Money>,
+) -> Result<NewItem, AppError> {
     let payee = payee_in(conn, round, project_id).await?;
     let open = alloc::negate(Money::from_fen(payee.open_clawback_fen));
     let most = alloc::lacking(Money::from_fen(payee.paid_fen), open);
@@ -54,7 +59,8 @@ async fn clawback_item(conn: &mut Conn, round: &Round, project_id: i64, amount: 
         return Err(AppError::Conflict(format!("项目 {} 可追回金额为 {most} 元", payee.key)));
     }
     let p = batches::pool_parts(conn, round.id, project_id).await?;
-    let open_parts: Vec<Money> = money(&p.open).into_iter().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
+    let open_parts: Vec<Money> =
+        money(&p.open).into_iter().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
     let basis = alloc::less(&money(&p.paid), &open_parts);
     let parts = parts_of(&p, &alloc::split_by(alloc::negate(amount), &basis));
     Ok(NewItem { payee, amount_fen: alloc::negate(amount).fen(), parts })

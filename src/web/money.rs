@@ -73,15 +73,19 @@ pub(crate) fn run_json(run: &Run) -> Value {
         .pools
         .iter()
         .enumerate()
-        .map(|(i, p)| json!({ "id": p.id, "name": p.name, "amount": Money::from_fen(p.amount_fen),
-            "remaining_before": o.remaining_before[i], "granted": used[i], "remaining_after": o.remaining_after[i] }))
+        .map(|(i, p)| {
+            json!({ "id": p.id, "name": p.name, "amount": Money::from_fen(p.amount_fen),
+            "remaining_before": o.remaining_before[i], "granted": used[i], "remaining_after": o.remaining_after[i] })
+        })
         .collect();
     let projects: Vec<Value> = run
         .records
         .iter()
         .zip(&o.lines)
-        .map(|(r, l)| json!({ "id": r.id, "key": l.key, "requested": l.requested, "held": l.held,
-            "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status }))
+        .map(|(r, l)| {
+            json!({ "id": r.id, "key": l.key, "requested": l.requested, "held": l.held,
+            "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status })
+        })
         .collect();
     json!({ "budget": o.budget, "outstanding": o.outstanding, "granted": o.granted, "pools": pools,
         "projects": projects, "waitlisted": o.waitlisted() })
@@ -91,7 +95,12 @@ pub(crate) fn run_json(run: &Run) -> Value {
 ///
 /// # Errors
 /// `Conflict` when there is nothing to grant, or a database error.
-pub(crate) async fn commit(db: &Db, session: &Session, round: &Round, subset: Option<&[i64]>) -> Result<(i64, Value), AppError> {
+pub(crate) async fn commit(
+    db: &Db,
+    session: &Session,
+    round: &Round,
+    subset: Option<&[i64]>,
+) -> Result<(i64, Value), AppError> {
     let mut tx = storage::begin_write(db).await?;
     let run = run(&mut tx, round, subset).await?;
     if !run.outcome.granted.is_positive() {

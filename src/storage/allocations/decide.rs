@@ -92,7 +92,8 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
             .await?;
     }
     let new = json!({ "state": "approved", "granted_fen": a.granted_fen, "comment": comment });
-    audit::append(conn, &entry(actor, "allocation.approve", id, a.round_id, json!({ "state": "proposed" }), new)).await?;
+    audit::append(conn, &entry(actor, "allocation.approve", id, a.round_id, json!({ "state": "proposed" }), new))
+        .await?;
     Ok(())
 }
 
@@ -129,7 +130,8 @@ pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -
     }
     sqlx::query("UPDATE grants SET state = 'cancelled' WHERE allocation_id = $1").bind(id).execute(&mut *conn).await?;
     let new = json!({ "state": "cancelled", "comment": comment });
-    audit::append(conn, &entry(actor, "allocation.cancel", id, a.round_id, json!({ "state": "proposed" }), new)).await?;
+    audit::append(conn, &entry(actor, "allocation.cancel", id, a.round_id, json!({ "state": "proposed" }), new))
+        .await?;
     Ok(())
 }
 

@@ -60,13 +60,21 @@ pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, voucher_no: &str, p
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() != 1 {
-        return Err(refused(if b.state == "paid" { "该批次已支付" } else { "只有已审批的批次才能支付" }));
+        return Err(refused(if b.state == "paid" {
+            "该批次已支付"
+        } else {
+            "只有已审批的批次才能支付"
+        }));
     }
     for item in items(conn, id).await? {
         move_paid(conn, item.project_id, item.amount_fen, &item.parts).await?;
         if b.kind == "clawback" {
-            let line =
-                NewLine { project_id: item.project_id, amount_fen: item.amount_fen, status: "released", parts: item.parts };
+            let line = NewLine {
+                project_id: item.project_id,
+                amount_fen: item.amount_fen,
+                status: "released",
+                parts: item.parts,
+            };
             release(conn, b.round_id, &line, actor).await?;
         }
     }

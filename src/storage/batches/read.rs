@@ -22,7 +22,8 @@ pub struct Batch {
     pub comment: String,
 }
 
-const COLUMNS: &str = "id, round_id, number, kind, state, item_count, total_fen, prepared_by, prepared_at, approved_by, \
+const COLUMNS: &str =
+    "id, round_id, number, kind, state, item_count, total_fen, prepared_by, prepared_at, approved_by, \
     voucher_no, paid_on, comment";
 
 fn batch(r: &sqlx::any::AnyRow) -> Result<Batch, sqlx::Error> {
@@ -46,7 +47,8 @@ fn batch(r: &sqlx::any::AnyRow) -> Result<Batch, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Batch>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM batches WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM batches WHERE id = $1")).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(batch).transpose()
 }
 
