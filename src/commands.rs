@@ -96,3 +96,25 @@ pub async fn user_disable(url: &str, username: &str) -> Result<(), String> {
     pool.inner.close().await;
     Ok(())
 }
+
+/// `tiexi check`: every money invariant and the database's own checks. Prints each breach
+/// (the invariant, then the records) and fails when there is one.
+///
+/// # Errors
+/// A breach (its count), or a database error.
+pub async fn check(url: &str) -> Result<(), String> {
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let mut conn = pool.inner.acquire().await.map_err(|e| e.to_string())?;
+    let breaches = storage::check::run(&mut conn, pool.backend).await.map_err(|e| e.to_string())?;
+    drop(conn);
+    pool.inner.close().await;
+    for b in &breaches {
+        println!("BREACH {}: {}", b.invariant, b.records.join(", "));
+    }
+    if breaches.is_empty() {
+        println!("ok: every invariant holds");
+        Ok(())
+    } else {
+        Err(format!("{} 项不变量不成立", breaches.len()))
+    }
+}

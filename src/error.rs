@@ -59,6 +59,16 @@ impl From<crate::engine::PolicyError> for AppError {
     }
 }
 
+impl From<crate::storage::allocations::Refusal> for AppError {
+    /// A guard's refusal is the user's to know (409 with its reason); a database error is ours.
+    fn from(e: crate::storage::allocations::Refusal) -> AppError {
+        match e {
+            crate::storage::allocations::Refusal::Refused(text) => AppError::Conflict(text),
+            crate::storage::allocations::Refusal::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
 impl From<crate::import::ImportError> for AppError {
     /// A bad file is the user's to fix (422); a parser that cannot start is ours (500).
     fn from(e: crate::import::ImportError) -> AppError {

@@ -59,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// 核对：资金池、项目、批次的金额不变量与数据库完整性（任何一项不成立则退出码为 1）
+    Check {
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// The isolated workbook parser (`import::isolate`): reads a request on stdin.
     #[command(name = "parse-worker", hide = true)]
     ParseWorker,
@@ -133,6 +138,9 @@ fn main() -> ExitCode {
         }
         Command::User { command } => user(command),
         Command::Bench { command: BenchCommand::Gen { loans, year, out } } => bench_gen(loans, year, &out),
+        Command::Check { database } => {
+            run_async(async move { tiexi::commands::check(&tiexi::commands::database_url(database)).await })
+        }
         Command::ParseWorker => {
             tiexi::import::isolate::serve(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())
         }

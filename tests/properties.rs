@@ -164,3 +164,22 @@ proptest! {
         prop_assert_eq!(before, compute(&policy, &projects(&loans)));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Issue 5: a first allocation run, nothing held and the pools whole, is exactly
+    /// `engine::compute`'s grants and pool split.
+    #[test]
+    fn a_first_allocation_run_is_the_engines_grants(policy in a_policy(), loans in proptest::collection::vec(a_loan(), 1..10)) {
+        let projects = projects(&loans);
+        let r = compute(&policy, &projects);
+        let whole: Vec<Money> = policy.pools.iter().map(|p| p.amount).collect();
+        let run = tiexi::engine::allocation::run(&policy, &projects, &[], &whole);
+        for (line, p) in run.lines.iter().zip(&r.projects) {
+            prop_assert_eq!((line.requested, line.granted, &line.parts, line.status), (p.requested, p.granted, &p.pools, p.status));
+        }
+        let left: Vec<Money> = r.pools.iter().map(|p| p.remaining).collect();
+        prop_assert_eq!(run.remaining_after, left);
+    }
+}

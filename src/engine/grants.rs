@@ -34,6 +34,14 @@ fn pro_rata(budget: Money, total: Money, claims: &[Claim]) -> Vec<Money> {
     largest_remainder(budget, i128::from(total.fen()), &weights)
 }
 
+/// `amount` (non-negative) split in proportion to `weights` (non-negative), exactly, by
+/// largest remainders, ties to the earlier weight; all zero when the weights are.
+#[must_use]
+pub fn proportional(amount: Money, weights: &[Money]) -> Vec<Money> {
+    let w: Vec<i128> = weights.iter().map(|m| i128::from(m.fen())).collect();
+    largest_remainder(amount, w.iter().sum(), &w)
+}
+
 /// Split `amount` in proportion to `weights` (whose sum is `total`), exactly: floors first,
 /// then the fen left over one each to the largest remainders, ties to the earlier weight.
 /// Used for grants (§6 `pro_rata`) and for the pool split (§6).

@@ -3,6 +3,7 @@
 //! Its one door is [`compute`]: `tiexi calc`, the web preview and the final figures all
 //! call it, so they always agree.
 
+pub mod allocation;
 pub mod dates;
 pub mod figures;
 pub mod grants;

@@ -4,7 +4,10 @@
 //! keeps to those (money BIGINT fen, rates and dates TEXT), and every statement uses the
 //! `$N` placeholders both backends accept.
 
+pub mod allocations;
 pub mod audit;
+pub mod batches;
+pub mod check;
 pub mod dashboard;
 pub mod imports;
 pub mod load;

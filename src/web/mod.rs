@@ -7,7 +7,10 @@ pub mod auth;
 pub mod charts;
 pub mod csrf;
 pub mod dashboard;
+pub mod disbursements;
 pub mod imports;
+pub mod money;
+pub mod money_api;
 pub mod pages;
 pub mod policy_form;
 pub mod projects;
@@ -36,5 +39,6 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())
         .mount("/api/v1", api::routes())
+        .mount("/api/v1", money_api::routes())
         .register("/", pages::catchers())
 }

@@ -1,0 +1,153 @@
+//! Deciding a proposal (approve, cancel), reading its lines, and release lines.
+
+use serde_json::json;
+use sqlx::Row;
+
+use super::{count_line, entry, find, insert_line, refused, Actor, NewLine, Refusal};
+use crate::storage::{audit, Conn};
+
+/// A stored grant line with its project, for the pages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Granted {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_key: String,
+    pub project_name: String,
+    pub unit: String,
+    pub kind: String,
+    pub amount_fen: i64,
+    pub status: String,
+    pub state: String,
+}
+
+/// The lines of an allocation, in the projects' workbook order.
+///
+/// # Errors
+/// A database error.
+pub async fn lines(conn: &mut Conn, allocation_id: i64) -> Result<Vec<(Granted, Vec<(i64, i64)>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.project_id, p.project_key, p.name, p.unit, g.kind, g.amount_fen, g.status, g.state \
+         FROM grants g JOIN projects p ON p.id = g.project_id WHERE g.allocation_id = $1 ORDER BY p.position",
+    )
+    .bind(allocation_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let g = Granted {
+            id,
+            project_id: r.try_get("project_id")?,
+            project_key: r.try_get("project_key")?,
+            project_name: r.try_get("name")?,
+            unit: r.try_get("unit")?,
+            kind: r.try_get("kind")?,
+            amount_fen: r.try_get("amount_fen")?,
+            status: r.try_get("status")?,
+            state: r.try_get("state")?,
+        };
+        out.push((g, parts(conn, id).await?));
+    }
+    Ok(out)
+}
+
+async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT gp.pool_id, gp.amount_fen FROM grant_parts gp JOIN pools l ON l.id = gp.pool_id \
+         WHERE gp.grant_id = $1 ORDER BY l.position",
+    )
+    .bind(grant_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// Approve a proposal (not by its proposer): every line becomes active and counts against
+/// its project and pools through guarded SQL; any guard failing refuses the whole approval
+/// (the caller drops the transaction, which rolls back).
+///
+/// # Errors
+/// `Refused` (already decided, the proposer, a pool or project bound), or a database error.
+pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
+    let a = decidable(conn, id, actor).await?;
+    let decided = sqlx::query(
+        "UPDATE allocations SET state = 'approved', decided_by = $1, decided_at = $2, comment = $3 \
+         WHERE id = $4 AND state = 'proposed' AND proposed_by <> $1",
+    )
+    .bind(actor.id)
+    .bind(crate::storage::now())
+    .bind(comment)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if decided.rows_affected() != 1 {
+        return Err(refused("该分配方案已处理"));
+    }
+    for (g, parts) in lines(conn, id).await? {
+        let line = NewLine { project_id: g.project_id, amount_fen: g.amount_fen, status: "funded", parts };
+        count_line(conn, &line).await?;
+        sqlx::query("UPDATE grants SET state = 'active' WHERE id = $1 AND state = 'proposed'")
+            .bind(g.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let new = json!({ "state": "approved", "granted_fen": a.granted_fen, "comment": comment });
+    audit::append(conn, &entry(actor, "allocation.approve", id, a.round_id, json!({ "state": "proposed" }), new))
+        .await?;
+    Ok(())
+}
+
+/// A proposal that `actor` may decide: it exists, is still proposed, and is not theirs.
+async fn decidable(conn: &mut Conn, id: i64, actor: Actor<'_>) -> Result<super::Stored, Refusal> {
+    let a = find(conn, id).await?.ok_or_else(|| refused("找不到该分配方案"))?;
+    if a.state != "proposed" {
+        return Err(refused("该分配方案已处理"));
+    }
+    if a.proposed_by == actor.id {
+        return Err(refused("提出分配方案的人不能审批自己的方案"));
+    }
+    Ok(a)
+}
+
+/// Cancel a proposal (its proposer or another user; nothing of it ever counted).
+///
+/// # Errors
+/// `Refused` when it is no longer proposed, or a database error.
+pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
+    let a = find(conn, id).await?.ok_or_else(|| refused("找不到该分配方案"))?;
+    let done = sqlx::query(
+        "UPDATE allocations SET state = 'cancelled', decided_at = $1, comment = $2, \
+         decided_by = CASE WHEN proposed_by = $3 THEN NULL ELSE $3 END WHERE id = $4 AND state = 'proposed'",
+    )
+    .bind(crate::storage::now())
+    .bind(comment)
+    .bind(actor.id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(refused("该分配方案已处理"));
+    }
+    sqlx::query("UPDATE grants SET state = 'cancelled' WHERE allocation_id = $1").bind(id).execute(&mut *conn).await?;
+    let new = json!({ "state": "cancelled", "comment": comment });
+    audit::append(conn, &entry(actor, "allocation.cancel", id, a.round_id, json!({ "state": "proposed" }), new))
+        .await?;
+    Ok(())
+}
+
+/// Append an active release line (negative, its parts negative, from `engine::allocation::
+/// split_by`) and give the money back to the pools' remaining amounts. Used by a clawback
+/// once paid and by the withdrawal of a granted project (called by the project workflow).
+///
+/// # Errors
+/// `Refused` when a bound would break (releasing what is paid), or a database error.
+pub async fn release(conn: &mut Conn, round_id: i64, line: &NewLine, actor: Actor<'_>) -> Result<i64, Refusal> {
+    if line.amount_fen >= 0 {
+        return Err(refused("释放金额无效"));
+    }
+    count_line(conn, line).await?;
+    let id = insert_line(conn, round_id, None, line, actor, "active").await?;
+    let new = json!({ "project_id": line.project_id, "amount_fen": line.amount_fen });
+    audit::append(conn, &entry(actor, "grant.release", id, round_id, json!(null), new)).await?;
+    Ok(id)
+}

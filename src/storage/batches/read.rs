@@ -1,0 +1,121 @@
+//! Reading batches and their items back.
+
+use sqlx::Row;
+
+use crate::storage::{rows, Conn};
+
+/// A stored batch with its control totals.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Batch {
+    pub id: i64,
+    pub round_id: i64,
+    pub number: String,
+    pub kind: String,
+    pub state: String,
+    pub item_count: i64,
+    pub total_fen: i64,
+    pub prepared_by: i64,
+    pub prepared_at: String,
+    pub approved_by: Option<i64>,
+    pub voucher_no: Option<String>,
+    pub paid_on: Option<String>,
+    pub comment: String,
+}
+
+const COLUMNS: &str =
+    "id, round_id, number, kind, state, item_count, total_fen, prepared_by, prepared_at, approved_by, \
+    voucher_no, paid_on, comment";
+
+fn batch(r: &sqlx::any::AnyRow) -> Result<Batch, sqlx::Error> {
+    Ok(Batch {
+        id: r.try_get("id")?,
+        round_id: r.try_get("round_id")?,
+        number: r.try_get("number")?,
+        kind: r.try_get("kind")?,
+        state: r.try_get("state")?,
+        item_count: r.try_get("item_count")?,
+        total_fen: r.try_get("total_fen")?,
+        prepared_by: r.try_get("prepared_by")?,
+        prepared_at: r.try_get("prepared_at")?,
+        approved_by: rows::opt(r, "approved_by")?,
+        voucher_no: rows::opt(r, "voucher_no")?,
+        paid_on: rows::opt(r, "paid_on")?,
+        comment: r.try_get("comment")?,
+    })
+}
+
+/// # Errors
+/// A database error.
+pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Batch>, sqlx::Error> {
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM batches WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(batch).transpose()
+}
+
+/// A round's batches, newest first.
+///
+/// # Errors
+/// A database error.
+pub async fn list(conn: &mut Conn, round_id: i64) -> Result<Vec<Batch>, sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM batches WHERE round_id = $1 ORDER BY id DESC"))
+        .bind(round_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(batch).collect()
+}
+
+/// One item of a batch with its project and pool parts (policy order).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_key: String,
+    pub project_name: String,
+    pub unit: String,
+    pub amount_fen: i64,
+    pub payee_name: String,
+    pub payee_bank: String,
+    pub payee_account: String,
+    pub parts: Vec<(i64, i64)>,
+}
+
+/// The items of a batch, in the projects' workbook order.
+///
+/// # Errors
+/// A database error.
+pub async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<Item>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.project_id, p.project_key, p.name, p.unit, i.amount_fen, i.payee_name, i.payee_bank, i.payee_account \
+         FROM batch_items i JOIN projects p ON p.id = i.project_id WHERE i.batch_id = $1 ORDER BY p.position",
+    )
+    .bind(batch_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let parts = sqlx::query(
+            "SELECT bp.pool_id, bp.amount_fen FROM batch_parts bp JOIN pools l ON l.id = bp.pool_id \
+             WHERE bp.item_id = $1 ORDER BY l.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|p| Ok((p.try_get(0)?, p.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+        out.push(Item {
+            id,
+            project_id: r.try_get("project_id")?,
+            project_key: r.try_get("project_key")?,
+            project_name: r.try_get("name")?,
+            unit: r.try_get("unit")?,
+            amount_fen: r.try_get("amount_fen")?,
+            payee_name: r.try_get("payee_name")?,
+            payee_bank: r.try_get("payee_bank")?,
+            payee_account: r.try_get("payee_account")?,
+            parts,
+        });
+    }
+    Ok(out)
+}

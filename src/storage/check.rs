@@ -1,0 +1,139 @@
+//! `tiexi check`: every money invariant of issue 5, as queries that return the rows that
+//! break it (none when all is well), plus the database's own consistency checks.
+//!
+//! Closed rounds recorded as totals only (the demo's history: no grant line, no batch) keep
+//! their pool figures without lines; the bounds are still checked there, the sums are not.
+
+use sqlx::Row;
+
+use super::{Backend, Conn};
+
+/// Rounds whose money is kept as lines (every round but closed ones with no line and no batch).
+const LINED: &str = "(SELECT r.id FROM rounds r WHERE r.status = 'open' \
+    OR EXISTS (SELECT 1 FROM grants g WHERE g.round_id = r.id) OR EXISTS (SELECT 1 FROM batches b WHERE b.round_id = r.id))";
+
+const SUM_GRANT_PARTS: &str = "COALESCE((SELECT CAST(SUM(gp.amount_fen) AS BIGINT) FROM grant_parts gp \
+    JOIN grants g ON g.id = gp.grant_id WHERE gp.pool_id = l.id AND g.state = 'active'), 0)";
+const SUM_PAID_PARTS: &str = "COALESCE((SELECT CAST(SUM(bp.amount_fen) AS BIGINT) FROM batch_parts bp \
+    JOIN batch_items i ON i.id = bp.item_id JOIN batches b ON b.id = i.batch_id WHERE bp.pool_id = l.id AND b.state = 'paid'), 0)";
+const SUM_GRANT_LINES: &str = "COALESCE((SELECT CAST(SUM(g.amount_fen) AS BIGINT) FROM grants g \
+    WHERE g.project_id = p.id AND g.state = 'active'), 0)";
+const SUM_PAID_ITEMS: &str = "COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i \
+    JOIN batches b ON b.id = i.batch_id WHERE i.project_id = p.id AND b.state = 'paid'), 0)";
+
+/// Each invariant: its name (what `tiexi check` prints) and the query of the rows breaking
+/// it, each row one text column naming the record.
+fn invariants() -> Vec<(&'static str, String)> {
+    let mut all = pool_invariants();
+    all.extend(project_invariants());
+    all.extend(line_invariants());
+    all
+}
+
+fn pool_invariants() -> Vec<(&'static str, String)> {
+    let pool = "SELECT 'pool ' || CAST(l.id AS TEXT) FROM pools l WHERE";
+    vec![
+        (
+            "pool bounds: 0 <= paid <= granted <= amount",
+            format!("{pool} l.paid_fen < 0 OR l.paid_fen > l.granted_fen OR l.granted_fen > l.amount_fen"),
+        ),
+        (
+            "pool granted = sum of active grant parts",
+            format!("{pool} l.round_id IN {LINED} AND l.granted_fen <> {SUM_GRANT_PARTS}"),
+        ),
+        (
+            "pool paid = sum of paid batch parts",
+            format!("{pool} l.round_id IN {LINED} AND l.paid_fen <> {SUM_PAID_PARTS}"),
+        ),
+    ]
+}
+
+fn project_invariants() -> Vec<(&'static str, String)> {
+    let project = "SELECT 'project ' || CAST(p.id AS TEXT) FROM projects p WHERE";
+    vec![
+        (
+            "project bounds: 0 <= paid <= granted <= requested",
+            format!("{project} p.paid_fen < 0 OR p.paid_fen > p.granted_fen OR p.granted_fen > p.requested_fen"),
+        ),
+        (
+            "project granted = sum of active grant lines",
+            format!("{project} p.round_id IN {LINED} AND p.granted_fen <> {SUM_GRANT_LINES}"),
+        ),
+        (
+            "project paid = sum of items of paid batches",
+            format!("{project} p.round_id IN {LINED} AND p.paid_fen <> {SUM_PAID_ITEMS}"),
+        ),
+    ]
+}
+
+fn line_invariants() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "grant line = sum of its pool parts",
+            "SELECT 'grant ' || CAST(g.id AS TEXT) FROM grants g WHERE g.amount_fen <> \
+          COALESCE((SELECT CAST(SUM(gp.amount_fen) AS BIGINT) FROM grant_parts gp WHERE gp.grant_id = g.id), 0)"
+                .into(),
+        ),
+        (
+            "batch item = sum of its pool parts",
+            "SELECT 'batch item ' || CAST(i.id AS TEXT) FROM batch_items i WHERE i.amount_fen <> \
+          COALESCE((SELECT CAST(SUM(bp.amount_fen) AS BIGINT) FROM batch_parts bp WHERE bp.item_id = i.id), 0)"
+                .into(),
+        ),
+        (
+            "batch control totals = its items",
+            "SELECT 'batch ' || b.number FROM batches b WHERE b.item_count <> \
+          (SELECT COUNT(*) FROM batch_items i WHERE i.batch_id = b.id) OR b.total_fen <> \
+          COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i WHERE i.batch_id = b.id), 0)"
+                .into(),
+        ),
+        (
+            "active grant lines belong to approved allocations",
+            "SELECT 'grant ' || CAST(g.id AS TEXT) FROM grants g \
+          JOIN allocations a ON a.id = g.allocation_id WHERE g.state = 'active' AND a.state <> 'approved'"
+                .into(),
+        ),
+    ]
+}
+
+/// A broken invariant and the records that break it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    pub invariant: String,
+    pub records: Vec<String>,
+}
+
+/// Run every check; an empty list means all hold.
+///
+/// # Errors
+/// A database error.
+pub async fn run(conn: &mut Conn, backend: Backend) -> Result<Vec<Breach>, sqlx::Error> {
+    let mut out = Vec::new();
+    for (name, sql) in invariants() {
+        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+        let records = rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?;
+        if !records.is_empty() {
+            out.push(Breach { invariant: name.to_owned(), records });
+        }
+    }
+    if backend == Backend::Sqlite {
+        out.extend(sqlite(conn).await?);
+    }
+    Ok(out)
+}
+
+/// SQLite's own checks (PostgreSQL enforces its constraints as it writes).
+async fn sqlite(conn: &mut Conn) -> Result<Vec<Breach>, sqlx::Error> {
+    let mut out = Vec::new();
+    let integrity = sqlx::query("PRAGMA integrity_check").fetch_all(&mut *conn).await?;
+    let lines = integrity.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?;
+    if lines != ["ok"] {
+        out.push(Breach { invariant: "PRAGMA integrity_check".into(), records: lines });
+    }
+    let keys = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?;
+    if !keys.is_empty() {
+        let records = keys.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?;
+        out.push(Breach { invariant: "PRAGMA foreign_key_check".into(), records });
+    }
+    Ok(out)
+}

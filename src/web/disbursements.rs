@@ -1,0 +1,177 @@
+//! Disbursement batches (拨付批次) and clawbacks (追回), shared by the pages and the API.
+//! Each item's amount and pool split come from `engine::allocation`; the batch is stored
+//! with its control totals in the same write transaction that read the figures.
+
+use serde_json::{json, Value};
+
+use super::auth::Session;
+use super::money::{actor, require_staff};
+use crate::engine::allocation as alloc;
+use crate::engine::Money;
+use crate::error::AppError;
+use crate::export::mask;
+use crate::storage::batches::{self, Batch, Item, NewBatch, NewItem, Payee, PoolParts};
+use crate::storage::{self, rounds::Round, Conn, Db};
+
+fn money(v: &[i64]) -> Vec<Money> {
+    v.iter().copied().map(Money::from_fen).collect()
+}
+
+fn parts_of(p: &PoolParts, parts: &[Money]) -> Vec<(i64, i64)> {
+    p.pool_ids.iter().copied().zip(parts.iter().map(|m| m.fen())).collect()
+}
+
+async fn payee_in(conn: &mut Conn, round: &Round, project_id: i64) -> Result<Payee, AppError> {
+    batches::payee(conn, project_id).await?.filter(|p| p.round_id == round.id).ok_or(AppError::NotFound)
+}
+
+/// A payment item: what the project is granted and not yet paid nor in another open batch,
+/// split by its granted, unpaid and unreserved pool parts.
+async fn payment_item(conn: &mut Conn, round: &Round, project_id: i64) -> Result<NewItem, AppError> {
+    let payee = payee_in(conn, round, project_id).await?;
+    let amount = alloc::to_pay(
+        Money::from_fen(payee.granted_fen),
+        Money::from_fen(payee.paid_fen),
+        Money::from_fen(payee.open_payment_fen),
+    );
+    if !amount.is_positive() {
+        return Err(AppError::Conflict(format!("项目 {} 没有可拨付的金额", payee.key)));
+    }
+    let p = batches::pool_parts(conn, round.id, project_id).await?;
+    let basis = alloc::less(&alloc::less(&money(&p.granted), &money(&p.paid)), &money(&p.open));
+    let parts = parts_of(&p, &alloc::split_by(amount, &basis));
+    Ok(NewItem { payee, amount_fen: amount.fen(), parts })
+}
+
+/// A clawback item: `amount` (yuan, default all that is paid and not already being clawed
+/// back) taken back, split by the project's paid pool parts.
+async fn clawback_item(
+    conn: &mut Conn,
+    round: &Round,
+    project_id: i64,
+    amount: Option<Money>,
+) -> Result<NewItem, AppError> {
+    let payee = payee_in(conn, round, project_id).await?;
+    let open = alloc::negate(Money::from_fen(payee.open_clawback_fen));
+    let most = alloc::lacking(Money::from_fen(payee.paid_fen), open);
+    let amount = amount.unwrap_or(most);
+    if !amount.is_positive() || amount > most {
+        return Err(AppError::Conflict(format!("项目 {} 可追回金额为 {most} 元", payee.key)));
+    }
+    let p = batches::pool_parts(conn, round.id, project_id).await?;
+    let open_parts: Vec<Money> =
+        money(&p.open).into_iter().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
+    let basis = alloc::less(&money(&p.paid), &open_parts);
+    let parts = parts_of(&p, &alloc::split_by(alloc::negate(amount), &basis));
+    Ok(NewItem { payee, amount_fen: alloc::negate(amount).fen(), parts })
+}
+
+/// What to put in a new batch.
+pub(crate) enum Request {
+    Payment(Vec<i64>),
+    Clawback { project_id: i64, amount: Option<Money> },
+}
+
+/// Prepare a batch; returns (id, number).
+///
+/// # Errors
+/// `Forbidden`, `NotFound` (a project of another round), `Conflict` (nothing to pay, round
+/// closed), `Invalid` (no project), or a database error.
+pub(crate) async fn prepare(
+    db: &Db,
+    session: &Session,
+    round: &Round,
+    request: &Request,
+    comment: &str,
+) -> Result<(i64, String), AppError> {
+    require_staff(session)?;
+    if round.status != "open" {
+        return Err(AppError::Conflict("该年度已关闭".into()));
+    }
+    let mut tx = storage::begin_write(db).await?;
+    let (kind, items) = match request {
+        Request::Payment(ids) if ids.is_empty() => return Err(AppError::Invalid("请选择要拨付的项目".into())),
+        Request::Payment(ids) => {
+            let mut items = Vec::with_capacity(ids.len());
+            for id in dedup(ids) {
+                items.push(payment_item(&mut tx, round, id).await?);
+            }
+            ("payment", items)
+        }
+        Request::Clawback { project_id, amount } => {
+            ("clawback", vec![clawback_item(&mut tx, round, *project_id, *amount).await?])
+        }
+    };
+    let amounts: Vec<Money> = items.iter().map(|i| Money::from_fen(i.amount_fen)).collect();
+    let batch = NewBatch {
+        round_id: round.id,
+        year: round.year,
+        kind,
+        total_fen: alloc::total(&amounts).fen(),
+        items,
+        comment: comment.to_owned(),
+    };
+    let done = batches::prepare(&mut tx, &batch, actor(session)).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+fn dedup(ids: &[i64]) -> Vec<i64> {
+    let mut seen = std::collections::HashSet::new();
+    ids.iter().copied().filter(|i| seen.insert(*i)).collect()
+}
+
+/// The fields of a batch action.
+#[derive(Debug, Default, serde::Deserialize, rocket::FromForm)]
+pub struct Action {
+    pub action: String,
+    #[serde(default)]
+    pub voucher_no: Option<String>,
+    #[serde(default)]
+    pub paid_on: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Approve, pay (voucher number and date) or cancel a batch.
+///
+/// # Errors
+/// `Forbidden`, `Invalid` (unknown action, no voucher, a bad date), `Conflict` (a guard), or a database error.
+pub(crate) async fn decide(db: &Db, session: &Session, id: i64, a: &Action) -> Result<(), AppError> {
+    require_staff(session)?;
+    let comment = a.comment.as_deref().unwrap_or("").trim();
+    let mut tx = storage::begin_write(db).await?;
+    match a.action.as_str() {
+        "approve" => batches::approve(&mut tx, id, actor(session), comment).await?,
+        "cancel" => batches::cancel(&mut tx, id, actor(session), comment).await?,
+        "pay" => {
+            let voucher = a.voucher_no.as_deref().map(str::trim).filter(|v| !v.is_empty());
+            let voucher = voucher.ok_or_else(|| AppError::Invalid("请填写凭证号".into()))?;
+            let on = a.paid_on.as_deref().unwrap_or("").trim();
+            let on: chrono::NaiveDate = on.parse().map_err(|_| AppError::Invalid("支付日期应为 YYYY-MM-DD".into()))?;
+            batches::pay(&mut tx, id, actor(session), voucher, &on.to_string()).await?;
+        }
+        _ => return Err(AppError::Invalid("未知的操作".into())),
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A batch as JSON, its payee accounts masked unless `full` (the batch's own page, division staff).
+pub(crate) fn batch_json(b: &Batch, items: Option<&[Item]>, full: bool) -> Value {
+    let mut v = json!({ "id": b.id, "number": b.number, "kind": b.kind, "state": b.state, "item_count": b.item_count,
+        "total": Money::from_fen(b.total_fen), "voucher_no": b.voucher_no, "paid_on": b.paid_on, "comment": b.comment });
+    if let Some(items) = items {
+        v["items"] = items
+            .iter()
+            .map(|i| {
+                let account = if full { i.payee_account.clone() } else { mask::account(&i.payee_account) };
+                json!({ "project_id": i.project_id, "key": i.project_key, "name": i.project_name, "unit": i.unit,
+                    "amount": Money::from_fen(i.amount_fen), "payee_name": i.payee_name, "payee_bank": i.payee_bank,
+                    "payee_account": account,
+                    "parts": i.parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() })
+            })
+            .collect();
+    }
+    v
+}
