@@ -4,11 +4,14 @@
 //! keeps to those (money BIGINT fen, rates and dates TEXT), and every statement uses the
 //! `$N` placeholders both backends accept.
 
+pub mod applications;
 pub mod audit;
 pub mod dashboard;
+pub mod documents;
 pub mod imports;
 pub mod load;
 pub mod projects;
+pub mod review;
 pub mod rounds;
 pub mod rows;
 pub mod sessions;
