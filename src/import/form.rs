@@ -18,44 +18,73 @@ const EVENTS_SHEET: &str = "还款及变更事项";
 /// The project-level fields, as typed (keys of workbook.md "Columns").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, rocket::FromForm)]
 pub struct ProjectFields {
+    #[field(default = String::new())]
     pub unit: String,
+    #[field(default = String::new())]
     pub project_name: String,
+    #[field(default = String::new())]
     pub applicant_type: String,
+    #[field(default = String::new())]
     pub org_name: String,
+    #[field(default = String::new())]
     pub credit_code: String,
+    #[field(default = String::new())]
     pub leader: String,
+    #[field(default = String::new())]
     pub id_number: String,
+    #[field(default = String::new())]
     pub phone: String,
+    #[field(default = String::new())]
     pub union_member: String,
+    #[field(default = String::new())]
     pub industry: String,
+    #[field(default = String::new())]
     pub households: String,
+    #[field(default = String::new())]
     pub hardship_households: String,
+    #[field(default = String::new())]
     pub radiated_households: String,
+    #[field(default = String::new())]
     pub income_increase: String,
+    #[field(default = String::new())]
     pub note: String,
 }
 
 /// One loan, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, rocket::FromForm)]
 pub struct LoanFields {
+    #[field(default = String::new())]
     pub bank: String,
+    #[field(default = String::new())]
     pub contract_no: String,
+    #[field(default = String::new())]
     pub principal: String,
+    #[field(default = String::new())]
     pub rate: String,
+    #[field(default = String::new())]
     pub disbursed_on: String,
+    #[field(default = String::new())]
     pub maturity_on: String,
+    #[field(default = String::new())]
     pub settled_on: String,
+    #[field(default = String::new())]
     pub interest_paid: String,
 }
 
 /// One event, as typed (workbook.md "Events").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, rocket::FromForm)]
 pub struct EventFields {
+    #[field(default = String::new())]
     pub contract_no: String,
+    #[field(default = String::new())]
     pub date: String,
+    #[field(default = String::new())]
     pub kind: String,
+    #[field(default = String::new())]
     pub amount: String,
+    #[field(default = String::new())]
     pub rate: String,
+    #[field(default = String::new())]
     pub extended_to: String,
 }
 

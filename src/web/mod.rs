@@ -3,14 +3,18 @@
 //! no arithmetic on money here.
 
 pub mod api;
+pub mod application_view;
+pub mod applications;
 pub mod auth;
 pub mod charts;
 pub mod csrf;
 pub mod dashboard;
+pub mod documents;
 pub mod imports;
 pub mod pages;
 pub mod policy_form;
 pub mod projects;
+pub mod review;
 pub mod rounds;
 pub mod session;
 pub mod views;
@@ -36,5 +40,6 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())
         .mount("/api/v1", api::routes())
+        .mount("/api/v1", review::api_routes())
         .register("/", pages::catchers())
 }
