@@ -219,9 +219,9 @@ fn target(action: Action, state: State) -> Option<State> {
     use State as S;
     match (action, state) {
         (Action::Submit, S::Draft | S::Returned) => Some(S::Submitted),
-        (Action::RegimentReview, S::Submitted) => Some(S::RegimentReviewed),
+        // An opinion is recorded as a transition that keeps the state.
+        (Action::RegimentReview, S::Submitted) | (Action::Opinion, S::RegimentReviewed) => Some(S::RegimentReviewed),
         (Action::Return, s) if s.in_review() => Some(S::Returned),
-        (Action::Opinion, S::RegimentReviewed) => Some(S::RegimentReviewed),
         (Action::DivisionReview, S::RegimentReviewed) => Some(S::DivisionReviewed),
         (Action::Publish, S::DivisionReviewed) => Some(S::Published),
         (Action::Approve, S::Published) => Some(S::Approved),

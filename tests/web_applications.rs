@@ -57,8 +57,11 @@ async fn create(coop: &Agent, fields: &[(&str, &str)]) -> (Status, String, Optio
 }
 
 async fn upload(who: &Agent, id: i64, kind: &str, name: &str, bytes: &[u8]) -> Status {
-    let (ct, body) =
-        multipart(&[("csrf_token", None, who.csrf.as_bytes()), ("kind", None, kind.as_bytes()), ("file", Some(name), bytes)]);
+    let (ct, body) = multipart(&[
+        ("csrf_token", None, who.csrf.as_bytes()),
+        ("kind", None, kind.as_bytes()),
+        ("file", Some(name), bytes),
+    ]);
     who.client.post(format!("/projects/{id}/documents")).header(ct).body(body).dispatch().await.status()
 }
 
@@ -90,8 +93,14 @@ async fn a_cooperative_drafts_edits_uploads_and_submits_and_nobody_else_sees_it(
     assert_eq!(status, Status::Ok);
     assert!(page.contains("新建申请"));
     let (status, page, location) = create(&coop, &good()).await;
-    let problems: Vec<&str> = page.split("class=\"field-error\"").skip(1).map(|s| s.split("</span>").next().unwrap_or_default()).collect();
-    assert_eq!(status, Status::SeeOther, "{problems:?} {}", page.split("id=\"errors\"").nth(1).unwrap_or_default().split("</div>").next().unwrap_or_default());
+    let problems: Vec<&str> =
+        page.split("class=\"field-error\"").skip(1).map(|s| s.split("</span>").next().unwrap_or_default()).collect();
+    assert_eq!(
+        status,
+        Status::SeeOther,
+        "{problems:?} {}",
+        page.split("id=\"errors\"").nth(1).unwrap_or_default().split("</div>").next().unwrap_or_default()
+    );
     let id = id_of(&location.expect("a redirect"));
     let (_, project) = coop.get_json(&format!("/api/v1/projects/{id}")).await;
     assert_eq!((project["state"].as_str(), project["loans"].as_array().map(Vec::len)), (Some("draft"), Some(2)));
@@ -112,7 +121,8 @@ async fn a_cooperative_drafts_edits_uploads_and_submits_and_nobody_else_sees_it(
     big.resize(10 * 1024 * 1024 + 1, b' ');
     assert_eq!(upload(&coop, id, "other", "big.pdf", &big).await, Status::PayloadTooLarge);
     let (_, page) = coop.get(&format!("/projects/{id}")).await;
-    let link = page.split(&format!("/projects/{id}/documents/")).nth(1).and_then(|s| s.split('"').next()).expect("a link");
+    let link =
+        page.split(&format!("/projects/{id}/documents/")).nth(1).and_then(|s| s.split('"').next()).expect("a link");
     assert_eq!(page.matches(&format!("/projects/{id}/documents/")).count(), 1, "one document kept");
     let r = coop.client.get(format!("/projects/{id}/documents/{link}")).dispatch().await;
     assert_eq!(r.status(), Status::Ok);
@@ -125,7 +135,8 @@ async fn a_cooperative_drafts_edits_uploads_and_submits_and_nobody_else_sees_it(
     assert_eq!(other.get(&format!("/projects/{id}/edit")).await.0, Status::NotFound);
     assert_eq!(upload(&other, id, "other", "x.pdf", b"%PDF-1.4").await, Status::NotFound);
     // Submit, after which the draft can no longer be edited.
-    let (status, answer) = coop.post_json(&format!("/api/v1/projects/{id}/actions"), &serde_json::json!({ "action": "submit" })).await;
+    let (status, answer) =
+        coop.post_json(&format!("/api/v1/projects/{id}/actions"), &serde_json::json!({ "action": "submit" })).await;
     assert_eq!((status, answer["state"].as_str()), (Status::Ok, Some("submitted")));
     assert_eq!(coop.get(&format!("/projects/{id}/edit")).await.0, Status::Conflict);
     let r = coop

@@ -72,10 +72,7 @@ async fn every_step_succeeds_only_for_its_role_and_others_change_nothing() {
         let before = record(&app, id).await;
         for (name, other) in all.iter().filter(|(n, _)| n != who) {
             let (status, answer) = act(other, id, body).await;
-            assert!(
-                status == Status::Forbidden || status == Status::NotFound,
-                "{name} {body}: {status} {answer}"
-            );
+            assert!(status == Status::Forbidden || status == Status::NotFound, "{name} {body}: {status} {answer}");
             assert_eq!(record(&app, id).await, before, "{name} {body} changed nothing");
         }
         let (status, answer) = act(agent(&all, who), id, body).await;
@@ -86,9 +83,13 @@ async fn every_step_succeeds_only_for_its_role_and_others_change_nothing() {
     }
     let (status, history) = agent(&all, "coop-a").get_json(&format!("/api/v1/projects/{id}/transitions")).await;
     assert_eq!(status, Status::Ok);
-    let actions: Vec<&str> = history["transitions"].as_array().unwrap().iter().map(|t| t["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        history["transitions"].as_array().unwrap().iter().map(|t| t["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["return", "submit", "regiment_review", "opinion", "division_review", "publish", "approve"]);
-    assert_eq!(history["transitions"][3]["from_state"], history["transitions"][3]["to_state"], "an opinion keeps the state");
+    assert_eq!(
+        history["transitions"][3]["from_state"], history["transitions"][3]["to_state"],
+        "an opinion keeps the state"
+    );
     assert_eq!(history["transitions"][0]["actor"], "hongxing2");
     let (status, _) = agent(&all, "coop-b").get_json(&format!("/api/v1/projects/{id}/transitions")).await;
     assert_eq!(status, Status::NotFound, "another cooperative does not learn it exists");
@@ -180,7 +181,8 @@ async fn the_project_page_shows_only_the_buttons_of_the_user_and_the_bulk_list_p
     assert!(!page.contains("id=\"action-regiment_review\"") && page.contains("id=\"action-withdraw\""));
     let (_, auditor_page) = app.login("auditor").await.get(&format!("/projects/{id}")).await;
     assert!(!auditor_page.contains("id=\"action-"), "auditors never act");
-    let (status, _) = hongxing2.post_form(&format!("/projects/{id}/actions"), &[("asked.action", "regiment_review")]).await;
+    let (status, _) =
+        hongxing2.post_form(&format!("/projects/{id}/actions"), &[("asked.action", "regiment_review")]).await;
     assert_eq!(status, Status::SeeOther);
     let bureau_id = app.add_user("bureau", Role::BureauReviewer, None).await;
     assert!(bureau_id > 0);
@@ -191,7 +193,13 @@ async fn the_project_page_shows_only_the_buttons_of_the_user_and_the_bulk_list_p
     let (status, _) = admin
         .post_form(
             "/rounds/2024/publications",
-            &[("action", "publish"), ("start", "2024-01-01"), ("end", "2024-01-10"), ("ids", &id.to_string()), ("ids", &second.to_string())],
+            &[
+                ("action", "publish"),
+                ("start", "2024-01-01"),
+                ("end", "2024-01-10"),
+                ("ids", &id.to_string()),
+                ("ids", &second.to_string()),
+            ],
         )
         .await;
     assert_eq!(status, Status::SeeOther);

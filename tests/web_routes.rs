@@ -23,7 +23,7 @@ fn inventory(client: &Client, id: i64) -> Vec<Probe> {
         .routes()
         .map(|r| {
             let template = r.uri.as_str().split('?').next().unwrap_or_default().to_string();
-            let path = template.replace("<year>", "2024").replace("<id>", &id.to_string());
+            let path = template.replace("<year>", "2024").replace("<id>", &id.to_string()).replace("<name>", "x.pdf");
             assert!(!path.contains('<'), "a parameter this test does not know: {template}");
             Probe { method: r.method, template, path }
         })
@@ -142,6 +142,17 @@ async fn every_state_changing_route_refuses_a_request_without_the_csrf_token() {
     let probes = inventory(&admin.client, import);
     let changing: Vec<&Probe> = probes.iter().filter(|p| state_changing(p)).collect();
     assert!(changing.len() >= 10, "POST and DELETE routes found: {}", changing.len());
+    // Issue 5's applications, review actions, bulk publication and documents are among them.
+    for route in [
+        "/rounds/<year>/applications",
+        "/projects/<id>/edit",
+        "/projects/<id>/actions",
+        "/rounds/<year>/publications",
+        "/projects/<id>/documents",
+        "/api/v1/projects/<id>/actions",
+    ] {
+        assert!(changing.iter().any(|p| p.template == route), "{route} is checked for its CSRF token");
+    }
     for p in &changing {
         refused_without_the_token(&admin, &anonymous, p).await;
     }

@@ -294,7 +294,10 @@ mod tests {
         let on = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.what.clone()).unwrap_or_default();
         assert!(on("project.id_number").contains("校验位错误"), "{errors:?}");
         assert!(on("loans.1.principal").contains("不是有效金额"), "{errors:?}");
-        assert!(on("loans.0.disbursed_on").contains("不存在") || on("loans.0.disbursed_on").contains("日期"), "{errors:?}");
+        assert!(
+            on("loans.0.disbursed_on").contains("不存在") || on("loans.0.disbursed_on").contains("日期"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -18,15 +18,23 @@ pub struct Payee {
 ///
 /// # Errors
 /// A database error (e.g. the key is taken).
-pub async fn create(conn: &mut Conn, round_id: i64, p: &Project, owner: i64, payee: &Payee) -> Result<i64, sqlx::Error> {
+pub async fn create(
+    conn: &mut Conn,
+    round_id: i64,
+    p: &Project,
+    owner: i64,
+    payee: &Payee,
+) -> Result<i64, sqlx::Error> {
     let id = super::projects::upsert(conn, round_id, p, Some(owner), None).await?;
-    sqlx::query("UPDATE projects SET state = 'draft', payee_name = $1, payee_bank = $2, payee_account = $3 WHERE id = $4")
-        .bind(&payee.name)
-        .bind(&payee.bank)
-        .bind(&payee.account)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE projects SET state = 'draft', payee_name = $1, payee_bank = $2, payee_account = $3 WHERE id = $4",
+    )
+    .bind(&payee.name)
+    .bind(&payee.bank)
+    .bind(&payee.account)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(id)
 }
 

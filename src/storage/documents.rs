@@ -32,8 +32,7 @@ pub struct New<'a> {
     pub uploaded_by: i64,
 }
 
-const COLUMNS: &str =
-    "id, project_id, kind, stored_name, original_name, content_type, size_bytes, sha256, uploaded_at";
+const COLUMNS: &str = "id, project_id, kind, stored_name, original_name, content_type, size_bytes, sha256, uploaded_at";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Document, sqlx::Error> {
     Ok(Document {
@@ -89,13 +88,16 @@ pub async fn list(conn: &mut Conn, project_id: i64) -> Result<Vec<Document>, sql
 ///
 /// # Errors
 /// A database error.
-pub async fn fetch(conn: &mut Conn, project_id: i64, stored_name: &str) -> Result<Option<(Document, Vec<u8>)>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS}, content FROM documents WHERE project_id = $1 AND stored_name = $2"
-    ))
-    .bind(project_id)
-    .bind(stored_name)
-    .fetch_optional(conn)
-    .await?;
+pub async fn fetch(
+    conn: &mut Conn,
+    project_id: i64,
+    stored_name: &str,
+) -> Result<Option<(Document, Vec<u8>)>, sqlx::Error> {
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS}, content FROM documents WHERE project_id = $1 AND stored_name = $2"))
+            .bind(project_id)
+            .bind(stored_name)
+            .fetch_optional(conn)
+            .await?;
     row.map(|r| Ok((from_row(&r)?, r.try_get("content")?))).transpose()
 }

@@ -1,13 +1,11 @@
 //! The application form as the template shows it: each field with its label (the
 //! workbook's header), value and problem; and a stored project back as form values.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::applications::ApplicationForm;
-use crate::engine::{EventKind, Project};
-use crate::import::columns::{EVENT_COLUMNS, LOAN_COLUMNS};
+use crate::engine::{Event, EventKind, Loan, Project};
+use crate::import::columns::{Column, EVENT_COLUMNS, LOAN_COLUMNS};
 use crate::import::form::{EventFields, LoanFields, ProjectFields};
 use crate::storage::applications::Payee;
 
@@ -43,114 +41,165 @@ fn list_of(key: &str) -> Option<&'static str> {
     }
 }
 
-fn field(
-    prefix: &str,
-    column: &crate::import::columns::Column,
-    value: &str,
-    errors: &HashMap<&str, &str>,
-    placed: &mut Vec<String>,
-) -> FieldView {
-    let name = format!("{prefix}.{}", column.key);
-    let error = errors.get(name.as_str()).map(|e| (*e).to_string());
-    if error.is_some() {
-        placed.push(name.clone());
+/// The problems by field, looked up as the fields are laid out.
+pub struct Problems<'a> {
+    errors: &'a [crate::import::form::FieldError],
+    placed: Vec<String>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, name: &str) -> Option<String> {
+        let found = self.errors.iter().find(|e| e.field == name).map(|e| e.what.clone());
+        if found.is_some() {
+            self.placed.push(name.to_string());
+        }
+        found
     }
-    FieldView { label: column.header, value: value.to_string(), error, list: list_of(column.key), required: column.required, name }
 }
 
 fn row<'a>(
     prefix: &str,
-    columns: impl Iterator<Item = &'a crate::import::columns::Column>,
+    columns: impl Iterator<Item = &'a Column>,
     values: &[(&'static str, &str)],
-    errors: &HashMap<&str, &str>,
-    placed: &mut Vec<String>,
+    problems: &mut Problems<'_>,
 ) -> Vec<FieldView> {
     columns
         .map(|c| {
-            let v = values.iter().find(|(k, _)| *k == c.key).map_or("", |(_, v)| *v);
-            field(prefix, c, v, errors, placed)
+            let value = values.iter().find(|(k, _)| *k == c.key).map_or("", |(_, v)| *v).to_string();
+            let name = format!("{prefix}.{}", c.key);
+            let error = problems.at(&name);
+            FieldView { label: c.header, value, error, list: list_of(c.key), required: c.required, name }
         })
         .collect()
 }
 
+fn project_row(p: &ProjectFields, problems: &mut Problems<'_>) -> Vec<FieldView> {
+    let values = [
+        ("unit", p.unit.as_str()),
+        ("project_name", &p.project_name),
+        ("applicant_type", &p.applicant_type),
+        ("org_name", &p.org_name),
+        ("credit_code", &p.credit_code),
+        ("leader", &p.leader),
+        ("id_number", &p.id_number),
+        ("phone", &p.phone),
+        ("union_member", &p.union_member),
+        ("industry", &p.industry),
+        ("households", &p.households),
+        ("hardship_households", &p.hardship_households),
+        ("radiated_households", &p.radiated_households),
+        ("income_increase", &p.income_increase),
+        ("note", &p.note),
+    ];
+    let columns = LOAN_COLUMNS.iter().filter(|c| c.project_level && !matches!(c.key, "project_no" | "score"));
+    row("project", columns, &values, problems)
+}
+
+fn loan_row(i: usize, l: &LoanFields, problems: &mut Problems<'_>) -> Vec<FieldView> {
+    let values = [
+        ("bank", l.bank.as_str()),
+        ("contract_no", &l.contract_no),
+        ("principal", &l.principal),
+        ("rate", &l.rate),
+        ("disbursed_on", &l.disbursed_on),
+        ("maturity_on", &l.maturity_on),
+        ("settled_on", &l.settled_on),
+        ("interest_paid", &l.interest_paid),
+    ];
+    row(&format!("loans.{i}"), LOAN_COLUMNS.iter().filter(|c| !c.project_level), &values, problems)
+}
+
+fn event_row(i: usize, e: &EventFields, problems: &mut Problems<'_>) -> Vec<FieldView> {
+    let values = [
+        ("contract_no", e.contract_no.as_str()),
+        ("date", &e.date),
+        ("kind", &e.kind),
+        ("amount", &e.amount),
+        ("rate", &e.rate),
+        ("extended_to", &e.extended_to),
+    ];
+    row(&format!("events.{i}"), EVENT_COLUMNS.iter(), &values, problems)
+}
+
 /// The form's values with their problems; one blank loan and two blank events to add more.
 #[must_use]
-pub fn fields(f: &ApplicationForm, errors: &HashMap<&str, &str>) -> View {
-    let mut placed = Vec::new();
-    let p = &f.project;
-    let project_values = [
-        ("unit", p.unit.as_str()), ("project_name", &p.project_name), ("applicant_type", &p.applicant_type),
-        ("org_name", &p.org_name), ("credit_code", &p.credit_code), ("leader", &p.leader), ("id_number", &p.id_number),
-        ("phone", &p.phone), ("union_member", &p.union_member), ("industry", &p.industry), ("households", &p.households),
-        ("hardship_households", &p.hardship_households), ("radiated_households", &p.radiated_households),
-        ("income_increase", &p.income_increase), ("note", &p.note),
-    ];
-    let project_columns = LOAN_COLUMNS.iter().filter(|c| c.project_level && !matches!(c.key, "project_no" | "score"));
-    let project = row("project", project_columns, &project_values, errors, &mut placed);
-    let mut loan_list = f.loans.clone();
-    loan_list.push(LoanFields::default());
-    let loans = loan_list
+pub fn fields(f: &ApplicationForm, errors: &[crate::import::form::FieldError]) -> View {
+    let mut problems = Problems { errors, placed: Vec::new() };
+    let project = project_row(&f.project, &mut problems);
+    let blank_loan = LoanFields::default();
+    let loans = f.loans.iter().chain([&blank_loan]).enumerate().map(|(i, l)| loan_row(i, l, &mut problems)).collect();
+    let blank_event = EventFields::default();
+    let events = f
+        .events
         .iter()
+        .chain([&blank_event, &blank_event])
         .enumerate()
-        .map(|(i, l)| {
-            let values = [
-                ("bank", l.bank.as_str()), ("contract_no", &l.contract_no), ("principal", &l.principal), ("rate", &l.rate),
-                ("disbursed_on", &l.disbursed_on), ("maturity_on", &l.maturity_on), ("settled_on", &l.settled_on),
-                ("interest_paid", &l.interest_paid),
-            ];
-            row(&format!("loans.{i}"), LOAN_COLUMNS.iter().filter(|c| !c.project_level), &values, errors, &mut placed)
-        })
+        .map(|(i, e)| event_row(i, e, &mut problems))
         .collect();
-    let mut event_list = f.events.clone();
-    event_list.extend([EventFields::default(), EventFields::default()]);
-    let events = event_list
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let values = [
-                ("contract_no", e.contract_no.as_str()), ("date", &e.date), ("kind", &e.kind), ("amount", &e.amount),
-                ("rate", &e.rate), ("extended_to", &e.extended_to),
-            ];
-            row(&format!("events.{i}"), EVENT_COLUMNS.iter(), &values, errors, &mut placed)
-        })
-        .collect();
-    View { project, loans, events, placed }
+    View { project, loans, events, placed: problems.placed }
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+fn project_fields(p: &Project) -> ProjectFields {
+    let a = &p.applicant;
+    ProjectFields {
+        unit: a.unit.clone(),
+        project_name: p.name.clone(),
+        applicant_type: p.applicant_type.label().into(),
+        org_name: a.org_name.clone(),
+        credit_code: a.credit_code.clone(),
+        leader: a.leader.clone(),
+        id_number: a.id_number.clone(),
+        phone: a.phone.clone(),
+        union_member: p.union_member.map(|b| if b { "是" } else { "否" }).unwrap_or_default().into(),
+        industry: a.industry.clone(),
+        households: p.households.to_string(),
+        hardship_households: opt(a.hardship_households),
+        radiated_households: opt(a.radiated_households),
+        income_increase: opt(p.income_increase),
+        note: a.note.clone(),
+    }
+}
+
+fn loan_fields(l: &Loan) -> LoanFields {
+    LoanFields {
+        bank: l.bank.clone(),
+        contract_no: l.contract_no.clone(),
+        principal: l.principal.to_string(),
+        rate: l.rate.normalize().to_string(),
+        disbursed_on: l.disbursed_on.to_string(),
+        maturity_on: l.maturity_on.to_string(),
+        settled_on: opt(l.settled_on),
+        interest_paid: opt(l.interest_paid),
+    }
+}
+
+/// An event as the Events sheet writes it (workbook.md "Events").
+fn event_fields(contract_no: &str, e: &Event) -> EventFields {
+    let mut f = EventFields { contract_no: contract_no.to_string(), date: e.on.to_string(), ..EventFields::default() };
+    match e.kind {
+        EventKind::Repayment(m) => (f.kind, f.amount) = ("还款".into(), m.to_string()),
+        EventKind::RateChange(r) => (f.kind, f.rate) = ("利率调整".into(), r.normalize().to_string()),
+        EventKind::OverdueStart => f.kind = "逾期开始".into(),
+        EventKind::OverdueEnd => f.kind = "逾期结束".into(),
+        EventKind::Extension(d) => (f.kind, f.extended_to) = ("展期".into(), d.to_string()),
+    }
+    f
+}
+
 /// A stored project as the form's values (amounts in yuan, dates ISO, rates in percent).
 #[must_use]
 pub fn from_project(p: &Project, payee: &Payee) -> ApplicationForm {
-    let a = &p.applicant;
-    let project = ProjectFields {
-        unit: a.unit.clone(), project_name: p.name.clone(), applicant_type: p.applicant_type.label().into(),
-        org_name: a.org_name.clone(), credit_code: a.credit_code.clone(), leader: a.leader.clone(),
-        id_number: a.id_number.clone(), phone: a.phone.clone(),
-        union_member: p.union_member.map(|b| if b { "是" } else { "否" }).unwrap_or_default().into(),
-        industry: a.industry.clone(), households: p.households.to_string(), hardship_households: opt(a.hardship_households),
-        radiated_households: opt(a.radiated_households), income_increase: opt(p.income_increase), note: a.note.clone(),
-    };
-    let loans = p.loans.iter().map(|l| LoanFields {
-        bank: l.bank.clone(), contract_no: l.contract_no.clone(), principal: l.principal.to_string(),
-        rate: l.rate.normalize().to_string(), disbursed_on: l.disbursed_on.to_string(), maturity_on: l.maturity_on.to_string(),
-        settled_on: opt(l.settled_on), interest_paid: opt(l.interest_paid),
-    }).collect();
-    let events = p.loans.iter().flat_map(|l| l.events.iter().map(move |e| {
-        let mut f = EventFields { contract_no: l.contract_no.clone(), date: e.on.to_string(), ..EventFields::default() };
-        match e.kind {
-            EventKind::Repayment(m) => (f.kind, f.amount) = ("还款".into(), m.to_string()),
-            EventKind::RateChange(r) => (f.kind, f.rate) = ("利率调整".into(), r.normalize().to_string()),
-            EventKind::OverdueStart => f.kind = "逾期开始".into(),
-            EventKind::OverdueEnd => f.kind = "逾期结束".into(),
-            EventKind::Extension(d) => (f.kind, f.extended_to) = ("展期".into(), d.to_string()),
-        }
-        f
-    })).collect();
     ApplicationForm {
-        project, loans, events, payee_name: payee.name.clone(), payee_bank: payee.bank.clone(),
-        payee_account: payee.account.clone(), ..ApplicationForm::default()
+        project: project_fields(p),
+        loans: p.loans.iter().map(loan_fields).collect(),
+        events: p.loans.iter().flat_map(|l| l.events.iter().map(|e| event_fields(&l.contract_no, e))).collect(),
+        payee_name: payee.name.clone(),
+        payee_bank: payee.bank.clone(),
+        payee_account: payee.account.clone(),
+        ..ApplicationForm::default()
     }
 }

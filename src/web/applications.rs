@@ -3,8 +3,6 @@
 //! are read by the workbook's own readers (`import::form`), so the messages are the same.
 //! Submitting is a review action (`web::review`).
 
-use std::collections::HashMap;
-
 use rocket::form::{Contextual, Form};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -90,7 +88,9 @@ pub(crate) async fn create(
     form: Form<Contextual<'_, ApplicationForm>>,
 ) -> Result<Result<Flash<Redirect>, (Status, Template)>, AppError> {
     let round = open_round(db, &session, year).await?;
-    let Some(f) = form.value.as_ref() else { return Err(AppError::Invalid("提交的内容无法识别，请检查后重试".into())) };
+    let Some(f) = form.value.as_ref() else {
+        return Err(AppError::Invalid("提交的内容无法识别，请检查后重试".into()));
+    };
     let key = format!("WEB-{year}-{}", &super::auth::token()[..10]);
     match save(db, &session, &round, None, &key, f).await? {
         Ok(id) => Ok(Ok(Flash::success(Redirect::to(format!("/projects/{id}")), "申请已保存为草稿"))),
@@ -127,7 +127,9 @@ pub(crate) async fn update(
     form: Form<Contextual<'_, ApplicationForm>>,
 ) -> Result<Result<Flash<Redirect>, (Status, Template)>, AppError> {
     let (round, project, _) = editable(db, &session, id).await?;
-    let Some(f) = form.value.as_ref() else { return Err(AppError::Invalid("提交的内容无法识别，请检查后重试".into())) };
+    let Some(f) = form.value.as_ref() else {
+        return Err(AppError::Invalid("提交的内容无法识别，请检查后重试".into()));
+    };
     match save(db, &session, &round, Some(id), &project.key, f).await? {
         Ok(id) => Ok(Ok(Flash::success(Redirect::to(format!("/projects/{id}")), "申请已保存"))),
         Err(errors) => Ok(Err((Status::UnprocessableEntity, page(db, &session, &round, Some(id), f, &errors).await?))),
@@ -187,8 +189,7 @@ async fn page(
     errors: &[FieldError],
 ) -> Result<Template, AppError> {
     let units = storage::applications::units(&mut *db.inner.acquire().await?, round.id).await?;
-    let by_field: HashMap<&str, &str> = errors.iter().map(|e| (e.field.as_str(), e.what.as_str())).collect();
-    let view = super::application_view::fields(f, &by_field);
+    let view = super::application_view::fields(f, errors);
     let general: Vec<&str> =
         errors.iter().filter(|e| !view.placed.contains(&e.field)).map(|e| e.message.as_str()).collect();
     let action = id.map_or_else(|| format!("/rounds/{}/applications", round.year), |id| format!("/projects/{id}/edit"));

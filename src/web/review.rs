@@ -124,13 +124,20 @@ pub struct ActionForm {
 fn to_flash(to: &str, done: Result<State, AppError>) -> Result<Flash<Redirect>, AppError> {
     match done {
         Ok(s) => Ok(Flash::success(Redirect::to(to.to_string()), format!("操作成功，项目状态：{}", s.label()))),
-        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => Ok(Flash::error(Redirect::to(to.to_string()), e.to_string())),
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
+            Ok(Flash::error(Redirect::to(to.to_string()), e.to_string()))
+        }
         Err(e) => Err(e),
     }
 }
 
 #[post("/projects/<id>/actions", data = "<form>")]
-pub(crate) async fn act_page(db: &Db, session: Session, id: i64, form: Form<ActionForm>) -> Result<Flash<Redirect>, AppError> {
+pub(crate) async fn act_page(
+    db: &Db,
+    session: Session,
+    id: i64,
+    form: Form<ActionForm>,
+) -> Result<Flash<Redirect>, AppError> {
     let done = act(db, &session, id, &form.asked).await;
     to_flash(&format!("/projects/{id}"), done)
 }
@@ -150,17 +157,25 @@ pub struct BulkForm {
 }
 
 #[post("/rounds/<year>/publications", data = "<form>")]
-pub(crate) async fn bulk(db: &Db, session: Session, year: i32, form: Form<BulkForm>) -> Result<Flash<Redirect>, AppError> {
+pub(crate) async fn bulk(
+    db: &Db,
+    session: Session,
+    year: i32,
+    form: Form<BulkForm>,
+) -> Result<Flash<Redirect>, AppError> {
     session.require(session.role == Role::DivisionStaff)?;
     if !matches!(form.action.as_str(), "publish" | "approve") {
         return Err(AppError::Invalid("批量操作只能是公示或批准".into()));
     }
-    let asked = Asked { action: form.action.clone(), comment: String::new(), start: form.start.clone(), end: form.end.clone() };
+    let asked =
+        Asked { action: form.action.clone(), comment: String::new(), start: form.start.clone(), end: form.end.clone() };
     let (mut done, mut refused) = (0, Vec::new());
     for id in &form.ids {
         match act(db, &session, *id, &asked).await {
             Ok(_) => done += 1,
-            Err(e @ (AppError::Conflict(_) | AppError::Invalid(_) | AppError::NotFound)) => refused.push(format!("#{id}：{e}")),
+            Err(e @ (AppError::Conflict(_) | AppError::Invalid(_) | AppError::NotFound)) => {
+                refused.push(format!("#{id}：{e}"));
+            }
             Err(e) => return Err(e),
         }
     }
