@@ -11,6 +11,8 @@ use serde::Deserialize;
 pub struct AppConfig {
     /// The largest workbook accepted, bytes.
     pub upload_limit: u64,
+    /// The largest supporting document (PDF, JPEG, PNG) accepted, bytes.
+    pub document_limit: u64,
     /// Set `Secure` on cookies (for a site behind a TLS proxy).
     pub secure_cookies: bool,
     /// The binary that parses uploads in a child process (hazards.md); default: this one.
@@ -24,6 +26,7 @@ impl Default for AppConfig {
     fn default() -> AppConfig {
         AppConfig {
             upload_limit: 20 * 1024 * 1024,
+            document_limit: 10 * 1024 * 1024,
             secure_cookies: false,
             parser: None,
             login_attempts: 5,

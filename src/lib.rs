@@ -7,6 +7,7 @@
 //! - [`export`]: engine results → JSON, text explanations and workbooks.
 //! - [`storage`]: SQL for SQLite and PostgreSQL (one binary, chosen by URL); nothing else writes SQL.
 //! - [`web`]: the Rocket application: pages, the JSON API, sessions, CSRF ([`web::rocket`]).
+//! - [`review`]: the review workflow of a project, pure: states, actions, who may move them.
 //! - [`accounts`]: roles and argon2id passwords; [`config`]: the app's settings; [`error`]: `AppError`.
 //! - [`cli`]: `tiexi calc` and `tiexi template`, which need no database.
 //! - [`commands`]: `tiexi serve` and `tiexi user add`; [`demo`]: the deterministic demo division;
@@ -24,6 +25,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod review;
 pub mod sample;
 pub mod storage;
 pub mod web;

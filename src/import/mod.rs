@@ -8,6 +8,7 @@ pub mod codes;
 pub mod columns;
 pub mod csv;
 pub mod events;
+pub mod form;
 pub mod guard;
 pub mod header;
 pub mod isolate;

@@ -106,6 +106,8 @@ pub struct Filter {
     pub unit: Option<String>,
     pub applicant_type: Option<String>,
     pub status: Option<String>,
+    /// The review state (`crate::review::State` code).
+    pub state: Option<String>,
 }
 
 /// One page of a round's projects (without loans) and the number that match.
@@ -123,11 +125,13 @@ pub async fn page(
     let (clause, scope_value) = scope_clause(scope, 2);
     // An empty filter is no filter (bound as '' rather than NULL: see `storage::nullable`).
     let filters =
-        " AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) AND ($5 = '' OR p.calc_status = $5)";
-    let (unit, applicant_type, status) = (
+        " AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) AND ($5 = '' OR p.calc_status = $5) \
+         AND ($6 = '' OR p.state = $6)";
+    let (unit, applicant_type, status, state) = (
         super::nullable(f.unit.as_ref()),
         super::nullable(f.applicant_type.as_ref()),
         super::nullable(f.status.as_ref()),
+        super::nullable(f.state.as_ref()),
     );
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM projects p WHERE p.round_id = $1{clause}{filters}"))
         .bind(round_id)
@@ -135,17 +139,19 @@ pub async fn page(
         .bind(&unit)
         .bind(&applicant_type)
         .bind(&status)
+        .bind(&state)
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
     let rows = sqlx::query(&format!(
-        "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1{clause}{filters} ORDER BY p.position LIMIT $6 OFFSET $7"
+        "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1{clause}{filters} ORDER BY p.position LIMIT $7 OFFSET $8"
     ))
     .bind(round_id)
     .bind(&scope_value)
     .bind(&unit)
     .bind(&applicant_type)
     .bind(&status)
+    .bind(&state)
     .bind(limit)
     .bind(offset)
     .fetch_all(conn)

@@ -5,13 +5,16 @@
 //! `$N` placeholders both backends accept.
 
 pub mod allocations;
+pub mod applications;
 pub mod audit;
 pub mod batches;
 pub mod check;
 pub mod dashboard;
+pub mod documents;
 pub mod imports;
 pub mod load;
 pub mod projects;
+pub mod review;
 pub mod rounds;
 pub mod rows;
 pub mod sessions;

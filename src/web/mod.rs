@@ -3,17 +3,21 @@
 //! no arithmetic on money here.
 
 pub mod api;
+pub mod application_view;
+pub mod applications;
 pub mod auth;
 pub mod charts;
 pub mod csrf;
 pub mod dashboard;
 pub mod disbursements;
+pub mod documents;
 pub mod imports;
 pub mod money;
 pub mod money_api;
 pub mod pages;
 pub mod policy_form;
 pub mod projects;
+pub mod review;
 pub mod rounds;
 pub mod session;
 pub mod views;
@@ -40,5 +44,6 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", pages::routes())
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
+        .mount("/api/v1", review::api_routes())
         .register("/", pages::catchers())
 }

@@ -32,6 +32,15 @@ pub(crate) fn routes() -> Vec<Route> {
         super::imports::confirm_page,
         super::projects::index,
         super::projects::show,
+        super::applications::mine,
+        super::applications::new,
+        super::applications::create,
+        super::applications::edit,
+        super::applications::update,
+        super::review::act_page,
+        super::review::bulk,
+        super::documents::upload,
+        super::documents::download,
     ]
 }
 

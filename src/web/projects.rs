@@ -70,8 +70,12 @@ pub(crate) async fn index(
     page: Option<i64>,
 ) -> Result<Template, AppError> {
     let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
-    let filter =
-        Filter { unit: blank(filter.unit), applicant_type: blank(filter.applicant_type), status: blank(filter.status) };
+    let filter = Filter {
+        unit: blank(filter.unit),
+        applicant_type: blank(filter.applicant_type),
+        status: blank(filter.status),
+        state: blank(filter.state),
+    };
     let current = page.unwrap_or(1).max(1);
     let (rows, total) = self::page(db, &session, year, &filter, current, PER_PAGE).await?;
     let pages = (total + PER_PAGE - 1) / PER_PAGE;
@@ -82,6 +86,8 @@ pub(crate) async fn index(
             unit: filter.unit, applicant_type: filter.applicant_type, status: filter.status,
             types: crate::web::policy_form::PolicyForm::type_options(),
             statuses: ["funded", "partially_funded", "waitlisted", "ineligible"].map(|s| (s, views::status_label(s))),
+            states: crate::review::State::ALL.map(|s| (s.code(), s.label())), state: filter.state,
+            may_bulk: session.role == crate::accounts::Role::DivisionStaff,
         },
     ))
 }
@@ -149,17 +155,23 @@ fn loan_views<'a>(project: &'a Project, result: &'a crate::engine::ProjectResult
 }
 
 #[get("/projects/<id>")]
-pub(crate) async fn show(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
+pub(crate) async fn show(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    id: i64,
+) -> Result<Template, AppError> {
     let (record, project, result, year) = detail(db, &session, id).await?;
     let row = ProjectRow::new(&record, &project, principal(&project));
     Ok(Template::render(
         "projects/show",
         context! {
-            me: super::pages::me(&session), year, p: row, org_name: &project.applicant.org_name,
+            me: super::pages::me(&session), flash: flash.map(|f| f.message().to_string()), year, p: row, org_name: &project.applicant.org_name,
             phone: mask::phone(&project.applicant.phone), union_member: project.union_member,
             reasons: result.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
             requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
             status_label: result.status.label(), loans: loan_views(&project, &result),
+            review: super::review::panel(db, &session, id).await?,
         },
     ))
 }
