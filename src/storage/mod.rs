@@ -6,12 +6,14 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod idempotency;
 pub mod imports;
 pub mod load;
 pub mod projects;
 pub mod rounds;
 pub mod rows;
 pub mod sessions;
+pub mod snapshot;
 pub mod users;
 
 use std::str::FromStr;

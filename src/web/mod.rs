@@ -3,10 +3,12 @@
 //! no arithmetic on money here.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod csrf;
 pub mod dashboard;
+pub mod idempotency;
 pub mod imports;
 pub mod pages;
 pub mod policy_form;
@@ -32,6 +34,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(Template::fairing())
         .attach(AdHoc::config::<AppConfig>())
         .attach(csrf::Csrf)
+        .attach(idempotency::Idempotency)
         .manage(session::Limiter::default())
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())

@@ -7,6 +7,7 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::auth::Session;
+use crate::accounts::Role;
 use super::views;
 use crate::error::AppError;
 use crate::storage::Db;
@@ -32,6 +33,9 @@ pub(crate) fn routes() -> Vec<Route> {
         super::imports::confirm_page,
         super::projects::index,
         super::projects::show,
+        super::projects::reveal_page,
+        super::audit::index,
+        super::idempotency::replay,
     ]
 }
 
@@ -47,7 +51,11 @@ pub struct Me {
     pub role: &'static str,
     pub unit: Option<String>,
     pub csrf: String,
+    /// A fresh one-time key for the forms of this page (`web::idempotency`).
+    pub once: String,
     pub staff: bool,
+    /// May open the audit page.
+    pub audit: bool,
 }
 
 #[must_use]
@@ -57,7 +65,9 @@ pub(crate) fn me(s: &Session) -> Me {
         role: s.role.label(),
         unit: s.user.unit.clone(),
         csrf: s.csrf.clone(),
+        once: super::auth::token(),
         staff: s.role.may_manage_rounds(),
+        audit: matches!(s.role, Role::DivisionStaff | Role::Auditor | Role::RegimentStaff),
     }
 }
 
