@@ -90,12 +90,12 @@ pub(crate) async fn update(db: &Db, session: &Session, round: &Round, toml: &str
 ///
 /// # Errors
 /// `Forbidden`, `Invalid` (a status other than open or closed), `NotFound`, or a database error.
-pub async fn set_status(db: &Db, session: &Session, round: &Round, status: &str) -> Result<(), AppError> {
+pub async fn set_status(pool: &storage::Pool, session: &Session, round: &Round, status: &str) -> Result<(), AppError> {
     session.require(session.role.may_manage_rounds())?;
     if !matches!(status, "open" | "closed") {
         return Err(AppError::Invalid("年度状态只能是 open 或 closed".into()));
     }
-    let mut tx = storage::begin_write(db).await?;
+    let mut tx = storage::begin_write(pool).await?;
     let before = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
     storage::rounds::set_status(&mut tx, round.id, status).await?;
     let mut e = super::audit::entry(session, "round.status", "round", round.id, Some(round.id));
