@@ -59,7 +59,7 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// 在线备份（SQLite：VACUUM INTO 并校验；PostgreSQL：给出 pg_dump 命令）
+    /// 在线备份（SQLite：VACUUM INTO 并校验；PostgreSQL：给出备份命令）
     Backup {
         /// The new backup file (never overwritten)
         #[arg(value_name = "FILE")]

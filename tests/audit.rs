@@ -16,7 +16,7 @@ use tiexi::storage;
 use web_support::server::{self, BIN};
 use web_support::{case000, Agent, TestApp};
 
-/// (action, old_json, new_json) of every entry, in order.
+/// (action, old JSON, new JSON) of every entry, in order.
 async fn entries(app: &TestApp) -> Vec<(String, String, String)> {
     let rows = sqlx::query("SELECT action, old_json, new_json FROM audit ORDER BY seq")
         .fetch_all(&app.pool.inner)
@@ -67,23 +67,21 @@ async fn update_policy_page(agent: &Agent, toml: &str) -> Status {
     agent.client.post("/rounds/2023").header(ct).body(body).dispatch().await.status()
 }
 
-#[rocket::async_test]
-async fn every_change_writes_one_entry_with_personal_numbers_masked() {
-    let app = TestApp::empty().await;
-    app.add_user("admin", Role::DivisionStaff, None).await;
-    let admin = app.login("admin").await;
+/// Round creation, policy update, import confirmation with its recalculation: one entry
+/// each (one per project the engine moves); returns the round's projects.
+async fn rounds_and_imports(app: &TestApp, admin: &Agent) -> Vec<serde_json::Value> {
     let policy = web_support::case000_policy();
     assert_eq!(admin.post_json("/api/v1/rounds", &json!({ "policy_toml": policy })).await.0, Status::Ok);
-    assert_eq!(count(&app, "round.create").await, 1);
+    assert_eq!(count(app, "round.create").await, 1);
     let changed = policy.replace("2023年度职工", "2023年度（修订）职工");
-    assert_eq!(update_policy_page(&admin, &changed).await, Status::SeeOther);
-    assert_eq!(count(&app, "round.policy_update").await, 1);
+    assert_eq!(update_policy_page(admin, &changed).await, Status::SeeOther);
+    assert_eq!(count(app, "round.policy_update").await, 1);
 
     let (_, up) = admin.upload("/api/v1/rounds/2023/imports", "a.xlsx", &case000("applicants.xlsx")).await;
     let import = up["import_id"].as_i64().expect("an import");
     let (status, body) = admin.post_json(&format!("/api/v1/imports/{import}/confirm"), &json!({})).await;
     assert_eq!(status, Status::Ok, "{body}");
-    assert_eq!(count(&app, "import.confirm").await, 1);
+    assert_eq!(count(app, "import.confirm").await, 1);
     let projects = admin.projects(2023).await;
     // A new project starts at 0 and 'ineligible': those that the engine moves get an entry.
     let moved = sqlx::query("SELECT COUNT(*) FROM projects WHERE requested_fen <> 0 OR calc_status <> 'ineligible'")
@@ -92,17 +90,21 @@ async fn every_change_writes_one_entry_with_personal_numbers_masked() {
         .and_then(|r| r.try_get::<i64, _>(0))
         .expect("a count");
     assert!(moved > 10, "{moved} of {}", projects.len());
-    assert_eq!(count(&app, "project.recalculate").await, usize::try_from(moved).expect("small"));
+    assert_eq!(count(app, "project.recalculate").await, usize::try_from(moved).expect("small"));
     // A second confirmation changes nothing and writes nothing.
     admin.post_json(&format!("/api/v1/imports/{import}/confirm"), &json!({})).await;
-    assert_eq!(count(&app, "import.confirm").await, 1);
+    assert_eq!(count(app, "import.confirm").await, 1);
+    projects
+}
 
-    let round = storage::rounds::find_by_year(&mut *app.pool.inner.acquire().await.expect("c"), 2023)
+/// Round status, user add and disable (the real binary), one reveal; returns the full number.
+async fn status_users_and_reveal(app: &TestApp, admin: &Agent, project: i64) -> String {
+    let round = storage::rounds::find_by_year(&mut app.pool.inner.acquire().await.expect("c"), 2023)
         .await
         .expect("reads")
         .expect("the round");
     let session = tiexi::web::auth::Session {
-        user: storage::users::find_by_name(&mut *app.pool.inner.acquire().await.expect("c"), "admin")
+        user: storage::users::find_by_name(&mut app.pool.inner.acquire().await.expect("c"), "admin")
             .await
             .expect("reads")
             .expect("admin"),
@@ -110,7 +112,7 @@ async fn every_change_writes_one_entry_with_personal_numbers_masked() {
         csrf: String::new(),
     };
     tiexi::web::rounds::set_status(&app.pool, &session, &round, "closed").await.expect("closed");
-    assert_eq!(count(&app, "round.status").await, 1);
+    assert_eq!(count(app, "round.status").await, 1);
 
     server::add_user(&app.db.url, "clerk", "auditor", "a-long-password");
     let disabled = Command::new(BIN)
@@ -118,16 +120,24 @@ async fn every_change_writes_one_entry_with_personal_numbers_masked() {
         .status()
         .expect("tiexi runs");
     assert!(disabled.success());
-    assert_eq!(count(&app, "user.add").await, 1);
-    assert_eq!(count(&app, "user.disable").await, 1);
+    assert_eq!(count(app, "user.add").await, 1);
+    assert_eq!(count(app, "user.disable").await, 1);
 
-    let id = projects[0]["id"].as_i64().expect("an id");
-    let (status, body) = admin.post_json(&format!("/api/v1/projects/{id}/id-number"), &json!({})).await;
+    let (status, body) = admin.post_json(&format!("/api/v1/projects/{project}/id-number"), &json!({})).await;
     assert_eq!(status, Status::Ok, "{body}");
     let full = body["id_number"].as_str().expect("the full number").to_string();
     assert_eq!(full.chars().count(), 18, "{full}");
-    assert_eq!(count(&app, "id_number.reveal").await, 1);
+    assert_eq!(count(app, "id_number.reveal").await, 1);
+    full
+}
 
+#[rocket::async_test]
+async fn every_change_writes_one_entry_with_personal_numbers_masked() {
+    let app = TestApp::empty().await;
+    app.add_user("admin", Role::DivisionStaff, None).await;
+    let admin = app.login("admin").await;
+    let projects = rounds_and_imports(&app, &admin).await;
+    let full = status_users_and_reveal(&app, &admin, projects[0]["id"].as_i64().expect("an id")).await;
     // No full ID number is anywhere in the trail; the masked ones are.
     let all = entries(&app).await;
     let numbers: Vec<String> = sqlx::query("SELECT id_number FROM projects")
@@ -222,7 +232,8 @@ async fn the_audit_table_refuses_update_and_delete() {
     let app = TestApp::demo().await;
     let before = entries(&app).await;
     assert!(!before.is_empty());
-    for sql in ["UPDATE audit SET actor = 'mallory'", "DELETE FROM audit", "UPDATE audit SET new_json = '{}' WHERE seq = 1"]
+    for sql in
+        ["UPDATE audit SET actor = 'mallory'", "DELETE FROM audit", "UPDATE audit SET new_json = '{}' WHERE seq = 1"]
     {
         assert!(app.pool.inner.execute(sql).await.is_err(), "{sql} must be refused");
     }
@@ -238,7 +249,10 @@ async fn tamper(url: &str, postgres: bool, seq: i64) {
             format!("UPDATE audit SET actor = 'mallory' WHERE seq = {seq}"),
         ]
     } else {
-        vec!["DROP TRIGGER audit_no_update".to_string(), format!("UPDATE audit SET actor = 'mallory' WHERE seq = {seq}")]
+        vec![
+            "DROP TRIGGER audit_no_update".to_string(),
+            format!("UPDATE audit SET actor = 'mallory' WHERE seq = {seq}"),
+        ]
     };
     let mut conn = sqlx::AnyConnection::connect(url).await.expect("a connection of its own");
     for s in statements {

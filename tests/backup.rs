@@ -50,26 +50,34 @@ fn a_backup_taken_during_writes_restores_into_a_working_server_with_the_same_fig
     }
     let before: Vec<i32> = committed.lock().expect("the list").clone();
     let copy = dir.path().join("copy.db");
-    let out = Command::new(BIN).args(["backup", copy.to_str().expect("UTF-8"), "--database", &url]).output().expect("runs");
+    let out =
+        Command::new(BIN).args(["backup", copy.to_str().expect("UTF-8"), "--database", &url]).output().expect("runs");
     let during = committed.lock().expect("the list").len();
     stop.store(true, Ordering::SeqCst);
     handle.join().expect("the writer ends cleanly");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(during > before.len(), "the writer kept writing during the backup ({during})");
-    let again = Command::new(BIN).args(["backup", copy.to_str().expect("UTF-8"), "--database", &url]).output().expect("runs");
+    let again =
+        Command::new(BIN).args(["backup", copy.to_str().expect("UTF-8"), "--database", &url]).output().expect("runs");
     assert!(!again.status.success(), "an existing file is never overwritten");
 
-    let copy_url = format!("sqlite://{}", copy.display());
+    check_copy(&format!("sqlite://{}", copy.display()), &before, &http, dir.path());
+}
+
+/// The copy passes `integrity_check` and the audit chain, holds the rounds committed before
+/// the backup, and a server on it answers the figures of the original.
+fn check_copy(copy_url: &str, before: &[i32], http: &Http, dir: &std::path::Path) {
     rocket::execute(async {
-        let mut conn = sqlx::SqliteConnection::connect(&copy_url).await.expect("the copy opens");
-        let ok: String = sqlx::query("PRAGMA integrity_check").fetch_one(&mut conn).await.and_then(|r| r.try_get(0)).expect("runs");
+        let mut conn = sqlx::SqliteConnection::connect(copy_url).await.expect("the copy opens");
+        let ok: String =
+            sqlx::query("PRAGMA integrity_check").fetch_one(&mut conn).await.and_then(|r| r.try_get(0)).expect("runs");
         assert_eq!(ok, "ok");
         let _ = conn.close().await;
     });
-    let restored = Server::start(&copy_url, false, &dir.path().join("copy.log"));
+    let restored = Server::start(copy_url, false, &dir.join("copy.log"));
     let on_copy = Http::login(restored.port, "admin", web_support::PASSWORD);
     let kept = years(&on_copy);
-    for y in &before {
+    for y in before {
         assert!(kept.contains(&i64::from(*y)), "round {y}, committed before the backup, is in the copy");
     }
     let newest = kept.iter().max().copied().expect("rounds");
@@ -78,7 +86,7 @@ fn a_backup_taken_during_writes_restores_into_a_working_server_with_the_same_fig
         assert_eq!((a.status, b.status), (200, 200));
         assert_eq!(a.json(), b.json(), "figures {q}");
     }
-    let verify = Command::new(BIN).args(["audit", "verify", "--database", &copy_url]).output().expect("runs");
+    let verify = Command::new(BIN).args(["audit", "verify", "--database", copy_url]).output().expect("runs");
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
 }
 

@@ -22,8 +22,13 @@ pub struct Stored {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
     /// The first request with this key is still running (or ended without storing).
-    Pending { request: String },
-    Done { request: String, response: Stored },
+    Pending {
+        request: String,
+    },
+    Done {
+        request: String,
+        response: Stored,
+    },
 }
 
 /// Claim a key for a request (`METHOD path`); `None` when it was free (now pending), else

@@ -187,9 +187,10 @@ async fn audit(
     per_page: Option<i64>,
 ) -> Result<Value, AppError> {
     let page = page.unwrap_or(1).max(1);
-    let (rows, total) =
-        super::audit::page(db, &session, &q, page, per_page.unwrap_or(super::audit::PER_PAGE)).await?;
-    Ok(json!({ "total": total, "page": page, "entries": rows.iter().map(super::audit::record_json).collect::<Vec<_>>() }))
+    let (rows, total) = super::audit::page(db, &session, &q, page, per_page.unwrap_or(super::audit::PER_PAGE)).await?;
+    Ok(
+        json!({ "total": total, "page": page, "entries": rows.iter().map(super::audit::record_json).collect::<Vec<_>>() }),
+    )
 }
 
 /// rules.md §7: the figures of one round (`year`) or of every round up to `through`.

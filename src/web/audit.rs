@@ -19,7 +19,7 @@ pub(crate) fn entry<'a>(
     session: &'a Session,
     action: &'a str,
     entity: &'a str,
-    entity_id: impl ToString,
+    entity_id: i64,
     round_id: Option<i64>,
 ) -> Entry<'a> {
     Entry {

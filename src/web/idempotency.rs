@@ -28,8 +28,15 @@ enum Decision {
     #[default]
     None,
     /// Claimed: store the answer under (user, key).
-    Claimed { user_id: i64, key: String },
-    Replay { api: bool, found: Found, request: String },
+    Claimed {
+        user_id: i64,
+        key: String,
+    },
+    Replay {
+        api: bool,
+        found: Found,
+        request: String,
+    },
 }
 
 pub struct Idempotency;
@@ -131,7 +138,9 @@ impl<'r> FromRequest<'r> for Replayed {
 #[get("/idempotent-replay")]
 #[must_use]
 pub(crate) fn replay(replayed: Replayed) -> Answer {
-    let Decision::Replay { api, found, request } = replayed.0 else { return Answer::error(false, Status::NotFound, "") };
+    let Decision::Replay { api, found, request } = replayed.0 else {
+        return Answer::error(false, Status::NotFound, "");
+    };
     match found {
         Found::Done { request: first, response } if first == request => Answer(response),
         Found::Pending { request: first } if first == request => {

@@ -7,8 +7,8 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::auth::Session;
-use crate::accounts::Role;
 use super::views;
+use crate::accounts::Role;
 use crate::error::AppError;
 use crate::storage::Db;
 

@@ -6,8 +6,8 @@ use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use super::auth::Session;
-use crate::accounts::Role;
 use super::views::{self, ProjectRow};
+use crate::accounts::Role;
 use crate::engine::{LoanResult, Money, Project};
 use crate::error::AppError;
 use crate::export::mask;
