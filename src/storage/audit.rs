@@ -152,7 +152,8 @@ fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
     })
 }
 
-const COLUMNS: &str = "seq, at, actor_id, actor, action, entity, entity_id, round_id, old_json, new_json, prev_hash, hash";
+const COLUMNS: &str =
+    "seq, at, actor_id, actor, action, entity, entity_id, round_id, old_json, new_json, prev_hash, hash";
 
 /// The first row where the chain breaks, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
