@@ -150,6 +150,20 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     let projects = open_projects(&mut seq);
     let owned = [(0, owners[2]), (1, owners[2]), (2, owners[3]), (3, owners[3])];
     store_round(&mut tx, OPEN_POLICY, &projects, "open", &owned).await?;
+    let entry = storage::audit::Entry {
+        actor_id: None,
+        actor: "system",
+        action: "demo.load",
+        entity: "database",
+        entity_id: String::new(),
+        round_id: None,
+        old: serde_json::Value::Null,
+        new: serde_json::json!({
+            "users": ACCOUNTS.iter().map(|(name, role, unit)| serde_json::json!({ "username": name, "role": role.code(), "unit": unit })).collect::<Vec<_>>(),
+            "rounds": storage::rounds::list(&mut tx).await?.iter().map(|r| r.year).collect::<Vec<_>>(),
+        }),
+    };
+    storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(true)
 }

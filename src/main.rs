@@ -54,6 +54,19 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 审计记录
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// 在线备份（SQLite：VACUUM INTO 并校验；PostgreSQL：给出备份命令）
+    Backup {
+        /// The new backup file (never overwritten)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// 基准测试数据
     Bench {
         #[command(subcommand)]
@@ -90,6 +103,15 @@ enum UserCommand {
     Disable {
         #[arg(long)]
         username: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 重新计算哈希链；完整时输出 OK 和条数，否则指出第一条断开的记录并以非零状态退出
+    Verify {
         #[arg(long)]
         database: Option<String>,
     },
@@ -137,6 +159,12 @@ fn main() -> ExitCode {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
         }
         Command::User { command } => user(command),
+        Command::Audit { command: AuditCommand::Verify { database } } => {
+            run_async(async move { tiexi::commands::audit_verify(&tiexi::commands::database_url(database)).await })
+        }
+        Command::Backup { file, database } => {
+            run_async(async move { tiexi::commands::backup(&tiexi::commands::database_url(database), &file).await })
+        }
         Command::Bench { command: BenchCommand::Gen { loans, year, out } } => bench_gen(loans, year, &out),
         Command::Check { database } => {
             run_async(async move { tiexi::commands::check(&tiexi::commands::database_url(database)).await })

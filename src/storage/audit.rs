@@ -134,3 +134,146 @@ pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> 
     .try_get(0)?;
     Ok(seq)
 }
+
+fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
+    Ok(Record {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor_id: super::rows::opt(r, "actor_id")?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        entity: r.try_get("entity")?,
+        entity_id: r.try_get("entity_id")?,
+        round_id: super::rows::opt(r, "round_id")?,
+        old_json: r.try_get("old_json")?,
+        new_json: r.try_get("new_json")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+const COLUMNS: &str =
+    "seq, at, actor_id, actor, action, entity, entity_id, round_id, old_json, new_json, prev_hash, hash";
+
+/// The first row where the chain breaks, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub seq: i64,
+    pub what: String,
+}
+
+/// How many rows to read at a time while verifying (the trail may be long).
+const VERIFY_BATCH: i64 = 5000;
+
+/// Recompute the chain from the first row: every row must follow the previous one in
+/// `seq` order, link to its hash, and hash to what it stores. `Ok(Ok(count))` when intact.
+///
+/// # Errors
+/// A database error.
+pub async fn verify(conn: &mut Conn) -> Result<Result<i64, Broken>, sqlx::Error> {
+    let mut prev_hash = GENESIS.to_owned();
+    let mut prev_seq = 0_i64;
+    let mut count = 0_i64;
+    loop {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"))
+            .bind(prev_seq)
+            .bind(VERIFY_BATCH)
+            .fetch_all(&mut *conn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Ok(count));
+        }
+        for row in &rows {
+            let r = record(row)?;
+            if let Some(what) = fault(&r, prev_seq, &prev_hash) {
+                return Ok(Err(Broken { seq: r.seq, what }));
+            }
+            prev_seq = r.seq;
+            prev_hash = r.hash;
+            count += 1;
+        }
+    }
+}
+
+/// What is wrong with one row given the row before it, if anything.
+fn fault(r: &Record, prev_seq: i64, prev_hash: &str) -> Option<String> {
+    if r.seq <= prev_seq {
+        return Some(format!("seq {} does not follow seq {prev_seq}", r.seq));
+    }
+    if r.prev_hash != prev_hash {
+        return Some(format!("prev_hash {} is not the hash of the row before ({prev_hash})", r.prev_hash));
+    }
+    let computed = hash(prev_hash, r);
+    if computed != r.hash {
+        return Some(format!("stored hash {} differs from the recomputed {computed} (a field was changed)", r.hash));
+    }
+    None
+}
+
+/// What the audit page and `GET /api/v1/audit` filter by; empty means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq, rocket::FromForm, serde::Serialize)]
+pub struct Query {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// The round's year.
+    pub year: Option<i32>,
+    /// First and last day (UTC, `YYYY-MM-DD`), both included.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Who may see which entries: everything, or a regiment's (its projects and what its own
+/// staff did).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visible {
+    All,
+    Unit { unit: String, user_id: i64 },
+}
+
+const FILTER: &str = " WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id = $2) AND ($3 = '' OR actor = $3) \
+    AND ($4 = '' OR action = $4) AND ($5 = '' OR round_id IN (SELECT id FROM rounds WHERE CAST(year AS TEXT) = $5)) \
+    AND ($6 = '' OR SUBSTR(at, 1, 10) >= $6) AND ($7 = '' OR SUBSTR(at, 1, 10) <= $7) \
+    AND ($8 = '' OR actor_id = CAST(NULLIF($9, '') AS BIGINT) OR (entity = 'project' AND entity_id IN \
+    (SELECT CAST(id AS TEXT) FROM projects WHERE unit = $8)))";
+
+fn bind_filter<'q>(
+    sql: &'q str,
+    q: &Query,
+    visible: &Visible,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    let (unit, user) = match visible {
+        Visible::All => (String::new(), String::new()),
+        Visible::Unit { unit, user_id } => (unit.clone(), user_id.to_string()),
+    };
+    sqlx::query(sql)
+        .bind(text(&q.entity))
+        .bind(text(&q.entity_id))
+        .bind(text(&q.actor))
+        .bind(text(&q.action))
+        .bind(super::nullable(q.year))
+        .bind(text(&q.from))
+        .bind(text(&q.to))
+        .bind(unit)
+        .bind(user)
+}
+
+/// One page of matching entries, newest first, and how many match in all.
+///
+/// # Errors
+/// A database error.
+pub async fn page(
+    conn: &mut Conn,
+    q: &Query,
+    visible: &Visible,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Record>, i64), sqlx::Error> {
+    let count_sql = format!("SELECT COUNT(*) FROM audit{FILTER}");
+    let total: i64 = bind_filter(&count_sql, q, visible).fetch_one(&mut *conn).await?.try_get(0)?;
+    let sql = format!("SELECT {COLUMNS} FROM audit{FILTER} ORDER BY seq DESC LIMIT {limit} OFFSET {offset}");
+    let rows = bind_filter(&sql, q, visible).fetch_all(conn).await?;
+    Ok((rows.iter().map(record).collect::<Result<_, _>>()?, total))
+}

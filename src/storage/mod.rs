@@ -11,6 +11,7 @@ pub mod batches;
 pub mod check;
 pub mod dashboard;
 pub mod documents;
+pub mod idempotency;
 pub mod imports;
 pub mod load;
 pub mod projects;
@@ -18,6 +19,7 @@ pub mod review;
 pub mod rounds;
 pub mod rows;
 pub mod sessions;
+pub mod snapshot;
 pub mod users;
 
 use std::str::FromStr;

@@ -18,7 +18,21 @@ use crate::storage::{self, load::Filter, Db};
 
 #[must_use]
 pub(crate) fn routes() -> Vec<Route> {
-    routes![login, logout, rounds, round, create_round, upload, confirm, projects, project, figures, openapi]
+    routes![
+        login,
+        logout,
+        rounds,
+        round,
+        create_round,
+        upload,
+        confirm,
+        projects,
+        project,
+        reveal,
+        figures,
+        audit,
+        openapi
+    ]
 }
 
 #[derive(Deserialize)]
@@ -154,6 +168,29 @@ async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> 
             "eligible_days": r.eligible_days, "computed": r.computed, "subsidy": r.subsidy, "reasons": r.reasons, "pieces": r.pieces,
         })).collect::<Vec<_>>(),
     }))
+}
+
+/// The full ID number of one project, for division staff and auditors; audited.
+#[post("/projects/<id>/id-number")]
+async fn reveal(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
+    let full = super::projects::reveal(db, &session, id).await?;
+    Ok(json!({ "id": id, "id_number": full }))
+}
+
+/// The audit trail with the page's filters, newest first.
+#[get("/audit?<page>&<per_page>&<q..>")]
+async fn audit(
+    db: &Db,
+    session: Session,
+    q: storage::audit::Query,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> Result<Value, AppError> {
+    let page = page.unwrap_or(1).max(1);
+    let (rows, total) = super::audit::page(db, &session, &q, page, per_page.unwrap_or(super::audit::PER_PAGE)).await?;
+    Ok(
+        json!({ "total": total, "page": page, "entries": rows.iter().map(super::audit::record_json).collect::<Vec<_>>() }),
+    )
 }
 
 /// rules.md §7: the figures of one round (`year`) or of every round up to `through`.

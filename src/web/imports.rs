@@ -172,7 +172,8 @@ pub(crate) async fn confirm(
     for p in &parsed.projects {
         storage::projects::upsert(&mut tx, round.id, p, None, Some(import.id)).await?;
     }
-    recalculate(&mut tx, &policy, round.id).await?;
+    storage::audit::append(&mut tx, &confirmed_entry(session, import, round.id, only_valid, &parsed)).await?;
+    recalculate(&mut tx, session, &policy, round.id).await?;
     tx.commit().await?;
     Ok(Confirmed { import_id: import.id, projects: parsed.projects.len(), already: false })
 }
@@ -200,16 +201,49 @@ async fn own_unit_only(
     )))
 }
 
-/// Store every project's request and status from the engine over the whole round.
+/// The audit entry of a confirmation: the file and the projects it brought (keys masked).
+fn confirmed_entry<'a>(
+    session: &'a Session,
+    import: &Import,
+    round_id: i64,
+    only_valid: bool,
+    parsed: &Parsed,
+) -> storage::audit::Entry<'a> {
+    let keys: Vec<String> =
+        parsed.projects.iter().map(|p| crate::export::mask::project_key(&p.key, &p.applicant.id_number)).collect();
+    let mut e = super::audit::entry(session, "import.confirm", "import", import.id, Some(round_id));
+    e.old = serde_json::json!({ "status": "previewed" });
+    e.new = serde_json::json!({
+        "status": "confirmed", "file_name": import.file_name, "file_sha256": import.file_sha256,
+        "only_valid": only_valid, "projects": keys,
+    });
+    e
+}
+
+/// Store every project's request and status from the engine over the whole round; each
+/// project whose request or status changes gets an audit entry (`project.recalculate`).
 ///
 /// # Errors
 /// A database error.
-pub(crate) async fn recalculate(conn: &mut storage::Conn, policy: &Policy, round_id: i64) -> Result<(), AppError> {
+pub(crate) async fn recalculate(
+    conn: &mut storage::Conn,
+    session: &Session,
+    policy: &Policy,
+    round_id: i64,
+) -> Result<(), AppError> {
     let stored = storage::load::round(conn, round_id).await?;
     let projects: Vec<_> = stored.iter().map(|(_, p)| p.clone()).collect();
     let result = engine::compute(policy, &projects);
     for ((record, _), r) in stored.iter().zip(&result.projects) {
-        storage::load::set_calculation(conn, record.id, r.requested.fen(), r.status.code()).await?;
+        let (fen, status) = (r.requested.fen(), r.status.code());
+        if record.requested_fen == fen && record.calc_status == status {
+            continue;
+        }
+        storage::load::set_calculation(conn, record.id, fen, status).await?;
+        let mut e = super::audit::entry(session, "project.recalculate", "project", record.id, Some(round_id));
+        e.old = serde_json::json!({ "requested_fen": record.requested_fen, "calc_status": record.calc_status });
+        e.new = serde_json::json!({ "requested_fen": fen, "calc_status": status });
+        storage::audit::append(conn, &e).await?;
     }
     Ok(())
 }

@@ -5,12 +5,14 @@
 pub mod api;
 pub mod application_view;
 pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod csrf;
 pub mod dashboard;
 pub mod disbursements;
 pub mod documents;
+pub mod idempotency;
 pub mod imports;
 pub mod money;
 pub mod money_api;
@@ -39,6 +41,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(Template::fairing())
         .attach(AdHoc::config::<AppConfig>())
         .attach(csrf::Csrf)
+        .attach(idempotency::Idempotency)
         .manage(session::Limiter::default())
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::auth::Session;
 use super::views;
+use crate::accounts::Role;
 use crate::error::AppError;
 use crate::storage::Db;
 
@@ -41,6 +42,9 @@ pub(crate) fn routes() -> Vec<Route> {
         super::review::bulk,
         super::documents::upload,
         super::documents::download,
+        super::projects::reveal_page,
+        super::audit::index,
+        super::idempotency::replay,
     ]
 }
 
@@ -56,7 +60,11 @@ pub struct Me {
     pub role: &'static str,
     pub unit: Option<String>,
     pub csrf: String,
+    /// A fresh one-time key for the forms of this page (`web::idempotency`).
+    pub once: String,
     pub staff: bool,
+    /// May open the audit page.
+    pub audit: bool,
 }
 
 #[must_use]
@@ -66,7 +74,9 @@ pub(crate) fn me(s: &Session) -> Me {
         role: s.role.label(),
         unit: s.user.unit.clone(),
         csrf: s.csrf.clone(),
+        once: super::auth::token(),
         staff: s.role.may_manage_rounds(),
+        audit: matches!(s.role, Role::DivisionStaff | Role::Auditor | Role::RegimentStaff),
     }
 }
 

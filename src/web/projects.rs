@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::auth::Session;
 use super::views::{self, ProjectRow};
+use crate::accounts::Role;
 use crate::engine::{LoanResult, Money, Project};
 use crate::error::AppError;
 use crate::export::mask;
@@ -154,6 +155,50 @@ fn loan_views<'a>(project: &'a Project, result: &'a crate::engine::ProjectResult
         .collect()
 }
 
+/// Division staff and auditors may see one project's full ID number; every reveal is
+/// audited (`id_number.reveal`, the number masked in the entry). Others get 403.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` or a database error.
+pub(crate) async fn reveal(db: &Db, session: &Session, id: i64) -> Result<String, AppError> {
+    session.require(may_reveal(session))?;
+    let mut tx = storage::begin_write(db).await?;
+    let (record, project) = storage::load::project(&mut tx, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
+    let full = project.applicant.id_number;
+    let mut e = super::audit::entry(session, "id_number.reveal", "project", id, Some(record.round_id));
+    e.new = serde_json::json!({ "id_number": mask::id_number(&full) });
+    storage::audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(full)
+}
+
+fn may_reveal(session: &Session) -> bool {
+    matches!(session.role, Role::DivisionStaff | Role::Auditor)
+}
+
+async fn render(
+    db: &Db,
+    session: &Session,
+    id: i64,
+    full_id: Option<String>,
+    flash: Option<String>,
+) -> Result<Template, AppError> {
+    let (record, project, result, year) = detail(db, session, id).await?;
+    let row = ProjectRow::new(&record, &project, principal(&project));
+    Ok(Template::render(
+        "projects/show",
+        context! {
+            me: super::pages::me(session), flash, year, p: row, org_name: &project.applicant.org_name,
+            phone: mask::phone(&project.applicant.phone), union_member: project.union_member,
+            reasons: result.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
+            requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
+            status_label: result.status.label(), loans: loan_views(&project, &result),
+            review: super::review::panel(db, session, id).await?,
+            may_reveal: may_reveal(session), full_id,
+        },
+    ))
+}
+
 #[get("/projects/<id>")]
 pub(crate) async fn show(
     db: &Db,
@@ -161,17 +206,12 @@ pub(crate) async fn show(
     flash: Option<FlashMessage<'_>>,
     id: i64,
 ) -> Result<Template, AppError> {
-    let (record, project, result, year) = detail(db, &session, id).await?;
-    let row = ProjectRow::new(&record, &project, principal(&project));
-    Ok(Template::render(
-        "projects/show",
-        context! {
-            me: super::pages::me(&session), flash: flash.map(|f| f.message().to_string()), year, p: row, org_name: &project.applicant.org_name,
-            phone: mask::phone(&project.applicant.phone), union_member: project.union_member,
-            reasons: result.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
-            requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
-            status_label: result.status.label(), loans: loan_views(&project, &result),
-            review: super::review::panel(db, &session, id).await?,
-        },
-    ))
+    render(db, &session, id, None, flash.map(|f| f.message().to_string())).await
+}
+
+/// The project page with the full ID number (the CSRF token is checked by the fairing).
+#[post("/projects/<id>/id-number")]
+pub(crate) async fn reveal_page(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
+    let full = reveal(db, &session, id).await?;
+    render(db, &session, id, Some(full), None).await
 }

@@ -53,6 +53,9 @@ pub(crate) async fn create(db: &Db, session: &Session, toml: &str) -> Result<Rou
     }
     let id = storage::rounds::insert(&mut tx, &policy, toml, "open").await?;
     let round = storage::rounds::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let mut e = super::audit::entry(session, "round.create", "round", id, Some(id));
+    e.new = round_json(&round);
+    storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
     Ok(round)
 }
@@ -68,14 +71,43 @@ pub(crate) async fn update(db: &Db, session: &Session, round: &Round, toml: &str
         return Err(AppError::Invalid("年度不能修改".into()));
     }
     let mut tx = storage::begin_write(db).await?;
+    let before = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
     match storage::rounds::update_policy(&mut tx, round.id, &policy, toml).await {
         Err(sqlx::Error::RowNotFound) => {
             return Err(AppError::Conflict("该年度已关闭或已核定贴息，政策不能再修改".into()))
         }
         other => other?,
     }
+    let after = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
+    let mut e = super::audit::entry(session, "round.policy_update", "round", round.id, Some(round.id));
+    (e.old, e.new) = (round_json(&before), round_json(&after));
+    storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Open or close a round (division staff only); audited.
+///
+/// # Errors
+/// `Forbidden`, `Invalid` (a status other than open or closed), `NotFound`, or a database error.
+pub async fn set_status(pool: &storage::Pool, session: &Session, round: &Round, status: &str) -> Result<(), AppError> {
+    session.require(session.role.may_manage_rounds())?;
+    if !matches!(status, "open" | "closed") {
+        return Err(AppError::Invalid("年度状态只能是 open 或 closed".into()));
+    }
+    let mut tx = storage::begin_write(pool).await?;
+    let before = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
+    storage::rounds::set_status(&mut tx, round.id, status).await?;
+    let mut e = super::audit::entry(session, "round.status", "round", round.id, Some(round.id));
+    (e.old, e.new) = (serde_json::json!({ "status": before.status }), serde_json::json!({ "status": status }));
+    storage::audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A round as the audit trail keeps it (the policy text holds no personal numbers).
+fn round_json(r: &Round) -> serde_json::Value {
+    serde_json::json!({ "year": r.year, "name": r.name, "status": r.status, "policy_toml": r.policy_toml })
 }
 
 #[get("/rounds")]

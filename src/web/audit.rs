@@ -1,0 +1,126 @@
+//! The audit trail as staff see it: a filterable, paged page and `GET /api/v1/audit`, and
+//! the entries the web layer writes (`entry`). Division staff and auditors see every entry;
+//! regiment staff see their 团场's projects and what they did themselves; other roles none.
+
+use rocket_dyn_templates::{context, Template};
+use serde_json::{json, Value};
+
+use super::auth::Session;
+use crate::accounts::Role;
+use crate::error::AppError;
+use crate::storage::audit::{Entry, Query, Record, Visible};
+use crate::storage::{self, Db};
+
+pub const PER_PAGE: i64 = 50;
+
+/// An entry by the session's user; the caller fills `old` and `new` (numbers masked).
+#[must_use]
+pub(crate) fn entry<'a>(
+    session: &'a Session,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: i64,
+    round_id: Option<i64>,
+) -> Entry<'a> {
+    Entry {
+        actor_id: Some(session.user.id),
+        actor: &session.user.username,
+        action,
+        entity,
+        entity_id: entity_id.to_string(),
+        round_id,
+        old: Value::Null,
+        new: Value::Null,
+    }
+}
+
+/// What this session may see of the trail.
+///
+/// # Errors
+/// `Forbidden` for cooperatives and bureau reviewers.
+fn visible(session: &Session) -> Result<Visible, AppError> {
+    match session.role {
+        Role::DivisionStaff | Role::Auditor => Ok(Visible::All),
+        Role::RegimentStaff => {
+            Ok(Visible::Unit { unit: session.user.unit.clone().unwrap_or_default(), user_id: session.user.id })
+        }
+        Role::Cooperative | Role::BureauReviewer => Err(AppError::Forbidden),
+    }
+}
+
+/// One page of the entries this session may see, and how many match.
+///
+/// # Errors
+/// `Forbidden`, `Invalid` (a date that is not `YYYY-MM-DD`) or a database error.
+pub(crate) async fn page(
+    db: &Db,
+    session: &Session,
+    q: &Query,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<Record>, i64), AppError> {
+    let visible = visible(session)?;
+    for d in [&q.from, &q.to].into_iter().flatten().filter(|d| !d.trim().is_empty()) {
+        if chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").is_err() {
+            return Err(AppError::Invalid(format!("日期“{d}”应写作 YYYY-MM-DD")));
+        }
+    }
+    let per_page = per_page.clamp(1, 500);
+    let mut conn = db.inner.acquire().await?;
+    Ok(storage::audit::page(&mut conn, q, &visible, (page.max(1) - 1) * per_page, per_page).await?)
+}
+
+/// An entry as the API and the page show it (old and new as JSON values).
+#[must_use]
+pub(crate) fn record_json(r: &Record) -> Value {
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or_else(|_| Value::String(s.to_owned()));
+    json!({
+        "seq": r.seq, "at": r.at, "actor_id": r.actor_id, "actor": r.actor, "action": r.action, "entity": r.entity,
+        "entity_id": r.entity_id, "round_id": r.round_id, "old": parse(&r.old_json), "new": parse(&r.new_json),
+        "hash": r.hash,
+    })
+}
+
+#[get("/audit?<page>&<q..>")]
+pub(crate) async fn index(db: &Db, session: Session, q: Query, page: Option<i64>) -> Result<Template, AppError> {
+    let current = page.unwrap_or(1).max(1);
+    let (rows, total) = self::page(db, &session, &q, current, PER_PAGE).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    Ok(Template::render(
+        "audit/index",
+        context! {
+            me: super::pages::me(&session), rows: rows.iter().map(record_json).collect::<Vec<_>>(), total,
+            page: current, pages, link: link(&q), q: &q,
+        },
+    ))
+}
+
+/// The filters as a query string, for the paging links.
+fn link(q: &Query) -> String {
+    let year = q.year.map(|y| y.to_string());
+    let fields = [
+        ("entity", &q.entity),
+        ("entity_id", &q.entity_id),
+        ("actor", &q.actor),
+        ("action", &q.action),
+        ("year", &year),
+        ("from", &q.from),
+        ("to", &q.to),
+    ];
+    fields
+        .iter()
+        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("&{k}={}", encode(v))))
+        .collect()
+}
+
+fn encode(s: &str) -> String {
+    use std::fmt::Write;
+    s.bytes().fold(String::new(), |mut out, b| {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+        out
+    })
+}
