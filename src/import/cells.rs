@@ -45,7 +45,9 @@ impl Value {
     pub fn is_blank(&self) -> bool {
         match self {
             Value::Empty => true,
-            Value::Text(s) => fold_width(s).trim().is_empty(),
+            // What `fold_width(s).trim()` would leave: folding only drops invisible
+            // characters and turns wide spaces into spaces (both whitespace to `trim`).
+            Value::Text(s) => s.chars().all(|c| c.is_whitespace() || is_invisible(c)),
             _ => false,
         }
     }
@@ -54,6 +56,13 @@ impl Value {
     /// Such a cell reads as blank, so that a required column still reports it missing.
     #[must_use]
     pub fn is_nothing(&self) -> bool {
+        if let Value::Text(s) = self {
+            // Every mark is at most two characters once spaces and invisible characters go;
+            // most cells are longer, and are told apart without building their code.
+            if s.chars().filter(|&c| !c.is_whitespace() && !is_invisible(c)).nth(2).is_some() {
+                return false;
+            }
+        }
         self.is_blank() || code(self).is_some_and(|s| matches!(s.as_str(), "/" | "-" | "--" | "—" | "——" | "无" | "\\"))
     }
 }
@@ -75,8 +84,26 @@ pub fn from_float(f: f64) -> Value {
 /// half-width; invisible characters pasted from web pages (zero-width space, BOM) go.
 #[must_use]
 pub fn fold_width(s: &str) -> String {
+    folded(s).into_owned()
+}
+
+/// Characters pasted from web pages that are not part of the text (workbook.md "Text").
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}')
+}
+
+/// Whether `fold_width` changes the character.
+fn is_folded(c: char) -> bool {
+    is_invisible(c) || matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// `fold_width`, borrowing the text when it has nothing to fold (most cells).
+fn folded(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_folded) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     s.chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}'))
+        .filter(|&c| !is_invisible(c))
         .map(|c| match c {
             '\u{3000}' | '\u{00A0}' => ' ',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -88,11 +115,19 @@ pub fn fold_width(s: &str) -> String {
 /// Text: folded to half-width, trimmed, inner runs of spaces made one; `None` when blank.
 #[must_use]
 pub fn text(v: &Value) -> Option<String> {
+    let shown;
     let s = match v {
         Value::Empty => return None,
-        Value::Text(s) => fold_width(s),
-        other => other.shown(),
+        Value::Text(s) => folded(s),
+        other => {
+            shown = other.shown();
+            std::borrow::Cow::Borrowed(shown.as_str())
+        }
     };
+    if !s.is_empty() && !s.contains(char::is_whitespace) {
+        // Nothing to trim or join: the common cell, copied once.
+        return Some(s.into_owned());
+    }
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then_some(s)
 }
@@ -100,7 +135,7 @@ pub fn text(v: &Value) -> Option<String> {
 /// workbook.md: a code (contract number, ID number) loses every inner space.
 #[must_use]
 pub fn code(v: &Value) -> Option<String> {
-    text(v).map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
+    text(v).map(|s| if s.contains(' ') { s.chars().filter(|c| !c.is_whitespace()).collect() } else { s })
 }
 
 /// The unit of a money amount (workbook.md "Money").

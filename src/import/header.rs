@@ -49,7 +49,18 @@ impl Header {
     /// Whether a data row is the header again (a sheet pasted together from pages).
     #[must_use]
     pub fn repeated_in(&self, cells: &[Value], columns: &[Column]) -> bool {
-        matches(cells, columns) >= self.hits
+        // Only text can name a column. Counting stops as soon as the cells left cannot
+        // reach `hits`, so a data row costs a header lookup or two, not one per cell.
+        let mut left = cells.iter().filter(|v| matches!(v, Value::Text(_))).count();
+        let mut found = 0;
+        for v in cells.iter().filter(|v| matches!(v, Value::Text(_))) {
+            if found >= self.hits || found + left < self.hits {
+                break;
+            }
+            left -= 1;
+            found += usize::from(cells::text(v).is_some_and(|t| find(columns, &t).is_some()));
+        }
+        found >= self.hits
     }
 }
 

@@ -110,6 +110,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
+    let merges = has_merged_cells(bytes);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();
@@ -122,11 +123,44 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
                 grid.put(row, col, from_ref(cell.get_value(), is_1904))?;
             }
         }
-        let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| ImportError::unreadable(&e))?;
-        grid.spread_merged(&merged);
+        if merges {
+            let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| ImportError::unreadable(&e))?;
+            grid.spread_merged(&merged);
+        }
         grids.push(grid);
     }
     Ok(grids)
+}
+
+/// Whether any part of the zip mentions `mergeCell`. calamine finds a sheet's merged
+/// cells by parsing the whole sheet a second time; a byte search of the inflated parts is
+/// far cheaper, and most workbooks have none. Any doubt (an unreadable entry) says yes.
+fn has_merged_cells(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return true };
+    (0..zip.len()).any(|i| zip.by_index(i).map_or(true, |mut entry| mentions(&mut entry, b"mergeCell")))
+}
+
+/// Whether a stream holds `needle`, read in chunks (a part may inflate to 100 MB).
+fn mentions(part: &mut dyn std::io::Read, needle: &[u8]) -> bool {
+    let finder = memchr::memmem::Finder::new(needle);
+    let keep = needle.len() - 1;
+    let mut buf = vec![0; 64 * 1024];
+    let mut filled = 0;
+    loop {
+        match part.read(&mut buf[filled..]) {
+            Ok(0) => return false,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return true,
+        }
+        if finder.find(&buf[..filled]).is_some() {
+            return true;
+        }
+        // The needle may straddle two chunks: keep the tail.
+        let tail = filled.saturating_sub(keep);
+        buf.copy_within(tail..filled, 0);
+        filled -= tail;
+    }
 }
 
 fn read_other(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {

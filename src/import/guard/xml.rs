@@ -132,16 +132,17 @@ impl Scan {
             self.buf.push(byte);
             return Ok(());
         }
-        let name = std::mem::take(&mut self.buf);
-        let upper = name.to_ascii_uppercase();
+        // The name is looked at in place: a tag per cell must not cost an allocation.
+        let starts = |prefix: &[u8]| self.buf.get(..prefix.len()).is_some_and(|b| b.eq_ignore_ascii_case(prefix));
         // hazards.md: billion laughs; no part of a workbook needs a DTD.
-        if upper.starts_with(b"!DOCTYPE") || upper.starts_with(b"!ENTITY") {
+        if starts(b"!DOCTYPE") || starts(b"!ENTITY") {
             return Err(hostile("包含 DTD 或实体声明"));
         }
-        self.state = match self.wanted(&name) {
+        self.state = match self.wanted(&self.buf) {
             Some(wanted) => State::Tag(wanted),
             None => State::Text,
         };
+        self.buf.clear();
         self.quote = None;
         match (byte, self.state) {
             (b'<', _) => self.open(),

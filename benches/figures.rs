@@ -1,0 +1,211 @@
+//! The figures of `benches/run` (issue 7): each piece of work timed several times in a
+//! fresh state, the median printed as one line `figure <name> <median ms> <runs>` that the
+//! script reads. Peak memory is measured around a whole process by the script.
+//!
+//! `cargo bench --bench figures -- <what> [args]`, where what is
+//! - `bare-read WORKBOOK`: every cell through calamine's streaming reader (the import floor);
+//! - `bare-write WORKBOOK OUT`: the same cells written by rust_xlsxwriter in constant
+//!   memory (the report floor);
+//! - `import WORKBOOK`: parse and validate through the isolated child, as the server does;
+//! - `import-here WORKBOOK`: the same in this process (for profiling);
+//! - `engine LOANS`: `engine::compute` on the workbook generator's round of that size;
+//! - `store URL WORKBOOK`: a confirmed import (child, one write transaction of upserts and
+//!   the recalculation) into a fresh round of the database at URL;
+//! - `seed URL WORKBOOK PROJECTS`: fill a round with that many projects (load tests).
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use calamine::{Reader, Xlsx};
+use tiexi::engine::{self, Policy, Project};
+use tiexi::import::{self, Options, Parsed};
+use tiexi::storage;
+
+/// How many times each piece of work runs (`FIGURE_RUNS` overrides).
+fn runs() -> usize {
+    std::env::var("FIGURE_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5)
+}
+
+/// Time `work` several times and print the median.
+fn figure(name: &str, mut work: impl FnMut()) {
+    let mut times: Vec<f64> = (0..runs())
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!("figure {name} {:.1} {}", times[times.len() / 2], times.len());
+}
+
+fn bare_read(bytes: &[u8]) -> usize {
+    let mut book = Xlsx::new(Cursor::new(bytes)).expect("an xlsx");
+    let mut cells = 0;
+    for name in book.sheet_names() {
+        let mut reader = book.worksheet_cells_reader(&name).expect("a sheet");
+        while let Some(cell) = reader.next_cell().expect("a cell") {
+            std::hint::black_box(cell);
+            cells += 1;
+        }
+    }
+    cells
+}
+
+/// Every sheet's cells, read once (not timed), for the write floor.
+fn all_cells(bytes: &[u8]) -> Vec<(String, calamine::Range<calamine::Data>)> {
+    let mut book = Xlsx::new(Cursor::new(bytes)).expect("an xlsx");
+    book.sheet_names().into_iter().map(|n| (n.clone(), book.worksheet_range(&n).expect("a sheet"))).collect()
+}
+
+fn bare_write(sheets: &[(String, calamine::Range<calamine::Data>)], out: &Path) {
+    use calamine::Data;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (name, range) in sheets {
+        let sheet = book.add_worksheet_with_constant_memory().expect("a sheet");
+        sheet.set_name(name).expect("a sheet name");
+        for (row, col, data) in range.used_cells() {
+            let (row, col) = (u32::try_from(row).expect("a row"), u16::try_from(col).expect("a column"));
+            match data {
+                Data::String(s) => sheet.write_string(row, col, s),
+                Data::Float(f) => sheet.write_number(row, col, *f),
+                Data::DateTime(d) => sheet.write_number_with_format(row, col, d.as_f64(), &date),
+                other => sheet.write_string(row, col, other.to_string()),
+            }
+            .expect("a cell");
+        }
+    }
+    book.save(out).expect("the workbook is written");
+}
+
+fn tiexi_exe() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tiexi"))
+}
+
+fn import_isolated(bytes: &[u8]) -> Parsed {
+    let parsed = import::isolate::workbook(&tiexi_exe(), bytes, &OPTIONS).expect("the workbook imports");
+    assert!(parsed.errors.is_empty(), "{:?}", &parsed.errors[..parsed.errors.len().min(3)]);
+    parsed
+}
+
+const OPTIONS: Options = Options { require_union_member: true };
+
+/// The round of a workbook: its projects, as the import reads them, `loans` loans in all.
+fn round_of(loans: usize) -> (Policy, Vec<Project>) {
+    let path = std::env::temp_dir().join(format!("tiexi-figures-{}-{loans}.xlsx", std::process::id()));
+    tiexi::sample::workbook(loans, 2024, &path).expect("the workbook is written");
+    let parsed = import::guard::workbook(&std::fs::read(&path).expect("read back"), &OPTIONS).expect("imports");
+    let _ = std::fs::remove_file(&path);
+    (policy(), parsed.projects)
+}
+
+/// The policy file of `data/`, for round `year`.
+fn policy_toml(year: i32) -> String {
+    let toml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/policy.example.toml"))
+        .expect("data/policy.example.toml");
+    toml.replacen("year = 2024", &format!("year = {year}"), 1)
+}
+
+fn policy() -> Policy {
+    import::policy(&policy_toml(2024)).expect("a policy")
+}
+
+/// A fresh open round of the database at `url`, for year `year`.
+async fn fresh_round(pool: &storage::Pool, year: i32) -> i64 {
+    let toml = policy_toml(year);
+    let policy = import::policy(&toml).expect("a policy");
+    let mut conn = pool.inner.acquire().await.expect("a connection");
+    storage::rounds::insert(&mut conn, &policy, &toml, "open").await.expect("a round")
+}
+
+/// The confirmed import of the web layer (`web::imports::confirm`): one write transaction
+/// of upserts, then the round computed again and every project's figures stored.
+async fn store(pool: &storage::Pool, round_id: i64, projects: &[Project]) {
+    let mut tx = storage::begin_write(pool).await.expect("a transaction");
+    for p in projects {
+        storage::projects::upsert(&mut tx, round_id, p, None, None).await.expect("an upsert");
+    }
+    let stored = storage::load::round(&mut tx, round_id).await.expect("the round");
+    let inputs: Vec<Project> = stored.iter().map(|(_, p)| p.clone()).collect();
+    let result = engine::compute(&policy(), &inputs);
+    for ((record, _), r) in stored.iter().zip(&result.projects) {
+        storage::load::set_calculation(&mut tx, record.id, r.requested.fen(), r.status.code()).await.expect("stored");
+    }
+    tx.commit().await.expect("committed");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_else(|| panic!("argument {i} missing: {args:?}"));
+    match arg(0).as_str() {
+        "bare-read" => {
+            let bytes = std::fs::read(arg(1)).expect("the workbook");
+            figure("bare-read", || {
+                bare_read(&bytes);
+            });
+        }
+        "bare-write" => {
+            let sheets = all_cells(&std::fs::read(arg(1)).expect("the workbook"));
+            figure("bare-write", || bare_write(&sheets, Path::new(&arg(2))));
+        }
+        "import" => {
+            let bytes = std::fs::read(arg(1)).expect("the workbook");
+            figure("import", || {
+                import_isolated(&bytes);
+            });
+        }
+        "import-here" => {
+            let bytes = std::fs::read(arg(1)).expect("the workbook");
+            figure("import-here", || {
+                import::guard::workbook(&bytes, &OPTIONS).expect("imports");
+            });
+        }
+        "engine" => {
+            let loans: usize = arg(1).parse().expect("a number of loans");
+            let (policy, projects) = round_of(loans);
+            figure(&format!("engine-{loans}"), || {
+                std::hint::black_box(engine::compute(&policy, &projects));
+            });
+        }
+        "store" => rocket::execute(store_figure(&arg(1), &arg(2))),
+        "seed" => rocket::execute(seed(&arg(1), &arg(2), arg(3).parse().expect("a number of projects"))),
+        other => panic!("unknown figure {other}"),
+    }
+}
+
+async fn store_figure(url: &str, workbook: &str) {
+    let pool = storage::connect(url, 4).await.expect("the database");
+    let bytes = std::fs::read(workbook).expect("the workbook");
+    let mut times = Vec::new();
+    for year in 3000..3000 + i32::try_from(runs()).unwrap_or(1) {
+        let round_id = fresh_round(&pool, year).await;
+        let start = Instant::now();
+        let parsed = rocket::tokio::task::block_in_place(|| import_isolated(&bytes));
+        store(&pool, round_id, &parsed.projects).await;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let backend = if url.starts_with("postgres") { "postgres" } else { "sqlite" };
+    println!("figure store-{backend} {:.1} {}", times[times.len() / 2], times.len());
+}
+
+/// A round of `count` projects: the workbook's projects again and again, keys made unique.
+async fn seed(url: &str, workbook: &str, count: usize) {
+    let pool = storage::connect(url, 4).await.expect("the database");
+    let parsed = import::guard::workbook(&std::fs::read(workbook).expect("the workbook"), &OPTIONS).expect("imports");
+    let round_id = fresh_round(&pool, 2024).await;
+    let projects: Vec<Project> = (0..count)
+        .map(|i| {
+            let mut p = parsed.projects[i % parsed.projects.len()].clone();
+            p.key = format!("{}-{}", p.key, i / parsed.projects.len());
+            for loan in &mut p.loans {
+                loan.contract_no = format!("{}-{}", loan.contract_no, i / parsed.projects.len());
+            }
+            p
+        })
+        .collect();
+    store(&pool, round_id, &projects).await;
+    println!("seeded round {round_id} with {count} projects");
+}

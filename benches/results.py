@@ -1,0 +1,73 @@
+"""benches/run's figures (target/bench-run/figures.txt) -> benches/RESULTS.md: each
+figure, the ratios and the targets of issue 7."""
+
+import datetime
+import platform
+import subprocess
+import sys
+
+path, loans, projects = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+fig, peak, load, xml = {}, {}, {}, None
+for line in open(path, encoding="utf-8"):
+    p = line.split()
+    if p and p[0] == "figure":
+        fig[p[1]] = float(p[2])
+    elif p and p[0] == "peak":
+        peak[p[1]] = int(p[2])
+    elif p and p[0] == "load":
+        load[p[1]] = (float(p[2]), p[3])
+    elif p and p[0] == "xml":
+        xml = int(p[1])
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+rows = []
+
+
+def row(what, value, target="", ok=None):
+    mark = "" if ok is None else (" ✅" if ok else " ❌")
+    rows.append(f"| {what} | {value} | {target}{mark} |")
+
+
+def ms(name):
+    return f"{fig[name]:,.0f} ms" if name in fig else "not run"
+
+
+row(f"bare calamine streaming read, {loans:,} rows (import floor)", ms("bare-read"))
+row(f"tiexi import (guard, isolated child, parse, validate), {loans:,} rows", ms("import"))
+if "import" in fig and "bare-read" in fig:
+    r = fig["import"] / fig["bare-read"]
+    row("import ÷ bare calamine read", f"{r:.2f}x", "≤ 1.5x", r <= 1.5)
+for peer in ["openpyxl", "calamine"]:
+    name = f"python-{peer}"
+    row(f"Python {peer} + decimal, validate and compute, {loans:,} rows", ms(name))
+    if name in fig and "import" in fig:
+        r = fig[name] / fig["import"]
+        row(f"Python {peer} ÷ tiexi import", f"{r:.1f}x", "≥ 10x" if peer == "openpyxl" else "", r >= 10 if peer == "openpyxl" else None)
+if "import" in peak and xml:
+    r = peak["import"] / xml
+    row("import peak memory (parent + child)", f"{peak['import'] / 1024:,.0f} MiB", "")
+    row("peak ÷ unpacked XML", f"{r:.2f}x ({xml / 1024:,.0f} MiB XML)", "≤ 3x", r <= 3)
+row(f"engine, {loans:,} loans", ms(f"engine-{loans}"))
+row("engine, 1,000,000 loans", ms("engine-1000000"))
+row(f"Python decimal, the same arithmetic (+ row checks), {loans:,} loans", ms("python-decimal-engine"))
+if f"engine-{loans}" in fig and "python-decimal-engine" in fig:
+    r = fig["python-decimal-engine"] / fig[f"engine-{loans}"]
+    row("Python decimal ÷ engine", f"{r:.0f}x", "≥ 50x", r >= 50)
+row(f"bare rust_xlsxwriter constant-memory write of the same cells (report floor)", ms("bare-write"))
+row(f"confirmed import of {loans:,} loans into SQLite (parse, upserts, recalculation)", ms("store-sqlite"))
+row(f"confirmed import of {loans:,} loans into PostgreSQL", ms("store-postgres"))
+for name, what in [("static", "static page (/login)"), ("home", "home page /"), ("list", "project list")]:
+    if name in load:
+        row(f"{what}, {projects:,} projects, wrk -t2 -c16", f"{load[name][0]:,.0f} req/s, p99 {load[name][1]}")
+for name in ["home", "list"]:
+    if name in load and "static" in load:
+        r = load[name][0] / load["static"][0]
+        row(f"{name} ÷ static throughput", f"{r:.2f}", "≥ 0.5", r >= 0.5)
+
+print("# Benchmark figures (issue 7)\n")
+print(f"Machine: {cpu}, {cores} cores, {platform.system()} {platform.release()}; "
+      f"date {datetime.date.today()}; command `benches/run` (medians of several runs; the "
+      "machine is shared, so wall-clock figures are noisy).\n")
+print("| figure | value | target |\n| --- | --- | --- |")
+print("\n".join(rows))
