@@ -4,7 +4,7 @@
 //!
 //! `cargo bench --bench figures -- <what> [args]`, where what is
 //! - `bare-read WORKBOOK`: every cell through calamine's streaming reader (the import floor);
-//! - `bare-write WORKBOOK OUT`: the same cells written by rust_xlsxwriter in constant
+//! - `bare-write WORKBOOK OUT`: the same cells written by `rust_xlsxwriter` in constant
 //!   memory (the report floor);
 //! - `import WORKBOOK`: parse and validate through the isolated child, as the server does;
 //! - `import-here WORKBOOK`: the same in this process (for profiling);
@@ -29,15 +29,21 @@ fn runs() -> usize {
 
 /// Time `work` several times and print the median.
 fn figure(name: &str, mut work: impl FnMut()) {
-    let mut times: Vec<f64> = (0..runs())
+    let times: Vec<u128> = (0..runs())
         .map(|_| {
             let start = Instant::now();
             work();
-            start.elapsed().as_secs_f64() * 1000.0
+            start.elapsed().as_micros()
         })
         .collect();
-    times.sort_by(f64::total_cmp);
-    println!("figure {name} {:.1} {}", times[times.len() / 2], times.len());
+    print_median(name, times);
+}
+
+/// `figure <name> <median ms> <runs>`, in integers (no float arithmetic in this crate).
+fn print_median(name: &str, mut micros: Vec<u128>) {
+    micros.sort_unstable();
+    let m = micros[micros.len() / 2];
+    println!("figure {name} {}.{} {}", m / 1000, m % 1000 / 100, micros.len());
 }
 
 fn bare_read(bytes: &[u8]) -> usize {
@@ -184,11 +190,10 @@ async fn store_figure(url: &str, workbook: &str) {
         let start = Instant::now();
         let parsed = rocket::tokio::task::block_in_place(|| import_isolated(&bytes));
         store(&pool, round_id, &parsed.projects).await;
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        times.push(start.elapsed().as_micros());
     }
-    times.sort_by(f64::total_cmp);
     let backend = if url.starts_with("postgres") { "postgres" } else { "sqlite" };
-    println!("figure store-{backend} {:.1} {}", times[times.len() / 2], times.len());
+    print_median(&format!("store-{backend}"), times);
 }
 
 /// A round of `count` projects: the workbook's projects again and again, keys made unique.

@@ -110,7 +110,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let merges = has_merged_cells(bytes);
+    let any_merged = has_merged_cells(bytes);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();
@@ -123,7 +123,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
                 grid.put(row, col, from_ref(cell.get_value(), is_1904))?;
             }
         }
-        if merges {
+        if any_merged {
             let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| ImportError::unreadable(&e))?;
             grid.spread_merged(&merged);
         }
