@@ -10,6 +10,7 @@
 //! - [`review`]: the review workflow of a project, pure: states, actions, who may move them.
 //! - [`accounts`]: roles and argon2id passwords; [`config`]: the app's settings; [`error`]: `AppError`.
 //! - [`cli`]: `tiexi calc` and `tiexi template`, which need no database.
+//! - [`reports`]: the annual, cumulative and payment-list workbooks: storage → engine → export.
 //! - [`commands`]: `tiexi serve` and `tiexi user add`; [`demo`]: the deterministic demo division;
 //!   [`sample`]: deterministic applicant workbooks of any size (`tiexi bench gen`).
 
@@ -26,6 +27,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod review;
+pub mod reports;
 pub mod sample;
 pub mod storage;
 pub mod web;

@@ -49,6 +49,23 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// 报表：年度报表（--year）或累计报表（--through），身份证号均已遮蔽
+    Report {
+        /// The annual report of this round
+        #[arg(long, conflicts_with = "through", required_unless_present = "through")]
+        year: Option<i32>,
+        /// The cumulative report of every round up to this year
+        #[arg(long)]
+        through: Option<i32>,
+        /// Where to write the workbook
+        #[arg(short = 'o', long = "output", value_name = "FILE.xlsx")]
+        output: PathBuf,
+        /// 制表单位
+        #[arg(long, default_value = tiexi::reports::ISSUER)]
+        issuer: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// 账户管理
     User {
         #[command(subcommand)]
@@ -158,6 +175,14 @@ fn main() -> ExitCode {
         Command::Serve { database, demo } => {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
         }
+        Command::Report { year, through, output, issuer, database } => run_async(async move {
+            let url = tiexi::commands::database_url(database);
+            let kind = year.map_or_else(
+                || tiexi::commands::Report::Through(through.unwrap_or_default()),
+                tiexi::commands::Report::Year,
+            );
+            tiexi::commands::report(&url, kind, &issuer, &output).await
+        }),
         Command::User { command } => user(command),
         Command::Audit { command: AuditCommand::Verify { database } } => {
             run_async(async move { tiexi::commands::audit_verify(&tiexi::commands::database_url(database)).await })

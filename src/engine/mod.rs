@@ -13,6 +13,7 @@ pub mod policy;
 pub mod project;
 pub mod reasons;
 pub mod summary;
+pub mod report;
 
 use std::collections::HashSet;
 

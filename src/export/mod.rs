@@ -5,6 +5,7 @@ pub mod applicant;
 pub mod explain;
 pub mod json;
 pub mod mask;
+pub mod report;
 pub mod sheet;
 pub mod table;
 pub mod template;

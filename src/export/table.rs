@@ -12,6 +12,7 @@ pub struct Table<'a> {
     sheet: &'a mut Worksheet,
     styles: &'a Styles,
     widths: Vec<usize>,
+    header: RowNum,
     next: RowNum,
     last_data: RowNum,
 }
@@ -22,13 +23,48 @@ impl<'a> Table<'a> {
     /// # Errors
     /// From the writer.
     pub fn new(sheet: &'a mut Worksheet, styles: &'a Styles, headers: &[String]) -> Result<Table<'a>, XlsxError> {
+        Table::at(sheet, styles, headers, 0)
+    }
+
+    /// Start a table with its header row at `header` (rows above it hold a title).
+    ///
+    /// # Errors
+    /// From the writer.
+    pub fn at(
+        sheet: &'a mut Worksheet,
+        styles: &'a Styles,
+        headers: &[String],
+        header: RowNum,
+    ) -> Result<Table<'a>, XlsxError> {
         let mut widths = Vec::with_capacity(headers.len());
         for (col, h) in (0..).zip(headers) {
-            text(sheet, 0, col, h, &styles.header)?;
+            text(sheet, header, col, h, &styles.header)?;
             widths.push(display_width(h));
         }
-        sheet.set_freeze_panes(1, 0)?;
-        Ok(Table { sheet, styles, widths, next: 1, last_data: 0 })
+        sheet.set_freeze_panes(header + 1, 0)?;
+        Ok(Table { sheet, styles, widths, header, next: header + 1, last_data: header })
+    }
+
+    /// Make the columns at least as wide as another table's on the same sheet.
+    pub fn widen(&mut self, widths: &[usize]) {
+        if widths.len() > self.widths.len() {
+            self.widths.resize(widths.len(), 0);
+        }
+        for (w, other) in self.widths.iter_mut().zip(widths) {
+            *w = (*w).max(*other);
+        }
+    }
+
+    /// The widths the columns need so far.
+    #[must_use]
+    pub fn widths(&self) -> &[usize] {
+        &self.widths
+    }
+
+    /// The next row to be written (lines below the table start here).
+    #[must_use]
+    pub fn next_row(&self) -> RowNum {
+        self.next
     }
 
     /// Write one data row.
@@ -66,11 +102,19 @@ impl<'a> Table<'a> {
     /// # Errors
     /// From the writer.
     pub fn finish(self, filter: bool) -> Result<(), XlsxError> {
+        self.finish_with(filter).map(drop)
+    }
+
+    /// As `finish`, handing back the sheet for lines below the table and its next row.
+    ///
+    /// # Errors
+    /// From the writer.
+    pub fn finish_with(self, filter: bool) -> Result<(&'a mut Worksheet, RowNum), XlsxError> {
         set_widths(self.sheet, &self.widths)?;
         let last_col = ColNum::try_from(self.widths.len().saturating_sub(1)).unwrap_or(ColNum::MAX);
         if filter {
-            self.sheet.autofilter(0, 0, self.last_data, last_col)?;
+            self.sheet.autofilter(self.header, 0, self.last_data.max(self.header), last_col)?;
         }
-        Ok(())
+        Ok((self.sheet, self.next))
     }
 }

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod load;
 pub mod projects;
 pub mod review;
+pub mod reports;
 pub mod rounds;
 pub mod rows;
 pub mod sessions;

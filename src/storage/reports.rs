@@ -1,0 +1,200 @@
+//! What the reports read besides a round's projects (`load::round`): the pools' paid
+//! amounts, the staff's decision reasons, the disbursement batches with their pool split,
+//! and one batch's payment list. Read-only; amounts come back as fen, never summed here.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+
+use super::Conn;
+
+/// A pool of a round as stored (issue 5: `paid_fen` counts paid batches only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolRow {
+    pub id: i64,
+    pub name: String,
+    pub granted_fen: i64,
+    pub paid_fen: i64,
+}
+
+/// A round's pools in the policy's order.
+///
+/// # Errors
+/// A database error.
+pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<PoolRow>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name, granted_fen, paid_fen FROM pools WHERE round_id = $1 ORDER BY position")
+        .bind(round_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PoolRow {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                granted_fen: r.try_get("granted_fen")?,
+                paid_fen: r.try_get("paid_fen")?,
+            })
+        })
+        .collect()
+}
+
+/// The reason staff wrote for their decision on each project of a round that has one.
+///
+/// # Errors
+/// A database error.
+pub async fn decisions(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, decision_reason FROM projects WHERE round_id = $1 AND decision_reason <> ''")
+        .bind(round_id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("decision_reason")?))).collect()
+}
+
+/// An item's amount from each pool: `(pool id, fen)`.
+pub type Parts = Vec<(i64, i64)>;
+
+/// A batch as stored; `items` holds each item's amount per pool, by pool id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRow {
+    pub id: i64,
+    pub year: i32,
+    pub number: String,
+    pub kind: String,
+    pub state: String,
+    pub item_count: i64,
+    pub total_fen: i64,
+    pub voucher_no: String,
+    pub paid_on: String,
+}
+
+const BATCH_COLUMNS: &str = "b.id, r.year, b.number, b.kind, b.state, b.item_count, b.total_fen, \
+    COALESCE(b.voucher_no, '') AS voucher_no, COALESCE(b.paid_on, '') AS paid_on";
+
+fn batch(r: &sqlx::any::AnyRow) -> Result<BatchRow, sqlx::Error> {
+    let year: i64 = r.try_get("year")?;
+    Ok(BatchRow {
+        id: r.try_get("id")?,
+        year: i32::try_from(year).unwrap_or_default(),
+        number: r.try_get("number")?,
+        kind: r.try_get("kind")?,
+        state: r.try_get("state")?,
+        item_count: r.try_get("item_count")?,
+        total_fen: r.try_get("total_fen")?,
+        voucher_no: r.try_get("voucher_no")?,
+        paid_on: r.try_get("paid_on")?,
+    })
+}
+
+/// A round's batches in the order they were made, each with its items' pool parts
+/// (`(pool id, fen)` per item).
+///
+/// # Errors
+/// A database error.
+pub async fn batches(conn: &mut Conn, round_id: i64) -> Result<Vec<(BatchRow, Vec<Parts>)>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {BATCH_COLUMNS} FROM batches b JOIN rounds r ON r.id = b.round_id WHERE b.round_id = $1 ORDER BY b.id"
+    ))
+    .bind(round_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let parts = sqlx::query(
+        "SELECT bi.batch_id, bi.id AS item_id, bp.pool_id, bp.amount_fen FROM batch_items bi \
+         JOIN batches b ON b.id = bi.batch_id JOIN batch_parts bp ON bp.item_id = bi.id \
+         WHERE b.round_id = $1 ORDER BY bi.batch_id, bi.id, bp.pool_id",
+    )
+    .bind(round_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_batch: HashMap<i64, Vec<(i64, Parts)>> = HashMap::new();
+    for p in &parts {
+        let items = by_batch.entry(p.try_get("batch_id")?).or_default();
+        let item: i64 = p.try_get("item_id")?;
+        if items.last().is_none_or(|(id, _)| *id != item) {
+            items.push((item, Vec::new()));
+        }
+        if let Some((_, list)) = items.last_mut() {
+            list.push((p.try_get("pool_id")?, p.try_get("amount_fen")?));
+        }
+    }
+    rows.iter()
+        .map(|r| {
+            let b = batch(r)?;
+            let items = by_batch.remove(&b.id).unwrap_or_default().into_iter().map(|(_, parts)| parts).collect();
+            Ok((b, items))
+        })
+        .collect()
+}
+
+/// One item of a payment list, with its project and its pool parts `(pool id, fen)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub unit: String,
+    pub project_key: String,
+    pub project_name: String,
+    pub id_number: String,
+    pub payee_name: String,
+    pub payee_bank: String,
+    pub payee_account: String,
+    pub amount_fen: i64,
+    pub parts: Parts,
+}
+
+/// A batch, its round's id and its items in order; `None` when there is no such batch.
+///
+/// # Errors
+/// A database error.
+pub async fn payment_list(
+    conn: &mut Conn,
+    batch_id: i64,
+) -> Result<Option<(BatchRow, i64, Vec<ItemRow>)>, sqlx::Error> {
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {BATCH_COLUMNS}, b.round_id FROM batches b JOIN rounds r ON r.id = b.round_id WHERE b.id = $1"
+    ))
+    .bind(batch_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let head = batch(&row)?;
+    let round_id: i64 = row.try_get("round_id")?;
+    Ok(Some((head, round_id, items(conn, batch_id).await?)))
+}
+
+/// A batch's items with their projects and pool parts, in order.
+async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
+    let items = sqlx::query(
+        "SELECT bi.id, p.unit, p.project_key, p.name, p.id_number, bi.payee_name, bi.payee_bank, bi.payee_account, bi.amount_fen \
+         FROM batch_items bi JOIN projects p ON p.id = bi.project_id WHERE bi.batch_id = $1 ORDER BY bi.id",
+    )
+    .bind(batch_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let parts = sqlx::query(
+        "SELECT bp.item_id, bp.pool_id, bp.amount_fen FROM batch_parts bp JOIN batch_items bi ON bi.id = bp.item_id \
+         WHERE bi.batch_id = $1 ORDER BY bp.item_id, bp.pool_id",
+    )
+    .bind(batch_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_item: HashMap<i64, Parts> = HashMap::new();
+    for p in &parts {
+        by_item.entry(p.try_get("item_id")?).or_default().push((p.try_get("pool_id")?, p.try_get("amount_fen")?));
+    }
+    items
+        .iter()
+        .map(|r| {
+            Ok(ItemRow {
+                unit: r.try_get("unit")?,
+                project_key: r.try_get("project_key")?,
+                project_name: r.try_get("name")?,
+                id_number: r.try_get("id_number")?,
+                payee_name: r.try_get("payee_name")?,
+                payee_bank: r.try_get("payee_bank")?,
+                payee_account: r.try_get("payee_account")?,
+                amount_fen: r.try_get("amount_fen")?,
+                parts: by_item.remove(&r.try_get::<i64, _>("id")?).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
