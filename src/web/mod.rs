@@ -20,6 +20,7 @@ pub mod pages;
 pub mod policy_form;
 pub mod projects;
 pub mod review;
+pub mod reports;
 pub mod rounds;
 pub mod session;
 pub mod views;
@@ -48,5 +49,6 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
+        .mount("/api/v1", reports::api_routes())
         .register("/", pages::catchers())
 }

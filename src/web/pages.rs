@@ -45,6 +45,9 @@ pub(crate) fn routes() -> Vec<Route> {
         super::projects::reveal_page,
         super::audit::index,
         super::idempotency::replay,
+        super::reports::page_annual,
+        super::reports::page_cumulative,
+        super::reports::page_payment_list,
     ]
 }
 

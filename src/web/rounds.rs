@@ -196,6 +196,8 @@ pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Templat
             figures: views::FiguresView::new(&result.totals),
             may_manage: session.role.may_manage_rounds() && round.status == "open",
             may_import: session.role.may_import() && round.status == "open",
+            may_report: session.scope() == storage::projects::Scope::All,
+            may_full_ids: session.role == crate::accounts::Role::DivisionStaff,
         },
     ))
 }
