@@ -1,4 +1,6 @@
 //! 资金来源 (each pool, then each disbursement batch) and 团场统计 (per regiment).
+//! Money in 元 only here: a 合计 must equal the sum of its column, which amounts rounded
+//! to 万元 row by row would not (汇总 shows 万元).
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
@@ -13,16 +15,13 @@ use crate::engine::Money;
 pub(super) fn pools(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("资金来源")?;
     frame(sheet, &format!("{}年度贴息资金来源及拨付情况表", r.result.year), r.heading)?;
-    let headers = ["资金来源", "类型", "金额（元）", "金额（万元）", "已核定（元）", "已核定（万元）"]
-        .into_iter()
-        .chain(["已拨付（元）", "已拨付（万元）", "剩余（元）", "剩余（万元）", "执行率（%）"])
-        .map(String::from)
-        .collect::<Vec<_>>();
+    let headers = ["资金来源", "类型", "金额（元）", "已核定（元）", "已拨付（元）", "剩余（元）", "执行率（%）"]
+        .map(String::from);
     let mut table = Table::at(sheet, styles, &headers, HEADER_ROW)?;
     let pools = &r.result.pools;
     for (p, paid) in pools.iter().zip(r.pools_paid) {
         let mut row = vec![Cell::text(&p.name), Cell::text(pool_kind_label(p.kind))];
-        row.extend(both([p.amount, p.granted, *paid, p.remaining]));
+        row.extend([p.amount, p.granted, *paid, p.remaining].map(Cell::Money));
         row.push(rate(*paid, p.granted));
         table.row(&row)?;
     }
@@ -31,17 +30,12 @@ pub(super) fn pools(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Res
     let paid = report::sum(r.pools_paid.iter().copied());
     let remaining = report::sum(pools.iter().map(|p| p.remaining));
     let mut total = vec![Cell::text("合计"), Cell::Blank];
-    total.extend(both([amount, granted, paid, remaining]));
+    total.extend([amount, granted, paid, remaining].map(Cell::Money));
     total.push(rate(paid, granted));
     table.total(&total)?;
     let widths = table.widths().to_vec();
     let (sheet, next) = table.finish_with(false)?;
     batches(sheet, styles, r, next + 1, &widths)
-}
-
-/// Each amount in 元 and in 万元.
-fn both(amounts: [Money; 4]) -> Vec<Cell> {
-    amounts.into_iter().flat_map(|m| [Cell::Money(m), Cell::WanYuan(m)]).collect()
 }
 
 fn rate(paid: Money, granted: Money) -> Cell {
@@ -97,7 +91,7 @@ pub(super) fn units(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Res
     frame(sheet, &format!("{}年度贴息项目分团场统计表", r.result.year), r.heading)?;
     let headers = ["团场", "项目数", "获得贴息项目数", "带动职工户数", "贷款金额（元）", "申请贴息（元）"]
         .into_iter()
-        .chain(["核定贴息（元）", "核定贴息（万元）", "已拨付（元）", "执行率（%）"])
+        .chain(["核定贴息（元）", "已拨付（元）", "执行率（%）"])
         .map(String::from)
         .collect::<Vec<_>>();
     let mut table = Table::at(sheet, styles, &headers, HEADER_ROW)?;
@@ -108,7 +102,7 @@ pub(super) fn units(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Res
     table.finish(true)
 }
 
-fn unit_row(label: Cell, s: &Subtotal) -> [Cell; 10] {
+fn unit_row(label: Cell, s: &Subtotal) -> [Cell; 9] {
     [
         label,
         Cell::Count(s.projects),
@@ -117,7 +111,6 @@ fn unit_row(label: Cell, s: &Subtotal) -> [Cell; 10] {
         Cell::Money(s.principal),
         Cell::Money(s.requested),
         Cell::Money(s.granted),
-        Cell::WanYuan(s.granted),
         Cell::Money(s.paid),
         s.execution_rate().map_or_else(|| Cell::text("—"), Cell::Percent),
     ]

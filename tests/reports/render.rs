@@ -1,0 +1,167 @@
+//! What tests/reports.rs needs besides calamine: LibreOffice converting a report to PDF,
+//! an annual report of hostile names built in memory, and a batch inserted with SQL.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use tiexi::engine::report::by_year;
+use tiexi::engine::{compute, Applicant, ApplicantType, Loan, Money, Policy, Pool, PoolKind, Project};
+use tiexi::export::report::{annual, Annual};
+
+use super::web_support::TestApp;
+
+fn libreoffice() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).flat_map(|d| [d.join("libreoffice"), d.join("soffice")]).find(|p| p.is_file())
+}
+
+/// LibreOffice opens the workbook without repair and renders it: the PDF has pages.
+/// Without LibreOffice the check prints SKIP, unless `CI` is set: then it fails.
+pub fn pdf_has_pages(bytes: &[u8], name: &str) {
+    let Some(exe) = libreoffice() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but LibreOffice is missing: apt-get install libreoffice-calc"
+        );
+        println!("SKIP rendering {name}: LibreOffice is not installed (and CI is not set)");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let xlsx = dir.path().join(format!("{name}.xlsx"));
+    std::fs::write(&xlsx, bytes).expect("the workbook is written");
+    // A profile of its own, so that parallel tests do not wait on one profile's lock.
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.path().display());
+    let out = Command::new(exe)
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&xlsx)
+        .output()
+        .expect("LibreOffice runs");
+    let pdf = std::fs::read(dir.path().join(format!("{name}.pdf")))
+        .unwrap_or_else(|_| panic!("no PDF of {name}: {}", String::from_utf8_lossy(&out.stderr)));
+    let text = String::from_utf8_lossy(&pdf).replace("/Type /", "/Type/");
+    let pages = text.matches("/Type/Page").count() - text.matches("/Type/Pages").count();
+    assert!(pages >= 1, "{name}: the PDF has pages");
+}
+
+/// An annual report whose projects are named as given (and nothing from a database).
+pub fn annual_with_names(names: &[&str]) -> Vec<u8> {
+    let mut policy = Policy::example(2024);
+    policy.pools = vec![
+        Pool { name: "=兵团".into(), kind: PoolKind::Funded, amount: Money::from_fen(10_000_000) },
+        Pool { name: "自筹".into(), kind: PoolKind::Matched, amount: Money::from_fen(10_000_000) },
+    ];
+    let projects: Vec<Project> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Project {
+            key: format!("-K{i}"),
+            name: (*name).to_string(),
+            applicant_type: ApplicantType::Cooperative,
+            union_member: Some(true),
+            households: 10,
+            income_increase: None,
+            score: None,
+            applicant: Applicant { unit: (*name).to_string(), leader: "@张三".into(), ..Applicant::default() },
+            loans: vec![Loan {
+                contract_no: format!("+HT{i}"),
+                bank: "=银行".into(),
+                principal: Money::from_fen(36_000_000),
+                rate: "5".parse().expect("a rate"),
+                disbursed_on: chrono::NaiveDate::from_ymd_opt(2023, 6, 1).expect("a date"),
+                maturity_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date"),
+                settled_on: None,
+                interest_paid: None,
+                events: vec![],
+                row: 0,
+            }],
+        })
+        .collect();
+    let result = compute(&policy, &projects);
+    let history = by_year([(projects.as_slice(), &result)]);
+    let paid = vec![Money::ZERO; projects.len()];
+    let decisions = vec!["=原因".to_string(); projects.len()];
+    let heading = super::heading();
+    let r = Annual {
+        heading: &heading,
+        policy: &policy,
+        projects: &projects,
+        result: &result,
+        paid: &paid,
+        decisions: &decisions,
+        pools_paid: &[Money::ZERO, Money::ZERO],
+        batches: &[],
+        history: &history,
+    };
+    annual(&r).expect("a workbook").save_to_buffer().expect("bytes")
+}
+
+/// A paid batch of two items on the demo's 2023 round. Inserted with plain SQL because the
+/// batch workflow (issue 5) is written in parallel; the list only reads what is stored.
+/// The approver is the auditor only to satisfy the schema's maker-checker CHECK.
+pub async fn insert_batch(app: &TestApp) -> i64 {
+    use sqlx::Row;
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let one = |sql: &'static str| sqlx::query(sql);
+    let round: i64 = one("SELECT id FROM rounds WHERE year = 2023").fetch_one(&mut *conn).await.expect("2023").get(0);
+    let user = |name: &'static str| one("SELECT id FROM users WHERE username = $1").bind(name);
+    let admin: i64 = user("admin").fetch_one(&mut *conn).await.expect("admin").get(0);
+    let auditor: i64 = user("auditor").fetch_one(&mut *conn).await.expect("auditor").get(0);
+    let projects: Vec<i64> = one("SELECT id FROM projects WHERE round_id = $1 ORDER BY position LIMIT 2")
+        .bind(round)
+        .fetch_all(&mut *conn)
+        .await
+        .expect("projects")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let pools: Vec<i64> = one("SELECT id FROM pools WHERE round_id = $1 ORDER BY position")
+        .bind(round)
+        .fetch_all(&mut *conn)
+        .await
+        .expect("pools")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let batch: i64 =
+        one("INSERT INTO batches (round_id, number, kind, state, item_count, total_fen, prepared_by, prepared_at) \
+         VALUES ($1, '2023-001', 'payment', 'prepared', 2, 3000050, $2, '2024-01-10T08:00:00Z') RETURNING id")
+        .bind(round)
+        .bind(admin)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("a batch")
+        .get(0);
+    let items = [(projects[0], 2_000_000_i64, "6228480012345671234"), (projects[1], 1_000_050, "6228480098765430000")];
+    for (project, fen, account) in items {
+        let item: i64 =
+            one("INSERT INTO batch_items (batch_id, project_id, amount_fen, payee_name, payee_bank, payee_account) \
+             VALUES ($1, $2, $3, '红星肉羊养殖专业合作社', '农业银行哈密分行', $4) RETURNING id")
+            .bind(batch)
+            .bind(project)
+            .bind(fen)
+            .bind(account)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("an item")
+            .get(0);
+        for (pool, part) in pools.iter().zip([fen / 2, fen - fen / 2]) {
+            one("INSERT INTO batch_parts (item_id, pool_id, amount_fen) VALUES ($1, $2, $3)")
+                .bind(item)
+                .bind(*pool)
+                .bind(part)
+                .execute(&mut *conn)
+                .await
+                .expect("a part");
+        }
+    }
+    one("UPDATE batches SET state = 'paid', approved_by = $1, approved_at = '2024-01-11T08:00:00Z', paid_by = $2, \
+         paid_at = '2024-01-20T08:00:00Z', voucher_no = 'V-2023-001', paid_on = '2024-01-20' WHERE id = $3")
+    .bind(auditor)
+    .bind(admin)
+    .bind(batch)
+    .execute(&mut *conn)
+    .await
+    .expect("paid");
+    batch
+}
