@@ -115,7 +115,8 @@ fn footer(sheet: &mut rust_xlsxwriter::Worksheet, row: u32, list: &PaymentList, 
     let money = Format::new().set_num_format(super::super::sheet::MONEY);
     text(sheet, row, 0, "控制合计", &Format::new().set_bold())?;
     text(sheet, row, 1, "笔数", &plain)?;
-    sheet.write_number_with_format(row, 2, u32::try_from(list.items.len()).unwrap_or(u32::MAX), &plain)?;
+    let left = Format::new().set_align(rust_xlsxwriter::FormatAlign::Left);
+    sheet.write_number_with_format(row, 2, u32::try_from(list.items.len()).unwrap_or(u32::MAX), &left)?;
     text(sheet, row, 3, "金额（元）", &plain)?;
     sheet.write_with_format(row, 4, total.yuan(), &money)?;
     text(sheet, row + 1, 0, "状态", &plain)?;
