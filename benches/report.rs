@@ -1,5 +1,5 @@
 //! The annual report of a synthetic round of 100,000 projects (one loan each), built in
-//! memory with the engine's types, next to a bare rust_xlsxwriter constant-memory write of
+//! memory with the engine's types, next to a bare `rust_xlsxwriter` constant-memory write of
 //! the same cells (项目明细's 14 columns). `cargo bench --bench report`. Peak memory:
 //! `/usr/bin/time -v target/release/deps/report-* --bench` (README).
 
@@ -41,7 +41,8 @@ fn round() -> (Policy, Vec<Project>) {
                 bank: "农业银行".into(),
                 principal: Money::from_fen(20_000_000 + i64::try_from(i % 300).unwrap_or(0) * 1_000_000),
                 rate: Decimal::new(435 + i64::try_from(i % 200).unwrap_or(0), 2),
-                disbursed_on: NaiveDate::from_ymd_opt(2022, 1 + u32::try_from(i % 12).unwrap_or(0), 15).expect("a date"),
+                disbursed_on: NaiveDate::from_ymd_opt(2022, 1 + u32::try_from(i % 12).unwrap_or(0), 15)
+                    .expect("a date"),
                 maturity_on: NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date"),
                 settled_on: None,
                 interest_paid: None,
@@ -76,7 +77,7 @@ fn report(policy: &Policy, projects: &[Project], result: &RoundResult) -> Vec<u8
     annual(&r).expect("a workbook").save_to_buffer().expect("bytes")
 }
 
-/// The same 14 cells per project, written straight with rust_xlsxwriter (no titles, no
+/// The same 14 cells per project, written straight with `rust_xlsxwriter` (no titles, no
 /// other sheets): the floor the report's own work sits on.
 fn bare(projects: &[Project], result: &RoundResult) -> Vec<u8> {
     let mut book = Workbook::new();

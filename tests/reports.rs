@@ -2,7 +2,7 @@
 //! through 2023 give the published figures (431 projects, 8,066,350.00 granted,
 //! 168,000,000.00 loans unlocked, 7,916 households), every 合计 is the sum of its column,
 //! text never becomes a formula (the sheet XML), a batch's payment list masks accounts for
-//! all but division staff, and LibreOffice renders every report (`reports/render.rs`).
+//! all but division staff, and `libreoffice` renders every report (see `render`).
 
 #[path = "reports/render.rs"]
 mod render;
@@ -18,7 +18,7 @@ use support::{cell, dec, rows, zip_entry};
 use tiexi::export::report::Heading;
 use web_support::TestApp;
 
-pub fn heading() -> Heading {
+fn heading() -> Heading {
     Heading {
         issuer: "师市总工会".into(),
         made_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 31).expect("a date"),
@@ -26,13 +26,13 @@ pub fn heading() -> Heading {
     }
 }
 
-pub async fn annual(app: &TestApp, year: i32) -> Vec<u8> {
+async fn annual(app: &TestApp, year: i32) -> Vec<u8> {
     let mut conn = app.pool.inner.acquire().await.expect("a connection");
     let mut book = tiexi::reports::annual(&mut conn, year, &heading()).await.expect("the annual report");
     book.save_to_buffer().expect("bytes")
 }
 
-pub async fn cumulative(app: &TestApp, through: i32) -> Vec<u8> {
+async fn cumulative(app: &TestApp, through: i32) -> Vec<u8> {
     let mut conn = app.pool.inner.acquire().await.expect("a connection");
     let mut book = tiexi::reports::cumulative(&mut conn, through, &heading()).await.expect("the cumulative report");
     book.save_to_buffer().expect("bytes")
@@ -71,7 +71,7 @@ fn totals_add_up(bytes: &[u8], sheet: &str, first: &str) -> usize {
 }
 
 #[rocket::async_test]
-async fn the_demo_reports_give_the_published_figures_and_every_total_adds_up() {
+async fn the_demo_annual_report_gives_the_published_figures_and_every_total_adds_up() {
     let app = TestApp::demo().await;
     let report = annual(&app, 2023).await;
     // The 历年累计 row of 2023 carries the cumulative figures.
@@ -101,7 +101,12 @@ async fn the_demo_reports_give_the_published_figures_and_every_total_adds_up() {
     assert_eq!(projects.len(), 1 + 78 + 1, "a row per project and 合计");
     let id = cell(&projects[1], 6);
     assert!(id.contains("********") && id.len() == 18, "ID numbers are masked: {id}");
+    render::pdf_has_pages(&report, "annual-2023");
+}
 
+#[rocket::async_test]
+async fn the_demo_cumulative_report_gives_the_published_figures() {
+    let app = TestApp::demo().await;
     let through = cumulative(&app, 2023).await;
     assert_eq!(figure(&through, "项目数"), Decimal::from(431));
     assert_eq!(figure(&through, "核定贴息"), Decimal::new(8_066_350, 0));
@@ -111,7 +116,11 @@ async fn the_demo_reports_give_the_published_figures_and_every_total_adds_up() {
     let summary = table(&through, "汇总", "指标");
     let wan = summary.iter().find(|r| cell(r, 0) == "核定贴息").expect("核定贴息");
     assert_eq!(dec(&wan[3]), Decimal::new(8_066_350, 4), "806.6350万元");
-    render::pdf_has_pages(&report, "annual-2023");
+    let sentence = summary.iter().find(|r| cell(r, 0) == "概述").map(|r| cell(r, 1)).unwrap_or_default();
+    assert!(
+        sentence.starts_with("自2017年以来累计开展职工自主创业示范项目431个，拨付贴息资金806.635万元"),
+        "{sentence}"
+    );
     render::pdf_has_pages(&through, "cumulative-2023");
 }
 

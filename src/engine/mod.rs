@@ -12,8 +12,8 @@ pub mod money;
 pub mod policy;
 pub mod project;
 pub mod reasons;
-pub mod summary;
 pub mod report;
+pub mod summary;
 
 use std::collections::HashSet;
 

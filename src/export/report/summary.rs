@@ -7,6 +7,7 @@ use super::super::table::Table;
 use super::super::xlsx::pool_kind_label;
 use super::{count, frame, Annual, Heading, HEADER_ROW};
 use crate::engine::report::{self, YearFigures};
+use crate::engine::summary;
 use crate::engine::{Figures, Money};
 
 const HEADERS: [&str; 5] = ["指标", "数值", "单位", "万元", "口径"];
@@ -33,7 +34,7 @@ pub(super) fn annual(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Re
         row("执行率", rate.map_or_else(dash, Cell::Percent), "%", "已拨付÷核定贴息"),
     ];
     rows.extend(figure_rows(t));
-    rows.push(sentence_row());
+    rows.push(sentence_row(r.history));
     for (pool, pool_paid) in r.result.pools.iter().zip(r.pools_paid) {
         let name = format!("{}（{}）", pool.name, pool_kind_label(pool.kind));
         rows.push(money(&format!("{name}金额"), pool.amount, "资金来源"));
@@ -68,7 +69,7 @@ pub(super) fn cumulative(
     for row in figure_rows(t) {
         table.row(&row)?;
     }
-    table.row(&sentence_row())?;
+    table.row(&sentence_row(history))?;
     table.finish(false)
 }
 
@@ -86,11 +87,14 @@ fn figure_rows(t: &Figures) -> [[Cell; 5]; 4] {
     ]
 }
 
-/// The press sentence of issue 6 item 4.
-// TODO(issue 6): the summary sentence — the integrator wires the dashboard's
-// `summary_sentence` here; until then the row is left blank.
-fn sentence_row() -> [Cell; 5] {
-    row("概述", Cell::Blank, "", "")
+/// The press sentence of issue 6 item 4 (`engine::summary`), over the cumulative figures
+/// through the last round of `history`.
+fn sentence_row(history: &[YearFigures]) -> [Cell; 5] {
+    let text = match (history.first(), history.last()) {
+        (Some(first), Some(last)) => summary::sentence(first.year, &last.cumulative),
+        _ => String::new(),
+    };
+    row("概述", Cell::Text(text), "", "截至本年度累计")
 }
 
 fn row(label: &str, value: Cell, unit: &str, scope: &str) -> [Cell; 5] {
