@@ -116,9 +116,9 @@ async fn the_demo_cumulative_report_gives_the_published_figures() {
     let summary = table(&through, "汇总", "指标");
     let wan = summary.iter().find(|r| cell(r, 0) == "核定贴息").expect("核定贴息");
     assert_eq!(dec(&wan[3]), Decimal::new(8_066_350, 4), "806.6350万元");
-    let sentence = summary.iter().find(|r| cell(r, 0) == "概述").map(|r| cell(r, 1)).unwrap_or_default();
+    let sentence = summary.iter().map(|r| cell(r, 0)).find(|c| c.starts_with("概述：")).unwrap_or_default();
     assert!(
-        sentence.starts_with("自2017年以来累计开展职工自主创业示范项目431个，拨付贴息资金806.635万元"),
+        sentence.starts_with("概述：自2017年以来累计开展职工自主创业示范项目431个，拨付贴息资金806.635万元"),
         "{sentence}"
     );
     render::pdf_has_pages(&through, "cumulative-2023");

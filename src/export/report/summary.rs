@@ -34,7 +34,6 @@ pub(super) fn annual(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Re
         row("执行率", rate.map_or_else(dash, Cell::Percent), "%", "已拨付÷核定贴息"),
     ];
     rows.extend(figure_rows(t));
-    rows.push(sentence_row(r.history));
     for (pool, pool_paid) in r.result.pools.iter().zip(r.pools_paid) {
         let name = format!("{}（{}）", pool.name, pool_kind_label(pool.kind));
         rows.push(money(&format!("{name}金额"), pool.amount, "资金来源"));
@@ -45,7 +44,7 @@ pub(super) fn annual(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Re
     for row in rows {
         table.row(&row)?;
     }
-    table.finish(false)
+    sentence(table, r.history)
 }
 
 /// 汇总 of the cumulative report: the figures through the last round of `history`.
@@ -69,8 +68,7 @@ pub(super) fn cumulative(
     for row in figure_rows(t) {
         table.row(&row)?;
     }
-    table.row(&sentence_row(history))?;
-    table.finish(false)
+    sentence(table, history)
 }
 
 fn dash() -> Cell {
@@ -87,14 +85,16 @@ fn figure_rows(t: &Figures) -> [[Cell; 5]; 4] {
     ]
 }
 
-/// The press sentence of issue 6 item 4 (`engine::summary`), over the cumulative figures
-/// through the last round of `history`.
-fn sentence_row(history: &[YearFigures]) -> [Cell; 5] {
-    let text = match (history.first(), history.last()) {
-        (Some(first), Some(last)) => summary::sentence(first.year, &last.cumulative),
-        _ => String::new(),
-    };
-    row("概述", Cell::Text(text), "", "截至本年度累计")
+/// Finish the table and write the press sentence of issue 6 item 4 (`engine::summary`,
+/// the cumulative figures through the last round of `history`) on a line of its own below
+/// it, where it may run across the blank cells to its right without widening a column.
+fn sentence(table: Table<'_>, history: &[YearFigures]) -> Result<(), XlsxError> {
+    let (sheet, next) = table.finish_with(false)?;
+    if let (Some(first), Some(last)) = (history.first(), history.last()) {
+        let text = format!("概述：{}", summary::sentence(first.year, &last.cumulative));
+        super::super::sheet::text(sheet, next + 1, 0, &text, &rust_xlsxwriter::Format::new())?;
+    }
+    Ok(())
 }
 
 fn row(label: &str, value: Cell, unit: &str, scope: &str) -> [Cell; 5] {
