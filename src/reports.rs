@@ -1,7 +1,8 @@
 //! The reports of issue 6 as `tiexi report` and the web make them: read the rounds
 //! (storage), compute them (the engine, the same door as every other figure), render
-//! them (export). A round's figures are the engine's over its stored projects; what was
-//! paid is what storage holds (issue 5: paid batches only).
+//! them (export). A round's figures are the engine's over its stored projects, with the
+//! grants on the books in place of the trial allocation once there are any (`settled`);
+//! what was paid is what storage holds (issue 5: paid batches only).
 
 use std::collections::HashMap;
 
@@ -47,10 +48,35 @@ async fn rounds_through(conn: &mut Conn, through: i32) -> Result<Vec<Computed>, 
         let policy = crate::import::policy(&round.policy_toml)?;
         let (records, projects): (Vec<Record>, Vec<Project>) =
             storage::load::round(conn, round.id).await?.into_iter().unzip();
-        let result = engine::compute(&policy, &projects);
+        let result = settled(conn, round.id, &policy, &records, &projects).await?;
         out.push(Computed { round, policy, records, projects, result });
     }
     Ok(out)
+}
+
+/// The engine's result over a round's stored projects. Once grants are on the books (a
+/// project holds one, or the round keeps grant lines), they replace the trial allocation
+/// (`engine::settle`): reports, the API and the pages then show what was decided, while a
+/// round without decisions shows the policy's trial allocation.
+///
+/// # Errors
+/// A database error.
+pub async fn settled(
+    conn: &mut Conn,
+    round_id: i64,
+    policy: &engine::Policy,
+    records: &[Record],
+    projects: &[Project],
+) -> Result<RoundResult, sqlx::Error> {
+    let trial = engine::compute(policy, projects);
+    let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
+    if ledger.is_none() && records.iter().all(|r| r.granted_fen == 0) {
+        return Ok(trial);
+    }
+    let granted: Vec<Money> = records.iter().map(|r| Money::from_fen(r.granted_fen)).collect();
+    let pools: Option<Vec<Money>> = ledger.map(|l| l.into_iter().map(Money::from_fen).collect());
+    let decided = engine::settle::Decided { granted: &granted, pools: pools.as_deref() };
+    Ok(engine::settle::settle(trial, projects, decided))
 }
 
 fn history(rounds: &[Computed]) -> Vec<YearFigures> {

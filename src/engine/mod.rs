@@ -13,6 +13,7 @@ pub mod policy;
 pub mod project;
 pub mod reasons;
 pub mod report;
+pub mod settle;
 pub mod summary;
 
 use std::collections::HashSet;

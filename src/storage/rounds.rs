@@ -138,3 +138,24 @@ pub async fn set_pools_paid(conn: &mut Conn, round_id: i64) -> Result<(), sqlx::
         .await?;
     Ok(())
 }
+
+/// The pools' granted amounts (policy order) when the round keeps a ledger of grant lines
+/// (issue 5), else `None` (a round recorded as totals only, or with nothing decided yet).
+///
+/// # Errors
+/// A database error.
+pub async fn ledger_pools(conn: &mut Conn, round_id: i64) -> Result<Option<Vec<i64>>, sqlx::Error> {
+    let lines: i64 = sqlx::query("SELECT COUNT(*) FROM grants WHERE round_id = $1 AND state = 'active'")
+        .bind(round_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    if lines == 0 {
+        return Ok(None);
+    }
+    let rows = sqlx::query("SELECT granted_fen FROM pools WHERE round_id = $1 ORDER BY position")
+        .bind(round_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| r.try_get(0)).collect::<Result<Vec<i64>, _>>().map(Some)
+}

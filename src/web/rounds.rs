@@ -10,7 +10,7 @@ use rocket_dyn_templates::{context, Template};
 use super::auth::Session;
 use super::policy_form::PolicyForm;
 use super::views;
-use crate::engine::{self, Policy, Project, RoundResult};
+use crate::engine::{Policy, Project, RoundResult};
 use crate::error::AppError;
 use crate::storage::{self, projects::Record, rounds::Round, Db};
 
@@ -34,9 +34,8 @@ pub(crate) async fn computed(
     let policy = crate::import::policy(&round.policy_toml)?;
     let mut conn = db.inner.acquire().await?;
     let stored = storage::load::round(&mut conn, round.id).await?;
-    drop(conn);
-    let projects: Vec<Project> = stored.iter().map(|(_, p)| p.clone()).collect();
-    let result = engine::compute(&policy, &projects);
+    let (records, projects): (Vec<_>, Vec<Project>) = stored.iter().cloned().unzip();
+    let result = crate::reports::settled(&mut conn, round.id, &policy, &records, &projects).await?;
     Ok((policy, stored, result))
 }
 
