@@ -171,7 +171,8 @@ pub struct Facts {
     /// A bureau opinion recorded since the project last entered `regiment_reviewed`.
     pub has_opinion: bool,
     pub publication_end: Option<NaiveDate>,
-    pub granted_fen: i64,
+    /// What is paid to the project (net of paid clawbacks): withdrawal waits for a clawback.
+    pub paid_fen: i64,
     pub today: NaiveDate,
 }
 
@@ -226,7 +227,8 @@ fn target(action: Action, state: State) -> Option<State> {
         (Action::Publish, S::DivisionReviewed) => Some(S::Published),
         (Action::Approve, S::Published) => Some(S::Approved),
         (Action::Reject, s) if s.in_review() => Some(S::Rejected),
-        (Action::Withdraw, s) if s.in_review() || s.editable() => Some(S::Withdrawn),
+        // An approved project may be withdrawn too: its unpaid grant is released with the move.
+        (Action::Withdraw, s) if s.in_review() || s.editable() || s == S::Approved => Some(S::Withdrawn),
         _ => None,
     }
 }
@@ -253,9 +255,8 @@ fn preconditions(facts: &Facts, action: Action) -> Result<(), Refusal> {
         Action::Approve if facts.publication_end.is_none_or(|end| end >= facts.today) => {
             Err(Refusal::Conflict("公示期尚未结束（公示结束日期须早于今天），不能批准".into()))
         }
-        Action::Withdraw if facts.granted_fen > 0 => {
-            // TODO(issue 5 money): release grant
-            Err(Refusal::Conflict("该项目已核定贴息资金，暂不能撤回：请先由财务释放已核定的资金".into()))
+        Action::Withdraw if facts.paid_fen > 0 => {
+            Err(Refusal::Conflict("该项目已拨付贴息资金，不能撤回：请先办理追回（追回批次支付后）再撤回".into()))
         }
         _ => Ok(()),
     }

@@ -41,10 +41,10 @@ const ALLOWED: &[(S, A, R, Relation, S)] = &[
 ];
 
 /// Reject by division staff from every review state; withdraw by the owner or division
-/// staff from every state before a decision.
+/// staff from every state before a decision and from approved (its unpaid grant is released).
 fn allowed_too(state: S, action: A, role: R, relation: Relation) -> Option<S> {
     let review = matches!(state, S::Submitted | S::RegimentReviewed | S::DivisionReviewed | S::Published);
-    let before = review || matches!(state, S::Draft | S::Returned);
+    let before = review || matches!(state, S::Draft | S::Returned | S::Approved);
     match (action, role) {
         (A::Reject, R::DivisionStaff) if review => Some(S::Rejected),
         (A::Withdraw, R::DivisionStaff) if before => Some(S::Withdrawn),
@@ -57,14 +57,14 @@ fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-/// A project whose record allows everything: opinion given, publication ended, no grant.
+/// A project whose record allows everything: opinion given, publication ended, nothing paid.
 fn facts(state: S) -> Facts {
     Facts {
         state,
         round_open: true,
         has_opinion: true,
         publication_end: Some(day("2024-05-10")),
-        granted_fen: 0,
+        paid_fen: 0,
         today: day("2024-05-11"),
     }
 }
@@ -104,7 +104,7 @@ fn every_state_action_role_and_relation_is_allowed_exactly_as_the_table_says() {
             }
         }
     }
-    assert_eq!(allowed, ALLOWED.len() + 4 * 2 + 6 * 3, "the table and the extra rules are all reached");
+    assert_eq!(allowed, ALLOWED.len() + 4 * 2 + 7 * 3, "the table and the extra rules are all reached");
 }
 
 #[test]
@@ -167,10 +167,18 @@ fn publication_needs_ordered_dates_and_approval_waits_until_it_has_ended() {
 }
 
 #[test]
-fn a_project_holding_a_grant_is_not_withdrawn_yet() {
-    let granted = Facts { granted_fen: 1, ..facts(S::Published) };
-    let got = decide(actor(R::DivisionStaff, Other), &granted, &request(A::Withdraw));
-    assert!(matches!(got, Err(Refusal::Conflict(m)) if m.contains("已核定")));
+fn a_project_with_money_paid_is_clawed_back_before_it_is_withdrawn() {
+    for state in [S::Approved, S::Published] {
+        let paid = Facts { paid_fen: 1, ..facts(state) };
+        for who in [actor(R::DivisionStaff, Other), actor(R::Cooperative, Own)] {
+            let got = decide(who, &paid, &request(A::Withdraw));
+            assert!(matches!(got, Err(Refusal::Conflict(ref m)) if m.contains("追回")), "{state:?}: {got:?}");
+            assert!(!available(who, &paid).contains(&A::Withdraw), "no withdraw button while money is paid");
+        }
+    }
+    // Granted but unpaid: withdrawn (the web layer releases the grant in the same transaction).
+    let got = decide(actor(R::DivisionStaff, Other), &facts(S::Approved), &request(A::Withdraw));
+    assert_eq!(got, Ok(S::Withdrawn));
 }
 
 #[test]

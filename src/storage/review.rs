@@ -18,6 +18,7 @@ pub struct Subject {
     pub owner_id: Option<i64>,
     pub state: String,
     pub granted_fen: i64,
+    pub paid_fen: i64,
     pub publication_start: Option<String>,
     pub publication_end: Option<String>,
     /// A bureau opinion recorded after the latest 初审 (the current review cycle).
@@ -31,7 +32,7 @@ pub struct Subject {
 pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<Subject>, sqlx::Error> {
     let (clause, value) = super::load::scope_clause(scope, 2);
     let row = sqlx::query(&format!(
-        "SELECT p.id, p.round_id, r.year, r.status, p.unit, p.owner_id, p.state, p.granted_fen, p.publication_start, \
+        "SELECT p.id, p.round_id, r.year, r.status, p.unit, p.owner_id, p.state, p.granted_fen, p.paid_fen, p.publication_start, \
          p.publication_end, (SELECT COUNT(*) FROM transitions o WHERE o.project_id = p.id AND o.action = 'opinion' \
          AND o.id > COALESCE((SELECT MAX(t.id) FROM transitions t WHERE t.project_id = p.id \
          AND t.action = 'regiment_review'), 0)) AS opinions \
@@ -51,6 +52,7 @@ pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<S
         owner_id: rows::opt(&r, "owner_id")?,
         state: r.try_get("state")?,
         granted_fen: r.try_get("granted_fen")?,
+        paid_fen: r.try_get("paid_fen")?,
         publication_start: rows::opt(&r, "publication_start")?,
         publication_end: rows::opt(&r, "publication_end")?,
         has_opinion: r.try_get::<i64, _>("opinions")? > 0,

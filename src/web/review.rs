@@ -62,7 +62,7 @@ pub(crate) fn facts(s: &Subject, today: NaiveDate) -> Facts {
         round_open: s.round_open,
         has_opinion: s.has_opinion,
         publication_end: s.publication_end.as_deref().and_then(|d| d.parse().ok()),
-        granted_fen: s.granted_fen,
+        paid_fen: s.paid_fen,
         today,
     }
 }
@@ -97,6 +97,9 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
         return Err(AppError::Conflict("项目状态刚被他人更改，请刷新页面后重试".into()));
     }
     storage::review::record(&mut tx, &m, action.code(), session.user.id, request.comment).await?;
+    if action == Action::Withdraw && subject.granted_fen > 0 {
+        release_grant(&mut tx, session, id).await?;
+    }
     let entry = storage::audit::Entry {
         actor_id: Some(session.user.id),
         actor: &session.user.username,
@@ -110,6 +113,13 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
     storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(to)
+}
+
+/// A withdrawn project's unpaid grant goes back to its pools (a release line), in the
+/// transaction of the move; money in an open batch must be cancelled out first.
+async fn release_grant(conn: &mut storage::Conn, session: &Session, id: i64) -> Result<(), AppError> {
+    storage::batches::release_unpaid(conn, id, super::money::actor(session)).await?;
+    Ok(())
 }
 
 /// The project page's action form.
