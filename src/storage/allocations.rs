@@ -275,4 +275,4 @@ pub async fn list(conn: &mut Conn, round_id: i64) -> Result<Vec<Stored>, sqlx::E
 }
 
 mod decide;
-pub use decide::{approve, cancel, lines, release, Granted};
+pub use decide::{approve, cancel, lines, of_project, release, Granted};

@@ -32,19 +32,11 @@ const OPEN: &str =
     "COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i JOIN batches b ON b.id = i.batch_id \
     WHERE i.project_id = p.id AND b.state IN ('prepared', 'approved') AND b.kind = ";
 
-/// # Errors
-/// A database error.
-pub async fn payee(conn: &mut Conn, project_id: i64) -> Result<Option<Payee>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "SELECT p.id, p.round_id, p.project_key, p.name, p.unit, p.granted_fen, p.paid_fen, p.payee_name, p.payee_bank, \
-         p.payee_account, {OPEN}'payment'), 0) AS open_payment, {OPEN}'clawback'), 0) AS open_clawback \
-         FROM projects p WHERE p.id = $1"
-    ))
-    .bind(project_id)
-    .fetch_optional(conn)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(Payee {
+const PAYEE: &str = "SELECT p.id, p.round_id, p.project_key, p.name, p.unit, p.granted_fen, p.paid_fen, p.payee_name, \
+    p.payee_bank, p.payee_account, ";
+
+fn payee_of(r: &sqlx::any::AnyRow) -> Result<Payee, sqlx::Error> {
+    Ok(Payee {
         project_id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         key: r.try_get("project_key")?,
@@ -57,7 +49,34 @@ pub async fn payee(conn: &mut Conn, project_id: i64) -> Result<Option<Payee>, sq
         payee_name: r.try_get("payee_name")?,
         payee_bank: r.try_get("payee_bank")?,
         payee_account: r.try_get("payee_account")?,
-    }))
+    })
+}
+
+/// # Errors
+/// A database error.
+pub async fn payee(conn: &mut Conn, project_id: i64) -> Result<Option<Payee>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{PAYEE}{OPEN}'payment'), 0) AS open_payment, {OPEN}'clawback'), 0) AS open_clawback FROM projects p WHERE p.id = $1"
+    ))
+    .bind(project_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(payee_of).transpose()
+}
+
+/// The round's projects that hold a grant (candidates of a payment batch), in workbook order.
+///
+/// # Errors
+/// A database error.
+pub async fn payees(conn: &mut Conn, round_id: i64) -> Result<Vec<Payee>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{PAYEE}{OPEN}'payment'), 0) AS open_payment, {OPEN}'clawback'), 0) AS open_clawback FROM projects p \
+         WHERE p.round_id = $1 AND p.granted_fen > 0 ORDER BY p.position"
+    ))
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(payee_of).collect()
 }
 
 /// A project's money per pool of its round (policy order): active grant parts, parts of paid
@@ -202,7 +221,7 @@ fn entry<'a>(
 mod decide;
 mod read;
 pub use decide::{approve, cancel, pay};
-pub use read::{find, items, list, Batch, Item};
+pub use read::{find, items, list, of_project, Batch, Item, Payment};
 
 /// Withdrawal of a granted project (called by the project workflow in its transaction):
 /// release what it is granted and not paid, split back by its unpaid pool parts

@@ -2,11 +2,13 @@
 //! load, compute (through the engine), store (through storage) and respond; no SQL and
 //! no arithmetic on money here.
 
+pub mod allocation_pages;
 pub mod api;
 pub mod application_view;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod batch_pages;
 pub mod charts;
 pub mod csrf;
 pub mod dashboard;

@@ -40,6 +40,8 @@ pub(crate) fn actor(session: &Session) -> Actor<'_> {
 pub(crate) struct Run {
     pub pools: Vec<PoolRow>,
     pub records: Vec<Record>,
+    /// The projects' names, beside `records`.
+    pub names: Vec<String>,
     pub outcome: Outcome,
 }
 
@@ -62,7 +64,8 @@ pub(crate) async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) 
     let amounts: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.amount_fen)).collect();
     let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
     let outcome = alloc::run(&policy, &projects, &held, &alloc::remaining(&amounts, &granted));
-    Ok(Run { pools, records, outcome })
+    let names = projects.iter().map(|p| p.name.clone()).collect();
+    Ok(Run { pools, records, names, outcome })
 }
 
 /// The run as JSON (the API's dry run, the page's table).
@@ -81,14 +84,47 @@ pub(crate) fn run_json(run: &Run) -> Value {
     let projects: Vec<Value> = run
         .records
         .iter()
+        .zip(&run.names)
         .zip(&o.lines)
-        .map(|(r, l)| {
-            json!({ "id": r.id, "key": l.key, "requested": l.requested, "held": l.held,
-            "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status })
+        .map(|((r, name), l)| {
+            json!({ "id": r.id, "key": l.key, "name": name, "requested": l.requested, "held": l.held,
+            "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status,
+                "status_label": super::views::status_label(l.status.code()) })
         })
         .collect();
     json!({ "budget": o.budget, "outstanding": o.outstanding, "granted": o.granted, "pools": pools,
         "projects": projects, "waitlisted": o.waitlisted() })
+}
+
+/// A stored proposal as JSON (the API's, the pages' list).
+pub(crate) fn allocation_json(a: &allocations::Stored) -> Value {
+    json!({ "id": a.id, "rule": a.rule, "state": a.state, "budget": Money::from_fen(a.budget_fen),
+        "requested": Money::from_fen(a.requested_fen), "granted": Money::from_fen(a.granted_fen),
+        "proposed_by": a.proposed_by, "proposed_at": a.proposed_at, "decided_by": a.decided_by, "comment": a.comment })
+}
+
+/// A refusal the page shows (409, 422) goes back as a flash message to `back`; success
+/// goes to `to` with `done`; 403, 404 and 5xx stay errors.
+pub(crate) fn answer(
+    done: Result<(String, String), AppError>,
+    back: &str,
+) -> Result<rocket::response::Flash<rocket::response::Redirect>, AppError> {
+    use rocket::response::{Flash, Redirect};
+    match done {
+        Ok((to, message)) => Ok(Flash::success(Redirect::to(to), message)),
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
+            Ok(Flash::error(Redirect::to(back.to_owned()), e.to_string()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Pool parts (pool id, fen) as amounts in the order of `pools` (zero where a pool has none).
+pub(crate) fn parts_in(pools: &[PoolRow], parts: &[(i64, i64)]) -> Vec<Money> {
+    pools
+        .iter()
+        .map(|p| Money::from_fen(parts.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, fen)| *fen)))
+        .collect()
 }
 
 /// Run and store the proposal (nothing counts until another user approves it).

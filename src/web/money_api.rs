@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::auth::Session;
 use super::disbursements::{self, Action, Request};
-use super::money::{self, require_reader, require_staff};
+use super::money::{self, allocation_json, require_reader, require_staff};
 use crate::engine::Money;
 use crate::error::AppError;
 use crate::storage::{allocations, batches, Db};
@@ -43,12 +43,6 @@ async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, 
     let round = super::rounds::find(db, year).await?;
     let list = allocations::list(&mut *db.inner.acquire().await?, round.id).await?;
     Ok(json!({ "allocations": list.iter().map(allocation_json).collect::<Vec<_>>() }))
-}
-
-fn allocation_json(a: &allocations::Stored) -> Value {
-    json!({ "id": a.id, "rule": a.rule, "state": a.state, "budget": Money::from_fen(a.budget_fen),
-        "requested": Money::from_fen(a.requested_fen), "granted": Money::from_fen(a.granted_fen),
-        "proposed_by": a.proposed_by, "proposed_at": a.proposed_at, "decided_by": a.decided_by, "comment": a.comment })
 }
 
 #[get("/allocations/<id>")]

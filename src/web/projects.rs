@@ -194,6 +194,7 @@ async fn render(
             requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
             status_label: result.status.label(), loans: loan_views(&project, &result),
             review: super::review::panel(db, session, id).await?,
+            money: super::batch_pages::project_money(db, session, id).await?,
             may_reveal: may_reveal(session), full_id,
         },
     ))

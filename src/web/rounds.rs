@@ -197,6 +197,7 @@ pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Templat
             may_import: session.role.may_import() && round.status == "open",
             may_report: session.scope() == storage::projects::Scope::All,
             may_full_ids: session.role == crate::accounts::Role::DivisionStaff,
+            may_read_money: super::money::require_reader(&session).is_ok(),
         },
     ))
 }

@@ -34,21 +34,40 @@ pub async fn lines(conn: &mut Conn, allocation_id: i64) -> Result<Vec<(Granted, 
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        let g = Granted {
-            id,
-            project_id: r.try_get("project_id")?,
-            project_key: r.try_get("project_key")?,
-            project_name: r.try_get("name")?,
-            unit: r.try_get("unit")?,
-            kind: r.try_get("kind")?,
-            amount_fen: r.try_get("amount_fen")?,
-            status: r.try_get("status")?,
-            state: r.try_get("state")?,
-        };
+        let g = granted(r)?;
+        let id = g.id;
         out.push((g, parts(conn, id).await?));
     }
     Ok(out)
+}
+
+/// The grant lines of one project (every state), oldest first.
+///
+/// # Errors
+/// A database error.
+pub async fn of_project(conn: &mut Conn, project_id: i64) -> Result<Vec<Granted>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.project_id, p.project_key, p.name, p.unit, g.kind, g.amount_fen, g.status, g.state \
+         FROM grants g JOIN projects p ON p.id = g.project_id WHERE g.project_id = $1 ORDER BY g.id",
+    )
+    .bind(project_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(granted).collect()
+}
+
+fn granted(r: &sqlx::any::AnyRow) -> Result<Granted, sqlx::Error> {
+    Ok(Granted {
+        id: r.try_get("id")?,
+        project_id: r.try_get("project_id")?,
+        project_key: r.try_get("project_key")?,
+        project_name: r.try_get("name")?,
+        unit: r.try_get("unit")?,
+        kind: r.try_get("kind")?,
+        amount_fen: r.try_get("amount_fen")?,
+        status: r.try_get("status")?,
+        state: r.try_get("state")?,
+    })
 }
 
 async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {

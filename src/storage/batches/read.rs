@@ -119,3 +119,40 @@ pub async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<Item>, sqlx::Er
     }
     Ok(out)
 }
+
+/// A project's line in a batch, for its page (贴息核定与拨付).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Payment {
+    pub batch_id: i64,
+    pub number: String,
+    pub kind: String,
+    pub state: String,
+    pub amount_fen: i64,
+    pub paid_on: Option<String>,
+}
+
+/// Every batch item of a project, oldest batch first.
+///
+/// # Errors
+/// A database error.
+pub async fn of_project(conn: &mut Conn, project_id: i64) -> Result<Vec<Payment>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT b.id, b.number, b.kind, b.state, i.amount_fen, b.paid_on FROM batch_items i \
+         JOIN batches b ON b.id = i.batch_id WHERE i.project_id = $1 ORDER BY b.id",
+    )
+    .bind(project_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Payment {
+                batch_id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                kind: r.try_get("kind")?,
+                state: r.try_get("state")?,
+                amount_fen: r.try_get("amount_fen")?,
+                paid_on: rows::opt(r, "paid_on")?,
+            })
+        })
+        .collect()
+}
