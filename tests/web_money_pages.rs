@@ -48,7 +48,9 @@ async fn world() -> World {
     assert_eq!(status, Status::Ok, "{up}");
     let path = format!("/api/v1/imports/{}/confirm", up["import_id"]);
     assert_eq!(maker.post_json(&path, &json!({ "only_valid": true })).await.0, Status::Ok);
-    let sql = format!("UPDATE projects SET state = 'approved', payee_name = '张三', payee_bank = '农行', payee_account = '{ACCOUNT}'");
+    let sql = format!(
+        "UPDATE projects SET state = 'approved', payee_name = '张三', payee_bank = '农行', payee_account = '{ACCOUNT}'"
+    );
     sqlx::query(&sql).execute(&app.pool.inner).await.expect("test-only setup");
     let checker = app.login("checker").await;
     World { app, maker, checker }
@@ -95,11 +97,16 @@ async fn allocate(w: &World) -> Value {
         assert!(row.contains(&format!(">{}<", l["granted"].as_str().expect("granted"))), "{row}");
     }
     for p in run["pools"].as_array().expect("pools") {
-        assert!(shown.contains(&format!("id=\"left-{}\">{}<", p["id"], p["remaining_after"].as_str().unwrap())));
+        assert!(shown.contains(&format!("id=\"left-{}\">{}<", p["id"], p["remaining_after"].as_str().expect("text"))));
     }
-    let waiting: Vec<&str> = run["waitlisted"].as_array().expect("waitlisted").iter().filter_map(Value::as_str).collect();
+    let waiting: Vec<&str> =
+        run["waitlisted"].as_array().expect("waitlisted").iter().filter_map(Value::as_str).collect();
     let listed = shown.split("id=\"waitlisted\">").nth(1).and_then(|s| s.split("</span>").next()).unwrap_or_default();
-    assert_eq!(listed, if waiting.is_empty() { "无".to_string() } else { waiting.join("、") }, "the waitlist as the run says");
+    assert_eq!(
+        listed,
+        if waiting.is_empty() { "无".to_string() } else { waiting.join("、") },
+        "the waitlist as the run says"
+    );
     assert!(shown.contains("id=\"propose\""));
     post(&w.maker, "/rounds/2023/allocations", &[]).await;
     let a = latest(&w.maker, "/api/v1/rounds/2023/allocations", "allocations").await;
@@ -127,10 +134,8 @@ fn check(app: &TestApp) {
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-#[rocket::async_test]
-async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
-    let w = world().await;
-    let a = allocate(&w).await;
+/// The prepare form offers the granted projects; two are picked. Returns (batch, ids offered).
+async fn prepare_two(w: &World) -> (Value, Vec<String>) {
     let new = page(&w.maker, "/rounds/2023/batches/new").await;
     let ids: Vec<String> = new
         .split("name=\"ids\" value=\"")
@@ -140,13 +145,29 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
     assert!(ids.len() >= 2, "granted projects are offered: {new}");
     let picked: Vec<(&str, &str)> = ids.iter().take(2).map(|id| ("ids", id.as_str())).collect();
     post(&w.maker, "/rounds/2023/batches", &picked).await;
-    let b = latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await;
+    (latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await, ids)
+}
+
+#[rocket::async_test]
+async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
+    let w = world().await;
+    allocate(&w).await;
+    let (b, ids) = prepare_two(&w).await;
     let path = format!("/batches/{}", b["id"]);
     let shown = page(&w.maker, &path).await;
-    assert!(shown.contains("id=\"count\">2<") && shown.contains(&format!("id=\"total\">{}<", b["total"].as_str().unwrap())));
-    assert!(shown.contains(ACCOUNT) && !shown.contains("id=\"approve\""), "staff see the account; the preparer has no approve");
+    assert!(
+        shown.contains("id=\"count\">2<")
+            && shown.contains(&format!("id=\"total\">{}<", b["total"].as_str().expect("text")))
+    );
+    assert!(
+        shown.contains(ACCOUNT) && !shown.contains("id=\"approve\""),
+        "staff see the account; the preparer has no approve"
+    );
     let audited = page(&w.app.login("auditor").await, &path).await;
-    assert!(!audited.contains(ACCOUNT) && audited.contains(&tiexi::export::mask::account(ACCOUNT)), "masked for auditors");
+    assert!(
+        !audited.contains(ACCOUNT) && audited.contains(&tiexi::export::mask::account(ACCOUNT)),
+        "masked for auditors"
+    );
     assert!(!audited.contains("<form method=\"post\" action=\"/batches"), "auditors read only");
     post(&w.maker, &format!("{path}/actions"), &[("action", "approve")]).await;
     assert!(page(&w.maker, &path).await.contains("id=\"flash\""), "the preparer's approval is a flash refusal");
@@ -156,14 +177,17 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
         .await;
     let paid = page(&w.maker, &path).await;
     assert!(paid.contains("已支付") && paid.contains("记-7") && paid.contains("id=\"clawback-"), "{paid}");
-    post(&w.checker, &format!("{path}/clawbacks"), &[("project_id", &ids[0]), ("amount", "100.00"), ("comment", "多付")])
-        .await;
+    post(
+        &w.checker,
+        &format!("{path}/clawbacks"),
+        &[("project_id", &ids[0]), ("amount", "100.00"), ("comment", "多付")],
+    )
+    .await;
     let claw = latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await;
     assert_eq!((claw["kind"].as_str(), claw["total"].as_str()), (Some("clawback"), Some("-100.00")));
     let project = page(&w.maker, &format!("/projects/{}", ids[0])).await;
-    assert!(project.contains("贴息核定与拨付") && project.contains(b["number"].as_str().unwrap()));
+    assert!(project.contains("贴息核定与拨付") && project.contains(b["number"].as_str().expect("text")));
     check(&w.app);
-    let _ = a;
 }
 
 #[rocket::async_test]
@@ -211,11 +235,12 @@ async fn withdrawing_a_granted_unpaid_project_frees_exactly_its_grant() {
     assert_eq!(pools_granted(&w.app).await, before - granted, "exactly its grant is freed");
     check(&w.app);
     // A paid project must be clawed back first.
-    let (other, _): (i64, i64) =
-        sqlx::query_as("SELECT id, granted_fen FROM projects WHERE granted_fen > 0 AND state = 'approved' ORDER BY id LIMIT 1")
-            .fetch_one(&w.app.pool.inner)
-            .await
-            .expect("another granted project");
+    let (other, _): (i64, i64) = sqlx::query_as(
+        "SELECT id, granted_fen FROM projects WHERE granted_fen > 0 AND state = 'approved' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&w.app.pool.inner)
+    .await
+    .expect("another granted project");
     let b = w.maker.post_json("/api/v1/rounds/2023/disbursements", &json!({ "projects": [other] })).await.1;
     let path = format!("/api/v1/disbursements/{}/actions", b["id"]);
     assert_eq!(w.checker.post_json(&path, &json!({ "action": "approve" })).await.0, Status::Ok);

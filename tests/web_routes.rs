@@ -154,6 +154,12 @@ async fn every_state_changing_route_refuses_a_request_without_the_csrf_token() {
         "/rounds/<year>/publications",
         "/projects/<id>/documents",
         "/api/v1/projects/<id>/actions",
+        // The money pages' forms.
+        "/rounds/<year>/allocations",
+        "/allocations/<id>/actions",
+        "/rounds/<year>/batches",
+        "/batches/<id>/actions",
+        "/batches/<id>/clawbacks",
     ] {
         assert!(changing.iter().any(|p| p.template == route), "{route} is checked for its CSRF token");
     }

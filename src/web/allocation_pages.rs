@@ -16,6 +16,12 @@ use crate::engine::Money;
 use crate::error::AppError;
 use crate::storage::{allocations, rounds, Db};
 
+/// The pages' routes (mounted at `/`).
+#[must_use]
+pub(crate) fn routes() -> Vec<rocket::Route> {
+    routes![index, propose, show, decide]
+}
+
 /// Division staff may act on an open round's money; an auditor reads only.
 fn may_act(session: &Session, round: &rounds::Round) -> bool {
     session.role == Role::DivisionStaff && round.status == "open"
@@ -123,7 +129,11 @@ pub(crate) async fn decide(
 ) -> Result<Flash<Redirect>, AppError> {
     let to = format!("/allocations/{id}");
     let done = money::decide_allocation(db, &session, id, &form.action, form.comment.trim()).await.map(|()| {
-        let what = if form.action == "approve" { "分配方案已批准，核定金额已生效" } else { "分配方案已撤销" };
+        let what = if form.action == "approve" {
+            "分配方案已批准，核定金额已生效"
+        } else {
+            "分配方案已撤销"
+        };
         (to.clone(), what.to_owned())
     });
     answer(done, &to)

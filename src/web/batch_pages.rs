@@ -19,6 +19,12 @@ use crate::error::AppError;
 use crate::export::mask;
 use crate::storage::{allocations, batches, rounds, Db};
 
+/// The pages' routes (mounted at `/`).
+#[must_use]
+pub(crate) fn routes() -> Vec<rocket::Route> {
+    routes![index, new, prepare, show, decide, claw_back]
+}
+
 fn may_act(session: &Session, round: &rounds::Round) -> bool {
     session.role == Role::DivisionStaff && round.status == "open"
 }
@@ -215,7 +221,8 @@ pub(crate) async fn claw_back(
         }
         Err(e) => Err(e),
     };
-    let done = done.map(|(id, number)| (format!("/batches/{id}"), format!("追回批次 {number} 已编制，须审核并支付后生效")));
+    let done =
+        done.map(|(id, number)| (format!("/batches/{id}"), format!("追回批次 {number} 已编制，须审核并支付后生效")));
     answer(done, &back)
 }
 
@@ -234,13 +241,17 @@ pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result
     let payments = batches::of_project(&mut conn, id).await?;
     let lines: Vec<Value> = lines
         .iter()
-        .map(|g| json!({ "kind": g.kind, "state": g.state, "amount": Money::from_fen(g.amount_fen),
-            "status_label": super::views::status_label(&g.status) }))
+        .map(|g| {
+            json!({ "kind": g.kind, "state": g.state, "amount": Money::from_fen(g.amount_fen),
+            "status_label": super::views::status_label(&g.status) })
+        })
         .collect();
     let payments: Vec<Value> = payments
         .iter()
-        .map(|p| json!({ "batch_id": p.batch_id, "number": p.number, "kind": p.kind, "state": p.state,
-            "amount": Money::from_fen(p.amount_fen), "paid_on": p.paid_on }))
+        .map(|p| {
+            json!({ "batch_id": p.batch_id, "number": p.number, "kind": p.kind, "state": p.state,
+            "amount": Money::from_fen(p.amount_fen), "paid_on": p.paid_on })
+        })
         .collect();
     Ok(Some(json!({ "granted": Money::from_fen(held.granted_fen), "paid": Money::from_fen(held.paid_fen),
         "lines": lines, "payments": payments, "links": require_reader(session).is_ok() })))

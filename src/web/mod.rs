@@ -48,6 +48,8 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .manage(session::Limiter::default())
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())
+        .mount("/", allocation_pages::routes())
+        .mount("/", batch_pages::routes())
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())

@@ -121,10 +121,7 @@ pub(crate) fn answer(
 
 /// Pool parts (pool id, fen) as amounts in the order of `pools` (zero where a pool has none).
 pub(crate) fn parts_in(pools: &[PoolRow], parts: &[(i64, i64)]) -> Vec<Money> {
-    pools
-        .iter()
-        .map(|p| Money::from_fen(parts.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, fen)| *fen)))
-        .collect()
+    pools.iter().map(|p| Money::from_fen(parts.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, fen)| *fen))).collect()
 }
 
 /// Run and store the proposal (nothing counts until another user approves it).
