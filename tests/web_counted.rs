@@ -66,7 +66,9 @@ async fn act(who: &Agent, id: i64, body: Value) {
 async fn stored(admin: &Agent, id: i64) -> (String, String) {
     let list = admin.projects(2023).await;
     let row = list.iter().find(|v| v["id"] == id).expect("listed");
-    (row["requested"].as_str().unwrap_or_default().to_string(), row["status"].as_str().unwrap_or_default().to_string())
+    // The list writes yuan with thousands separators (10,324.00).
+    let requested = row["requested"].as_str().unwrap_or_default().replace(',', "");
+    (requested, row["status"].as_str().unwrap_or_default().to_string())
 }
 
 async fn figures(admin: &Agent) -> Value {
