@@ -47,12 +47,11 @@ async fn rounds_through(conn: &mut Conn, through: i32) -> Result<Vec<Computed>, 
     let mut out = Vec::with_capacity(rounds.len());
     for round in rounds {
         let policy = crate::import::policy(&round.policy_toml)?;
-        let (records, projects): (Vec<Record>, Vec<Project>) =
-            storage::load::round(conn, round.id)
-                .await?
-                .into_iter()
-                .filter(|(r, _)| crate::review::State::code_counts(&r.state))
-                .unzip();
+        let (records, projects): (Vec<Record>, Vec<Project>) = storage::load::round(conn, round.id)
+            .await?
+            .into_iter()
+            .filter(|(r, _)| crate::review::State::code_counts(&r.state))
+            .unzip();
         let result = settled(conn, round.id, &policy, &records, &projects).await?;
         out.push(Computed { round, policy, records, projects, result });
     }

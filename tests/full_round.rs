@@ -12,6 +12,7 @@
 mod web_support;
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use rocket::http::{ContentType, Status};
 use serde_json::{json, Value};
@@ -109,7 +110,7 @@ async fn apply(coop: &Agent, unit: &str, contract: &str, principal: &str) -> i64
     ];
     let mut body = format!("csrf_token={}", coop.csrf);
     for (k, v) in fields {
-        body.push_str(&format!("&{k}={}", encode(v)));
+        let _ = write!(body, "&{k}={}", encode(v));
     }
     let r = coop.client.post("/rounds/2023/applications").header(ContentType::Form).body(body).dispatch().await;
     assert_eq!(r.status(), Status::SeeOther, "the application is stored");
@@ -138,7 +139,8 @@ async fn applications(p: &People) -> (i64, i64) {
         let v = ok(coop, &format!("/api/v1/projects/{id}/actions"), json!({ "action": "submit" })).await;
         assert_eq!(v["state"], "submitted");
     }
-    let (status, _) = p.coop2.post_json(&format!("/api/v1/projects/{a1}/actions"), &json!({ "action": "submit" })).await;
+    let (status, _) =
+        p.coop2.post_json(&format!("/api/v1/projects/{a1}/actions"), &json!({ "action": "submit" })).await;
     assert_eq!(status, Status::NotFound, "another cooperative's project is not theirs");
     (draft, a2)
 }
@@ -205,8 +207,12 @@ async fn allocate(p: &People, claims: &[(i64, i64)], remaining: &[i64], books: &
         let got: Vec<(i64, i64)> = lines.iter().map(|l| (l["id"].as_i64().unwrap_or(0), fen(&l["granted"]))).collect();
         let want: Vec<(i64, i64)> = claims.iter().zip(&grants).map(|((id, _), g)| (*id, g.fen())).collect();
         assert_eq!(got, want, "the run is the engine's");
-        assert_eq!(lines.iter().map(|l| l["parts"].clone()).collect::<Vec<_>>(), parts.iter().map(|x| json!(x)).collect::<Vec<_>>());
-        let pools: Vec<Value> = run["pools"].as_array().expect("pools").iter().map(|x| x["remaining_after"].clone()).collect();
+        assert_eq!(
+            lines.iter().map(|l| l["parts"].clone()).collect::<Vec<_>>(),
+            parts.iter().map(|x| json!(x)).collect::<Vec<_>>()
+        );
+        let pools: Vec<Value> =
+            run["pools"].as_array().expect("pools").iter().map(|x| x["remaining_after"].clone()).collect();
         assert_eq!(pools, after.iter().map(|m| json!(m)).collect::<Vec<_>>());
     }
     let path = format!("/api/v1/allocations/{}/actions", committed["allocation_id"]);
@@ -244,7 +250,7 @@ async fn pay_everyone(p: &People, books: &mut Books) -> Vec<i64> {
     for (ids, voucher) in [(first, "记-2024-031"), (second, "记-2024-032")] {
         let b = paid_batch(p, json!({ "projects": ids }), voucher).await;
         let want: i64 = ids.iter().map(|id| books.granted[id]).sum();
-        assert_eq!((fen(&b["total"]), b["item_count"].as_i64()), (want, Some(ids.len() as i64)), "control totals: {b}");
+        assert_eq!((fen(&b["total"]), b["item_count"].clone()), (want, json!(ids.len())), "control totals: {b}");
         for id in ids {
             books.paid.insert(*id, books.granted[id]);
             for (j, x) in books.parts[id].iter().enumerate() {
@@ -266,8 +272,9 @@ async fn claw_back(p: &People, id: i64, books: &mut Books) {
     }
     books.granted.insert(id, 0);
     books.paid.insert(id, 0);
-    let v = ok(&p.maker, &format!("/api/v1/projects/{id}/actions"), json!({ "action": "withdraw", "comment": "已追回" }))
-        .await;
+    let v =
+        ok(&p.maker, &format!("/api/v1/projects/{id}/actions"), json!({ "action": "withdraw", "comment": "已追回" }))
+            .await;
     assert_eq!(v["state"], "withdrawn");
 }
 
@@ -379,7 +386,8 @@ async fn a_whole_round_through_http_ends_as_the_engine_says() {
 
     let (_, round) = p.maker.get_json("/api/v1/rounds/2023").await;
     let amounts: Vec<i64> = round["balances"].as_array().expect("balances").iter().map(|b| fen(&b["amount"])).collect();
-    let mut books = Books { pool_granted: vec![0; amounts.len()], pool_paid: vec![0; amounts.len()], ..Books::default() };
+    let mut books =
+        Books { pool_granted: vec![0; amounts.len()], pool_paid: vec![0; amounts.len()], ..Books::default() };
     let all = projects_by_id(&p.maker).await;
     let approved: Vec<i64> =
         listed.iter().filter(|v| v["state"] == "approved").filter_map(|v| v["id"].as_i64()).collect();
@@ -399,7 +407,9 @@ async fn a_whole_round_through_http_ends_as_the_engine_says() {
     let lacking: Vec<(i64, i64)> = claims
         .iter()
         .filter(|(id, _)| *id != clawed)
-        .map(|(id, asked)| (*id, allocation::lacking(Money::from_fen(*asked), Money::from_fen(books.granted[id])).fen()))
+        .map(|(id, asked)| {
+            (*id, allocation::lacking(Money::from_fen(*asked), Money::from_fen(books.granted[id])).fen())
+        })
         .collect();
     let left: Vec<i64> = amounts.iter().zip(&books.pool_granted).map(|(a, g)| a - g).collect();
     allocate(&p, &lacking, &left, &mut books).await;

@@ -6,6 +6,8 @@
 
 mod web_support;
 
+use std::fmt::Write;
+
 use rocket::http::{ContentType, Status};
 use serde_json::{json, Value};
 use tiexi::accounts::Role;
@@ -46,7 +48,7 @@ async fn apply(coop: &Agent, contract: &str, draft: bool) -> i64 {
         ("loans.0.disbursed_on", "2023-01-10"),
         ("loans.0.maturity_on", "2024-01-10"),
     ] {
-        body.push_str(&format!("&{k}={}", encode(v)));
+        let _ = write!(body, "&{k}={}", encode(v));
     }
     let r = coop.client.post("/rounds/2023/applications").header(ContentType::Form).body(body).dispatch().await;
     assert_eq!(r.status(), Status::SeeOther);
@@ -95,7 +97,10 @@ async fn a_rejected_projects_request_no_longer_takes_from_anothers_grant() {
     assert_eq!(stored(&admin, kept).await, (asked.clone(), "funded".to_string()), "the whole request now");
     assert_eq!(stored(&admin, rejected).await, ("0.00".to_string(), "ineligible".to_string()));
     let f = figures(&admin).await;
-    assert_eq!((f["projects"].clone(), f["requested"].clone(), f["granted"].clone()), (json!(1), json!(asked), json!(asked)));
+    assert_eq!(
+        (f["projects"].clone(), f["requested"].clone(), f["granted"].clone()),
+        (json!(1), json!(asked), json!(asked))
+    );
 }
 
 #[rocket::async_test]

@@ -57,14 +57,13 @@ pub(crate) async fn detail(
     let round = storage::rounds::find(&mut conn, record.round_id).await?.ok_or(AppError::NotFound)?;
     drop(conn);
     let (policy, stored, result) = super::rounds::computed(db, &round).await?;
-    let own = match stored.iter().position(|(r, _)| r.id == id) {
-        Some(at) => result.projects[at].clone(),
+    let own = if let Some(at) = stored.iter().position(|(r, _)| r.id == id) {
+        result.projects[at].clone()
+    } else {
         // Not counted (draft, rejected, withdrawn): what it would get after the counted ones.
-        None => {
-            let mut all: Vec<Project> = stored.into_iter().map(|(_, p)| p).collect();
-            all.push(project.clone());
-            crate::engine::compute(&policy, &all).projects.pop().ok_or(AppError::NotFound)?
-        }
+        let mut all: Vec<Project> = stored.into_iter().map(|(_, p)| p).collect();
+        all.push(project.clone());
+        crate::engine::compute(&policy, &all).projects.pop().ok_or(AppError::NotFound)?
     };
     Ok((record, project, own, round.year))
 }
