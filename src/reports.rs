@@ -1,6 +1,7 @@
 //! The reports of issue 6 as `tiexi report` and the web make them: read the rounds
 //! (storage), compute them (the engine, the same door as every other figure), render
-//! them (export). A round's figures are the engine's over its stored projects, with the
+//! them (export). A round's figures are the engine's over the projects it counts (not drafts,
+//! rejected or withdrawn ones: `review::State::counts`), with the
 //! grants on the books in place of the trial allocation once there are any (`settled`);
 //! what was paid is what storage holds (issue 5: paid batches only).
 
@@ -46,8 +47,11 @@ async fn rounds_through(conn: &mut Conn, through: i32) -> Result<Vec<Computed>, 
     let mut out = Vec::with_capacity(rounds.len());
     for round in rounds {
         let policy = crate::import::policy(&round.policy_toml)?;
-        let (records, projects): (Vec<Record>, Vec<Project>) =
-            storage::load::round(conn, round.id).await?.into_iter().unzip();
+        let (records, projects): (Vec<Record>, Vec<Project>) = storage::load::round(conn, round.id)
+            .await?
+            .into_iter()
+            .filter(|(r, _)| crate::review::State::code_counts(&r.state))
+            .unzip();
         let result = settled(conn, round.id, &policy, &records, &projects).await?;
         out.push(Computed { round, policy, records, projects, result });
     }

@@ -77,6 +77,20 @@ impl State {
         matches!(self, State::Draft | State::Returned)
     }
 
+    /// Whether the round's trial calculation and figures count the project: a draft is not
+    /// yet an application, a rejected or withdrawn one no longer is, so none of them may
+    /// take budget from, or mark as duplicate the contract of, a project that is.
+    #[must_use]
+    pub fn counts(self) -> bool {
+        !matches!(self, State::Draft | State::Rejected | State::Withdrawn)
+    }
+
+    /// Whether a stored state code counts (an unknown code does not).
+    #[must_use]
+    pub fn code_counts(code: &str) -> bool {
+        State::parse(code).is_some_and(State::counts)
+    }
+
     /// The states of review (where return and reject apply).
     fn in_review(self) -> bool {
         matches!(self, State::Submitted | State::RegimentReviewed | State::DivisionReviewed | State::Published)

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use super::auth::{self, Session};
 use super::imports::{self, Parsers};
 use crate::config::AppConfig;
+use crate::engine::Money;
 use crate::error::AppError;
 use crate::export::{json::totals, mask};
 use crate::storage::{self, load::Filter, Db};
@@ -75,14 +76,30 @@ async fn rounds(db: &Db, _session: Session) -> Result<Value, AppError> {
 }
 
 #[get("/rounds/<year>")]
-async fn round(db: &Db, _session: Session, year: i32) -> Result<Value, AppError> {
+async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     let r = super::rounds::find(db, year).await?;
     let (_, _, result) = super::rounds::computed(db, &r).await?;
     let mut v = round_json(&r);
     v["budget"] = json!(result.budget);
     v["pools"] = json!(result.pools);
+    if super::money::require_reader(&session).is_ok() {
+        v["balances"] = balances(db, r.id).await?;
+    }
     v["totals"] = totals(&result.totals);
     Ok(v)
+}
+
+/// What the pools hold now (active grant lines, paid batches: the money model), for the
+/// roles that see the division's money (`money::require_reader`).
+async fn balances(db: &Db, round_id: i64) -> Result<Value, AppError> {
+    let stored = storage::allocations::pools(&mut *db.inner.acquire().await?, round_id).await?;
+    let rows = stored.iter().map(|p| {
+        let (amount, granted) = (Money::from_fen(p.amount_fen), Money::from_fen(p.granted_fen));
+        let remaining = crate::engine::allocation::remaining(&[amount], &[granted]);
+        json!({ "name": p.name, "amount": amount, "granted": granted, "paid": Money::from_fen(p.paid_fen),
+            "remaining": remaining[0] })
+    });
+    Ok(Value::Array(rows.collect()))
 }
 
 #[derive(Deserialize)]
@@ -162,6 +179,7 @@ async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> 
         "org_name": a.org_name, "leader": a.leader, "id_number": mask::id_number(&a.id_number), "phone": mask::phone(&a.phone),
         "households": p.households, "state": record.state, "status": result.status, "reasons": result.reasons,
         "requested": result.requested, "granted": crate::engine::Money::from_fen(record.granted_fen),
+        "paid": crate::engine::Money::from_fen(record.paid_fen),
         "loans": p.loans.iter().zip(&result.loans).map(|(l, r)| json!({
             "contract_no": l.contract_no, "bank": l.bank, "principal": l.principal, "rate": l.rate.normalize().to_string(),
             "disbursed_on": l.disbursed_on, "maturity_on": l.maturity_on, "settled_on": l.settled_on,

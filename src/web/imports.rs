@@ -220,8 +220,10 @@ fn confirmed_entry<'a>(
     e
 }
 
-/// Store every project's request and status from the engine over the whole round; each
-/// project whose request or status changes gets an audit entry (`project.recalculate`).
+/// Store every project's request and status from the engine over the projects the round
+/// counts (`review::State::counts`); a project it does not count (draft, rejected,
+/// withdrawn) asks for nothing beyond what it still holds and is `ineligible`. Each project
+/// whose request or status changes gets an audit entry (`project.recalculate`).
 ///
 /// # Errors
 /// A database error.
@@ -231,18 +233,22 @@ pub(crate) async fn recalculate(
     policy: &Policy,
     round_id: i64,
 ) -> Result<(), AppError> {
-    let stored = storage::load::round(conn, round_id).await?;
-    let projects: Vec<_> = stored.iter().map(|(_, p)| p.clone()).collect();
+    let (counted, left_out): (Vec<_>, Vec<_>) = storage::load::round(conn, round_id)
+        .await?
+        .into_iter()
+        .partition(|(r, _)| crate::review::State::code_counts(&r.state));
+    let projects: Vec<_> = counted.iter().map(|(_, p)| p.clone()).collect();
     let result = engine::compute(policy, &projects);
-    for ((record, _), r) in stored.iter().zip(&result.projects) {
-        let (fen, status) = (r.requested.fen(), r.status.code());
+    let computed = counted.iter().zip(&result.projects).map(|((r, _), p)| (r, p.requested.fen(), p.status.code()));
+    let excluded = left_out.iter().map(|(r, _)| (r, r.granted_fen, "ineligible"));
+    for (record, fen, status) in computed.chain(excluded) {
         if record.requested_fen == fen && record.calc_status == status {
             continue;
         }
         storage::load::set_calculation(conn, record.id, fen, status).await?;
         let mut e = super::audit::entry(session, "project.recalculate", "project", record.id, Some(round_id));
         e.old = serde_json::json!({ "requested_fen": record.requested_fen, "calc_status": record.calc_status });
-        e.new = serde_json::json!({ "requested_fen": fen, "calc_status": status });
+        e.new = serde_json::json!({ "requested_fen": fen, "calc_status": status, "state": record.state });
         storage::audit::append(conn, &e).await?;
     }
     Ok(())

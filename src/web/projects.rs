@@ -56,9 +56,16 @@ pub(crate) async fn detail(
     let (record, project) = storage::load::project(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
     let round = storage::rounds::find(&mut conn, record.round_id).await?.ok_or(AppError::NotFound)?;
     drop(conn);
-    let (_, stored, result) = super::rounds::computed(db, &round).await?;
-    let at = stored.iter().position(|(r, _)| r.id == id).ok_or(AppError::NotFound)?;
-    Ok((record, project, result.projects[at].clone(), round.year))
+    let (policy, stored, result) = super::rounds::computed(db, &round).await?;
+    let own = if let Some(at) = stored.iter().position(|(r, _)| r.id == id) {
+        result.projects[at].clone()
+    } else {
+        // Not counted (draft, rejected, withdrawn): what it would get after the counted ones.
+        let mut all: Vec<Project> = stored.into_iter().map(|(_, p)| p).collect();
+        all.push(project.clone());
+        crate::engine::compute(&policy, &all).projects.pop().ok_or(AppError::NotFound)?
+    };
+    Ok((record, project, own, round.year))
 }
 
 #[get("/rounds/<year>/projects?<page>&<filter..>")]

@@ -100,6 +100,9 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
     if action == Action::Withdraw && subject.granted_fen > 0 {
         release_grant(&mut tx, session, id).await?;
     }
+    if State::parse(&subject.state).is_none_or(State::counts) != to.counts() {
+        recount(&mut tx, session, subject.round_id).await?;
+    }
     let entry = storage::audit::Entry {
         actor_id: Some(session.user.id),
         actor: &session.user.username,
@@ -120,6 +123,14 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
 async fn release_grant(conn: &mut storage::Conn, session: &Session, id: i64) -> Result<(), AppError> {
     storage::batches::release_unpaid(conn, id, super::money::actor(session)).await?;
     Ok(())
+}
+
+/// A project entered or left the round's calculation (`State::counts`): the others'
+/// requests may change (a duplicate contract), so recompute them in the move's transaction.
+async fn recount(conn: &mut storage::Conn, session: &Session, round_id: i64) -> Result<(), AppError> {
+    let round = storage::rounds::find(conn, round_id).await?.ok_or(AppError::NotFound)?;
+    let policy = crate::import::policy(&round.policy_toml)?;
+    super::imports::recalculate(conn, session, &policy, round.id).await
 }
 
 /// The project page's action form.

@@ -23,7 +23,19 @@ pub(crate) async fn find(db: &Db, year: i32) -> Result<Round, AppError> {
     storage::rounds::find_by_year(&mut conn, year).await?.ok_or(AppError::NotFound)
 }
 
-/// A round's policy, its stored projects and the engine's result over them.
+/// The projects of a round that its calculation counts (`review::State::counts`: not
+/// drafts, rejected or withdrawn ones), in workbook order: the engine's input for the
+/// trial calculation and the figures.
+///
+/// # Errors
+/// A database error.
+pub(crate) async fn counted(conn: &mut storage::Conn, round_id: i64) -> Result<Vec<(Record, Project)>, sqlx::Error> {
+    let mut all = storage::load::round(conn, round_id).await?;
+    all.retain(|(r, _)| crate::review::State::code_counts(&r.state));
+    Ok(all)
+}
+
+/// A round's policy, its counted projects and the engine's result over them.
 ///
 /// # Errors
 /// A stored policy that no longer parses (never expected), or a database error.
@@ -33,7 +45,7 @@ pub(crate) async fn computed(
 ) -> Result<(Policy, Vec<(Record, Project)>, RoundResult), AppError> {
     let policy = crate::import::policy(&round.policy_toml)?;
     let mut conn = db.inner.acquire().await?;
-    let stored = storage::load::round(&mut conn, round.id).await?;
+    let stored = counted(&mut conn, round.id).await?;
     let (records, projects): (Vec<_>, Vec<Project>) = stored.iter().cloned().unzip();
     let result = crate::reports::settled(&mut conn, round.id, &policy, &records, &projects).await?;
     Ok((policy, stored, result))

@@ -94,3 +94,15 @@ fn loan_row(sheet: &mut Worksheet, row: u32, (p, key, unit): (u32, &str, &str), 
     sheet.write_date_with_format(row, 17, maturity, &date).expect("maturity");
     sheet.write_number(row, 20, f64::from(60 + p % 40)).expect("score");
 }
+
+/// Projects of one 团场 with the keys given, one loan each (contract `KEY-HT-0`).
+#[must_use]
+pub fn of_unit(unit: &str, keys: &[&str]) -> Vec<u8> {
+    let mut book = Workbook::new();
+    let sheet = headers(&mut book);
+    // Projects 14.. borrow in March 2022 and later: some of their year falls in 2023.
+    for ((row, p), key) in (2_u32..).zip(14_u32..).zip(keys) {
+        loan_row(sheet, row, (p, key, unit), 0);
+    }
+    book.save_to_buffer().expect("the workbook")
+}
