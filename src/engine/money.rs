@@ -125,14 +125,23 @@ impl FromStr for Money {
     }
 }
 
+/// Yuan text (`"12.34"`) in JSON and other formats people read; the integer fen in a
+/// binary format (the parser's answer, `import::isolate`), which is exact and cheaper.
 impl Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_i64(self.fen())
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return i64::deserialize(d).map(Money::from_fen);
+        }
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
     }

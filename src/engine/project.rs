@@ -78,9 +78,10 @@ pub struct Applicant {
     pub extra: Vec<(String, String)>,
 }
 
-/// A dated event of a loan (rules.md §3, workbook.md "Events").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+/// A dated event of a loan (rules.md §3, workbook.md "Events"). In JSON it is
+/// `{"kind": "repayment", "value": "100.00"}`; in a binary format (the parser's answer,
+/// `import::isolate`) a plain enum, as those formats cannot read a tag by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
     /// 还款: the balance falls by the amount from this date on.
     Repayment(Money),
@@ -92,6 +93,46 @@ pub enum EventKind {
     OverdueEnd,
     /// 展期: the new maturity date.
     Extension(NaiveDate),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "EventKind", tag = "kind", content = "value", rename_all = "snake_case")]
+enum TaggedKind {
+    Repayment(Money),
+    RateChange(Decimal),
+    OverdueStart,
+    OverdueEnd,
+    Extension(NaiveDate),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "EventKind")]
+enum PlainKind {
+    Repayment(Money),
+    RateChange(Decimal),
+    OverdueStart,
+    OverdueEnd,
+    Extension(NaiveDate),
+}
+
+impl Serialize for EventKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            TaggedKind::serialize(self, s)
+        } else {
+            PlainKind::serialize(self, s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EventKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            TaggedKind::deserialize(d)
+        } else {
+            PlainKind::deserialize(d)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -56,12 +56,15 @@ impl Value {
     /// Such a cell reads as blank, so that a required column still reports it missing.
     #[must_use]
     pub fn is_nothing(&self) -> bool {
-        if let Value::Text(s) = self {
+        match self {
             // Every mark is at most two characters once spaces and invisible characters go;
             // most cells are longer, and are told apart without building their code.
-            if s.chars().filter(|&c| !c.is_whitespace() && !is_invisible(c)).nth(2).is_some() {
+            Value::Text(s) if s.chars().filter(|&c| !c.is_whitespace() && !is_invisible(c)).nth(2).is_some() => {
                 return false;
             }
+            // A number, date or yes/no never shows as a mark: no need to format it.
+            Value::Number(_) | Value::Date(_) | Value::Bool(_) => return false,
+            _ => {}
         }
         self.is_blank() || code(self).is_some_and(|s| matches!(s.as_str(), "/" | "-" | "--" | "—" | "——" | "无" | "\\"))
     }

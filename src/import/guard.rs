@@ -35,14 +35,18 @@ pub const MAX_STRING_CELLS: u64 = MAX_ROWS as u64 * MAX_COLUMNS as u64;
 /// `Empty` or `UnknownFormat` (magic bytes), `Unreadable` (a broken zip), `TooLarge`
 /// (a declared dimension beyond the business maximum), `Hostile` (anything else refused).
 pub fn check(bytes: &[u8]) -> Result<Format, ImportError> {
+    inspect(bytes).map(|(format, _)| format)
+}
+
+/// `check`, and whether the file may have merged cells (`false` only for a zip whose
+/// parts have no `<mergeCell>` tag).
+fn inspect(bytes: &[u8]) -> Result<(Format, bool), ImportError> {
     if bytes.len() > MAX_UPLOAD {
         return Err(hostile("文件超过 20 MB"));
     }
     let format = detect(bytes)?;
-    if matches!(format, Format::Xlsx | Format::Ods) {
-        walk(bytes)?;
-    }
-    Ok(format)
+    let merged = if matches!(format, Format::Xlsx | Format::Ods) { walk(bytes)? } else { true };
+    Ok((format, merged))
 }
 
 /// `check`, then `import::workbook`, in this process. The child process of `isolate` and
@@ -51,8 +55,9 @@ pub fn check(bytes: &[u8]) -> Result<Format, ImportError> {
 /// # Errors
 /// As `check` and `import::workbook`.
 pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
-    check(bytes)?;
-    super::workbook(bytes, options)
+    let (format, merged) = inspect(bytes)?;
+    let grids = super::sheet::read_known(bytes, format, merged)?;
+    super::assemble::from_grids(&grids, options)
 }
 
 /// Read an uploaded file from disk, never more than one byte beyond the upload limit
@@ -70,8 +75,9 @@ pub(super) fn hostile(what: &str) -> ImportError {
     ImportError::Hostile(what.to_string())
 }
 
-/// Walk the zip: every entry is inflated and scanned, none is kept.
-fn walk(bytes: &[u8]) -> Result<(), ImportError> {
+/// Walk the zip: every entry is inflated and scanned, none is kept. Says whether any
+/// part has a merged cell.
+fn walk(bytes: &[u8]) -> Result<bool, ImportError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     if zip.len() > MAX_ENTRIES {
         return Err(hostile("压缩包内文件超过 1000 个"));
@@ -89,7 +95,8 @@ fn walk(bytes: &[u8]) -> Result<(), ImportError> {
         inflate(&mut entry, &mut total, |chunk| scan.feed(chunk))?;
         parts.push((name, scan.finish()));
     }
-    dimensions(&parts)
+    dimensions(&parts)?;
+    Ok(parts.iter().any(|(_, declared)| declared.merged_cells))
 }
 
 /// Read an entry to its end through the byte limits, handing each chunk to `sink`.

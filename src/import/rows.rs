@@ -90,10 +90,12 @@ pub fn is_empty(cells: &[Value], header: &Header) -> bool {
 
 /// Read one data row; every cell that cannot be read goes to `errors`.
 pub fn read(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) -> LoanRow {
+    static EMPTY: Value = Value::Empty;
     let mut out = LoanRow { row: row + 1, ..LoanRow::default() };
-    for (i, slot) in header.columns.iter().enumerate() {
+    // The row is looked up once, not once per cell.
+    let cells = grid.rows.get(&row).map_or(&[][..], Vec::as_slice);
+    for (slot, found) in header.columns.iter().zip(cells.iter().chain(std::iter::repeat(&EMPTY))) {
         let Some(slot) = slot else { continue };
-        let found = grid.get(row, i);
         if found.is_blank() {
             continue;
         }
@@ -106,7 +108,7 @@ pub fn read(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) 
         }
     }
     for (i, written) in &header.extra {
-        if let Some(t) = cells::text(grid.get(row, *i)) {
+        if let Some(t) = cells::text(cells.get(*i).unwrap_or(&EMPTY)) {
             out.extra.push((written.clone(), t));
         }
     }

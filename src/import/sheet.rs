@@ -94,8 +94,18 @@ pub enum Format {
 /// # Errors
 /// The file cannot be read as a workbook of the given format.
 pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
+    let merged = format != Format::Xlsx || has_merged_cells(bytes);
+    read_known(bytes, format, merged)
+}
+
+/// `read`, told by the upload guard's walk of the zip whether any part has a merged cell
+/// (`false` spares the .xlsx reader its second parse of each sheet).
+///
+/// # Errors
+/// As `read`.
+pub(super) fn read_known(bytes: &[u8], format: Format, merged: bool) -> Result<Vec<Grid>, ImportError> {
     match format {
-        Format::Xlsx => read_xlsx(bytes),
+        Format::Xlsx => read_xlsx(bytes, merged),
         Format::Xls => read_other(bytes),
         Format::Ods => read_other(bytes).map(|mut grids| {
             for (name, regions) in ods::merged(bytes) {
@@ -109,8 +119,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let any_merged = has_merged_cells(bytes);
+fn read_xlsx(bytes: &[u8], any_merged: bool) -> Result<Vec<Grid>, ImportError> {
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     let is_1904 = book.has_1904_epoch();
     let mut grids = Vec::new();

@@ -24,6 +24,9 @@ pub(super) struct Declared {
     pub sheets: Vec<(String, String)>,
     /// `<Relationship Id Target>` of a relationships part: (id, target).
     pub relationships: Vec<(String, String)>,
+    /// Whether the part has a `<mergeCell(s)>` tag: only then does the reader look for
+    /// merged cells, which costs calamine a second parse of the sheet.
+    pub merged_cells: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +140,10 @@ impl Scan {
         // hazards.md: billion laughs; no part of a workbook needs a DTD.
         if starts(b"!DOCTYPE") || starts(b"!ENTITY") {
             return Err(hostile("包含 DTD 或实体声明"));
+        }
+        let local = self.buf.rsplit(|&b| b == b':').next().unwrap_or(&self.buf);
+        if local.get(..9).is_some_and(|b| b.eq_ignore_ascii_case(b"mergeCell")) {
+            self.declared.merged_cells = true;
         }
         self.state = match self.wanted(&self.buf) {
             Some(wanted) => State::Tag(wanted),

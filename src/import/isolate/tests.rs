@@ -61,6 +61,25 @@ fn the_child_runs_the_guard_before_the_parser() {
 }
 
 #[test]
+fn every_column_key_survives_the_trip_through_the_wire() {
+    for column in LOAN_COLUMNS.iter().chain(EVENT_COLUMNS) {
+        let error = RowError::sheet("表", 3, column.header, "x", "错".to_string()).with_key(column.key);
+        let parsed = Parsed { errors: vec![error.clone()], ..Parsed::default() };
+        let back = decode(&reply(&Ok(parsed))).expect("one answer").expect("parsed");
+        assert_eq!(back.errors, vec![error]);
+    }
+}
+
+#[test]
+fn an_answer_of_another_version_or_with_trailing_bytes_is_no_answer() {
+    let mut good = reply(&Ok(Parsed { rejected: 1, ..Parsed::default() }));
+    assert!(decode(&good).is_some());
+    assert!(decode(&good[REPLY_VERSION.len()..]).is_none());
+    good.push(0);
+    assert!(decode(&good).is_none());
+}
+
+#[test]
 fn every_column_key_survives_the_trip_through_json() {
     for column in LOAN_COLUMNS.iter().chain(EVENT_COLUMNS) {
         let error = RowError::sheet("表", 3, column.header, "x", "错".to_string()).with_key(column.key);
@@ -70,4 +89,23 @@ fn every_column_key_survives_the_trip_through_json() {
     let unknown: RowError =
         serde_json::from_str(r#"{"sheet":"","row":0,"column":"","key":"nope","value":"","message":""}"#).expect("back");
     assert_eq!(unknown.key, None);
+}
+
+#[test]
+fn a_parsed_workbook_survives_the_trip_through_the_wire() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.xlsx");
+    crate::sample::workbook(60, 2024, &path).expect("written");
+    let parsed = guard::workbook(&std::fs::read(&path).expect("read"), &Options::default()).expect("parsed");
+    assert!(parsed.projects.iter().flat_map(|p| &p.loans).any(|l| !l.events.is_empty()));
+    let bytes = reply(&Ok(parsed.clone()));
+    let back = wire_decode_for_test(&bytes);
+    assert_eq!(back.projects, parsed.projects);
+    assert_eq!(back.errors, parsed.errors);
+}
+
+fn wire_decode_for_test(bytes: &[u8]) -> Parsed {
+    use bincode::Options as _;
+    let r: Result<Result<Parsed, ImportError>, _> = wire().deserialize(&bytes[REPLY_VERSION.len()..]);
+    r.expect("decodes").expect("parsed")
 }
