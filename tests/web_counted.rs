@@ -118,3 +118,37 @@ async fn a_withdrawn_projects_contract_no_longer_makes_anothers_a_duplicate() {
     assert!(!page["loans"][0]["reasons"].to_string().contains("duplicate_contract"), "{page}");
     assert_eq!(figures(&admin).await["projects"], json!(1));
 }
+
+/// A grant on the books bounds its project's request from below: a draft created earlier
+/// under the same contract, submitted after the other project was granted, would take the
+/// contract over (rules.md §4: the first row keeps it) and cut the grant. The submission is
+/// refused with a clear 409 and nothing changes.
+#[rocket::async_test]
+async fn a_late_submission_cannot_take_a_granted_projects_contract() {
+    let (app, admin, coop1, coop2) = round().await;
+    app.add_user("staff2", Role::DivisionStaff, None).await;
+    app.add_user("tuan2", Role::RegimentStaff, Some("红星二场")).await;
+    app.add_user("bureau", Role::BureauReviewer, None).await;
+    let (staff2, tuan2, bureau) = (app.login("staff2").await, app.login("tuan2").await, app.login("bureau").await);
+    let early_draft = apply(&coop2, "HT-LATE", true).await;
+    let granted = apply(&coop1, "HT-LATE", false).await;
+    act(&tuan2, granted, json!({ "action": "regiment_review", "comment": "材料齐全" })).await;
+    act(&bureau, granted, json!({ "action": "opinion", "comment": "同意推荐" })).await;
+    act(&admin, granted, json!({ "action": "division_review" })).await;
+    act(&admin, granted, json!({ "action": "publish", "start": "2024-01-01", "end": "2024-01-10" })).await;
+    act(&staff2, granted, json!({ "action": "approve" })).await;
+    let (status, run) = admin.post_json("/api/v1/rounds/2023/allocations", &json!({ "dry_run": false })).await;
+    assert_eq!(status, Status::Ok, "{run}");
+    let path = format!("/api/v1/allocations/{}/actions", run["allocation_id"]);
+    let (status, v) = staff2.post_json(&path, &json!({ "action": "approve" })).await;
+    assert_eq!(status, Status::Ok, "{v}");
+    let before = stored(&admin, granted).await;
+
+    let (status, v) =
+        coop2.post_json(&format!("/api/v1/projects/{early_draft}/actions"), &json!({ "action": "submit" })).await;
+    assert_eq!(status, Status::Conflict, "{v}");
+    assert!(v["error"].as_str().unwrap_or_default().contains("低于核定额"), "{v}");
+    assert_eq!(stored(&admin, granted).await, before, "the granted project keeps its request");
+    let (_, page) = coop2.get_json(&format!("/api/v1/projects/{early_draft}")).await;
+    assert_eq!(page["state"], json!("draft"), "{page}");
+}

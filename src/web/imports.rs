@@ -239,6 +239,15 @@ pub(crate) async fn recalculate(
         .partition(|(r, _)| crate::review::State::code_counts(&r.state));
     let projects: Vec<_> = counted.iter().map(|(_, p)| p.clone()).collect();
     let result = engine::compute(policy, &projects);
+    // A grant on the books bounds its project's request from below (granted ≤ requested,
+    // guarded in SQL too): a change that would lower it, e.g. a late submission whose loan
+    // takes over a granted project's contract (rules.md §4 duplicate_contract), is refused.
+    if let Some((r, _)) = counted.iter().zip(&result.projects).find(|((r, _), p)| p.requested.fen() < r.granted_fen) {
+        return Err(AppError::Conflict(format!(
+            "此操作会使已核定贴息的项目“{}”的申请额低于核定额（例如贷款合同重复），未作更改；请先处理该项目",
+            r.1.name
+        )));
+    }
     let computed = counted.iter().zip(&result.projects).map(|((r, _), p)| (r, p.requested.fen(), p.status.code()));
     let excluded = left_out.iter().map(|(r, _)| (r, r.granted_fen, "ineligible"));
     for (record, fen, status) in computed.chain(excluded) {
