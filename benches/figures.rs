@@ -99,7 +99,23 @@ fn import_isolated(bytes: &[u8]) -> Parsed {
 const OPTIONS: Options = Options { require_union_member: true };
 
 /// The round of a workbook: its projects, as the import reads them, `loans` loans in all.
+/// Above 100,000 loans a workbook would pass the upload limit (20 MB), so the round is the
+/// 100,000-loan workbook's projects repeated under new project keys and contract numbers.
 fn round_of(loans: usize) -> (Policy, Vec<Project>) {
+    const BOOK: usize = 100_000;
+    if loans > BOOK {
+        let (policy, base) = round_of(BOOK);
+        let copies = loans.div_ceil(BOOK);
+        let mut projects = Vec::with_capacity(base.len() * copies);
+        for n in 0..copies {
+            projects.extend(base.iter().cloned().map(|mut p| {
+                p.key = format!("{}#{n}", p.key);
+                p.loans.iter_mut().for_each(|l| l.contract_no = format!("{}#{n}", l.contract_no));
+                p
+            }));
+        }
+        return (policy, projects);
+    }
     let path = std::env::temp_dir().join(format!("tiexi-figures-{}-{loans}.xlsx", std::process::id()));
     tiexi::sample::workbook(loans, 2024, &path).expect("the workbook is written");
     let parsed = import::guard::workbook(&std::fs::read(&path).expect("read back"), &OPTIONS).expect("imports");
