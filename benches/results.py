@@ -19,6 +19,22 @@ for line in open(path, encoding="utf-8"):
     elif p and p[0] == "xml":
         xml = int(p[1])
 
+# cargo bench --bench report's criterion output, next to figures.txt: the middle of each "time:" line.
+report = {}
+try:
+    current = None
+    for line in open(path.rsplit("/", 1)[0] + "/report.txt", encoding="utf-8"):
+        if line.startswith("report/annual"):
+            current = "annual"
+        elif line.startswith("report/bare"):
+            current = "bare"
+        elif current and line.strip().startswith("time:"):
+            value, unit = line.split("[", 1)[1].split()[2:4]
+            report[current] = float(value) * {"s": 1000, "ms": 1, "µs": 0.001}[unit]
+            current = None
+except FileNotFoundError:
+    pass
+
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 rows = []
@@ -55,6 +71,13 @@ if f"engine-{loans}" in fig and "python-decimal-engine" in fig:
     r = fig["python-decimal-engine"] / fig[f"engine-{loans}"]
     row("Python decimal ÷ engine", f"{r:.0f}x", "≥ 50x", r >= 50)
 row(f"bare rust_xlsxwriter constant-memory write of the same cells (report floor)", ms("bare-write"))
+for name, what in [("annual", "annual report of 100,000 projects (7 sheets; 项目明细 and 贷款明细 100,000 rows each)"),
+                   ("bare", "bare rust_xlsxwriter write of 项目明细's cells (100,000 rows × 14)")]:
+    if name in report:
+        row(what, f"{report[name]:,.0f} ms")
+if "annual" in report and "bare" in report:
+    r = report["annual"] / report["bare"]
+    row("annual report ÷ bare write (the report writes two 100,000-row sheets, the floor one)", f"{r:.2f}x", "≤ 1.5x", r <= 1.5)
 row(f"confirmed import of {loans:,} loans into SQLite (parse, upserts, recalculation)", ms("store-sqlite"))
 row(f"confirmed import of {loans:,} loans into PostgreSQL", ms("store-postgres"))
 for name, what in [("static", "static page (/login)"), ("home", "home page /"), ("list", "project list")]:
