@@ -162,7 +162,7 @@ async fn save(
             id
         }
     };
-    super::imports::recalculate(&mut tx, session, &policy, round.id).await?;
+    super::calculation::recalculate(&mut tx, session, &policy, round.id).await?;
     let entry = storage::audit::Entry {
         actor_id: Some(session.user.id),
         actor: &session.user.username,

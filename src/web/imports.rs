@@ -173,7 +173,7 @@ pub(crate) async fn confirm(
         storage::projects::upsert(&mut tx, round.id, p, None, Some(import.id)).await?;
     }
     storage::audit::append(&mut tx, &confirmed_entry(session, import, round.id, only_valid, &parsed)).await?;
-    recalculate(&mut tx, session, &policy, round.id).await?;
+    super::calculation::recalculate(&mut tx, session, &policy, round.id).await?;
     tx.commit().await?;
     Ok(Confirmed { import_id: import.id, projects: parsed.projects.len(), already: false })
 }
@@ -218,49 +218,6 @@ fn confirmed_entry<'a>(
         "only_valid": only_valid, "projects": keys,
     });
     e
-}
-
-/// Store every project's request and status from the engine over the projects the round
-/// counts (`review::State::counts`); a project it does not count (draft, rejected,
-/// withdrawn) asks for nothing beyond what it still holds and is `ineligible`. Each project
-/// whose request or status changes gets an audit entry (`project.recalculate`).
-///
-/// # Errors
-/// A database error.
-pub(crate) async fn recalculate(
-    conn: &mut storage::Conn,
-    session: &Session,
-    policy: &Policy,
-    round_id: i64,
-) -> Result<(), AppError> {
-    let (counted, left_out): (Vec<_>, Vec<_>) = storage::load::round(conn, round_id)
-        .await?
-        .into_iter()
-        .partition(|(r, _)| crate::review::State::code_counts(&r.state));
-    let projects: Vec<_> = counted.iter().map(|(_, p)| p.clone()).collect();
-    let result = engine::compute(policy, &projects);
-    // A grant on the books bounds its project's request from below (granted ≤ requested,
-    // guarded in SQL too): a change that would lower it, e.g. a late submission whose loan
-    // takes over a granted project's contract (rules.md §4 duplicate_contract), is refused.
-    if let Some((r, _)) = counted.iter().zip(&result.projects).find(|((r, _), p)| p.requested.fen() < r.granted_fen) {
-        return Err(AppError::Conflict(format!(
-            "此操作会使已核定贴息的项目“{}”的申请额低于核定额（例如贷款合同重复），未作更改；请先处理该项目",
-            r.1.name
-        )));
-    }
-    let computed = counted.iter().zip(&result.projects).map(|((r, _), p)| (r, p.requested.fen(), p.status.code()));
-    let excluded = left_out.iter().map(|(r, _)| (r, r.granted_fen, "ineligible"));
-    for (record, fen, status) in computed.chain(excluded) {
-        if record.requested_fen == fen && record.calc_status == status {
-            continue;
-        }
-        storage::load::set_calculation(conn, record.id, fen, status).await?;
-        let mut e = super::audit::entry(session, "project.recalculate", "project", record.id, Some(round_id));
-        e.old = serde_json::json!({ "requested_fen": record.requested_fen, "calc_status": record.calc_status });
-        e.new = serde_json::json!({ "requested_fen": fen, "calc_status": status, "state": record.state });
-        storage::audit::append(conn, &e).await?;
-    }
-    Ok(())
 }
 
 /// The upload form: the token first, then the file (required, so an oversized file is a 413).

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod batch_pages;
+pub mod calculation;
 pub mod charts;
 pub mod csrf;
 pub mod dashboard;

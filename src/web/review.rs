@@ -130,7 +130,7 @@ async fn release_grant(conn: &mut storage::Conn, session: &Session, id: i64) -> 
 async fn recount(conn: &mut storage::Conn, session: &Session, round_id: i64) -> Result<(), AppError> {
     let round = storage::rounds::find(conn, round_id).await?.ok_or(AppError::NotFound)?;
     let policy = crate::import::policy(&round.policy_toml)?;
-    super::imports::recalculate(conn, session, &policy, round.id).await
+    super::calculation::recalculate(conn, session, &policy, round.id).await
 }
 
 /// The project page's action form.
