@@ -39,26 +39,7 @@ fn verify(url: &str) -> Output {
 async fn update_policy_page(agent: &Agent, toml: &str) -> Status {
     let mut fields: Vec<(&str, Option<&str>, &[u8])> =
         vec![("csrf_token", None, agent.csrf.as_bytes()), ("source", None, b"toml"), ("toml", None, toml.as_bytes())];
-    let names = [
-        "year",
-        "name",
-        "window_start",
-        "window_end",
-        "day_count",
-        "rate_mode",
-        "cap_percent",
-        "share_percent",
-        "borrower_percent",
-        "max_contract_percent",
-        "max_months",
-        "cap_cooperative",
-        "cap_enterprise",
-        "cap_individual_business",
-        "cap_individual",
-        "max_subsidy_per_project",
-        "overdue",
-        "allocation_method",
-    ];
+    let names = web_support::POLICY_FIELDS;
     let policy_fields: Vec<String> = names.iter().map(|n| format!("policy.{n}")).collect();
     for n in &policy_fields {
         fields.push((n.as_str(), None, b""));

@@ -65,28 +65,6 @@ async fn the_same_key_twice_has_one_effect_and_returns_the_first_answer() {
     assert_eq!(create(&other, 2032, "key-1").await.0, Status::Forbidden);
 }
 
-/// The structured fields of the round form (sent empty: the TOML is the source).
-const POLICY_FIELDS: [&str; 18] = [
-    "year",
-    "name",
-    "window_start",
-    "window_end",
-    "day_count",
-    "rate_mode",
-    "cap_percent",
-    "share_percent",
-    "borrower_percent",
-    "max_contract_percent",
-    "max_months",
-    "cap_cooperative",
-    "cap_enterprise",
-    "cap_individual_business",
-    "cap_individual",
-    "max_subsidy_per_project",
-    "overdue",
-    "allocation_method",
-];
-
 #[rocket::async_test]
 async fn a_page_form_submitted_twice_with_its_one_time_key_creates_one_round() {
     let app = TestApp::demo().await;
@@ -100,7 +78,7 @@ async fn a_page_form_submitted_twice_with_its_one_time_key_creates_one_round() {
     let toml = policy(2033);
     let mut answers = Vec::new();
     for _ in 0..2 {
-        let names: Vec<String> = POLICY_FIELDS.iter().map(|n| format!("policy.{n}")).collect();
+        let names: Vec<String> = web_support::POLICY_FIELDS.iter().map(|n| format!("policy.{n}")).collect();
         let mut fields: Vec<(&str, Option<&str>, &[u8])> = vec![
             ("csrf_token", None, admin.csrf.as_bytes()),
             ("source", None, b"toml"),

@@ -123,26 +123,7 @@ async fn regiment_staff_see_only_their_own_regiment() {
 /// Every field of the round form, as the page sends it (so that only the role can refuse it).
 fn round_form(toml: &str) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = vec![("source".into(), "toml".into()), ("toml".into(), toml.into())];
-    for f in [
-        "year",
-        "name",
-        "window_start",
-        "window_end",
-        "day_count",
-        "rate_mode",
-        "cap_percent",
-        "share_percent",
-        "borrower_percent",
-        "max_contract_percent",
-        "max_months",
-        "cap_cooperative",
-        "cap_enterprise",
-        "cap_individual_business",
-        "cap_individual",
-        "max_subsidy_per_project",
-        "overdue",
-        "allocation_method",
-    ] {
+    for f in web_support::POLICY_FIELDS {
         fields.push((format!("policy.{f}"), String::new()));
     }
     fields

@@ -262,3 +262,26 @@ pub fn case000(file: &str) -> Vec<u8> {
 pub fn case000_policy() -> String {
     String::from_utf8(case000("policy.toml")).expect("UTF-8")
 }
+
+/// The structured fields of the round form (`policy.<name>`), which tests send empty when
+/// the TOML is the source.
+pub const POLICY_FIELDS: [&str; 18] = [
+    "year",
+    "name",
+    "window_start",
+    "window_end",
+    "day_count",
+    "rate_mode",
+    "cap_percent",
+    "share_percent",
+    "borrower_percent",
+    "max_contract_percent",
+    "max_months",
+    "cap_cooperative",
+    "cap_enterprise",
+    "cap_individual_business",
+    "cap_individual",
+    "max_subsidy_per_project",
+    "overdue",
+    "allocation_method",
+];
