@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use ahash::RandomState;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -23,25 +24,40 @@ pub struct Figures {
     pub avg_income_increase: Option<Decimal>,
 }
 
-/// What the figures of one or more rounds add up, before the two ratios.
+/// What the figures of one or more rounds add up, before the two ratios; it borrows the
+/// contract numbers of the projects it was given.
 #[derive(Debug, Clone, Default)]
-pub struct Tally {
+pub struct Tally<'a> {
     pub projects: usize,
     pub funded_projects: usize,
     pub requested: Money,
     pub granted: Money,
     pub loans_unlocked: Money,
     pub households: u64,
-    /// Σ households × 户均增收 over the projects that report it, in yuan, and Σ households.
-    income_weighted: Decimal,
+    /// Σ households × 户均增收 over the projects that report it, in fen, and Σ households.
+    income_weighted: i128,
     income_households: u64,
     /// rules.md §7: a contract number counts once in `loans_unlocked`, also across rounds.
-    contracts: HashSet<String>,
+    contracts: HashSet<&'a str, RandomState>,
 }
 
-impl Tally {
+impl<'a> Tally<'a> {
     /// Add a project that was computed (`requested`) and possibly funded (`granted`).
-    pub fn add(&mut self, project: &Project, requested: Money, granted: Money) {
+    pub fn add(&mut self, project: &'a Project, requested: Money, granted: Money) {
+        let mut unlocked = Money::ZERO;
+        if granted.is_positive() {
+            for loan in &project.loans {
+                if self.contracts.insert(loan.contract_no.as_str()) {
+                    unlocked += loan.principal;
+                }
+            }
+        }
+        self.add_unlocked(project, requested, granted, unlocked);
+    }
+
+    /// [`Tally::add`] for the engine, which knows from its duplicate check which of a funded
+    /// project's contracts count in `loans_unlocked` (`unlocked`, their principals).
+    pub(super) fn add_unlocked(&mut self, project: &Project, requested: Money, granted: Money, unlocked: Money) {
         self.projects += 1;
         self.requested += requested;
         if !granted.is_positive() {
@@ -50,13 +66,9 @@ impl Tally {
         self.funded_projects += 1;
         self.granted += granted;
         self.households += u64::from(project.households);
-        for loan in &project.loans {
-            if self.contracts.insert(loan.contract_no.clone()) {
-                self.loans_unlocked += loan.principal;
-            }
-        }
+        self.loans_unlocked += unlocked;
         if let Some(income) = project.income_increase {
-            self.income_weighted += income.yuan() * Decimal::from(project.households);
+            self.income_weighted += i128::from(income.fen()) * i128::from(project.households);
             self.income_households += u64::from(project.households);
         }
     }
@@ -66,7 +78,7 @@ impl Tally {
     pub fn figures(&self) -> Figures {
         let leverage = self.granted.is_positive().then(|| round2(self.loans_unlocked.yuan() / self.granted.yuan()));
         let avg_income_increase =
-            (self.income_households > 0).then(|| round2(self.income_weighted / Decimal::from(self.income_households)));
+            (self.income_households > 0).then(|| round2(self.income_yuan() / Decimal::from(self.income_households)));
         Figures {
             projects: self.projects,
             funded_projects: self.funded_projects,
@@ -77,6 +89,13 @@ impl Tally {
             households: self.households,
             avg_income_increase,
         }
+    }
+}
+
+impl Tally<'_> {
+    /// Σ households × 户均增收 in yuan, with the 2 decimals of a sum of `Money::yuan` products.
+    fn income_yuan(&self) -> Decimal {
+        Decimal::try_from_i128_with_scale(self.income_weighted, 2).unwrap_or(Decimal::MAX)
     }
 }
 

@@ -46,24 +46,50 @@ pub fn proportional(amount: Money, weights: &[Money]) -> Vec<Money> {
 /// then the fen left over one each to the largest remainders, ties to the earlier weight.
 /// Used for grants (§6 `pro_rata`) and for the pool split (§6).
 fn largest_remainder(amount: Money, total: i128, weights: &[i128]) -> Vec<Money> {
+    largest_remainder_with(amount, total, weights, &mut Split::default())
+}
+
+/// The buffers of [`largest_remainder`], kept across the grants of a pool split.
+#[derive(Default)]
+struct Split {
+    parts: Vec<i128>,
+    remainders: Vec<(i128, usize)>,
+}
+
+fn largest_remainder_with(amount: Money, total: i128, weights: &[i128], buf: &mut Split) -> Vec<Money> {
     if total == 0 {
         return vec![Money::ZERO; weights.len()];
     }
     let amount_fen = i128::from(amount.fen());
-    let mut parts: Vec<i128> = Vec::with_capacity(weights.len());
-    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    buf.parts.clear();
+    buf.remainders.clear();
     for (i, w) in weights.iter().enumerate() {
-        let product = w * amount_fen;
-        parts.push(product / total);
-        remainders.push((product % total, i));
+        let (part, remainder) = div_rem(w * amount_fen, total);
+        buf.parts.push(part);
+        buf.remainders.push((remainder, i));
     }
-    let left = amount_fen - parts.iter().sum::<i128>();
-    // Largest remainder first; on equal remainders the earlier index first.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in remainders.iter().take(usize::try_from(left).unwrap_or(0)) {
-        parts[*i] += 1;
+    let left = usize::try_from(amount_fen - buf.parts.iter().sum::<i128>()).unwrap_or(0);
+    if left > 0 {
+        // Largest remainder first; on equal remainders the earlier index first. This order is
+        // total, so the first `left` after a selection are those of a full sort.
+        let order = |a: &(i128, usize), b: &(i128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if left < buf.remainders.len() {
+            buf.remainders.select_nth_unstable_by(left - 1, order);
+        }
+        for (_, i) in buf.remainders.iter().take(left) {
+            buf.parts[*i] += 1;
+        }
     }
-    parts.into_iter().map(|p| Money::from_fen(i64::try_from(p).unwrap_or(i64::MAX))).collect()
+    buf.parts.iter().map(|p| Money::from_fen(i64::try_from(*p).unwrap_or(i64::MAX))).collect()
+}
+
+/// `n / d` and `n % d` as Rust's operators give them; in u64 when both fit, which is
+/// several times cheaper than an i128 division and the rule for amounts in fen.
+fn div_rem(n: i128, d: i128) -> (i128, i128) {
+    match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+        _ => (n / d, n % d),
+    }
 }
 
 /// rules.md §6 `priority`: by score from highest (none last, ties to the earlier claim),
@@ -100,9 +126,11 @@ fn priority(budget: Money, partial_last: bool, claims: &[Claim]) -> Vec<Money> {
 pub fn split(pools: &[Money], grants: &[Money]) -> (Vec<Vec<Money>>, Vec<Money>) {
     let mut remaining = pools.to_vec();
     let mut all = Vec::with_capacity(grants.len());
+    let (mut weights, mut buf) = (Vec::with_capacity(pools.len()), Split::default());
     for grant in grants {
-        let weights: Vec<i128> = remaining.iter().map(|r| i128::from(r.fen())).collect();
-        let parts = largest_remainder(*grant, weights.iter().sum(), &weights);
+        weights.clear();
+        weights.extend(remaining.iter().map(|r| i128::from(r.fen())));
+        let parts = largest_remainder_with(*grant, weights.iter().sum(), &weights, &mut buf);
         for (r, p) in remaining.iter_mut().zip(&parts) {
             *r -= *p;
         }

@@ -2,16 +2,18 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::ser::SerializeStruct;
 use serde::Serialize;
 
-use super::dates::{add_months, Interval};
+use super::dates::{add_months, days, DayCount, Interval};
+use super::interest::Interest;
 use super::money::Money;
-use super::policy::{OverdueRule, Policy};
+use super::policy::{OverdueRule, Policy, Rates};
 use super::project::{EventKind, Loan};
 use super::reasons::Reason;
 
 /// One piece of constant balance and rate: what a person sums to check a subsidy by hand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece {
     pub from: NaiveDate,
     /// The first day not included (算头不算尾).
@@ -22,8 +24,32 @@ pub struct Piece {
     pub rate: Decimal,
     /// The subsidised rate `s`, percent.
     pub subsidised_rate: Decimal,
+    /// The policy's day count, for [`Piece::amount`].
+    pub day_count: DayCount,
+}
+
+impl Piece {
     /// `balance × s × days / basis`, in yuan, not rounded (before the project factor).
-    pub amount: Decimal,
+    /// Worked out when shown, not when computed: `computed` sums in integers.
+    #[must_use]
+    pub fn amount(&self) -> Decimal {
+        interest(self.balance, self.subsidised_rate, self.days) / self.day_count.basis()
+    }
+}
+
+/// cli.md `pieces[]`: the fields in their order, `amount` last.
+impl Serialize for Piece {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_struct("Piece", 7)?;
+        out.serialize_field("from", &self.from)?;
+        out.serialize_field("to", &self.to)?;
+        out.serialize_field("days", &self.days)?;
+        out.serialize_field("balance", &self.balance)?;
+        out.serialize_field("rate", &self.rate)?;
+        out.serialize_field("subsidised_rate", &self.subsidised_rate)?;
+        out.serialize_field("amount", &self.amount())?;
+        out.end()
+    }
 }
 
 /// The result for one loan (cli.md `loans[]`), with its explanation.
@@ -58,17 +84,12 @@ impl LoanResult {
 /// rules.md §4: the contract rate on a day, the last rate change on or before it winning.
 #[must_use]
 pub fn rate_on(loan: &Loan, day: NaiveDate) -> Decimal {
-    let mut changes: Vec<(NaiveDate, Decimal)> = loan
-        .events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::RateChange(r) if e.on <= day => Some((e.on, r)),
-            _ => None,
-        })
-        .collect();
-    // Sorted by date and then rate, so that the workbook's event order never matters.
-    changes.sort();
-    changes.last().map_or(loan.rate, |c| c.1)
+    // The greatest (date, rate), the last of equals: the workbook's event order never matters.
+    let changes = loan.events.iter().filter_map(|e| match e.kind {
+        EventKind::RateChange(r) if e.on <= day => Some((e.on, r)),
+        _ => None,
+    });
+    changes.max().map_or(loan.rate, |c| c.1)
 }
 
 /// rules.md §4: the balance on a day, repayments counting from their own date on.
@@ -137,6 +158,14 @@ pub fn overdue_periods(policy: &Policy, loan: &Loan) -> Vec<Interval> {
 /// # Errors
 /// `NoOverlap` when `E` is empty, `OverdueForfeit` when the overdue rule empties it.
 pub fn eligible(policy: &Policy, loan: &Loan) -> Result<Vec<Interval>, Reason> {
+    let mut left = Vec::new();
+    eligible_into(policy, loan, &mut left)?;
+    Ok(left)
+}
+
+/// [`eligible`] into a buffer that the engine reuses from loan to loan.
+fn eligible_into(policy: &Policy, loan: &Loan, left: &mut Vec<Interval>) -> Result<(), Reason> {
+    left.clear();
     let term_end = add_months(loan.disbursed_on, policy.term_months);
     let start = loan.disbursed_on.max(policy.window.start);
     let end = loan_end(policy, loan).min(term_end).min(policy.window.end);
@@ -144,62 +173,66 @@ pub fn eligible(policy: &Policy, loan: &Loan) -> Result<Vec<Interval>, Reason> {
     if e.is_empty() {
         return Err(Reason::NoOverlap);
     }
+    // Only an overdue start opens a period: without one, every overdue rule keeps `E` whole.
+    if !loan.events.iter().any(|ev| ev.kind == EventKind::OverdueStart) {
+        left.push(e);
+        return Ok(());
+    }
     let periods = overdue_periods(policy, loan);
-    let left = match policy.overdue {
+    match policy.overdue {
         OverdueRule::FromFirstOverdue => match periods.iter().map(|p| p.start).min() {
-            Some(first) => vec![e.cut_at(first)],
-            None => vec![e],
+            Some(first) => left.push(e.cut_at(first)),
+            None => left.push(e),
         },
-        OverdueRule::ExcludeDays => {
-            periods.iter().fold(vec![e], |parts, hole| parts.into_iter().flat_map(|p| p.minus(*hole)).collect())
-        }
-        OverdueRule::ForfeitLoan if periods.is_empty() => vec![e],
-        OverdueRule::ForfeitLoan => vec![],
-    };
-    let left: Vec<Interval> = left.into_iter().filter(|i| !i.is_empty()).collect();
+        OverdueRule::ExcludeDays => left.extend(
+            periods.iter().fold(vec![e], |parts, hole| parts.into_iter().flat_map(|p| p.minus(*hole)).collect()),
+        ),
+        OverdueRule::ForfeitLoan if periods.is_empty() => left.push(e),
+        OverdueRule::ForfeitLoan => {}
+    }
+    left.retain(|i| !i.is_empty());
     if left.is_empty() {
         return Err(Reason::OverdueForfeit);
     }
-    Ok(left)
+    Ok(())
 }
 
 /// rules.md §4: split eligible intervals into pieces of constant balance and rate.
 #[must_use]
 pub fn pieces(policy: &Policy, loan: &Loan, intervals: &[Interval]) -> Vec<Piece> {
-    let mut cuts: Vec<NaiveDate> = loan
-        .events
-        .iter()
-        .filter(|e| matches!(e.kind, EventKind::Repayment(_) | EventKind::RateChange(_)))
-        .map(|e| e.on)
-        .collect();
-    cuts.sort();
-    cuts.dedup();
-    let mut out = Vec::new();
+    pieces_with(policy, loan, intervals, &mut Rates::default())
+}
+
+fn pieces_with(policy: &Policy, loan: &Loan, intervals: &[Interval], rates: &mut Rates) -> Vec<Piece> {
+    // One piece an interval unless a repayment or a rate change cuts it.
+    let mut out = Vec::with_capacity(intervals.len());
     for interval in intervals {
         let mut from = interval.start;
-        let inner = cuts.iter().copied().filter(|c| *c > interval.start && *c < interval.end);
-        for to in inner.chain(std::iter::once(interval.end)) {
-            out.push(piece(policy, loan, Interval::new(from, to)));
+        loop {
+            let to = next_cut(loan, from, interval.end);
+            let rate = rate_on(loan, from);
+            out.push(Piece {
+                from,
+                to,
+                days: days(from, to),
+                balance: balance_on(loan, from),
+                rate,
+                subsidised_rate: rates.subsidised(policy.rate, rate),
+                day_count: policy.day_count,
+            });
+            if to >= interval.end {
+                break;
+            }
             from = to;
         }
     }
     out
 }
 
-fn piece(policy: &Policy, loan: &Loan, span: Interval) -> Piece {
-    let balance = balance_on(loan, span.start);
-    let rate = rate_on(loan, span.start);
-    let subsidised_rate = policy.rate.subsidised(rate);
-    let days = span.days();
-    Piece {
-        from: span.start,
-        to: span.end,
-        days,
-        balance,
-        rate,
-        subsidised_rate,
-        amount: interest(balance, subsidised_rate, days) / policy.day_count.basis(),
-    }
+/// The first repayment or rate change after `from` and before `end`, else `end`.
+fn next_cut(loan: &Loan, from: NaiveDate, end: NaiveDate) -> NaiveDate {
+    let cuts = loan.events.iter().filter(|e| matches!(e.kind, EventKind::Repayment(_) | EventKind::RateChange(_)));
+    cuts.map(|e| e.on).filter(|on| *on > from && *on < end).min().unwrap_or(end)
 }
 
 /// `B × s × days` in yuan·days, exact (s in percent).
@@ -211,6 +244,15 @@ fn interest(balance: Money, subsidised_rate: Decimal, days: i64) -> Decimal {
 /// `factor` is `(C, ΣP)` when the project's principal cap binds.
 #[must_use]
 pub fn computed(policy: &Policy, pieces: &[Piece], factor: Option<(Money, Money)>) -> Money {
+    let mut sum = Interest::default();
+    for p in pieces {
+        sum.add(p.balance, p.subsidised_rate, p.days);
+    }
+    sum.computed(policy.day_count, factor).unwrap_or_else(|| computed_in_decimal(policy, pieces, factor))
+}
+
+/// The same in `rust_decimal`, for sums beyond an i128 (never for amounts a workbook holds).
+fn computed_in_decimal(policy: &Policy, pieces: &[Piece], factor: Option<(Money, Money)>) -> Money {
     let total: Decimal = pieces.iter().map(|p| interest(p.balance, p.subsidised_rate, p.days)).sum();
     let value = match factor {
         Some((cap, principal)) => total * cap.yuan() / (principal.yuan() * policy.day_count.basis()),
@@ -222,20 +264,36 @@ pub fn computed(policy: &Policy, pieces: &[Piece], factor: Option<(Money, Money)
 /// rules.md §3 and §4: everything about one loan that is not excluded.
 #[must_use]
 pub fn subsidy(policy: &Policy, loan: &Loan, factor: Option<(Money, Money)>) -> LoanResult {
+    subsidy_with(policy, loan, factor, &mut Scratch::default())
+}
+
+/// What the engine reuses from one loan to the next, so that a loan allocates only its result.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    intervals: Vec<Interval>,
+    rates: Rates,
+}
+
+pub(crate) fn subsidy_with(
+    policy: &Policy,
+    loan: &Loan,
+    factor: Option<(Money, Money)>,
+    scratch: &mut Scratch,
+) -> LoanResult {
     let mut result = LoanResult::excluded(loan, Vec::new());
-    match eligible(policy, loan) {
-        Err(reason) => result.reasons.push(reason),
-        Ok(intervals) => {
-            result.factor = factor;
-            result.eligible_days = intervals.iter().map(|i| i.days()).sum();
-            result.pieces = pieces(policy, loan, &intervals);
-            result.computed = computed(policy, &result.pieces, factor);
-            result.subsidy = result.computed;
-            if let Some(paid) = loan.interest_paid.filter(|paid| *paid < result.computed) {
-                result.subsidy = paid;
-                result.reasons.push(Reason::LimitedByInterestPaid);
-            }
-        }
+    if let Err(reason) = eligible_into(policy, loan, &mut scratch.intervals) {
+        result.reasons.push(reason);
+        return result;
+    }
+    result.factor = factor;
+    result.pieces = pieces_with(policy, loan, &scratch.intervals, &mut scratch.rates);
+    // The pieces cut the (non-empty) intervals without gaps, so their days are `E`'s days.
+    result.eligible_days = result.pieces.iter().map(|p| p.days).sum();
+    result.computed = computed(policy, &result.pieces, factor);
+    result.subsidy = result.computed;
+    if let Some(paid) = loan.interest_paid.filter(|paid| *paid < result.computed) {
+        result.subsidy = paid;
+        result.reasons.push(Reason::LimitedByInterestPaid);
     }
     result
 }

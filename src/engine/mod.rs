@@ -7,6 +7,7 @@ pub mod allocation;
 pub mod dates;
 pub mod figures;
 pub mod grants;
+pub mod interest;
 pub mod loan;
 pub mod money;
 pub mod policy;
@@ -16,8 +17,9 @@ pub mod report;
 pub mod settle;
 pub mod summary;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
+use ahash::RandomState;
 use serde::Serialize;
 
 pub use dates::{DayCount, Interval};
@@ -113,85 +115,119 @@ pub struct RoundResult {
 /// The engine's one door: rules.md §3 to §7 over a round's projects, in workbook order.
 #[must_use]
 pub fn compute(policy: &Policy, projects: &[Project]) -> RoundResult {
-    let excluded = exclusions(policy, projects);
-    let mut results: Vec<ProjectResult> =
-        projects.iter().zip(&excluded).map(|(p, ex)| request(policy, p, ex)).collect();
+    let rows = Rows::of(projects);
+    let mut scratch = loan::Scratch::default();
+    let mut results = Vec::with_capacity(projects.len());
+    for (p, first) in projects.iter().zip(first_rows(projects)) {
+        results.push(request(policy, p, (first, &rows.first[first..first + p.loans.len()]), &mut scratch));
+    }
     let claims: Vec<grants::Claim> =
         projects.iter().zip(&results).map(|(p, r)| grants::Claim { requested: r.requested, score: p.score }).collect();
     let granted = grants::grants(policy.allocation, policy.budget(), &claims);
     let amounts: Vec<Money> = policy.pools.iter().map(|p| p.amount).collect();
     let (parts, remaining) = grants::split(&amounts, &granted);
+    // rules.md §7: a contract counts once in `loans_unlocked`, by its first row of the round.
+    let mut unlocked = vec![false; rows.first.len()];
     let mut tally = Tally::default();
-    for (((result, project), grant), parts) in results.iter_mut().zip(projects).zip(granted).zip(parts) {
+    let each = results.iter_mut().zip(projects).zip(first_rows(projects)).zip(granted).zip(parts);
+    for ((((result, project), first), grant), parts) in each {
         result.granted = grant;
         result.pools = parts;
         result.status = Status::of(result.requested, grant);
-        tally.add(project, result.requested, grant);
+        let mut principal = Money::ZERO;
+        if grant.is_positive() {
+            for (loan, row) in project.loans.iter().zip(first..) {
+                if !std::mem::replace(&mut unlocked[rows.first[row]], true) {
+                    principal += loan.principal;
+                }
+            }
+        }
+        tally.add_unlocked(project, result.requested, grant, principal);
     }
-    let pools = policy
-        .pools
-        .iter()
-        .zip(remaining)
-        .map(|(p, left)| PoolResult {
-            name: p.name.clone(),
-            kind: p.kind,
-            amount: p.amount,
-            granted: p.amount - left,
-            remaining: left,
-        })
-        .collect();
+    let pools = policy.pools.iter().zip(remaining).map(|(p, left)| PoolResult {
+        name: p.name.clone(),
+        kind: p.kind,
+        amount: p.amount,
+        granted: p.amount - left,
+        remaining: left,
+    });
+    let pools = pools.collect();
     RoundResult { year: policy.year, budget: policy.budget(), projects: results, pools, totals: tally.figures() }
 }
 
-/// rules.md §4: per loan, `duplicate_contract` (an earlier row of the round has the
-/// contract number) and `rate_above_ceiling` (contract rate on `d0` above the ceiling).
-fn exclusions(policy: &Policy, projects: &[Project]) -> Vec<Vec<Vec<Reason>>> {
-    let mut seen = HashSet::new();
-    projects
-        .iter()
-        .map(|p| {
-            p.loans
-                .iter()
-                .map(|loan| {
-                    let mut reasons = Vec::new();
-                    if !seen.insert(loan.contract_no.as_str()) {
-                        reasons.push(Reason::DuplicateContract);
-                    }
-                    if policy.max_contract_percent.is_some_and(|max| loan::rate_on(loan, loan.disbursed_on) > max) {
-                        reasons.push(Reason::RateAboveCeiling);
-                    }
-                    reasons
-                })
-                .collect()
-        })
-        .collect()
+/// The round's loans in workbook order, numbered from 0 across its projects.
+struct Rows {
+    /// The first row of the round with the loan's contract number: the loan's own row, or
+    /// the earlier one that makes it a `duplicate_contract` (rules.md §4).
+    first: Vec<usize>,
+}
+
+impl Rows {
+    fn of(projects: &[Project]) -> Rows {
+        let loans = projects.iter().flat_map(|p| &p.loans);
+        let n = loans.clone().count();
+        let mut seen: HashMap<&str, usize, RandomState> = HashMap::with_capacity_and_hasher(n, RandomState::new());
+        let mut first = Vec::with_capacity(n);
+        for (row, loan) in loans.enumerate() {
+            first.push(*seen.entry(loan.contract_no.as_str()).or_insert(row));
+        }
+        Rows { first }
+    }
+}
+
+/// rules.md §4: why the loan on `row` earns nothing before its days are even counted:
+/// `duplicate_contract` (an earlier row has its contract number, `first`) and
+/// `rate_above_ceiling` (its contract rate on `d0` is above the ceiling). Mostly none,
+/// and an empty list allocates nothing.
+fn exclusions(policy: &Policy, loan: &Loan, row: usize, first: usize) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if first != row {
+        reasons.push(Reason::DuplicateContract);
+    }
+    if policy.max_contract_percent.is_some_and(|max| loan::rate_on(loan, loan.disbursed_on) > max) {
+        reasons.push(Reason::RateAboveCeiling);
+    }
+    reasons
+}
+
+/// The row of each project's first loan.
+fn first_rows(projects: &[Project]) -> impl Iterator<Item = usize> + '_ {
+    projects.iter().scan(0, |row, p| {
+        let first = *row;
+        *row += p.loans.len();
+        Some(first)
+    })
 }
 
 /// rules.md §4 and §5: the loans of one project and its request (grant not yet known).
-fn request(policy: &Policy, project: &Project, excluded: &[Vec<Reason>]) -> ProjectResult {
-    let counted = project.loans.iter().zip(excluded).filter(|(_, ex)| ex.is_empty()).map(|(l, _)| l.principal).sum();
+/// `rows` is the row of the project's first loan and the `Rows::first` of its loans.
+fn request(policy: &Policy, project: &Project, rows: (usize, &[usize]), scratch: &mut loan::Scratch) -> ProjectResult {
+    let (row, first) = rows;
+    let each = || project.loans.iter().zip(row..).zip(first).map(|((l, row), first)| (l, row, *first));
+    let counted = each()
+        .filter(|(l, row, first)| exclusions(policy, l, *row, *first).is_empty())
+        .map(|(l, _, _)| l.principal)
+        .sum();
     let factor = project::principal_factor(policy, project, counted);
     let mut reasons = project::ineligibility(policy, project);
     let eligible = reasons.is_empty();
-    let loans: Vec<LoanResult> = project
-        .loans
-        .iter()
-        .zip(excluded)
-        .map(|(loan, ex)| {
-            if !ex.is_empty() {
-                return LoanResult::excluded(loan, ex.clone());
-            }
-            let mut r = loan::subsidy(policy, loan, factor);
-            if !eligible {
-                // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
-                r.subsidy = Money::ZERO;
-            }
-            r
-        })
-        .collect();
+    let mut loans = Vec::with_capacity(project.loans.len());
+    for (loan, row, first) in each() {
+        let excluded = exclusions(policy, loan, row, first);
+        if !excluded.is_empty() {
+            loans.push(LoanResult::excluded(loan, excluded));
+            continue;
+        }
+        let mut r = loan::subsidy_with(policy, loan, factor, scratch);
+        if !eligible {
+            // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
+            r.subsidy = Money::ZERO;
+        }
+        loans.push(r);
+    }
     let mut requested = Money::ZERO;
     if eligible {
-        let (req, capped) = project::request(policy, loans.iter().map(|l| l.subsidy).sum());
+        let (req, capped) = project::request(policy, loans.iter().map(|l: &LoanResult| l.subsidy).sum());
         requested = req;
         if capped {
             reasons.push(Reason::LimitedByProjectCap);

@@ -34,6 +34,30 @@ impl RateMode {
     }
 }
 
+/// The subsidised rate of each contract rate met so far: a round has few distinct rates,
+/// and `RateMode::subsidised` is decimal arithmetic. Keyed by the exact representation,
+/// so that `4.35` and `4.350` keep their own scale.
+#[derive(Debug, Default)]
+pub(crate) struct Rates {
+    seen: Vec<([u8; 16], Decimal)>,
+}
+
+impl Rates {
+    const MOST: usize = 64;
+
+    pub(crate) fn subsidised(&mut self, mode: RateMode, rate: Decimal) -> Decimal {
+        let key = rate.serialize();
+        if let Some((_, s)) = self.seen.iter().find(|(k, _)| *k == key) {
+            return *s;
+        }
+        let s = mode.subsidised(rate);
+        if self.seen.len() < Self::MOST {
+            self.seen.push((key, s));
+        }
+        s
+    }
+}
+
 /// rules.md §3.4: what an overdue period does to a loan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
