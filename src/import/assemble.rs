@@ -2,10 +2,12 @@
 //! projects, the Events sheet's events attached to their loans, and every project with
 //! a problem left out whole.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use super::cells::Value;
 use super::columns::LOAN_COLUMNS;
-use super::events::{self, LoanIndex};
+use super::events::{self, Events, LoanIndex};
 use super::header::{self, Header};
 use super::projects::{self, Group, Sink};
 use super::rows::{self, LoanRow};
@@ -18,39 +20,199 @@ use crate::engine::{Event, Project};
 /// # Errors
 /// `NoSheet` when the workbook has no sheet at all.
 pub fn from_grids(grids: &[Grid], options: &Options) -> Result<Parsed, ImportError> {
-    let loans_at = header::loans_sheet(grids).ok_or(ImportError::NoSheet)?;
-    let grid = &grids[loans_at];
-    let header = match header::locate(grid, LOAN_COLUMNS, 4) {
-        Ok(h) => h,
-        Err(e) => return Ok(Parsed { errors: vec![e], ..Parsed::default() }),
-    };
-    let (mut errors, absent) = header_problems(grid, &header, options.require_union_member);
-    let sheet_failed = !errors.is_empty();
-    let groups = projects::group(data_rows(grid, &header, &mut errors));
-    let mut sink = Sink { sheet: &grid.name, header: &header, errors: &mut errors, absent };
-    let built: Vec<Option<Project>> = groups.iter().map(|g| projects::build(g, options, &mut sink)).collect();
-    let mut read =
-        header::events_sheet(grids, loans_at).map(|at| events::read(&grids[at], &mut errors)).unwrap_or_default();
-    let by_contract = events::attach(&mut read, &index(&groups), &mut errors);
-    let trusted = !sheet_failed && !read.failed;
-    let mut parsed = finish(groups, built, &by_contract, &read.touched, trusted);
-    let order: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
-    errors.sort_by_key(|e| (order.iter().position(|n| *n == e.sheet), e.row));
-    parsed.errors = errors;
-    Ok(parsed)
+    let names = grids.iter().map(|g| g.name.clone()).collect();
+    let mut book = Book::new(names, options, |at| header::has_loans_header(&grids[at].head()))?;
+    for (at, grid) in grids.iter().enumerate() {
+        if !book.wants(at) {
+            continue;
+        }
+        book.sheet(at, grid.is_1904);
+        for (&row, cells) in &grid.rows {
+            book.row(row, cells);
+        }
+        book.end_sheet();
+    }
+    Ok(book.finish())
+}
+
+/// A workbook read sheet by sheet and row by row, as a streaming reader hands them over
+/// (`sheet`, its rows in order, `end_sheet`; then `finish`). Which sheet is the Loans
+/// sheet and which the Events sheet is chosen first, from their names and first rows.
+pub struct Book<'a> {
+    options: &'a Options,
+    names: Vec<String>,
+    loans_at: usize,
+    events_at: Option<usize>,
+    /// The sheet being fed and its date epoch.
+    current: Option<(usize, bool)>,
+    loans: Loans,
+    events: Option<events::Sheet>,
+    read_events: Option<Events>,
+    errors: Vec<RowError>,
+}
+
+/// The Loans sheet as far as it has been read.
+enum Loans {
+    /// Its first rows, until the header is known.
+    Head(Vec<(u32, Vec<Value>)>, bool),
+    /// No header row: that is the one error of the workbook.
+    NoHeader(RowError),
+    Rows(LoanRows),
+}
+
+struct LoanRows {
+    header: Header,
+    is_1904: bool,
+    /// A problem of the header itself: no project of the sheet can be trusted.
+    sheet_failed: bool,
+    absent: Vec<&'static str>,
+    rows: Vec<LoanRow>,
+}
+
+impl<'a> Book<'a> {
+    /// A book of sheets with these names, in workbook order.
+    ///
+    /// # Errors
+    /// `NoSheet` when there is no sheet at all.
+    pub fn new(
+        names: Vec<String>,
+        options: &'a Options,
+        has_loans_header: impl FnMut(usize) -> bool,
+    ) -> Result<Book<'a>, ImportError> {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let loans_at = header::choose_loans_sheet(&refs, has_loans_header).ok_or(ImportError::NoSheet)?;
+        let events_at = header::choose_events_sheet(&refs, loans_at);
+        let loans = Loans::Head(Vec::new(), false);
+        let (current, events, read_events, errors) = (None, None, None, Vec::new());
+        Ok(Book { options, names, loans_at, events_at, current, loans, events, read_events, errors })
+    }
+
+    /// Whether the rows of the sheet at `at` are read (the others are not looked at).
+    #[must_use]
+    pub fn wants(&self, at: usize) -> bool {
+        at == self.loans_at || Some(at) == self.events_at
+    }
+
+    /// The rows that follow are those of the sheet at `at`.
+    pub fn sheet(&mut self, at: usize, is_1904: bool) {
+        self.current = Some((at, is_1904));
+        if Some(at) == self.events_at {
+            self.events = Some(events::Sheet::new(&self.names[at], is_1904));
+        } else if let (true, Loans::Head(_, epoch)) = (at == self.loans_at, &mut self.loans) {
+            *epoch = is_1904;
+        }
+    }
+
+    /// The next row with content (0-based index) of the current sheet.
+    pub fn row(&mut self, row: u32, cells: &[Value]) {
+        match self.current {
+            Some((at, _)) if at == self.loans_at => self.loans_row(row, cells),
+            Some(_) => {
+                if let Some(sheet) = &mut self.events {
+                    sheet.row(row, cells, &mut self.errors);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// The current sheet has no more rows.
+    pub fn end_sheet(&mut self) {
+        if self.current.is_some_and(|(at, _)| at == self.loans_at) {
+            self.locate_loans();
+        }
+        if let Some(sheet) = self.events.take() {
+            self.read_events = Some(sheet.end(&mut self.errors));
+        }
+        self.current = None;
+    }
+
+    fn loans_row(&mut self, row: u32, cells: &[Value]) {
+        if let Loans::Head(head, _) = &mut self.loans {
+            if row < header::HEADER_SEARCH_ROWS {
+                head.push((row, cells.to_vec()));
+                return;
+            }
+            self.locate_loans();
+        }
+        self.loans_body(row, cells);
+    }
+
+    /// The header among the first rows of the Loans sheet, then the rows below it there.
+    fn locate_loans(&mut self) {
+        let Loans::Head(head, is_1904) = &mut self.loans else { return };
+        let (head, is_1904) = (std::mem::take(head), *is_1904);
+        let sheet = &self.names[self.loans_at];
+        let refs: Vec<(u32, &[Value])> = head.iter().map(|(r, c)| (*r, c.as_slice())).collect();
+        self.loans = match header::locate_in(sheet, &refs, LOAN_COLUMNS, 4) {
+            Err(e) => Loans::NoHeader(e),
+            Ok(header) => {
+                let (errors, absent) = header_problems(sheet, &header, self.options.require_union_member);
+                let sheet_failed = !errors.is_empty();
+                self.errors.extend(errors);
+                Loans::Rows(LoanRows { header, is_1904, sheet_failed, absent, rows: Vec::new() })
+            }
+        };
+        for (row, cells) in head {
+            self.loans_body(row, &cells);
+        }
+    }
+
+    /// workbook.md "Reading values": empty rows, totals rows (合计, 总计, 小计) and repeats of
+    /// the header are skipped.
+    fn loans_body(&mut self, row: u32, cells: &[Value]) {
+        let Loans::Rows(r) = &mut self.loans else { return };
+        let header = &r.header;
+        if row <= header.row
+            || rows::is_empty(cells, header)
+            || rows::is_total(cells)
+            || header.repeated_in(cells, LOAN_COLUMNS)
+        {
+            return;
+        }
+        let sheet = rows::Sheet { name: &self.names[self.loans_at], is_1904: r.is_1904 };
+        r.rows.push(rows::read(sheet, header, row, cells, &mut self.errors));
+    }
+
+    /// Group the rows into projects, attach the events, and leave out every project with a
+    /// problem.
+    #[must_use]
+    pub fn finish(mut self) -> Parsed {
+        self.locate_loans();
+        let r = match self.loans {
+            Loans::Rows(r) => r,
+            Loans::NoHeader(e) => return Parsed { errors: vec![e], ..Parsed::default() },
+            Loans::Head(..) => return Parsed::default(),
+        };
+        let mut errors = self.errors;
+        let groups = projects::group(r.rows);
+        let sheet = &self.names[self.loans_at];
+        let index = index(&groups);
+        let mut sink = Sink { sheet, header: &r.header, errors: &mut errors, absent: r.absent };
+        // Each group's rows go as soon as its project is built.
+        let built: Vec<Option<Project>> =
+            groups.into_iter().map(|g| projects::build(&g, self.options, &mut sink)).collect();
+        let mut read = self.read_events.unwrap_or_default();
+        let by_contract = events::attach(&mut read, &index, &mut errors);
+        let trusted = !r.sheet_failed && !read.failed;
+        let mut parsed = finish(built, &by_contract, &read.touched, trusted);
+        errors.sort_by_key(|e| (self.names.iter().position(|n| *n == e.sheet), e.row));
+        parsed.errors = errors;
+        parsed
+    }
 }
 
 /// The sheet-level problems of the Loans sheet's header, and the keys of the columns it
 /// lacks (reported once here, never again per row).
-fn header_problems(grid: &Grid, header: &Header, require_members: bool) -> (Vec<RowError>, Vec<&'static str>) {
-    let mut errors = header::problems(grid, header, LOAN_COLUMNS);
+fn header_problems(sheet: &str, header: &Header, require_members: bool) -> (Vec<RowError>, Vec<&'static str>) {
+    let mut errors = header::problems(sheet, header, LOAN_COLUMNS);
     let mut absent: Vec<&'static str> =
         LOAN_COLUMNS.iter().filter(|c| c.required && header.slot(c.key).is_none()).map(|c| c.key).collect();
     // workbook.md: a blank 是否工会会员 is an error where the round requires members, so a
     // sheet without the column is one error, not one per project.
     if require_members && header.slot("union_member").is_none() {
         let column = rows::column("union_member");
-        errors.push(header::missing_column(grid, header.row + 1, column));
+        errors.push(header::missing_column(sheet, header.row + 1, column));
         absent.push("union_member");
     }
     (errors, absent)
@@ -61,8 +223,10 @@ fn header_problems(grid: &Grid, header: &Header, require_members: bool) -> (Vec<
 fn index(groups: &[Group]) -> LoanIndex {
     let mut index = LoanIndex::default();
     for row in groups.iter().flat_map(|g| &g.rows) {
-        let found = row.found("contract_no").replace(char::is_whitespace, "");
-        let no = row.loan.contract_no.clone().or((!found.is_empty()).then_some(found));
+        let no = row.loan.contract_no.as_deref().map(Cow::Borrowed).or_else(|| {
+            let found = row.found("contract_no").replace(char::is_whitespace, "");
+            (!found.is_empty()).then_some(Cow::Owned(found))
+        });
         if let Some(no) = no {
             index.add(&no, row.loan.principal);
         }
@@ -70,22 +234,9 @@ fn index(groups: &[Group]) -> LoanIndex {
     index
 }
 
-/// The data rows below the header: empty rows, totals rows (合计, 总计, 小计) and repeats
-/// of the header skipped (workbook.md "Reading values").
-fn data_rows(grid: &Grid, header: &Header, errors: &mut Vec<RowError>) -> Vec<LoanRow> {
-    grid.rows
-        .range(header.row + 1..)
-        .filter(|(_, cells)| {
-            !rows::is_empty(cells, header) && !rows::is_total(cells) && !header.repeated_in(cells, LOAN_COLUMNS)
-        })
-        .map(|(&row, _)| rows::read(grid, header, row, errors))
-        .collect()
-}
-
 /// Attach events, and leave out every project with a problem (workbook.md "Errors").
 /// When a sheet itself could not be read (`trusted` false), every project is left out.
 fn finish(
-    groups: Vec<Group>,
     built: Vec<Option<Project>>,
     events: &HashMap<String, Vec<Event>>,
     touched: &[String],
@@ -93,7 +244,7 @@ fn finish(
 ) -> Parsed {
     let touched: HashSet<&str> = touched.iter().map(String::as_str).collect();
     let mut parsed = Parsed::default();
-    for (_, project) in groups.into_iter().zip(built) {
+    for project in built {
         let clean = project.filter(|p| trusted && !p.loans.iter().any(|l| touched.contains(l.contract_no.as_str())));
         match clean {
             None => parsed.rejected += 1,

@@ -121,6 +121,11 @@ pub fn text(v: &Value) -> Option<String> {
     let shown;
     let s = match v {
         Value::Empty => return None,
+        // The common cell, told in one look at its characters: nothing to fold, trim or
+        // join, so it is copied once.
+        Value::Text(s) if !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || is_folded(c)) => {
+            return Some(s.clone());
+        }
         Value::Text(s) => folded(s),
         other => {
             shown = other.shown();

@@ -16,22 +16,31 @@ pub fn id_number(v: &Value) -> Result<Option<String>, String> {
     if lost_digits(v) {
         return Err(FLOAT_ID.to_string());
     }
-    let Some(s) = code(v) else { return Ok(None) };
-    let s = s.to_uppercase();
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() != 18 {
-        return Err(format!("身份证号应为18位，现为{}位，请核对", chars.len()));
+    let Some(mut s) = code(v) else { return Ok(None) };
+    if s.is_ascii() {
+        s.make_ascii_uppercase();
+    } else {
+        s = s.to_uppercase();
     }
-    if !chars[..17].iter().all(char::is_ascii_digit) || !(chars[17].is_ascii_digit() || chars[17] == 'X') {
+    let count = s.chars().count();
+    if count != 18 {
+        return Err(format!("身份证号应为18位，现为{count}位，请核对"));
+    }
+    // Eighteen characters of which one is not ASCII fail here too.
+    let b = s.as_bytes();
+    if !s.is_ascii() || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
         return Err("身份证号应为17位数字加1位数字或 X，请核对".to_string());
     }
     let birth = &s[6..14];
-    let valid_birth = NaiveDate::parse_from_str(birth, "%Y%m%d").is_ok_and(|d| d.year() >= 1900);
+    // What `NaiveDate::parse_from_str(birth, "%Y%m%d")` reads from eight digits.
+    let digits = |r: std::ops::Range<usize>| birth[r].parse::<u32>().unwrap_or(0);
+    let year = i32::try_from(digits(0..4)).unwrap_or(0);
+    let valid_birth = NaiveDate::from_ymd_opt(year, digits(4..6), digits(6..8)).is_some_and(|d| d.year() >= 1900);
     if !valid_birth {
         return Err(format!("出生日期 {birth} 不存在，请核对"));
     }
     let expected = id_check_digit(&s[..17]);
-    if chars[17] != expected {
+    if char::from(b[17]) != expected {
         return Err(format!("校验位错误，应为 {expected}"));
     }
     Ok(Some(s))
@@ -43,7 +52,10 @@ const FLOAT_ID: &str = "Excel 把身份证号存成了数字，末几位已丢�
 fn lost_digits(v: &Value) -> bool {
     let number = match v {
         Value::Number(n) => Some(*n),
-        Value::Text(_) => code(v).filter(|s| s.contains(['E', 'e'])).and_then(|s| Decimal::from_scientific(&s).ok()),
+        // Only text with an E (or its full-width form) can be scientific.
+        Value::Text(t) if t.contains(['E', 'e', 'Ｅ', 'ｅ']) => {
+            code(v).filter(|s| s.contains(['E', 'e'])).and_then(|s| Decimal::from_scientific(&s).ok())
+        }
         _ => None,
     };
     number.is_some_and(|n| n.trunc().abs().to_string().len() >= 16)

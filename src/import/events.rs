@@ -7,7 +7,6 @@ mod attach;
 use super::cells::{self, Value};
 use super::columns::EVENT_COLUMNS;
 use super::header::{self, Header};
-use super::sheet::Grid;
 use super::RowError;
 use crate::engine::{Event, EventKind};
 pub use attach::{attach, LoanIndex};
@@ -44,75 +43,152 @@ pub struct Events {
     pub failed: bool,
 }
 
-/// Every event of the sheet; problems go to `errors`.
-pub fn read(grid: &Grid, errors: &mut Vec<RowError>) -> Events {
-    let mut out = Events { sheet: grid.name.clone(), ..Events::default() };
-    // An Events sheet left empty (the template's, unused) has no events, not a problem.
-    if grid.rows.values().flatten().all(Value::is_blank) {
-        return out;
+/// The Events sheet being read, its rows fed in order (`row`, then `end`).
+#[derive(Debug)]
+pub struct Sheet {
+    out: Events,
+    is_1904: bool,
+    /// The first rows, until the header is known.
+    head: Vec<(u32, Vec<Value>)>,
+    stage: Stage,
+}
+
+#[derive(Debug)]
+enum Stage {
+    Head,
+    /// No header row: a problem only if the sheet has anything in it.
+    Headerless(RowError, bool),
+    Rows(Header),
+    Done,
+}
+
+impl Sheet {
+    #[must_use]
+    pub fn new(name: &str, is_1904: bool) -> Sheet {
+        let out = Events { sheet: name.to_string(), ..Events::default() };
+        Sheet { out, is_1904, head: Vec::new(), stage: Stage::Head }
     }
-    let header = match header::locate(grid, EVENT_COLUMNS, 3) {
-        Ok(h) => h,
-        Err(e) => {
-            errors.push(e);
-            out.failed = true;
-            return out;
+
+    /// The next row with content (0-based index) of the sheet.
+    pub fn row(&mut self, row: u32, cells: &[Value], errors: &mut Vec<RowError>) {
+        if matches!(self.stage, Stage::Head) {
+            if row < header::HEADER_SEARCH_ROWS {
+                self.head.push((row, cells.to_vec()));
+                return;
+            }
+            self.locate(errors);
         }
-    };
-    let problems = header::problems(grid, &header, EVENT_COLUMNS);
-    if !problems.is_empty() {
-        errors.extend(problems);
-        out.failed = true;
-        return out;
+        self.body(row, cells, errors);
     }
-    for (&row, cells) in grid.rows.range(header.row + 1..) {
-        if super::rows::is_empty(cells, &header)
-            || super::rows::is_total(cells)
-            || header.repeated_in(cells, EVENT_COLUMNS)
-        {
-            continue;
+
+    /// Every event of the sheet; problems go to `errors`.
+    pub fn end(mut self, errors: &mut Vec<RowError>) -> Events {
+        if matches!(self.stage, Stage::Head) {
+            self.locate(errors);
         }
-        let reader = RowReader { grid, header: &header, row };
-        reader.read(&mut out, errors);
+        match self.stage {
+            Stage::Headerless(e, true) => {
+                errors.push(e);
+                self.out.failed = true;
+            }
+            Stage::Rows(h) => self.out.header = Some(h),
+            _ => {}
+        }
+        self.out
     }
-    out.header = Some(header);
-    out
+
+    /// The header among the first rows, then the rows below it among them.
+    fn locate(&mut self, errors: &mut Vec<RowError>) {
+        let head: Vec<(u32, &[Value])> = self.head.iter().map(|(r, c)| (*r, c.as_slice())).collect();
+        self.stage = match header::locate_in(&self.out.sheet, &head, EVENT_COLUMNS, 3) {
+            Err(e) => Stage::Headerless(e, false),
+            Ok(h) => {
+                let problems = header::problems(&self.out.sheet, &h, EVENT_COLUMNS);
+                if problems.is_empty() {
+                    Stage::Rows(h)
+                } else {
+                    errors.extend(problems);
+                    self.out.failed = true;
+                    Stage::Done
+                }
+            }
+        };
+        for (row, cells) in std::mem::take(&mut self.head) {
+            self.body(row, &cells, errors);
+        }
+    }
+
+    fn body(&mut self, row: u32, cells: &[Value], errors: &mut Vec<RowError>) {
+        match &mut self.stage {
+            // An Events sheet left empty (the template's, unused) has no events, not a problem.
+            Stage::Headerless(_, any) => *any = *any || !cells.iter().all(Value::is_blank),
+            Stage::Rows(header) if row > header.row => {
+                if super::rows::is_empty(cells, header)
+                    || super::rows::is_total(cells)
+                    || header.repeated_in(cells, EVENT_COLUMNS)
+                {
+                    return;
+                }
+                let reader = RowReader { sheet: &self.out.sheet, is_1904: self.is_1904, header, row, cells };
+                let read = reader.read(errors);
+                match read {
+                    Read::Event(e) => self.out.rows.push(e),
+                    Read::Touched(contract_no) => self.out.touched.push(contract_no),
+                    Read::Nothing => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What a row of the Events sheet gave.
+enum Read {
+    Event(EventRow),
+    /// A contract whose events have problems.
+    Touched(String),
+    Nothing,
 }
 
 /// One row of the Events sheet being read.
 struct RowReader<'a> {
-    grid: &'a Grid,
+    sheet: &'a str,
+    is_1904: bool,
     header: &'a Header,
     /// 0-based.
     row: u32,
+    cells: &'a [Value],
 }
 
 impl RowReader<'_> {
-    /// The row's event into `out`, or its problems into `errors` (and its contract, if
-    /// it names one, into `out.touched`).
-    fn read(&self, out: &mut Events, errors: &mut Vec<RowError>) {
+    /// The row's event, or its problems into `errors` (and its contract, if it names one,
+    /// as touched).
+    fn read(&self, errors: &mut Vec<RowError>) -> Read {
         let before = errors.len();
         let contract = cells::code(self.value("contract_no")).filter(|_| !self.value("contract_no").is_nothing());
         let event = self.event(errors);
         match (contract, event) {
             (Some(contract_no), Some(event)) if errors.len() == before => {
                 let found = EVENT_COLUMNS.iter().map(|c| (c.key, self.value(c.key).shown())).collect();
-                out.rows.push(EventRow { row: self.row + 1, contract_no, event, found });
+                Read::Event(EventRow { row: self.row + 1, contract_no, event, found })
             }
-            (Some(contract_no), _) => out.touched.push(contract_no),
-            (None, _) => self.push("contract_no", "必须填写，不能为空".to_string(), errors),
+            (Some(contract_no), _) => Read::Touched(contract_no),
+            (None, _) => {
+                self.push("contract_no", "必须填写，不能为空".to_string(), errors);
+                Read::Nothing
+            }
         }
     }
 
     fn value(&self, key: &str) -> &Value {
         static EMPTY: Value = Value::Empty;
-        self.header.slot(key).map_or(&EMPTY, |(i, _)| self.grid.get(self.row, i))
+        self.header.slot(key).and_then(|(i, _)| self.cells.get(i)).unwrap_or(&EMPTY)
     }
 
     fn push(&self, key: &'static str, message: String, errors: &mut Vec<RowError>) {
         let written = self.header.written(key, EVENT_COLUMNS);
         let value = self.value(key).shown();
-        errors.push(RowError::sheet(&self.grid.name, self.row + 1, &written, &value, message).with_key(key));
+        errors.push(RowError::sheet(self.sheet, self.row + 1, &written, &value, message).with_key(key));
     }
 
     /// A value the row's 事项 needs: reported when blank or unreadable.
@@ -141,7 +217,7 @@ impl RowReader<'_> {
         if v.is_nothing() {
             return Ok(None);
         }
-        cells::date(v, self.grid.is_1904)
+        cells::date(v, self.is_1904)
     }
 
     fn event(&self, errors: &mut Vec<RowError>) -> Option<Event> {

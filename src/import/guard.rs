@@ -35,29 +35,45 @@ pub const MAX_STRING_CELLS: u64 = MAX_ROWS as u64 * MAX_COLUMNS as u64;
 /// `Empty` or `UnknownFormat` (magic bytes), `Unreadable` (a broken zip), `TooLarge`
 /// (a declared dimension beyond the business maximum), `Hostile` (anything else refused).
 pub fn check(bytes: &[u8]) -> Result<Format, ImportError> {
-    inspect(bytes).map(|(format, _)| format)
+    inspect(bytes, false).map(|(format, _)| format)
 }
 
-/// `check`, and whether the file may have merged cells (`false` only for a zip whose
-/// parts have no `<mergeCell>` tag).
-fn inspect(bytes: &[u8]) -> Result<(Format, bool), ImportError> {
+/// `check`, the walk keeping the inflated parts of an .xlsx when `keep`: whether the file
+/// may have merged cells (`false` only for a zip whose parts have no `<mergeCell>` tag),
+/// and the kept parts.
+fn inspect(bytes: &[u8], keep: bool) -> Result<(Format, Walked), ImportError> {
     if bytes.len() > MAX_UPLOAD {
         return Err(hostile("文件超过 20 MB"));
     }
     let format = detect(bytes)?;
-    let merged = if matches!(format, Format::Xlsx | Format::Ods) { walk(bytes)? } else { true };
-    Ok((format, merged))
+    let walked = match format {
+        Format::Xlsx | Format::Ods => walk(bytes, keep && format == Format::Xlsx)?,
+        Format::Xls | Format::Csv => Walked { merged: true, stored: None },
+    };
+    Ok((format, walked))
 }
 
 /// `check`, then `import::workbook`, in this process. The child process of `isolate` and
-/// the fuzzer call this; a server calls `isolate::workbook` instead.
+/// the fuzzer call this; a server calls `isolate::workbook` instead. An .xlsx is read
+/// from the parts the walk inflated, kept in a zip that stores them: every part is
+/// inflated once.
 ///
 /// # Errors
 /// As `check` and `import::workbook`.
 pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
-    let (format, merged) = inspect(bytes)?;
-    let grids = super::sheet::read_known(bytes, format, merged)?;
-    super::assemble::from_grids(&grids, options)
+    let (format, walked) = inspect(bytes, true)?;
+    match walked.stored {
+        Some(stored) => super::sheet::parse_xlsx(stored, walked.merged, *options),
+        None => super::sheet::parse(bytes, format, walked.merged, *options),
+    }
+}
+
+/// What the walk of a zip found.
+struct Walked {
+    merged: bool,
+    /// The parts as inflated, in a zip that stores them (`None` when not kept, or when
+    /// the zip could not be written again as it was: the reader then reads the upload).
+    stored: Option<Vec<u8>>,
 }
 
 /// Read an uploaded file from disk, never more than one byte beyond the upload limit
@@ -75,15 +91,15 @@ pub(super) fn hostile(what: &str) -> ImportError {
     ImportError::Hostile(what.to_string())
 }
 
-/// Walk the zip: every entry is inflated and scanned, none is kept. Says whether any
-/// part has a merged cell.
-fn walk(bytes: &[u8]) -> Result<bool, ImportError> {
+/// Walk the zip: every entry is inflated and scanned, and kept in a stored zip when `keep`.
+fn walk(bytes: &[u8], keep: bool) -> Result<Walked, ImportError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     if zip.len() > MAX_ENTRIES {
         return Err(hostile("压缩包内文件超过 1000 个"));
     }
     let mut total = 0;
     let mut parts = Vec::with_capacity(zip.len());
+    let mut copy = keep.then(|| Stored::new(&zip));
     for index in 0..zip.len() {
         let mut entry = zip.by_index(index).map_err(|e| ImportError::unreadable(&e))?;
         // A declared size is trusted only to refuse early; the count below is the limit.
@@ -92,11 +108,56 @@ fn walk(bytes: &[u8]) -> Result<bool, ImportError> {
         }
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let mut scan = xml::Scan::new(&name);
-        inflate(&mut entry, &mut total, |chunk| scan.feed(chunk))?;
+        if let Some(c) = &mut copy {
+            c.start(&entry);
+        }
+        inflate(&mut entry, &mut total, |chunk| {
+            if let Some(c) = &mut copy {
+                c.write(chunk);
+            }
+            scan.feed(chunk)
+        })?;
         parts.push((name, scan.finish()));
     }
     dimensions(&parts)?;
-    Ok(parts.iter().any(|(_, declared)| declared.merged_cells))
+    let merged = parts.iter().any(|(_, declared)| declared.merged_cells);
+    Ok(Walked { merged, stored: copy.and_then(Stored::finish) })
+}
+
+/// The inflated parts of a zip written again, stored (not compressed), in its order and
+/// under its names. A part it cannot write (a name twice, say) gives up the copy.
+struct Stored(Option<zip::ZipWriter<Cursor<Vec<u8>>>>);
+
+impl Stored {
+    fn new<R: std::io::Read + std::io::Seek>(zip: &zip::ZipArchive<R>) -> Stored {
+        // Room for what the parts declare, within the limit on all of them; the local
+        // headers and the directory are small beside them.
+        let declared = zip.decompressed_size().unwrap_or(0).min(u128::from(MAX_TOTAL_BYTES));
+        let room = usize::try_from(declared).unwrap_or(0) + 256 * zip.len() + 4096;
+        Stored(Some(zip::ZipWriter::new(Cursor::new(Vec::with_capacity(room)))))
+    }
+
+    fn start(&mut self, entry: &zip::read::ZipFile<'_, Cursor<&[u8]>>) {
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let started = match (&mut self.0, entry.name()) {
+            (Some(w), Ok(name)) if entry.is_dir() => w.add_directory(name, options).is_ok(),
+            (Some(w), Ok(name)) => w.start_file(name, options).is_ok(),
+            _ => false,
+        };
+        if !started {
+            self.0 = None;
+        }
+    }
+
+    fn write(&mut self, chunk: &[u8]) {
+        if self.0.as_mut().is_some_and(|w| std::io::Write::write_all(w, chunk).is_err()) {
+            self.0 = None;
+        }
+    }
+
+    fn finish(self) -> Option<Vec<u8>> {
+        self.0.and_then(|w| w.finish().ok()).map(Cursor::into_inner)
+    }
 }
 
 /// Read an entry to its end through the byte limits, handing each chunk to `sink`.

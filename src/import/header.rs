@@ -7,7 +7,11 @@ use super::sheet::Grid;
 use super::RowError;
 
 /// How many of the first rows may hold the header (workbook.md).
-const HEADER_SEARCH_ROWS: u32 = 10;
+pub const HEADER_SEARCH_ROWS: u32 = 10;
+
+/// The first rows of a sheet that have content (0-based index, cells), where its header
+/// is looked for.
+pub type Head<'a> = [(u32, &'a [Value])];
 
 /// The header row of a sheet and what each of its columns is.
 #[derive(Debug, Clone)]
@@ -74,17 +78,26 @@ fn matches(cells: &[Value], columns: &[Column]) -> usize {
 /// workbook that opens with a 填表说明 sheet).
 #[must_use]
 pub fn loans_sheet(grids: &[Grid]) -> Option<usize> {
-    let columns = super::columns::LOAN_COLUMNS;
-    let named = grids
-        .iter()
-        .position(|g| ["申报", "汇总", "项目"].iter().any(|w| g.name.contains(w)) && !is_events_name(&g.name));
-    let chosen = named.or((!grids.is_empty()).then_some(0))?;
-    if header_row(&grids[chosen], columns, 4).is_some() {
+    let names: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
+    choose_loans_sheet(&names, |i| has_loans_header(&grids[i].head()))
+}
+
+/// `loans_sheet` by the sheets' names, asking `has_header` of a sheet only when needed.
+pub fn choose_loans_sheet(names: &[&str], mut has_header: impl FnMut(usize) -> bool) -> Option<usize> {
+    let by_name =
+        names.iter().position(|n| ["申报", "汇总", "项目"].iter().any(|w| n.contains(w)) && !is_events_name(n));
+    let chosen = by_name.or((!names.is_empty()).then_some(0))?;
+    if has_header(chosen) {
         return Some(chosen);
     }
-    let with_header =
-        (0..grids.len()).find(|&i| !is_events_name(&grids[i].name) && header_row(&grids[i], columns, 4).is_some());
+    let with_header = (0..names.len()).find(|&i| !is_events_name(names[i]) && has_header(i));
     Some(with_header.unwrap_or(chosen))
+}
+
+/// Whether these first rows hold a header row of the Loans sheet.
+#[must_use]
+pub fn has_loans_header(head: &Head<'_>) -> bool {
+    header_row(head, super::columns::LOAN_COLUMNS, 4).is_some()
 }
 
 fn is_events_name(name: &str) -> bool {
@@ -95,14 +108,21 @@ fn is_events_name(name: &str) -> bool {
 /// 填报说明 sheet of instructions).
 #[must_use]
 pub fn events_sheet(grids: &[Grid], loans: usize) -> Option<usize> {
-    grids.iter().enumerate().position(|(i, g)| i != loans && is_events_name(&g.name))
+    let names: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
+    choose_events_sheet(&names, loans)
+}
+
+/// `events_sheet` by the sheets' names.
+#[must_use]
+pub fn choose_events_sheet(names: &[&str], loans: usize) -> Option<usize> {
+    names.iter().enumerate().position(|(i, n)| i != loans && is_events_name(n))
 }
 
 /// The row among the first ten that matches the most known headers (at least `min`);
 /// ties go to the upper row.
-fn header_row(grid: &Grid, columns: &[Column], min: usize) -> Option<(u32, usize)> {
+fn header_row(head: &Head<'_>, columns: &[Column], min: usize) -> Option<(u32, usize)> {
     let mut best: Option<(u32, usize)> = None;
-    for (&row, cells) in grid.rows.range(..HEADER_SEARCH_ROWS) {
+    for &(row, cells) in head.iter().filter(|(row, _)| *row < HEADER_SEARCH_ROWS) {
         let hits = matches(cells, columns);
         if hits >= min && best.is_none_or(|(_, b)| hits > b) {
             best = Some((row, hits));
@@ -116,15 +136,23 @@ fn header_row(grid: &Grid, columns: &[Column], min: usize) -> Option<(u32, usize
 /// # Errors
 /// One sheet-level error when none of the first ten rows has `min` known headers.
 pub fn locate(grid: &Grid, columns: &'static [Column], min: usize) -> Result<Header, RowError> {
-    let Some((row, hits)) = header_row(grid, columns, min) else {
+    locate_in(&grid.name, &grid.head(), columns, min)
+}
+
+/// `locate`, in the first rows of the sheet named `sheet`.
+///
+/// # Errors
+/// As `locate`.
+pub fn locate_in(sheet: &str, head: &Head<'_>, columns: &'static [Column], min: usize) -> Result<Header, RowError> {
+    let Some((row, hits)) = header_row(head, columns, min) else {
         let names: Vec<&str> = columns.iter().filter(|c| c.required).map(|c| c.header).collect();
         let what = format!(
             "前{HEADER_SEARCH_ROWS}行中找不到表头行：请在表格上方用申报模板的列名写一行表头（{}）",
             names.join("、")
         );
-        return Err(RowError::sheet(&grid.name, 1, "", "", what));
+        return Err(RowError::sheet(sheet, 1, "", "", what));
     };
-    let cells = grid.rows.get(&row).map(Vec::as_slice).unwrap_or_default();
+    let cells = head.iter().find(|(r, _)| *r == row).map(|(_, c)| *c).unwrap_or_default();
     let mut header = Header { row, columns: vec![None; cells.len()], extra: Vec::new(), hits };
     // The own names first, then synonyms, so that `项目编号` wins over an `编号` column.
     for own in [true, false] {
@@ -156,12 +184,12 @@ pub const ERROR_COLUMN: &str = "错误说明";
 /// so is a money column whose header names a unit that is neither 元 nor 万元 (the amounts
 /// under it cannot be read without guessing).
 #[must_use]
-pub fn problems(grid: &Grid, header: &Header, columns: &[Column]) -> Vec<RowError> {
+pub fn problems(sheet: &str, header: &Header, columns: &[Column]) -> Vec<RowError> {
     let row = header.row + 1;
     let mut errors: Vec<RowError> = columns
         .iter()
         .filter(|c| c.required && header.slot(c.key).is_none())
-        .map(|c| missing_column(grid, row, c))
+        .map(|c| missing_column(sheet, row, c))
         .collect();
     for slot in header.columns.iter().flatten().filter(|s| is_money(s.column.key) && s.unit.is_none()) {
         let Some(unit) = split_header(&slot.written).1 else {
@@ -170,7 +198,7 @@ pub fn problems(grid: &Grid, header: &Header, columns: &[Column]) -> Vec<RowErro
         if unit.contains(['元', '万']) {
             let what =
                 format!("列名中的单位“{unit}”无法识别：请把列名写成 {0}（元） 或 {0}（万元）", slot.column.header);
-            errors.push(RowError::sheet(&grid.name, row, &slot.written, "", what).with_key(slot.column.key));
+            errors.push(RowError::sheet(sheet, row, &slot.written, "", what).with_key(slot.column.key));
         }
     }
     errors
@@ -178,7 +206,7 @@ pub fn problems(grid: &Grid, header: &Header, columns: &[Column]) -> Vec<RowErro
 
 /// One error for a column the sheet lacks.
 #[must_use]
-pub fn missing_column(grid: &Grid, row: u32, c: &Column) -> RowError {
+pub fn missing_column(sheet: &str, row: u32, c: &Column) -> RowError {
     let what = format!("缺少“{}”列：请在表头行添加该列并填写", c.header);
-    RowError::sheet(&grid.name, row, c.header, "", what).with_key(c.key)
+    RowError::sheet(sheet, row, c.header, "", what).with_key(c.key)
 }

@@ -73,14 +73,12 @@ pub fn workbook(exe: &Path, bytes: &[u8], options: &Options) -> Result<Parsed, I
     let (ended, reply) = std::thread::scope(|scope| {
         // A child that dies early closes its stdin: the write fails, and that is all.
         scope.spawn(move || stdin.write_all(&header).and_then(|()| stdin.write_all(bytes)));
-        let reader = scope.spawn(move || {
-            let mut reply = Vec::new();
-            stdout.take(MAX_REPLY).read_to_end(&mut reply).map(|_| reply)
-        });
+        // The answer is decoded as it arrives, never held whole beside what it decodes to.
+        let reader = scope.spawn(move || decode(&mut BufReader::with_capacity(256 * 1024, stdout.take(MAX_REPLY))));
         let ended = wait(&mut child, WALL_TIME);
         (ended, reader.join())
     });
-    answer(ended, reply.ok().and_then(Result::ok))
+    answer(ended, reply.ok().flatten())
 }
 
 /// How the child ended: `None` when the parent had to kill it.
@@ -100,7 +98,10 @@ fn wait(child: &mut Child, limit: Duration) -> Option<std::io::Result<ExitStatus
 }
 
 /// The child's answer, or what its end means for the user.
-fn answer(ended: Option<std::io::Result<ExitStatus>>, reply: Option<Vec<u8>>) -> Result<Parsed, ImportError> {
+fn answer(
+    ended: Option<std::io::Result<ExitStatus>>,
+    reply: Option<Result<Parsed, ImportError>>,
+) -> Result<Parsed, ImportError> {
     let status = match ended {
         None => return Err(hostile(TIMED_OUT)),
         Some(Err(e)) => return Err(ImportError::Worker(e.to_string())),
@@ -109,8 +110,7 @@ fn answer(ended: Option<std::io::Result<ExitStatus>>, reply: Option<Vec<u8>>) ->
     if out_of_cpu(status) {
         return Err(hostile(TIMED_OUT));
     }
-    let parsed = reply.filter(|_| status.success()).and_then(|r| decode(&r));
-    parsed.unwrap_or_else(|| Err(hostile(CRASHED)))
+    reply.filter(|_| status.success()).unwrap_or_else(|| Err(hostile(CRASHED)))
 }
 
 /// The wire encoding: bincode with its varint integers, no trailing bytes, and a bound on
@@ -120,10 +120,14 @@ fn wire() -> impl bincode::Options {
     bincode::DefaultOptions::new().with_limit(MAX_REPLY)
 }
 
-/// An answer, or `None` when it is not one whole answer of this version.
-fn decode(reply: &[u8]) -> Option<Result<Parsed, ImportError>> {
+/// An answer, or `None` when it is not one whole answer of this version (nothing may
+/// follow it).
+fn decode(reply: &mut dyn BufRead) -> Option<Result<Parsed, ImportError>> {
     use bincode::Options as _;
-    wire().deserialize(reply.strip_prefix(REPLY_VERSION)?).ok()
+    let mut version = vec![0; REPLY_VERSION.len()];
+    reply.read_exact(&mut version).ok().filter(|()| version == REPLY_VERSION)?;
+    let parsed = wire().deserialize_from(&mut *reply).ok()?;
+    reply.fill_buf().is_ok_and(<[u8]>::is_empty).then_some(parsed)
 }
 
 /// `RLIMIT_CPU` sends SIGXCPU (24 on Linux) at the soft limit and SIGKILL at the hard one.

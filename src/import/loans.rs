@@ -17,21 +17,21 @@ pub fn loan(r: &LoanRow, sink: &mut Sink<'_>) -> Option<Loan> {
         ("maturity_on", l.maturity_on.is_some()),
     ] {
         if !present && !sink.absent.contains(&key) && !r.unreadable.contains(&key) {
-            sink.push(r.row, key, r.found(key), "必须填写，不能为空".to_string());
+            sink.push(r.row, key, &r.found(key), "必须填写，不能为空".to_string());
         }
     }
     // workbook.md: the maturity date comes after the disbursement date.
     if let (Some(d0), Some(dm)) = (l.disbursed_on, l.maturity_on) {
         if dm <= d0 {
             let what = format!("到期日期应晚于放款日期（{d0}），请核对两个日期");
-            sink.push(r.row, "maturity_on", r.found("maturity_on"), what);
+            sink.push(r.row, "maturity_on", &r.found("maturity_on"), what);
         }
     }
     // A loan cannot be paid off before it was paid out.
     if let (Some(d0), Some(ds)) = (l.disbursed_on, l.settled_on) {
         if ds < d0 {
             let what = format!("结清日期不能早于放款日期（{d0}），请核对两个日期");
-            sink.push(r.row, "settled_on", r.found("settled_on"), what);
+            sink.push(r.row, "settled_on", &r.found("settled_on"), what);
         }
     }
     if sink.errors.len() > before || !r.unreadable.is_empty() {

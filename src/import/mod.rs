@@ -146,6 +146,5 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 /// Only when the file cannot be read as a workbook at all.
 pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
     let format = detect(bytes)?;
-    let grids = sheet::read(bytes, format)?;
-    assemble::from_grids(&grids, options)
+    sheet::parse(bytes, format, sheet::may_merge(bytes, format), *options)
 }

@@ -101,7 +101,7 @@ impl Sink<'_> {
                 "org_name" => "主体类型不是个人时必须填写主体名称",
                 _ => "必须填写，不能为空",
             };
-            self.push(row.row, key, row.found(key), what.to_string());
+            self.push(row.row, key, &row.found(key), what.to_string());
         }
     }
 }
@@ -109,27 +109,77 @@ impl Sink<'_> {
 /// workbook.md: project-level columns must agree across the rows of one project; a
 /// disagreement is an error on the later row, naming the row the value first came from.
 fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
+    if group.rows.len() < 2 {
+        return;
+    }
     for col in LOAN_COLUMNS.iter().filter(|c| c.project_level) {
-        let mut first: Option<(&LoanRow, String)> = None;
+        let mut first: Option<&LoanRow> = None;
         for row in &group.rows {
-            let Some(value) = comparable(&row.project, col.key) else {
-                continue;
-            };
-            match &first {
-                None => first = Some((row, value)),
-                Some((at, v)) if *v != value => {
+            match first {
+                None => first = Some(row).filter(|r| has_value(&r.project, col.key)),
+                Some(at) if has_value(&row.project, col.key) && !same(&at.project, &row.project, col.key) => {
                     let what = format!(
                         "与同一项目第{}行的“{}”不一致：同一项目各行的{}应相同，请改成一致",
                         at.row,
                         at.found(col.key),
                         col.header
                     );
-                    sink.push(row.row, col.key, row.found(col.key), what);
+                    sink.push(row.row, col.key, &row.found(col.key), what);
                 }
                 Some(_) => {}
             }
         }
     }
+}
+
+/// Whether a row has a value for a project-level key (`comparable` is not `None`).
+fn has_value(p: &ProjectFields, key: &str) -> bool {
+    match key {
+        "applicant_type" => p.applicant_type.is_some(),
+        "union_member" => p.union_member.is_some(),
+        "households" => p.households.is_some(),
+        "hardship_households" => p.hardship_households.is_some(),
+        "radiated_households" => p.radiated_households.is_some(),
+        "income_increase" => p.income_increase.is_some(),
+        _ => text_of(p, key).map_or_else(|| comparable(p, key).is_some(), Option::is_some),
+    }
+}
+
+/// Whether two rows agree on a project-level key, as their `comparable` values do, without
+/// building them: text without its spaces, the rest as read.
+fn same(a: &ProjectFields, b: &ProjectFields, key: &str) -> bool {
+    match key {
+        "applicant_type" => a.applicant_type == b.applicant_type,
+        "union_member" => a.union_member == b.union_member,
+        "households" => a.households == b.households,
+        "hardship_households" => a.hardship_households == b.hardship_households,
+        "radiated_households" => a.radiated_households == b.radiated_households,
+        "income_increase" => a.income_increase == b.income_increase,
+        _ => match (text_of(a, key), text_of(b, key)) {
+            (Some(Some(x)), Some(Some(y))) => {
+                x.chars().filter(|c| !c.is_whitespace()).eq(y.chars().filter(|c| !c.is_whitespace()))
+            }
+            _ => comparable(a, key) == comparable(b, key),
+        },
+    }
+}
+
+/// The field of a project-level text key (`None` for the keys that are not text).
+fn text_of<'a>(p: &'a ProjectFields, key: &str) -> Option<&'a Option<String>> {
+    let t = match key {
+        "project_no" => &p.project_no,
+        "unit" => &p.unit,
+        "project_name" => &p.project_name,
+        "org_name" => &p.org_name,
+        "credit_code" => &p.credit_code,
+        "leader" => &p.leader,
+        "id_number" => &p.id_number,
+        "phone" => &p.phone,
+        "industry" => &p.industry,
+        "note" => &p.note,
+        _ => return None,
+    };
+    Some(t)
 }
 
 /// Blank cells of later rows take the value of an earlier row (workbook.md).

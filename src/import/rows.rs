@@ -2,14 +2,16 @@
 //! (workbook.md "Columns", "Reading values"). Whether a value is missing, and whether
 //! the rows of a project agree, is decided per project (`projects`).
 
-use chrono::NaiveDate;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::cells::{self, Unit, Value};
 use super::codes;
 use super::columns::{Column, LOAN_COLUMNS};
 use super::header::Header;
-use super::sheet::Grid;
 use super::RowError;
 use crate::engine::{ApplicantType, Money};
 
@@ -58,14 +60,97 @@ pub struct LoanRow {
     pub extra: Vec<(String, String)>,
     pub unreadable: Vec<&'static str>,
     /// Every key whose cell is not blank, with the value as found.
-    pub found: Vec<(&'static str, String)>,
+    pub found: Found,
 }
 
 impl LoanRow {
     /// The value of a key as found in the sheet ("" when blank).
     #[must_use]
-    pub fn found(&self, key: &str) -> &str {
-        self.found.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.as_str())
+    pub fn found(&self, key: &str) -> Cow<'_, str> {
+        self.found.get(key)
+    }
+}
+
+/// The cells of a row as found, kept for messages only (most rows never need them): text
+/// and numbers as shown in one buffer, dates and yes/no as read and shown when asked.
+/// A row costs two allocations here, not one per cell, and 12 bytes a cell.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    text: String,
+    cells: Vec<Kept>,
+}
+
+/// One cell: the index of its key in `LOAN_COLUMNS`, and where to find it.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    key: u8,
+    kind: Kind,
+    /// A range of `Found::text`; a date's days from the common era; a yes/no as 0 or 1.
+    a: u32,
+    b: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Shown,
+    Date,
+    Bool,
+}
+
+impl Found {
+    /// Room for the cells of a row under these header slots, allocated once.
+    fn for_row(header: &Header, cells: &[Value]) -> Found {
+        let known = || header.columns.iter().zip(cells).filter(|(slot, _)| slot.is_some()).map(|(_, v)| v);
+        let text: usize = known()
+            .map(|v| match v {
+                Value::Text(t) | Value::Error(t) => t.len(),
+                Value::Number(_) => 8,
+                _ => 0,
+            })
+            .sum();
+        Found { text: String::with_capacity(text), cells: Vec::with_capacity(known().count()) }
+    }
+
+    /// Keep a cell that is not blank, as `Value::shown` would show it.
+    fn push(&mut self, column: &'static Column, v: &Value) {
+        // By key, not by address: `LOAN_COLUMNS` is a constant, so two uses of it need not
+        // be one object in memory (a pointer comparison lost the as-found text).
+        let Some(key) = LOAN_COLUMNS.iter().position(|c| c.key == column.key).and_then(|i| u8::try_from(i).ok()) else {
+            return;
+        };
+        // A cell's text is far below 4 GiB (the upload is at most 20 MB).
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let start = self.text.len();
+        let (kind, a, b) = match v {
+            Value::Text(s) | Value::Error(s) => {
+                self.text.push_str(s.trim());
+                (Kind::Shown, at(start), at(self.text.len()))
+            }
+            Value::Number(d) => {
+                // As `Value::shown` writes it; writing to a String cannot fail.
+                let _ = write!(self.text, "{}", d.normalize());
+                (Kind::Shown, at(start), at(self.text.len()))
+            }
+            Value::Date(d) => (Kind::Date, d.num_days_from_ce().cast_unsigned(), 0),
+            Value::Bool(b) => (Kind::Bool, u32::from(*b), 0),
+            Value::Empty => return,
+        };
+        self.cells.push(Kept { key, kind, a, b });
+    }
+
+    /// The value of a key as found ("" when blank).
+    #[must_use]
+    pub fn get(&self, key: &str) -> Cow<'_, str> {
+        let kept = self.cells.iter().find(|k| LOAN_COLUMNS.get(usize::from(k.key)).is_some_and(|c| c.key == key));
+        let Some(k) = kept else { return Cow::Borrowed("") };
+        match k.kind {
+            Kind::Shown => Cow::Borrowed(self.text.get(k.a as usize..k.b as usize).unwrap_or_default()),
+            Kind::Date => {
+                let day = NaiveDate::from_num_days_from_ce_opt(k.a.cast_signed());
+                Cow::Owned(day.map(|d| Value::Date(d).shown()).unwrap_or_default())
+            }
+            Kind::Bool => Cow::Owned(Value::Bool(k.a == 1).shown()),
+        }
     }
 }
 
@@ -88,22 +173,27 @@ pub fn is_empty(cells: &[Value], header: &Header) -> bool {
     header.columns.iter().enumerate().all(|(i, slot)| slot.is_none() || cells.get(i).is_none_or(Value::is_blank))
 }
 
-/// Read one data row; every cell that cannot be read goes to `errors`.
-pub fn read(grid: &Grid, header: &Header, row: u32, errors: &mut Vec<RowError>) -> LoanRow {
+/// The sheet a row is read from: its name (for errors) and its date epoch.
+#[derive(Debug, Clone, Copy)]
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub is_1904: bool,
+}
+
+/// Read one data row (0-based `row`); every cell that cannot be read goes to `errors`.
+pub fn read(sheet: Sheet<'_>, header: &Header, row: u32, cells: &[Value], errors: &mut Vec<RowError>) -> LoanRow {
     static EMPTY: Value = Value::Empty;
-    let mut out = LoanRow { row: row + 1, ..LoanRow::default() };
-    // The row is looked up once, not once per cell.
-    let cells = grid.rows.get(&row).map_or(&[][..], Vec::as_slice);
+    let mut out = LoanRow { row: row + 1, found: Found::for_row(header, cells), ..LoanRow::default() };
     for (slot, found) in header.columns.iter().zip(cells.iter().chain(std::iter::repeat(&EMPTY))) {
         let Some(slot) = slot else { continue };
         if found.is_blank() {
             continue;
         }
         let key = slot.column.key;
-        out.found.push((key, found.shown()));
+        out.found.push(slot.column, found);
         let v = if found.is_nothing() { &Value::Empty } else { found };
-        if let Err(message) = field(&mut out, key, v, slot.unit, grid.is_1904) {
-            errors.push(RowError::cell(&grid.name, row + 1, &slot.written, found, &message).with_key(key));
+        if let Err(message) = field(&mut out, key, v, slot.unit, sheet.is_1904) {
+            errors.push(RowError::cell(sheet.name, row + 1, &slot.written, found, &message).with_key(key));
             out.unreadable.push(key);
         }
     }

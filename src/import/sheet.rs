@@ -3,6 +3,7 @@
 //! cells applied to every cell they span and the business maximum of rows and columns.
 
 mod ods;
+mod stream;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -10,7 +11,7 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Dimensions, Reader};
 
 use super::cells::{from_float, serial_date, Value};
-use super::ImportError;
+use super::{ImportError, Options, Parsed};
 
 /// The business maximum (README): rows and columns beyond these are refused.
 pub const MAX_ROWS: u32 = 200_000;
@@ -72,6 +73,12 @@ impl Grid {
         }
     }
 
+    /// The first rows, where the header is looked for.
+    #[must_use]
+    pub fn head(&self) -> Vec<(u32, &[Value])> {
+        self.rows.range(..super::header::HEADER_SEARCH_ROWS).map(|(&r, c)| (r, c.as_slice())).collect()
+    }
+
     /// The value at a 0-based position.
     #[must_use]
     pub fn get(&self, row: u32, col: usize) -> &Value {
@@ -94,8 +101,41 @@ pub enum Format {
 /// # Errors
 /// The file cannot be read as a workbook of the given format.
 pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
-    let merged = format != Format::Xlsx || has_merged_cells(bytes);
-    read_known(bytes, format, merged)
+    read_known(bytes, format, may_merge(bytes, format))
+}
+
+/// Read an applicant workbook of a known format (workbook.md): an .xlsx without merged
+/// cells row by row as it streams, anything else through grids.
+///
+/// # Errors
+/// As `read`; `NoSheet` when the workbook has no sheet.
+pub(super) fn parse(bytes: &[u8], format: Format, merged: bool, options: Options) -> Result<Parsed, ImportError> {
+    if format == Format::Xlsx && !merged {
+        if let Some(book) = stream::xlsx(bytes, &options)? {
+            return Ok(book.finish());
+        }
+    }
+    super::assemble::from_grids(&read_known(bytes, format, merged)?, &options)
+}
+
+/// `parse` of an .xlsx held in `bytes`, which go as soon as its cells are read (before
+/// the projects are built).
+///
+/// # Errors
+/// As `parse`.
+pub(super) fn parse_xlsx(bytes: Vec<u8>, merged: bool, options: Options) -> Result<Parsed, ImportError> {
+    if !merged {
+        if let Some(book) = stream::xlsx(&bytes, &options)? {
+            drop(bytes);
+            return Ok(book.finish());
+        }
+    }
+    super::assemble::from_grids(&read_known(&bytes, Format::Xlsx, merged)?, &options)
+}
+
+/// Whether a workbook of this format may have merged cells (only an .xlsx is searched).
+pub(super) fn may_merge(bytes: &[u8], format: Format) -> bool {
+    format != Format::Xlsx || has_merged_cells(bytes)
 }
 
 /// `read`, told by the upload guard's walk of the zip whether any part has a merged cell

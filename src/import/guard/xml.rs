@@ -87,16 +87,25 @@ impl Scan {
         }
         while let Some((&byte, rest)) = chunk.split_first() {
             match self.state {
-                State::Text => match chunk.iter().position(|&b| b == b'<') {
+                State::Text => match skip_short_tags(chunk) {
                     Some(at) => {
                         self.open();
                         chunk = &chunk[at + 1..];
                     }
                     None => return Ok(()),
                 },
+                // A name is taken a run of bytes at a time, not byte by byte: a worksheet
+                // has several tags per cell.
                 State::Name => {
-                    self.name_byte(byte)?;
-                    chunk = rest;
+                    let limit = chunk.len().min(MAX_NAME - self.buf.len());
+                    let end = chunk[..limit].iter().position(|&b| ends_name(b));
+                    let Some(at) = end.or((limit < chunk.len()).then_some(limit)) else {
+                        self.buf.extend_from_slice(chunk);
+                        return Ok(());
+                    };
+                    self.buf.extend_from_slice(&chunk[..at]);
+                    self.end_name(chunk[at])?;
+                    chunk = &chunk[at + 1..];
                 }
                 State::Tag(wanted) => {
                     self.tag_byte(wanted, byte)?;
@@ -129,10 +138,16 @@ impl Scan {
         self.buf.clear();
     }
 
-    fn name_byte(&mut self, byte: u8) -> Result<(), ImportError> {
-        let ends = byte.is_ascii_whitespace() || matches!(byte, b'>' | b'/' | b'<' | b'[');
-        if !ends && self.buf.len() < MAX_NAME {
-            self.buf.push(byte);
+    /// The name of a tag has ended at `byte` (or has reached `MAX_NAME`).
+    fn end_name(&mut self, byte: u8) -> Result<(), ImportError> {
+        // No name we look for is shorter than three bytes (`sst`): the tags of a cell
+        // (`c`, `v`, `is`, `t`, and every end tag, whose name is empty) end here.
+        if self.buf.len() < 3 {
+            self.state = State::Text;
+            self.buf.clear();
+            if byte == b'<' {
+                self.open();
+            }
             return Ok(());
         }
         // The name is looked at in place: a tag per cell must not cost an allocation.
@@ -223,6 +238,22 @@ impl Scan {
         }
         Ok(())
     }
+}
+
+/// The first `<` of a text whose tag must be looked at. No name we look for is shorter
+/// than three bytes (`sst`), so a tag whose name ends within two bytes, in this chunk
+/// (`c`, `v`, `is`, `t`, and every end tag, whose name is empty: most tags of a
+/// worksheet), is passed over where it is found, as `Scan::end_name` would pass it.
+fn skip_short_tags(chunk: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'<', chunk).find(|&at| {
+        let rest = &chunk[at + 1..];
+        rest.iter().take(3).position(|&b| ends_name(b)).is_none_or(|n| rest[n] == b'<')
+    })
+}
+
+/// Whether a byte ends a tag's name.
+fn ends_name(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || matches!(byte, b'>' | b'/' | b'<' | b'[')
 }
 
 fn local(key: &str) -> &str {
