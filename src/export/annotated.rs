@@ -123,13 +123,7 @@ fn summary(book: &mut Workbook, errors: &[RowError]) -> Result<(), XlsxError> {
     let mut table = Table::new(sheet, &styles, &headers)?;
     for e in errors {
         let row = if e.row == 0 { Cell::Blank } else { Cell::Count(u64::from(e.row)) };
-        table.row(&[
-            Cell::text(&e.sheet),
-            row,
-            Cell::text(&e.column),
-            Cell::Code(e.value.clone()),
-            Cell::text(&e.message),
-        ])?;
+        table.row(&[Cell::text(&e.sheet), row, Cell::text(&e.column), Cell::code(&e.value), Cell::text(&e.message)])?;
     }
     table.finish(true)
 }

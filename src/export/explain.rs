@@ -28,7 +28,7 @@ pub fn write(project_key: &str, loan: &LoanResult, out: &mut dyn Write) -> std::
             p.balance.to_string(),
             p.rate.normalize().to_string(),
             p.subsidised_rate.normalize().to_string(),
-            p.amount.round_dp(6).to_string()
+            p.amount().round_dp(6).to_string()
         )?;
     }
     if let Some((cap, principal)) = loan.factor {

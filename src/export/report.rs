@@ -115,6 +115,6 @@ pub(crate) fn frame(sheet: &mut Worksheet, title: &str, heading: &Heading) -> Re
 }
 
 /// The label of a count: `u64` from whatever the engine counts in.
-pub(crate) fn count(n: usize) -> super::sheet::Cell {
+pub(crate) fn count(n: usize) -> super::sheet::Cell<'static> {
     super::sheet::Cell::Count(u64::try_from(n).unwrap_or(u64::MAX))
 }

@@ -11,10 +11,12 @@ use rust_xlsxwriter::{ColNum, Format, RowNum, Worksheet, XlsxError};
 
 use crate::engine::Money;
 
+mod width;
+
+pub use width::{display_width, set_widths};
+
 /// Excel's limit of UTF-16 units in one cell.
 pub const MAX_TEXT: usize = 32_767;
-/// The widest column we set, in characters.
-const MAX_WIDTH: usize = 60;
 
 /// Number formats, by what a column holds.
 pub const MONEY: &str = "#,##0.00";
@@ -35,6 +37,24 @@ pub struct Styles {
     pub percent: Format,
     pub ratio: Format,
     pub date: Format,
+    /// A whole number where the column holds another kind: `General` cannot be asked for
+    /// there, since an unformatted cell takes the column's format.
+    pub integer: Format,
+}
+
+/// Which of the `Styles` a cell takes. A table's column takes the style of its first
+/// data row (`Table`), and every cell of that style is then written without a format of
+/// its own: `rust_xlsxwriter` looks each explicit format up by hashing it, which was most
+/// of a 100,000-row sheet's time (issue 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    General,
+    Code,
+    Money,
+    WanYuan,
+    Percent,
+    Ratio,
+    Date,
 }
 
 impl Styles {
@@ -49,6 +69,20 @@ impl Styles {
             percent: Format::new().set_num_format(PERCENT),
             ratio: Format::new().set_num_format(RATIO),
             date: Format::new().set_num_format(DATE),
+            integer: Format::new().set_num_format("0"),
+        }
+    }
+
+    #[must_use]
+    pub fn of(&self, style: Style) -> &Format {
+        match style {
+            Style::General => &self.general,
+            Style::Code => &self.code,
+            Style::Money => &self.money,
+            Style::WanYuan => &self.wan_yuan,
+            Style::Percent => &self.percent,
+            Style::Ratio => &self.ratio,
+            Style::Date => &self.date,
         }
     }
 }
@@ -60,13 +94,15 @@ impl Default for Styles {
 }
 
 /// One cell of a result sheet, by what it holds.
+/// Text is borrowed where the caller holds it, so that a 100,000-row sheet copies no
+/// string it does not have to (issue 7: the report within 1.5x of a bare write).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Blank,
     /// Words: names, labels, reasons.
-    Text(String),
+    Text(Cow<'a, str>),
     /// An identifier that must stay text: ID, contract and project numbers.
-    Code(String),
+    Code(Cow<'a, str>),
     /// 元, 2 decimals.
     Money(Money),
     /// 元 already in yuan (户均增收), 2 decimals.
@@ -81,49 +117,101 @@ pub enum Cell {
     Date(NaiveDate),
 }
 
-impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+impl<'a> Cell<'a> {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell::Text(s.into())
+    }
+
+    pub fn code(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
+        Cell::Code(s.into())
     }
 
     /// A date that may be missing.
     #[must_use]
-    pub fn date(d: Option<NaiveDate>) -> Cell {
+    pub fn date(d: Option<NaiveDate>) -> Cell<'a> {
         d.map_or(Cell::Blank, Cell::Date)
     }
 
-    /// The characters the cell shows, roughly, for the column width.
-    pub(super) fn width(&self) -> usize {
-        match self {
-            Cell::Blank => 0,
-            Cell::Text(s) | Cell::Code(s) => display_width(s),
-            Cell::Money(m) => grouped(&m.to_string()),
-            Cell::WanYuan(m) => grouped(&m.wan_yuan().to_string()),
-            Cell::Yuan(d) => grouped(&d.to_string()),
-            Cell::Percent(d) | Cell::Ratio(d) => d.to_string().len() + 1,
-            Cell::Count(n) => n.to_string().len(),
-            Cell::Date(_) => 10,
-        }
+    /// The style the cell takes; none for a blank.
+    #[must_use]
+    pub fn style(&self) -> Option<Style> {
+        Some(match self {
+            Cell::Blank => return None,
+            Cell::Text(_) | Cell::Count(_) => Style::General,
+            Cell::Code(_) => Style::Code,
+            Cell::Money(_) | Cell::Yuan(_) => Style::Money,
+            Cell::WanYuan(_) => Style::WanYuan,
+            Cell::Percent(_) => Style::Percent,
+            Cell::Ratio(_) => Style::Ratio,
+            Cell::Date(_) => Style::Date,
+        })
     }
 
-    /// Write the cell at a position.
+    /// Write the cell at a position, with its own format.
     ///
     /// # Errors
     /// A position outside the sheet, or a number Excel cannot hold.
     pub fn write(&self, sheet: &mut Worksheet, row: RowNum, col: ColNum, s: &Styles) -> Result<(), XlsxError> {
+        self.write_in(sheet, row, col, s, None)
+    }
+
+    /// Write the cell in a column whose cells take `column`'s format unless they have
+    /// one of their own: a cell of that style is written without one. With no column
+    /// style, every cell has its own format.
+    ///
+    /// # Errors
+    /// A position outside the sheet, or a number Excel cannot hold.
+    pub fn write_in(
+        &self,
+        sheet: &mut Worksheet,
+        row: RowNum,
+        col: ColNum,
+        s: &Styles,
+        column: Option<Style>,
+    ) -> Result<(), XlsxError> {
+        let Some(style) = self.style() else { return Ok(()) };
+        let own = (Some(style) != column).then(|| s.of(style));
         match self {
-            Cell::Blank => return Ok(()),
-            Cell::Text(t) => text(sheet, row, col, t, &s.general)?,
-            Cell::Code(t) => text(sheet, row, col, t, &s.code)?,
-            Cell::Money(m) => sheet.write_with_format(row, col, m.yuan(), &s.money).map(drop)?,
-            Cell::Yuan(d) => sheet.write_with_format(row, col, *d, &s.money).map(drop)?,
-            Cell::WanYuan(m) => sheet.write_with_format(row, col, m.wan_yuan(), &s.wan_yuan).map(drop)?,
-            Cell::Percent(d) => sheet.write_with_format(row, col, *d, &s.percent).map(drop)?,
-            Cell::Ratio(d) => sheet.write_with_format(row, col, *d, &s.ratio).map(drop)?,
-            Cell::Count(n) => sheet.write_with_format(row, col, Decimal::from(*n), &s.general).map(drop)?,
-            Cell::Date(d) => sheet.write_date_with_format(row, col, d, &s.date).map(drop)?,
+            Cell::Blank => Ok(()),
+            Cell::Text(t) | Cell::Code(t) => text_in(sheet, (row, col), t, own, s.of(style)),
+            Cell::Money(m) => number(sheet, (row, col), m.yuan(), own),
+            Cell::Yuan(d) | Cell::Percent(d) | Cell::Ratio(d) => number(sheet, (row, col), *d, own),
+            Cell::WanYuan(m) => number(sheet, (row, col), m.wan_yuan(), own),
+            // General cannot be asked for in a formatted column: a whole number's own format.
+            Cell::Count(n) => number(sheet, (row, col), Decimal::from(*n), own.map(|_| &s.integer)),
+            Cell::Date(d) => match own {
+                Some(f) => sheet.write_date_with_format(row, col, d, f).map(drop),
+                None => sheet.write(row, col, d).map(drop),
+            },
         }
-        Ok(())
+    }
+}
+
+/// A number, with its own format or the column's.
+fn number(
+    sheet: &mut Worksheet,
+    (row, col): (RowNum, ColNum),
+    value: Decimal,
+    own: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match own {
+        Some(f) => sheet.write_with_format(row, col, value, f).map(drop),
+        None => sheet.write(row, col, value).map(drop),
+    }
+}
+
+/// Text, with its own format or the column's; `format` is the one to mark with the quote prefix.
+fn text_in(
+    sheet: &mut Worksheet,
+    (row, col): (RowNum, ColNum),
+    t: &str,
+    own: Option<&Format>,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match own {
+        Some(f) => text(sheet, row, col, t, f),
+        None if looks_like_formula(t) => text(sheet, row, col, t, format),
+        None => sheet.write_string(row, col, fit(t, MAX_TEXT)).map(drop),
     }
 }
 
@@ -167,30 +255,6 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}…", &s[..end]))
 }
 
-/// Columns as wide as Excel shows text: a Chinese character takes two places.
-#[must_use]
-pub fn display_width(s: &str) -> usize {
-    s.lines().map(|l| l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()).max().unwrap_or(0)
-}
-
-/// The length of a number with thousands separators.
-fn grouped(plain: &str) -> usize {
-    let digits = plain.split('.').next().map_or(0, |i| i.trim_start_matches('-').len());
-    plain.len() + digits.saturating_sub(1) / 3
-}
-
-/// Column widths from the widest content, with a little room, at most `MAX_WIDTH`.
-///
-/// # Errors
-/// From the writer.
-pub fn set_widths(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
-    for (col, w) in (0..).zip(widths) {
-        let w = u16::try_from((*w + 2).min(MAX_WIDTH)).unwrap_or(10);
-        sheet.set_column_width(col, w)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,12 +277,5 @@ mod tests {
         {
             assert_eq!(looks_like_formula(s), risky, "{s}");
         }
-    }
-
-    #[test]
-    fn widths_count_chinese_characters_twice() {
-        assert_eq!(display_width("贷款金额（元）"), 14);
-        assert_eq!(display_width("abc"), 3);
-        assert_eq!(grouped("1234567.89"), 12);
     }
 }

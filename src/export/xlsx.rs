@@ -89,7 +89,7 @@ fn summary_sheet(book: &mut Workbook, styles: &Styles, policy: &Policy, result: 
 const FUNDED: &str = "获得贴息的项目";
 
 /// 汇总's rows: label, value, unit, the amount in 万元 for money, and what it counts.
-fn summary_rows(policy: &Policy, result: &RoundResult) -> Vec<[Cell; 5]> {
+fn summary_rows<'a>(policy: &'a Policy, result: &RoundResult) -> Vec<[Cell<'a>; 5]> {
     let t = &result.totals;
     let count = |n: usize| Cell::Count(u64::try_from(n).unwrap_or(u64::MAX));
     let year = Cell::Count(u64::try_from(result.year).unwrap_or_default());
@@ -105,7 +105,7 @@ fn summary_rows(policy: &Policy, result: &RoundResult) -> Vec<[Cell; 5]> {
 }
 
 /// rules.md §7's figures.
-fn figure_rows(t: &Figures) -> [[Cell; 5]; 6] {
+fn figure_rows(t: &Figures) -> [[Cell<'static>; 5]; 6] {
     let dash = || Cell::text("—");
     let leverage = t.leverage.map_or_else(dash, Cell::Ratio);
     let income = t.avg_income_increase.map_or_else(dash, Cell::Yuan);
@@ -119,10 +119,10 @@ fn figure_rows(t: &Figures) -> [[Cell; 5]; 6] {
     ]
 }
 
-fn row(label: &str, value: Cell, unit: &str, scope: &str) -> [Cell; 5] {
+fn row<'a>(label: &'a str, value: Cell<'a>, unit: &'a str, scope: &'a str) -> [Cell<'a>; 5] {
     [Cell::text(label), value, Cell::text(unit), Cell::Blank, Cell::text(scope)]
 }
 
-fn money(label: &str, m: Money, scope: &str) -> [Cell; 5] {
+fn money<'a>(label: &'a str, m: Money, scope: &'a str) -> [Cell<'a>; 5] {
     [Cell::text(label), Cell::Money(m), Cell::text("元"), Cell::WanYuan(m), Cell::text(scope)]
 }

@@ -1,6 +1,8 @@
 //! 项目明细 (one row per project, then 合计) and 贷款明细 (one row per loan with its
 //! explanation's days and rates, then 合计). Long: written row by row in constant memory.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
@@ -32,11 +34,12 @@ const PROJECT_HEADERS: [&str; 14] = [
 pub(super) fn projects(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet_with_constant_memory()?.set_name("项目明细")?;
     frame(sheet, &format!("{}年度贴息项目明细表", r.result.year), r.heading)?;
-    let mut table = Table::at(sheet, styles, &PROJECT_HEADERS.map(String::from), HEADER_ROW)?;
+    let mut table = Table::at(sheet, styles, &PROJECT_HEADERS.map(String::from), HEADER_ROW)?.uniform();
     let rows = r.projects.iter().zip(&r.result.projects).zip(r.paid).zip(r.decisions);
     for (i, (((p, pr), paid), decision)) in rows.enumerate() {
         let a = &p.applicant;
-        let id = if r.heading.full_ids { a.id_number.clone() } else { mask::id_number(&a.id_number) };
+        let id: Cow<'_, str> =
+            if r.heading.full_ids { Cow::Borrowed(&a.id_number) } else { Cow::Owned(mask::id_number(&a.id_number)) };
         table.row(&[
             count(i + 1),
             Cell::text(&a.unit),
@@ -44,7 +47,7 @@ pub(super) fn projects(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> 
             Cell::text(p.applicant_type.label()),
             Cell::text(&a.org_name),
             Cell::text(&a.leader),
-            Cell::Code(id),
+            Cell::code(id),
             Cell::Count(u64::from(p.households)),
             Cell::Money(p.loans.iter().map(|l| l.principal).sum()),
             Cell::Money(pr.requested),
@@ -69,12 +72,16 @@ pub(super) fn projects(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> 
 }
 
 /// The engine's reasons, then the reason staff wrote for their decision.
-fn reasons(r: &ProjectResult, decision: &str) -> String {
-    let mut list: Vec<&str> = r.reasons.iter().map(|x| x.label()).collect();
-    if !decision.trim().is_empty() {
-        list.push(decision.trim());
+fn reasons<'a>(r: &ProjectResult, decision: &'a str) -> Cow<'a, str> {
+    let decision = decision.trim();
+    if r.reasons.is_empty() {
+        return Cow::Borrowed(decision);
     }
-    list.join("；")
+    let mut list: Vec<&str> = r.reasons.iter().map(|x| x.label()).collect();
+    if !decision.is_empty() {
+        list.push(decision);
+    }
+    Cow::Owned(list.join("；"))
 }
 
 const LOAN_HEADERS: [&str; 15] = [
@@ -99,9 +106,13 @@ const LOAN_HEADERS: [&str; 15] = [
 pub(super) fn loans(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet_with_constant_memory()?.set_name("贷款明细")?;
     frame(sheet, &format!("{}年度贷款贴息计算明细表", r.result.year), r.heading)?;
-    let mut table = Table::at(sheet, styles, &LOAN_HEADERS.map(String::from), HEADER_ROW)?;
+    let mut table = Table::at(sheet, styles, &LOAN_HEADERS.map(String::from), HEADER_ROW)?.uniform();
     for (p, pr) in r.projects.iter().zip(&r.result.projects) {
-        let key = if r.heading.full_ids { pr.key.clone() } else { mask::project_key(&pr.key, &p.applicant.id_number) };
+        let key: Cow<'_, str> = if r.heading.full_ids {
+            Cow::Borrowed(&pr.key)
+        } else {
+            Cow::Owned(mask::project_key(&pr.key, &p.applicant.id_number))
+        };
         for (loan, lr) in p.loans.iter().zip(&pr.loans) {
             table.row(&loan_row(&key, p, loan, lr))?;
         }
@@ -115,12 +126,12 @@ pub(super) fn loans(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Res
     table.finish(true)
 }
 
-fn loan_row(key: &str, p: &Project, loan: &Loan, r: &LoanResult) -> [Cell; 15] {
+fn loan_row<'a>(key: &'a str, p: &'a Project, loan: &'a Loan, r: &LoanResult) -> [Cell<'a>; 15] {
     [
-        Cell::Code(key.to_string()),
+        Cell::code(key),
         Cell::text(&p.applicant.unit),
         Cell::text(&p.name),
-        Cell::Code(loan.contract_no.clone()),
+        Cell::code(&loan.contract_no),
         Cell::text(&loan.bank),
         Cell::Money(loan.principal),
         Cell::Date(loan.disbursed_on),
@@ -137,18 +148,20 @@ fn loan_row(key: &str, p: &Project, loan: &Loan, r: &LoanResult) -> [Cell; 15] {
 
 /// The rate of the explanation's pieces: a number when they agree, else each rate in
 /// order (`4.35、3.85`), since a rate change splits a loan into pieces of different rates.
-fn rates(all: impl Iterator<Item = Decimal>, none: Decimal) -> Cell {
+fn rates(all: impl Iterator<Item = Decimal> + Clone, none: Decimal) -> Cell<'static> {
+    let mut each = all.clone();
+    let Some(first) = each.next() else { return Cell::Percent(none) };
+    // Most loans have one rate: no list is made for them.
+    if each.all(|r| r == first) {
+        return Cell::Percent(first);
+    }
     let mut seen: Vec<Decimal> = Vec::new();
     for r in all {
         if seen.last() != Some(&r) {
             seen.push(r);
         }
     }
-    match seen.as_slice() {
-        [] => Cell::Percent(none),
-        [one] => Cell::Percent(*one),
-        many => Cell::text(many.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>().join("、")),
-    }
+    Cell::text(seen.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>().join("、"))
 }
 
 /// The explanation in one cell: `天数×余额` per piece, for a reader checking by hand.

@@ -38,7 +38,7 @@ pub(super) fn pools(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Res
     batches(sheet, styles, r, next + 1, &widths)
 }
 
-fn rate(paid: Money, granted: Money) -> Cell {
+fn rate(paid: Money, granted: Money) -> Cell<'static> {
     report::execution_rate(paid, granted).map_or_else(|| Cell::text("—"), Cell::Percent)
 }
 
@@ -60,11 +60,11 @@ fn batches(
     }
     for b in r.batches {
         let mut cells = vec![
-            Cell::Code(b.number.clone()),
+            Cell::code(&b.number),
             Cell::text(b.kind),
             Cell::text(b.state),
             Cell::text(&b.paid_on),
-            Cell::Code(b.voucher_no.clone()),
+            Cell::code(&b.voucher_no),
             Cell::Count(b.items),
             Cell::Money(b.total),
         ];
@@ -102,7 +102,7 @@ pub(super) fn units(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Res
     table.finish(true)
 }
 
-fn unit_row(label: Cell, s: &Subtotal) -> [Cell; 9] {
+fn unit_row<'a>(label: Cell<'a>, s: &Subtotal) -> [Cell<'a>; 9] {
     [
         label,
         Cell::Count(s.projects),

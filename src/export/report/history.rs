@@ -56,7 +56,7 @@ pub(super) fn years(
 }
 
 /// Projects, granted (元, 万元), loans (元, 万元), leverage, households.
-fn figures(f: &Figures) -> [Cell; 7] {
+fn figures(f: &Figures) -> [Cell<'static>; 7] {
     [
         count(f.funded_projects),
         Cell::Money(f.granted),

@@ -87,11 +87,11 @@ pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxE
         let mut row = vec![
             count(i + 1),
             Cell::text(&item.unit),
-            Cell::Code(item.project_key.clone()),
+            Cell::code(&item.project_key),
             Cell::text(&item.project_name),
             Cell::text(&item.payee_name),
             Cell::text(&item.payee_bank),
-            Cell::Code(account),
+            Cell::code(account),
             Cell::Money(item.amount),
         ];
         row.extend(item.parts.iter().map(|m| Cell::Money(*m)));

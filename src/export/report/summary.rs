@@ -1,5 +1,7 @@
 //! 汇总: a round's figures (or the cumulative ones) and each pool, money in 元 and 万元.
 
+use std::borrow::Cow;
+
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::sheet::{Cell, Styles};
@@ -36,10 +38,10 @@ pub(super) fn annual(book: &mut Workbook, styles: &Styles, r: &Annual<'_>) -> Re
     rows.extend(figure_rows(t));
     for (pool, pool_paid) in r.result.pools.iter().zip(r.pools_paid) {
         let name = format!("{}（{}）", pool.name, pool_kind_label(pool.kind));
-        rows.push(money(&format!("{name}金额"), pool.amount, "资金来源"));
-        rows.push(money(&format!("{name}已核定"), pool.granted, FUNDED));
-        rows.push(money(&format!("{name}已拨付"), *pool_paid, "已拨付的批次"));
-        rows.push(money(&format!("{name}剩余"), pool.remaining, "金额－已核定"));
+        rows.push(money(format!("{name}金额"), pool.amount, "资金来源"));
+        rows.push(money(format!("{name}已核定"), pool.granted, FUNDED));
+        rows.push(money(format!("{name}已拨付"), *pool_paid, "已拨付的批次"));
+        rows.push(money(format!("{name}剩余"), pool.remaining, "金额－已核定"));
     }
     for row in rows {
         table.row(&row)?;
@@ -71,12 +73,12 @@ pub(super) fn cumulative(
     sentence(table, history)
 }
 
-fn dash() -> Cell {
+fn dash() -> Cell<'static> {
     Cell::text("—")
 }
 
 /// rules.md §7's figures after the grant.
-fn figure_rows(t: &Figures) -> [[Cell; 5]; 4] {
+fn figure_rows(t: &Figures) -> [[Cell<'static>; 5]; 4] {
     [
         money("撬动贷款", t.loans_unlocked, "同一贷款合同只计一次"),
         row("撬动倍数", t.leverage.map_or_else(dash, Cell::Ratio), "倍", "撬动贷款÷核定贴息"),
@@ -97,10 +99,10 @@ fn sentence(table: Table<'_>, history: &[YearFigures]) -> Result<(), XlsxError> 
     Ok(())
 }
 
-fn row(label: &str, value: Cell, unit: &str, scope: &str) -> [Cell; 5] {
+fn row<'a>(label: impl Into<Cow<'a, str>>, value: Cell<'a>, unit: &'a str, scope: &'a str) -> [Cell<'a>; 5] {
     [Cell::text(label), value, Cell::text(unit), Cell::Blank, Cell::text(scope)]
 }
 
-fn money(label: &str, m: Money, scope: &str) -> [Cell; 5] {
+fn money<'a>(label: impl Into<Cow<'a, str>>, m: Money, scope: &'a str) -> [Cell<'a>; 5] {
     [Cell::text(label), Cell::Money(m), Cell::text("元"), Cell::WanYuan(m), Cell::text(scope)]
 }

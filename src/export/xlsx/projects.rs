@@ -34,7 +34,7 @@ pub(super) fn projects_sheet(
     .to_vec();
     headers.extend(result.pools.iter().map(|p| format!("{}（元）", p.name)));
     headers.extend(["状态", "原因"].map(String::from));
-    let mut table = Table::new(sheet, styles, &headers)?;
+    let mut table = Table::new(sheet, styles, &headers)?.uniform();
     let mut total = Total { pools: vec![Money::ZERO; result.pools.len()], ..Total::default() };
     for (i, (project, r)) in projects.iter().zip(&result.projects).enumerate() {
         let row = project_row(i, project, r, result.pools.len());
@@ -45,17 +45,17 @@ pub(super) fn projects_sheet(
     table.finish(true)
 }
 
-fn project_row(i: usize, p: &Project, r: &ProjectResult, pools: usize) -> Vec<Cell> {
+fn project_row<'a>(i: usize, p: &'a Project, r: &ProjectResult, pools: usize) -> Vec<Cell<'a>> {
     let a = &p.applicant;
     let mut row = vec![
         Cell::Count(u64::try_from(i + 1).unwrap_or(u64::MAX)),
-        Cell::Code(mask::project_key(&r.key, &a.id_number)),
+        Cell::code(mask::project_key(&r.key, &a.id_number)),
         Cell::text(&a.unit),
         Cell::text(&p.name),
         Cell::text(p.applicant_type.label()),
         Cell::text(&a.org_name),
         Cell::text(&a.leader),
-        Cell::Code(mask::id_number(&a.id_number)),
+        Cell::code(mask::id_number(&a.id_number)),
         Cell::Count(u64::from(p.households)),
         Cell::Money(p.loans.iter().map(|l| l.principal).sum()),
         Cell::Money(r.requested),
@@ -89,7 +89,7 @@ impl Total {
         }
     }
 
-    fn row(&self) -> Vec<Cell> {
+    fn row(&self) -> Vec<Cell<'_>> {
         let mut row = vec![Cell::text("合计")];
         row.extend(std::iter::repeat_n(Cell::Blank, 7));
         row.extend([
@@ -127,7 +127,7 @@ pub(super) fn loans_sheet(
         "原因",
     ]
     .map(String::from);
-    let mut table = Table::new(sheet, styles, &headers)?;
+    let mut table = Table::new(sheet, styles, &headers)?.uniform();
     for (project, r) in projects.iter().zip(&result.projects) {
         let key = mask::project_key(&r.key, &project.applicant.id_number);
         for (loan, lr) in project.loans.iter().zip(&r.loans) {
@@ -137,10 +137,10 @@ pub(super) fn loans_sheet(
     table.finish(true)
 }
 
-fn loan_row(key: &str, loan: &Loan, r: &LoanResult) -> [Cell; 13] {
+fn loan_row<'a>(key: &'a str, loan: &'a Loan, r: &LoanResult) -> [Cell<'a>; 13] {
     [
-        Cell::Code(key.to_string()),
-        Cell::Code(loan.contract_no.clone()),
+        Cell::code(key),
+        Cell::code(&loan.contract_no),
         Cell::text(&loan.bank),
         Cell::Money(loan.principal),
         Cell::Percent(loan.rate),
