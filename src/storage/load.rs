@@ -101,7 +101,7 @@ pub(super) fn scope_clause(scope: &Scope, n: usize) -> (String, String) {
 }
 
 /// Filters of the project list (also the query string of the list page and the API).
-#[derive(Debug, Clone, Default, rocket::FromForm)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, rocket::FromForm)]
 pub struct Filter {
     pub unit: Option<String>,
     pub applicant_type: Option<String>,
@@ -110,7 +110,42 @@ pub struct Filter {
     pub state: Option<String>,
 }
 
-/// One page of a round's projects (without loans) and the number that match.
+/// The WHERE clause of a filtered list (`$1` the round, `$2` the scope, `$3`..`$6` the
+/// filters) and its text binds. An empty filter is no filter (bound as '' rather than
+/// NULL: see `storage::nullable`).
+fn filtered(scope: &Scope, f: &Filter) -> (String, [String; 5]) {
+    let (clause, scope_value) = scope_clause(scope, 2);
+    let sql = format!(
+        "p.round_id = $1{clause} AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) \
+         AND ($5 = '' OR p.calc_status = $5) AND ($6 = '' OR p.state = $6)"
+    );
+    let binds = [
+        scope_value,
+        super::nullable(f.unit.as_ref()),
+        super::nullable(f.applicant_type.as_ref()),
+        super::nullable(f.status.as_ref()),
+        super::nullable(f.state.as_ref()),
+    ];
+    (sql, binds)
+}
+
+/// How many of a round's projects in scope match the filter.
+///
+/// # Errors
+/// A database error.
+pub async fn count(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter) -> Result<i64, sqlx::Error> {
+    let (sql, binds) = filtered(scope, f);
+    let sql = format!("SELECT COUNT(*) FROM projects p WHERE {sql}");
+    let mut query = sqlx::query_scalar(&sql).bind(round_id);
+    for b in binds {
+        query = query.bind(b);
+    }
+    query.fetch_one(conn).await
+}
+
+/// One page of a round's projects (without loans) in workbook order: the index on
+/// (`round_id`, `position`) gives the order, so a page reads `offset + limit` index entries
+/// and no more (no sort of the round).
 ///
 /// # Errors
 /// A database error.
@@ -121,43 +156,15 @@ pub async fn page(
     f: &Filter,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<(Record, Project)>, i64), sqlx::Error> {
-    let (clause, scope_value) = scope_clause(scope, 2);
-    // An empty filter is no filter (bound as '' rather than NULL: see `storage::nullable`).
-    let filters =
-        " AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) AND ($5 = '' OR p.calc_status = $5) \
-         AND ($6 = '' OR p.state = $6)";
-    let (unit, applicant_type, status, state) = (
-        super::nullable(f.unit.as_ref()),
-        super::nullable(f.applicant_type.as_ref()),
-        super::nullable(f.status.as_ref()),
-        super::nullable(f.state.as_ref()),
-    );
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM projects p WHERE p.round_id = $1{clause}{filters}"))
-        .bind(round_id)
-        .bind(&scope_value)
-        .bind(&unit)
-        .bind(&applicant_type)
-        .bind(&status)
-        .bind(&state)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    let rows = sqlx::query(&format!(
-        "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1{clause}{filters} ORDER BY p.position LIMIT $7 OFFSET $8"
-    ))
-    .bind(round_id)
-    .bind(&scope_value)
-    .bind(&unit)
-    .bind(&applicant_type)
-    .bind(&status)
-    .bind(&state)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(conn)
-    .await?;
-    let list = rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect::<Result<_, sqlx::Error>>()?;
-    Ok((list, total))
+) -> Result<Vec<(Record, Project)>, sqlx::Error> {
+    let (sql, binds) = filtered(scope, f);
+    let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE {sql} ORDER BY p.position LIMIT $7 OFFSET $8");
+    let mut query = sqlx::query(&sql).bind(round_id);
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows = query.bind(limit).bind(offset).fetch_all(conn).await?;
+    rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect()
 }
 
 /// Store the engine's request and status of each project after a recomputation.

@@ -109,6 +109,10 @@ pub async fn connect(url: &str, max_connections: usize) -> Result<Pool, sqlx::Er
     let inner = AnyPoolOptions::new()
         .max_connections(u32::try_from(max_connections).unwrap_or(8).max(2))
         .acquire_timeout(Duration::from_secs(10))
+        // A SQLite connection is a file handle, not a socket that can drop: the ping before
+        // each acquire is a round trip to its worker thread for nothing (half of what the
+        // cached pages cost, benches/run (e)). PostgreSQL keeps it.
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -175,6 +179,17 @@ pub async fn begin_write(pool: &Pool) -> Result<Transaction<'static, Any>, sqlx:
     let mut tx = pool.inner.begin().await?;
     sqlx::query("UPDATE write_lock SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
     Ok(tx)
+}
+
+/// The write generation: `write_lock.n`, which every `begin_write` bumps. Data read after
+/// this value is at least as new as it, so whatever is computed from that data may serve
+/// until the generation changes (`web::cache`); a write from another process (the CLI)
+/// counts too, since it goes through `begin_write` as well.
+///
+/// # Errors
+/// A database error.
+pub async fn generation(pool: &Pool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT n FROM write_lock WHERE id = 1").fetch_one(&pool.inner).await
 }
 
 /// A nullable value as it is bound: text, `''` for NULL. sqlx 0.7's `Any` driver sends every

@@ -9,7 +9,7 @@ use super::{rows, Conn};
 use crate::engine::{Loan, Project};
 
 /// Who may see which projects; the web layer decides, the SQL applies it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     All,
     Unit(String),

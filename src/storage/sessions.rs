@@ -27,13 +27,16 @@ pub async fn insert(
     Ok(())
 }
 
-/// The live session's user and CSRF token: not expired, user not disabled.
+/// A live session: its user, CSRF token and expiry.
+pub type Found = (User, String, String);
+
+/// The live session's user, CSRF token and expiry: not expired, user not disabled.
 ///
 /// # Errors
 /// A database error.
-pub async fn find(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option<(User, String)>, sqlx::Error> {
+pub async fn find(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option<Found>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.role, u.unit, u.display_name, u.disabled, s.csrf_token FROM sessions s \
+        "SELECT u.id, u.username, u.role, u.unit, u.display_name, u.disabled, s.csrf_token, s.expires_at FROM sessions s \
          JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
     )
     .bind(token_hash)
@@ -49,7 +52,7 @@ pub async fn find(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option
         display_name: r.try_get("display_name")?,
         disabled: false,
     };
-    Ok(Some((user, r.try_get("csrf_token")?)))
+    Ok(Some((user, r.try_get("csrf_token")?, r.try_get("expires_at")?)))
 }
 
 /// # Errors

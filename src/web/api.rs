@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::{self, Session};
+use super::cache::Kept;
 use super::imports::{self, Parsers};
 use crate::config::AppConfig;
 use crate::engine::Money;
@@ -60,8 +61,13 @@ async fn login(
 }
 
 #[delete("/session")]
-async fn logout(db: &Db, cookies: &CookieJar<'_>, _session: Session) -> Result<Value, AppError> {
-    auth::close(db, cookies).await?;
+async fn logout(
+    db: &Db,
+    caches: &State<super::cache::Caches>,
+    cookies: &CookieJar<'_>,
+    _session: Session,
+) -> Result<Value, AppError> {
+    auth::close(db, caches, cookies).await?;
     Ok(json!({ "ok": true }))
 }
 
@@ -159,14 +165,15 @@ async fn confirm(
 async fn projects(
     db: &Db,
     session: Session,
+    kept: Kept<'_>,
     year: i32,
     filter: Filter,
     page: Option<i64>,
     per_page: Option<i64>,
 ) -> Result<Value, AppError> {
     let page = page.unwrap_or(1).max(1);
-    let (rows, total) =
-        super::projects::page(db, &session, year, &filter, page, per_page.unwrap_or(super::projects::PER_PAGE)).await?;
+    let per_page = per_page.unwrap_or(super::projects::PER_PAGE);
+    let (rows, total) = super::projects::page(db, kept, &session, year, &filter, page, per_page).await?;
     Ok(json!({ "total": total, "page": page, "projects": rows }))
 }
 

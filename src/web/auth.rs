@@ -1,6 +1,8 @@
 //! Who is asking: the session cookie → the user, their role, their CSRF token.
 //! The cookie carries only a random token; the database holds its SHA-256 (hazards.md).
 
+use std::sync::Arc;
+
 use rand::RngCore;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
@@ -8,6 +10,7 @@ use rocket::State;
 use rocket_db_pools::Database;
 use sha2::{Digest, Sha256};
 
+use super::cache::{Caches, Generation};
 use crate::accounts::Role;
 use crate::config::AppConfig;
 use crate::error::AppError;
@@ -73,12 +76,25 @@ impl Session {
 }
 
 /// Look up the session of the request's cookie; `None` when absent, expired or disabled.
+/// A session found at the request's write generation serves from memory while the
+/// generation stays (`cache`): logging out and disabling a user are writes, so they end
+/// it at once, and expiry is checked each time.
 pub(crate) async fn lookup(req: &Request<'_>) -> Result<Option<Session>, sqlx::Error> {
     let Some(cookie) = req.cookies().get(SESSION_COOKIE) else { return Ok(None) };
     let Some(db) = Db::fetch(req.rocket()) else { return Ok(None) };
+    let Some(caches) = req.rocket().state::<Caches>() else { return Ok(None) };
+    let generation = Generation::of(req).await?;
+    let key = digest(cookie.value());
+    let now = storage::now();
+    if let Some(live) = caches.sessions.get(&key, generation) {
+        return Ok((live.1 > now).then(|| live.0.clone()));
+    }
     let mut conn = db.inner.acquire().await?;
-    let found = storage::sessions::find(&mut conn, &digest(cookie.value()), &storage::now()).await?;
-    Ok(found.and_then(|(user, csrf)| Role::parse(&user.role).map(|role| Session { user, role, csrf })))
+    let Some((user, csrf, expires)) = storage::sessions::find(&mut conn, &key, &now).await? else { return Ok(None) };
+    let Some(role) = Role::parse(&user.role) else { return Ok(None) };
+    let session = Session { user, role, csrf };
+    caches.sessions.put(key, generation, Arc::new((session.clone(), expires)));
+    Ok(Some(session))
 }
 
 #[rocket::async_trait]
@@ -120,11 +136,13 @@ pub(crate) async fn open(
 ///
 /// # Errors
 /// A database error.
-pub(crate) async fn close(db: &Db, cookies: &CookieJar<'_>) -> Result<(), AppError> {
+pub(crate) async fn close(db: &Db, caches: &Caches, cookies: &CookieJar<'_>) -> Result<(), AppError> {
     if let Some(c) = cookies.get(SESSION_COOKIE) {
         let mut tx = storage::begin_write(db).await?;
         storage::sessions::delete(&mut tx, &digest(c.value())).await?;
         tx.commit().await?;
+        // The write's new generation retires it anyway; this is belt and braces.
+        caches.sessions.remove(&digest(c.value()));
     }
     cookies.remove(Cookie::from(SESSION_COOKIE));
     Ok(())

@@ -2,11 +2,14 @@
 //! regiments, and the cumulative trend with the press sentence, all within the user's
 //! scope (applied in SQL by `storage::dashboard`). Charts from `charts`, each with its table.
 
-use rocket_dyn_templates::{context, Template};
+use std::sync::Arc;
+
+use rocket_dyn_templates::context;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::auth::Session;
+use super::cache::{Caches, Generation, Html, Kept};
 use super::charts::{self, Layout, Line, Series};
 use super::views::{status_label, yuan};
 use crate::engine::{summary, Figures, Money};
@@ -57,12 +60,35 @@ fn state_label(code: &str) -> &str {
     }
 }
 
-/// The dashboard of the session's user.
+/// What the dashboard shows of a scope, before the user's header.
+#[derive(Debug, Serialize)]
+pub struct Board {
+    scope: String,
+    current: Option<serde_json::Value>,
+    trend: Option<serde_json::Value>,
+    rounds: Vec<serde_json::Value>,
+}
+
+/// The dashboard of the session's user, as rendered at this generation or now.
 ///
 /// # Errors
 /// A database error.
-pub(crate) async fn page(db: &Db, session: &Session) -> Result<Template, AppError> {
-    let scope = session.scope();
+pub(crate) async fn page(db: &Db, kept: Kept<'_>, session: &Session) -> Result<Html, AppError> {
+    let make = async {
+        let board = board(db, kept.caches, session.scope(), kept.generation).await?;
+        let b = &*board;
+        let context = context! { me: super::pages::me(session), scope: &b.scope, current: &b.current, trend: &b.trend, rounds: &b.rounds };
+        kept.render("home", context)
+    };
+    kept.page(session, "/", true, make).await
+}
+
+/// The figures of a scope: computed at this generation already (by any user of the same
+/// scope), or now. Every query applies the scope in SQL; the cache is keyed by it.
+async fn board(db: &Db, caches: &Caches, scope: Scope, generation: Generation) -> Result<Arc<Board>, AppError> {
+    if let Some(board) = caches.boards.get(&scope, generation) {
+        return Ok(board);
+    }
     let mut conn = db.inner.acquire().await?;
     let rounds = crate::storage::rounds::list(&mut conn).await?;
     // The current round: the latest open one, else the latest.
@@ -72,16 +98,16 @@ pub(crate) async fn page(db: &Db, session: &Session) -> Result<Template, AppErro
     };
     let closed = data::closed_rounds(&mut conn, &scope).await?;
     drop(conn);
-    let list: Vec<_> = rounds.iter().map(|r| context! { year: r.year, name: &r.name, status: &r.status }).collect();
-    let scope_label = match &scope {
+    let rounds =
+        rounds.iter().map(|r| serde_json::json!({ "year": r.year, "name": &r.name, "status": &r.status })).collect();
+    let label = match &scope {
         Scope::All => "全师".to_string(),
         Scope::Unit(u) => u.clone(),
         Scope::Owner(_) => "本人的项目".to_string(),
     };
-    Ok(Template::render(
-        "home",
-        context! { me: super::pages::me(session), scope: scope_label, current, trend: trend(&closed), rounds: list },
-    ))
+    let board = Arc::new(Board { scope: label, current, trend: trend(&closed), rounds });
+    caches.boards.put(scope, generation, Arc::clone(&board));
+    Ok(board)
 }
 
 #[derive(Serialize)]

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod batch_pages;
+pub mod cache;
 pub mod calculation;
 pub mod charts;
 pub mod csrf;
@@ -47,6 +48,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(csrf::Csrf)
         .attach(idempotency::Idempotency)
         .manage(session::Limiter::default())
+        .manage(cache::Caches::default())
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())
         .mount("/", allocation_pages::routes())

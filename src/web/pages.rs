@@ -3,10 +3,10 @@
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Catcher, Request, Route};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::auth::Session;
+use super::cache::{Html, Kept};
 use super::views;
 use crate::accounts::Role;
 use crate::error::AppError;
@@ -85,8 +85,8 @@ pub(crate) fn me(s: &Session) -> Me {
 
 /// Home: the dashboard of what the user may see (`dashboard`).
 #[get("/")]
-pub(crate) async fn home(db: &Db, session: Session) -> Result<Template, AppError> {
-    super::dashboard::page(db, &session).await
+pub(crate) async fn home(db: &Db, session: Session, kept: Kept<'_>) -> Result<Html, AppError> {
+    super::dashboard::page(db, kept, &session).await
 }
 
 /// Where the CSRF fairing sends a request without a valid token.

@@ -1,11 +1,15 @@
 //! The project list (filters, paging) and the project page with its loans and the
 //! engine's per-loan explanation. Another user's project answers 404.
 
+use std::sync::Arc;
+
+use rocket::http::uri::Origin;
 use rocket::request::FlashMessage;
 use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use super::auth::Session;
+use super::cache::{Html, Kept};
 use super::views::{self, ProjectRow};
 use crate::accounts::Role;
 use crate::engine::{LoanResult, Money, Project};
@@ -15,24 +19,35 @@ use crate::storage::{self, load::Filter, projects::Record, Db};
 
 pub const PER_PAGE: i64 = 50;
 
-/// One page of a round's projects for this session, and the count that match.
+/// One page of a round's projects for this session, and the count that match (counted
+/// once per generation, scope and filter: `cache`).
 ///
 /// # Errors
 /// `NotFound` (no such round) or a database error.
 pub(crate) async fn page(
     db: &Db,
+    kept: Kept<'_>,
     session: &Session,
     year: i32,
     filter: &Filter,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<ProjectRow>, i64), AppError> {
+    let (caches, generation) = (kept.caches, kept.generation);
     let round = super::rounds::find(db, year).await?;
+    let scope = session.scope();
     let mut conn = db.inner.acquire().await?;
     let per_page = per_page.clamp(1, 500);
-    let (list, total) =
-        storage::load::page(&mut conn, round.id, &session.scope(), filter, (page.max(1) - 1) * per_page, per_page)
-            .await?;
+    let key = (round.id, scope, filter.clone());
+    let total = if let Some(total) = caches.totals.get(&key, generation) {
+        *total
+    } else {
+        let total = storage::load::count(&mut conn, round.id, &key.1, filter).await?;
+        caches.totals.put(key.clone(), generation, Arc::new(total));
+        total
+    };
+    let offset = (page.max(1) - 1).saturating_mul(per_page);
+    let list = storage::load::page(&mut conn, round.id, &key.1, filter, offset, per_page).await?;
     let rows = list.iter().map(|(r, p)| ProjectRow::new(r, p, principal(p))).collect();
     Ok((rows, total))
 }
@@ -68,15 +83,18 @@ pub(crate) async fn detail(
     Ok((record, project, own, round.year))
 }
 
+#[expect(clippy::too_many_arguments, reason = "Rocket's request guards")]
 #[get("/rounds/<year>/projects?<page>&<filter..>")]
 pub(crate) async fn index(
     db: &Db,
     session: Session,
     flash: Option<FlashMessage<'_>>,
+    kept: Kept<'_>,
+    uri: &Origin<'_>,
     year: i32,
     filter: Filter,
     page: Option<i64>,
-) -> Result<Template, AppError> {
+) -> Result<Html, AppError> {
     let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
     let filter = Filter {
         unit: blank(filter.unit),
@@ -84,20 +102,23 @@ pub(crate) async fn index(
         status: blank(filter.status),
         state: blank(filter.state),
     };
-    let current = page.unwrap_or(1).max(1);
-    let (rows, total) = self::page(db, &session, year, &filter, current, PER_PAGE).await?;
-    let pages = (total + PER_PAGE - 1) / PER_PAGE;
-    Ok(Template::render(
-        "projects/index",
-        context! {
-            me: super::pages::me(&session), flash: flash.map(|f| f.message().to_string()), year, rows, total, page: current, pages,
-            unit: filter.unit, applicant_type: filter.applicant_type, status: filter.status,
+    let flash = flash.map(|f| f.message().to_string());
+    let keep = flash.is_none();
+    let make = async {
+        let current = page.unwrap_or(1).max(1);
+        let (rows, total) = self::page(db, kept, &session, year, &filter, current, PER_PAGE).await?;
+        let pages = (total + PER_PAGE - 1) / PER_PAGE;
+        let context = context! {
+            me: super::pages::me(&session), flash, year, rows, total, page: current, pages,
+            unit: &filter.unit, applicant_type: &filter.applicant_type, status: &filter.status,
             types: crate::web::policy_form::PolicyForm::type_options(),
             statuses: ["funded", "partially_funded", "waitlisted", "ineligible"].map(|s| (s, views::status_label(s))),
-            states: crate::review::State::ALL.map(|s| (s.code(), s.label())), state: filter.state,
+            states: crate::review::State::ALL.map(|s| (s.code(), s.label())), state: &filter.state,
             may_bulk: session.role == crate::accounts::Role::DivisionStaff,
-        },
-    ))
+        };
+        kept.render("projects/index", context)
+    };
+    kept.page(&session, &uri.to_string(), keep, make).await
 }
 
 /// A loan as the project page shows it: its row and the pieces of the explanation.
@@ -155,7 +176,7 @@ fn loan_views<'a>(project: &'a Project, result: &'a crate::engine::ProjectResult
                     balance: views::yuan(p.balance),
                     rate: p.rate.normalize().to_string(),
                     subsidised_rate: p.subsidised_rate.normalize().to_string(),
-                    amount: p.amount.round_dp(4).to_string(),
+                    amount: p.amount().round_dp(4).to_string(),
                 })
                 .collect(),
         })

@@ -116,7 +116,12 @@ pub(crate) async fn login(
 }
 
 #[post("/logout")]
-pub(crate) async fn logout(db: &Db, cookies: &CookieJar<'_>, _session: Option<Session>) -> Result<Redirect, AppError> {
-    auth::close(db, cookies).await?;
+pub(crate) async fn logout(
+    db: &Db,
+    caches: &State<super::cache::Caches>,
+    cookies: &CookieJar<'_>,
+    _session: Option<Session>,
+) -> Result<Redirect, AppError> {
+    auth::close(db, caches, cookies).await?;
     Ok(Redirect::to("/login"))
 }
