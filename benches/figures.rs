@@ -4,14 +4,15 @@
 //!
 //! `cargo bench --bench figures -- <what> [args]`, where what is
 //! - `bare-read WORKBOOK`: every cell through calamine's streaming reader (the import floor);
-//! - `bare-write WORKBOOK OUT`: the same cells written by `rust_xlsxwriter` in constant
-//!   memory (the report floor);
 //! - `import WORKBOOK`: parse and validate through the isolated child, as the server does;
 //! - `import-here WORKBOOK`: the same in this process (for profiling);
 //! - `engine LOANS`: `engine::compute` on the workbook generator's round of that size;
 //! - `store URL WORKBOOK`: a confirmed import (child, one write transaction of upserts and
 //!   the recalculation) into a fresh round of the database at URL;
 //! - `seed URL WORKBOOK PROJECTS`: fill a round with that many projects (load tests).
+
+#[path = "support/timing.rs"]
+mod timing;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -21,30 +22,7 @@ use calamine::{Reader, Xlsx};
 use tiexi::engine::{self, Policy, Project};
 use tiexi::import::{self, Options, Parsed};
 use tiexi::storage;
-
-/// How many times each piece of work runs (`FIGURE_RUNS` overrides).
-fn runs() -> usize {
-    std::env::var("FIGURE_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5)
-}
-
-/// Time `work` several times and print the median.
-fn figure(name: &str, mut work: impl FnMut()) {
-    let times: Vec<u128> = (0..runs())
-        .map(|_| {
-            let start = Instant::now();
-            work();
-            start.elapsed().as_micros()
-        })
-        .collect();
-    print_median(name, times);
-}
-
-/// `figure <name> <median ms> <runs>`, in integers (no float arithmetic in this crate).
-fn print_median(name: &str, mut micros: Vec<u128>) {
-    micros.sort_unstable();
-    let m = micros[micros.len() / 2];
-    println!("figure {name} {}.{} {}", m / 1000, m % 1000 / 100, micros.len());
-}
+use timing::{figure, print_median, runs};
 
 fn bare_read(bytes: &[u8]) -> usize {
     let mut book = Xlsx::new(Cursor::new(bytes)).expect("an xlsx");
@@ -57,33 +35,6 @@ fn bare_read(bytes: &[u8]) -> usize {
         }
     }
     cells
-}
-
-/// Every sheet's cells, read once (not timed), for the write floor.
-fn all_cells(bytes: &[u8]) -> Vec<(String, calamine::Range<calamine::Data>)> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).expect("an xlsx");
-    book.sheet_names().into_iter().map(|n| (n.clone(), book.worksheet_range(&n).expect("a sheet"))).collect()
-}
-
-fn bare_write(sheets: &[(String, calamine::Range<calamine::Data>)], out: &Path) {
-    use calamine::Data;
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-    for (name, range) in sheets {
-        let sheet = book.add_worksheet_with_constant_memory().expect("a sheet");
-        sheet.set_name(name).expect("a sheet name");
-        for (row, col, data) in range.used_cells() {
-            let (row, col) = (u32::try_from(row).expect("a row"), u16::try_from(col).expect("a column"));
-            match data {
-                Data::String(s) => sheet.write_string(row, col, s),
-                Data::Float(f) => sheet.write_number(row, col, *f),
-                Data::DateTime(d) => sheet.write_number_with_format(row, col, d.as_f64(), &date),
-                other => sheet.write_string(row, col, other.to_string()),
-            }
-            .expect("a cell");
-        }
-    }
-    book.save(out).expect("the workbook is written");
 }
 
 fn tiexi_exe() -> PathBuf {
@@ -134,12 +85,15 @@ fn policy() -> Policy {
     import::policy(&policy_toml(2024)).expect("a policy")
 }
 
-/// A fresh open round of the database at `url`, for year `year`.
+/// A fresh open round of the database at `url`, for year `year` (through `begin_write`,
+/// like every write: a running server's cached pages see it).
 async fn fresh_round(pool: &storage::Pool, year: i32) -> i64 {
     let toml = policy_toml(year);
     let policy = import::policy(&toml).expect("a policy");
-    let mut conn = pool.inner.acquire().await.expect("a connection");
-    storage::rounds::insert(&mut conn, &policy, &toml, "open").await.expect("a round")
+    let mut tx = storage::begin_write(pool).await.expect("a transaction");
+    let id = storage::rounds::insert(&mut tx, &policy, &toml, "open").await.expect("a round");
+    tx.commit().await.expect("committed");
+    id
 }
 
 /// The confirmed import of the web layer (`web::imports::confirm`): one write transaction
@@ -167,10 +121,6 @@ fn main() {
             figure("bare-read", || {
                 bare_read(&bytes);
             });
-        }
-        "bare-write" => {
-            let sheets = all_cells(&std::fs::read(arg(1)).expect("the workbook"));
-            figure("bare-write", || bare_write(&sheets, Path::new(&arg(2))));
         }
         "import" => {
             let bytes = std::fs::read(arg(1)).expect("the workbook");

@@ -1,17 +1,27 @@
 //! The annual report of a synthetic round of 100,000 projects (one loan each), built in
-//! memory with the engine's types, next to a bare `rust_xlsxwriter` constant-memory write of
-//! the same cells (项目明细's 14 columns). `cargo bench --bench report`. Peak memory:
+//! memory with the engine's types, next to its floor: a bare `rust_xlsxwriter`
+//! constant-memory write of the same cells, read back from the report (every sheet).
+//! `cargo bench --bench report` prints `figure report-annual …` and `figure report-floor …`
+//! (medians of `FIGURE_RUNS`, as `benches/figures.rs`). Peak memory:
 //! `/usr/bin/time -v target/release/deps/report-* --bench` (README).
 
+#[path = "support/timing.rs"]
+mod timing;
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx};
 use chrono::NaiveDate;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook};
 use tiexi::engine::report::by_year;
 use tiexi::engine::{compute, Applicant, ApplicantType, Loan, Money, Policy, Pool, PoolKind, Project, RoundResult};
 use tiexi::export::report::{annual, Annual, Heading};
 
-const N: usize = 100_000;
+/// The projects of the round (`REPORT_PROJECTS` overrides 100,000, for profiling).
+fn size() -> usize {
+    std::env::var("REPORT_PROJECTS").ok().and_then(|n| n.parse().ok()).unwrap_or(100_000)
+}
 
 fn round() -> (Policy, Vec<Project>) {
     let mut policy = Policy::example(2023);
@@ -20,7 +30,7 @@ fn round() -> (Policy, Vec<Project>) {
         Pool { name: "师市总工会自筹".into(), kind: PoolKind::Matched, amount: Money::from_fen(50_000_000_000) },
     ];
     let units = tiexi::sample::UNITS;
-    let projects = (0..N)
+    let projects = (0..size())
         .map(|i| Project {
             key: format!("XX-2023-{i:06}"),
             name: format!("{}肉羊养殖项目{i}", units[i % units.len()]),
@@ -77,41 +87,45 @@ fn report(policy: &Policy, projects: &[Project], result: &RoundResult) -> Vec<u8
     annual(&r).expect("a workbook").save_to_buffer().expect("bytes")
 }
 
-/// The same 14 cells per project, written straight with `rust_xlsxwriter` (no titles, no
-/// other sheets): the floor the report's own work sits on.
-fn bare(projects: &[Project], result: &RoundResult) -> Vec<u8> {
+/// Every cell the report wrote, read back (not timed).
+fn cells_of(report: &[u8]) -> Vec<(String, Range<Data>)> {
+    let mut book = Xlsx::new(Cursor::new(report)).expect("the report reads back");
+    book.sheet_names().into_iter().map(|n| (n.clone(), book.worksheet_range(&n).expect("a sheet"))).collect()
+}
+
+/// The floor: the same cells written straight by `rust_xlsxwriter` in constant memory:
+/// text and numbers without a format, dates with the one format they need to be dates;
+/// no titles, widths, filters or print setup.
+fn bare(sheets: &[(String, Range<Data>)]) -> Vec<u8> {
     let mut book = Workbook::new();
-    let money = Format::new().set_num_format("#,##0.00");
-    let sheet = book.add_worksheet_with_constant_memory().expect("a sheet");
-    for (row, (p, r)) in (1_u32..).zip(projects.iter().zip(&result.projects)) {
-        sheet.write_number(row, 0, row).expect("a cell");
-        sheet.write_string(row, 1, &p.applicant.unit).expect("a cell");
-        sheet.write_string(row, 2, &p.name).expect("a cell");
-        sheet.write_string(row, 3, p.applicant_type.label()).expect("a cell");
-        sheet.write_string(row, 4, &p.applicant.org_name).expect("a cell");
-        sheet.write_string(row, 5, &p.applicant.leader).expect("a cell");
-        sheet.write_string(row, 6, &p.applicant.id_number).expect("a cell");
-        sheet.write_number(row, 7, p.households).expect("a cell");
-        sheet.write_with_format(row, 8, p.loans[0].principal.yuan(), &money).expect("a cell");
-        sheet.write_with_format(row, 9, r.requested.yuan(), &money).expect("a cell");
-        sheet.write_with_format(row, 10, r.granted.yuan(), &money).expect("a cell");
-        sheet.write_with_format(row, 11, Decimal::ZERO, &money).expect("a cell");
-        sheet.write_string(row, 12, r.status.label()).expect("a cell");
-        sheet.write_string(row, 13, "").expect("a cell");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (name, range) in sheets {
+        let sheet = book.add_worksheet_with_constant_memory().expect("a sheet");
+        sheet.set_name(name).expect("a sheet name");
+        for (row, col, data) in range.used_cells() {
+            let (row, col) = (u32::try_from(row).expect("a row"), u16::try_from(col).expect("a column"));
+            match data {
+                Data::String(s) => sheet.write_string(row, col, s),
+                Data::Float(f) => sheet.write_number(row, col, *f),
+                Data::DateTime(d) => sheet.write_number_with_format(row, col, d.as_f64(), &date),
+                other => sheet.write_string(row, col, other.to_string()),
+            }
+            .expect("a cell");
+        }
     }
     book.save_to_buffer().expect("bytes")
 }
 
-fn bench(c: &mut Criterion) {
+fn main() {
     let (policy, projects) = round();
     let result = compute(&policy, &projects);
-    let mut group = c.benchmark_group("report");
-    group.sample_size(10);
-    group.throughput(Throughput::Elements(N as u64));
-    group.bench_function(format!("annual report, {N} projects"), |b| b.iter(|| report(&policy, &projects, &result)));
-    group.bench_function(format!("bare rust_xlsxwriter, {N} rows × 14"), |b| b.iter(|| bare(&projects, &result)));
-    group.finish();
+    let sheets = cells_of(&report(&policy, &projects, &result));
+    let cells: usize = sheets.iter().map(|(_, r)| r.used_cells().count()).sum();
+    println!("# the annual report of {} projects: {} sheets, {cells} cells", projects.len(), sheets.len());
+    timing::figure("report-annual", || {
+        std::hint::black_box(report(&policy, &projects, &result));
+    });
+    timing::figure("report-floor", || {
+        std::hint::black_box(bare(&sheets));
+    });
 }
-
-criterion_group!(benches, bench);
-criterion_main!(benches);
