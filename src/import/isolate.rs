@@ -60,6 +60,11 @@ pub fn workbook(exe: &Path, bytes: &[u8], options: &Options) -> Result<Parsed, I
     header.push(b'\n');
     let mut child = Command::new(exe)
         .arg(WORKER)
+        // mimalloc (src/lib.rs) reserves address space 1 GiB at a time by default: under the
+        // child's `RLIMIT_AS` of `MAX_MEMORY` a second reservation fails and the child dies.
+        // It also keeps freed pages for a second: the child's peak would grow by half.
+        .env("MIMALLOC_ARENA_RESERVE", "64MiB")
+        .env("MIMALLOC_PURGE_DELAY", "10")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
