@@ -78,6 +78,31 @@ async fn latest(agent: &Agent, path: &str, list: &str) -> Value {
     v[list].as_array().and_then(|l| l.iter().max_by_key(|x| x["id"].as_i64())).cloned().expect("one at least")
 }
 
+/// An amount of the JSON (`"1400000.00"`) as the pages show it, by thousands (`1,400,000.00`).
+fn grouped(amount: &Value) -> String {
+    let text = amount.as_str().expect("an amount");
+    let (int, frac) = text.split_once('.').expect("two decimals");
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let first = match digits.len() % 3 {
+        0 => 3,
+        n => n,
+    };
+    let mut groups = vec![&digits[..first.min(digits.len())]];
+    groups.extend(
+        digits.as_bytes()[first.min(digits.len())..].chunks(3).map(|c| std::str::from_utf8(c).expect("digits")),
+    );
+    format!("{sign}{}.{frac}", groups.join(","))
+}
+
+#[test]
+fn grouped_shows_thousands() {
+    for (json, shown) in
+        [("0.00", "0.00"), ("1400000.00", "1,400,000.00"), ("-100.50", "-100.50"), ("123456.7", "123,456.7")]
+    {
+        assert_eq!(grouped(&json!(json)), shown);
+    }
+}
+
 async fn pools_granted(app: &TestApp) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT CAST(SUM(granted_fen) AS BIGINT) FROM pools")
         .fetch_one(&app.pool.inner)
@@ -90,14 +115,14 @@ async fn allocate(w: &World) -> Value {
     let (_, dry) = w.maker.post_json("/api/v1/rounds/2023/allocations", &json!({ "dry_run": true })).await;
     let run = &dry["run"];
     let shown = page(&w.maker, "/rounds/2023/allocations").await;
-    assert!(shown.contains(&format!("id=\"granted\">{}<", run["granted"].as_str().expect("granted"))), "{shown}");
+    assert!(shown.contains(&format!("id=\"granted\">{}<", grouped(&run["granted"]))), "{shown}");
     for l in run["projects"].as_array().expect("lines") {
         let row = shown.split(&format!("id=\"line-{}\"", l["id"])).nth(1).expect("a row per project");
         let row = row.split("</tr>").next().unwrap_or_default();
-        assert!(row.contains(&format!(">{}<", l["granted"].as_str().expect("granted"))), "{row}");
+        assert!(row.contains(&format!(">{}<", grouped(&l["granted"]))), "{row}");
     }
     for p in run["pools"].as_array().expect("pools") {
-        assert!(shown.contains(&format!("id=\"left-{}\">{}<", p["id"], p["remaining_after"].as_str().expect("text"))));
+        assert!(shown.contains(&format!("id=\"left-{}\">{}<", p["id"], grouped(&p["remaining_after"]))));
     }
     let waiting: Vec<&str> =
         run["waitlisted"].as_array().expect("waitlisted").iter().filter_map(Value::as_str).collect();
@@ -156,8 +181,8 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
     let path = format!("/batches/{}", b["id"]);
     let shown = page(&w.maker, &path).await;
     assert!(
-        shown.contains("id=\"count\">2<")
-            && shown.contains(&format!("id=\"total\">{}<", b["total"].as_str().expect("text")))
+        shown.contains("id=\"count\">2<") && shown.contains(&format!("id=\"total\">{}<", grouped(&b["total"]))),
+        "the control totals, the total by thousands: {shown}"
     );
     assert!(
         shown.contains(ACCOUNT) && !shown.contains("id=\"approve\""),

@@ -43,7 +43,7 @@ use crate::storage::Db;
 pub fn rocket(figment: Figment) -> Rocket<Build> {
     rocket::custom(figment)
         .attach(Db::init())
-        .attach(Template::fairing())
+        .attach(Template::custom(|engines| engines.tera.register_filter("yuan", views::yuan_filter)))
         .attach(AdHoc::config::<AppConfig>())
         .attach(csrf::Csrf)
         .attach(idempotency::Idempotency)

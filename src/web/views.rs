@@ -42,6 +42,20 @@ pub fn yuan(m: Money) -> String {
     format!("{sign}{grouped}.{frac}")
 }
 
+/// The Tera filter `yuan`: a money value as the JSON carries it (`"1234567.89"`) shown as
+/// people read it (`1,234,567.89`). Anything else is a template's mistake, said in the log.
+///
+/// # Errors
+/// The value is not a money string.
+#[expect(clippy::implicit_hasher, reason = "the signature of a Tera filter")]
+pub fn yuan_filter(
+    value: &rocket_dyn_templates::tera::Value,
+    _: &std::collections::HashMap<String, rocket_dyn_templates::tera::Value>,
+) -> rocket_dyn_templates::tera::Result<rocket_dyn_templates::tera::Value> {
+    let money = value.as_str().and_then(|s| s.parse::<Money>().ok());
+    money.map(|m| yuan(m).into()).ok_or_else(|| format!("yuan: {value} is not an amount").into())
+}
+
 /// A row of the project list.
 #[derive(Debug, Serialize)]
 pub struct ProjectRow {
@@ -164,5 +178,14 @@ mod tests {
         for (fen, shown) in [(0, "0.00"), (123_456_789, "1,234,567.89"), (-100_000, "-1,000.00"), (99_999, "999.99")] {
             assert_eq!(super::yuan(crate::engine::Money::from_fen(fen)), shown);
         }
+    }
+
+    #[test]
+    fn the_filter_groups_what_the_json_carries_and_refuses_the_rest() {
+        let none = std::collections::HashMap::new();
+        let shown = super::yuan_filter(&"-1234567.8".into(), &none).expect("an amount");
+        assert_eq!(shown, "-1,234,567.80");
+        assert!(super::yuan_filter(&12.into(), &none).is_err());
+        assert!(super::yuan_filter(&"12元".into(), &none).is_err());
     }
 }
