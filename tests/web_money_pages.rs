@@ -103,6 +103,11 @@ fn grouped_shows_thousands() {
     }
 }
 
+/// The page names each account in its element: `id="proposer">maker<`.
+fn names(page: &str, named: &[(&str, &str)]) -> bool {
+    named.iter().all(|(id, name)| page.contains(&format!("id=\"{id}\">{name}<")))
+}
+
 async fn pools_granted(app: &TestApp) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT CAST(SUM(granted_fen) AS BIGINT) FROM pools")
         .fetch_one(&app.pool.inner)
@@ -145,7 +150,8 @@ async fn allocate(w: &World) -> Value {
     assert_eq!(pools_granted(&w.app).await, 0, "the refused approval changed nothing");
     assert!(page(&w.checker, &path).await.contains("id=\"approve\""));
     post(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意")]).await;
-    assert!(page(&w.checker, &path).await.contains("已批准"));
+    let approved = page(&w.checker, &path).await;
+    assert!(approved.contains("已批准") && names(&approved, &[("proposer", "maker"), ("decider", "checker")]));
     assert_eq!(pools_granted(&w.app).await, fen(&run["granted"]), "the approval counts exactly the proposal");
     a
 }
@@ -202,6 +208,7 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
         .await;
     let paid = page(&w.maker, &path).await;
     assert!(paid.contains("已支付") && paid.contains("记-7") && paid.contains("id=\"clawback-"), "{paid}");
+    assert!(names(&paid, &[("preparer", "maker"), ("approver", "checker")]), "who prepared, who approved: {paid}");
     post(
         &w.checker,
         &format!("{path}/clawbacks"),

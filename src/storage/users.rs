@@ -95,3 +95,27 @@ pub async fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> Result<()
 pub async fn count(conn: &mut Conn) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) FROM users").fetch_one(conn).await?.try_get(0)
 }
+
+/// The names people are shown by (the display name, else the username), for the accounts
+/// a page names: who proposed, approved or paid. Unknown ids are left out.
+///
+/// # Errors
+/// A database error.
+pub async fn names(conn: &mut Conn, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT id, username, display_name FROM users WHERE id IN ({})", marks.join(", "));
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let mut names = std::collections::HashMap::new();
+    for r in query.fetch_all(conn).await? {
+        let shown: String = r.try_get("display_name")?;
+        let name = if shown.trim().is_empty() { r.try_get("username")? } else { shown };
+        names.insert(r.try_get("id")?, name);
+    }
+    Ok(names)
+}

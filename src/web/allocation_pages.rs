@@ -14,7 +14,7 @@ use super::money::{self, allocation_json, answer, require_reader};
 use crate::accounts::Role;
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::storage::{allocations, rounds, Db};
+use crate::storage::{allocations, rounds, users, Db};
 
 /// The pages' routes (mounted at `/`).
 #[must_use]
@@ -97,12 +97,15 @@ pub(crate) async fn show(
         })
         .collect();
     let open = a.state == "proposed" && may_act(&session, &round);
+    let names =
+        users::names(&mut conn, &[Some(a.proposed_by), a.decided_by].into_iter().flatten().collect::<Vec<_>>()).await?;
+    let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
     Ok(Template::render(
         "allocations/show",
         context! {
             me: super::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year: round.year, a: allocation_json(&a), lines, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
-            mine: a.proposed_by == session.user.id,
+            mine: a.proposed_by == session.user.id, proposer: name(Some(a.proposed_by)), decider: name(a.decided_by),
             may_approve: open && a.proposed_by != session.user.id, may_cancel: open,
         },
     ))

@@ -17,7 +17,7 @@ use crate::accounts::Role;
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::mask;
-use crate::storage::{allocations, batches, rounds, Db};
+use crate::storage::{allocations, batches, rounds, users, Db};
 
 /// The pages' routes (mounted at `/`).
 #[must_use]
@@ -132,11 +132,16 @@ pub(crate) async fn show(
     }
     let act = may_act(&session, &round);
     let open = matches!(b.state.as_str(), "prepared" | "approved");
+    let names =
+        users::names(&mut conn, &[Some(b.prepared_by), b.approved_by].into_iter().flatten().collect::<Vec<_>>())
+            .await?;
+    let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
     Ok(Template::render(
         "batches/show",
         context! {
             me: super::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year: round.year, b: batch, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
+            preparer: name(Some(b.prepared_by)), approver: name(b.approved_by),
             may_approve: act && b.state == "prepared" && b.prepared_by != session.user.id,
             may_pay: act && b.state == "approved", may_cancel: act && open,
             may_claw_back: act && b.state == "paid" && b.kind == "payment",
