@@ -48,7 +48,7 @@ for peer in ["openpyxl", "calamine"]:
         row(f"Python {peer} ÷ (tiexi import + engine)", f"{r:.1f}x", "≥ 10x" if peer == "openpyxl" else "", r >= 10 if peer == "openpyxl" else None)
 if "import" in peak and xml:
     r = peak["import"] / xml
-    row("import peak memory (parent + child)", f"{peak['import'] / 1024:,.0f} MiB", "")
+    row("import peak memory (max RSS of the parent or the parse child, GNU time %M)", f"{peak['import'] / 1024:,.0f} MiB", "")
     row("peak ÷ unpacked XML", f"{r:.2f}x ({xml / 1024:,.0f} MiB XML)", "≤ 3x", r <= 3)
 row(f"engine, {loans:,} loans", ms(f"engine-{loans}"))
 row("engine, 1,000,000 loans", ms("engine-1000000"))
