@@ -66,7 +66,10 @@ struct LoanRows {
     /// A problem of the header itself: no project of the sheet can be trusted.
     sheet_failed: bool,
     absent: Vec<&'static str>,
-    rows: Vec<LoanRow>,
+    /// Boxed: grouping then moves a pointer per row, and the list of rows never holds
+    /// every row twice (once here, once in its group).
+    #[expect(clippy::vec_box, reason = "a row is several hundred bytes; grouping moves pointers")]
+    rows: Vec<Box<LoanRow>>,
 }
 
 impl<'a> Book<'a> {
@@ -171,7 +174,7 @@ impl<'a> Book<'a> {
             return;
         }
         let sheet = rows::Sheet { name: &self.names[self.loans_at], is_1904: r.is_1904 };
-        r.rows.push(rows::read(sheet, header, row, cells, &mut self.errors));
+        r.rows.push(Box::new(rows::read(sheet, header, row, cells, &mut self.errors)));
     }
 
     /// Group the rows into projects, attach the events, and leave out every project with a

@@ -14,7 +14,7 @@ use crate::engine::{Applicant, ApplicantType, Loan, Project};
 #[derive(Debug, Default)]
 pub struct Group {
     pub key: String,
-    pub rows: Vec<LoanRow>,
+    pub rows: Vec<Box<LoanRow>>,
 }
 
 /// Group rows into projects, in order of first appearance (workbook.md "Sheets"):
@@ -25,7 +25,7 @@ pub struct Group {
 ///   later rows inherit, as merged cells do, also where a merge was lost (.ods, copies);
 /// - any other row stands alone, and its missing values are reported.
 #[must_use]
-pub fn group(rows: Vec<LoanRow>) -> Vec<Group> {
+pub fn group(rows: Vec<Box<LoanRow>>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut by_person: HashMap<(String, String), usize> = HashMap::new();
@@ -116,7 +116,7 @@ fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
         let mut first: Option<&LoanRow> = None;
         for row in &group.rows {
             match first {
-                None => first = Some(row).filter(|r| has_value(&r.project, col.key)),
+                None => first = Some(&**row).filter(|r| has_value(&r.project, col.key)),
                 Some(at) if has_value(&row.project, col.key) && !same(&at.project, &row.project, col.key) => {
                     let what = format!(
                         "与同一项目第{}行的“{}”不一致：同一项目各行的{}应相同，请改成一致",

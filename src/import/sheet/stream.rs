@@ -5,6 +5,7 @@
 //! both end in the same `Book`, so they give the same answer.
 
 use std::io::Cursor;
+use std::sync::mpsc;
 
 use calamine::{DataRef, Reader, Xlsx};
 
@@ -14,8 +15,22 @@ use crate::import::cells::Value;
 use crate::import::header::{self, HEADER_SEARCH_ROWS};
 use crate::import::{ImportError, Options};
 
+/// What the reading thread hands the assembling one: the sheet that starts, its rows
+/// (0-based index, cells) a batch at a time, its end.
+enum Fed {
+    Sheet(usize, bool),
+    Rows(Vec<(u32, Vec<Value>)>),
+    End,
+}
+
+/// Rows per batch, and batches on their way at once: the rows in flight stay a few
+/// hundred kilobytes, whatever the workbook.
+const BATCH: usize = 256;
+const IN_FLIGHT: usize = 4;
+
 /// Read a workbook into a `Book` left to finish, or `None` when it must be read through
-/// grids.
+/// grids. calamine streams the cells on this thread while another assembles the rows
+/// (reads and checks every cell), the two joined by a bounded channel of row batches.
 ///
 /// # Errors
 /// As `sheet::read` would for the same bytes.
@@ -32,32 +47,50 @@ pub(in crate::import) fn xlsx<'a>(bytes: &[u8], options: &'a Options) -> Result<
             header::has_loans_header(&refs)
         })
     };
-    let mut assembly = Book::new(names.clone(), options, &mut has_header)?;
+    let assembly = Book::new(names.clone(), options, &mut has_header)?;
     if !looked {
         return Ok(None);
     }
-    for (at, name) in names.iter().enumerate() {
-        if !sheet(&mut book, name, is_1904, assembly.wants(at).then_some((at, &mut assembly)))? {
-            return Ok(None);
+    let wanted: Vec<bool> = (0..names.len()).map(|at| assembly.wants(at)).collect();
+    std::thread::scope(|scope| {
+        let (fed, rows) = mpsc::sync_channel(IN_FLIGHT);
+        let assembler = scope.spawn(move || assemble(assembly, &rows));
+        let mut read = Ok(true);
+        for (at, name) in names.iter().enumerate() {
+            read = sheet(&mut book, name, is_1904, wanted[at].then_some((at, &fed)));
+            if !matches!(read, Ok(true)) {
+                break;
+            }
         }
-    }
-    Ok(Some(assembly))
+        drop(fed);
+        // A panic while assembling is the parser's panic, as it was on one thread.
+        let assembly = assembler.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(read?.then_some(assembly))
+    })
 }
 
-/// Stream the cells of one sheet, into the book when it wants them (else only their
+/// The assembling thread: everything fed, in order, until the reader is done.
+fn assemble<'a>(mut book: Book<'a>, fed: &mpsc::Receiver<Fed>) -> Book<'a> {
+    for f in fed {
+        match f {
+            Fed::Sheet(at, is_1904) => book.sheet(at, is_1904),
+            Fed::Rows(rows) => rows.iter().for_each(|(row, cells)| book.row(*row, cells)),
+            Fed::End => book.end_sheet(),
+        }
+    }
+    book
+}
+
+/// Stream the cells of one sheet, to the assembler when it wants them (else only their
 /// places are checked). `false` when the grid must be read instead.
 fn sheet(
     book: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
     is_1904: bool,
-    mut into: Option<(usize, &mut Book<'_>)>,
+    into: Option<(usize, &mpsc::SyncSender<Fed>)>,
 ) -> Result<bool, ImportError> {
-    if let Some((at, assembly)) = &mut into {
-        assembly.sheet(*at, is_1904);
-    }
+    let mut out = into.map(|(at, fed)| Out::new(fed, Fed::Sheet(at, is_1904)));
     let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
-    let mut row = Vec::new();
-    let mut current: Option<u32> = None;
     while let Some(cell) = cells.next_cell().map_err(|e| ImportError::unreadable(&e))? {
         let (r, c) = cell.get_position();
         if matches!(cell.get_value(), DataRef::Empty) {
@@ -66,26 +99,60 @@ fn sheet(
         if r >= MAX_ROWS || c >= MAX_COLUMNS {
             return Err(ImportError::TooLarge { sheet: name.to_string(), row: r + 1, col: c + 1 });
         }
-        let Some((_, assembly)) = &mut into else { continue };
-        match current {
-            // The grid would merge a row that comes back; this reader cannot.
-            Some(cur) if r < cur => return Ok(false),
-            Some(cur) if r > cur => {
-                assembly.row(cur, &row);
-                row.clear();
-            }
-            _ => {}
+        let Some(out) = &mut out else { continue };
+        // The grid would merge a row that comes back; this reader cannot.
+        if !out.cell(r, c, from_ref(cell.get_value(), is_1904)) {
+            return Ok(false);
         }
-        current = Some(r);
-        place(&mut row, c, from_ref(cell.get_value(), is_1904));
     }
-    if let Some((_, assembly)) = &mut into {
-        if let Some(cur) = current {
-            assembly.row(cur, &row);
-        }
-        assembly.end_sheet();
+    if let Some(out) = out {
+        out.end();
     }
     Ok(true)
+}
+
+/// The rows of a sheet on their way to the assembler: the row being read, the batch.
+/// A send fails only when the assembler is gone (it panicked): the join then says so.
+struct Out<'f> {
+    fed: &'f mpsc::SyncSender<Fed>,
+    current: Option<u32>,
+    row: Vec<Value>,
+    batch: Vec<(u32, Vec<Value>)>,
+}
+
+impl<'f> Out<'f> {
+    fn new(fed: &'f mpsc::SyncSender<Fed>, start: Fed) -> Out<'f> {
+        let _ = fed.send(start);
+        Out { fed, current: None, row: Vec::new(), batch: Vec::with_capacity(BATCH) }
+    }
+
+    /// Place a cell; `false` when its row comes before the current one.
+    fn cell(&mut self, r: u32, c: u32, value: Value) -> bool {
+        match self.current {
+            Some(cur) if r < cur => return false,
+            Some(cur) if r > cur => self.end_row(cur),
+            _ => {}
+        }
+        self.current = Some(r);
+        place(&mut self.row, c, value);
+        true
+    }
+
+    fn end_row(&mut self, cur: u32) {
+        let next = Vec::with_capacity(self.row.len());
+        self.batch.push((cur, std::mem::replace(&mut self.row, next)));
+        if self.batch.len() == BATCH {
+            let _ = self.fed.send(Fed::Rows(std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH))));
+        }
+    }
+
+    fn end(mut self) {
+        if let Some(cur) = self.current {
+            self.end_row(cur);
+        }
+        let _ = self.fed.send(Fed::Rows(self.batch));
+        let _ = self.fed.send(Fed::End);
+    }
 }
 
 /// The first rows of a sheet, or `None` when they cannot be read as the grid would.
