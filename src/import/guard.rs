@@ -68,6 +68,23 @@ pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> 
     }
 }
 
+/// [`workbook`] for a caller that gives the upload away (the parse child): once the walk
+/// has kept the parts, the upload goes before the rows are read, since the child's peak is
+/// the kept parts and the rows together.
+///
+/// # Errors
+/// As [`workbook`].
+pub fn workbook_owned(bytes: Vec<u8>, options: &Options) -> Result<Parsed, ImportError> {
+    let (format, walked) = inspect(&bytes, true)?;
+    match walked.stored {
+        Some(stored) => {
+            drop(bytes);
+            super::sheet::parse_xlsx(stored, walked.merged, *options)
+        }
+        None => super::sheet::parse(&bytes, format, walked.merged, *options),
+    }
+}
+
 /// What the walk of a zip found.
 struct Walked {
     merged: bool,

@@ -153,7 +153,7 @@ pub fn serve(input: &mut dyn Read, output: &mut dyn Write) -> u8 {
     // The panic's text goes into the answer, not to a stderr nobody reads.
     panic::set_hook(Box::new(|_| {}));
     let reply = match limit_self() {
-        Ok(()) => request(input).and_then(|(options, bytes)| parse(&bytes, options)),
+        Ok(()) => request(input).and_then(|(options, bytes)| parse(bytes, options)),
         Err(e) => Err(ImportError::Worker(e.to_string())),
     };
     respond(&reply, output)
@@ -198,8 +198,8 @@ fn request(input: &mut dyn Read) -> Result<(Options, Vec<u8>), ImportError> {
 }
 
 /// A panic in a parser is a file it could not read; the panic's text goes to the log only.
-fn parse(bytes: &[u8], options: Options) -> Result<Parsed, ImportError> {
-    let caught = panic::catch_unwind(AssertUnwindSafe(|| guard::workbook(bytes, &options)));
+fn parse(bytes: Vec<u8>, options: Options) -> Result<Parsed, ImportError> {
+    let caught = panic::catch_unwind(AssertUnwindSafe(|| guard::workbook_owned(bytes, &options)));
     caught.unwrap_or_else(|payload| {
         let text = payload
             .downcast_ref::<&str>()

@@ -62,8 +62,8 @@ fn the_request_is_a_line_of_options_then_the_file() {
 
 #[test]
 fn the_child_runs_the_guard_before_the_parser() {
-    assert_eq!(parse(b"", Options::default()).map(|_| ()), Err(ImportError::Empty));
-    assert_eq!(parse(b"%PDF-1.4\n\0", Options::default()).map(|_| ()), Err(ImportError::UnknownFormat));
+    assert_eq!(parse(Vec::new(), Options::default()).map(|_| ()), Err(ImportError::Empty));
+    assert_eq!(parse(b"%PDF-1.4\n\0".to_vec(), Options::default()).map(|_| ()), Err(ImportError::UnknownFormat));
 }
 
 #[test]
