@@ -36,7 +36,7 @@ pub mod web;
 /// benches and the tests, so that what the benches time is what runs. A round's result is
 /// a few hundred thousand small strings and vectors; glibc's allocator spent more time on
 /// them (and on freeing the previous round's) than the engine spent on rules.md. The default
-/// feature `mimalloc`; the fuzz build turns it off so that AddressSanitizer sees everything.
+/// feature `mimalloc`; the fuzz build turns it off so that the address sanitizer sees everything.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
