@@ -97,7 +97,9 @@ async fn fresh_round(pool: &storage::Pool, year: i32) -> i64 {
 }
 
 /// The confirmed import of the web layer (`web::imports::confirm`): one write transaction
-/// of upserts, then the round computed again and every project's figures stored.
+/// of upserts, then the round computed again and every project's figures stored. Written
+/// out here because `web::calculation::recalculate` wants a web session; it leaves out the
+/// audit entries of each changed project, so the figure is a little below the server's.
 async fn store(pool: &storage::Pool, round_id: i64, projects: &[Project]) {
     let mut tx = storage::begin_write(pool).await.expect("a transaction");
     for p in projects {
