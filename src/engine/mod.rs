@@ -5,6 +5,7 @@
 
 pub mod allocation;
 pub mod dates;
+pub mod facts;
 pub mod figures;
 pub mod grants;
 pub mod interest;
@@ -23,6 +24,7 @@ use ahash::RandomState;
 use serde::Serialize;
 
 pub use dates::{DayCount, Interval};
+pub use facts::Facts;
 pub use figures::{Figures, Tally};
 pub use loan::{LoanResult, Piece};
 pub use money::Money;
@@ -112,9 +114,19 @@ pub struct RoundResult {
     pub totals: Figures,
 }
 
-/// The engine's one door: rules.md §3 to §7 over a round's projects, in workbook order.
+/// The engine's one door: rules.md §3 to §7 over a round's projects, in workbook order,
+/// with no facts from outside the workbook.
 #[must_use]
 pub fn compute(policy: &Policy, projects: &[Project]) -> RoundResult {
+    compute_with(policy, projects, &Facts::default())
+}
+
+/// rules.md §3 to §9 over a round's projects, in workbook order, with the facts of §9
+/// (cuts, certified interest, earlier rounds) from outside the workbook.
+#[must_use]
+pub fn compute_with(policy: &Policy, projects: &[Project], facts: &Facts) -> RoundResult {
+    // The interface is settled; the rules of §9 are being written against it.
+    let _ = facts;
     let rows = Rows::of(projects);
     let mut scratch = loan::Scratch::default();
     let mut results = Vec::with_capacity(projects.len());

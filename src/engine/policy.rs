@@ -128,6 +128,33 @@ pub struct Policy {
     pub subsidize_extensions: bool,
     pub allocation: Allocation,
     pub pools: Vec<Pool>,
+    /// rules.md §10: the shortest 公示 in days, start and end included; 0 needs none.
+    pub publicity_days: u32,
+    /// rules.md §2 `evidence.*`: what a project needs before it can be paid.
+    pub evidence: Evidence,
+    /// rules.md §9: an applicant granted in this many earlier rounds is not eligible.
+    pub max_rounds_per_applicant: Option<u32>,
+    /// rules.md §9: the most one applicant may be granted across all rounds.
+    pub max_subsidy_per_applicant_total: Option<Money>,
+}
+
+/// rules.md §2 `evidence.interest_statement`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StatementRule {
+    /// The bank's statement caps a subsidy when there is one; payment does not wait for it.
+    #[default]
+    Optional,
+    /// Every loan with subsidy needs certified interest before its project can be paid.
+    Required,
+}
+
+/// rules.md §2 `evidence.*`: the evidence a project needs before it can be paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Evidence {
+    pub interest_statement: StatementRule,
+    /// Document categories every project must have, accepted, before it can be paid.
+    pub documents: Vec<String>,
 }
 
 /// Why a policy cannot be used; each names the field it concerns.
@@ -181,6 +208,10 @@ impl Policy {
             subsidize_extensions: false,
             allocation: Allocation::ProRata,
             pools: vec![],
+            publicity_days: 5,
+            evidence: Evidence::default(),
+            max_rounds_per_applicant: None,
+            max_subsidy_per_applicant_total: None,
         }
     }
 }

@@ -13,16 +13,28 @@ pub enum Reason {
     NotUnionMember,
     /// rules.md §5: the sum of subsidies was cut to `limits.max_subsidy_per_project`.
     LimitedByProjectCap,
+    /// rules.md §9: the applicant was granted in `limits.max_rounds_per_applicant` earlier rounds.
+    RoundLimitReached,
+    /// rules.md §9: the request was cut to what `limits.max_subsidy_per_applicant_total` leaves.
+    LimitedByApplicantTotal,
     /// rules.md §4: the contract number appeared on an earlier row of the round.
     DuplicateContract,
     /// rules.md §4: the contract rate on the disbursement date is above `rate.max_contract_percent`.
     RateAboveCeiling,
     /// rules.md §3.3: no day of the loan falls in the window and the term.
     NoOverlap,
+    /// rules.md §9: days already subsidised for the contract in another round were removed.
+    AlreadySubsidised,
     /// rules.md §3.4: the overdue rule left no eligible day.
     OverdueForfeit,
+    /// rules.md §9: a reviewer excluded the loan (核减).
+    ExcludedByReview,
     /// rules.md §4: the subsidy was cut to the interest actually paid.
     LimitedByInterestPaid,
+    /// rules.md §9: the subsidy was cut to the bank's certified interest.
+    LimitedByCertifiedInterest,
+    /// rules.md §9: the subsidy was cut to the amount a reviewer allowed (核减).
+    LimitedByReview,
 }
 
 impl Reason {
@@ -33,11 +45,17 @@ impl Reason {
             Reason::TypeNotAllowed => "type_not_allowed",
             Reason::NotUnionMember => "not_union_member",
             Reason::LimitedByProjectCap => "limited_by_project_cap",
+            Reason::RoundLimitReached => "round_limit_reached",
+            Reason::LimitedByApplicantTotal => "limited_by_applicant_total",
             Reason::DuplicateContract => "duplicate_contract",
             Reason::RateAboveCeiling => "rate_above_ceiling",
             Reason::NoOverlap => "no_overlap",
+            Reason::AlreadySubsidised => "already_subsidised",
             Reason::OverdueForfeit => "overdue_forfeit",
+            Reason::ExcludedByReview => "excluded_by_review",
             Reason::LimitedByInterestPaid => "limited_by_interest_paid",
+            Reason::LimitedByCertifiedInterest => "limited_by_certified_interest",
+            Reason::LimitedByReview => "limited_by_review",
         }
     }
 
@@ -48,11 +66,17 @@ impl Reason {
             Reason::TypeNotAllowed => "主体类型不在本年度支持范围",
             Reason::NotUnionMember => "申请人不是工会会员",
             Reason::LimitedByProjectCap => "超过单个项目贴息上限",
+            Reason::RoundLimitReached => "已达申报次数上限",
+            Reason::LimitedByApplicantTotal => "超过同一申请人累计贴息上限",
             Reason::DuplicateContract => "贷款合同重复申报",
             Reason::RateAboveCeiling => "合同利率超过上限",
             Reason::NoOverlap => "贴息期内无计息天数",
+            Reason::AlreadySubsidised => "部分天数已在其他年度贴息",
             Reason::OverdueForfeit => "逾期，不予贴息",
+            Reason::ExcludedByReview => "审核核减：不予贴息",
             Reason::LimitedByInterestPaid => "以实付利息为限",
+            Reason::LimitedByCertifiedInterest => "以银行结息清单利息为限",
+            Reason::LimitedByReview => "审核核减：以核定金额为限",
         }
     }
 }

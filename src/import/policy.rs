@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::engine::dates::{new_year, Interval};
+use crate::engine::policy::{Evidence, StatementRule};
 use crate::engine::{
     Allocation, ApplicantType, DayCount, Money, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode,
 };
@@ -36,6 +37,10 @@ struct Raw {
     limits: RawLimits,
     #[serde(default)]
     allocation: RawAllocation,
+    #[serde(default)]
+    review: RawReview,
+    #[serde(default)]
+    evidence: RawEvidence,
     #[serde(default)]
     pools: Vec<RawPool>,
 }
@@ -65,8 +70,24 @@ struct RawTerm {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+#[expect(clippy::struct_field_names, reason = "the names are the policy file's, rules.md §2")]
 struct RawLimits {
     max_subsidy_per_project: Option<Num>,
+    max_rounds_per_applicant: Option<i64>,
+    max_subsidy_per_applicant_total: Option<Num>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReview {
+    publicity_days: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawEvidence {
+    interest_statement: Option<String>,
+    documents: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -115,7 +136,46 @@ pub fn policy(text: &str) -> Result<Policy, PolicyError> {
         subsidize_extensions: raw.subsidize_extensions.unwrap_or(false),
         allocation: allocation(&raw.allocation)?,
         pools: pools(&reader, raw.pools)?,
+        publicity_days: whole("review.publicity_days", raw.review.publicity_days, 5, 0..=365)?,
+        evidence: evidence(raw.evidence)?,
+        max_rounds_per_applicant: raw
+            .limits
+            .max_rounds_per_applicant
+            .map(|n| whole("limits.max_rounds_per_applicant", Some(n), 0, 1..=100))
+            .transpose()?,
+        max_subsidy_per_applicant_total: reader
+            .opt_money("limits.max_subsidy_per_applicant_total", raw.limits.max_subsidy_per_applicant_total.as_ref())?,
     })
+}
+
+/// A whole number within `range`, `default` when absent.
+fn whole(field: &str, n: Option<i64>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32, PolicyError> {
+    let Some(n) = n else { return Ok(default) };
+    u32::try_from(n).ok().filter(|n| range.contains(n)).ok_or_else(|| PolicyError::Invalid {
+        field: field.to_string(),
+        expected: "a whole number in range",
+        found: format!("{n} (allowed {}..={})", range.start(), range.end()),
+    })
+}
+
+/// rules.md §2 `evidence.*`.
+fn evidence(raw: RawEvidence) -> Result<Evidence, PolicyError> {
+    let interest_statement = match raw.interest_statement.as_deref() {
+        None | Some("optional") => StatementRule::Optional,
+        Some("required") => StatementRule::Required,
+        Some(o) => {
+            return Err(invalid("evidence.interest_statement", "\"optional\" or \"required\"", format!("\"{o}\"")))
+        }
+    };
+    let mut documents: Vec<String> = Vec::new();
+    for d in raw.documents.unwrap_or_default() {
+        let d = d.trim().to_string();
+        if d.is_empty() || documents.contains(&d) {
+            return Err(invalid("evidence.documents", "distinct, non-empty document categories", format!("\"{d}\"")));
+        }
+        documents.push(d);
+    }
+    Ok(Evidence { interest_statement, documents })
 }
 
 fn syntax(text: &str, e: &toml::de::Error) -> PolicyError {

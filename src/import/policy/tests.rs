@@ -56,3 +56,31 @@ fn an_unusable_policy_names_the_field() {
         assert!(!e.contains('\n'), "one line: {e}");
     }
 }
+
+/// rules.md §2 as amended: `review.publicity_days`, `evidence.*` and the applicant limits.
+#[test]
+fn the_amended_example_reads_review_evidence_and_applicant_limits() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/policy.example.toml")).unwrap();
+    let p = policy(&text).unwrap();
+    assert_eq!(p.publicity_days, 5);
+    assert_eq!(p.evidence, Evidence { interest_statement: StatementRule::Optional, documents: vec![] });
+    assert_eq!((p.max_rounds_per_applicant, p.max_subsidy_per_applicant_total), (None, None));
+    let p = policy(&format!(
+        "{MINIMAL}[limits]\nmax_rounds_per_applicant = 2\nmax_subsidy_per_applicant_total = 300000\n\
+         [review]\npublicity_days = 0\n[evidence]\ninterest_statement = \"required\"\ndocuments = [\"贷款合同\"]\n"
+    ))
+    .unwrap();
+    assert_eq!(p.publicity_days, 0);
+    assert_eq!(p.max_rounds_per_applicant, Some(2));
+    assert_eq!(p.max_subsidy_per_applicant_total.map(|m| m.to_string()), Some("300000.00".into()));
+    assert_eq!(p.evidence.interest_statement, StatementRule::Required);
+    assert_eq!(p.evidence.documents, vec!["贷款合同".to_string()]);
+    for (bad, field) in [
+        ("[review]\npublicity_days = -1\n", "review.publicity_days"),
+        ("[evidence]\ninterest_statement = \"always\"\n", "evidence.interest_statement"),
+        ("[limits]\nmax_rounds_per_applicant = 0\n", "limits.max_rounds_per_applicant"),
+    ] {
+        let e = policy(&format!("{MINIMAL}{bad}")).unwrap_err().to_string();
+        assert!(e.contains(field), "{field}: {e}");
+    }
+}

@@ -1,0 +1,130 @@
+//! rules.md §9: facts from outside the workbook (a reviewer's cuts, the banks' interest
+//! statements, the grants of earlier rounds), as inputs of the engine. The engine never
+//! fetches them: storage, a file or a test hands them in, so it stays pure.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::dates::Interval;
+use super::money::Money;
+
+/// Everything from outside the workbook that the rules of §9 need; empty by default, in
+/// which case [`super::compute_with`] is [`super::compute`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Review cuts (核减), by contract number.
+    pub cuts: HashMap<String, Cut>,
+    /// The banks' statement lines (银行结息清单), by contract number.
+    pub statements: HashMap<String, Vec<StatementLine>>,
+    /// What other rounds subsidised and granted.
+    pub history: History,
+}
+
+/// rules.md §9: a reviewer's cut of one loan, always with a reason from the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cut {
+    pub limit: CutLimit,
+    pub reason: CutReason,
+    /// The reviewer's words; required with [`CutReason::Other`].
+    pub text: String,
+}
+
+/// What a cut does to the loan's subsidy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CutLimit {
+    /// Subsidy 0 (`excluded_by_review`).
+    Excluded,
+    /// Subsidy at most this amount (`limited_by_review` when it binds).
+    Amount(Money),
+}
+
+/// rules.md §9: the reasons a reviewer may give for a cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CutReason {
+    /// 材料不全
+    MaterialsIncomplete,
+    /// 贷款用途不符
+    PurposeMismatch,
+    /// 逾期未还
+    Overdue,
+    /// 非本年度贷款
+    NotThisYear,
+    /// 其他 (with text)
+    Other,
+}
+
+impl CutReason {
+    pub const ALL: [CutReason; 5] = [
+        CutReason::MaterialsIncomplete,
+        CutReason::PurposeMismatch,
+        CutReason::Overdue,
+        CutReason::NotThisYear,
+        CutReason::Other,
+    ];
+
+    /// The reason as the list in rules.md §9 words it; also how the cuts file spells it.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            CutReason::MaterialsIncomplete => "材料不全",
+            CutReason::PurposeMismatch => "贷款用途不符",
+            CutReason::Overdue => "逾期未还",
+            CutReason::NotThisYear => "非本年度贷款",
+            CutReason::Other => "其他",
+        }
+    }
+
+    /// The stored code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            CutReason::MaterialsIncomplete => "materials_incomplete",
+            CutReason::PurposeMismatch => "purpose_mismatch",
+            CutReason::Overdue => "overdue",
+            CutReason::NotThisYear => "not_this_year",
+            CutReason::Other => "other",
+        }
+    }
+
+    /// From its label or its code.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<CutReason> {
+        let s = s.trim();
+        CutReason::ALL.into_iter().find(|r| r.label() == s || r.code() == s)
+    }
+}
+
+/// rules.md §9: one row of a bank's interest statement: the normal interest paid for the
+/// period `[from, to]`, both days included. Penalty and compound interest never count,
+/// so they are not here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatementLine {
+    pub from: NaiveDate,
+    /// The last day of the period, included.
+    pub to: NaiveDate,
+    pub paid: Money,
+}
+
+/// rules.md §9: what other rounds did, as far as this round's rules need it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// By contract number: the eligible days it was already subsidised for in other
+    /// rounds whose project holds a grant above 0.
+    pub contracts: HashMap<String, Vec<Interval>>,
+    /// By applicant identity (the leader's 身份证号 or the organisation's 统一社会信用代码):
+    /// the earlier rounds in which the applicant was granted, and the total granted.
+    pub applicants: HashMap<String, Granted>,
+}
+
+/// One applicant's grants in earlier rounds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Granted {
+    /// Earlier rounds with a grant above 0.
+    pub rounds: u32,
+    /// The total granted in them.
+    pub total: Money,
+}
