@@ -18,8 +18,12 @@ use crate::storage::{self, Pool};
 pub const PASSWORD: &str = "tiexi-demo";
 
 /// The demo accounts: name, role, 团场.
-pub const ACCOUNTS: [(&str, Role, Option<&str>); 5] = [
+pub const ACCOUNTS: [(&str, Role, Option<&str>); 7] = [
     ("admin", Role::DivisionStaff, None),
+    // A second staff member: maker-checker (allocations, batches) and 公示 (the publisher
+    // never approves) each need two people.
+    ("admin2", Role::DivisionStaff, None),
+    ("bureau", Role::BureauReviewer, None),
     ("hongxing2", Role::RegimentStaff, Some("红星二场")),
     ("coop-a", Role::Cooperative, None),
     ("coop-b", Role::Cooperative, None),
@@ -148,7 +152,11 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
         store_round(&mut tx, &toml, &projects, "closed", &[]).await?;
     }
     let projects = open_projects(&mut seq);
-    let owned = [(0, owners[2]), (1, owners[2]), (2, owners[3]), (3, owners[3])];
+    for unit in UNITS {
+        storage::units::add(&mut tx, unit).await?;
+    }
+    let coop = |name: &str| ACCOUNTS.iter().position(|(n, _, _)| *n == name).map_or(0, |i| owners[i]);
+    let owned = [(0, coop("coop-a")), (1, coop("coop-a")), (2, coop("coop-b")), (3, coop("coop-b"))];
     store_round(&mut tx, OPEN_POLICY, &projects, "open", &owned).await?;
     let entry = storage::audit::Entry {
         actor_id: None,

@@ -72,7 +72,9 @@ pub async fn settled(
     records: &[Record],
     projects: &[Project],
 ) -> Result<RoundResult, sqlx::Error> {
-    let trial = engine::compute(policy, projects);
+    // docs/rules.md §9: the review cuts in force, as every computation of a round takes them.
+    let facts = storage::facts::round(conn, round_id).await?;
+    let trial = engine::compute_with(policy, projects, &facts);
     let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
     if ledger.is_none() && records.iter().all(|r| r.granted_fen == 0) {
         return Ok(trial);
@@ -95,7 +97,8 @@ pub async fn annual(conn: &mut Conn, year: i32, heading: &Heading) -> Result<Wor
     let rounds = rounds_through(conn, year).await?;
     let Some(this) = rounds.last().filter(|c| c.round.year == year) else { return Err(ReportError::NoRound(year)) };
     let pools = storage::reports::pools(conn, this.round.id).await?;
-    let decided = storage::reports::decisions(conn, this.round.id).await?;
+    let mut decided = storage::reports::decisions(conn, this.round.id).await?;
+    with_cuts(conn, this.round.id, &mut decided).await?;
     let batches = storage::reports::batches(conn, this.round.id).await?;
     let pool_ids: Vec<i64> = pools.iter().map(|p| p.id).collect();
     let batches: Vec<BatchFunds> = batches.into_iter().map(|(b, items)| batch_funds(&pool_ids, b, &items)).collect();
@@ -116,6 +119,22 @@ pub async fn annual(conn: &mut Conn, year: i32, heading: &Heading) -> Result<Wor
         history: &history,
     };
     Ok(crate::export::report::annual(&annual)?)
+}
+
+/// The review cuts in force next to each project's decision (项目明细's 原因): which loan,
+/// what was cut and why (docs/rules.md §9).
+async fn with_cuts(conn: &mut Conn, round_id: i64, decided: &mut HashMap<i64, String>) -> Result<(), sqlx::Error> {
+    for stored in storage::cuts::in_force(conn, round_id).await? {
+        let Some(cut) = &stored.cut else { continue };
+        let line = decided.entry(stored.project_id).or_default();
+        if !line.is_empty() {
+            line.push('；');
+        }
+        line.push_str(&stored.contract_no);
+        line.push(' ');
+        line.push_str(&crate::export::cut::describe(cut));
+    }
+    Ok(())
 }
 
 /// A batch as 资金来源 lists it, its pool split summed over its items by the engine.

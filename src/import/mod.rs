@@ -112,6 +112,10 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
     /// Projects left out because they have errors.
     pub rejected: usize,
+    /// The name of the Loans sheet, where the projects' rows are.
+    pub sheet: String,
+    /// The text above the Loans sheet's header (its title), which may name a year.
+    pub title: String,
 }
 
 /// Tell the format from the first bytes (never from the file name).

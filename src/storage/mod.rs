@@ -9,8 +9,10 @@ pub mod applications;
 pub mod audit;
 pub mod batches;
 pub mod check;
+pub mod cuts;
 pub mod dashboard;
 pub mod documents;
+pub mod facts;
 pub mod idempotency;
 pub mod imports;
 pub mod load;
@@ -21,6 +23,7 @@ pub mod rounds;
 pub mod rows;
 pub mod sessions;
 pub mod snapshot;
+pub mod units;
 pub mod users;
 
 use std::str::FromStr;

@@ -12,21 +12,29 @@ pub mod batch_pages;
 pub mod cache;
 pub mod calculation;
 pub mod charts;
+pub mod confirm;
 pub mod csrf;
+pub mod cuts;
 pub mod dashboard;
 pub mod disbursements;
 pub mod documents;
 pub mod idempotency;
+pub mod import_checks;
+pub mod import_diff;
+pub mod import_pages;
 pub mod imports;
 pub mod money;
 pub mod money_api;
+pub mod money_confirm;
 pub mod pages;
 pub mod policy_form;
 pub mod projects;
 pub mod reports;
 pub mod review;
+pub mod review_pages;
 pub mod rounds;
 pub mod session;
+pub mod units;
 pub mod views;
 
 use rocket::fairing::AdHoc;
@@ -53,9 +61,11 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", pages::routes())
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())
+        .mount("/", units::routes())
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
+        .mount("/api/v1", units::api_routes())
         .mount("/api/v1", reports::api_routes())
         .register("/", pages::catchers())
 }
