@@ -31,10 +31,8 @@ pub struct Asked {
     #[field(default = String::new())]
     pub contract_no: String,
     #[serde(default)]
-    #[field(default = None)]
     pub excluded: Option<bool>,
     #[serde(default)]
-    #[field(default = None)]
     pub amount: Option<String>,
     #[serde(default)]
     #[field(default = String::new())]
