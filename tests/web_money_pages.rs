@@ -149,15 +149,20 @@ async fn allocate(w: &World) -> Value {
     let after = page(&w.maker, &path).await;
     assert!(after.contains("id=\"flash\"") && after.contains("不能审批自己"), "a friendly refusal: {after}");
     assert_eq!(pools_granted(&w.app).await, 0, "the refused approval changed nothing");
-    assert!(page(&w.checker, &path).await.contains("id=\"approve\""));
-    let asked = ask(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意")]).await;
-    assert!(asked.contains(&grouped(&run["granted"])) && asked.contains("不能撤销"), "what the approval does: {asked}");
-    assert_eq!(pools_granted(&w.app).await, 0, "asking changes nothing");
-    post(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意"), ("confirm", "1")]).await;
+    approve_as_checker(w, &path, run).await;
     let approved = page(&w.checker, &path).await;
     assert!(approved.contains("已批准") && names(&approved, &[("proposer", "maker"), ("decider", "checker")]));
     assert_eq!(pools_granted(&w.app).await, fen(&run["granted"]), "the approval counts exactly the proposal");
     a
+}
+
+/// The checker's approval: the confirmation page says what it will do, then it is done.
+async fn approve_as_checker(w: &World, path: &str, run: &Value) {
+    assert!(page(&w.checker, path).await.contains("id=\"approve\""));
+    let asked = ask(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意")]).await;
+    assert!(asked.contains(&grouped(&run["granted"])) && asked.contains("不能撤销"), "what the approval does: {asked}");
+    assert_eq!(pools_granted(&w.app).await, 0, "asking changes nothing");
+    post(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意"), ("confirm", "1")]).await;
 }
 
 /// A page form of an irreversible action without `confirm`: the confirmation page (200),
