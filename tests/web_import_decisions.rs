@@ -13,9 +13,34 @@ use serde_json::{json, Value};
 use tiexi::import::codes::id_check_digit;
 use web_support::{multipart, publish_now, Agent, TestApp};
 
-/// One row of a test workbook: (key, 团场, project name, leader, ID body (17 digits), phone,
-/// contract, principal, disbursed, maturity).
-type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, &'a str, f64, &'a str, &'a str);
+/// One row of a test workbook (one loan of one project).
+#[derive(Clone)]
+struct Line {
+    key: &'static str,
+    unit: &'static str,
+    name: String,
+    leader: &'static str,
+    phone: &'static str,
+    contract: String,
+    principal: f64,
+    from: String,
+    to: String,
+}
+
+/// A row of this year's kind: a loan of 2023 to 2026 under `HT-{key}`.
+fn line(key: &'static str, unit: &'static str) -> Line {
+    Line {
+        key,
+        unit,
+        name: format!("{key}项目"),
+        leader: "王五",
+        phone: "",
+        contract: format!("HT-{key}"),
+        principal: 200_000.0,
+        from: "2023-03-01".into(),
+        to: "2026-03-01".into(),
+    }
+}
 
 const HEADERS: [&str; 16] = [
     "项目编号",
@@ -37,7 +62,7 @@ const HEADERS: [&str; 16] = [
 ];
 
 /// A workbook with a title row, the header and the rows (data from Excel row 3).
-fn workbook(title: &str, rows: &[Row<'_>]) -> Vec<u8> {
+fn workbook(title: &str, rows: &[Line]) -> Vec<u8> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name("申报汇总表").expect("a sheet");
     sheet.write_string(0, 0, title).expect("the title");
@@ -45,19 +70,19 @@ fn workbook(title: &str, rows: &[Row<'_>]) -> Vec<u8> {
         sheet.write_string(1, col, h).expect("a header");
     }
     for (row, r) in (2_u32..).zip(rows) {
-        let (key, unit, name, leader, id, phone, contract, principal, from, to) = *r;
-        let id = format!("{id}{}", id_check_digit(id));
-        let texts = [key, unit, name, "个人", "", leader, &id, phone, "是"];
+        let body = "65010219800101123";
+        let id = format!("{body}{}", id_check_digit(body));
+        let texts = [r.key, r.unit, &r.name, "个人", "", r.leader, &id, r.phone, "是"];
         for (col, text) in (0_u16..).zip(texts) {
             sheet.write_string(row, col, text).expect("a cell");
         }
         sheet.write_number(row, 9, 6.0).expect("households");
         sheet.write_string(row, 10, "农业银行").expect("bank");
-        sheet.write_string(row, 11, contract).expect("contract");
-        sheet.write_number(row, 12, principal).expect("principal");
+        sheet.write_string(row, 11, &r.contract).expect("contract");
+        sheet.write_number(row, 12, r.principal).expect("principal");
         sheet.write_number(row, 13, 4.35).expect("rate");
-        sheet.write_string(row, 14, from).expect("disbursed");
-        sheet.write_string(row, 15, to).expect("maturity");
+        sheet.write_string(row, 14, &r.from).expect("disbursed");
+        sheet.write_string(row, 15, &r.to).expect("maturity");
     }
     book.save_to_buffer().expect("the workbook")
 }
@@ -113,6 +138,19 @@ async fn upload_page(who: &Agent, bytes: &[u8]) -> String {
     r.headers().get_one("Location").expect("the preview").to_string()
 }
 
+/// The same refusal through the pages: the preview shows the row's error, the confirmation
+/// comes back to it with the refusal.
+async fn refused_through_the_pages(who: &Agent, bytes: &[u8], message: &str) {
+    let preview = upload_page(who, bytes).await;
+    let (_, page) = who.get(&preview).await;
+    let shown = message.replace('"', "&quot;");
+    assert!(page.contains(&shown) && page.contains("id=\"refused\""), "the page shows the row's error: {page}");
+    let (status, _) = who.post_form(&format!("{preview}/confirm"), &[]).await;
+    assert_eq!(status, Status::SeeOther);
+    let (_, page) = who.get(&preview).await;
+    assert!(page.contains("id=\"flash\"") && page.contains("未导入任何项目"), "the refusal is shown on the preview");
+}
+
 #[rocket::async_test]
 async fn a_reimport_over_an_approved_and_paid_project_is_an_error_at_its_row_and_changes_nothing() {
     let app = TestApp::demo().await;
@@ -121,20 +159,15 @@ async fn a_reimport_over_an_approved_and_paid_project_is_an_error_at_its_row_and
     approve_and_pay(&app, id).await;
     let (_, before) = admin.get_json(&format!("/api/v1/projects/{id}")).await;
     assert_eq!((before["state"].as_str(), before["paid"] == before["granted"]), (Some("approved"), true), "{before}");
-    let row = (
-        "XX-2024-001",
-        "红星二场",
-        "改过的项目",
-        "王五",
-        "65010219800101123",
-        "13900001111",
-        "HT-NEW-1",
-        1_418_250.0,
-        "2023-03-01",
-        "2026-03-01",
-    );
+    let row = Line {
+        name: "改过的项目".into(),
+        phone: "13900001111",
+        principal: 1_418_250.0,
+        ..line("XX-2024-001", "红星二场")
+    };
     let hongxing2 = app.login("hongxing2").await;
-    let (status, up) = hongxing2.upload("/api/v1/rounds/2024/imports", "a.xlsx", &workbook(TITLE, &[row])).await;
+    let (status, up) =
+        hongxing2.upload("/api/v1/rounds/2024/imports", "a.xlsx", &workbook(TITLE, std::slice::from_ref(&row))).await;
     assert_eq!(status, Status::Ok, "{up}");
     let e = &up["preview"]["errors"][0];
     assert_eq!(
@@ -149,15 +182,7 @@ async fn a_reimport_over_an_approved_and_paid_project_is_an_error_at_its_row_and
     assert_eq!(status, Status::Conflict, "without only_valid nothing is written: {body}");
     let done = ok(&hongxing2, &confirm, json!({ "only_valid": true })).await;
     assert_eq!((done["projects"].as_u64(), &done["left_out"]), (Some(0), &json!(["XX-2024-001"])), "{done}");
-    // The same through the pages.
-    let preview = upload_page(&hongxing2, &workbook(TITLE, &[row])).await;
-    let (_, page) = hongxing2.get(&preview).await;
-    let shown = message.replace('"', "&quot;");
-    assert!(page.contains(&shown) && page.contains("id=\"refused\""), "the page shows the row's error: {page}");
-    let (status, _) = hongxing2.post_form(&format!("{preview}/confirm"), &[]).await;
-    assert_eq!(status, Status::SeeOther);
-    let (_, page) = hongxing2.get(&preview).await;
-    assert!(page.contains("id=\"flash\"") && page.contains("未导入任何项目"), "the refusal is shown on the preview");
+    refused_through_the_pages(&hongxing2, &workbook(TITLE, &[row]), message).await;
     let (_, after) = admin.get_json(&format!("/api/v1/projects/{id}")).await;
     assert_eq!(after, before, "the project, loans included, is exactly as it was");
     assert!(audited(&admin, "project.import_update", id).await.is_empty());
@@ -169,19 +194,9 @@ async fn another_regiments_key_is_an_error_for_division_staff_too() {
     let admin = app.login("admin").await;
     let id = project_id(&admin, "XX-2024-005").await;
     let (_, before) = admin.get_json(&format!("/api/v1/projects/{id}")).await;
-    let row = (
-        "XX-2024-005",
-        "红星一场",
-        "孙晓东的项目",
-        "孙晓东",
-        "65010219800101123",
-        "",
-        "HT-X-1",
-        200_000.0,
-        "2023-03-01",
-        "2026-03-01",
-    );
-    let (_, up) = admin.upload("/api/v1/rounds/2024/imports", "a.xlsx", &workbook(TITLE, &[row])).await;
+    let row = Line { leader: "孙晓东", ..line("XX-2024-005", "红星一场") };
+    let (_, up) =
+        admin.upload("/api/v1/rounds/2024/imports", "a.xlsx", &workbook(TITLE, std::slice::from_ref(&row))).await;
     let e = &up["preview"]["errors"][0];
     assert_eq!((e["row"].as_u64(), e["column"].as_str()), (Some(3), Some("项目编号")), "{up}");
     let message = e["message"].as_str().unwrap_or_default();
@@ -194,23 +209,8 @@ async fn another_regiments_key_is_an_error_for_division_staff_too() {
     assert_eq!(after, before);
 }
 
-#[rocket::async_test]
-async fn an_update_of_a_submitted_project_shows_and_audits_each_change_old_and_new() {
-    let app = TestApp::demo().await;
-    let admin = app.login("admin").await;
-    let id = project_id(&admin, "XX-2024-003").await;
-    let (_, before) = admin.get_json(&format!("/api/v1/projects/{id}")).await;
-    assert_eq!(before["state"], "submitted");
-    let loan = &before["loans"][0];
-    let contract = loan["contract_no"].as_str().expect("a contract");
-    let (from, to) = (loan["disbursed_on"].as_str().expect("a date"), loan["maturity_on"].as_str().expect("a date"));
-    let name = before["name"].as_str().expect("a name");
-    let row =
-        ("XX-2024-003", "红星二场", name, "赵六", "65010219800101123", "13912345678", contract, 123_456.0, from, to);
-    let hongxing2 = app.login("hongxing2").await;
-    let (_, up) = hongxing2.upload("/api/v1/rounds/2024/imports", "a.xlsx", &workbook(TITLE, &[row])).await;
-    assert_eq!(up["preview"]["errors"], json!([]), "{up}");
-    let change = &up["preview"]["changes"][0];
+/// The preview lists the changes of XX-2024-003, old → new, personal numbers masked.
+fn previewed_changes(change: &Value, before: &Value, id: i64, contract: &str) {
     assert_eq!(change["id"], json!(id));
     let field = |f: &str| change["fields"].as_array().and_then(|l| l.iter().find(|c| c["field"] == f).cloned());
     let leader = field("负责人").expect("the leader changes");
@@ -221,6 +221,32 @@ async fn an_update_of_a_submitted_project_shows_and_audits_each_change_old_and_n
     assert_eq!(principal["new"], "123,456.00");
     let id_number = field("身份证号").expect("the ID number changes");
     assert!(id_number["new"].as_str().is_some_and(|s| s.contains('*')), "masked: {id_number}");
+}
+
+#[rocket::async_test]
+async fn an_update_of_a_submitted_project_shows_and_audits_each_change_old_and_new() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    let id = project_id(&admin, "XX-2024-003").await;
+    let (_, before) = admin.get_json(&format!("/api/v1/projects/{id}")).await;
+    assert_eq!(before["state"], "submitted");
+    let loan = &before["loans"][0];
+    let contract = loan["contract_no"].as_str().expect("a contract");
+    let row = Line {
+        name: before["name"].as_str().expect("a name").into(),
+        leader: "赵六",
+        phone: "13912345678",
+        contract: contract.into(),
+        principal: 123_456.0,
+        from: loan["disbursed_on"].as_str().expect("a date").into(),
+        to: loan["maturity_on"].as_str().expect("a date").into(),
+        ..line("XX-2024-003", "红星二场")
+    };
+    let hongxing2 = app.login("hongxing2").await;
+    let (_, up) =
+        hongxing2.upload("/api/v1/rounds/2024/imports", "a.xlsx", &workbook(TITLE, std::slice::from_ref(&row))).await;
+    assert_eq!(up["preview"]["errors"], json!([]), "{up}");
+    previewed_changes(&up["preview"]["changes"][0], &before, id, contract);
     ok(&hongxing2, &format!("/api/v1/imports/{}/confirm", up["import_id"]), json!({})).await;
     let entries = audited(&admin, "project.import_update", id).await;
     assert_eq!(entries.len(), 1, "one audit row for the changed project");
@@ -243,18 +269,7 @@ async fn an_update_of_a_submitted_project_shows_and_audits_each_change_old_and_n
 async fn a_workbook_of_another_year_is_warned_about_at_the_top() {
     let app = TestApp::demo().await;
     let hongxing2 = app.login("hongxing2").await;
-    let row = (
-        "XX-2023-901",
-        "红星二场",
-        "往年项目",
-        "钱七",
-        "65010219800101123",
-        "",
-        "HT-OLD-1",
-        100_000.0,
-        "2021-03-01",
-        "2022-03-01",
-    );
+    let row = Line { from: "2021-03-01".into(), to: "2022-03-01".into(), ..line("XX-2023-901", "红星二场") };
     let old = workbook("2023年度职工自主创业示范项目贷款贴息申报汇总表", &[row]);
     let (_, up) = hongxing2.upload("/api/v1/rounds/2024/imports", "a.xlsx", &old).await;
     let warnings: Vec<&str> =
@@ -266,21 +281,7 @@ async fn a_workbook_of_another_year_is_warned_about_at_the_top() {
     let (_, page) = hongxing2.get(&preview).await;
     let top = page.find("id=\"warnings\"").expect("the warnings");
     assert!(top < page.find("id=\"summary\"").expect("the summary") && page.contains(warnings[0]), "at the top");
-    let this_year = workbook(
-        TITLE,
-        &[(
-            "XX-2024-901",
-            "红星二场",
-            "今年项目",
-            "钱七",
-            "65010219800101123",
-            "",
-            "HT-24-1",
-            100_000.0,
-            "2023-03-01",
-            "2026-03-01",
-        )],
-    );
+    let this_year = workbook(TITLE, &[line("XX-2024-901", "红星二场")]);
     let (_, up) = hongxing2.upload("/api/v1/rounds/2024/imports", "a.xlsx", &this_year).await;
     assert_eq!(up["preview"]["warnings"], json!([]), "this year's workbook has none");
 }

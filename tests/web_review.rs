@@ -54,6 +54,25 @@ async fn act(who: &Agent, id: i64, body: &Value) -> (Status, Value) {
     who.post_json(&format!("/api/v1/projects/{id}/actions"), body).await
 }
 
+/// Everyone but `who` (and the other division staff member for admin's steps) is refused
+/// the step and changes nothing: 403, 404 outside their scope, and 409 for the publisher's
+/// approval (docs/rules.md §10).
+async fn others_are_refused(app: &TestApp, all: &[(&'static str, Agent)], id: i64, who: &str, body: &Value) {
+    let before = record(app, id).await;
+    let peer = |n: &str| who == "admin" && n == "admin2";
+    for (name, other) in all.iter().filter(|(n, _)| *n != who && !peer(n)) {
+        let (status, answer) = act(other, id, body).await;
+        let publisher = *name == "admin" && body["action"] == "approve";
+        let refused = if publisher {
+            status == Status::Conflict
+        } else {
+            status == Status::Forbidden || status == Status::NotFound
+        };
+        assert!(refused, "{name} {body}: {status} {answer}");
+        assert_eq!(record(app, id).await, before, "{name} {body} changed nothing");
+    }
+}
+
 #[rocket::async_test]
 async fn every_step_succeeds_only_for_its_role_and_others_change_nothing() {
     let app = TestApp::demo().await;
@@ -73,20 +92,7 @@ async fn every_step_succeeds_only_for_its_role_and_others_change_nothing() {
             app.publicity_ended(id, 1).await;
         }
         let before = record(&app, id).await;
-        // The other division staff member may take admin's steps as well.
-        let peer = |n: &str| *who == "admin" && n == "admin2";
-        for (name, other) in all.iter().filter(|(n, _)| n != who && !peer(n)) {
-            let (status, answer) = act(other, id, body).await;
-            // Division staff may approve; the one who published may not (docs/rules.md §10).
-            let publisher = *name == "admin" && body["action"] == "approve";
-            let refused = if publisher {
-                status == Status::Conflict
-            } else {
-                status == Status::Forbidden || status == Status::NotFound
-            };
-            assert!(refused, "{name} {body}: {status} {answer}");
-            assert_eq!(record(&app, id).await, before, "{name} {body} changed nothing");
-        }
+        others_are_refused(&app, &all, id, who, body).await;
         let (status, answer) = act(agent(&all, who), id, body).await;
         assert_eq!(status, Status::Ok, "{who} {body}: {answer}");
         assert_eq!(answer["state"], *to);

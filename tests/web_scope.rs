@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 
 use rocket::http::{Method, Status};
 use serde_json::{json, Value};
-use tiexi::accounts::Role;
 use web_support::{case000, encode, Agent, TestApp};
 
 fn keys(list: &[Value]) -> BTreeSet<String> {
