@@ -22,6 +22,18 @@ pub struct Facts {
     pub history: History,
 }
 
+impl Facts {
+    /// The cut of a contract, if a reviewer made one. Cheap when there are no cuts at all,
+    /// as in most rounds.
+    #[must_use]
+    pub fn cut(&self, contract_no: &str) -> Option<&Cut> {
+        if self.cuts.is_empty() {
+            return None;
+        }
+        self.cuts.get(contract_no)
+    }
+}
+
 /// rules.md §9: a reviewer's cut of one loan, always with a reason from the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cut {

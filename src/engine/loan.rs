@@ -5,7 +5,9 @@ use rust_decimal::Decimal;
 use serde::ser::SerializeStruct;
 use serde::Serialize;
 
+use super::caps::Caps;
 use super::dates::{add_months, days, DayCount, Interval};
+use super::facts::Cut;
 use super::interest::Interest;
 use super::money::Money;
 use super::policy::{OverdueRule, Policy, Rates};
@@ -63,6 +65,8 @@ pub struct LoanResult {
     pub pieces: Vec<Piece>,
     /// rules.md §4: `(C, ΣP)` when the project's principal cap made `f = C / ΣP` below 1.
     pub factor: Option<(Money, Money)>,
+    /// rules.md §9: the reviewer's cut of this loan, if any.
+    pub cut: Option<Cut>,
 }
 
 impl LoanResult {
@@ -77,6 +81,7 @@ impl LoanResult {
             reasons,
             pieces: Vec::new(),
             factor: None,
+            cut: None,
         }
     }
 }
@@ -264,7 +269,20 @@ fn computed_in_decimal(policy: &Policy, pieces: &[Piece], factor: Option<(Money,
 /// rules.md §3 and §4: everything about one loan that is not excluded.
 #[must_use]
 pub fn subsidy(policy: &Policy, loan: &Loan, factor: Option<(Money, Money)>) -> LoanResult {
-    subsidy_with(policy, loan, factor, &mut Scratch::default())
+    subsidy_given(policy, loan, factor, LoanFacts::default())
+}
+
+/// rules.md §9: what facts from outside the workbook say about one loan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoanFacts<'a> {
+    /// A reviewer's cut (核减).
+    pub cut: Option<&'a Cut>,
+}
+
+/// [`subsidy`] with the facts of rules.md §9.
+#[must_use]
+pub fn subsidy_given(policy: &Policy, loan: &Loan, factor: Option<(Money, Money)>, facts: LoanFacts<'_>) -> LoanResult {
+    subsidy_with(policy, loan, factor, facts, &mut Scratch::default())
 }
 
 /// What the engine reuses from one loan to the next, so that a loan allocates only its result.
@@ -278,23 +296,24 @@ pub(crate) fn subsidy_with(
     policy: &Policy,
     loan: &Loan,
     factor: Option<(Money, Money)>,
+    facts: LoanFacts<'_>,
     scratch: &mut Scratch,
 ) -> LoanResult {
     let mut result = LoanResult::excluded(loan, Vec::new());
+    result.cut = facts.cut.cloned();
     if let Err(reason) = eligible_into(policy, loan, &mut scratch.intervals) {
         result.reasons.push(reason);
-        return result;
+    } else {
+        result.factor = factor;
+        result.pieces = pieces_with(policy, loan, &scratch.intervals, &mut scratch.rates);
+        // The pieces cut the (non-empty) intervals without gaps, so their days are `E`'s days.
+        result.eligible_days = result.pieces.iter().map(|p| p.days).sum();
+        result.computed = computed(policy, &result.pieces, factor);
     }
-    result.factor = factor;
-    result.pieces = pieces_with(policy, loan, &scratch.intervals, &mut scratch.rates);
-    // The pieces cut the (non-empty) intervals without gaps, so their days are `E`'s days.
-    result.eligible_days = result.pieces.iter().map(|p| p.days).sum();
-    result.computed = computed(policy, &result.pieces, factor);
-    result.subsidy = result.computed;
-    if let Some(paid) = loan.interest_paid.filter(|paid| *paid < result.computed) {
-        result.subsidy = paid;
-        result.reasons.push(Reason::LimitedByInterestPaid);
-    }
+    // docs/rules.md §9: a loan that a reviewer excluded keeps its days and computed amount,
+    // so that the cut shows what it took away; only its subsidy is 0.
+    let caps = Caps { interest_paid: loan.interest_paid, certified: None, cut: facts.cut };
+    result.subsidy = caps.apply(result.computed, &mut result.reasons);
     result
 }
 

@@ -4,6 +4,7 @@
 //! call it, so they always agree.
 
 pub mod allocation;
+pub mod caps;
 pub mod dates;
 pub mod facts;
 pub mod figures;
@@ -125,13 +126,11 @@ pub fn compute(policy: &Policy, projects: &[Project]) -> RoundResult {
 /// (cuts, certified interest, earlier rounds) from outside the workbook.
 #[must_use]
 pub fn compute_with(policy: &Policy, projects: &[Project], facts: &Facts) -> RoundResult {
-    // The interface is settled; the rules of §9 are being written against it.
-    let _ = facts;
     let rows = Rows::of(projects);
     let mut scratch = loan::Scratch::default();
     let mut results = Vec::with_capacity(projects.len());
     for (p, first) in projects.iter().zip(first_rows(projects)) {
-        results.push(request(policy, p, (first, &rows.first[first..first + p.loans.len()]), &mut scratch));
+        results.push(request(policy, facts, p, (first, &rows.first[first..first + p.loans.len()]), &mut scratch));
     }
     let claims: Vec<grants::Claim> =
         projects.iter().zip(&results).map(|(p, r)| grants::Claim { requested: r.requested, score: p.score }).collect();
@@ -211,9 +210,15 @@ fn first_rows(projects: &[Project]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// rules.md §4 and §5: the loans of one project and its request (grant not yet known).
+/// rules.md §4, §5 and §9: the loans of one project and its request (grant not yet known).
 /// `rows` is the row of the project's first loan and the `Rows::first` of its loans.
-fn request(policy: &Policy, project: &Project, rows: (usize, &[usize]), scratch: &mut loan::Scratch) -> ProjectResult {
+fn request(
+    policy: &Policy,
+    facts: &Facts,
+    project: &Project,
+    rows: (usize, &[usize]),
+    scratch: &mut loan::Scratch,
+) -> ProjectResult {
     let (row, first) = rows;
     let each = || project.loans.iter().zip(row..).zip(first).map(|((l, row), first)| (l, row, *first));
     let counted = each()
@@ -230,7 +235,8 @@ fn request(policy: &Policy, project: &Project, rows: (usize, &[usize]), scratch:
             loans.push(LoanResult::excluded(loan, excluded));
             continue;
         }
-        let mut r = loan::subsidy_with(policy, loan, factor, scratch);
+        let given = loan::LoanFacts { cut: facts.cut(&loan.contract_no) };
+        let mut r = loan::subsidy_with(policy, loan, factor, given, scratch);
         if !eligible {
             // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
             r.subsidy = Money::ZERO;

@@ -157,20 +157,22 @@ pub struct Evidence {
     pub documents: Vec<String>,
 }
 
-/// Why a policy cannot be used; each names the field it concerns.
+/// Why a policy cannot be used; each names the field it concerns (the policy file's own
+/// field names, docs/policy.md) and says in Chinese what to write instead: division staff
+/// read these on the round form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    #[error("{0} is required")]
+    #[error("缺少 {0}，该项必须填写")]
     Missing(&'static str),
-    #[error("rate.borrower_percent is required when rate.mode = \"borrower_floor\"")]
+    #[error("rate.mode = \"borrower_floor\" 时必须填写 rate.borrower_percent（借款人自付利率）")]
     MissingBorrowerPercent,
-    #[error("{field} must be {expected}, found {found}")]
-    Invalid { field: String, expected: &'static str, found: String },
-    #[error("window.start ({start}) must be before window.end ({end})")]
+    #[error("{field} 应为{expected}，实际为 {found}")]
+    Invalid { field: String, expected: String, found: String },
+    #[error("window.start（{start}）必须早于 window.end（{end}），且贴息期不超过约十年")]
     EmptyWindow { start: String, end: String },
-    #[error("pools: at least one pool is required")]
+    #[error("pools：至少需要一个资金池")]
     NoPools,
-    #[error("pools: the name \"{0}\" is used twice")]
+    #[error("pools：资金池名称“{0}”重复")]
     DuplicatePool(String),
     #[error("{0}")]
     Syntax(String),

@@ -116,7 +116,7 @@ pub fn policy(text: &str) -> Result<Policy, PolicyError> {
     let year = i32::try_from(year)
         .ok()
         .filter(|y| (1900..=9998).contains(y))
-        .ok_or_else(|| invalid("year", "a year such as 2024", year))?;
+        .ok_or_else(|| invalid("year", "年份（例如 2024）", year))?;
     let window = window(raw.window.as_ref(), year)?;
     Ok(Policy {
         year,
@@ -151,11 +151,10 @@ pub fn policy(text: &str) -> Result<Policy, PolicyError> {
 /// A whole number within `range`, `default` when absent.
 fn whole(field: &str, n: Option<i64>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32, PolicyError> {
     let Some(n) = n else { return Ok(default) };
-    u32::try_from(n).ok().filter(|n| range.contains(n)).ok_or_else(|| PolicyError::Invalid {
-        field: field.to_string(),
-        expected: "a whole number in range",
-        found: format!("{n} (allowed {}..={})", range.start(), range.end()),
-    })
+    u32::try_from(n)
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| invalid(field, &format!("{} 到 {} 之间的整数", range.start(), range.end()), n))
 }
 
 /// rules.md §2 `evidence.*`.
@@ -164,31 +163,49 @@ fn evidence(raw: RawEvidence) -> Result<Evidence, PolicyError> {
         None | Some("optional") => StatementRule::Optional,
         Some("required") => StatementRule::Required,
         Some(o) => {
-            return Err(invalid("evidence.interest_statement", "\"optional\" or \"required\"", format!("\"{o}\"")))
+            return Err(invalid("evidence.interest_statement", "\"optional\" 或 \"required\"", format!("\"{o}\"")))
         }
     };
     let mut documents: Vec<String> = Vec::new();
     for d in raw.documents.unwrap_or_default() {
         let d = d.trim().to_string();
         if d.is_empty() || documents.contains(&d) {
-            return Err(invalid("evidence.documents", "distinct, non-empty document categories", format!("\"{d}\"")));
+            return Err(invalid("evidence.documents", "互不相同、非空的材料类别", format!("\"{d}\"")));
         }
         documents.push(d);
     }
     Ok(Evidence { interest_statement, documents })
 }
 
+/// A TOML problem, with the line as an editor numbers it and the common cases in Chinese.
 fn syntax(text: &str, e: &toml::de::Error) -> PolicyError {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-    let msg = e.message().trim().replace('\n', " ");
+    let line = e.span().map(|s| memchr::memchr_iter(b'\n', &text.as_bytes()[..s.start.min(text.len())]).count() + 1);
+    let msg = toml_message(e.message().trim());
     PolicyError::Syntax(match line {
-        Some(l) => format!("line {l}: {msg}"),
+        Some(l) => format!("第{l}行：{msg}"),
         None => msg,
     })
 }
 
-fn invalid(field: &str, expected: &'static str, found: impl std::fmt::Display) -> PolicyError {
-    PolicyError::Invalid { field: field.to_string(), expected, found: found.to_string() }
+/// toml's messages are English; the ones a person meets by mistyping a policy are worded
+/// again, and the rest keep toml's words after a Chinese lead.
+fn toml_message(msg: &str) -> String {
+    let quoted = |rest: &str| rest.split('`').nth(1).unwrap_or_default().to_string();
+    if let Some(rest) = msg.strip_prefix("unknown field") {
+        format!("未知字段“{}”，请核对拼写（可用的字段见 docs/policy.md）", quoted(rest))
+    } else if let Some(rest) = msg.strip_prefix("duplicate key") {
+        format!("字段“{}”重复", quoted(rest))
+    } else if let Some(rest) = msg.strip_prefix("missing field") {
+        format!("缺少字段“{}”", quoted(rest))
+    } else if msg.starts_with("invalid type") {
+        format!("值的类型不对，请检查该行等号右边的写法（{}）", msg.replace('\n', " "))
+    } else {
+        format!("写法有误，请检查该行（{}）", msg.replace('\n', " "))
+    }
+}
+
+fn invalid(field: &str, expected: &str, found: impl std::fmt::Display) -> PolicyError {
+    PolicyError::Invalid { field: field.to_string(), expected: expected.to_string(), found: found.to_string() }
 }
 
 /// Numbers are re-read from the file's own text, so that no binary float ever holds them.
@@ -203,15 +220,15 @@ impl Reader<'_> {
             toml::Value::Integer(_) | toml::Value::Float(_) => {
                 Decimal::from_str_exact(written.trim()).or_else(|_| Decimal::from_scientific(written.trim()))
             }
-            _ => return Err(invalid(field, "a number", written)),
+            _ => return Err(invalid(field, "数字", written)),
         };
-        parsed.map_err(|_| invalid(field, "a finite decimal number", &written))
+        parsed.map_err(|_| invalid(field, "有限的小数", &written))
     }
 
     fn percent(&self, field: &str, n: &Num) -> Result<Decimal, PolicyError> {
         let d = self.decimal(field, n)?;
         if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-            return Err(invalid(field, "a percentage from 0 to 100", d));
+            return Err(invalid(field, "0 到 100 之间的百分数", d));
         }
         Ok(d.normalize())
     }
@@ -222,9 +239,9 @@ impl Reader<'_> {
 
     fn money(&self, field: &str, n: &Num) -> Result<Money, PolicyError> {
         let d = self.decimal(field, n)?;
-        let m = Money::from_yuan(d).map_err(|_| invalid(field, "yuan with at most 2 decimals", d))?;
+        let m = Money::from_yuan(d).map_err(|_| invalid(field, "最多两位小数的金额（元）", d))?;
         if m < Money::ZERO || m.fen() > 100_000_000_000_000 {
-            return Err(invalid(field, "an amount from 0 to 1,000,000,000,000 yuan", d));
+            return Err(invalid(field, "0 到 1,000,000,000,000 元之间的金额", d));
         }
         Ok(m)
     }
@@ -237,8 +254,8 @@ impl Reader<'_> {
 fn date(field: &str, d: &toml::value::Datetime) -> Result<NaiveDate, PolicyError> {
     match (&d.date, &d.time) {
         (Some(date), None) => NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
-            .ok_or_else(|| invalid(field, "a date such as 2024-01-01", d)),
-        _ => Err(invalid(field, "a date without time, such as 2024-01-01", d)),
+            .ok_or_else(|| invalid(field, "日期（例如 2024-01-01）", d)),
+        _ => Err(invalid(field, "不带时间的日期（例如 2024-01-01）", d)),
     }
 }
 
@@ -256,7 +273,7 @@ fn day_count(s: Option<&str>) -> Result<DayCount, PolicyError> {
     match s {
         None | Some("ACT/360") => Ok(DayCount::Act360),
         Some("ACT/365") => Ok(DayCount::Act365),
-        Some(other) => Err(invalid("day_count", "\"ACT/360\" or \"ACT/365\"", format!("\"{other}\""))),
+        Some(other) => Err(invalid("day_count", "\"ACT/360\" 或 \"ACT/365\"", format!("\"{other}\""))),
     }
 }
 
@@ -272,7 +289,7 @@ fn rate_mode(r: &Reader<'_>, raw: &RawRate) -> Result<RateMode, PolicyError> {
             let b = raw.borrower_percent.as_ref().ok_or(PolicyError::MissingBorrowerPercent)?;
             Ok(RateMode::BorrowerFloor { borrower_percent: r.percent("rate.borrower_percent", b)? })
         }
-        Some(other) => Err(invalid("rate.mode", "\"cap\", \"share\" or \"borrower_floor\"", format!("\"{other}\""))),
+        Some(other) => Err(invalid("rate.mode", "\"cap\"、\"share\" 或 \"borrower_floor\"", format!("\"{other}\""))),
     }
 }
 
@@ -281,11 +298,11 @@ fn term(months: Option<i64>) -> Result<u32, PolicyError> {
     u32::try_from(m)
         .ok()
         .filter(|m| (1..=1200).contains(m))
-        .ok_or_else(|| invalid("term.max_months", "a whole number of months from 1 to 1200", m))
+        .ok_or_else(|| invalid("term.max_months", "1 到 1200 之间的整月数", m))
 }
 
 fn applicant_type(field: &str, s: &str) -> Result<ApplicantType, PolicyError> {
-    let expected = "one of cooperative, enterprise, individual_business, individual";
+    let expected = "cooperative、enterprise、individual_business、individual 之一";
     ApplicantType::ALL.into_iter().find(|t| t.code() == s).ok_or_else(|| invalid(field, expected, format!("\"{s}\"")))
 }
 
@@ -303,7 +320,7 @@ fn eligible_types(raw: Option<Vec<String>>) -> Result<Vec<ApplicantType>, Policy
     let Some(names) = raw else { return Ok(ApplicantType::ALL.to_vec()) };
     let types = names.iter().map(|n| applicant_type("eligible_types", n)).collect::<Result<Vec<_>, _>>()?;
     if types.is_empty() {
-        return Err(invalid("eligible_types", "at least one applicant type", "[]"));
+        return Err(invalid("eligible_types", "至少一种主体类型", "[]"));
     }
     Ok(types)
 }
@@ -314,7 +331,7 @@ fn overdue(s: Option<&str>) -> Result<OverdueRule, PolicyError> {
         Some("exclude_days") => Ok(OverdueRule::ExcludeDays),
         Some("forfeit_loan") => Ok(OverdueRule::ForfeitLoan),
         Some(o) => {
-            Err(invalid("overdue", "\"from_first_overdue\", \"exclude_days\" or \"forfeit_loan\"", format!("\"{o}\"")))
+            Err(invalid("overdue", "\"from_first_overdue\"、\"exclude_days\" 或 \"forfeit_loan\"", format!("\"{o}\"")))
         }
     }
 }
@@ -323,7 +340,7 @@ fn allocation(a: &RawAllocation) -> Result<Allocation, PolicyError> {
     match a.method.as_deref() {
         None | Some("pro_rata") => Ok(Allocation::ProRata),
         Some("priority") => Ok(Allocation::Priority { partial_last: a.partial_last.unwrap_or(true) }),
-        Some(o) => Err(invalid("allocation.method", "\"pro_rata\" or \"priority\"", format!("\"{o}\""))),
+        Some(o) => Err(invalid("allocation.method", "\"pro_rata\" 或 \"priority\"", format!("\"{o}\""))),
     }
 }
 
@@ -338,17 +355,22 @@ fn pools(r: &Reader<'_>, raw: Vec<RawPool>) -> Result<Vec<Pool>, PolicyError> {
             .name
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty())
-            .ok_or_else(|| PolicyError::Syntax(format!("{at}.name is required")))?;
+            .ok_or_else(|| PolicyError::Syntax(format!("缺少 {at}.name（资金池名称），该项必须填写")))?;
         if out.iter().any(|q| q.name == name) {
             return Err(PolicyError::DuplicatePool(name));
         }
         let kind = match p.kind.as_deref() {
             Some("funded") => PoolKind::Funded,
             Some("matched") => PoolKind::Matched,
-            Some(o) => return Err(invalid(&format!("{at}.kind"), "\"funded\" or \"matched\"", format!("\"{o}\""))),
-            None => return Err(PolicyError::Syntax(format!("{at}.kind is required"))),
+            Some(o) => return Err(invalid(&format!("{at}.kind"), "\"funded\" 或 \"matched\"", format!("\"{o}\""))),
+            None => {
+                return Err(PolicyError::Syntax(format!("缺少 {at}.kind（\"funded\" 或 \"matched\"），该项必须填写")))
+            }
         };
-        let amount = p.amount.as_ref().ok_or_else(|| PolicyError::Syntax(format!("{at}.amount is required")))?;
+        let amount = p
+            .amount
+            .as_ref()
+            .ok_or_else(|| PolicyError::Syntax(format!("缺少 {at}.amount（金额，元），该项必须填写")))?;
         out.push(Pool { name, kind, amount: r.money(&format!("{at}.amount"), amount)? });
     }
     Ok(out)

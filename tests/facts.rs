@@ -1,0 +1,112 @@
+//! rules.md §9 through `engine::compute_with`, one table per rule: review cuts, certified
+//! interest, days already subsidised, the applicant's earlier rounds.
+
+mod common;
+
+use common::{loan, loan_earning_18300, policy, project, yuan};
+use tiexi::engine::facts::{Cut, CutLimit, CutReason};
+use tiexi::engine::{compute, compute_with, ApplicantType, Facts, Money, PoolKind, Reason, Status};
+
+const COOP: ApplicantType = ApplicantType::Cooperative;
+
+fn cut(limit: CutLimit) -> Cut {
+    Cut { limit, reason: CutReason::MaterialsIncomplete, text: String::new() }
+}
+
+fn cuts(list: &[(&str, CutLimit)]) -> Facts {
+    let mut facts = Facts::default();
+    for (contract, limit) in list {
+        facts.cuts.insert((*contract).to_string(), cut(*limit));
+    }
+    facts
+}
+
+/// rules.md §9 review cuts: an excluded loan earns 0 (`excluded_by_review`) but keeps its
+/// eligible days and computed amount, so the reviewer sees what the cut took away; an
+/// amount caps the subsidy (`limited_by_review` only when it binds).
+#[test]
+fn a_review_cut_excludes_a_loan_or_caps_it() {
+    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let x = project("X", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2"), loan_earning_18300("L3")]);
+    let facts = cuts(&[
+        ("L1", CutLimit::Excluded),
+        ("L2", CutLimit::Amount(yuan("5000.00"))),
+        ("L3", CutLimit::Amount(yuan("20000.00"))),
+    ]);
+    let r = compute_with(&p, &[x], &facts);
+    let loans = &r.projects[0].loans;
+    let got: Vec<(i64, Money, Money, Vec<Reason>)> =
+        loans.iter().map(|l| (l.eligible_days, l.computed, l.subsidy, l.reasons.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (366, yuan("18300.00"), Money::ZERO, vec![Reason::ExcludedByReview]),
+            (366, yuan("18300.00"), yuan("5000.00"), vec![Reason::LimitedByReview]),
+            (366, yuan("18300.00"), yuan("18300.00"), vec![]),
+        ]
+    );
+    assert_eq!(r.projects[0].requested, yuan("23300.00"));
+    assert_eq!(loans[1].cut.as_ref().map(|c| c.reason), Some(CutReason::MaterialsIncomplete));
+}
+
+/// rules.md §9: a cut changes the trial calculation by exactly the cut, and no cut at all
+/// is the calculation without facts.
+#[test]
+fn a_cut_changes_the_request_by_exactly_the_cut() {
+    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let projects = [project("X", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2")])];
+    let before = compute(&p, &projects);
+    assert_eq!(compute_with(&p, &projects, &Facts::default()), before);
+    let after = compute_with(&p, &projects, &cuts(&[("L2", CutLimit::Amount(yuan("18000.01")))]));
+    assert_eq!(before.projects[0].requested - after.projects[0].requested, yuan("299.99"));
+}
+
+/// rules.md §4 and §9: ΣP of the principal factor leaves out only `duplicate_contract` and
+/// `rate_above_ceiling` loans; a loan excluded by review still counts, so excluding one
+/// loan never raises the subsidy of the others.
+#[test]
+fn a_loan_excluded_by_review_still_counts_in_the_principal_factor() {
+    let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    p.principal_cap[COOP.index()] = Some(yuan("360000"));
+    let x = project("X", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2")]);
+    let r = compute_with(&p, &[x], &cuts(&[("L1", CutLimit::Excluded)]));
+    let loans = &r.projects[0].loans;
+    assert_eq!(loans[1].factor, Some((yuan("360000"), yuan("720000"))));
+    assert_eq!((loans[0].computed, loans[0].subsidy), (yuan("9150.00"), Money::ZERO));
+    assert_eq!(loans[1].subsidy, yuan("9150.00"));
+}
+
+/// rules.md §9 with §3 and §4: a loan that earns nothing anyway still shows that it was
+/// excluded; a cut belongs to the contract's first row, a duplicate keeps only its own reason;
+/// a cut on a loan of an ineligible project changes nothing it requests.
+#[test]
+fn a_cut_names_itself_beside_the_other_reasons() {
+    let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    p.require_union_member = true;
+    let old = loan("OLD", "100000", "4", "2020-01-01", "2022-01-01");
+    let first = project("X", COOP, vec![old, loan_earning_18300("L1")]);
+    let second = project("Y", COOP, vec![loan_earning_18300("L1")]);
+    let mut ineligible = project("Z", COOP, vec![loan_earning_18300("L2")]);
+    ineligible.union_member = Some(false);
+    let facts = cuts(&[("OLD", CutLimit::Excluded), ("L1", CutLimit::Excluded), ("L2", CutLimit::Amount(yuan("1")))]);
+    let r = compute_with(&p, &[first, second, ineligible], &facts);
+    assert_eq!(r.projects[0].loans[0].reasons, vec![Reason::NoOverlap, Reason::ExcludedByReview]);
+    assert_eq!(r.projects[0].loans[1].reasons, vec![Reason::ExcludedByReview]);
+    assert_eq!(r.projects[1].loans[0].reasons, vec![Reason::DuplicateContract]);
+    assert_eq!(r.projects[0].status, Status::Ineligible);
+    let member = &r.projects[2];
+    assert_eq!((member.requested, member.loans[0].subsidy), (Money::ZERO, Money::ZERO));
+    assert_eq!(member.loans[0].reasons, vec![Reason::LimitedByReview]);
+}
+
+/// rules.md §9: 已付利息 and a cut that both bind name both, in cli.md's order.
+#[test]
+fn equal_caps_each_name_their_reason() {
+    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let mut l = loan_earning_18300("L1");
+    l.interest_paid = Some(yuan("9000.00"));
+    let r = compute_with(&p, &[project("X", COOP, vec![l])], &cuts(&[("L1", CutLimit::Amount(yuan("9000.00")))]));
+    let l = &r.projects[0].loans[0];
+    assert_eq!(l.subsidy, yuan("9000.00"));
+    assert_eq!(l.reasons, vec![Reason::LimitedByInterestPaid, Reason::LimitedByReview]);
+}
