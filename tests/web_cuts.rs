@@ -152,7 +152,6 @@ async fn requested(admin: &Agent, id: &Value) -> (i64, i64, Value) {
 }
 
 #[rocket::async_test]
-#[ignore = "needs engine cuts"]
 async fn a_cut_changes_the_trial_calculation_by_exactly_the_cut() {
     let app = TestApp::demo().await;
     let admin = app.login("admin").await;
@@ -185,4 +184,39 @@ async fn a_cut_changes_the_trial_calculation_by_exactly_the_cut() {
     assert_eq!((round_before - round_excluded, project_before - project_excluded), (subsidy, subsidy));
     assert_eq!(cut(&bureau, id, json!({ "contract_no": loan["contract_no"], "excluded": false })).await.0, Status::Ok);
     assert_eq!(requested(&admin, id).await.0, round_before, "withdrawn: as before");
+}
+
+/// The allocation follows the cut: an approved project with a cut is granted at most its
+/// cut request, and the approval of the allocation goes through (a grant above the stored
+/// request would be refused by the database).
+#[rocket::async_test]
+async fn an_allocation_grants_a_cut_project_its_cut_request() {
+    let app = TestApp::demo().await;
+    let (admin, admin2) = (app.login("admin").await, app.login("admin2").await);
+    let p = project(&admin, "XX-2024-001").await;
+    let (id, loan) = (&p["id"], &p["loans"][0]);
+    let to = Money::from_fen(fen(&loan["subsidy"]) / 3);
+    let body = json!({ "contract_no": loan["contract_no"], "amount": to.to_string(), "reason": "逾期未还" });
+    assert_eq!(cut(&app.login("bureau").await, id, body).await.0, Status::Ok);
+    let path = format!("/api/v1/projects/{id}/actions");
+    for (who, body) in [
+        ("hongxing2", json!({ "action": "regiment_review" })),
+        ("bureau", json!({ "action": "opinion", "comment": "同意" })),
+        ("admin", json!({ "action": "division_review" })),
+        ("admin", publish_now()),
+    ] {
+        assert_eq!(app.login(who).await.post_json(&path, &body).await.0, Status::Ok, "{who} {body}");
+    }
+    app.publicity_ended(id.as_i64().expect("an id"), 1).await;
+    assert_eq!(admin2.post_json(&path, &json!({ "action": "approve" })).await.0, Status::Ok);
+    let cut_request = fen(&admin.get_json(&format!("/api/v1/projects/{id}")).await.1["requested"]);
+    let (status, run) = admin.post_json("/api/v1/rounds/2024/allocations", &json!({ "dry_run": false })).await;
+    assert_eq!(status, Status::Ok, "{run}");
+    let line = run["run"]["projects"].as_array().and_then(|l| l.iter().find(|x| x["id"] == *id)).expect("its line");
+    assert_eq!(fen(&line["requested"]), cut_request, "the run asks the cut request: {line}");
+    let approve = format!("/api/v1/allocations/{}/actions", run["allocation_id"]);
+    let (status, v) = admin2.post_json(&approve, &json!({ "action": "approve" })).await;
+    assert_eq!(status, Status::Ok, "{v}");
+    let granted = fen(&admin.get_json(&format!("/api/v1/projects/{id}")).await.1["granted"]);
+    assert!(granted > 0 && granted <= cut_request, "granted {granted} within the cut request {cut_request}");
 }
