@@ -186,10 +186,13 @@ pub(crate) async fn panel(db: &Db, session: &Session, id: i64) -> Result<serde_j
         .map(|x| json!({ "code": x.code(), "label": x.label(), "needs_comment": x.needs_comment() }))
         .collect();
     let may_edit = a.role == Role::Cooperative && a.owns && facts.state.editable() && s.round_open;
+    // The publish form offers the shortest 公示 the policy allows, starting today.
+    let last = facts.today + chrono::Duration::days(i64::from(facts.publicity_days.max(1)) - 1);
     Ok(json!({
         "state": facts.state.code(), "state_label": facts.state.label(), "history": history, "documents": documents,
         "actions": actions, "may_edit": may_edit, "may_upload": super::documents::may_upload(session, &s),
         "publication_start": s.publication_start, "publication_end": s.publication_end,
         "open_objections": s.open_objections, "publicity_days": facts.publicity_days,
+        "publish_start": facts.today.to_string(), "publish_end": last.to_string(),
     }))
 }
