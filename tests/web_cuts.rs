@@ -4,6 +4,9 @@
 //! the list; the cut is in the project's history, the audit trail (old and new) and its
 //! page; it can be withdrawn; and the trial calculation changes by exactly the cut.
 
+#[path = "export/support.rs"]
+#[allow(dead_code, reason = "shared with tests/export.rs")]
+mod support;
 mod web_support;
 
 use rocket::http::Status;
@@ -21,6 +24,10 @@ async fn cut(who: &Agent, id: &Value, body: Value) -> (Status, Value) {
     let mut body = body;
     body["action"] = json!("cut");
     who.post_json(&format!("/api/v1/projects/{id}/actions"), &body).await
+}
+
+fn fen_yuan(v: &Value) -> rust_decimal::Decimal {
+    Money::from_fen(fen(v)).yuan().normalize()
 }
 
 fn fen(v: &Value) -> i64 {
@@ -219,4 +226,37 @@ async fn an_allocation_grants_a_cut_project_its_cut_request() {
     assert_eq!(status, Status::Ok, "{v}");
     let granted = fen(&admin.get_json(&format!("/api/v1/projects/{id}")).await.1["granted"]);
     assert!(granted > 0 && granted <= cut_request, "granted {granted} within the cut request {cut_request}");
+}
+
+/// The annual report shows the cut: the loan's computed amount against its subsidy with the
+/// engine's reason (贷款明细), and which loan was cut to what and why next to its project
+/// (项目明细's 原因).
+#[rocket::async_test]
+async fn the_annual_report_shows_what_was_asked_against_what_was_cut_and_why() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    let p = project(&admin, "XX-2024-001").await;
+    let (id, loan) = (&p["id"], &p["loans"][0]);
+    let contract = loan["contract_no"].as_str().expect("a contract");
+    let to = Money::from_fen(fen(&loan["subsidy"]) / 4);
+    let body = json!({ "contract_no": contract, "amount": to.to_string(), "reason": "逾期未还" });
+    assert_eq!(cut(&app.login("bureau").await, id, body).await.0, Status::Ok);
+    let heading = tiexi::export::report::Heading {
+        issuer: "师市总工会".into(),
+        made_on: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date"),
+        full_ids: false,
+    };
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let bytes =
+        tiexi::reports::annual(&mut conn, 2024, &heading).await.expect("the report").save_to_buffer().expect("bytes");
+    let loans = support::rows(&bytes, "贷款明细");
+    let header = loans.iter().position(|r| support::cell(r, 0) == "项目编号").expect("the header");
+    let at = |name: &str| support::column(&loans[header..], name);
+    let row = loans.iter().find(|r| support::cell(r, at("贷款合同编号")) == contract).expect("the loan's row");
+    assert_eq!(support::dec(&row[at("贴息（元）")]).normalize(), to.yuan().normalize(), "核定");
+    assert_eq!(support::dec(&row[at("计算值（元）")]).normalize(), fen_yuan(&loan["computed"]), "申请");
+    assert!(support::cell(row, at("原因")).contains("审核核减"), "{row:?}");
+    let projects = support::rows(&bytes, "项目明细");
+    let why = format!("{contract} 核减至 {} 元（逾期未还）", tiexi::web::views::yuan(to));
+    assert!(projects.iter().any(|r| r.iter().any(|c| c.to_string().contains(&why))), "项目明细 names the cut: {why}");
 }
