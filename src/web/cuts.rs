@@ -78,12 +78,14 @@ fn reason_list() -> String {
     CutReason::ALL.map(CutReason::label).join("、")
 }
 
-/// The history's words for the transitions of cuts.
+/// The history's words for the transitions that are not moves of the workflow: cuts and
+/// corrections of the 团场 (`web::units`).
 #[must_use]
 pub(crate) fn action_label(code: &str) -> &'static str {
     match code {
         "cut" => "核减",
         "cut_withdraw" => "撤销核减",
+        "unit" => "更正团场",
         _ => "",
     }
 }
