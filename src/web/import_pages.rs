@@ -111,5 +111,8 @@ pub(crate) async fn confirm_page(
     if !done.left_out.is_empty() {
         msg = format!("{msg}；未导入 {} 个：{}", done.left_out.len(), done.left_out.join("、"));
     }
+    if done.with_errors > 0 {
+        msg = format!("{msg}；另有 {} 个项目因申报表中的错误未导入", done.with_errors);
+    }
     Ok(Flash::success(Redirect::to(format!("/rounds/{year}/projects")), msg))
 }

@@ -148,6 +148,8 @@ pub struct Confirmed {
     pub changed: usize,
     /// Projects of the workbook left out (keys, masked), with `only_valid`.
     pub left_out: Vec<String>,
+    /// Projects of the workbook left out for errors in their own rows, with `only_valid`.
+    pub with_errors: usize,
     pub already: bool,
 }
 
@@ -220,6 +222,7 @@ async fn write(
     let added: HashSet<&str> = found.added.iter().map(String::as_str).collect();
     let mut done = Confirmed { import_id: import.id, ..Confirmed::default() };
     done.left_out = found.refused.clone();
+    done.with_errors = parsed.rejected.saturating_sub(found.refused.len());
     for p in &parsed.projects {
         let key = crate::export::mask::project_key(&p.key, &p.applicant.id_number);
         if refused_before.contains(key.as_str()) {
@@ -257,7 +260,7 @@ fn confirmed_entry<'a>(
     e.old = serde_json::json!({ "status": "previewed" });
     e.new = serde_json::json!({
         "status": "confirmed", "file_name": import.file_name, "file_sha256": import.file_sha256,
-        "only_valid": only_valid, "added": done.added, "changed": done.changed, "left_out": done.left_out,
+        "only_valid": only_valid, "added": done.added, "changed": done.changed, "left_out": done.left_out, "with_errors": done.with_errors,
     });
     e
 }
