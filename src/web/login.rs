@@ -14,14 +14,11 @@ use crate::second_factor;
 use crate::storage::{self, users::User, Db};
 
 /// What a login sends.
-#[derive(Default, Deserialize, FromForm)]
+#[derive(Default)]
 pub struct Credentials {
-    #[field(default = String::new())]
     pub username: String,
-    #[field(default = String::new())]
     pub password: String,
     /// The TOTP or recovery code (the API sends it with the password).
-    #[serde(default)]
     pub code: Option<String>,
 }
 
@@ -35,14 +32,24 @@ async fn read(data: Data<'_>, limits: &Limits) -> Result<String, AppError> {
     Ok(body.into_inner())
 }
 
-/// The login form's fields (`csrf_token` was checked by the fairing).
+/// The login form's fields (`csrf_token` was checked by the fairing). Decoded here:
+/// Rocket's form parser traces every field, password included, at the debug log level.
 ///
 /// # Errors
-/// `TooLarge`, or `Invalid` for a body that is not a form; the text never repeats the body.
+/// `TooLarge`, or `BadRequest` for a body that cannot be read.
 pub(crate) async fn form(data: Data<'_>, limits: &Limits) -> Result<Credentials, AppError> {
     let body = read(data, limits).await?;
-    rocket::form::Form::<Credentials>::parse_encoded(RawStr::new(&body))
-        .map_err(|_| AppError::Invalid("请填写用户名和密码".into()))
+    let mut credentials = Credentials::default();
+    for field in rocket::form::Form::values(&body) {
+        let value = RawStr::new(field.value).url_decode_lossy().into_owned();
+        match RawStr::new(field.name.source().as_str()).url_decode_lossy().as_ref() {
+            "username" => credentials.username = value,
+            "password" => credentials.password = value,
+            "code" => credentials.code = Some(value),
+            _ => {}
+        }
+    }
+    Ok(credentials)
 }
 
 /// The API's JSON `{"username", "password", "code"?}`.
@@ -166,4 +173,3 @@ pub(crate) async fn second_step(
         Err(AppError::Unauthorized)
     }
 }
-
