@@ -228,6 +228,27 @@ pub(crate) fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<
     Cookie::build((name, value)).http_only(true).same_site(SameSite::Lax).secure(secure).path("/").build()
 }
 
+/// The token the login form must carry: the browser's session's (someone logged in who
+/// logs in again, perhaps as someone else), else a login's waiting for its second factor,
+/// else the visitor token, set on first sight. The CSRF fairing expects the same.
+pub struct LoginFormToken(pub String);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for LoginFormToken {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        if let Ok(Some(session)) = lookup(req).await {
+            return Outcome::Success(LoginFormToken(session.csrf));
+        }
+        if let Some(csrf) = pending_csrf(req).await {
+            return Outcome::Success(LoginFormToken(csrf));
+        }
+        let secure = req.rocket().state::<AppConfig>().is_some_and(|c| c.secure_cookies);
+        Outcome::Success(LoginFormToken(visitor_token(req.cookies(), secure)))
+    }
+}
+
 /// The visitor token of the login form, set on first sight.
 pub(crate) fn visitor_token(cookies: &CookieJar<'_>, secure: bool) -> String {
     if let Some(c) = cookies.get(VISITOR_COOKIE) {

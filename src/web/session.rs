@@ -7,7 +7,7 @@ use rocket::response::Redirect;
 use rocket::State;
 use rocket_dyn_templates::{context, Template};
 
-use super::auth::{self, Session};
+use super::auth::{self, LoginFormToken, Session};
 use super::login::Credentials;
 use super::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
 use crate::config::AppConfig;
@@ -18,14 +18,12 @@ use crate::storage::Db;
 pub const SECOND_STEP: &str = "/login/second-factor";
 
 #[get("/login")]
-pub(crate) fn login_page(cookies: &CookieJar<'_>, config: &State<AppConfig>) -> Template {
-    let csrf = auth::visitor_token(cookies, config.secure_cookies);
-    Template::render("login", context! { csrf, error: Option::<String>::None })
+pub(crate) fn login_page(token: LoginFormToken) -> Template {
+    Template::render("login", context! { csrf: token.0, error: Option::<String>::None })
 }
 
 /// The login page again with the error (a wrong name or password reads the same).
-fn refused(e: &AppError, cookies: &CookieJar<'_>, config: &AppConfig, username: &str) -> (Status, Template) {
-    let csrf = auth::visitor_token(cookies, config.secure_cookies);
+fn refused(e: &AppError, csrf: &str, username: &str) -> (Status, Template) {
     let (status, message) = match e {
         AppError::Unauthorized => (Status::UnprocessableEntity, "用户名或密码错误".to_string()),
         other => (other.status(), other.to_string()),
@@ -50,11 +48,12 @@ impl<'r> rocket::response::Responder<'r, 'static> for Refused {
     }
 }
 
-fn refusal(e: &AppError, cookies: &CookieJar<'_>, config: &AppConfig, username: &str) -> Refused {
+fn refusal(e: &AppError, csrf: &str, username: &str) -> Refused {
     let retry_after = e.retry_after().map(|s| rocket::http::Header::new("Retry-After", s.to_string()));
-    Refused { page: refused(e, cookies, config, username), retry_after }
+    Refused { page: refused(e, csrf, username), retry_after }
 }
 
+#[expect(clippy::too_many_arguments, reason = "Rocket's guards are the handler's arguments")]
 #[post("/login", data = "<data>")]
 pub(crate) async fn login(
     data: Data<'_>,
@@ -64,13 +63,14 @@ pub(crate) async fn login(
     config: &State<AppConfig>,
     checks: &State<PasswordChecks>,
     address: ClientAddress,
+    token: LoginFormToken,
 ) -> Result<Redirect, Refused> {
-    let form: Credentials = super::login::form(data, limits).await.map_err(|e| refusal(&e, cookies, config, ""))?;
+    let form: Credentials = super::login::form(data, limits).await.map_err(|e| refusal(&e, &token.0, ""))?;
     let username = form.username.trim();
     let who = Subjects::new(username, address);
     match sign_in(db, cookies, config, checks, &who, username, &form.password).await {
         Ok(next) => Ok(Redirect::to(next)),
-        Err(e) => Err(refusal(&e, cookies, config, username)),
+        Err(e) => Err(refusal(&e, &token.0, username)),
     }
 }
 
