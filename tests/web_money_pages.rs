@@ -199,7 +199,9 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
         !audited.contains(ACCOUNT) && audited.contains(&tiexi::export::mask::account(ACCOUNT)),
         "masked for auditors"
     );
-    assert!(!audited.contains("<form method=\"post\" action=\"/batches"), "auditors read only");
+    let forms = audited.matches("<form method=\"post\" action=\"/batches").count();
+    let download = audited.matches(&format!("<form method=\"post\" action=\"{path}/payment-list.xlsx\"")).count();
+    assert_eq!((forms, download), (1, 1), "auditors read only: their one POST form downloads the payment list");
     post(&w.maker, &format!("{path}/actions"), &[("action", "approve")]).await;
     assert!(page(&w.maker, &path).await.contains("id=\"flash\""), "the preparer's approval is a flash refusal");
     assert_eq!(latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await["state"], "prepared");

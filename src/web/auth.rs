@@ -113,7 +113,9 @@ pub(crate) async fn live(req: &Request<'_>) -> Result<Option<Live>, sqlx::Error>
     let key = digest(cookie.value());
     let now = chrono::Utc::now();
     let (now_s, idle_since) = (stamp(now), stamp(now - chrono::Duration::minutes(idle.max(1))));
-    let found = if let Some(live) = caches.sessions.get(&key, generation) {
+    let kept = caches.sessions.get(&key, generation);
+    let mut changed = kept.is_none();
+    let mut found = if let Some(live) = kept {
         (*live).clone()
     } else {
         let mut conn = db.inner.acquire().await?;
@@ -125,12 +127,14 @@ pub(crate) async fn live(req: &Request<'_>) -> Result<Option<Live>, sqlx::Error>
     if found.expires_at <= now_s || found.last_seen_at <= idle_since {
         return Ok(None);
     }
-    let mut found = found;
     if found.last_seen_at < stamp(now - chrono::Duration::minutes(1)) {
         storage::sessions::touch(&mut *db.inner.acquire().await?, &key, &now_s).await?;
         found.last_seen_at = now_s;
+        changed = true;
     }
-    caches.sessions.put(key, generation, Arc::new(found.clone()));
+    if changed {
+        caches.sessions.put(key, generation, Arc::new(found.clone()));
+    }
     Ok(Some(found))
 }
 
