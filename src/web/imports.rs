@@ -97,10 +97,14 @@ pub(crate) async fn preview(
     let parsed = parse(parsers, config, session, &policy, bytes.clone()).await?;
     let result = engine::compute(&policy, &parsed.projects);
     let document = crate::export::json::document(&policy, &result, &parsed.errors);
+    // A file with nothing to import is rejected: its bytes are not kept (issue 18), only
+    // the preview that says why, until the purge of unconfirmed uploads.
+    let kept: &[u8] = if parsed.projects.is_empty() { &[] } else { &bytes };
+    let name = crate::bidi::strip(name);
     let mut tx = storage::begin_write(db).await?;
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
     let id =
-        storage::imports::insert(&mut tx, round.id, session.user.id, name, &sha, &bytes, &document.to_string()).await?;
+        storage::imports::insert(&mut tx, round.id, session.user.id, &name, &sha, kept, &document.to_string()).await?;
     tx.commit().await?;
     Ok((id, document, same))
 }
@@ -154,6 +158,9 @@ pub(crate) async fn confirm(
     };
     let policy = import::policy(&round.policy_toml)?;
     let bytes = storage::imports::bytes(&mut *db.inner.acquire().await?, import.id).await?;
+    if bytes.is_empty() {
+        return Err(AppError::Conflict("该上传文件未通过检查或已过保存期限，已删除；请重新上传".into()));
+    }
     let parsed = parse(parsers, config, session, &policy, bytes).await?;
     if !parsed.errors.is_empty() && !only_valid {
         return Err(AppError::Conflict(format!(
