@@ -56,10 +56,14 @@ pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>,
     if password.chars().count() < 8 {
         return Err("密码至少 8 位".into());
     }
+    // A name is shown on pages and in the trail: no bidirectional controls (`bidi`).
+    let username = crate::bidi::strip(username.trim());
+    let unit = unit.map(crate::bidi::strip);
+    let unit = unit.as_deref();
     let hash = accounts::hash_password(password).map_err(|e| e.to_string())?;
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
-    let id = storage::users::insert(&mut tx, username, &hash, role.code(), unit)
+    let id = storage::users::insert(&mut tx, &username, &hash, role.code(), unit)
         .await
         .map_err(|e| format!("无法创建账户（用户名可能已存在）：{e}"))?;
     let mut e = by_cli("user.add", "user", id);
@@ -101,6 +105,47 @@ pub async fn user_disable(url: &str, username: &str) -> Result<(), String> {
     storage::audit::append(&mut tx, &e).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     pool.inner.close().await;
+    Ok(())
+}
+
+/// `tiexi user reset-second-factor --username U`: for a user who lost both the phone and
+/// the recovery codes (after checking who they are in person); they enrol again at the
+/// next login, which their role may require.
+///
+/// # Errors
+/// No such user, or a database error.
+pub async fn user_reset_second_factor(url: &str, username: &str) -> Result<(), String> {
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
+    let user = storage::users::find_by_name(&mut tx, username)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("没有账户 {username}"))?;
+    storage::second_factor::disable(&mut tx, user.id).await.map_err(|e| e.to_string())?;
+    let mut e = by_cli("user.second_factor_reset", "user", user.id);
+    e.new = serde_json::json!({ "second_factor": false });
+    storage::audit::append(&mut tx, &e).await.map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    pool.inner.close().await;
+    Ok(())
+}
+
+/// `tiexi purge`: the retention purge of the server, once, with the settings of
+/// `Rocket.toml` and `ROCKET_*`; prints what went.
+///
+/// # Errors
+/// The settings do not parse, or a database error.
+pub async fn purge(url: &str) -> Result<(), String> {
+    let config: crate::config::AppConfig = figment(url).extract().map_err(|e| format!("设置有误：{e}"))?;
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let purged = crate::retention::run(&pool, &config, "cli").await.map_err(|e| e.to_string())?;
+    pool.inner.close().await;
+    println!(
+        "已删除未确认的上传 {} 个；已清除过期的导入文件 {} 个、证明材料 {} 个",
+        purged.imports_deleted.len(),
+        purged.imports_emptied.len(),
+        purged.documents_emptied.len()
+    );
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The one error of the web layer. What the user sees is its `Display` (Chinese, no
 //! internals); 5xx causes go to the log only.
 
-use rocket::http::{ContentType, Status};
+use rocket::http::{Header, Status};
 use rocket::response::{self, Responder};
 use rocket::Request;
 
@@ -11,6 +11,9 @@ pub enum AppError {
     /// 401: not logged in.
     #[error("请先登录")]
     Unauthorized,
+    /// 401: a login refused, with what the user must fix (name, password, code).
+    #[error("{0}")]
+    LoginRefused(&'static str),
     /// 403: logged in, but the role may not do this; or a missing CSRF token.
     #[error("没有权限执行此操作")]
     Forbidden,
@@ -26,9 +29,15 @@ pub enum AppError {
     /// 413: the upload is larger than allowed.
     #[error("上传文件过大")]
     TooLarge,
-    /// 429: too many failed logins.
-    #[error("登录失败次数过多，请稍后再试")]
-    TooManyAttempts,
+    /// 400: the request itself is malformed (a body that cannot be read, a method override).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 429: too many failed logins; the next one is checked after this many seconds.
+    #[error("登录失败次数过多，请在{}后再试", crate::web::errors::wait_text(*.0))]
+    TooManyAttempts(u64),
+    /// 503: every password check is busy; try again after this many seconds.
+    #[error("服务器繁忙，请在{}后再试", crate::web::errors::wait_text(*.0))]
+    Busy(u64),
     /// 500: logged with its cause, never shown.
     #[error("服务器内部错误")]
     Db(#[from] sqlx::Error),
@@ -41,13 +50,15 @@ impl AppError {
     #[must_use]
     pub fn status(&self) -> Status {
         match self {
-            AppError::Unauthorized => Status::Unauthorized,
+            AppError::Unauthorized | AppError::LoginRefused(_) => Status::Unauthorized,
             AppError::Forbidden => Status::Forbidden,
             AppError::NotFound => Status::NotFound,
             AppError::Invalid(_) => Status::UnprocessableEntity,
             AppError::Conflict(_) => Status::Conflict,
             AppError::TooLarge => Status::PayloadTooLarge,
-            AppError::TooManyAttempts => Status::TooManyRequests,
+            AppError::BadRequest(_) => Status::BadRequest,
+            AppError::TooManyAttempts(_) => Status::TooManyRequests,
+            AppError::Busy(_) => Status::ServiceUnavailable,
             AppError::Db(_) | AppError::Internal(_) => Status::InternalServerError,
         }
     }
@@ -79,26 +90,27 @@ impl From<crate::import::ImportError> for AppError {
     }
 }
 
+impl AppError {
+    /// Seconds to wait before trying again (`Retry-After`), for 429 and 503.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts(s) | AppError::Busy(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
 impl<'r> Responder<'r, 'static> for AppError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let status = self.status();
-        if status.code >= 500 {
-            rocket::error!("{} {}: {self:?}", req.method(), req.uri());
+        if status.code >= 500 && !matches!(self, AppError::Busy(_)) {
+            rocket::error!("{} {}: {self:?}", req.method(), req.uri().path());
         }
-        let message = self.to_string();
-        if req.uri().path().starts_with("/api/") {
-            let body = serde_json::json!({ "error": message }).to_string();
-            return response::Response::build()
-                .status(status)
-                .header(ContentType::JSON)
-                .sized_body(body.len(), std::io::Cursor::new(body))
-                .ok();
+        let mut answer = crate::web::errors::answer(req, status, &self.to_string());
+        if let Some(seconds) = self.retry_after() {
+            answer.set_header(Header::new("Retry-After", seconds.to_string()));
         }
-        let page = crate::web::views::error_page(status, &message);
-        response::Response::build()
-            .status(status)
-            .header(ContentType::HTML)
-            .sized_body(page.len(), std::io::Cursor::new(page))
-            .ok()
+        Ok(answer)
     }
 }

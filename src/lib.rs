@@ -18,6 +18,7 @@
 extern crate rocket;
 
 pub mod accounts;
+pub mod bidi;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -27,8 +28,10 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod reports;
+pub mod retention;
 pub mod review;
 pub mod sample;
+pub mod second_factor;
 pub mod storage;
 pub mod web;
 

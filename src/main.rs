@@ -76,6 +76,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// 按保存期限清除上传文件（服务器启动时和每天也会执行），记入审计
+    Purge {
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// 在线备份（SQLite：VACUUM INTO 并校验；PostgreSQL：给出备份命令）
     Backup {
         /// The new backup file (never overwritten)
@@ -118,6 +123,13 @@ enum UserCommand {
     },
     /// 停用账户（其所有会话立即失效）
     Disable {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// 清除账户的双重验证（手机和恢复码都丢失时；下次登录重新设置）
+    ResetSecondFactor {
         #[arg(long)]
         username: String,
         #[arg(long)]
@@ -175,14 +187,9 @@ fn main() -> ExitCode {
         Command::Serve { database, demo } => {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
         }
-        Command::Report { year, through, output, issuer, database } => run_async(async move {
-            let url = tiexi::commands::database_url(database);
-            let kind = year.map_or_else(
-                || tiexi::commands::Report::Through(through.unwrap_or_default()),
-                tiexi::commands::Report::Year,
-            );
-            tiexi::commands::report(&url, kind, &issuer, &output).await
-        }),
+        Command::Report { year, through, output, issuer, database } => {
+            report(year, through, &output, &issuer, database)
+        }
         Command::User { command } => user(command),
         Command::Audit { command: AuditCommand::Verify { database } } => {
             run_async(async move { tiexi::commands::audit_verify(&tiexi::commands::database_url(database)).await })
@@ -191,6 +198,9 @@ fn main() -> ExitCode {
             run_async(async move { tiexi::commands::backup(&tiexi::commands::database_url(database), &file).await })
         }
         Command::Bench { command: BenchCommand::Gen { loans, year, out } } => bench_gen(loans, year, &out),
+        Command::Purge { database } => {
+            run_async(async move { tiexi::commands::purge(&tiexi::commands::database_url(database)).await })
+        }
         Command::Check { database } => {
             run_async(async move { tiexi::commands::check(&tiexi::commands::database_url(database)).await })
         }
@@ -201,7 +211,25 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// `tiexi user add | disable`.
+/// `tiexi report`.
+fn report(
+    year: Option<i32>,
+    through: Option<i32>,
+    output: &std::path::Path,
+    issuer: &str,
+    database: Option<String>,
+) -> u8 {
+    run_async(async move {
+        let url = tiexi::commands::database_url(database);
+        let kind = year.map_or_else(
+            || tiexi::commands::Report::Through(through.unwrap_or_default()),
+            tiexi::commands::Report::Year,
+        );
+        tiexi::commands::report(&url, kind, issuer, output).await
+    })
+}
+
+/// `tiexi user add | disable | reset-second-factor`.
 fn user(command: UserCommand) -> u8 {
     match command {
         UserCommand::Add { username, role, unit, password_stdin, database } => {
@@ -218,6 +246,9 @@ fn user(command: UserCommand) -> u8 {
         }
         UserCommand::Disable { username, database } => run_async(async move {
             tiexi::commands::user_disable(&tiexi::commands::database_url(database), &username).await
+        }),
+        UserCommand::ResetSecondFactor { username, database } => run_async(async move {
+            tiexi::commands::user_reset_second_factor(&tiexi::commands::database_url(database), &username).await
         }),
     }
 }

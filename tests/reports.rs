@@ -124,6 +124,12 @@ async fn the_demo_cumulative_report_gives_the_published_figures() {
     render::pdf_has_pages(&through, "cumulative-2023");
 }
 
+/// An audited download: a POST with the session's token.
+async fn post<'c>(agent: &'c web_support::Agent, path: &str) -> rocket::local::asynchronous::LocalResponse<'c> {
+    let token = rocket::http::Header::new("X-CSRF-Token", agent.csrf.clone());
+    agent.client.post(path.to_string()).header(token).dispatch().await
+}
+
 /// A demo user of another role asks; only roles seeing every project get a report, and
 /// only division staff full ID numbers (audited).
 #[rocket::async_test]
@@ -138,7 +144,7 @@ async fn report_downloads_follow_the_role() {
     for (user, path, status) in [
         ("hongxing2", "/api/v1/rounds/2023/report.xlsx", Status::Forbidden),
         ("coop-a", "/rounds/2023/report.xlsx", Status::Forbidden),
-        ("auditor", "/api/v1/rounds/2023/report.xlsx?full=true", Status::Forbidden),
+        ("auditor", "/api/v1/rounds/2023/report.xlsx?full=true", Status::UnprocessableEntity),
         ("auditor", "/api/v1/rounds/2023/report.xlsx", Status::Ok),
         ("auditor", "/api/v1/reports/cumulative.xlsx?through=2023", Status::Ok),
         ("auditor", "/api/v1/rounds/2016/report.xlsx", Status::NotFound),
@@ -146,7 +152,10 @@ async fn report_downloads_follow_the_role() {
         let agent = app.login(user).await;
         assert_eq!(agent.client.get(path).dispatch().await.status(), status, "{user} {path}");
     }
-    let full = admin.client.get("/rounds/2023/report.xlsx?full=true").dispatch().await;
+    // Full ID numbers are audited, so they are a POST (issue 18): division staff only.
+    let auditor = app.login("auditor").await;
+    assert_eq!(post(&auditor, "/api/v1/rounds/2023/report.xlsx").await.status(), Status::Forbidden);
+    let full = post(&admin, "/rounds/2023/report.xlsx").await;
     assert_eq!(full.status(), Status::Ok);
     let bytes = full.into_bytes().await.expect("a body");
     let id = cell(&table(&bytes, "项目明细", "序号")[1], 6);
@@ -216,7 +225,7 @@ async fn a_batch_payment_list_masks_accounts_for_all_but_division_staff() {
     let batch = render::insert_batch(&app).await;
     let path = format!("/batches/{batch}/payment-list.xlsx");
     let admin = app.login("admin").await;
-    let full = admin.client.get(path.clone()).dispatch().await.into_bytes().await.expect("a list");
+    let full = post(&admin, &path).await.into_bytes().await.expect("a list");
     let list = table(&full, "拨付明细表", "序号");
     assert_eq!(cell(&list[1], 6), "6228480012345671234", "division staff see the full account");
     assert_eq!(cell(&list[2], 6), "6228480098765430000");
@@ -231,11 +240,15 @@ async fn a_batch_payment_list_masks_accounts_for_all_but_division_staff() {
     }
     let auditor = app.login("auditor").await;
     let api = format!("/api/v1/disbursements/{batch}/payment-list.xlsx");
-    let masked = auditor.client.get(api).dispatch().await.into_bytes().await.expect("a list");
+    let masked = post(&auditor, &api).await.into_bytes().await.expect("a list");
     assert_eq!(cell(&table(&masked, "拨付明细表", "序号")[1], 6), "6228***********1234");
-    let regiment = app.login("hongxing2").await;
-    assert_eq!(regiment.client.get(path).dispatch().await.status(), Status::Forbidden);
-    assert_eq!(admin.client.get("/batches/999999/payment-list.xlsx").dispatch().await.status(), Status::NotFound);
+    app.add_user("bureau", tiexi::accounts::Role::BureauReviewer, None).await;
+    for user in ["hongxing2", "bureau"] {
+        let other = app.login(user).await;
+        assert_eq!(post(&other, &path).await.status(), Status::Forbidden, "{user}: as on the batch pages");
+    }
+    assert_eq!(admin.client.get(path).dispatch().await.status(), Status::NotFound, "no GET: it is audited");
+    assert_eq!(post(&admin, "/batches/999999/payment-list.xlsx").await.status(), Status::NotFound);
     // The annual report lists the batch under 资金来源.
     let report = annual(&app, 2023).await;
     let funds = rows(&report, "资金来源");

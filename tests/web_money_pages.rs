@@ -197,6 +197,19 @@ async fn prepare_two(w: &World) -> (Value, Vec<String>) {
     (latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await, ids)
 }
 
+/// An auditor sees the batch with accounts masked, and no form but the payment list's download.
+async fn auditor_reads_only(w: &World, path: &str) {
+    let audited = page(&w.app.login("auditor").await, path).await;
+    assert!(
+        !audited.contains(ACCOUNT) && audited.contains(&tiexi::export::mask::account(ACCOUNT)),
+        "masked for auditors"
+    );
+    let download = format!("<form method=\"post\" action=\"{path}/payment-list.xlsx\"");
+    let forms =
+        (audited.matches("<form method=\"post\" action=\"/batches").count(), audited.matches(&download).count());
+    assert_eq!(forms, (1, 1), "auditors read only: their one POST form downloads the payment list");
+}
+
 #[rocket::async_test]
 async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
     let w = world().await;
@@ -212,12 +225,7 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
         shown.contains(ACCOUNT) && !shown.contains("id=\"approve\""),
         "staff see the account; the preparer has no approve"
     );
-    let audited = page(&w.app.login("auditor").await, &path).await;
-    assert!(
-        !audited.contains(ACCOUNT) && audited.contains(&tiexi::export::mask::account(ACCOUNT)),
-        "masked for auditors"
-    );
-    assert!(!audited.contains("<form method=\"post\" action=\"/batches"), "auditors read only");
+    auditor_reads_only(&w, &path).await;
     post(&w.maker, &format!("{path}/actions"), &[("action", "approve")]).await;
     assert!(page(&w.maker, &path).await.contains("id=\"flash\""), "the preparer's approval is a flash refusal");
     assert_eq!(latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await["state"], "prepared");

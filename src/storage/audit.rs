@@ -217,8 +217,8 @@ pub struct Query {
     pub entity_id: Option<String>,
     pub actor: Option<String>,
     pub action: Option<String>,
-    /// The round's year.
-    pub year: Option<i32>,
+    /// The round's year (the web layer refuses one that is not an `i32`).
+    pub year: Option<String>,
     /// First and last day (UTC, `YYYY-MM-DD`), both included.
     pub from: Option<String>,
     pub to: Option<String>,
@@ -253,7 +253,7 @@ fn bind_filter<'q>(
         .bind(text(&q.entity_id))
         .bind(text(&q.actor))
         .bind(text(&q.action))
-        .bind(super::nullable(q.year))
+        .bind(text(&q.year))
         .bind(text(&q.from))
         .bind(text(&q.to))
         .bind(unit)

@@ -93,11 +93,12 @@ pub async fn fetch(
     project_id: i64,
     stored_name: &str,
 ) -> Result<Option<(Document, Vec<u8>)>, sqlx::Error> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS}, content FROM documents WHERE project_id = $1 AND stored_name = $2"))
-            .bind(project_id)
-            .bind(stored_name)
-            .fetch_optional(conn)
-            .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, content FROM documents WHERE project_id = $1 AND stored_name = $2 AND purged_at IS NULL"
+    ))
+    .bind(project_id)
+    .bind(stored_name)
+    .fetch_optional(conn)
+    .await?;
     row.map(|r| Ok((from_row(&r)?, r.try_get("content")?))).transpose()
 }

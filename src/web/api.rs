@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`, on the same sessions as the pages (the CSRF token goes in
 //! the `X-CSRF-Token` header). Documented at `/api/v1/openapi.json`.
 
-use rocket::data::Capped;
+use rocket::data::{Capped, Data, Limits};
 use rocket::fs::TempFile;
 use rocket::http::CookieJar;
 use rocket::serde::json::Json;
@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use super::auth::{self, Session};
 use super::cache::Kept;
 use super::imports::{self, Parsers};
+use super::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
+use super::params::Number;
 use crate::config::AppConfig;
 use crate::engine::Money;
 use crate::error::AppError;
@@ -37,26 +39,40 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Deserialize)]
-pub struct Credentials {
-    username: String,
-    password: String,
-}
-
 fn user_json(s: &storage::users::User) -> Value {
     json!({ "id": s.id, "username": s.username, "role": s.role, "unit": s.unit })
 }
 
-#[post("/session", format = "json", data = "<body>")]
+/// The JSON login: the password, and the code in the same request when the user has a
+/// second factor. The body is read by `login::json`, never by a data guard that would log it.
+#[post("/session", format = "json", data = "<data>")]
 async fn login(
-    body: Json<Credentials>,
+    data: Data<'_>,
+    limits: &Limits,
     db: &Db,
     cookies: &CookieJar<'_>,
     config: &State<AppConfig>,
-    limiter: &State<super::session::Limiter>,
+    checks: &State<PasswordChecks>,
+    address: ClientAddress,
 ) -> Result<Value, AppError> {
-    let user = super::session::verify(db, limiter, config, body.username.trim(), &body.password).await?;
-    let csrf = auth::open(db, cookies, config, &user).await?;
+    let body = super::login::json(data, limits).await?;
+    let username = body.username.trim();
+    let who = Subjects::new(username, address);
+    let user = match super::login::password(db, checks, config, &who, username, &body.password).await {
+        Err(AppError::Unauthorized) => return Err(AppError::LoginRefused("用户名或密码错误")),
+        other => other?,
+    };
+    if storage::second_factor::state(&mut *db.inner.acquire().await?, user.id).await?.secret.is_some() {
+        let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
+            login_limit::password_right(db, &who).await?;
+            return Err(AppError::LoginRefused("已开启双重验证：请在 code 中同时提供动态验证码或恢复码"));
+        };
+        if !super::login::second_factor(db, &user, code).await? {
+            return Err(AppError::LoginRefused("验证码错误或已使用"));
+        }
+    }
+    login_limit::succeeded(db, &who).await?;
+    let csrf = auth::open(db, cookies, config, &user, false).await?;
     Ok(json!({ "csrf_token": csrf, "user": user_json(&user) }))
 }
 
@@ -168,11 +184,11 @@ async fn projects(
     kept: Kept<'_>,
     year: i32,
     filter: Filter,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Number<i64>,
+    per_page: Number<i64>,
 ) -> Result<Value, AppError> {
-    let page = page.unwrap_or(1).max(1);
-    let per_page = per_page.unwrap_or(super::projects::PER_PAGE);
+    let page = page.or(1).max(1);
+    let per_page = per_page.or(super::projects::PER_PAGE);
     let (rows, total) = super::projects::page(db, kept, &session, year, &filter, page, per_page).await?;
     Ok(json!({ "total": total, "page": page, "projects": rows }))
 }
@@ -216,11 +232,11 @@ async fn audit(
     db: &Db,
     session: Session,
     q: storage::audit::Query,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Number<i64>,
+    per_page: Number<i64>,
 ) -> Result<Value, AppError> {
-    let page = page.unwrap_or(1).max(1);
-    let (rows, total) = super::audit::page(db, &session, &q, page, per_page.unwrap_or(super::audit::PER_PAGE)).await?;
+    let page = page.or(1).max(1);
+    let (rows, total) = super::audit::page(db, &session, &q, page, per_page.or(super::audit::PER_PAGE)).await?;
     Ok(
         json!({ "total": total, "page": page, "entries": rows.iter().map(super::audit::record_json).collect::<Vec<_>>() }),
     )
@@ -228,9 +244,9 @@ async fn audit(
 
 /// rules.md §7: the figures of one round (`year`) or of every round up to `through`.
 #[get("/figures?<year>&<through>")]
-async fn figures(db: &Db, _session: Session, year: Option<i32>, through: Option<i32>) -> Result<Value, AppError> {
+async fn figures(db: &Db, _session: Session, year: Number<i32>, through: Number<i32>) -> Result<Value, AppError> {
     let all = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
-    let chosen: Vec<_> = match (year, through) {
+    let chosen: Vec<_> = match (year.0, through.0) {
         (Some(y), None) => all.into_iter().filter(|r| r.year == y).collect(),
         (None, Some(t)) => all.into_iter().filter(|r| r.year <= t).rev().collect(),
         _ => return Err(AppError::Invalid("请给出 year 或 through 其中之一".into())),

@@ -60,6 +60,12 @@ pub(crate) async fn page(
     per_page: i64,
 ) -> Result<(Vec<Record>, i64), AppError> {
     let visible = visible(session)?;
+    if let Some(year) = q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        // An out-of-range year is refused, never silently dropped from the filter.
+        if year.parse::<i32>().is_err() {
+            return Err(AppError::Invalid(format!("年度“{year}”应为整数")));
+        }
+    }
     for d in [&q.from, &q.to].into_iter().flatten().filter(|d| !d.trim().is_empty()) {
         if chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").is_err() {
             return Err(AppError::Invalid(format!("日期“{d}”应写作 YYYY-MM-DD")));
@@ -82,8 +88,13 @@ pub(crate) fn record_json(r: &Record) -> Value {
 }
 
 #[get("/audit?<page>&<q..>")]
-pub(crate) async fn index(db: &Db, session: Session, q: Query, page: Option<i64>) -> Result<Template, AppError> {
-    let current = page.unwrap_or(1).max(1);
+pub(crate) async fn index(
+    db: &Db,
+    session: Session,
+    q: Query,
+    page: super::params::Number<i64>,
+) -> Result<Template, AppError> {
+    let current = page.or(1).max(1);
     let (rows, total) = self::page(db, &session, &q, current, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     Ok(Template::render(
@@ -97,13 +108,12 @@ pub(crate) async fn index(db: &Db, session: Session, q: Query, page: Option<i64>
 
 /// The filters as a query string, for the paging links.
 fn link(q: &Query) -> String {
-    let year = q.year.map(|y| y.to_string());
     let fields = [
         ("entity", &q.entity),
         ("entity_id", &q.entity_id),
         ("actor", &q.actor),
         ("action", &q.action),
-        ("year", &year),
+        ("year", &q.year),
         ("from", &q.from),
         ("to", &q.to),
     ];

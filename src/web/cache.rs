@@ -67,7 +67,7 @@ impl<K: Eq + Hash, V: ?Sized> Cache<K, V> {
 }
 
 /// A live session as found, and when it expires (RFC 3339, as stored).
-pub type LiveSession = (Session, String);
+pub type LiveSession = super::auth::Live;
 
 /// Every cache of the application (managed state).
 pub struct Caches {

@@ -1,15 +1,20 @@
 //! CSRF: every request that is not GET/HEAD must carry the session's token, in the
 //! `X-CSRF-Token` header (API) or as the first form field `csrf_token` (pages). One fairing
 //! checks them all, so that no route can forget (hazards.md: Rocket has none built in).
-//! A request that fails is turned into `GET /csrf-denied`, which answers 403.
+//! A request that fails is turned into `GET /csrf-denied` (`/api/v1/csrf-denied` for the
+//! API), which answers 403 as a page or as JSON.
+//!
+//! It first refuses Rocket's method override: Rocket turns a form POST whose first field
+//! is `_method` into that method before any fairing runs, so that a cross-site form with
+//! `_method=get` would pass here as a GET. Such a request answers 400, whatever its
+//! method became.
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::{uri::Origin, Method};
 use rocket::{Data, Request};
 
 use super::auth::{lookup, VISITOR_COOKIE};
-
-pub const DENIED: &str = "/csrf-denied";
+use super::errors;
 
 /// The one exemption: the JSON login. A cross-site page cannot send `application/json`
 /// without a CORS preflight, which this server never grants, so login CSRF is not possible.
@@ -28,14 +33,35 @@ impl Fairing for Csrf {
     }
 
     async fn on_request(&self, req: &mut Request<'_>, data: &mut Data<'_>) {
+        if method_override(req, data).await {
+            let to = if errors::is_api(req) { errors::API_OVERRIDE_REFUSED } else { errors::OVERRIDE_REFUSED };
+            redirect(req, to);
+            return;
+        }
         if matches!(req.method(), Method::Get | Method::Head) || exempt(req) {
             return;
         }
         if cross_site(req) || !token_matches(req, data).await {
-            req.set_method(Method::Get);
-            req.set_uri(Origin::parse(DENIED).expect("a constant path"));
+            let to = if errors::is_api(req) { errors::API_CSRF_DENIED } else { errors::CSRF_DENIED };
+            redirect(req, to);
         }
     }
+}
+
+/// Send the request to one of the refusal routes (`web::errors`), as a GET.
+fn redirect(req: &mut Request<'_>, to: &'static str) {
+    req.set_method(Method::Get);
+    req.set_uri(Origin::parse(to).expect("a constant path"));
+}
+
+/// A form whose first field is `_method` (what Rocket's override reads). Our forms never
+/// send one; a GET or HEAD with a form body is no browser's either.
+async fn method_override(req: &Request<'_>, data: &mut Data<'_>) -> bool {
+    if !req.content_type().is_some_and(|c| c.is_form()) {
+        return false;
+    }
+    let head = data.peek(16).await;
+    head.starts_with(b"_method=") || head.starts_with(b"_method&") || head == b"_method"
 }
 
 /// `Sec-Fetch-Site: cross-site` or an `Origin` of another host is refused outright.
@@ -52,11 +78,16 @@ fn cross_site(req: &Request<'_>) -> bool {
 }
 
 async fn token_matches(req: &Request<'_>, data: &mut Data<'_>) -> bool {
+    // The session's token; else that of a login waiting for its second factor; else the
+    // login form's visitor token.
     let expected = match lookup(req).await {
         Ok(Some(session)) => session.csrf,
-        Ok(None) => match req.cookies().get(VISITOR_COOKIE) {
-            Some(c) => c.value().to_string(),
-            None => return false,
+        Ok(None) => match super::auth::pending_csrf(req).await {
+            Some(csrf) => csrf,
+            None => match req.cookies().get(VISITOR_COOKIE) {
+                Some(c) => c.value().to_string(),
+                None => return false,
+            },
         },
         Err(_) => return false,
     };

@@ -55,10 +55,11 @@ pub struct DocumentUpload<'r> {
     file: Capped<TempFile<'r>>,
 }
 
-/// A file name fit to show: the last path part, at most 100 characters, no control characters.
+/// A file name fit to show: the last path part, at most 100 characters, no control
+/// characters, no bidirectional controls (`bidi`).
 fn shown_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+    let clean: String = last.chars().filter(|c| !c.is_control() && !crate::bidi::is_control(*c)).take(100).collect();
     if clean.trim().is_empty() {
         "文件".into()
     } else {

@@ -1,7 +1,12 @@
 //! Idempotent requests: a state-changing request that carries a key (`Idempotency-Key`
 //! header, or the `idempotency_key` query parameter that every form's action gets, fresh
 //! at each render) has one effect; a repeat gets the first answer (status, body,
-//! `Location`). While the first still runs, a repeat gets 409.
+//! `Location`). A repeat that arrives while the first still runs waits for its answer (a
+//! double-click then shows the first's result); after `WAIT_FOR_FIRST` it gets 409.
+//!
+//! What is kept of an answer never holds a full ID, account or phone number: they are
+//! masked before storing (`export::mask::numbers_in`), and a binary body (a download) is
+//! not kept at all. Logins, second-factor steps, reveals and downloads are never replayed.
 //!
 //! Not covered: a crash after the handler's transaction committed and before its answer
 //! was stored leaves the key pending, so repeats get 409 (not a second effect, but not the
@@ -15,6 +20,7 @@ use rocket::{Data, Request, Response};
 use rocket_db_pools::Database;
 
 use super::auth::lookup;
+use crate::export::mask;
 use crate::storage::idempotency::{self, Found, Stored};
 use crate::storage::{self, Db};
 
@@ -51,7 +57,7 @@ impl Fairing for Idempotency {
         let Some(key) = key_of(req) else { return };
         let Ok(Some(session)) = lookup(req).await else { return };
         let request = format!("{} {}", req.method(), req.uri().path());
-        let decision = match claim(req, session.user.id, &key, &request).await {
+        let decision = match claim_or_wait(req, session.user.id, &key, &request).await {
             Ok(None) => Decision::Claimed { user_id: session.user.id, key },
             Ok(Some(found)) => Decision::Replay { api: req.uri().path().starts_with("/api/"), found, request },
             Err(e) => {
@@ -74,10 +80,19 @@ impl Fairing for Idempotency {
     }
 }
 
-/// The key of a state-changing request, if it carries one. The reveal of an ID number is
-/// never replayed: each reveal is audited, and its answer must not be kept.
+/// Requests that are never replayed: each reveal or download is audited and its answer
+/// must not be kept; a login or second-factor step answers with secrets of its own.
+fn never_replayed(path: &str) -> bool {
+    path.ends_with("/id-number")
+        || path.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("xlsx"))
+        || path.starts_with("/login")
+        || path == "/api/v1/session"
+        || path.starts_with(super::totp::ENROL_PAGE)
+}
+
+/// The key of a state-changing request, if it carries one.
 fn key_of(req: &Request<'_>) -> Option<String> {
-    if matches!(req.method(), Method::Get | Method::Head) || req.uri().path().as_str().ends_with("/id-number") {
+    if matches!(req.method(), Method::Get | Method::Head) || never_replayed(req.uri().path().as_str()) {
         return None;
     }
     let key = req
@@ -87,6 +102,35 @@ fn key_of(req: &Request<'_>) -> Option<String> {
         .or_else(|| req.query_value::<String>(QUERY).and_then(Result::ok))?;
     let key = key.trim();
     (!key.is_empty() && key.len() <= 200).then(|| key.to_owned())
+}
+
+/// How long a repeat that arrives while the first request still runs (a double-click:
+/// the browser shows the second answer) waits for the first's answer, so that the person
+/// sees it rather than a 409.
+const WAIT_FOR_FIRST: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Claim the key; a repeat of the same request while the first still runs waits (reading,
+/// not writing) until the first has answered, then gets that answer. A key freed by a
+/// first that failed on our side is claimed anew.
+async fn claim_or_wait(
+    req: &Request<'_>,
+    user_id: i64,
+    key: &str,
+    request: &str,
+) -> Result<Option<Found>, sqlx::Error> {
+    let found = claim(req, user_id, key, request).await?;
+    let Some(Found::Pending { request: first }) = &found else { return Ok(found) };
+    let Some(db) = Db::fetch(req.rocket()).filter(|_| first == request) else { return Ok(found) };
+    let deadline = std::time::Instant::now() + WAIT_FOR_FIRST;
+    while std::time::Instant::now() < deadline {
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        match idempotency::find(&mut *db.inner.acquire().await?, user_id, key).await? {
+            Some(Found::Pending { .. }) => {}
+            None => return claim(req, user_id, key, request).await,
+            done => return Ok(done),
+        }
+    }
+    Ok(found)
 }
 
 async fn claim(req: &Request<'_>, user_id: i64, key: &str, request: &str) -> Result<Option<Found>, sqlx::Error> {
@@ -106,16 +150,45 @@ async fn store(req: &Request<'_>, user_id: i64, key: &str, res: &mut Response<'_
         idempotency::release(&mut tx, user_id, key).await?;
     } else {
         let body = res.body_mut().to_bytes().await.map_err(sqlx::Error::Io)?;
+        let content_type = res.content_type();
         let stored = Stored {
             status,
-            content_type: res.content_type().map(|c| c.to_string()),
-            location: res.headers().get_one("Location").map(str::to_owned),
-            body: body.clone(),
+            content_type: content_type.as_ref().map(ToString::to_string),
+            location: res.headers().get_one("Location").map(mask::numbers_in),
+            body: kept_body(content_type.as_ref(), &body),
         };
         res.set_sized_body(body.len(), std::io::Cursor::new(body));
         idempotency::finish(&mut tx, user_id, key, &stored).await?;
     }
     tx.commit().await
+}
+
+/// What is kept of a body: JSON with every string's personal numbers masked, other text
+/// masked as a whole, nothing of a binary body.
+fn kept_body(content_type: Option<&ContentType>, body: &[u8]) -> Vec<u8> {
+    let Some(ct) = content_type else { return Vec::new() };
+    if ct.is_json() {
+        return match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(mut v) => {
+                mask_strings(&mut v);
+                v.to_string().into_bytes()
+            }
+            Err(_) => mask::numbers_in(&String::from_utf8_lossy(body)).into_bytes(),
+        };
+    }
+    if ct.top() == "text" {
+        return mask::numbers_in(&String::from_utf8_lossy(body)).into_bytes();
+    }
+    Vec::new()
+}
+
+fn mask_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = mask::numbers_in(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(mask_strings),
+        _ => {}
+    }
 }
 
 /// The decision of a replayed request, for its route.

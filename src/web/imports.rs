@@ -108,6 +108,11 @@ pub(crate) async fn preview(
     let policy = import::policy(&round.policy_toml)?;
     let sha = super::auth::hex(&Sha256::digest(&bytes));
     let mut parsed = parse(parsers, config, session, &policy, bytes.clone()).await?;
+    // A file with nothing to import is rejected: its bytes are not kept (issue 18), only
+    // the preview that says why, until the purge of unconfirmed uploads. A valid workbook
+    // whose projects the round refuses is kept: confirming it with only_valid names them.
+    let kept: &[u8] = if parsed.projects.is_empty() { &[] } else { &bytes };
+    let name = crate::bidi::strip(name);
     let (stored, units, facts) = round_state(&mut *db.inner.acquire().await?, round.id).await?;
     let found = checks::check(&policy, &mut parsed, &stored, &units);
     let result = engine::compute_with(&policy, &parsed.projects, &facts);
@@ -118,7 +123,7 @@ pub(crate) async fn preview(
     let mut tx = storage::begin_write(db).await?;
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
     let id =
-        storage::imports::insert(&mut tx, round.id, session.user.id, name, &sha, &bytes, &document.to_string()).await?;
+        storage::imports::insert(&mut tx, round.id, session.user.id, &name, &sha, kept, &document.to_string()).await?;
     tx.commit().await?;
     Ok((id, document, same))
 }
@@ -182,6 +187,9 @@ pub(crate) async fn confirm(
     };
     let policy = import::policy(&round.policy_toml)?;
     let bytes = storage::imports::bytes(&mut *db.inner.acquire().await?, import.id).await?;
+    if bytes.is_empty() {
+        return Err(AppError::Conflict("该上传文件未通过检查或已过保存期限，已删除；请重新上传".into()));
+    }
     let mut parsed = parse(parsers, config, session, &policy, bytes).await?;
     let mut tx = storage::begin_write(db).await?;
     if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {

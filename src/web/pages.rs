@@ -1,13 +1,10 @@
-//! The page routes and catchers, the home page, and what every page knows of its user.
+//! The page routes, the home page, and what every page knows of its user (catchers: `errors`).
 
-use rocket::http::Status;
-use rocket::response::Redirect;
-use rocket::{Catcher, Request, Route};
+use rocket::Route;
 use serde::Serialize;
 
 use super::auth::Session;
 use super::cache::{Html, Kept};
-use super::views;
 use crate::accounts::Role;
 use crate::error::AppError;
 use crate::storage::Db;
@@ -17,9 +14,10 @@ use crate::storage::Db;
 pub(crate) fn routes() -> Vec<Route> {
     routes![
         home,
-        csrf_denied,
         super::session::login_page,
         super::session::login,
+        super::session::second_step_page,
+        super::session::second_step,
         super::session::logout,
         super::rounds::index,
         super::rounds::new,
@@ -47,14 +45,10 @@ pub(crate) fn routes() -> Vec<Route> {
         super::audit::index,
         super::idempotency::replay,
         super::reports::page_annual,
+        super::reports::page_annual_full,
         super::reports::page_cumulative,
         super::reports::page_payment_list,
     ]
-}
-
-#[must_use]
-pub(crate) fn catchers() -> Vec<Catcher> {
-    catchers![unauthorized, forbidden, not_found, too_large, unprocessable, server_error]
 }
 
 /// The user as the page header shows them.
@@ -69,6 +63,8 @@ pub struct Me {
     pub staff: bool,
     /// May open the audit page.
     pub audit: bool,
+    /// May turn on a TOTP second factor (`web::totp`).
+    pub second_factor: bool,
 }
 
 #[must_use]
@@ -81,6 +77,7 @@ pub(crate) fn me(s: &Session) -> Me {
         once: super::auth::token(),
         staff: s.role.may_manage_rounds(),
         audit: matches!(s.role, Role::DivisionStaff | Role::Auditor | Role::RegimentStaff),
+        second_factor: matches!(s.role, Role::DivisionStaff | Role::Auditor),
     }
 }
 
@@ -88,49 +85,4 @@ pub(crate) fn me(s: &Session) -> Me {
 #[get("/")]
 pub(crate) async fn home(db: &Db, session: Session, kept: Kept<'_>) -> Result<Html, AppError> {
     super::dashboard::page(db, kept, &session).await
-}
-
-/// Where the CSRF fairing sends a request without a valid token.
-#[get("/csrf-denied")]
-#[must_use]
-pub(crate) fn csrf_denied() -> (Status, String) {
-    (Status::Forbidden, views::error_page(Status::Forbidden, "请求缺少有效的安全令牌（CSRF），请刷新页面后重试"))
-}
-
-fn is_api(req: &Request<'_>) -> bool {
-    req.uri().path().starts_with("/api/")
-}
-
-#[catch(401)]
-fn unauthorized(req: &Request<'_>) -> Result<Redirect, AppError> {
-    if is_api(req) {
-        Err(AppError::Unauthorized)
-    } else {
-        Ok(Redirect::to("/login"))
-    }
-}
-
-#[catch(403)]
-fn forbidden() -> AppError {
-    AppError::Forbidden
-}
-
-#[catch(404)]
-fn not_found() -> AppError {
-    AppError::NotFound
-}
-
-#[catch(413)]
-fn too_large() -> AppError {
-    AppError::TooLarge
-}
-
-#[catch(422)]
-fn unprocessable() -> AppError {
-    AppError::Invalid("提交的内容无法识别，请检查后重试".into())
-}
-
-#[catch(500)]
-fn server_error() -> AppError {
-    AppError::Internal("caught 500".into())
 }

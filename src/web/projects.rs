@@ -118,7 +118,7 @@ pub(crate) async fn index(
     uri: &Origin<'_>,
     year: i32,
     filter: Filter,
-    page: Option<i64>,
+    page: super::params::Number<i64>,
 ) -> Result<Html, AppError> {
     let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
     let filter = Filter {
@@ -130,7 +130,7 @@ pub(crate) async fn index(
     let flash = flash.map(|f| f.message().to_string());
     let keep = flash.is_none();
     let make = async {
-        let current = page.unwrap_or(1).max(1);
+        let current = page.or(1).max(1);
         let (rows, total) = self::page(db, kept, &session, year, &filter, current, PER_PAGE).await?;
         let pages = (total + PER_PAGE - 1) / PER_PAGE;
         let context = context! {

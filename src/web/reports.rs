@@ -1,8 +1,10 @@
 //! Report downloads (issue 6): the annual report of a round, the cumulative report and a
 //! batch's payment list, as pages' links and under `/api/v1`. Only roles that see every
-//! project may have them (division staff, bureau reviewers, auditors); full ID numbers
-//! only for division staff who ask (`?full=true`, audited), full account numbers only for
-//! division staff (the role that pays).
+//! project may have the reports (division staff, bureau reviewers, auditors); full ID
+//! numbers only for division staff who ask (a POST, audited). A payment list follows its
+//! batch page: division staff and auditors; full account numbers only for division staff
+//! (the role that pays), audited. A download that is audited is a POST: GET and HEAD
+//! have no effects (issue 18).
 
 use std::io::Cursor;
 
@@ -21,7 +23,7 @@ use crate::storage::{self, projects::Scope, Db};
 /// The API's routes of this module (the pages' are in `pages::routes`).
 #[must_use]
 pub(crate) fn api_routes() -> Vec<Route> {
-    routes![api_annual, api_cumulative, api_payment_list]
+    routes![api_annual, api_annual_full, api_cumulative, api_payment_list]
 }
 
 /// An .xlsx download.
@@ -110,6 +112,7 @@ async fn cumulative(db: &Db, session: &Session, through: i32) -> Result<Xlsx, Ap
 
 /// A batch's payment list; full account numbers for division staff, audited.
 async fn payment_list(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppError> {
+    super::money::require_reader(session)?;
     let heading = heading(session, false)?;
     let full = session.role == Role::DivisionStaff;
     let mut conn = db.inner.acquire().await?;
@@ -121,14 +124,36 @@ async fn payment_list(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppEr
     bytes(book, format!("tiexi-payment-list-{id}.xlsx")).await
 }
 
+/// `?full=true` on a GET is refused rather than ignored: the full report is audited, so
+/// it is a POST.
+fn masked_only(full: Option<bool>) -> Result<(), AppError> {
+    if full == Some(true) {
+        return Err(AppError::Invalid("含完整身份证号的年度报表须以 POST 请求下载（将记入审计）".into()));
+    }
+    Ok(())
+}
+
 #[get("/rounds/<year>/report.xlsx?<full>")]
 pub(crate) async fn page_annual(db: &Db, session: Session, year: i32, full: Option<bool>) -> Result<Xlsx, AppError> {
-    annual(db, &session, year, full.unwrap_or(false)).await
+    masked_only(full)?;
+    annual(db, &session, year, false).await
+}
+
+/// The annual report with full ID numbers (division staff, audited).
+#[post("/rounds/<year>/report.xlsx")]
+pub(crate) async fn page_annual_full(db: &Db, session: Session, year: i32) -> Result<Xlsx, AppError> {
+    annual(db, &session, year, true).await
 }
 
 #[get("/rounds/<year>/report.xlsx?<full>")]
 async fn api_annual(db: &Db, session: Session, year: i32, full: Option<bool>) -> Result<Xlsx, AppError> {
-    annual(db, &session, year, full.unwrap_or(false)).await
+    masked_only(full)?;
+    annual(db, &session, year, false).await
+}
+
+#[post("/rounds/<year>/report.xlsx")]
+async fn api_annual_full(db: &Db, session: Session, year: i32) -> Result<Xlsx, AppError> {
+    annual(db, &session, year, true).await
 }
 
 #[get("/reports/cumulative.xlsx?<through>")]
@@ -141,12 +166,12 @@ async fn api_cumulative(db: &Db, session: Session, through: i32) -> Result<Xlsx,
     cumulative(db, &session, through).await
 }
 
-#[get("/batches/<id>/payment-list.xlsx")]
+#[post("/batches/<id>/payment-list.xlsx")]
 pub(crate) async fn page_payment_list(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {
     payment_list(db, &session, id).await
 }
 
-#[get("/disbursements/<id>/payment-list.xlsx")]
+#[post("/disbursements/<id>/payment-list.xlsx")]
 async fn api_payment_list(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {
     payment_list(db, &session, id).await
 }

@@ -1,117 +1,147 @@
-//! Logging in and out (pages), and the login rate limit shared with the API.
+//! Logging in and out (pages): the password (`login`), then, for a user with a TOTP second
+//! factor, the code on a page of its own, on a session that opens nothing else.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-use rocket::form::Form;
-use rocket::http::CookieJar;
+use rocket::data::{Data, Limits};
+use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::State;
 use rocket_dyn_templates::{context, Template};
 
-use super::auth::{self, Session};
-use crate::accounts;
+use super::auth::{self, LoginFormToken, Session};
+use super::login::Credentials;
+use super::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
 use crate::config::AppConfig;
 use crate::error::AppError;
-use crate::storage::{self, users::User, Db};
+use crate::storage::Db;
 
-/// Failed logins per user name, in memory (one process serves the site).
-#[derive(Default)]
-pub struct Limiter(Mutex<HashMap<String, Vec<Instant>>>);
-
-impl Limiter {
-    fn blocked(&self, name: &str, config: &AppConfig) -> bool {
-        let window = Duration::from_secs(config.login_window_minutes * 60);
-        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let list = map.entry(name.to_string()).or_default();
-        list.retain(|t| t.elapsed() < window);
-        list.len() >= config.login_attempts
-    }
-
-    fn failed(&self, name: &str) {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .entry(name.to_string())
-            .or_default()
-            .push(Instant::now());
-    }
-
-    fn succeeded(&self, name: &str) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(name);
-    }
-}
-
-/// Check a user name and password; counts failures and refuses past the limit.
-///
-/// # Errors
-/// `TooManyAttempts`, `Unauthorized` for a wrong name or password (the same answer for both).
-pub(crate) async fn verify(
-    db: &Db,
-    limiter: &Limiter,
-    config: &AppConfig,
-    username: &str,
-    password: &str,
-) -> Result<User, AppError> {
-    if limiter.blocked(username, config) {
-        return Err(AppError::TooManyAttempts);
-    }
-    let mut conn = db.inner.acquire().await?;
-    let found = storage::users::find_for_login(&mut conn, username).await?;
-    drop(conn);
-    let (hash, user) = match found {
-        Some((user, hash)) if !user.disabled => (hash, Some(user)),
-        _ => (accounts::dummy_hash().to_string(), None),
-    };
-    let password = password.to_string();
-    let ok = rocket::tokio::task::spawn_blocking(move || accounts::verify_password(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Some(user) = user.filter(|_| ok) {
-        limiter.succeeded(username);
-        Ok(user)
-    } else {
-        limiter.failed(username);
-        Err(AppError::Unauthorized)
-    }
-}
+/// The page of the second step.
+pub const SECOND_STEP: &str = "/login/second-factor";
 
 #[get("/login")]
-pub(crate) fn login_page(cookies: &CookieJar<'_>, config: &State<AppConfig>) -> Template {
-    let csrf = auth::visitor_token(cookies, config.secure_cookies);
-    Template::render("login", context! { csrf, error: Option::<String>::None })
+pub(crate) fn login_page(token: LoginFormToken) -> Template {
+    Template::render("login", context! { csrf: token.0, error: Option::<String>::None })
 }
 
-#[derive(FromForm)]
-pub struct LoginForm {
-    #[field(name = "csrf_token")]
-    _csrf_token: String,
-    username: String,
-    password: String,
+/// The login page again with the error (a wrong name or password reads the same).
+fn refused(e: &AppError, csrf: &str, username: &str) -> (Status, Template) {
+    let (status, message) = match e {
+        AppError::Unauthorized => (Status::UnprocessableEntity, "用户名或密码错误".to_string()),
+        other => (other.status(), other.to_string()),
+    };
+    (status, Template::render("login", context! { csrf, error: Some(message), username }))
 }
 
-#[post("/login", data = "<form>")]
+/// What a refused login answers: the page with the error, and `Retry-After` when there is
+/// a time to wait.
+pub(crate) struct Refused {
+    page: (Status, Template),
+    retry_after: Option<rocket::http::Header<'static>>,
+}
+
+impl<'r> rocket::response::Responder<'r, 'static> for Refused {
+    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        let mut res = self.page.respond_to(req)?;
+        if let Some(h) = self.retry_after {
+            res.set_header(h);
+        }
+        Ok(res)
+    }
+}
+
+fn refusal(e: &AppError, csrf: &str, username: &str) -> Refused {
+    let retry_after = e.retry_after().map(|s| rocket::http::Header::new("Retry-After", s.to_string()));
+    Refused { page: refused(e, csrf, username), retry_after }
+}
+
+#[expect(clippy::too_many_arguments, reason = "Rocket's guards are the handler's arguments")]
+#[post("/login", data = "<data>")]
 pub(crate) async fn login(
-    form: Form<LoginForm>,
+    data: Data<'_>,
+    limits: &Limits,
     db: &Db,
     cookies: &CookieJar<'_>,
     config: &State<AppConfig>,
-    limiter: &State<Limiter>,
-) -> Result<Redirect, (rocket::http::Status, Template)> {
-    let fail = |e: AppError, cookies: &CookieJar<'_>| {
-        let csrf = auth::visitor_token(cookies, config.secure_cookies);
-        (
-            e.status(),
-            Template::render("login", context! { csrf, error: Some(e.to_string()), username: form.username.clone() }),
-        )
+    checks: &State<PasswordChecks>,
+    address: ClientAddress,
+    token: LoginFormToken,
+) -> Result<Redirect, Refused> {
+    let form: Credentials = super::login::form(data, limits).await.map_err(|e| refusal(&e, &token.0, ""))?;
+    let username = form.username.trim();
+    let who = Subjects::new(username, address);
+    match sign_in(db, cookies, config, checks, &who, username, &form.password).await {
+        Ok(next) => Ok(Redirect::to(next)),
+        Err(e) => Err(refusal(&e, &token.0, username)),
+    }
+}
+
+/// Check the password and open the session (one that waits for the code when the user
+/// has a second factor); where the browser goes next.
+async fn sign_in(
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    config: &AppConfig,
+    checks: &PasswordChecks,
+    who: &Subjects,
+    username: &str,
+    password: &str,
+) -> Result<&'static str, AppError> {
+    let user = super::login::password(db, checks, config, who, username, password).await?;
+    let pending =
+        crate::storage::second_factor::state(&mut *db.inner.acquire().await?, user.id).await?.secret.is_some();
+    if pending {
+        login_limit::password_right(db, who).await?;
+    } else {
+        login_limit::succeeded(db, who).await?;
+    }
+    auth::open(db, cookies, config, &user, pending).await?;
+    Ok(if pending { SECOND_STEP } else { "/" })
+}
+
+/// The second step: the code of the authenticator app, or a recovery code.
+#[get("/login/second-factor")]
+pub(crate) async fn second_step_page(db: &Db, cookies: &CookieJar<'_>) -> Result<Template, Redirect> {
+    let csrf = pending_csrf(db, cookies).await.ok_or_else(|| Redirect::to("/login"))?;
+    Ok(Template::render("login_second_factor", context! { csrf, error: Option::<String>::None }))
+}
+
+/// The CSRF token of the browser's pending login.
+async fn pending_csrf(db: &Db, cookies: &CookieJar<'_>) -> Option<String> {
+    let c = cookies.get(auth::SESSION_COOKIE)?;
+    let mut conn = db.inner.acquire().await.ok()?;
+    crate::storage::sessions::find_pending(&mut conn, &auth::digest(c.value()), &crate::storage::now())
+        .await
+        .ok()
+        .flatten()
+        .map(|f| f.csrf)
+}
+
+#[post("/login/second-factor", data = "<data>")]
+pub(crate) async fn second_step(
+    data: Data<'_>,
+    limits: &Limits,
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    config: &State<AppConfig>,
+    address: ClientAddress,
+) -> Result<Redirect, (Status, Template)> {
+    let csrf = pending_csrf(db, cookies).await.unwrap_or_default();
+    let again = |e: &AppError| {
+        let message = match e {
+            AppError::Unauthorized => "验证码错误或已使用，请重试".to_string(),
+            other => other.to_string(),
+        };
+        let status = if matches!(e, AppError::Unauthorized) { Status::UnprocessableEntity } else { e.status() };
+        (status, Template::render("login_second_factor", context! { csrf: &csrf, error: Some(message) }))
     };
-    let user = match verify(db, limiter, config, form.username.trim(), &form.password).await {
-        Ok(u) => u,
-        Err(AppError::Unauthorized) => return Err(fail(AppError::Invalid("用户名或密码错误".into()), cookies)),
-        Err(e) => return Err(fail(e, cookies)),
+    let Some(user) = auth::pending(db, cookies).await.map_err(|e| again(&e))? else {
+        return Ok(Redirect::to("/login"));
     };
-    auth::open(db, cookies, config, &user).await.map_err(|e| fail(e, cookies))?;
+    let form = super::login::form(data, limits).await.map_err(|e| again(&e))?;
+    let who = Subjects::new(&user.username, address);
+    super::login::second_step(db, config, &who, &user, form.code.as_deref().unwrap_or_default())
+        .await
+        .map_err(|e| again(&e))?;
+    auth::open(db, cookies, config, &user, false).await.map_err(|e| again(&e))?;
     Ok(Redirect::to("/"))
 }
 

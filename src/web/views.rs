@@ -8,22 +8,42 @@ use crate::engine::{ApplicantType, Money, Project, RoundResult};
 use crate::export::mask;
 use crate::storage::projects::Record;
 
-/// Minimal HTML escaping for the error page, which renders without templates.
+/// HTML escaping for what renders without templates (error pages, charts); it drops
+/// bidirectional controls too (`bidi`).
 #[must_use]
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    crate::bidi::strip(s)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
-/// An error page that needs nothing that could itself fail.
+/// Tera's escape function for every page: what Tera's own escapes, and no bidirectional
+/// controls (`evil\u{202E}xslx.exe` must not show as `evilexe.xlsx`).
+#[must_use]
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2F;"),
+            c if crate::bidi::is_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An error page that needs nothing that could itself fail (`errors::page`).
 #[must_use]
 pub fn error_page(status: Status, message: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{code} 错误</title></head>\
-         <body style=\"font-family:sans-serif;max-width:40em;margin:4em auto\"><h1>{code}</h1><p id=\"error\">{msg}</p>\
-         <p><a href=\"/\">返回首页</a></p></body></html>",
-        code = status.code,
-        msg = escape(message)
-    )
+    super::errors::page(status, message)
 }
 
 /// Money for people: `1,234,567.89`.

@@ -39,6 +39,11 @@ pub struct Server {
 impl Server {
     /// Start the server and wait until it answers (bounded: it must start within a minute).
     pub fn start(db_url: &str, demo: bool, log: &Path) -> Server {
+        Server::start_with(db_url, demo, log, &[])
+    }
+
+    /// The same with more environment (`ROCKET_LOG_LEVEL=debug`, `ROCKET_PASSWORD_CHECKS`…).
+    pub fn start_with(db_url: &str, demo: bool, log: &Path, env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let mut cmd = Command::new(BIN);
         cmd.args(["serve", "--database", db_url]);
@@ -46,10 +51,13 @@ impl Server {
             cmd.arg("--demo");
         }
         let log = std::fs::File::create(log).expect("a log file");
+        cmd.env("ROCKET_LOG_LEVEL", "normal");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = cmd
             .env("ROCKET_PORT", port.to_string())
             .env("ROCKET_ADDRESS", "127.0.0.1")
-            .env("ROCKET_LOG_LEVEL", "normal")
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
@@ -67,6 +75,12 @@ impl Server {
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("tiexi serve did not answer on port {port}");
+    }
+
+    /// The server's process id (for `/proc/PID/status`).
+    #[must_use]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// SIGKILL, no chance to clean up.
@@ -127,6 +141,21 @@ impl Http {
         content_type: Option<&str>,
         body: &[u8],
     ) -> std::io::Result<Response> {
+        self.request_with(method, path, content_type, body, &[])
+    }
+
+    /// The same with more headers (a `Cookie` of the caller's, an `Origin`…).
+    ///
+    /// # Errors
+    /// The connection failed or was cut.
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> std::io::Result<Response> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
         stream.set_read_timeout(Some(Duration::from_secs(300)))?;
         let mut head = format!(
@@ -142,6 +171,9 @@ impl Http {
         }
         if let Some(t) = &self.csrf {
             let _ = write!(head, "X-CSRF-Token: {t}\r\n");
+        }
+        for (name, value) in headers {
+            let _ = write!(head, "{name}: {value}\r\n");
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes())?;
