@@ -139,16 +139,15 @@ async fn upload_page(who: &Agent, bytes: &[u8]) -> String {
 }
 
 /// The same refusal through the pages: the preview shows the row's error, the confirmation
-/// comes back to it with the refusal.
+/// is refused (409) with the reason.
 async fn refused_through_the_pages(who: &Agent, bytes: &[u8], message: &str) {
     let preview = upload_page(who, bytes).await;
     let (_, page) = who.get(&preview).await;
     let shown = message.replace('"', "&quot;");
     assert!(page.contains(&shown) && page.contains("id=\"refused\""), "the page shows the row's error: {page}");
-    let (status, _) = who.post_form(&format!("{preview}/confirm"), &[]).await;
-    assert_eq!(status, Status::SeeOther);
-    let (_, page) = who.get(&preview).await;
-    assert!(page.contains("id=\"flash\"") && page.contains("未导入任何项目"), "the refusal is shown on the preview");
+    let (status, page) = who.post_form(&format!("{preview}/confirm"), &[]).await;
+    assert_eq!(status, Status::Conflict, "the confirmation is refused whole");
+    assert!(page.contains("未导入任何项目"), "{page}");
 }
 
 #[rocket::async_test]

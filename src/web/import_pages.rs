@@ -96,13 +96,7 @@ pub(crate) async fn confirm_page(
         let mut conn = db.inner.acquire().await?;
         storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?.year
     };
-    let done = match confirm(db, parsers, config, &session, &import, form.only_valid).await {
-        Ok(done) => done,
-        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
-            return Ok(Flash::error(Redirect::to(format!("/imports/{id}")), e.to_string()));
-        }
-        Err(e) => return Err(e),
-    };
+    let done = confirm(db, parsers, config, &session, &import, form.only_valid).await?;
     let mut msg = if done.already {
         "该导入此前已确认，未重复导入".to_string()
     } else {
