@@ -8,7 +8,7 @@ use crate::engine::allocation::{self as alloc, Line, Outcome};
 use crate::engine::grants::Claim;
 use crate::engine::{compute_with, Facts, Money, Policy, Project, Status};
 
-/// rules.md §6 over `projects` with their requests from `compute_with(facts)`, each asking
+/// docs/rules.md §6 over `projects` with their requests from `compute_with(facts)`, each asking
 /// for what it lacks beyond `held[i]`, against the pools' `remaining` amounts.
 #[must_use]
 pub(crate) fn run(
