@@ -98,11 +98,44 @@ impl ImportError {
     }
 }
 
-/// What the round asks of every workbook beyond its format.
+/// What the round asks of every workbook beyond its format, and what the importer knows
+/// of the round.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Options {
     /// workbook.md: a blank 是否工会会员 is an error where the round requires members.
     pub require_union_member: bool,
+    /// The round's interest window (start, end), which decides the century of a
+    /// two-digit year (`24年9月12日`, workbook.md "Dates"); without it such a date is an
+    /// error.
+    #[serde(default)]
+    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+impl Options {
+    /// The options of a round's policy.
+    #[must_use]
+    pub fn of(policy: &crate::engine::Policy) -> Options {
+        Options {
+            require_union_member: policy.require_union_member,
+            window: Some((policy.window.start, policy.window.end)),
+        }
+    }
+
+    /// The first and last year of the round's window.
+    #[must_use]
+    pub fn round_years(&self) -> Option<(i32, i32)> {
+        use chrono::Datelike;
+        self.window.map(|(start, end)| (start.year(), end.year().max(start.year())))
+    }
+}
+
+/// The payee of a project (workbook.md: 收款户名, 开户银行, 银行账号), as the workbook gives
+/// it: text trimmed, the account's digits only; blank where the workbook leaves it blank.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payee {
+    pub name: String,
+    pub bank: String,
+    pub account: String,
 }
 
 /// The projects without errors, in workbook order, and every problem found.
@@ -112,6 +145,18 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
     /// Projects left out because they have errors.
     pub rejected: usize,
+    /// The payee of each project (by its key) whose rows give one; the engine never sees
+    /// them.
+    #[serde(default)]
+    pub payees: std::collections::BTreeMap<String, Payee>,
+}
+
+impl Parsed {
+    /// The payee the workbook gives for a project, by the project's key.
+    #[must_use]
+    pub fn payee(&self, key: &str) -> Option<&Payee> {
+        self.payees.get(key)
+    }
 }
 
 /// Tell the format from the first bytes (never from the file name).

@@ -60,9 +60,9 @@ fn dates_are_read_in_every_spelling() {
         t("2024-03-15 00:00:00"),
         t("45366"),
     ] {
-        assert_eq!(date(&cell, false), Ok(Some(day("2024-03-15"))), "{cell:?}");
+        assert_eq!(date(&cell, Calendar::of(false)), Ok(Some(day("2024-03-15"))), "{cell:?}");
     }
-    assert_eq!(date(&Value::Empty, false), Ok(None));
+    assert_eq!(date(&Value::Empty, Calendar::of(false)), Ok(None));
 }
 
 /// workbook.md "Dates": the 1904 system counts from 1904-01-01 (1462 days later).
@@ -78,7 +78,7 @@ fn serial_numbers_follow_the_workbooks_date_system() {
     ] {
         assert_eq!(serial_date(serial, is_1904).map(|d| d.to_string()).unwrap_or_default(), expected, "{serial}");
     }
-    assert_eq!(date(&n("43904"), true), Ok(Some(day("2024-03-15"))));
+    assert_eq!(date(&n("43904"), Calendar::of(true)), Ok(Some(day("2024-03-15"))));
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn impossible_and_unreadable_dates_are_errors() {
         (t("0224-03-15"), "年份不合理"),
         (Value::Bool(true), "不是有效日期"),
     ] {
-        let e = date(&cell, false).unwrap_err();
+        let e = date(&cell, Calendar::of(false)).unwrap_err();
         assert!(e.contains(says), "{cell:?}: {e}");
     }
 }
