@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "a fixture that cannot be read is a failed test")]
 
 mod common;
+mod programs;
 
 use std::path::Path;
 
@@ -363,4 +364,36 @@ fn the_error_column_of_a_workbook_sent_back_is_not_kept() {
     let p = csv(&text, Options { require_union_member: false, window: None });
     assert_eq!(places(&p), vec![]);
     assert_eq!(p.projects[0].applicant.extra, vec![("备注二".to_string(), "自填".to_string())]);
+}
+
+/// workbook.md (amended): 收款户名, 开户银行 and 银行账号 are project-level columns; the
+/// account is its digits (spaces and dashes dropped), 8 to 30 of them; the payee comes out
+/// by project key, never to the engine.
+#[test]
+fn payee_columns_are_read_checked_and_agree_across_a_projects_rows() {
+    let header = format!("{},收款户名,开户银行,收款账号", CSV_HEADER.replace("（千元）", ""));
+    let row = |key: &str, contract: &str, payee: &str| {
+        format!("{key},红星一场,养殖项目{key},个人,王超,650102198001011234,3,{contract},300,4.35,2023-06-15,2026-06-15,{payee}")
+    };
+    let text = [
+        header,
+        row("XX-1", "NX-1", "王超,农业银行哈密分行,6228 4800-1234 5678"),
+        row("XX-1", "NX-2", ",,"),
+        row("XX-2", "NX-3", "李四,农村信用社,6228480012345678"),
+        row("XX-2", "NX-4", "李四,农村信用社,6228480099999999"),
+        row("XX-3", "NX-5", "赵六,建设银行,1234-567"),
+        row("XX-4", "NX-6", ",,"),
+    ]
+    .join("\n");
+    let p = csv(&text, Options { require_union_member: false, window: None });
+    assert_eq!(places(&p), on_loans(&[(5, "payee_account"), (6, "payee_account")]));
+    assert!(p.errors[0].message.contains("与同一项目第4行的“6228480012345678”不一致"), "{}", p.errors[0].message);
+    assert_eq!(p.errors[1].message, "第6行 收款账号 \"1234-567\"：银行账号应为8至30位数字，现为7位，请核对");
+    assert_eq!(keys(&p), ["XX-1", "XX-4"]);
+    let payee = p.payee("XX-1").unwrap();
+    assert_eq!(
+        (payee.name.as_str(), payee.bank.as_str(), payee.account.as_str()),
+        ("王超", "农业银行哈密分行", "6228480012345678")
+    );
+    assert_eq!(p.payee("XX-4"), None);
 }

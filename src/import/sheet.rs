@@ -1,16 +1,22 @@
 //! Reading a workbook's sheets into sparse grids of `Value`s, whatever the format
 //! (.xlsx streamed; .xls and .ods through calamine; .csv in UTF-8 or GBK), with merged
 //! cells applied to every cell they span and the business maximum of rows and columns.
+//! Only the Loans and Events sheets are read (workbook.md "Empty cells"): which they are
+//! is told from the sheets' names and first rows, and the other sheets (notes, lookup
+//! lists) stay empty grids, whatever their size.
 
 mod ods;
 mod stream;
 
+pub use ods::Squeeze;
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Reader};
+use calamine::{Data, DataRef, Dimensions, Reader, XlsxFormulaMetadata};
 
 use super::cells::{from_float, serial_date, Value};
+use super::header::{self, HEADER_SEARCH_ROWS};
 use super::{ImportError, Options, Parsed};
 
 /// The business maximum (README): rows and columns beyond these are refused.
@@ -133,6 +139,23 @@ pub(super) fn parse_xlsx(bytes: Vec<u8>, merged: bool, options: Options) -> Resu
     super::assemble::from_grids(&read_known(&bytes, Format::Xlsx, merged)?, &options)
 }
 
+/// `parse` of parts the upload guard kept (an .xlsx or an .ods, its `content.xml` already
+/// squeezed), which go as soon as their cells are read.
+///
+/// # Errors
+/// As `parse`.
+pub(super) fn parse_kept(
+    stored: Vec<u8>,
+    format: Format,
+    merged: bool,
+    options: Options,
+) -> Result<Parsed, ImportError> {
+    match format {
+        Format::Ods => super::assemble::from_grids(&read_ods(&stored)?, &options),
+        Format::Xlsx | Format::Xls | Format::Csv => parse_xlsx(stored, merged, options),
+    }
+}
+
 /// Whether a workbook of this format may have merged cells (only an .xlsx is searched).
 pub(super) fn may_merge(bytes: &[u8], format: Format) -> bool {
     format != Format::Xlsx || has_merged_cells(bytes)
@@ -146,39 +169,71 @@ pub(super) fn may_merge(bytes: &[u8], format: Format) -> bool {
 pub(super) fn read_known(bytes: &[u8], format: Format, merged: bool) -> Result<Vec<Grid>, ImportError> {
     match format {
         Format::Xlsx => read_xlsx(bytes, merged),
-        Format::Xls => read_other(bytes),
-        Format::Ods => read_other(bytes).map(|mut grids| {
-            for (name, regions) in ods::merged(bytes) {
-                if let Some(grid) = grids.iter_mut().find(|g| g.name == name) {
-                    grid.spread_merged(&regions);
-                }
-            }
-            grids
-        }),
+        Format::Xls => read_xls(bytes),
+        Format::Ods => read_ods(&ods::squeezed(bytes)),
         Format::Csv => super::csv::read(bytes).map(|g| vec![g]),
     }
 }
 
+/// Which sheets to read (workbook.md "Sheets"): the Loans sheet and the Events sheet,
+/// told from the names and, where needed, the first rows that `head` gives.
+fn wanted(names: &[String], head: impl FnMut(usize) -> Vec<(u32, Vec<Value>)>) -> Vec<bool> {
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut head = head;
+    let has_header = |at: usize| {
+        let rows = head(at);
+        let refs: Vec<(u32, &[Value])> = rows.iter().map(|(r, c)| (*r, c.as_slice())).collect();
+        header::has_loans_header(&refs)
+    };
+    let loans = header::choose_loans_sheet(&refs, has_header);
+    let events = loans.and_then(|l| header::choose_events_sheet(&refs, l));
+    (0..names.len()).map(|at| Some(at) == loans || Some(at) == events).collect()
+}
+
 fn read_xlsx(bytes: &[u8], any_merged: bool) -> Result<Vec<Grid>, ImportError> {
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(&e))?;
     let is_1904 = book.has_1904_epoch();
+    let names = book.sheet_names();
+    let wanted = wanted(&names, |at| stream::head(&mut book, &names[at], is_1904).unwrap_or_default());
     let mut grids = Vec::new();
-    for name in book.sheet_names() {
-        let mut grid = Grid::new(&name, is_1904);
-        {
-            let mut cells = book.worksheet_cells_reader(&name).map_err(|e| ImportError::unreadable(&e))?;
-            while let Some(cell) = cells.next_cell().map_err(|e| ImportError::unreadable(&e))? {
-                let (row, col) = cell.get_position();
-                grid.put(row, col, from_ref(cell.get_value(), is_1904))?;
+    for (name, read) in names.iter().zip(wanted) {
+        let mut grid = Grid::new(name, is_1904);
+        if read {
+            let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
+            while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(|e| ImportError::unreadable(&e))? {
+                let (row, col) = cell.pos;
+                grid.put(row, col, streamed(&cell.value, cell.formula, is_1904))?;
             }
-        }
-        if any_merged {
-            let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| ImportError::unreadable(&e))?;
-            grid.spread_merged(&merged);
+            drop(cells);
+            if any_merged {
+                let merged = book.merge_cells_by_sheet_name(name).map_err(|e| ImportError::unreadable(&e))?;
+                grid.spread_merged(&merged);
+            }
         }
         grids.push(grid);
     }
     Ok(grids)
+}
+
+/// A cell of the streaming .xlsx reader: a formula whose result the file does not hold is
+/// said to be one (a program such as openpyxl writes formulas without computing them).
+fn streamed(value: &DataRef<'_>, formula: Option<XlsxFormulaMetadata>, is_1904: bool) -> Value {
+    match (value, formula) {
+        (
+            DataRef::Empty,
+            Some(XlsxFormulaMetadata::Normal { formula } | XlsxFormulaMetadata::Shared { formula, .. }),
+        ) => Value::Formula(formula),
+        (DataRef::Empty, Some(XlsxFormulaMetadata::SharedDerived { .. })) => Value::Formula(String::new()),
+        (value, _) => from_ref(value, is_1904),
+    }
+}
+
+/// An .xlsx the reader refused: a password is said so (workbook.md "Errors").
+fn xlsx_error(e: &calamine::XlsxError) -> ImportError {
+    match e {
+        calamine::XlsxError::Password => ImportError::Encrypted,
+        other => ImportError::unreadable(other),
+    }
 }
 
 /// Whether any part of the zip mentions `mergeCell`. calamine finds a sheet's merged
@@ -212,28 +267,93 @@ fn mentions(part: &mut dyn std::io::Read, needle: &[u8]) -> bool {
     }
 }
 
-fn read_other(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+/// An .xls (BIFF): a password-protected one, or an encrypted .xlsx (also a CFB file,
+/// holding an `EncryptedPackage`), is said so.
+fn read_xls(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
+    let mut book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => ImportError::Encrypted,
+        _ if is_encrypted_package(bytes) => ImportError::Encrypted,
+        other => ImportError::unreadable(&other),
+    })?;
     // workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
-    let is_1904 = matches!(&book, calamine::Sheets::Xls(xls) if xls.has_1904_epoch());
-    let mut grids = Vec::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| ImportError::unreadable(&e))?;
-        let mut grid = Grid::new(&name, is_1904);
-        for (row, col, data) in range.used_cells() {
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            grid.put(
-                r0 + u32::try_from(row).unwrap_or(u32::MAX),
-                c0 + u32::try_from(col).unwrap_or(u32::MAX),
-                from_data(data, is_1904),
-            )?;
+    let is_1904 = book.has_1904_epoch();
+    let mut grids = ranges(&mut book, is_1904)?;
+    for grid in &mut grids {
+        grid.spread_merged(&book.merge_cells_by_sheet_name(&grid.name).unwrap_or_default());
+    }
+    Ok(grids)
+}
+
+/// An Office file encrypted with a password is a CFB file whose stream `EncryptedPackage`
+/// (named in UTF-16) holds the real workbook.
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    memchr::memmem::find(bytes, &name).is_some()
+}
+
+/// An .ods, its `content.xml` already without whitespace between elements (`ods::squeezed`).
+fn read_ods(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
+    let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::OdsError::Password => ImportError::Encrypted,
+        other => ImportError::unreadable(&other),
+    })?;
+    let mut grids = ranges(&mut book, false)?;
+    for (name, regions) in ods::merged(bytes) {
+        if let Some(grid) = grids.iter_mut().find(|g| g.name == name && !g.rows.is_empty()) {
+            grid.spread_merged(&regions);
         }
-        if let calamine::Sheets::Xls(xls) = &book {
-            grid.spread_merged(&xls.merge_cells_by_sheet_name(&name).unwrap_or_default());
+    }
+    Ok(grids)
+}
+
+/// The wanted sheets of an .xls or .ods as grids (the others empty).
+fn ranges<'b, R: Reader<Cursor<&'b [u8]>>>(book: &mut R, is_1904: bool) -> Result<Vec<Grid>, ImportError>
+where
+    R::Error: std::fmt::Display,
+{
+    let names = book.sheet_names();
+    let mut kept: Vec<Option<calamine::Range<Data>>> = vec![None; names.len()];
+    let wanted = wanted(&names, |at| {
+        let Ok(range) = book.worksheet_range(&names[at]) else { return Vec::new() };
+        let head = range_head(&range, is_1904);
+        kept[at] = Some(range);
+        head
+    });
+    let mut grids = Vec::new();
+    for (at, name) in names.iter().enumerate() {
+        let mut grid = Grid::new(name, is_1904);
+        if wanted[at] {
+            let range = match kept[at].take() {
+                Some(range) => range,
+                None => book.worksheet_range(name).map_err(|e| ImportError::unreadable(&e))?,
+            };
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (row, col, data) in range.used_cells() {
+                let row = r0.saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
+                grid.put(row, c0.saturating_add(u32::try_from(col).unwrap_or(u32::MAX)), from_data(data, is_1904))?;
+            }
         }
         grids.push(grid);
     }
     Ok(grids)
+}
+
+/// The first rows of a range, where a header is looked for (cells beyond the business
+/// maximum of columns cannot be one).
+fn range_head(range: &calamine::Range<Data>, is_1904: bool) -> Vec<(u32, Vec<Value>)> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut grid = Grid::new("", is_1904);
+    for (row, col, data) in range.used_cells() {
+        let (row, col) = (r0 as usize + row, c0 as usize + col);
+        if row >= HEADER_SEARCH_ROWS as usize {
+            break;
+        }
+        if col < MAX_COLUMNS as usize {
+            let _ =
+                grid.put(u32::try_from(row).unwrap_or(0), u32::try_from(col).unwrap_or(0), from_data(data, is_1904));
+        }
+    }
+    grid.rows.into_iter().collect()
 }
 
 fn from_ref(d: &DataRef<'_>, is_1904: bool) -> Value {
@@ -263,11 +383,13 @@ fn from_data(d: &Data, is_1904: bool) -> Value {
     }
 }
 
-/// A date cell: its serial day, the time of day dropped.
+/// A date cell: its serial day, the time of day dropped. A number no date can have
+/// (`20240305` typed into a column formatted as dates) stays the number it is, which a
+/// date column reads as yyyymmdd (workbook.md "Dates").
 #[expect(clippy::cast_possible_truncation, reason = "floor of a bounded serial")]
 fn date_time(serial: f64, is_1904: bool) -> Value {
     if !serial.is_finite() || !(0.0..3.0e6).contains(&serial) {
-        return Value::Error(serial.to_string());
+        return from_float(serial);
     }
     serial_date(serial.floor() as i64, is_1904).map_or(Value::Error(serial.to_string()), Value::Date)
 }

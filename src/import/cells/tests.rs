@@ -224,3 +224,27 @@ fn floats_become_decimals_as_excel_shows_them() {
     }
     assert!(matches!(from_float(f64::NAN), Value::Error(_)));
 }
+
+#[test]
+fn text_of_more_than_15_significant_digits_is_rounded_to_15() {
+    assert_eq!(decimal("70297.39999999999"), Some(Decimal::new(702_974, 1)));
+    assert_eq!(decimal("0.30000000000000004"), Some(Decimal::new(3, 1)));
+    assert_eq!(decimal("1234.5678"), Some(Decimal::new(12_345_678, 4)));
+    assert_eq!(decimal("abc"), None);
+    assert_eq!(money(&t("70297.39999999999"), None), Ok(Some(Money::from_fen(7_029_740))));
+    // Fifteen digits are what a spreadsheet keeps: no rounding, so 3 decimals stay an error.
+    assert!(money(&t("12345.678"), None).is_err());
+}
+
+#[test]
+fn two_digit_years_take_the_century_of_the_rounds_window() {
+    let round = Calendar { is_1904: false, round: Some((2024, 2025)) };
+    assert_eq!(date(&t("24年9月12日"), round), Ok(Some(day("2024-09-12"))));
+    assert_eq!(
+        date(&t("99年1月1日"), Calendar { is_1904: false, round: Some((2005, 2006)) }),
+        Ok(Some(day("1999-01-01")))
+    );
+    assert!(date(&t("24年9月12日"), Calendar::of(false)).unwrap_err().contains("两位"));
+    assert!(date(&t("60年9月12日"), round).unwrap_err().contains("两位"));
+    assert!(date(&t("24-9-12"), round).is_err(), "only the 年月日 spelling is read with two digits");
+}
