@@ -69,7 +69,8 @@ pub fn lost_digits(v: &Value) -> bool {
     let number = match v {
         Value::Number(n) => Some(*n),
         // Only text with an E (or its full-width form) can be scientific.
-        Value::Text(t) if t.contains(['E', 'e', 'Ｅ', 'ｅ']) => {
+        // 0xEF starts the full-width Ｅ and ｅ; a byte search keeps the common code cheap.
+        Value::Text(t) if memchr::memchr3(b'E', b'e', 0xEF, t.as_bytes()).is_some() => {
             code(v).filter(|s| s.contains(['E', 'e'])).and_then(|s| Decimal::from_scientific(&s).ok())
         }
         _ => None,

@@ -14,7 +14,7 @@ mod xml;
 
 use std::io::{Cursor, Read};
 
-use super::sheet::{Format, MAX_COLUMNS, MAX_ROWS};
+use super::sheet::{Format, Parts, MAX_COLUMNS, MAX_ROWS};
 use super::{detect, ImportError, Options, Parsed};
 
 /// The largest upload accepted, in bytes (20 MiB).
@@ -50,7 +50,7 @@ fn inspect(bytes: &[u8], keep: bool) -> Result<(Format, Walked), ImportError> {
     let format = detect(bytes)?;
     let walked = match format {
         Format::Xlsx | Format::Ods => walk(bytes, keep, format)?,
-        Format::Xls | Format::Csv => Walked { merged: true, stored: None },
+        Format::Xls | Format::Csv => Walked { kept: Parts { merged: true, formulas: true }, stored: None },
     };
     Ok((format, walked))
 }
@@ -65,8 +65,8 @@ fn inspect(bytes: &[u8], keep: bool) -> Result<(Format, Walked), ImportError> {
 pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
     let (format, walked) = inspect(bytes, true)?;
     match walked.stored {
-        Some(stored) => super::sheet::parse_kept(stored, format, walked.merged, *options),
-        None => super::sheet::parse(bytes, format, walked.merged, *options),
+        Some(stored) => super::sheet::parse_kept(stored, format, walked.kept, *options),
+        None => super::sheet::parse(bytes, format, walked.kept.merged, *options),
     }
 }
 
@@ -81,15 +81,15 @@ pub fn workbook_owned(bytes: Vec<u8>, options: &Options) -> Result<Parsed, Impor
     match walked.stored {
         Some(stored) => {
             drop(bytes);
-            super::sheet::parse_kept(stored, format, walked.merged, *options)
+            super::sheet::parse_kept(stored, format, walked.kept, *options)
         }
-        None => super::sheet::parse(&bytes, format, walked.merged, *options),
+        None => super::sheet::parse(&bytes, format, walked.kept.merged, *options),
     }
 }
 
 /// What the walk of a zip found.
 struct Walked {
-    merged: bool,
+    kept: Parts,
     /// The parts as inflated, in a zip that stores them (`None` when not kept, or when
     /// the zip could not be written again as it was: the reader then reads the upload).
     stored: Option<Vec<u8>>,
@@ -119,6 +119,7 @@ fn walk(bytes: &[u8], keep: bool, format: Format) -> Result<Walked, ImportError>
     let mut total = 0;
     let mut parts = Vec::with_capacity(zip.len());
     let mut copy = keep.then(|| Stored::new(&zip));
+    let (mut formulas, formula_tag) = (false, memchr::memmem::Finder::new(b"<f"));
     for index in 0..zip.len() {
         let mut entry = zip.by_index(index).map_err(|e| ImportError::unreadable(&e))?;
         // A declared size is trusted only to refuse early; the count below is the limit.
@@ -127,19 +128,25 @@ fn walk(bytes: &[u8], keep: bool, format: Format) -> Result<Walked, ImportError>
         }
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let mut scan = xml::Scan::new(&name);
+        let sheet = name.to_ascii_lowercase().contains("worksheets/");
         if let Some(c) = &mut copy {
             c.start(&entry, format == Format::Ods && name == "content.xml");
         }
+        let mut last = 0;
         inflate(&mut entry, &mut total, |chunk| {
             if let Some(c) = &mut copy {
                 c.write(chunk);
             }
+            // A formula's tag, `<f>` or `<f …>`, may straddle two chunks.
+            formulas = formulas
+                || (sheet && (last == b'<' && chunk.first() == Some(&b'f') || formula_tag.find(chunk).is_some()));
+            last = chunk.last().copied().unwrap_or(last);
             scan.feed(chunk)
         })?;
         parts.push(scan.finish());
     }
     let merged = parts.iter().any(|declared| declared.merged_cells);
-    Ok(Walked { merged, stored: copy.and_then(Stored::finish) })
+    Ok(Walked { kept: Parts { merged, formulas }, stored: copy.and_then(Stored::finish) })
 }
 
 /// The inflated parts of a zip written again, stored (not compressed), in its order and

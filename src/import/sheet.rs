@@ -7,16 +7,17 @@
 
 mod ods;
 mod stream;
+mod xls_ods;
 
 pub use ods::Squeeze;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Reader, XlsxFormulaMetadata};
+use calamine::{Data, DataRef, Dimensions, Reader, Xlsx};
 
 use super::cells::{from_float, serial_date, Value};
-use super::header::{self, HEADER_SEARCH_ROWS};
+use super::header;
 use super::{ImportError, Options, Parsed};
 
 /// The business maximum (README): rows and columns beyond these are refused.
@@ -117,7 +118,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
 /// As `read`; `NoSheet` when the workbook has no sheet.
 pub(super) fn parse(bytes: &[u8], format: Format, merged: bool, options: Options) -> Result<Parsed, ImportError> {
     if format == Format::Xlsx && !merged {
-        if let Some(book) = stream::xlsx(bytes, &options)? {
+        if let Some(book) = stream::xlsx(bytes, &options, has_formulas(bytes))? {
             return Ok(book.finish());
         }
     }
@@ -129,9 +130,10 @@ pub(super) fn parse(bytes: &[u8], format: Format, merged: bool, options: Options
 ///
 /// # Errors
 /// As `parse`.
-pub(super) fn parse_xlsx(bytes: Vec<u8>, merged: bool, options: Options) -> Result<Parsed, ImportError> {
+pub(super) fn parse_xlsx(bytes: Vec<u8>, parts: Parts, options: Options) -> Result<Parsed, ImportError> {
+    let Parts { merged, formulas } = parts;
     if !merged {
-        if let Some(book) = stream::xlsx(&bytes, &options)? {
+        if let Some(book) = stream::xlsx(&bytes, &options, formulas)? {
             drop(bytes);
             return Ok(book.finish());
         }
@@ -147,13 +149,23 @@ pub(super) fn parse_xlsx(bytes: Vec<u8>, merged: bool, options: Options) -> Resu
 pub(super) fn parse_kept(
     stored: Vec<u8>,
     format: Format,
-    merged: bool,
+    parts: Parts,
     options: Options,
 ) -> Result<Parsed, ImportError> {
     match format {
-        Format::Ods => super::assemble::from_grids(&read_ods(&stored)?, &options),
-        Format::Xlsx | Format::Xls | Format::Csv => parse_xlsx(stored, merged, options),
+        Format::Ods => super::assemble::from_grids(&xls_ods::read_ods(&stored)?, &options),
+        Format::Xlsx | Format::Xls | Format::Csv => parse_xlsx(stored, parts, options),
     }
+}
+
+/// What the upload guard's walk of a zip found in its parts: whether any may have merged
+/// cells (calamine's search for them parses a sheet a second time) and whether a
+/// worksheet may have formulas (reading them costs the streaming reader a little more per
+/// cell, and only a formula can lack its value). `true` when in doubt.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    pub merged: bool,
+    pub formulas: bool,
 }
 
 /// Whether a workbook of this format may have merged cells (only an .xlsx is searched).
@@ -169,8 +181,8 @@ pub(super) fn may_merge(bytes: &[u8], format: Format) -> bool {
 pub(super) fn read_known(bytes: &[u8], format: Format, merged: bool) -> Result<Vec<Grid>, ImportError> {
     match format {
         Format::Xlsx => read_xlsx(bytes, merged),
-        Format::Xls => read_xls(bytes),
-        Format::Ods => read_ods(&ods::squeezed(bytes)),
+        Format::Xls => xls_ods::read_xls(bytes),
+        Format::Ods => xls_ods::read_ods(&ods::squeezed(bytes)),
         Format::Csv => super::csv::read(bytes).map(|g| vec![g]),
     }
 }
@@ -191,6 +203,7 @@ fn wanted(names: &[String], head: impl FnMut(usize) -> Vec<(u32, Vec<Value>)>) -
 }
 
 fn read_xlsx(bytes: &[u8], any_merged: bool) -> Result<Vec<Grid>, ImportError> {
+    let any_formulas = has_formulas(bytes);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(&e))?;
     let is_1904 = book.has_1904_epoch();
     let names = book.sheet_names();
@@ -199,10 +212,11 @@ fn read_xlsx(bytes: &[u8], any_merged: bool) -> Result<Vec<Grid>, ImportError> {
     for (name, read) in names.iter().zip(wanted) {
         let mut grid = Grid::new(name, is_1904);
         if read {
+            let mut formulas = formulas(&mut book, name, any_formulas)?;
             let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
-            while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(|e| ImportError::unreadable(&e))? {
-                let (row, col) = cell.pos;
-                grid.put(row, col, streamed(&cell.value, cell.formula, is_1904))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| ImportError::unreadable(&e))? {
+                let (row, col) = cell.get_position();
+                grid.put(row, col, streamed(cell.get_value(), (row, col), &mut formulas, is_1904))?;
             }
             drop(cells);
             if any_merged {
@@ -215,16 +229,31 @@ fn read_xlsx(bytes: &[u8], any_merged: bool) -> Result<Vec<Grid>, ImportError> {
     Ok(grids)
 }
 
-/// A cell of the streaming .xlsx reader: a formula whose result the file does not hold is
-/// said to be one (a program such as openpyxl writes formulas without computing them).
-fn streamed(value: &DataRef<'_>, formula: Option<XlsxFormulaMetadata>, is_1904: bool) -> Value {
-    match (value, formula) {
-        (
-            DataRef::Empty,
-            Some(XlsxFormulaMetadata::Normal { formula } | XlsxFormulaMetadata::Shared { formula, .. }),
-        ) => Value::Formula(formula),
-        (DataRef::Empty, Some(XlsxFormulaMetadata::SharedDerived { .. })) => Value::Formula(String::new()),
-        (value, _) => from_ref(value, is_1904),
+/// The formulas of a sheet, by 0-based (row, column), when the upload guard found any
+/// (`Parts::formulas`): a formula cell without a saved result reads as `Value::Formula`.
+/// A pass of its own, so that the cells are read with calamine's plain reader.
+pub(super) type Formulas = std::collections::HashMap<(u32, u32), String>;
+
+/// The formulas of the sheet `name`, or none when the workbook has none.
+pub(super) fn formulas(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, any: bool) -> Result<Formulas, ImportError> {
+    let mut found = Formulas::new();
+    if any {
+        let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
+        while let Some(cell) = cells.next_formula().map_err(|e| ImportError::unreadable(&e))? {
+            if !cell.get_value().is_empty() {
+                found.insert(cell.get_position(), cell.get_value().clone());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A cell of the streaming .xlsx reader; an empty one that holds a formula has no saved
+/// result (a program such as openpyxl writes formulas without computing them).
+pub(super) fn streamed(value: &DataRef<'_>, pos: (u32, u32), formulas: &mut Formulas, is_1904: bool) -> Value {
+    match value {
+        DataRef::Empty => formulas.remove(&pos).map_or(Value::Empty, Value::Formula),
+        value => from_ref(value, is_1904),
     }
 }
 
@@ -234,6 +263,17 @@ fn xlsx_error(e: &calamine::XlsxError) -> ImportError {
         calamine::XlsxError::Password => ImportError::Encrypted,
         other => ImportError::unreadable(other),
     }
+}
+
+/// Whether a worksheet of the zip may hold a formula (a tag starting `<f`); any doubt says
+/// yes.
+fn has_formulas(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return true };
+    (0..zip.len()).any(|i| {
+        zip.by_index(i).map_or(true, |mut entry| {
+            entry.name_raw().windows(11).any(|w| w.eq_ignore_ascii_case(b"worksheets/")) && mentions(&mut entry, b"<f")
+        })
+    })
 }
 
 /// Whether any part of the zip mentions `mergeCell`. calamine finds a sheet's merged
@@ -265,95 +305,6 @@ fn mentions(part: &mut dyn std::io::Read, needle: &[u8]) -> bool {
         buf.copy_within(tail..filled, 0);
         filled -= tail;
     }
-}
-
-/// An .xls (BIFF): a password-protected one, or an encrypted .xlsx (also a CFB file,
-/// holding an `EncryptedPackage`), is said so.
-fn read_xls(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let mut book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::XlsError::Password => ImportError::Encrypted,
-        _ if is_encrypted_package(bytes) => ImportError::Encrypted,
-        other => ImportError::unreadable(&other),
-    })?;
-    // workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
-    let is_1904 = book.has_1904_epoch();
-    let mut grids = ranges(&mut book, is_1904)?;
-    for grid in &mut grids {
-        grid.spread_merged(&book.merge_cells_by_sheet_name(&grid.name).unwrap_or_default());
-    }
-    Ok(grids)
-}
-
-/// An Office file encrypted with a password is a CFB file whose stream `EncryptedPackage`
-/// (named in UTF-16) holds the real workbook.
-fn is_encrypted_package(bytes: &[u8]) -> bool {
-    let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
-    memchr::memmem::find(bytes, &name).is_some()
-}
-
-/// An .ods, its `content.xml` already without whitespace between elements (`ods::squeezed`).
-fn read_ods(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::OdsError::Password => ImportError::Encrypted,
-        other => ImportError::unreadable(&other),
-    })?;
-    let mut grids = ranges(&mut book, false)?;
-    for (name, regions) in ods::merged(bytes) {
-        if let Some(grid) = grids.iter_mut().find(|g| g.name == name && !g.rows.is_empty()) {
-            grid.spread_merged(&regions);
-        }
-    }
-    Ok(grids)
-}
-
-/// The wanted sheets of an .xls or .ods as grids (the others empty).
-fn ranges<'b, R: Reader<Cursor<&'b [u8]>>>(book: &mut R, is_1904: bool) -> Result<Vec<Grid>, ImportError>
-where
-    R::Error: std::fmt::Display,
-{
-    let names = book.sheet_names();
-    let mut kept: Vec<Option<calamine::Range<Data>>> = vec![None; names.len()];
-    let wanted = wanted(&names, |at| {
-        let Ok(range) = book.worksheet_range(&names[at]) else { return Vec::new() };
-        let head = range_head(&range, is_1904);
-        kept[at] = Some(range);
-        head
-    });
-    let mut grids = Vec::new();
-    for (at, name) in names.iter().enumerate() {
-        let mut grid = Grid::new(name, is_1904);
-        if wanted[at] {
-            let range = match kept[at].take() {
-                Some(range) => range,
-                None => book.worksheet_range(name).map_err(|e| ImportError::unreadable(&e))?,
-            };
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            for (row, col, data) in range.used_cells() {
-                let row = r0.saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
-                grid.put(row, c0.saturating_add(u32::try_from(col).unwrap_or(u32::MAX)), from_data(data, is_1904))?;
-            }
-        }
-        grids.push(grid);
-    }
-    Ok(grids)
-}
-
-/// The first rows of a range, where a header is looked for (cells beyond the business
-/// maximum of columns cannot be one).
-fn range_head(range: &calamine::Range<Data>, is_1904: bool) -> Vec<(u32, Vec<Value>)> {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut grid = Grid::new("", is_1904);
-    for (row, col, data) in range.used_cells() {
-        let (row, col) = (r0 as usize + row, c0 as usize + col);
-        if row >= HEADER_SEARCH_ROWS as usize {
-            break;
-        }
-        if col < MAX_COLUMNS as usize {
-            let _ =
-                grid.put(u32::try_from(row).unwrap_or(0), u32::try_from(col).unwrap_or(0), from_data(data, is_1904));
-        }
-    }
-    grid.rows.into_iter().collect()
 }
 
 fn from_ref(d: &DataRef<'_>, is_1904: bool) -> Value {
