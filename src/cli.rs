@@ -36,7 +36,7 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(b) => b,
         Err(e) => return usage(err, &format!("无法读取申报表 {}：{e}", args.workbook.display())),
     };
-    let options = import::Options { require_union_member: policy.require_union_member };
+    let options = import::Options::of(&policy);
     // hazards.md: the workbook is parsed in a child process of this same binary.
     let exe = std::env::current_exe().map_err(|e| import::ImportError::Worker(e.to_string()));
     let parsed = match exe.and_then(|exe| import::isolate::workbook(&exe, &bytes, &options)) {

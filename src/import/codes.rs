@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::cells::{code, Value};
+use super::columns::{Column, Kind};
 
 /// GB 11643: 18 characters, a valid birth date and check digit; lowercase `x` becomes `X`.
 ///
@@ -48,12 +49,28 @@ pub fn id_number(v: &Value) -> Result<Option<String>, String> {
 
 const FLOAT_ID: &str = "Excel 把身份证号存成了数字，末几位已丢失：请把该列设置为文本格式，再重新录入完整的18位号码";
 
-/// A number of 16 or more digits, as a cell or as scientific text.
-fn lost_digits(v: &Value) -> bool {
+/// workbook.md "Reading values": what to say of a code column's number that lost digits
+/// (a contract number that lost them would merge two loans into one).
+#[must_use]
+pub fn stored_as_number(column: &Column) -> String {
+    match column.kind {
+        Kind::IdNumber => FLOAT_ID.to_string(),
+        _ => format!(
+            "Excel 把{0}存成了数字，末几位已丢失（Excel 只保留15位有效数字）：请把该列设置为文本格式，再重新录入完整的{0}",
+            column.header
+        ),
+    }
+}
+
+/// A number of 16 or more digits, as a cell or as scientific text (`6.50102E+17`, as a
+/// CSV saved from Excel writes it): Excel kept only 15 of them.
+#[must_use]
+pub fn lost_digits(v: &Value) -> bool {
     let number = match v {
         Value::Number(n) => Some(*n),
         // Only text with an E (or its full-width form) can be scientific.
-        Value::Text(t) if t.contains(['E', 'e', 'Ｅ', 'ｅ']) => {
+        // 0xEF starts the full-width Ｅ and ｅ; a byte search keeps the common code cheap.
+        Value::Text(t) if memchr::memchr3(b'E', b'e', 0xEF, t.as_bytes()).is_some() => {
             code(v).filter(|s| s.contains(['E', 'e'])).and_then(|s| Decimal::from_scientific(&s).ok())
         }
         _ => None,
@@ -100,6 +117,23 @@ pub fn credit_check_char(first17: &str) -> char {
     let sum: usize = first17.chars().zip(WEIGHTS).map(|(c, w)| CREDIT_CHARS.find(c).unwrap_or(0) * w).sum();
     let check = (31 - sum % 31) % 31;
     CREDIT_CHARS.chars().nth(check).unwrap_or('0')
+}
+
+/// workbook.md: a bank account is 8 to 30 digits once spaces and dashes are dropped.
+///
+/// # Errors
+/// A phrase that says what to fix.
+pub fn account(v: &Value) -> Result<Option<String>, String> {
+    let Some(s) = code(v) else { return Ok(None) };
+    let digits: String = s.chars().filter(|c| !matches!(c, '-' | '—' | '–' | '‐' | '‑' | '−')).collect();
+    if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(format!("银行账号只能由数字组成（可含空格或短横线），不能含“{bad}”，请核对"));
+    }
+    let count = digits.len();
+    if !(8..=30).contains(&count) {
+        return Err(format!("银行账号应为8至30位数字，现为{count}位，请核对"));
+    }
+    Ok(Some(digits))
 }
 
 /// workbook.md: an 11-digit mobile number, or a landline with its area code
@@ -181,5 +215,17 @@ mod tests {
         assert!(phone(&t("12345")).is_err());
         assert!(phone(&t("1234567")).is_err());
         assert!(phone(&Value::Number(9_911_234_567_i64.into())).unwrap_err().contains("区号"));
+    }
+
+    #[test]
+    fn accounts_are_8_to_30_digits_without_spaces_and_dashes() {
+        assert_eq!(account(&t("6228 4800 1234 5678 901")), Ok(Some("6228480012345678901".to_string())));
+        assert_eq!(account(&t("3000-1234-5678")), Ok(Some("300012345678".to_string())));
+        assert_eq!(account(&Value::Number(12_345_678_i64.into())), Ok(Some("12345678".to_string())));
+        assert!(account(&t("1234567")).unwrap_err().contains("现为7位"));
+        assert!(account(&t(&"1".repeat(31))).unwrap_err().contains("现为31位"));
+        assert!(account(&t("6228A80012345678")).unwrap_err().contains("“A”"));
+        assert!(lost_digits(&Value::Number("6228480012345678000".parse().unwrap())));
+        assert!(!lost_digits(&Value::Number("622848001234567".parse().unwrap())));
     }
 }

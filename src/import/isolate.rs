@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 use rlimit::Resource;
 use serde::{Deserialize, Deserializer};
 
-use super::columns::{EVENT_COLUMNS, LOAN_COLUMNS};
 use super::guard::{self, hostile, MAX_UPLOAD};
 use super::{detect, ImportError, Options, Parsed, RowError};
 
@@ -224,7 +223,7 @@ struct WireRowError {
 impl<'de> Deserialize<'de> for RowError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RowError, D::Error> {
         let w = WireRowError::deserialize(deserializer)?;
-        let key = w.key.and_then(|k| LOAN_COLUMNS.iter().chain(EVENT_COLUMNS).map(|c| c.key).find(|c| *c == k));
+        let key = w.key.and_then(|k| super::columns::static_key(&k));
         Ok(RowError { sheet: w.sheet, row: w.row, column: w.column, key, value: w.value, message: w.message })
     }
 }

@@ -68,7 +68,7 @@ fn the_child_runs_the_guard_before_the_parser() {
 
 #[test]
 fn every_column_key_survives_the_trip_through_the_wire() {
-    for column in LOAN_COLUMNS.iter().chain(EVENT_COLUMNS) {
+    for column in crate::import::columns::COLUMNS {
         let error = RowError::sheet("表", 3, column.header, "x", "错".to_string()).with_key(column.key);
         let parsed = Parsed { errors: vec![error.clone()], ..Parsed::default() };
         let back = decoded(&reply(&Ok(parsed))).expect("one answer").expect("parsed");
@@ -88,7 +88,7 @@ fn an_answer_of_another_version_or_with_trailing_bytes_is_no_answer() {
 
 #[test]
 fn every_column_key_survives_the_trip_through_json() {
-    for column in LOAN_COLUMNS.iter().chain(EVENT_COLUMNS) {
+    for column in crate::import::columns::COLUMNS {
         let error = RowError::sheet("表", 3, column.header, "x", "错".to_string()).with_key(column.key);
         let back: RowError = serde_json::from_str(&serde_json::to_string(&error).expect("json")).expect("back");
         assert_eq!(back, error);
