@@ -41,7 +41,7 @@ pub struct RowError {
 }
 
 impl RowError {
-    /// A problem with a cell: `第7行 身份证号 "…"：校验位错误，应为 4`.
+    /// A problem with a cell: `第7行 身份证号 "…"：校验位错误，请核对号码`.
     #[must_use]
     pub fn cell(sheet: &str, row: u32, column: &str, value: &cells::Value, what: &str) -> RowError {
         RowError::sheet(sheet, row, column, &value.shown(), what)
