@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{loan, loan_earning_18300, policy, project, yuan};
-use tiexi::engine::facts::{Cut, CutLimit, CutReason};
+use common::{date, loan, loan_earning_18300, policy, project, yuan};
+use tiexi::engine::facts::{Cut, CutLimit, CutReason, StatementLine};
 use tiexi::engine::{compute, compute_with, ApplicantType, Facts, Money, PoolKind, Reason, Status};
 
 const COOP: ApplicantType = ApplicantType::Cooperative;
@@ -109,4 +109,39 @@ fn equal_caps_each_name_their_reason() {
     let l = &r.projects[0].loans[0];
     assert_eq!(l.subsidy, yuan("9000.00"));
     assert_eq!(l.reasons, vec![Reason::LimitedByInterestPaid, Reason::LimitedByReview]);
+}
+
+fn statement(facts: &mut Facts, contract: &str, lines: &[(&str, &str, &str)]) {
+    let lines = lines.iter().map(|(from, to, paid)| StatementLine { from: date(from), to: date(to), paid: yuan(paid) });
+    facts.statements.entry(contract.to_string()).or_default().extend(lines);
+}
+
+/// rules.md §9 certified interest: the statement's lines, each taken for its share of
+/// the window and rounded, cap the subsidy (`limited_by_certified_interest` when it binds),
+/// whether or not 已付利息 was typed; the least cap wins.
+#[test]
+fn certified_interest_caps_the_subsidy() {
+    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let mut paid = loan_earning_18300("L3");
+    paid.interest_paid = Some(yuan("9000.00"));
+    let x =
+        project("X", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2"), paid, loan_earning_18300("L4")]);
+    let mut facts = Facts::default();
+    // 2023-12-21..2024-03-20 is 91 days, 80 of them in 2024: 4550 × 80 / 91 = 4000.00.
+    statement(&mut facts, "L1", &[("2023-12-21", "2024-03-20", "4550.00"), ("2024-03-21", "2024-06-20", "4600.00")]);
+    statement(&mut facts, "L2", &[("2024-01-01", "2024-12-31", "20000.00")]);
+    statement(&mut facts, "L3", &[("2024-01-01", "2024-12-31", "9500.00")]);
+    statement(&mut facts, "L4", &[("2025-01-01", "2025-03-20", "10.00")]);
+    let r = compute_with(&p, &[x], &facts);
+    let got: Vec<(Option<Money>, Money, Vec<Reason>)> =
+        r.projects[0].loans.iter().map(|l| (l.certified, l.subsidy, l.reasons.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some(yuan("8600.00")), yuan("8600.00"), vec![Reason::LimitedByCertifiedInterest]),
+            (Some(yuan("20000.00")), yuan("18300.00"), vec![]),
+            (Some(yuan("9500.00")), yuan("9000.00"), vec![Reason::LimitedByInterestPaid]),
+            (None, yuan("18300.00"), vec![]),
+        ]
+    );
 }

@@ -32,6 +32,16 @@ impl Facts {
         }
         self.cuts.get(contract_no)
     }
+
+    /// rules.md §9: the certified interest of a contract for the round's window, if its
+    /// bank's statement has a line with a day inside the window.
+    #[must_use]
+    pub fn certified(&self, window: Interval, contract_no: &str) -> Option<Money> {
+        if self.statements.is_empty() {
+            return None;
+        }
+        super::certified::certified(window, self.statements.get(contract_no)?)
+    }
 }
 
 /// rules.md §9: a reviewer's cut of one loan, always with a reason from the list.

@@ -67,6 +67,8 @@ pub struct LoanResult {
     pub factor: Option<(Money, Money)>,
     /// rules.md §9: the reviewer's cut of this loan, if any.
     pub cut: Option<Cut>,
+    /// rules.md §9: the bank's certified interest for the round, if its statement has any.
+    pub certified: Option<Money>,
 }
 
 impl LoanResult {
@@ -82,6 +84,7 @@ impl LoanResult {
             pieces: Vec::new(),
             factor: None,
             cut: None,
+            certified: None,
         }
     }
 }
@@ -277,6 +280,8 @@ pub fn subsidy(policy: &Policy, loan: &Loan, factor: Option<(Money, Money)>) -> 
 pub struct LoanFacts<'a> {
     /// A reviewer's cut (核减).
     pub cut: Option<&'a Cut>,
+    /// The bank's certified interest for the round (银行结息).
+    pub certified: Option<Money>,
 }
 
 /// [`subsidy`] with the facts of rules.md §9.
@@ -301,6 +306,7 @@ pub(crate) fn subsidy_with(
 ) -> LoanResult {
     let mut result = LoanResult::excluded(loan, Vec::new());
     result.cut = facts.cut.cloned();
+    result.certified = facts.certified;
     if let Err(reason) = eligible_into(policy, loan, &mut scratch.intervals) {
         result.reasons.push(reason);
     } else {
@@ -312,7 +318,7 @@ pub(crate) fn subsidy_with(
     }
     // docs/rules.md §9: a loan that a reviewer excluded keeps its days and computed amount,
     // so that the cut shows what it took away; only its subsidy is 0.
-    let caps = Caps { interest_paid: loan.interest_paid, certified: None, cut: facts.cut };
+    let caps = Caps { interest_paid: loan.interest_paid, certified: facts.certified, cut: facts.cut };
     result.subsidy = caps.apply(result.computed, &mut result.reasons);
     result
 }

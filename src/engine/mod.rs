@@ -5,6 +5,7 @@
 
 pub mod allocation;
 pub mod caps;
+pub mod certified;
 pub mod dates;
 pub mod facts;
 pub mod figures;
@@ -232,10 +233,17 @@ fn request(
     for (loan, row, first) in each() {
         let excluded = exclusions(policy, loan, row, first);
         if !excluded.is_empty() {
-            loans.push(LoanResult::excluded(loan, excluded));
+            let mut r = LoanResult::excluded(loan, excluded);
+            // The statement belongs to the contract's first row; on a loan above the
+            // ceiling it is still shown, as a fact about the contract.
+            if row == first {
+                r.certified = facts.certified(policy.window, &loan.contract_no);
+            }
+            loans.push(r);
             continue;
         }
-        let given = loan::LoanFacts { cut: facts.cut(&loan.contract_no) };
+        let certified = facts.certified(policy.window, &loan.contract_no);
+        let given = loan::LoanFacts { cut: facts.cut(&loan.contract_no), certified };
         let mut r = loan::subsidy_with(policy, loan, factor, given, scratch);
         if !eligible {
             // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
