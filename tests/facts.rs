@@ -3,9 +3,11 @@
 
 mod common;
 
-use common::{date, loan, loan_earning_18300, policy, project, yuan};
-use tiexi::engine::facts::{Cut, CutLimit, CutReason, StatementLine};
-use tiexi::engine::{compute, compute_with, ApplicantType, Facts, Money, PoolKind, Reason, Status};
+use common::{date, event, loan, loan_earning_18300, policy, project, yuan};
+use tiexi::engine::facts::{Cut, CutLimit, CutReason, StatementLine, Subsidised};
+use tiexi::engine::{
+    compute, compute_with, ApplicantType, EventKind, Facts, Interval, Money, OverdueRule, PoolKind, Reason, Status,
+};
 
 const COOP: ApplicantType = ApplicantType::Cooperative;
 
@@ -144,4 +146,76 @@ fn certified_interest_caps_the_subsidy() {
             (None, yuan("18300.00"), vec![]),
         ]
     );
+}
+
+fn subsidised(facts: &mut Facts, contract: &str, year: i32, start: &str, end: &str) {
+    let s = Subsidised { year, project: format!("XX-{year}-001"), start: date(start), end: date(end) };
+    facts.history.contracts.entry(contract.to_string()).or_default().push(s);
+}
+
+/// rules.md §9 days already subsidised: the days of `E` inside another round's eligible
+/// days of the same contract are removed before §4 (`already_subsidised`); with no day
+/// left the loan earns nothing. This round's own earlier figures are not "another round".
+#[test]
+fn days_subsidised_in_another_round_are_removed() {
+    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let x = project("X", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2"), loan_earning_18300("L3")]);
+    let mut facts = Facts::default();
+    // A round with the window [2023-07-01, 2024-07-01): 2024-01-01..2024-06-30 is 182 days.
+    subsidised(&mut facts, "L1", 2023, "2023-07-01", "2024-07-01");
+    subsidised(&mut facts, "L2", 2023, "2023-01-01", "2024-03-01");
+    subsidised(&mut facts, "L2", 2025, "2024-03-01", "2025-03-01");
+    subsidised(&mut facts, "L3", 2024, "2024-01-01", "2025-01-01");
+    let r = compute_with(&p, &[x], &facts);
+    let got: Vec<(i64, Money, i64, Vec<Reason>)> = r.projects[0]
+        .loans
+        .iter()
+        .map(|l| (l.eligible_days, l.computed, l.already_subsidised_days, l.reasons.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            // 360,000 × 5% × 184 / 360
+            (184, yuan("9200.00"), 182, vec![Reason::AlreadySubsidised]),
+            (0, Money::ZERO, 366, vec![Reason::AlreadySubsidised]),
+            (366, yuan("18300.00"), 0, vec![]),
+        ]
+    );
+}
+
+/// rules.md §9 with §3.4: the history and the overdue rule each take their days; when
+/// together they leave nothing, both reasons show.
+#[test]
+fn history_and_overdue_each_take_their_days() {
+    let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    p.overdue = OverdueRule::ExcludeDays;
+    let mut l = loan_earning_18300("L1");
+    l.events = vec![event("2024-07-01", EventKind::OverdueStart)];
+    let mut facts = Facts::default();
+    subsidised(&mut facts, "L1", 2023, "2023-07-01", "2024-03-01");
+    let r = compute_with(&p, &[project("X", COOP, vec![l.clone()])], &facts);
+    let one = &r.projects[0].loans[0];
+    // 2024-03-01..2024-06-30: 122 days.
+    assert_eq!((one.eligible_days, one.reasons.clone()), (122, vec![Reason::AlreadySubsidised]));
+    subsidised(&mut facts, "L1", 2022, "2024-03-01", "2024-07-01");
+    let r = compute_with(&p, &[project("X", COOP, vec![l])], &facts);
+    let one = &r.projects[0].loans[0];
+    assert_eq!((one.eligible_days, one.subsidy), (0, Money::ZERO));
+    assert_eq!(one.reasons, vec![Reason::AlreadySubsidised, Reason::OverdueForfeit]);
+}
+
+/// Issue 15: a contract granted in a round with the window [2097-07-01, 2098-07-01) earns
+/// nothing for those days in the 2098 round.
+#[test]
+fn a_contract_granted_over_a_mid_year_window_earns_only_the_rest_of_the_next_year() {
+    let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    p.year = 2098;
+    p.window = Interval::new(date("2098-01-01"), date("2099-01-01"));
+    let l = loan("L1", "365000", "5", "2097-06-01", "2100-06-01");
+    let mut facts = Facts::default();
+    subsidised(&mut facts, "L1", 2097, "2097-07-01", "2098-07-01");
+    let r = compute_with(&p, &[project("X", COOP, vec![l])], &facts);
+    let one = &r.projects[0].loans[0];
+    // 2098-07-01..2098-12-31 is 184 days: 365,000 × 5% × 184 / 360 = 9327.777… → 9327.78
+    assert_eq!((one.eligible_days, one.subsidy), (184, yuan("9327.78")));
 }

@@ -10,6 +10,9 @@ use serde::Serialize;
 use super::dates::Interval;
 use super::money::Money;
 
+mod history;
+pub use history::{EarlierGrant, Granted, History, Subsidised};
+
 /// Everything from outside the workbook that the rules of §9 need; empty by default, in
 /// which case [`super::compute_with`] is [`super::compute`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,24 +132,4 @@ pub struct StatementLine {
     /// The last day of the period, included.
     pub to: NaiveDate,
     pub paid: Money,
-}
-
-/// rules.md §9: what other rounds did, as far as this round's rules need it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct History {
-    /// By contract number: the eligible days it was already subsidised for in other
-    /// rounds whose project holds a grant above 0.
-    pub contracts: HashMap<String, Vec<Interval>>,
-    /// By applicant identity (the leader's 身份证号 or the organisation's 统一社会信用代码):
-    /// the earlier rounds in which the applicant was granted, and the total granted.
-    pub applicants: HashMap<String, Granted>,
-}
-
-/// One applicant's grants in earlier rounds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Granted {
-    /// Earlier rounds with a grant above 0.
-    pub rounds: u32,
-    /// The total granted in them.
-    pub total: Money,
 }
