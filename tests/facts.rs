@@ -4,7 +4,7 @@
 mod common;
 
 use common::{date, event, loan, loan_earning_18300, policy, project, yuan};
-use tiexi::engine::facts::{Cut, CutLimit, CutReason, StatementLine, Subsidised};
+use tiexi::engine::facts::{Cut, CutLimit, CutReason, EarlierGrant, StatementLine, Subsidised};
 use tiexi::engine::{
     compute, compute_with, ApplicantType, EventKind, Facts, Interval, Money, OverdueRule, PoolKind, Reason, Status,
 };
@@ -218,4 +218,101 @@ fn a_contract_granted_over_a_mid_year_window_earns_only_the_rest_of_the_next_yea
     let one = &r.projects[0].loans[0];
     // 2098-07-01..2098-12-31 is 184 days: 365,000 × 5% × 184 / 360 = 9327.777… → 9327.78
     assert_eq!((one.eligible_days, one.subsidy), (184, yuan("9327.78")));
+}
+
+fn granted(facts: &mut Facts, identity: &str, year: i32, amount: &str) {
+    let g =
+        EarlierGrant { year, project: format!("XX-{year}-9"), name: String::new(), granted: yuan(amount), paid: None };
+    facts.history.applicants.entry(identity.to_string()).or_default().push(g);
+}
+
+fn applicant(key: &str, id: &str, code: &str, loans: Vec<tiexi::engine::Loan>) -> tiexi::engine::Project {
+    let mut p = project(key, COOP, loans);
+    p.applicant.id_number = id.to_string();
+    p.applicant.credit_code = code.to_string();
+    p
+}
+
+/// rules.md §9 `round_limit_reached`, and issue 15: an applicant granted in two earlier
+/// rounds is not eligible under `max_rounds_per_applicant = 2`, whether it is known by the
+/// leader's 身份证号 or the organisation's 统一社会信用代码; its loans keep their figures.
+#[test]
+fn an_applicant_granted_in_n_earlier_rounds_is_not_eligible() {
+    let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    p.max_rounds_per_applicant = Some(2);
+    let mut facts = Facts::default();
+    granted(&mut facts, "ID-A", 2022, "1000");
+    granted(&mut facts, "CODE-A", 2023, "1000");
+    granted(&mut facts, "CODE-A", 2024, "1000");
+    granted(&mut facts, "ID-B", 2023, "1000");
+    granted(&mut facts, "ID-B", 2023, "500");
+    let projects = [
+        applicant("A", "ID-A", "CODE-A", vec![loan_earning_18300("L1")]),
+        applicant("B", "ID-B", "", vec![loan_earning_18300("L2")]),
+        applicant("C", "ID-C", "CODE-A", vec![loan_earning_18300("L3")]),
+    ];
+    let r = compute_with(&p, &projects, &facts);
+    let got: Vec<(Vec<Reason>, Money, Money, Money)> =
+        r.projects.iter().map(|x| (x.reasons.clone(), x.requested, x.loans[0].computed, x.loans[0].subsidy)).collect();
+    let limited = (vec![Reason::RoundLimitReached], Money::ZERO, yuan("18300"), Money::ZERO);
+    let eligible = (vec![], yuan("18300"), yuan("18300"), yuan("18300"));
+    // B: two projects of 2023 are one round; C: CODE-A's 2024 grant is this round, not an earlier one.
+    assert_eq!(got, vec![limited, eligible.clone(), eligible]);
+    assert_eq!(r.projects[0].status, Status::Ineligible);
+    // Without the limit, the history changes nothing.
+    p.max_rounds_per_applicant = None;
+    assert_eq!(compute_with(&p, &projects, &facts), compute(&p, &projects));
+}
+
+/// rules.md §9 `limited_by_applicant_total`: at most `T` less the earlier grants, never
+/// below 0, after `max_subsidy_per_project`; both reasons when both bind.
+#[test]
+fn the_applicant_total_limits_the_request_after_the_project_cap() {
+    let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    p.max_subsidy_per_project = Some(yuan("15000"));
+    p.max_subsidy_per_applicant_total = Some(yuan("300000"));
+    let mut facts = Facts::default();
+    granted(&mut facts, "ID-A", 2022, "284000");
+    granted(&mut facts, "ID-B", 2023, "288000");
+    granted(&mut facts, "ID-C", 2021, "300000");
+    granted(&mut facts, "ID-D", 2020, "310000");
+    let projects = [
+        applicant("A", "ID-A", "", vec![loan_earning_18300("L1")]),
+        applicant("B", "ID-B", "", vec![loan_earning_18300("L2")]),
+        applicant("C", "ID-C", "", vec![loan_earning_18300("L3")]),
+        applicant("D", "ID-D", "", vec![loan_earning_18300("L4")]),
+    ];
+    let r = compute_with(&p, &projects, &facts);
+    let got: Vec<(Vec<Reason>, Money, Status)> =
+        r.projects.iter().map(|x| (x.reasons.clone(), x.requested, x.status)).collect();
+    let both = vec![Reason::LimitedByProjectCap, Reason::LimitedByApplicantTotal];
+    assert_eq!(
+        got,
+        vec![
+            (vec![Reason::LimitedByProjectCap], yuan("15000"), Status::Funded),
+            (both.clone(), yuan("12000"), Status::Funded),
+            (both.clone(), Money::ZERO, Status::Ineligible),
+            (both, Money::ZERO, Status::Ineligible),
+        ]
+    );
+}
+
+/// docs/facts.md: two projects of one applicant in the same round share what the total
+/// leaves, in workbook order, so that together they never pass `T`.
+#[test]
+fn two_projects_of_one_applicant_share_what_the_total_leaves() {
+    let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    p.max_subsidy_per_applicant_total = Some(yuan("30000"));
+    let mut facts = Facts::default();
+    granted(&mut facts, "ID-A", 2023, "5000");
+    let projects = [
+        applicant("A1", "ID-A", "", vec![loan_earning_18300("L1")]),
+        applicant("A2", "ID-X", "CODE-A", vec![loan_earning_18300("L2")]),
+        applicant("A3", "ID-A", "CODE-A", vec![loan_earning_18300("L3")]),
+    ];
+    let r = compute_with(&p, &projects, &facts);
+    let requested: Vec<Money> = r.projects.iter().map(|x| x.requested).collect();
+    // A2 is another applicant (another ID, a code not seen before A3); A3 is both.
+    assert_eq!(requested, vec![yuan("18300"), yuan("18300"), Money::ZERO]);
+    assert_eq!(r.projects[2].reasons, vec![Reason::LimitedByApplicantTotal]);
 }

@@ -4,6 +4,7 @@
 //! call it, so they always agree.
 
 pub mod allocation;
+pub mod applicant;
 pub mod caps;
 pub mod certified;
 pub mod dates;

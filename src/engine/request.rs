@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use ahash::RandomState;
 
+use super::applicant::Applicants;
 use super::dates::Interval;
-use super::facts::Facts;
+use super::facts::{Facts, Granted};
 use super::loan::{self, LoanResult};
 use super::money::Money;
 use super::policy::Policy;
@@ -61,21 +62,49 @@ pub(super) fn first_rows(projects: &[Project]) -> impl Iterator<Item = usize> + 
 /// rules.md §4, §5 and §9: every project's loans and request, in workbook order.
 pub(super) fn requests(policy: &Policy, facts: &Facts, projects: &[Project], rows: &Rows) -> Vec<ProjectResult> {
     let mut scratch = loan::Scratch::default();
+    let mut applicants = Applicants::new(policy, &facts.history);
     let mut results = Vec::with_capacity(projects.len());
-    for (p, first) in projects.iter().zip(first_rows(projects)) {
+    for (index, (p, first)) in projects.iter().zip(first_rows(projects)).enumerate() {
         let own = (first, &rows.first[first..first + p.loans.len()]);
-        results.push(request(policy, facts, p, own, &mut scratch));
+        let earlier = applicants.earlier(p);
+        let barred = applicants.round_limit_reached(earlier);
+        let mut r = request(policy, facts, p, own, barred, &mut scratch);
+        if !barred {
+            limit(&mut applicants, index, p, earlier, &mut r);
+        }
+        results.push(r);
     }
     results
 }
 
+/// rules.md §9 "Earlier rounds of the same applicant", after §5: a request is at most
+/// what `max_subsidy_per_applicant_total` leaves, after `max_subsidy_per_project`.
+fn limit<'a>(
+    applicants: &mut Applicants<'a>,
+    index: usize,
+    project: &'a Project,
+    earlier: Granted,
+    r: &mut ProjectResult,
+) {
+    if let Some(left) = applicants.left(index, project, earlier) {
+        if r.requested > left {
+            r.requested = left;
+            r.reasons.push(Reason::LimitedByApplicantTotal);
+        }
+    }
+    applicants.record(index, project, r.requested);
+}
+
 /// rules.md §4, §5 and §9: the loans of one project and its request (grant not yet known).
-/// `rows` is the row of the project's first loan and the `Rows::first` of its loans.
+/// `rows` is the row of the project's first loan and the `Rows::first` of its loans;
+/// `barred`: the applicant reached `max_rounds_per_applicant` (rules.md §9), which makes the
+/// project not eligible like the reasons of §5 (its loans keep their figures, subsidy 0).
 fn request(
     policy: &Policy,
     facts: &Facts,
     project: &Project,
     rows: (usize, &[usize]),
+    barred: bool,
     scratch: &mut loan::Scratch,
 ) -> ProjectResult {
     let (row, first) = rows;
@@ -86,6 +115,9 @@ fn request(
         .sum();
     let factor = project::principal_factor(policy, project, counted);
     let mut reasons = project::ineligibility(policy, project);
+    if barred {
+        reasons.push(Reason::RoundLimitReached);
+    }
     let eligible = reasons.is_empty();
     let loans = loans(policy, facts, (project, rows), (factor, eligible), scratch);
     let mut requested = Money::ZERO;
