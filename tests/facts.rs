@@ -316,3 +316,15 @@ fn two_projects_of_one_applicant_share_what_the_total_leaves() {
     assert_eq!(requested, vec![yuan("18300"), yuan("18300"), Money::ZERO]);
     assert_eq!(r.projects[2].reasons, vec![Reason::LimitedByApplicantTotal]);
 }
+
+/// Issue 12: an allocation run follows a reviewer's cut as the trial calculation does.
+#[test]
+fn an_allocation_run_follows_the_cut() {
+    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let projects = [project("X", COOP, vec![loan_earning_18300("L1")])];
+    let facts = cuts(&[("L1", CutLimit::Amount(yuan("10000.00")))]);
+    let whole = [yuan("1000000")];
+    let run = tiexi::engine::allocation::run_with(&p, &projects, &facts, &[], &whole);
+    assert_eq!((run.lines[0].requested, run.lines[0].granted), (yuan("10000.00"), yuan("10000.00")));
+    assert_eq!(tiexi::engine::allocation::run(&p, &projects, &[], &whole).granted, yuan("18300.00"));
+}
