@@ -328,3 +328,23 @@ fn an_allocation_run_follows_the_cut() {
     assert_eq!((run.lines[0].requested, run.lines[0].granted), (yuan("10000.00"), yuan("10000.00")));
     assert_eq!(tiexi::engine::allocation::run(&p, &projects, &[], &whole).granted, yuan("18300.00"));
 }
+
+/// cli.md `statement_difference`: the statement less the interest at the contract rate for
+/// the same days, only beyond 1 yuan; the same numbers as `engine::reconcile`.
+#[test]
+fn a_loan_carries_its_statement_difference_beyond_one_yuan() {
+    let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
+    let projects = [project("X", COOP, vec![loan_earning_18300("L1"), loan_earning_18300("L2")])];
+    let mut facts = Facts::default();
+    // 50.00 a day at the contract rate: 91 days are 4,550.00; the bank counted 92.
+    statement(&mut facts, "L1", &[("2024-01-01", "2024-03-31", "4600.00")]);
+    statement(&mut facts, "L2", &[("2024-01-01", "2024-03-31", "4551.00")]);
+    let r = compute_with(&p, &projects, &facts);
+    let loans = &r.projects[0].loans;
+    assert_eq!((loans[0].certified, loans[0].statement_difference), (Some(yuan("4600.00")), Some(yuan("50.00"))));
+    assert_eq!(loans[0].statement_cause, Some(tiexi::engine::reconcile::Cause::Days));
+    assert_eq!((loans[1].certified, loans[1].statement_difference), (Some(yuan("4551.00")), None));
+    let rec = tiexi::engine::reconcile(&p, &projects, &facts);
+    assert_eq!(rec[0].difference, Some(yuan("50.00")));
+    assert_eq!(rec[1].difference, Some(yuan("1.00")));
+}

@@ -36,6 +36,15 @@ impl Facts {
         self.cuts.get(contract_no)
     }
 
+    /// The statement lines of a contract, if a bank sent any.
+    #[must_use]
+    pub fn statement(&self, contract_no: &str) -> Option<&[StatementLine]> {
+        if self.statements.is_empty() {
+            return None;
+        }
+        self.statements.get(contract_no).map(Vec::as_slice)
+    }
+
     /// rules.md §9: the certified interest of a contract for the round's window, if its
     /// bank's statement has a line with a day inside the window.
     #[must_use]
@@ -43,7 +52,7 @@ impl Facts {
         if self.statements.is_empty() {
             return None;
         }
-        super::certified::certified(window, self.statements.get(contract_no)?)
+        super::certified::certified(window, self.statement(contract_no)?)
     }
 }
 

@@ -13,6 +13,7 @@ use super::money::Money;
 use super::policy::{Policy, Rates};
 use super::project::{EventKind, Loan};
 use super::reasons::Reason;
+use super::reconcile::Cause;
 
 mod eligible;
 use eligible::eligible_into;
@@ -75,6 +76,11 @@ pub struct LoanResult {
     pub certified: Option<Money>,
     /// rules.md §9: the days of `E` removed because another round subsidised them.
     pub already_subsidised_days: i64,
+    /// cli.md: the statement less the interest at the contract rate for the same days, when
+    /// more than 1 yuan either way (`engine::reconcile`).
+    pub statement_difference: Option<Money>,
+    /// Its likely cause.
+    pub statement_cause: Option<Cause>,
 }
 
 impl LoanResult {
@@ -92,6 +98,8 @@ impl LoanResult {
             cut: None,
             certified: None,
             already_subsidised_days: 0,
+            statement_difference: None,
+            statement_cause: None,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod money;
 pub mod policy;
 pub mod project;
 pub mod reasons;
+pub mod reconcile;
 pub mod report;
 mod request;
 pub mod settle;
@@ -32,6 +33,7 @@ pub use money::Money;
 pub use policy::{Allocation, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode};
 pub use project::{Applicant, ApplicantType, Event, EventKind, Loan, Project};
 pub use reasons::Reason;
+pub use reconcile::reconcile;
 
 /// rules.md §6 statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -13,6 +13,7 @@ use super::money::Money;
 use super::policy::Policy;
 use super::project::{self, Loan, Project};
 use super::reasons::Reason;
+use super::reconcile;
 use super::{ProjectResult, Status};
 
 /// The round's loans in workbook order, numbered from 0 across its projects.
@@ -150,24 +151,26 @@ fn loans(
 ) -> Vec<LoanResult> {
     let mut loans = Vec::with_capacity(project.loans.len());
     for ((loan, row), &first) in project.loans.iter().zip(row..).zip(first) {
+        // The statement belongs to the contract's first row; on a loan above the ceiling it
+        // is still shown, as a fact about the contract.
+        let statement = facts
+            .statement(&loan.contract_no)
+            .filter(|_| row == first)
+            .map(|lines| reconcile::loan_with(policy, &project.key, loan, lines));
+        let certified = statement.as_ref().and_then(|s| s.certified);
         let excluded = exclusions(policy, loan, row, first);
-        if !excluded.is_empty() {
-            let mut r = LoanResult::excluded(loan, excluded);
-            // The statement belongs to the contract's first row; on a loan above the
-            // ceiling it is still shown, as a fact about the contract.
-            if row == first {
-                r.certified = facts.certified(policy.window, &loan.contract_no);
-            }
-            loans.push(r);
-            continue;
-        }
-        let subsidised: Vec<Interval> = facts.history.subsidised(policy.year, &loan.contract_no).collect();
-        let given = loan::LoanFacts {
-            cut: facts.cut(&loan.contract_no),
-            certified: facts.certified(policy.window, &loan.contract_no),
-            subsidised: &subsidised,
+        let mut r = if excluded.is_empty() {
+            let subsidised: Vec<Interval> = facts.history.subsidised(policy.year, &loan.contract_no).collect();
+            let given = loan::LoanFacts { cut: facts.cut(&loan.contract_no), certified, subsidised: &subsidised };
+            loan::subsidy_with(policy, loan, factor, given, scratch)
+        } else {
+            LoanResult::excluded(loan, excluded)
         };
-        let mut r = loan::subsidy_with(policy, loan, factor, given, scratch);
+        r.certified = certified;
+        if let Some(s) = statement.filter(|s| s.statement_difference().is_some()) {
+            r.statement_difference = s.difference;
+            r.statement_cause = s.cause;
+        }
         if !eligible {
             // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
             r.subsidy = Money::ZERO;
