@@ -17,6 +17,7 @@ pub mod policy;
 pub mod projects;
 pub mod rows;
 pub mod sheet;
+pub mod statements;
 
 use serde::{Deserialize, Serialize};
 
