@@ -13,8 +13,8 @@ use crate::import::RowError;
 pub struct Assembled {
     /// By contract number, for `engine::Facts::statements`; no contract of `touched`.
     pub lines: HashMap<String, Vec<StatementLine>>,
-    /// Every problem: each file's own, then the lines of unknown contracts and the
-    /// overlapping periods, in file and row order.
+    /// Every problem: each file's own, the lines of unknown contracts and the overlapping
+    /// periods, by file, sheet and row.
     pub errors: Vec<RowError>,
     /// Contracts whose statement has a problem: their certified interest is not known, so
     /// the projects that hold them are left out of a calculation (cli.md).
@@ -29,7 +29,6 @@ pub struct Assembled {
 pub fn assemble(files: &[Statement], known: impl Fn(&str) -> bool) -> Assembled {
     let mut out = Assembled::default();
     for f in files {
-        out.errors.extend(f.errors.iter().cloned());
         out.touched.extend(f.touched.iter().cloned());
     }
     let mut found: Vec<(At, RowError)> = Vec::new();
@@ -51,8 +50,7 @@ pub fn assemble(files: &[Statement], known: impl Fn(&str) -> bool) -> Assembled 
         }
         found.extend(overlaps);
     }
-    found.sort_by_key(|(at, _)| *at);
-    out.errors.extend(found.into_iter().map(|(_, e)| e));
+    out.errors = in_order(files, found);
     for f in files {
         for l in f.lines.iter().filter(|l| known(&l.contract_no) && !out.touched.contains(&l.contract_no)) {
             let line = StatementLine { from: l.from, to: l.to, paid: l.paid };
@@ -60,6 +58,16 @@ pub fn assemble(files: &[Statement], known: impl Fn(&str) -> bool) -> Assembled 
         }
     }
     out
+}
+
+/// Each file's own errors and those `found` among its lines, by file, then sheet (in the
+/// order the file has them), then row.
+fn in_order(files: &[Statement], found: Vec<(At, RowError)>) -> Vec<RowError> {
+    let own = files.iter().enumerate().flat_map(|(file, f)| f.errors.iter().map(move |e| (file, e.clone())));
+    let mut all: Vec<(usize, RowError)> = own.chain(found.into_iter().map(|((file, _), e)| (file, e))).collect();
+    let rank = |file: usize, sheet: &str| files[file].sheets.iter().position(|s| s.name == sheet).map_or(0, |i| i + 1);
+    all.sort_by_cached_key(|(file, e)| (*file, rank(*file, &e.sheet), e.row));
+    all.into_iter().map(|(_, e)| e).collect()
 }
 
 /// A line: its file and its place among the file's lines.
