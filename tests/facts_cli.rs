@@ -3,6 +3,7 @@
 //! workbook, and the exit statuses for facts that cannot be read.
 
 #[path = "export/support.rs"]
+#[expect(dead_code, reason = "shared with tests/export.rs; only its workbook readers are used here")]
 mod support;
 
 use std::path::{Path, PathBuf};
