@@ -1,4 +1,4 @@
-//! rules.md §9 through `engine::compute_with`, one table per rule: review cuts, certified
+//! docs/rules.md §9 through `engine::compute_with`, one table per rule: review cuts, certified
 //! interest, days already subsidised, the applicant's earlier rounds.
 
 mod common;
@@ -23,7 +23,7 @@ fn cuts(list: &[(&str, CutLimit)]) -> Facts {
     facts
 }
 
-/// rules.md §9 review cuts: an excluded loan earns 0 (`excluded_by_review`) but keeps its
+/// docs/rules.md §9 review cuts: an excluded loan earns 0 (`excluded_by_review`) but keeps its
 /// eligible days and computed amount, so the reviewer sees what the cut took away; an
 /// amount caps the subsidy (`limited_by_review` only when it binds).
 #[test]
@@ -51,7 +51,7 @@ fn a_review_cut_excludes_a_loan_or_caps_it() {
     assert_eq!(loans[1].cut.as_ref().map(|c| c.reason), Some(CutReason::MaterialsIncomplete));
 }
 
-/// rules.md §9: a cut changes the trial calculation by exactly the cut, and no cut at all
+/// docs/rules.md §9: a cut changes the trial calculation by exactly the cut, and no cut at all
 /// is the calculation without facts.
 #[test]
 fn a_cut_changes_the_request_by_exactly_the_cut() {
@@ -63,7 +63,7 @@ fn a_cut_changes_the_request_by_exactly_the_cut() {
     assert_eq!(before.projects[0].requested - after.projects[0].requested, yuan("299.99"));
 }
 
-/// rules.md §4 and §9: ΣP of the principal factor leaves out only `duplicate_contract` and
+/// docs/rules.md §4 and §9: ΣP of the principal factor leaves out only `duplicate_contract` and
 /// `rate_above_ceiling` loans; a loan excluded by review still counts, so excluding one
 /// loan never raises the subsidy of the others.
 #[test]
@@ -78,7 +78,7 @@ fn a_loan_excluded_by_review_still_counts_in_the_principal_factor() {
     assert_eq!(loans[1].subsidy, yuan("9150.00"));
 }
 
-/// rules.md §9 with §3 and §4: a loan that earns nothing anyway still shows that it was
+/// docs/rules.md §9 with §3 and §4: a loan that earns nothing anyway still shows that it was
 /// excluded; a cut belongs to the contract's first row, a duplicate keeps only its own reason;
 /// a cut on a loan of an ineligible project changes nothing it requests.
 #[test]
@@ -101,7 +101,7 @@ fn a_cut_names_itself_beside_the_other_reasons() {
     assert_eq!(member.loans[0].reasons, vec![Reason::LimitedByReview]);
 }
 
-/// rules.md §9: 已付利息 and a cut that both bind name both, in cli.md's order.
+/// docs/rules.md §9: 已付利息 and a cut that both bind name both, in docs/cli.md's order.
 #[test]
 fn equal_caps_each_name_their_reason() {
     let p = policy(&[("pool", PoolKind::Funded, "1000000")]);
@@ -118,7 +118,7 @@ fn statement(facts: &mut Facts, contract: &str, lines: &[(&str, &str, &str)]) {
     facts.statements.entry(contract.to_string()).or_default().extend(lines);
 }
 
-/// rules.md §9 certified interest: the statement's lines, each taken for its share of
+/// docs/rules.md §9 certified interest: the statement's lines, each taken for its share of
 /// the window and rounded, cap the subsidy (`limited_by_certified_interest` when it binds),
 /// whether or not 已付利息 was typed; the least cap wins.
 #[test]
@@ -153,7 +153,7 @@ fn subsidised(facts: &mut Facts, contract: &str, year: i32, start: &str, end: &s
     facts.history.contracts.entry(contract.to_string()).or_default().push(s);
 }
 
-/// rules.md §9 days already subsidised: the days of `E` inside another round's eligible
+/// docs/rules.md §9 days already subsidised: the days of `E` inside another round's eligible
 /// days of the same contract are removed before §4 (`already_subsidised`); with no day
 /// left the loan earns nothing. This round's own earlier figures are not "another round".
 #[test]
@@ -183,7 +183,7 @@ fn days_subsidised_in_another_round_are_removed() {
     );
 }
 
-/// rules.md §9 with §3.4: the history and the overdue rule each take their days; when
+/// docs/rules.md §9 with §3.4: the history and the overdue rule each take their days; when
 /// together they leave nothing, both reasons show.
 #[test]
 fn history_and_overdue_each_take_their_days() {
@@ -233,7 +233,7 @@ fn applicant(key: &str, id: &str, code: &str, loans: Vec<tiexi::engine::Loan>) -
     p
 }
 
-/// rules.md §9 `round_limit_reached`, and issue 15: an applicant granted in two earlier
+/// docs/rules.md §9 `round_limit_reached`, and issue 15: an applicant granted in two earlier
 /// rounds is not eligible under `max_rounds_per_applicant = 2`, whether it is known by the
 /// leader's 身份证号 or the organisation's 统一社会信用代码; its loans keep their figures.
 #[test]
@@ -264,7 +264,7 @@ fn an_applicant_granted_in_n_earlier_rounds_is_not_eligible() {
     assert_eq!(compute_with(&p, &projects, &facts), compute(&p, &projects));
 }
 
-/// rules.md §9 `limited_by_applicant_total`: at most `T` less the earlier grants, never
+/// docs/rules.md §9 `limited_by_applicant_total`: at most `T` less the earlier grants, never
 /// below 0, after `max_subsidy_per_project`; both reasons when both bind.
 #[test]
 fn the_applicant_total_limits_the_request_after_the_project_cap() {
@@ -329,7 +329,7 @@ fn an_allocation_run_follows_the_cut() {
     assert_eq!(tiexi::engine::allocation::run(&p, &projects, &[], &whole).granted, yuan("18300.00"));
 }
 
-/// cli.md `statement_difference`: the statement less the interest at the contract rate for
+/// docs/cli.md `statement_difference`: the statement less the interest at the contract rate for
 /// the same days, only beyond 1 yuan; the same numbers as `engine::reconcile`.
 #[test]
 fn a_loan_carries_its_statement_difference_beyond_one_yuan() {

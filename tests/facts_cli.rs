@@ -1,4 +1,4 @@
-//! `tiexi calc` with the facts of rules.md §9 (cli.md "Facts from outside the workbook"),
+//! `tiexi calc` with the facts of docs/rules.md §9 (docs/cli.md "Facts from outside the workbook"),
 //! through the real binary on the golden case facts000: the summary, `--explain`, the result
 //! workbook, and the exit statuses for facts that cannot be read.
 
@@ -78,7 +78,7 @@ fn the_result_workbook_shows_the_caps() {
     assert_eq!(cell(&b1, certified), "");
 }
 
-/// cli.md: a history that is not one makes the command unusable (exit 2, nothing on
+/// docs/cli.md: a history that is not one makes the command unusable (exit 2, nothing on
 /// standard output); a statement that is no workbook is an error of the calculation.
 #[test]
 fn unreadable_facts_are_refused_clearly() {

@@ -1,4 +1,4 @@
-"""The peer of rules.md §9 and docs/facts.md, written apart from tiexi's code: the banks'
+"""The peer of docs/rules.md §9 and docs/facts.md, written apart from tiexi's code: the banks'
 interest statements, review cuts and earlier rounds read from the files of
 `tiexi calc --statements/--cuts/--history`, and the rules that use them, with `decimal`.
 

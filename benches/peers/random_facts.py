@@ -1,4 +1,4 @@
-"""Random facts of rules.md §9 for the golden cases, to cross-check tiexi with the peer.
+"""Random facts of docs/rules.md §9 for the golden cases, to cross-check tiexi with the peer.
 
     python3 random_facts.py [--tiexi BIN] [--seeds N] CASE_DIR...
 

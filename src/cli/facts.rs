@@ -1,5 +1,5 @@
-//! `tiexi calc --statements FILE… --cuts FILE --history FILE` (cli.md "Facts from outside
-//! the workbook"): the inputs of rules.md §9 read into `engine::Facts`. Problems with a
+//! `tiexi calc --statements FILE… --cuts FILE --history FILE` (docs/cli.md "Facts from outside
+//! the workbook"): the inputs of docs/rules.md §9 read into `engine::Facts`. Problems with a
 //! statement or a cut are errors of the calculation at their own sheet and row (exit 1),
 //! and the projects whose loans they touch are left out, as for a workbook error; a
 //! history that cannot be read makes the command unusable (exit 2).
@@ -61,7 +61,7 @@ pub fn read(exe: &Path, sources: &Sources<'_>, parsed: &mut Parsed) -> Result<Fa
     Ok(facts)
 }
 
-/// cli.md: the projects a problem touches are left out of the calculation.
+/// docs/cli.md: the projects a problem touches are left out of the calculation.
 fn leave_out(parsed: &mut Parsed, touched: &HashSet<String>) {
     if touched.is_empty() {
         return;

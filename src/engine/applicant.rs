@@ -1,4 +1,4 @@
-//! rules.md §9 "Earlier rounds of the same applicant": how many earlier rounds granted the
+//! docs/rules.md §9 "Earlier rounds of the same applicant": how many earlier rounds granted the
 //! applicant, and how much of `limits.max_subsidy_per_applicant_total` is left.
 
 use std::collections::HashMap;
@@ -8,7 +8,7 @@ use super::money::Money;
 use super::policy::Policy;
 use super::project::Project;
 
-/// rules.md §9: who the applicant is across rounds: the leader's 身份证号 and the
+/// docs/rules.md §9: who the applicant is across rounds: the leader's 身份证号 and the
 /// organisation's 统一社会信用代码 (either one being the same makes the same applicant).
 /// Blank ones are left to the caller to skip.
 #[must_use]
@@ -47,12 +47,12 @@ impl<'a> Applicants<'a> {
         self.history.granted_before(self.year, &identities(project))
     }
 
-    /// rules.md §9 `round_limit_reached`: granted in `n` or more earlier rounds.
+    /// docs/rules.md §9 `round_limit_reached`: granted in `n` or more earlier rounds.
     pub(crate) fn round_limit_reached(&self, earlier: Granted) -> bool {
         self.max_rounds.is_some_and(|n| earlier.rounds >= n)
     }
 
-    /// rules.md §9 `limited_by_applicant_total`: the most the project may request, `T` less
+    /// docs/rules.md §9 `limited_by_applicant_total`: the most the project may request, `T` less
     /// the applicant's earlier grants, never below 0; `None` without a total. The requests
     /// of the same applicant's earlier projects in this round come off too (docs/facts.md):
     /// otherwise two projects of one applicant could together pass `T`.

@@ -1,4 +1,4 @@
-//! rules.md §9 "Certified interest (银行结息)": the interest a bank certifies the borrower
+//! docs/rules.md §9 "Certified interest (银行结息)": the interest a bank certifies the borrower
 //! paid, for the days of the round's window.
 
 use super::dates::Interval;
@@ -19,7 +19,7 @@ pub fn inside(window: Interval, line: &StatementLine) -> Interval {
     Interval::new(p.start.max(window.start), p.end.min(window.end))
 }
 
-/// rules.md §9: one line's share of the window, `paid × (days inside the window) /
+/// docs/rules.md §9: one line's share of the window, `paid × (days inside the window) /
 /// (days of [from, to])`, half-up to the fen; `None` when no day of the line is inside.
 #[must_use]
 pub fn line_in_window(window: Interval, line: &StatementLine) -> Option<Money> {
@@ -31,7 +31,7 @@ pub fn line_in_window(window: Interval, line: &StatementLine) -> Option<Money> {
     Some(Money::from_fen(share(line.paid.fen(), within, all)))
 }
 
-/// rules.md §9: the certified interest of a loan for the round: its lines' shares of the
+/// docs/rules.md §9: the certified interest of a loan for the round: its lines' shares of the
 /// window, each rounded, summed. `None` when no line has a day inside the window: a
 /// statement of other years' interest certifies nothing about this round (docs/facts.md).
 #[must_use]
@@ -39,7 +39,7 @@ pub fn certified(window: Interval, lines: &[StatementLine]) -> Option<Money> {
     lines.iter().filter_map(|l| line_in_window(window, l)).reduce(|a, b| a + b)
 }
 
-/// `fen × part / whole`, half-up (rules.md §1), exactly in integers.
+/// `fen × part / whole`, half-up (docs/rules.md §1), exactly in integers.
 fn share(fen: i64, part: i64, whole: i64) -> i64 {
     if part == whole {
         return fen;
@@ -71,7 +71,7 @@ mod tests {
         Interval::new(d("2024-01-01"), d("2025-01-01"))
     }
 
-    /// rules.md §9: a line is taken for the share of its days inside the window, both of
+    /// docs/rules.md §9: a line is taken for the share of its days inside the window, both of
     /// its ends included, each line rounded half-up, then summed.
     #[test]
     fn each_line_counts_for_its_days_inside_the_window() {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::dates::Interval;
 use super::money::Money;
@@ -57,7 +57,7 @@ impl Facts {
 }
 
 /// rules.md §9: a reviewer's cut of one loan, always with a reason from the list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cut {
     pub limit: CutLimit,
     pub reason: CutReason,
@@ -65,8 +65,8 @@ pub struct Cut {
     pub text: String,
 }
 
-/// What a cut does to the loan's subsidy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What a cut does to the loan's subsidy. In JSON `"excluded"` or `{"amount": "1234.50"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CutLimit {
     /// Subsidy 0 (`excluded_by_review`).
@@ -76,7 +76,7 @@ pub enum CutLimit {
 }
 
 /// rules.md §9: the reasons a reviewer may give for a cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CutReason {
     /// 材料不全
@@ -135,10 +135,31 @@ impl CutReason {
 /// rules.md §9: one row of a bank's interest statement: the normal interest paid for the
 /// period `[from, to]`, both days included. Penalty and compound interest never count,
 /// so they are not here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementLine {
     pub from: NaiveDate,
     /// The last day of the period, included.
     pub to: NaiveDate,
     pub paid: Money,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cut in JSON as an audit row or an API keeps it: its limit and reason by code.
+    #[test]
+    fn a_cut_reads_back_from_its_json() {
+        for text in [
+            r#"{"limit": "excluded", "reason": "materials_incomplete", "text": ""}"#,
+            r#"{"limit": {"amount": "1234.50"}, "reason": "other", "text": "复核后核定"}"#,
+        ] {
+            let cut: Cut = serde_json::from_str(text).unwrap();
+            let again: Cut = serde_json::from_str(&serde_json::to_string(&cut).unwrap()).unwrap();
+            assert_eq!(again, cut);
+        }
+        let cut: Cut =
+            serde_json::from_str(r#"{"limit": {"amount": "1.50"}, "reason": "overdue", "text": ""}"#).unwrap();
+        assert_eq!((cut.limit, cut.reason), (CutLimit::Amount(Money::from_fen(150)), CutReason::Overdue));
+    }
 }

@@ -20,7 +20,7 @@ use super::project::{Loan, Project};
 mod cause;
 pub use cause::Cause;
 
-/// A difference up to this is rounding, not a difference (cli.md: "more than 1 yuan").
+/// A difference up to this is rounding, not a difference (docs/cli.md: "more than 1 yuan").
 pub const TOLERANCE: Money = Money::from_fen(100);
 
 /// One statement line with a day inside the window.
@@ -31,7 +31,7 @@ pub struct Row {
     pub days: i64,
     /// Of those, the days on which the workbook's loan does not run.
     pub days_not_running: i64,
-    /// The line's share of the window (rules.md §9).
+    /// The line's share of the window (docs/rules.md §9).
     pub certified: Money,
     /// The interest at the contract rate on the same days, half-up to the fen.
     pub contract_interest: Money,
@@ -40,14 +40,14 @@ pub struct Row {
 /// One loan's reconciliation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reconciled {
-    /// The project's key (cli.md `key`).
+    /// The project's key (docs/cli.md `key`).
     pub project: String,
     pub contract_no: String,
     /// No statement line of the contract has a day inside the window.
     pub lacks_statement: bool,
     /// The statement's days inside the window.
     pub days: i64,
-    /// rules.md §9: the certified interest for the round.
+    /// docs/rules.md §9: the certified interest for the round.
     pub certified: Option<Money>,
     /// The interest at the contract rate for the same days, rounded once.
     pub contract_interest: Option<Money>,
@@ -59,7 +59,7 @@ pub struct Reconciled {
 }
 
 impl Reconciled {
-    /// cli.md `statement_difference`: the difference, only when it is more than 1 yuan.
+    /// docs/cli.md `statement_difference`: the difference, only when it is more than 1 yuan.
     #[must_use]
     pub fn statement_difference(&self) -> Option<Money> {
         self.difference.filter(|d| beyond(*d))
@@ -105,7 +105,7 @@ pub fn loan_with(policy: &Policy, project: &str, loan: &Loan, lines: &[Statement
         exact.push((x, pieces));
     }
     let certified = (!rows.is_empty()).then(|| rows.iter().map(|r| r.certified).sum::<Money>());
-    // Summed exactly and divided once, as rules.md §4 does for `computed`.
+    // Summed exactly and divided once, as docs/rules.md §4 does for `computed`.
     let total: Decimal = exact.iter().map(|(x, _)| *x).sum();
     let interest = (!rows.is_empty()).then(|| Money::round_half_up(yuan(total, policy.day_count)));
     let difference = certified.zip(interest).map(|(c, x)| c - x);

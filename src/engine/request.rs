@@ -1,4 +1,4 @@
-//! rules.md §4, §5 and §9 for one project: its loans' subsidies with the facts from outside
+//! docs/rules.md §4, §5 and §9 for one project: its loans' subsidies with the facts from outside
 //! the workbook, and its request (the grant is not yet known).
 
 use std::collections::HashMap;
@@ -19,7 +19,7 @@ use super::{ProjectResult, Status};
 /// The round's loans in workbook order, numbered from 0 across its projects.
 pub(super) struct Rows {
     /// The first row of the round with the loan's contract number: the loan's own row, or
-    /// the earlier one that makes it a `duplicate_contract` (rules.md §4).
+    /// the earlier one that makes it a `duplicate_contract` (docs/rules.md §4).
     pub(super) first: Vec<usize>,
 }
 
@@ -36,7 +36,7 @@ impl Rows {
     }
 }
 
-/// rules.md §4: why the loan on `row` earns nothing before its days are even counted:
+/// docs/rules.md §4: why the loan on `row` earns nothing before its days are even counted:
 /// `duplicate_contract` (an earlier row has its contract number, `first`) and
 /// `rate_above_ceiling` (its contract rate on `d0` is above the ceiling). Mostly none,
 /// and an empty list allocates nothing.
@@ -60,7 +60,7 @@ pub(super) fn first_rows(projects: &[Project]) -> impl Iterator<Item = usize> + 
     })
 }
 
-/// rules.md §4, §5 and §9: every project's loans and request, in workbook order.
+/// docs/rules.md §4, §5 and §9: every project's loans and request, in workbook order.
 pub(super) fn requests(policy: &Policy, facts: &Facts, projects: &[Project], rows: &Rows) -> Vec<ProjectResult> {
     let mut scratch = loan::Scratch::default();
     let mut applicants = Applicants::new(policy, &facts.history);
@@ -78,7 +78,7 @@ pub(super) fn requests(policy: &Policy, facts: &Facts, projects: &[Project], row
     results
 }
 
-/// rules.md §9 "Earlier rounds of the same applicant", after §5: a request is at most
+/// docs/rules.md §9 "Earlier rounds of the same applicant", after §5: a request is at most
 /// what `max_subsidy_per_applicant_total` leaves, after `max_subsidy_per_project`.
 fn limit<'a>(
     applicants: &mut Applicants<'a>,
@@ -96,9 +96,9 @@ fn limit<'a>(
     applicants.record(index, project, r.requested);
 }
 
-/// rules.md §4, §5 and §9: the loans of one project and its request (grant not yet known).
+/// docs/rules.md §4, §5 and §9: the loans of one project and its request (grant not yet known).
 /// `rows` is the row of the project's first loan and the `Rows::first` of its loans;
-/// `barred`: the applicant reached `max_rounds_per_applicant` (rules.md §9), which makes the
+/// `barred`: the applicant reached `max_rounds_per_applicant` (docs/rules.md §9), which makes the
 /// project not eligible like the reasons of §5 (its loans keep their figures, subsidy 0).
 fn request(
     policy: &Policy,
@@ -172,7 +172,7 @@ fn loans(
             r.statement_cause = s.cause;
         }
         if !eligible {
-            // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
+            // docs/cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
             r.subsidy = Money::ZERO;
         }
         loans.push(r);

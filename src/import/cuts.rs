@@ -1,4 +1,4 @@
-//! Review cuts (核减, rules.md §9) from a CSV file, for `tiexi calc --cuts`: a header row
+//! Review cuts (核减, docs/rules.md §9) from a CSV file, for `tiexi calc --cuts`: a header row
 //! `contract_no,excluded,amount,reason,text` (or the Chinese names below), then one row per
 //! cut loan (docs/facts.md). UTF-8 or GBK, like the applicant CSV. Every problem is a
 //! `RowError` at its line and column.
@@ -25,7 +25,7 @@ pub struct Cuts {
     pub cuts: HashMap<String, Cut>,
     pub errors: Vec<RowError>,
     /// Contracts with a row that could not be read: what the reviewer meant is not known,
-    /// so a calculation leaves their projects out (cli.md).
+    /// so a calculation leaves their projects out (docs/cli.md).
     pub touched: HashSet<String>,
 }
 

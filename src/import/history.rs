@@ -1,4 +1,4 @@
-//! Earlier rounds (rules.md §9) from the JSON of `tiexi calc --history`: the document that
+//! Earlier rounds (docs/rules.md §9) from the JSON of `tiexi calc --history`: the document that
 //! `GET /api/v1/history` and `tiexi history --json` give (`engine::facts::History`,
 //! docs/facts.md). Fields it does not know are ignored; identities are compared as the
 //! applicant workbook writes them (trimmed, upper case).

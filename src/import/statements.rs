@@ -1,4 +1,4 @@
-//! The banks' interest statements (workbook.md "Interest statements", 银行结息清单): the
+//! The banks' interest statements (docs/workbook.md "Interest statements", 银行结息清单): the
 //! same formats and header search as the applicant workbook; one sheet, or every sheet
 //! whose name contains 结息 or 利息; one row per loan and interest period. Every problem is
 //! a `RowError` at its sheet, row and column. Penalty and compound interest (罚息, 复利)
@@ -21,7 +21,7 @@ use super::{guard, ImportError, RowError};
 use crate::engine::Money;
 pub use assemble::{assemble, Assembled};
 
-/// workbook.md "Interest statements".
+/// docs/workbook.md "Interest statements".
 pub const COLUMNS: &[Column] = &[
     column("contract_no", "贷款合同编号", &["合同编号", "借款合同号"], true),
     column("from", "计息起日", &["起息日", "结息起日"], true),
@@ -101,7 +101,7 @@ pub fn read(bytes: &[u8]) -> Result<Statement, ImportError> {
     Ok(out)
 }
 
-/// workbook.md: every sheet whose name contains 结息 or 利息, else the first sheet.
+/// docs/workbook.md: every sheet whose name contains 结息 or 利息, else the first sheet.
 fn chosen(grids: &[Grid]) -> Vec<&Grid> {
     let named: Vec<&Grid> = grids.iter().filter(|g| g.name.contains("结息") || g.name.contains("利息")).collect();
     if named.is_empty() {
@@ -143,7 +143,7 @@ fn read_sheet(grid: &Grid, out: &mut Statement) {
     }
 }
 
-/// workbook.md "Money": a money column whose header names a unit that is neither 元 nor
+/// docs/workbook.md "Money": a money column whose header names a unit that is neither 元 nor
 /// 万元 cannot be read without guessing.
 fn unit_problems(sheet: &str, header: &Header) -> Vec<RowError> {
     let money = header.columns.iter().flatten().filter(|s| matches!(s.column.key, "paid" | "penalty"));
@@ -223,7 +223,7 @@ impl RowReader<'_> {
         }
     }
 
-    /// workbook.md: a contract number that Excel stored as a number of 16 or more digits
+    /// docs/workbook.md: a contract number that Excel stored as a number of 16 or more digits
     /// has lost its last digits and could name another loan.
     fn contract(&self, errors: &mut Vec<RowError>) -> Option<String> {
         let v = self.value("contract_no");

@@ -1,4 +1,4 @@
-"""Write the inputs of the golden cases facts000, facts001 and facts002 (rules.md §9).
+"""Write the inputs of the golden cases facts000, facts001 and facts002 (docs/rules.md §9).
 
     python3 tests/cases/make_facts_cases.py      # needs openpyxl (benches/peers/requirements.txt)
 

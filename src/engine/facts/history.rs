@@ -1,4 +1,4 @@
-//! rules.md §9 "Days already subsidised" and "Earlier rounds of the same applicant": what
+//! docs/rules.md §9 "Days already subsidised" and "Earlier rounds of the same applicant": what
 //! other rounds granted and subsidised. This is also the JSON of `tiexi calc --history`,
 //! `tiexi history --json` and `GET /api/v1/history` (docs/facts.md), so that storage fills
 //! it once for all three.
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::dates::Interval;
 use crate::engine::money::Money;
 
-/// rules.md §9: what other rounds did. Fields a reader does not know are ignored, so that
+/// docs/rules.md §9: what other rounds did. Fields a reader does not know are ignored, so that
 /// the API may say more (payments, names) in the same document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
@@ -80,7 +80,7 @@ impl History {
         self.applicants.is_empty() && self.contracts.is_empty()
     }
 
-    /// rules.md §9: what an applicant known by any of `identities` was granted in rounds
+    /// docs/rules.md §9: what an applicant known by any of `identities` was granted in rounds
     /// before `year`. A project reached through two identities counts once; blank
     /// identities reach nothing.
     #[must_use]
@@ -98,7 +98,7 @@ impl History {
         Granted { rounds: u32::try_from(years.len()).unwrap_or(u32::MAX), total }
     }
 
-    /// rules.md §9: the days of a contract subsidised in rounds other than `year`.
+    /// docs/rules.md §9: the days of a contract subsidised in rounds other than `year`.
     pub fn subsidised(&self, year: i32, contract_no: &str) -> impl Iterator<Item = Interval> + '_ {
         let found = if self.contracts.is_empty() { None } else { self.contracts.get(contract_no) };
         found.into_iter().flatten().filter(move |s| s.year != year).map(Subsidised::interval)
@@ -119,7 +119,7 @@ mod tests {
         }
     }
 
-    /// rules.md §9: the same applicant by 身份证号 or 统一社会信用代码; a project listed
+    /// docs/rules.md §9: the same applicant by 身份证号 or 统一社会信用代码; a project listed
     /// under both counts once; only earlier rounds with a grant above 0 count.
     #[test]
     fn earlier_grants_are_found_by_either_identity_and_counted_once() {

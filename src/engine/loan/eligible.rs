@@ -1,4 +1,4 @@
-//! rules.md §3 (the days of a loan that earn subsidy) and §9 (days already subsidised in
+//! docs/rules.md §3 (the days of a loan that earn subsidy) and §9 (days already subsidised in
 //! another round are removed from them).
 
 use chrono::NaiveDate;
@@ -8,7 +8,7 @@ use crate::engine::policy::{OverdueRule, Policy};
 use crate::engine::project::{EventKind, Loan};
 use crate::engine::reasons::Reason;
 
-/// rules.md §3.1: the end of the loan's life, extensions applied where the policy pays them.
+/// docs/rules.md §3.1: the end of the loan's life, extensions applied where the policy pays them.
 fn loan_end(policy: &Policy, loan: &Loan) -> NaiveDate {
     end_of(loan, policy.subsidize_extensions)
 }
@@ -33,7 +33,7 @@ pub fn running(loan: &Loan) -> Interval {
     Interval::new(loan.disbursed_on, end_of(loan, true))
 }
 
-/// rules.md §3.4: the overdue periods `[start, end)` that count (start before `window.end`).
+/// docs/rules.md §3.4: the overdue periods `[start, end)` that count (start before `window.end`).
 #[must_use]
 pub fn overdue_periods(policy: &Policy, loan: &Loan) -> Vec<Interval> {
     let mut marks: Vec<(NaiveDate, bool)> = loan
@@ -66,7 +66,7 @@ pub fn overdue_periods(policy: &Policy, loan: &Loan) -> Vec<Interval> {
     periods
 }
 
-/// rules.md §3: the eligible intervals of a loan, or the reason it has none.
+/// docs/rules.md §3: the eligible intervals of a loan, or the reason it has none.
 ///
 /// # Errors
 /// `NoOverlap` when `E` is empty, `OverdueForfeit` when the overdue rule empties it.
@@ -80,7 +80,7 @@ pub fn eligible(policy: &Policy, loan: &Loan) -> Result<Vec<Interval>, Reason> {
     }
 }
 
-/// rules.md §3 and §9: the eligible intervals into `left` (a buffer reused from loan to
+/// docs/rules.md §3 and §9: the eligible intervals into `left` (a buffer reused from loan to
 /// loan), and the reasons for the days lost into `reasons`: `no_overlap`, then
 /// `already_subsidised` when a day of `E` lies in `subsidised` (other rounds' days of the
 /// contract), then `overdue_forfeit` when the overdue rule leaves nothing. Returns the
@@ -102,7 +102,7 @@ pub(super) fn eligible_into(
         return 0;
     }
     left.push(e);
-    // rules.md §9: removed before §4, and before the overdue rule (which only removes days
+    // docs/rules.md §9: removed before §4, and before the overdue rule (which only removes days
     // too, so the days left are the same either way).
     let removed = remove(left, subsidised);
     if removed > 0 {

@@ -1,4 +1,4 @@
-//! The statement lines of one or more files against the round (workbook.md: "Overlapping
+//! The statement lines of one or more files against the round (docs/workbook.md: "Overlapping
 //! periods of one contract, or a contract the round does not hold, are errors at their
 //! row"), and into the engine's facts.
 
@@ -17,7 +17,7 @@ pub struct Assembled {
     /// periods, by file, sheet and row.
     pub errors: Vec<RowError>,
     /// Contracts whose statement has a problem: their certified interest is not known, so
-    /// the projects that hold them are left out of a calculation (cli.md).
+    /// the projects that hold them are left out of a calculation (docs/cli.md).
     pub touched: HashSet<String>,
 }
 

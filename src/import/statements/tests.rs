@@ -1,4 +1,4 @@
-//! workbook.md "Interest statements": sheets, headers, values, and the checks against the
+//! docs/workbook.md "Interest statements": sheets, headers, values, and the checks against the
 //! round, on workbooks written here.
 
 use rust_xlsxwriter::Workbook;
@@ -63,7 +63,7 @@ fn a_statement_is_read_by_the_headers_people_write() {
     assert_eq!((s.sheets[0].name.as_str(), s.sheets[0].contract_no.as_str()), ("Sheet1", "合同编号"));
 }
 
-/// workbook.md: every sheet whose name contains 结息 or 利息, else the first sheet only.
+/// docs/workbook.md: every sheet whose name contains 结息 or 利息, else the first sheet only.
 #[test]
 fn the_sheets_named_for_interest_are_read_else_the_first() {
     let one: &[&[&str]] = &[HEADER, &["1", "A", "2024-01-01", "2024-03-31", "1", "", ""]];
@@ -144,7 +144,7 @@ fn file(name: &str, lines: Vec<Line>) -> Statement {
     Statement { sheets, lines, errors: vec![], touched: vec![] }
 }
 
-/// workbook.md: a contract the round does not hold, and a period that overlaps another of
+/// docs/workbook.md: a contract the round does not hold, and a period that overlaps another of
 /// the same contract (in any file), are errors at their row; the overlapping contract is
 /// touched and gives the engine no line.
 #[test]
