@@ -80,6 +80,8 @@ pub enum Level {
     Loan,
     /// The Events sheet.
     Event,
+    /// A bank's interest statement (docs/workbook.md "Interest statements"), its own workbook.
+    Statement,
 }
 
 /// One column of the Loans or Events sheet: a row of the table.
@@ -176,21 +178,35 @@ columns! {
     EventAmount "amount" Event ByEventKind Money "金额" ["还款金额"] "事项为“还款”时填写还款金额，单位元";
     EventRate "rate" Event ByEventKind Percent "年利率" ["调整后利率"] "利率调整后的年利率，如 4.35 或 4.35%";
     EventExtendedTo "extended_to" Event ByEventKind Date "展期至" ["展期到期日"] "事项为“展期”时填写展期后的到期日期";
+    StatementContractNo "contract_no" Statement Always Code "贷款合同编号" ["合同编号", "借款合同号"]
+        "须与本年度申报的贷款合同编号一致";
+    StatementFrom "from" Statement Always Date "计息起日" ["起息日", "结息起日"] "计息期间的第一天";
+    StatementTo "to" Statement Always Date "计息止日" ["止息日", "结息止日", "结息日"] "计息期间的最后一天（含当天）";
+    StatementPaid "paid" Statement Always Money "实收利息" ["正常利息", "已收利息", "实付利息"]
+        "该期间借款人实际支付的正常利息，单位元";
+    StatementPenalty "penalty" Statement Optional Money "罚息" ["罚息及复利", "复利"] "罚息及复利，不予贴息";
+    StatementBank "bank" Statement Optional Text "银行" ["经办银行"] "出具结息清单的银行";
 }
 
-/// How many columns the Loans sheet has: they come first in `COLUMNS`.
-const LOANS_COUNT: usize = {
+/// The first column of `level` in the table, which holds the Loans sheet's columns, then
+/// the Events sheet's, then the interest statement's.
+const fn first_of(level: Level) -> usize {
     let mut n = 0;
-    while n < COLUMNS.len() && !matches!(COLUMNS[n].level, Level::Event) {
+    while n < COLUMNS.len() && COLUMNS[n].level as u8 != level as u8 {
         n += 1;
     }
     n
-};
+}
+
+const LOANS_COUNT: usize = first_of(Level::Event);
+const EVENTS_END: usize = first_of(Level::Statement);
 
 /// workbook.md "Columns", in the template's order.
 pub const LOANS: &[Column] = COLUMNS.split_at(LOANS_COUNT).0;
 /// workbook.md "Events".
-pub const EVENTS: &[Column] = COLUMNS.split_at(LOANS_COUNT).1;
+pub const EVENTS: &[Column] = COLUMNS.split_at(EVENTS_END).0.split_at(LOANS_COUNT).1;
+/// docs/workbook.md "Interest statements".
+pub const STATEMENTS: &[Column] = COLUMNS.split_at(EVENTS_END).1;
 /// The Events sheet's columns (the name the web's form uses).
 pub const EVENT_COLUMNS: &[Column] = EVENTS;
 
@@ -296,10 +312,11 @@ mod tests {
         }
         assert!(LOANS.iter().all(|c| c.level != Level::Event));
         assert!(EVENTS.iter().all(|c| c.level == Level::Event));
-        assert_eq!(LOANS.len() + EVENTS.len(), COLUMNS.len());
+        assert!(STATEMENTS.iter().all(|c| c.level == Level::Statement));
+        assert_eq!(LOANS.len() + EVENTS.len() + STATEMENTS.len(), COLUMNS.len());
         assert_eq!(LOAN_COLUMNS.len() + 3, LOANS.len());
         assert!(LOAN_COLUMNS.iter().all(|c| !is_payee(c.id)));
-        for sheet in [LOANS, EVENTS] {
+        for sheet in [LOANS, EVENTS, STATEMENTS] {
             let mut names: Vec<&str> =
                 sheet.iter().flat_map(|c| std::iter::once(c.header).chain(c.synonyms.iter().copied())).collect();
             let all = names.len();

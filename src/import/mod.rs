@@ -7,16 +7,19 @@ pub mod cells;
 pub mod codes;
 pub mod columns;
 pub mod csv;
+pub mod cuts;
 pub mod events;
 pub mod form;
 pub mod guard;
 pub mod header;
+pub mod history;
 pub mod isolate;
 pub mod loans;
 pub mod policy;
 pub mod projects;
 pub mod rows;
 pub mod sheet;
+pub mod statements;
 
 use serde::{Deserialize, Serialize};
 

@@ -185,6 +185,10 @@ pub fn unreadable(column: &Column, v: &Value) -> Result<(), String> {
     Ok(())
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per column of the table, exhaustive on purpose: a new column cannot be forgotten"
+)]
 fn field(out: &mut LoanRow, column: &Column, v: &Value, unit: Option<Unit>, cal: Calendar) -> Result<(), String> {
     unreadable(column, v)?;
     let (p, l) = (&mut out.project, &mut out.loan);
@@ -223,7 +227,13 @@ fn field(out: &mut LoanRow, column: &Column, v: &Value, unit: Option<Unit>, cal:
         | Key::EventKind
         | Key::EventAmount
         | Key::EventRate
-        | Key::EventExtendedTo => {}
+        | Key::EventExtendedTo
+        | Key::StatementContractNo
+        | Key::StatementFrom
+        | Key::StatementTo
+        | Key::StatementPaid
+        | Key::StatementPenalty
+        | Key::StatementBank => {}
     }
     Ok(())
 }

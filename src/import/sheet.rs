@@ -103,12 +103,42 @@ pub enum Format {
     Csv,
 }
 
-/// Every sheet of a workbook, in order.
+/// Which sheets of a workbook tiexi reads; the others come back as empty grids, never read
+/// (docs/workbook.md "Empty cells": a lookup list or a note sheet is not our business).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// The Loans sheet and the Events sheet (docs/workbook.md "Sheets").
+    Applicant,
+    /// Every sheet whose name contains 结息 or 利息, else the first (docs/workbook.md
+    /// "Interest statements").
+    Statement,
+}
+
+/// Every sheet of an applicant workbook, in order; only the Loans and Events sheets read.
 ///
 /// # Errors
 /// The file cannot be read as a workbook of the given format.
 pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
-    read_known(bytes, format, may_merge(bytes, format))
+    read_which(bytes, format, may_merge(bytes, format), Which::Applicant)
+}
+
+/// Every sheet of a bank's interest statement, in order; only its statement sheets read.
+///
+/// # Errors
+/// As `read`.
+pub fn read_statement(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
+    read_which(bytes, format, may_merge(bytes, format), Which::Statement)
+}
+
+/// docs/workbook.md "Interest statements": the sheets named for interest, else the first.
+#[must_use]
+pub fn statement_sheets(names: &[String]) -> Vec<bool> {
+    let for_interest: Vec<bool> = names.iter().map(|n| n.contains("结息") || n.contains("利息")).collect();
+    if for_interest.contains(&true) {
+        for_interest
+    } else {
+        (0..names.len()).map(|at| at == 0).collect()
+    }
 }
 
 /// Read an applicant workbook of a known format (workbook.md): an .xlsx without merged
@@ -153,7 +183,7 @@ pub(super) fn parse_kept(
     options: Options,
 ) -> Result<Parsed, ImportError> {
     match format {
-        Format::Ods => super::assemble::from_grids(&xls_ods::read_ods(&stored)?, &options),
+        Format::Ods => super::assemble::from_grids(&xls_ods::read_ods(&stored, Which::Applicant)?, &options),
         Format::Xlsx | Format::Xls | Format::Csv => parse_xlsx(stored, parts, options),
     }
 }
@@ -179,17 +209,24 @@ pub(super) fn may_merge(bytes: &[u8], format: Format) -> bool {
 /// # Errors
 /// As `read`.
 pub(super) fn read_known(bytes: &[u8], format: Format, merged: bool) -> Result<Vec<Grid>, ImportError> {
+    read_which(bytes, format, merged, Which::Applicant)
+}
+
+fn read_which(bytes: &[u8], format: Format, merged: bool, which: Which) -> Result<Vec<Grid>, ImportError> {
     match format {
-        Format::Xlsx => read_xlsx(bytes, merged),
-        Format::Xls => xls_ods::read_xls(bytes),
-        Format::Ods => xls_ods::read_ods(&ods::squeezed(bytes)),
+        Format::Xlsx => read_xlsx(bytes, merged, which),
+        Format::Xls => xls_ods::read_xls(bytes, which),
+        Format::Ods => xls_ods::read_ods(&ods::squeezed(bytes), which),
         Format::Csv => super::csv::read(bytes).map(|g| vec![g]),
     }
 }
 
 /// Which sheets to read (workbook.md "Sheets"): the Loans sheet and the Events sheet,
 /// told from the names and, where needed, the first rows that `head` gives.
-fn wanted(names: &[String], head: impl FnMut(usize) -> Vec<(u32, Vec<Value>)>) -> Vec<bool> {
+fn wanted(names: &[String], which: Which, head: impl FnMut(usize) -> Vec<(u32, Vec<Value>)>) -> Vec<bool> {
+    if which == Which::Statement {
+        return statement_sheets(names);
+    }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut head = head;
     let has_header = |at: usize| {
@@ -202,12 +239,12 @@ fn wanted(names: &[String], head: impl FnMut(usize) -> Vec<(u32, Vec<Value>)>) -
     (0..names.len()).map(|at| Some(at) == loans || Some(at) == events).collect()
 }
 
-fn read_xlsx(bytes: &[u8], any_merged: bool) -> Result<Vec<Grid>, ImportError> {
+fn read_xlsx(bytes: &[u8], any_merged: bool, which: Which) -> Result<Vec<Grid>, ImportError> {
     let any_formulas = has_formulas(bytes);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(&e))?;
     let is_1904 = book.has_1904_epoch();
     let names = book.sheet_names();
-    let wanted = wanted(&names, |at| stream::head(&mut book, &names[at], is_1904).unwrap_or_default());
+    let wanted = wanted(&names, which, |at| stream::head(&mut book, &names[at], is_1904).unwrap_or_default());
     let mut grids = Vec::new();
     for (name, read) in names.iter().zip(wanted) {
         let mut grid = Grid::new(name, is_1904);

@@ -64,6 +64,10 @@ impl ProjectFields {
     /// The value of a project-level column, if the row has one (`None` for the other
     /// columns).
     #[must_use]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per column of the table, exhaustive on purpose: a new column cannot be forgotten"
+    )]
     pub fn held(&self, key: Key) -> Option<Held<'_>> {
         fn text(s: Option<&str>) -> Option<Held<'_>> {
             s.map(Held::Text)
@@ -102,7 +106,13 @@ impl ProjectFields {
             | Key::EventKind
             | Key::EventAmount
             | Key::EventRate
-            | Key::EventExtendedTo => None,
+            | Key::EventExtendedTo
+            | Key::StatementContractNo
+            | Key::StatementFrom
+            | Key::StatementTo
+            | Key::StatementPaid
+            | Key::StatementPenalty
+            | Key::StatementBank => None,
         }
     }
 
@@ -177,6 +187,10 @@ pub struct LoanFields {
 impl LoanFields {
     /// Whether the row has a value for a loan column (`false` for the other columns).
     #[must_use]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per column of the table, exhaustive on purpose: a new column cannot be forgotten"
+    )]
     pub fn has(&self, key: Key) -> bool {
         match key {
             Key::Bank => self.bank.is_some(),
@@ -212,7 +226,13 @@ impl LoanFields {
             | Key::EventKind
             | Key::EventAmount
             | Key::EventRate
-            | Key::EventExtendedTo => false,
+            | Key::EventExtendedTo
+            | Key::StatementContractNo
+            | Key::StatementFrom
+            | Key::StatementTo
+            | Key::StatementPaid
+            | Key::StatementPenalty
+            | Key::StatementBank => false,
         }
     }
 }

@@ -7,13 +7,13 @@ use std::io::Cursor;
 use calamine::{Data, Reader};
 
 use super::header::HEADER_SEARCH_ROWS;
-use super::{from_data, ods, wanted, Grid, MAX_COLUMNS};
+use super::{from_data, ods, wanted, Grid, Which, MAX_COLUMNS};
 use crate::import::cells::Value;
 use crate::import::ImportError;
 
 /// An .xls (BIFF): a password-protected one, or an encrypted .xlsx (also a CFB file,
 /// holding an `EncryptedPackage`), is said so.
-pub(super) fn read_xls(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
+pub(super) fn read_xls(bytes: &[u8], which: Which) -> Result<Vec<Grid>, ImportError> {
     let mut book = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::Encrypted,
         _ if is_encrypted_package(bytes) => ImportError::Encrypted,
@@ -21,7 +21,7 @@ pub(super) fn read_xls(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
     })?;
     // workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
     let is_1904 = book.has_1904_epoch();
-    let mut grids = ranges(&mut book, is_1904)?;
+    let mut grids = ranges(&mut book, is_1904, which)?;
     for grid in &mut grids {
         grid.spread_merged(&book.merge_cells_by_sheet_name(&grid.name).unwrap_or_default());
     }
@@ -36,12 +36,12 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
 }
 
 /// An .ods, its `content.xml` already without whitespace between elements (`ods::squeezed`).
-pub(super) fn read_ods(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
+pub(super) fn read_ods(bytes: &[u8], which: Which) -> Result<Vec<Grid>, ImportError> {
     let mut book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::OdsError::Password => ImportError::Encrypted,
         other => ImportError::unreadable(&other),
     })?;
-    let mut grids = ranges(&mut book, false)?;
+    let mut grids = ranges(&mut book, false, which)?;
     for (name, regions) in ods::merged(bytes) {
         if let Some(grid) = grids.iter_mut().find(|g| g.name == name && !g.rows.is_empty()) {
             grid.spread_merged(&regions);
@@ -51,13 +51,13 @@ pub(super) fn read_ods(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
 }
 
 /// The wanted sheets of an .xls or .ods as grids (the others empty).
-fn ranges<'b, R: Reader<Cursor<&'b [u8]>>>(book: &mut R, is_1904: bool) -> Result<Vec<Grid>, ImportError>
+fn ranges<'b, R: Reader<Cursor<&'b [u8]>>>(book: &mut R, is_1904: bool, which: Which) -> Result<Vec<Grid>, ImportError>
 where
     R::Error: std::fmt::Display,
 {
     let names = book.sheet_names();
     let mut kept: Vec<Option<calamine::Range<Data>>> = vec![None; names.len()];
-    let wanted = wanted(&names, |at| {
+    let wanted = wanted(&names, which, |at| {
         let Ok(range) = book.worksheet_range(&names[at]) else { return Vec::new() };
         let head = range_head(&range, is_1904);
         kept[at] = Some(range);
