@@ -47,7 +47,7 @@ fn import_isolated(bytes: &[u8]) -> Parsed {
     parsed
 }
 
-const OPTIONS: Options = Options { require_union_member: true };
+const OPTIONS: Options = Options { require_union_member: true, window: None };
 
 /// The round of a workbook: its projects, as the import reads them, `loans` loans in all.
 /// Above 100,000 loans a workbook would pass the upload limit (20 MB), so the round is the

@@ -34,7 +34,7 @@ fn bare_calamine(bytes: &[u8]) -> usize {
 }
 
 fn import(bytes: &[u8]) -> usize {
-    let options = tiexi::import::Options { require_union_member: true };
+    let options = tiexi::import::Options { require_union_member: true, window: None };
     let parsed = tiexi::import::guard::workbook(bytes, &options).expect("the workbook imports");
     assert!(parsed.errors.is_empty(), "{:?}", &parsed.errors[..parsed.errors.len().min(3)]);
     parsed.projects.iter().map(|p| p.loans.len()).sum()

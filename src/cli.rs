@@ -2,6 +2,8 @@
 //! a Chinese summary, write the result workbook. Exit 0, 1 (workbook errors) or 2
 //! (unusable policy or command line). Never touches a database.
 
+mod facts;
+
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,31 +21,23 @@ pub struct CalcArgs {
     pub explain: Option<String>,
     /// Write the workbook back with its errors marked (`--errors-out`).
     pub errors_out: Option<PathBuf>,
+    /// Banks' interest statements (`--statements`, repeatable; cli.md).
+    pub statements: Vec<PathBuf>,
+    /// Earlier rounds, as `GET /api/v1/history` gives them (`--history`).
+    pub history: Option<PathBuf>,
+    /// Review cuts, a CSV (`--cuts`).
+    pub cuts: Option<PathBuf>,
 }
 
 /// Run `tiexi calc`; returns the exit status. The workbook is parsed by the
 /// `parse-worker` subcommand of the current executable (`import::isolate`), so only the
 /// `tiexi` binary itself may call this.
 pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let policy = match std::fs::read_to_string(&args.policy) {
-        Ok(text) => match import::policy(&text) {
-            Ok(p) => p,
-            Err(e) => return usage(err, &format!("策略文件 {} 无效：{e}", args.policy.display())),
-        },
-        Err(e) => return usage(err, &format!("无法读取策略文件 {}：{e}", args.policy.display())),
+    let (policy, bytes, parsed, facts) = match inputs(args) {
+        Ok(read) => read,
+        Err(message) => return usage(err, &message),
     };
-    let bytes = match import::guard::read(&args.workbook) {
-        Ok(b) => b,
-        Err(e) => return usage(err, &format!("无法读取申报表 {}：{e}", args.workbook.display())),
-    };
-    let options = import::Options { require_union_member: policy.require_union_member };
-    // hazards.md: the workbook is parsed in a child process of this same binary.
-    let exe = std::env::current_exe().map_err(|e| import::ImportError::Worker(e.to_string()));
-    let parsed = match exe.and_then(|exe| import::isolate::workbook(&exe, &bytes, &options)) {
-        Ok(p) => p,
-        Err(e) => Parsed { errors: vec![fatal(&e)], ..Parsed::default() },
-    };
-    let result = engine::compute(&policy, &parsed.projects);
+    let result = engine::compute_with(&policy, &parsed.projects, &facts);
     if let Some(contract) = &args.explain {
         return explain(&result, &parsed, contract, args.json, out, err);
     }
@@ -61,6 +55,28 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         return 2;
     }
     u8::from(!parsed.errors.is_empty())
+}
+
+/// The policy, the workbook (its bytes and what was read from it) and the facts of
+/// rules.md §9; `Err` is what makes the command unusable (exit 2).
+fn inputs(args: &CalcArgs) -> Result<(Policy, Vec<u8>, Parsed, engine::Facts), String> {
+    let text = std::fs::read_to_string(&args.policy)
+        .map_err(|e| format!("无法读取策略文件 {}：{e}", args.policy.display()))?;
+    let policy = import::policy(&text).map_err(|e| format!("策略文件 {} 无效：{e}", args.policy.display()))?;
+    let bytes =
+        import::guard::read(&args.workbook).map_err(|e| format!("无法读取申报表 {}：{e}", args.workbook.display()))?;
+    let options = import::Options::of(&policy);
+    // hazards.md: the workbook is parsed in a child process of this same binary.
+    // Without its own path, the child cannot start: `isolate` then says so as an error.
+    let exe = std::env::current_exe().unwrap_or_default();
+    let mut parsed = match import::isolate::workbook(&exe, &bytes, &options) {
+        Ok(p) => p,
+        Err(e) => Parsed { errors: vec![fatal(&e)], ..Parsed::default() },
+    };
+    let sources =
+        facts::Sources { statements: &args.statements, cuts: args.cuts.as_deref(), history: args.history.as_deref() };
+    let facts = facts::read(&exe, &sources, &mut parsed)?;
+    Ok((policy, bytes, parsed, facts))
 }
 
 /// `--output` and `--errors-out`; the exit status when one cannot be written.
@@ -136,6 +152,7 @@ fn summary(policy: &Policy, r: &RoundResult, parsed: &Parsed, out: &mut dyn Writ
         "撬动贷款 {} 元，撬动倍数 {leverage}，带动职工 {} 户，户均增收 {income}",
         t.loans_unlocked, t.households
     )?;
+    caps(r, out)?;
     if !parsed.errors.is_empty() {
         writeln!(out, "申报表有 {} 处错误，请修改后重新提交：", parsed.errors.len())?;
         for e in &parsed.errors {
@@ -153,17 +170,59 @@ fn explain(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let found = r.projects.iter().find_map(|p| p.loans.iter().find(|l| l.contract_no == contract).map(|l| (p, l)));
-    let Some((project, loan)) = found else {
+    let found = r.projects.iter().zip(&parsed.projects).find_map(|(p, input)| {
+        let mut loans = p.loans.iter().zip(&input.loans);
+        loans.find(|(l, _)| l.contract_no == contract).map(|(l, given)| (p, l, given.interest_paid))
+    });
+    let Some((project, loan, interest_paid)) = found else {
         return usage(err, &format!("试算结果中没有贷款合同 {contract}（有错误的项目不参与试算）"));
     };
     let written = if json {
         serde_json::to_writer_pretty(&mut *out, loan).map_err(std::io::Error::from).and_then(|()| writeln!(out))
     } else {
-        export::explain::write(&project.key, loan, out)
+        export::explain::write(&project.key, loan, interest_paid, out)
     };
     if written.is_err() {
         return 2;
     }
     u8::from(!parsed.errors.is_empty())
+}
+
+/// rules.md §4 and §9 in the summary: how many loans each cap or rule held back, and by how
+/// much; nothing when none did.
+fn caps(r: &RoundResult, out: &mut dyn Write) -> std::io::Result<()> {
+    use engine::Reason;
+    let loans = || r.projects.iter().flat_map(|p| &p.loans);
+    let mut parts = Vec::new();
+    for reason in [
+        Reason::AlreadySubsidised,
+        Reason::ExcludedByReview,
+        Reason::LimitedByInterestPaid,
+        Reason::LimitedByCertifiedInterest,
+        Reason::LimitedByReview,
+    ] {
+        let held: Vec<_> = loans().filter(|l| l.reasons.contains(&reason)).collect();
+        if !held.is_empty() {
+            let less: engine::Money = held.iter().map(|l| l.computed - l.subsidy).sum();
+            parts.push(format!("{} {} 笔（较计算值少 {less} 元）", reason.label(), held.len()));
+        }
+    }
+    for reason in [Reason::RoundLimitReached, Reason::LimitedByApplicantTotal] {
+        let n = r.projects.iter().filter(|p| p.reasons.contains(&reason)).count();
+        if n > 0 {
+            parts.push(format!("{} {n} 个项目", reason.label()));
+        }
+    }
+    if !parts.is_empty() {
+        writeln!(out, "贴息上限与核减：{}", parts.join("；"))?;
+    }
+    let certified = loans().filter(|l| l.certified.is_some()).count();
+    if certified > 0 {
+        let differ = loans().filter(|l| l.statement_difference.is_some()).count();
+        writeln!(
+            out,
+            "银行结息：{certified} 笔贷款有结息清单，其中 {differ} 笔与按合同利率计算的同期利息相差超过 1 元（逐笔见 --explain）"
+        )?;
+    }
+    Ok(())
 }

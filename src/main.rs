@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "tiexi", version, about = "贴息：职工自主创业示范项目贷款贴息管理")]
@@ -15,25 +15,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// 试算：按年度政策计算申报表中每笔贷款的贴息、每个项目的申请额和核定额
-    Calc {
-        /// The round's policy file (TOML)
-        #[arg(long)]
-        policy: PathBuf,
-        /// The applicant workbook (.xlsx, .xls, .ods or .csv)
-        workbook: PathBuf,
-        /// Print the JSON document of cli.md
-        #[arg(long)]
-        json: bool,
-        /// Also write the result workbook
-        #[arg(long, value_name = "RESULT.xlsx")]
-        output: Option<PathBuf>,
-        /// Print the calculation pieces of one loan
-        #[arg(long, value_name = "CONTRACT_NO")]
-        explain: Option<String>,
-        /// Also write the workbook back with its errors marked, for the applicant to fix
-        #[arg(long = "errors-out", value_name = "FIXME.xlsx")]
-        errors_out: Option<PathBuf>,
-    },
+    Calc(CalcCommand),
     /// 申报模板：写出空白申报表（申报汇总表、还款及变更、填表说明）
     Template {
         /// Where to write the blank workbook
@@ -170,6 +152,44 @@ fn run_async(work: impl std::future::Future<Output = Result<(), String>> + Send)
     }
 }
 
+/// The options of `tiexi calc` (cli.md).
+#[derive(Args)]
+struct CalcCommand {
+    /// The round's policy file (TOML)
+    #[arg(long)]
+    policy: PathBuf,
+    /// The applicant workbook (.xlsx, .xls, .ods or .csv)
+    workbook: PathBuf,
+    /// Print the JSON document of cli.md
+    #[arg(long)]
+    json: bool,
+    /// Also write the result workbook
+    #[arg(long, value_name = "RESULT.xlsx")]
+    output: Option<PathBuf>,
+    /// Print the calculation pieces of one loan
+    #[arg(long, value_name = "CONTRACT_NO")]
+    explain: Option<String>,
+    /// Also write the workbook back with its errors marked, for the applicant to fix
+    #[arg(long = "errors-out", value_name = "FIXME.xlsx")]
+    errors_out: Option<PathBuf>,
+    /// A bank's interest statement (结息清单); repeat for several files
+    #[arg(long, value_name = "FILE")]
+    statements: Vec<PathBuf>,
+    /// Earlier rounds, as the JSON of `GET /api/v1/history`
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+    /// Review cuts (核减), a CSV of `contract_no,excluded,amount,reason,text`
+    #[arg(long, value_name = "FILE")]
+    cuts: Option<PathBuf>,
+}
+
+impl From<CalcCommand> for tiexi::cli::CalcArgs {
+    fn from(c: CalcCommand) -> Self {
+        let CalcCommand { policy, workbook, json, output, explain, errors_out, statements, history, cuts } = c;
+        tiexi::cli::CalcArgs { policy, workbook, json, output, explain, errors_out, statements, history, cuts }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -179,10 +199,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Calc { policy, workbook, json, output, explain, errors_out } => {
-            let args = tiexi::cli::CalcArgs { policy, workbook, json, output, explain, errors_out };
-            tiexi::cli::calc(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
-        }
+        Command::Calc(c) => calc(&c.into()),
         Command::Template { out } => tiexi::cli::template(&out, &mut std::io::stderr().lock()),
         Command::Serve { database, demo } => {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
@@ -227,6 +244,11 @@ fn report(
         );
         tiexi::commands::report(&url, kind, issuer, output).await
     })
+}
+
+/// `tiexi calc`, on standard output and error.
+fn calc(args: &tiexi::cli::CalcArgs) -> u8 {
+    tiexi::cli::calc(args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
 }
 
 /// `tiexi user add | disable | reset-second-factor`.

@@ -8,7 +8,9 @@ use std::path::Path;
 use chrono::{Days, NaiveDate};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
+use crate::export::applicant;
 use crate::import::codes::id_check_digit;
+use crate::import::columns::Key;
 
 /// A small deterministic sequence (splitmix64): the same seed gives the same workbook.
 pub struct Seq(pub u64);
@@ -67,29 +69,125 @@ pub const UNITS: [&str; 10] = [
 const BANKS: [&str; 4] = ["农业银行", "农村信用社", "邮储银行", "建设银行"];
 const TYPES: [&str; 4] = ["合作社", "小微企业", "个体工商户", "个人"];
 
-const HEADERS: [&str; 21] = [
-    "序号",
-    "项目编号",
-    "团场",
-    "项目名称",
-    "主体类型",
-    "主体名称",
-    "负责人",
-    "身份证号",
-    "是否工会会员",
-    "行业",
-    "带动职工户数",
-    "户均增收（元）",
-    "贷款银行",
-    "贷款合同编号",
-    "贷款金额（元）",
-    "年利率（%）",
-    "放款日期",
-    "到期日期",
-    "结清日期",
-    "已付利息（元）",
-    "评审得分",
+/// The template's columns that the generated workbooks fill, in its order, after a 序号
+/// column (unknown to the importer, kept in the notes, as in the regiments' files).
+const COLUMNS: [Key; 20] = [
+    Key::ProjectNo,
+    Key::Unit,
+    Key::ProjectName,
+    Key::ApplicantType,
+    Key::OrgName,
+    Key::Leader,
+    Key::IdNumber,
+    Key::UnionMember,
+    Key::Industry,
+    Key::Households,
+    Key::IncomeIncrease,
+    Key::Bank,
+    Key::ContractNo,
+    Key::Principal,
+    Key::Rate,
+    Key::DisbursedOn,
+    Key::MaturityOn,
+    Key::SettledOn,
+    Key::InterestPaid,
+    Key::Score,
 ];
+
+/// A generated cell.
+enum Cell<'a> {
+    Text(&'a str),
+    Number(u32),
+    Date(NaiveDate),
+    Blank,
+}
+
+/// The values of one generated loan row.
+struct Row<'a> {
+    project_no: &'a str,
+    unit: &'a str,
+    project_name: &'a str,
+    kind: &'a str,
+    org: &'a str,
+    leader: &'a str,
+    id: &'a str,
+    trade: &'a str,
+    households: u32,
+    income: u32,
+    bank: &'a str,
+    contract: &'a str,
+    principal: u32,
+    rate: &'a str,
+    disbursed: NaiveDate,
+    maturity: NaiveDate,
+    score: u32,
+}
+
+impl Row<'_> {
+    /// The cell of a column; every column of the table is named, filled or not.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per column of the table, exhaustive on purpose: a new column cannot be forgotten"
+    )]
+    fn cell(&self, key: Key) -> Cell<'_> {
+        match key {
+            Key::ProjectNo => Cell::Text(self.project_no),
+            Key::Unit => Cell::Text(self.unit),
+            Key::ProjectName => Cell::Text(self.project_name),
+            Key::ApplicantType => Cell::Text(self.kind),
+            Key::OrgName => Cell::Text(self.org),
+            Key::Leader => Cell::Text(self.leader),
+            Key::IdNumber => Cell::Text(self.id),
+            Key::UnionMember => Cell::Text("是"),
+            Key::Industry => Cell::Text(self.trade),
+            Key::Households => Cell::Number(self.households),
+            Key::IncomeIncrease => Cell::Number(self.income),
+            Key::Bank => Cell::Text(self.bank),
+            Key::ContractNo => Cell::Text(self.contract),
+            Key::Principal => Cell::Number(self.principal),
+            Key::Rate => Cell::Text(self.rate),
+            Key::DisbursedOn => Cell::Date(self.disbursed),
+            Key::MaturityOn => Cell::Date(self.maturity),
+            Key::Score => Cell::Number(self.score),
+            Key::CreditCode
+            | Key::Phone
+            | Key::HardshipHouseholds
+            | Key::RadiatedHouseholds
+            | Key::SettledOn
+            | Key::InterestPaid
+            | Key::PayeeName
+            | Key::PayeeBank
+            | Key::PayeeAccount
+            | Key::Note
+            | Key::EventContractNo
+            | Key::EventDate
+            | Key::EventKind
+            | Key::EventAmount
+            | Key::EventRate
+            | Key::EventExtendedTo
+            | Key::StatementContractNo
+            | Key::StatementFrom
+            | Key::StatementTo
+            | Key::StatementPaid
+            | Key::StatementPenalty
+            | Key::StatementBank => Cell::Blank,
+        }
+    }
+
+    /// Write the row's 序号 and its cells in `COLUMNS` order.
+    fn write(&self, sheet: &mut Worksheet, row: u32, date: &Format) -> Result<(), XlsxError> {
+        sheet.write_string(row, 0, (row - 1).to_string())?;
+        for (col, key) in (1_u16..).zip(COLUMNS) {
+            match self.cell(key) {
+                Cell::Text(t) => sheet.write_string(row, col, t).map(drop)?,
+                Cell::Number(n) => sheet.write_number(row, col, n).map(drop)?,
+                Cell::Date(d) => sheet.write_date_with_format(row, col, d, date).map(drop)?,
+                Cell::Blank => {}
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Write a workbook of `loans` loans for round `year` (constant memory).
 ///
@@ -102,8 +200,9 @@ pub fn workbook(loans: usize, year: i32, path: &Path) -> Result<(), XlsxError> {
     {
         let sheet = book.add_worksheet_with_constant_memory()?.set_name("申报汇总表")?;
         sheet.write_string(0, 0, format!("{year}年度职工自主创业示范项目贷款贴息申报汇总表"))?;
-        for (col, h) in (0_u16..).zip(HEADERS) {
-            sheet.write_string(1, col, h)?;
+        sheet.write_string(1, 0, "序号")?;
+        for (col, key) in (1_u16..).zip(COLUMNS) {
+            sheet.write_string(1, col, applicant::header(key.column()))?;
         }
         let mut seq = Seq(u64::try_from(year).unwrap_or(0));
         let mut row = 2_u32;
@@ -121,7 +220,7 @@ pub fn workbook(loans: usize, year: i32, path: &Path) -> Result<(), XlsxError> {
 /// (contract, date, kind, amount) of an event row.
 type EventRow = (String, NaiveDate, &'static str, u32);
 
-#[expect(clippy::too_many_lines, reason = "one line per column of the template")]
+#[expect(clippy::too_many_lines, reason = "one line per value of the template's columns")]
 fn write_project(
     sheet: &mut Worksheet,
     seq: &mut Seq,
@@ -140,42 +239,38 @@ fn write_project(
     } else {
         format!("{unit}{trade}{}", if kind == "合作社" { "专业合作社" } else { "有限公司" })
     };
-    let households = 3 + seq.next(200);
-    let income = 3000 + seq.next(60) * 100;
-    let score = 60 + seq.next(40);
+    let households = u32::try_from(3 + seq.next(200)).unwrap_or(1);
+    let income = u32::try_from(3000 + seq.next(60) * 100).unwrap_or(0);
+    let score = u32::try_from(60 + seq.next(40)).unwrap_or(60);
+    let (project_no, project_name) = (format!("XX-{year}-{project:06}"), format!("{unit}{trade}项目"));
     let mut row = first_row;
     for k in 0..count {
-        let texts = [
-            format!("{}", row - 1),
-            format!("XX-{year}-{project:06}"),
-            unit.into(),
-            format!("{unit}{trade}项目"),
-            kind.into(),
-            org.clone(),
-            leader.clone(),
-            id.clone(),
-            "是".into(),
-            trade.into(),
-        ];
-        for (col, text) in (0_u16..).zip(&texts) {
-            sheet.write_string(row, col, text)?;
-        }
-        sheet.write_number(row, 10, u32::try_from(households).unwrap_or(1))?;
-        sheet.write_number(row, 11, u32::try_from(income).unwrap_or(0))?;
-        sheet.write_string(row, 12, seq.pick(&BANKS))?;
+        let bank = seq.pick(&BANKS);
         let contract = format!("HT{year}{project:06}{k}");
-        sheet.write_string(row, 13, &contract)?;
         let principal = u32::try_from(50_000 + seq.next(2_000) * 1_000).unwrap_or(100_000);
-        sheet.write_number(row, 14, principal)?;
-        sheet.write_string(
-            row,
-            15,
-            ["3.45", "3.85", "4.35", "4.75", "5.5", "6.15"][usize::try_from(seq.next(6)).unwrap_or(0)],
-        )?;
+        let rate = ["3.45", "3.85", "4.35", "4.75", "5.5", "6.15"][usize::try_from(seq.next(6)).unwrap_or(0)];
         let disbursed = NaiveDate::from_ymd_opt(year - 1, 1, 1).unwrap_or_default() + Days::new(seq.next(700));
-        sheet.write_date_with_format(row, 16, disbursed, date)?;
-        sheet.write_date_with_format(row, 17, disbursed + Days::new(365 * (1 + seq.next(3))), date)?;
-        sheet.write_number(row, 20, u32::try_from(score).unwrap_or(60))?;
+        let maturity = disbursed + Days::new(365 * (1 + seq.next(3)));
+        let cells = Row {
+            project_no: &project_no,
+            unit,
+            project_name: &project_name,
+            kind,
+            org: &org,
+            leader: &leader,
+            id: &id,
+            trade,
+            households,
+            income,
+            bank,
+            contract: &contract,
+            principal,
+            rate,
+            disbursed,
+            maturity,
+            score,
+        };
+        cells.write(sheet, row, date)?;
         if seq.next(3) == 0 {
             events.push((contract.clone(), disbursed + Days::new(180 + seq.next(180)), "还款", principal / 4));
         }
@@ -186,8 +281,8 @@ fn write_project(
 
 fn write_events(book: &mut Workbook, date: &Format, events: &[EventRow]) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet_with_constant_memory()?.set_name("还款及变更")?;
-    for (col, h) in (0_u16..).zip(["贷款合同编号", "日期", "事项", "金额", "年利率", "展期至"]) {
-        sheet.write_string(0, col, h)?;
+    for (col, c) in (0_u16..).zip(crate::import::columns::EVENTS) {
+        sheet.write_string(0, col, applicant::header(c))?;
     }
     for (row, (contract, on, kind, amount)) in (1_u32..).zip(events) {
         sheet.write_string(row, 0, contract)?;

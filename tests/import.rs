@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "a fixture that cannot be read is a failed test")]
 
 mod common;
+mod programs;
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use common::{date, pct, yuan};
 use tiexi::engine::{ApplicantType, EventKind, Project};
 use tiexi::import::{self, Options, Parsed};
 
-const MEMBERS: Options = Options { require_union_member: true };
+const MEMBERS: Options = Options { require_union_member: true, window: None };
 
 fn read(name: &str, options: Options) -> Parsed {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
@@ -66,7 +67,7 @@ fn an_id_number_stored_as_a_float_is_refused_with_the_text_column_advice() {
 fn id_numbers_are_checked_for_length_digits_birth_date_and_check_digit() {
     let p = parse("id_number_checks.xlsx");
     assert_eq!(places(&p), on_loans(&[(2, "id_number"), (3, "id_number"), (4, "id_number"), (5, "id_number")]));
-    assert_eq!(p.errors[0].message, "第2行 身份证号 \"65010219800101123X\"：校验位错误，应为 4");
+    assert_eq!(p.errors[0].message, "第2行 身份证号 \"65010219800101123X\"：校验位错误，请核对号码");
     assert!(p.errors[1].message.contains("出生日期 19800230 不存在"));
     assert!(p.errors[2].message.contains("现为16位"));
     assert!(p.errors[3].message.contains("17位数字"));
@@ -239,7 +240,7 @@ fn events_missing_their_values_or_contradicting_each_other_are_errors() {
 fn a_blank_union_member_is_an_error_only_where_the_round_requires_members() {
     let p = parse("union_member_blank.xlsx");
     assert_eq!(places(&p), on_loans(&[(2, "union_member")]));
-    let p = read("union_member_blank.xlsx", Options { require_union_member: false });
+    let p = read("union_member_blank.xlsx", Options { require_union_member: false, window: None });
     assert_eq!(places(&p), []);
     assert_eq!(project(&p, "XX-001").union_member, None);
     assert_eq!(project(&p, "XX-002").union_member, Some(false));
@@ -250,7 +251,7 @@ fn a_blank_union_member_is_an_error_only_where_the_round_requires_members() {
 fn credit_codes_and_phones_are_checked() {
     let p = parse("codes_and_phones.xlsx");
     assert_eq!(places(&p), on_loans(&[(3, "credit_code"), (4, "phone")]));
-    assert!(p.errors[0].message.ends_with("校验位错误，应为 J"), "{}", p.errors[0].message);
+    assert!(p.errors[0].message.ends_with("校验位错误，请核对代码"), "{}", p.errors[0].message);
     assert_eq!(keys(&p), ["XX-001", "XX-004"]);
     let four = project(&p, "XX-004");
     assert_eq!(
@@ -316,7 +317,7 @@ fn a_missing_union_member_column_is_one_error_where_members_are_required() {
     let p = csv(&text, MEMBERS);
     assert_eq!(places(&p), on_loans(&[(1, "union_member")]));
     assert_eq!(p.projects.len(), 0);
-    let p = csv(&text, Options { require_union_member: false });
+    let p = csv(&text, Options { require_union_member: false, window: None });
     assert_eq!((places(&p), keys(&p)), (vec![], vec!["XX-1"]));
 }
 
@@ -326,7 +327,7 @@ fn a_money_header_with_an_unknown_unit_is_an_error_for_the_sheet() {
     let text = format!(
         "{CSV_HEADER}\nXX-1,红星一场,养殖项目,个人,王超,650102198001011234,3,NX-1,300,4.35,2023-06-15,2026-06-15\n"
     );
-    let p = csv(&text, Options { require_union_member: false });
+    let p = csv(&text, Options { require_union_member: false, window: None });
     assert_eq!(places(&p), on_loans(&[(1, "principal")]));
     assert_eq!(p.errors[0].column, "贷款金额（千元）");
 }
@@ -336,7 +337,7 @@ fn a_money_header_with_an_unknown_unit_is_an_error_for_the_sheet() {
 fn a_tab_separated_file_is_read() {
     let text = "项目编号\t团场\t项目名称\t主体类型\t负责人\t身份证号\t带动职工户数\t贷款合同编号\t贷款金额\t年利率\t放款日期\t到期日期\n\
                 XX-1\t红星一场\t养殖项目\t个人\t王超\t650102198001011234\t3\tNX-1\t300,000\t4.35%\t2023/6/15\t2026/6/15\n";
-    let p = csv(text, Options { require_union_member: false });
+    let p = csv(text, Options { require_union_member: false, window: None });
     assert_eq!((places(&p), keys(&p)), (vec![], vec!["XX-1"]));
     assert_eq!(p.projects[0].loans[0].principal, yuan("300000"));
 }
@@ -360,7 +361,39 @@ fn the_error_column_of_a_workbook_sent_back_is_not_kept() {
     let text = format!(
         "{header},错误说明,备注二\nXX-1,红星一场,养殖项目,个人,王超,650102198001011234,3,NX-1,300,4.35,2023-06-15,2026-06-15,第2行 身份证号：校验位错误,自填\n"
     );
-    let p = csv(&text, Options { require_union_member: false });
+    let p = csv(&text, Options { require_union_member: false, window: None });
     assert_eq!(places(&p), vec![]);
     assert_eq!(p.projects[0].applicant.extra, vec![("备注二".to_string(), "自填".to_string())]);
+}
+
+/// workbook.md (amended): 收款户名, 开户银行 and 银行账号 are project-level columns; the
+/// account is its digits (spaces and dashes dropped), 8 to 30 of them; the payee comes out
+/// by project key, never to the engine.
+#[test]
+fn payee_columns_are_read_checked_and_agree_across_a_projects_rows() {
+    let header = format!("{},收款户名,开户银行,收款账号", CSV_HEADER.replace("（千元）", ""));
+    let row = |key: &str, contract: &str, payee: &str| {
+        format!("{key},红星一场,养殖项目{key},个人,王超,650102198001011234,3,{contract},300,4.35,2023-06-15,2026-06-15,{payee}")
+    };
+    let text = [
+        header,
+        row("XX-1", "NX-1", "王超,农业银行哈密分行,6228 4800-1234 5678"),
+        row("XX-1", "NX-2", ",,"),
+        row("XX-2", "NX-3", "李四,农村信用社,6228480012345678"),
+        row("XX-2", "NX-4", "李四,农村信用社,6228480099999999"),
+        row("XX-3", "NX-5", "赵六,建设银行,1234-567"),
+        row("XX-4", "NX-6", ",,"),
+    ]
+    .join("\n");
+    let p = csv(&text, Options { require_union_member: false, window: None });
+    assert_eq!(places(&p), on_loans(&[(5, "payee_account"), (6, "payee_account")]));
+    assert!(p.errors[0].message.contains("与同一项目第4行的“6228480012345678”不一致"), "{}", p.errors[0].message);
+    assert_eq!(p.errors[1].message, "第6行 收款账号 \"1234-567\"：银行账号应为8至30位数字，现为7位，请核对");
+    assert_eq!(keys(&p), ["XX-1", "XX-4"]);
+    let payee = p.payee("XX-1").unwrap();
+    assert_eq!(
+        (payee.name.as_str(), payee.bank.as_str(), payee.account.as_str()),
+        ("王超", "农业银行哈密分行", "6228480012345678")
+    );
+    assert_eq!(p.payee("XX-4"), None);
 }

@@ -5,11 +5,12 @@ mod common;
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use tiexi::engine::facts::{Cut, CutLimit, CutReason, EarlierGrant, StatementLine, Subsidised};
 use tiexi::engine::grants::{grants, split, Claim};
 use tiexi::engine::loan::{balance_on, eligible, pieces, rate_on};
 use tiexi::engine::{
-    compute, Allocation, ApplicantType, DayCount, Event, EventKind, Loan, Money, OverdueRule, Policy, Pool, PoolKind,
-    RateMode,
+    compute, compute_with, Allocation, ApplicantType, DayCount, Event, EventKind, Facts, Loan, Money, OverdueRule,
+    Policy, Pool, PoolKind, RateMode,
 };
 
 fn day(offset: u32) -> NaiveDate {
@@ -162,6 +163,120 @@ proptest! {
             }
         }
         prop_assert_eq!(before, compute(&policy, &projects(&loans)));
+    }
+}
+
+/// rules.md §9 facts for the first loan of each pair: some days subsidised in 2022, a
+/// statement line, a cut, an earlier grant of the applicant.
+#[derive(Debug, Clone)]
+struct SomeFacts {
+    holes: Vec<(u32, u32)>,
+    line: Option<(u32, u32, Money)>,
+    cut: Option<CutLimit>,
+    earlier: Option<Money>,
+}
+
+prop_compose! {
+    fn some_facts()(holes in proptest::collection::vec((0_u32..1500, 0_u32..400), 0..4),
+                    line in proptest::option::of((0_u32..1500, 0_u32..400, money(5_000_000))),
+                    cut in proptest::option::of(proptest::option::of(money(5_000_000)).prop_map(|c| c.map_or(CutLimit::Excluded, CutLimit::Amount))),
+                    earlier in proptest::option::of(money(5_000_000))) -> SomeFacts {
+        SomeFacts { holes, line, cut, earlier }
+    }
+}
+
+fn facts_of(loans: &[Loan], each: &[SomeFacts]) -> Facts {
+    let mut facts = Facts::default();
+    for (l, f) in loans.iter().zip(each) {
+        let holes = f.holes.iter().map(|(o, n)| Subsidised {
+            year: 2022,
+            project: "P".into(),
+            start: day(*o),
+            end: day(o + n),
+        });
+        facts.history.contracts.entry(l.contract_no.clone()).or_default().extend(holes);
+        if let Some((o, n, paid)) = f.line {
+            facts.statements.entry(l.contract_no.clone()).or_default().push(StatementLine {
+                from: day(o),
+                to: day(o + n),
+                paid,
+            });
+        }
+        if let Some(limit) = f.cut {
+            facts.cuts.insert(l.contract_no.clone(), Cut { limit, reason: CutReason::Other, text: "t".into() });
+        }
+    }
+    facts
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// rules.md §9 with §4: with days already subsidised removed, the piece sum is still the
+    /// day-by-day sum over the days left, exactly, rounded once.
+    #[test]
+    fn removed_days_leave_the_day_by_day_sum(policy in a_policy(), loan in a_loan(), f in some_facts()) {
+        let facts = facts_of(std::slice::from_ref(&loan), std::slice::from_ref(&f));
+        let r = compute_with(&policy, &projects(std::slice::from_ref(&loan)), &facts);
+        let got = &r.projects[0].loans[0];
+        let holes: Vec<(NaiveDate, NaiveDate)> = f.holes.iter().map(|(o, n)| (day(*o), day(o + n))).collect();
+        let (mut by_day, mut n) = (Decimal::ZERO, 0);
+        for i in eligible(&policy, &loan).unwrap_or_default() {
+            let mut t = i.start;
+            while t < i.end {
+                if !holes.iter().any(|(a, b)| *a <= t && t < *b) {
+                    by_day += balance_on(&loan, t).yuan() * policy.rate.subsidised(rate_on(&loan, t)) / Decimal::ONE_HUNDRED;
+                    n += 1;
+                }
+                t = t + Days::new(1);
+            }
+        }
+        prop_assert_eq!(got.eligible_days, n);
+        prop_assert_eq!(got.computed, Money::round_half_up(by_day / policy.day_count.basis()));
+    }
+
+    /// rules.md §9: a subsidy is at most every cap given; an excluded loan gets 0; a request
+    /// is at most what the applicant total leaves; grants still sum exactly.
+    #[test]
+    fn subsidies_stay_under_every_cap(policy in a_policy(), loans in proptest::collection::vec(a_loan(), 1..8),
+                                      each in proptest::collection::vec(some_facts(), 8), total in proptest::option::of(money(5_000_000))) {
+        let mut policy = policy;
+        policy.max_subsidy_per_applicant_total = total;
+        let mut facts = facts_of(&loans, &each);
+        let mut projects = projects(&loans);
+        for (i, p) in projects.iter_mut().enumerate() {
+            p.applicant.id_number = format!("ID{i}");
+            if let Some(g) = each[i * 2].earlier {
+                let grant = EarlierGrant { year: 2021, project: "Q".into(), name: String::new(), granted: g, paid: None };
+                facts.history.applicants.insert(p.applicant.id_number.clone(), vec![grant]);
+            }
+        }
+        let r = compute_with(&policy, &projects, &facts);
+        for (l, got) in loans.iter().zip(r.projects.iter().flat_map(|p| &p.loans)) {
+            prop_assert!(got.subsidy <= got.computed && got.subsidy >= Money::ZERO);
+            if let Some(paid) = l.interest_paid { prop_assert!(got.subsidy <= paid); }
+            if let Some(c) = got.certified { prop_assert!(got.subsidy <= c); }
+            match facts.cuts.get(&l.contract_no).map(|c| c.limit) {
+                Some(CutLimit::Excluded) => prop_assert_eq!(got.subsidy, Money::ZERO),
+                Some(CutLimit::Amount(c)) => prop_assert!(got.subsidy <= c),
+                None => {}
+            }
+        }
+        for (p, res) in projects.iter().zip(&r.projects) {
+            let sum: Money = res.loans.iter().map(|l| l.subsidy).sum();
+            prop_assert!(res.requested <= sum);
+            if let Some(t) = total {
+                let earlier = facts.history.applicants.get(&p.applicant.id_number).map_or(Money::ZERO, |g| g[0].granted);
+                prop_assert!(res.requested <= (t - earlier).max(Money::ZERO));
+            }
+            prop_assert_eq!(res.pools.iter().copied().sum::<Money>(), res.granted);
+        }
+        let requested: Money = r.projects.iter().map(|p| p.requested).sum();
+        if requested > policy.budget() && policy.allocation != (Allocation::Priority { partial_last: false }) {
+            prop_assert_eq!(r.totals.granted, policy.budget());
+        } else if requested <= policy.budget() {
+            prop_assert!(r.projects.iter().all(|p| p.granted == p.requested));
+        }
     }
 }
 

@@ -72,7 +72,7 @@ async fn bad_values_get_the_workbooks_messages_next_to_their_fields() {
     let app = TestApp::demo().await;
     let coop = app.login("coop-a").await;
     for (key, value, message) in [
-        ("project.id_number", "110105194912310021", "校验位错误，应为 X"),
+        ("project.id_number", "110105194912310021", "校验位错误，请核对号码"),
         ("loans.0.principal", "三十万", "不是有效金额，请填写数字"),
         ("loans.1.disbursed_on", "2024-02-30", "日期不存在（2024年2月30日）"),
         ("loans.0.rate", "30", "不在 0 到 24% 之间"),

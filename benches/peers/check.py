@@ -5,6 +5,10 @@
     python3 check.py [--tiexi BIN] --variants --case DIR...  # and under every policy of VARIANTS
     python3 check.py --expected --case DIR...       # against DIR/expected.json (no errors), no binary
 
+A case folder's facts of rules.md §9 (statements*, cuts.csv, history.json, as in
+tests/cases/facts*) go to both tiexi calc and the peer (facts.py); each loan's
+`certified`, `statement_difference` and `statement_cause` are compared too.
+
 Runs `tiexi calc --json --policy POLICY WORKBOOK` and the peer (subsidy.py) on the same
 workbook and policy, and compares the round's budget, every project (key, status,
 reasons, requested, granted, the pool parts) and every loan (contract number, eligible
@@ -20,6 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import facts  # noqa: E402
 import subsidy  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,6 +55,10 @@ def as_json(result):
                 "computed": money(l["computed"]),
                 "subsidy": money(l["subsidy"]),
                 "reasons": l["reasons"],
+                # rules.md §9 (docs/facts.md)
+                "certified": money(l.get("certified")),
+                "statement_difference": money(l.get("statement_difference")),
+                "statement_cause": l.get("statement_cause"),
             } for l in p["loans"]],
         } for p in result["projects"]],
         "totals": {
@@ -151,16 +160,48 @@ def variant_policy(base, name, folder):
     return path
 
 
-def tiexi_calc(binary, policy, workbook):
-    out = subprocess.run([binary, "calc", "--json", "--policy", policy, workbook], capture_output=True, check=False)
+def facts_of(folder):
+    """The facts files a case folder holds (rules.md §9): statements*, cuts.csv, history.json."""
+    if folder is None or not os.path.isdir(folder):
+        return {}
+    statements = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith("statements"))
+    found = {"statements": statements}
+    for key, name in (("cuts", "cuts.csv"), ("history", "history.json")):
+        if os.path.exists(os.path.join(folder, name)):
+            found[key] = os.path.join(folder, name)
+    return found
+
+
+def facts_args(given):
+    args = [a for s in given.get("statements", []) for a in ("--statements", s)]
+    for key in ("cuts", "history"):
+        if key in given:
+            args += [f"--{key}", given[key]]
+    return args
+
+
+def tiexi_calc(binary, policy, workbook, given=None):
+    out = subprocess.run([binary, "calc", "--json", "--policy", policy, workbook] + facts_args(given or {}),
+                         capture_output=True, check=False)
     if out.returncode not in (0, 1):
         sys.exit(f"tiexi calc failed ({out.returncode}): {out.stderr.decode()}")
     return json.loads(out.stdout)
 
 
-def check(expected, policy, workbook, reader):
-    peer = as_json(subsidy.run(subsidy.READERS[reader], workbook, subsidy.load_policy(policy)))
-    expected = dict(expected)
+def check(expected, policy, workbook, reader, given=None):
+    reader_fn, policy = subsidy.READERS[reader], subsidy.load_policy(policy)
+    if given:
+        peer = as_json(facts.run(reader_fn, workbook, policy, given.get("statements", ()), given.get("cuts"),
+                                 given.get("history")))
+    else:
+        peer = as_json(subsidy.run(reader_fn, workbook, policy))
+    expected = json.loads(json.dumps(expected))
+    # tiexi gives statement_difference and its cause only beyond 1 yuan; the peer always says.
+    for p in expected.get("projects", []):
+        for loan in p.get("loans", []):
+            loan.setdefault("certified", None)
+            loan.setdefault("statement_difference", None)
+            loan.setdefault("statement_cause", None)
     errors = [where(e) for e in expected.pop("errors", [])]
     diffs = []
     compare(expected, peer, "", diffs)
@@ -195,6 +236,7 @@ def main():
         sys.exit(__doc__)
     failed = False
     for target in args:
+        given = facts_of(target) if cases else {}
         if cases:
             policy_file, workbook = os.path.join(target, "policy.toml"), os.path.join(target, "applicants.xlsx")
         else:
@@ -203,15 +245,15 @@ def main():
             with open(os.path.join(target, "expected.json"), encoding="utf-8") as f:
                 expected = json.load(f)
         else:
-            expected = tiexi_calc(binary, policy_file, workbook)
+            expected = tiexi_calc(binary, policy_file, workbook, given)
         runs = [(target, policy_file, expected)]
         if variants:
             folder = tempfile.mkdtemp(prefix="peer-variants-")
             for name in VARIANTS:
                 path = variant_policy(policy_file, name, folder)
-                runs.append((f"{target} [{name}]", path, tiexi_calc(binary, path, workbook)))
+                runs.append((f"{target} [{name}]", path, tiexi_calc(binary, path, workbook, given)))
         for label, policy_used, wanted in runs:
-            diffs, summary = check(wanted, policy_used, workbook, reader)
+            diffs, summary = check(wanted, policy_used, workbook, reader, given)
             print(f"{label}: {summary}: {'equal' if not diffs else f'{len(diffs)} differences'}")
             for d in diffs[:20]:
                 print(f"  {d}")

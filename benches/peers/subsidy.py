@@ -88,6 +88,10 @@ def load_policy(path):
         "months": raw.get("term", {}).get("max_months", 36),
         "principal_cap": {t: money_exact(c) for t, c in caps.items()},
         "max_per_project": None if limit is None else money_exact(limit),
+        # rules.md §9
+        "max_rounds": raw.get("limits", {}).get("max_rounds_per_applicant"),
+        "max_total": (None if raw.get("limits", {}).get("max_subsidy_per_applicant_total") is None
+                      else money_exact(raw["limits"]["max_subsidy_per_applicant_total"])),
         "eligible_types": raw.get("eligible_types", ALL_TYPES),
         "require_member": raw.get("require_union_member", True),
         "overdue": raw.get("overdue", "from_first_overdue"),
@@ -680,7 +684,8 @@ class Workbook:
         return {"key": group["key"], "name": merged.get("project_name", ""),
                 "type": merged.get("applicant_type", "individual"), "member": merged.get("union_member"),
                 "households": merged.get("households", 0), "income": merged.get("income_increase"),
-                "score": merged.get("score"), "loans": loans}
+                "score": merged.get("score"), "loans": loans,
+                "ids": [merged.get("id_number") or "", merged.get("credit_code") or ""]}
 
     def loan(self, r):
         f, before = r["fields"], len(self.errors)
@@ -843,8 +848,22 @@ def overdue_periods(policy, loan):
     return [p for p in periods if p[0] < policy["end"]]
 
 
-def eligible(policy, loan):
-    """rules.md §3: the eligible intervals [a, b), or the reason there are none."""
+def cut_out(parts, holes):
+    """The days of [a, b) parts outside every [a, b) hole."""
+    for hole_start, hole_end in holes:
+        cut = []
+        for a, b in parts:
+            if hole_end <= a or hole_start >= b:
+                cut.append((a, b))
+            else:
+                cut += [(a, hole_start), (hole_end, b)]
+        parts = [(a, b) for a, b in cut if a < b]
+    return parts
+
+
+def eligible(policy, loan, holes=()):
+    """rules.md §3 and §9: the eligible intervals [a, b), the reasons for days lost, and
+    the days removed because another round subsidised them (`holes`)."""
     maturity = loan["dm"]
     if policy["extensions"]:
         maturity = max([maturity] + [to for kind, _, to in loan["events"] if kind == "extension"])
@@ -852,34 +871,33 @@ def eligible(policy, loan):
     start = max(loan["d0"], policy["start"])
     end = min(end, add_months(loan["d0"], policy["months"]), policy["end"])
     if end <= start:
-        return "no_overlap"
+        return [], ["no_overlap"], 0
+    left = cut_out([(start, end)], holes)
+    removed = (end - start).days - sum((b - a).days for a, b in left)
+    reasons = ["already_subsidised"] if removed else []
+    if not left:
+        return [], reasons, removed
     periods = overdue_periods(policy, loan)
-    left = [(start, end)]
     if periods and policy["overdue"] == "from_first_overdue":
-        left = [(start, min(end, min(p[0] for p in periods)))]
+        first = min(p[0] for p in periods)
+        left = [(a, min(b, first)) for a, b in left]
     elif periods and policy["overdue"] == "exclude_days":
-        for hole_start, hole_end in periods:
-            cut = []
-            for a, b in left:
-                if hole_end <= a or hole_start >= b:
-                    cut.append((a, b))
-                else:
-                    cut += [(a, hole_start), (hole_end, b)]
-            left = cut
+        left = cut_out(left, periods)
     elif periods and policy["overdue"] == "forfeit_loan":
         left = []
     left = [(a, b) for a, b in left if a < b]
-    return left or "overdue_forfeit"
+    if not left:
+        reasons.append("overdue_forfeit")
+    return left, reasons, removed
 
 
-def loan_result(policy, loan, factor):
-    """rules.md §3-§4 for one loan that is not excluded. factor: (C, ΣP) or None."""
+def loan_result(policy, loan, factor, given=None):
+    """rules.md §3-§4 and §9 for one loan that is not excluded. factor: (C, ΣP) or None;
+    given: the facts of §9 about it (holes, certified, cut) or None."""
+    given = given or {}
     out = {"contract_no": loan["contract_no"], "eligible_days": 0, "computed": Decimal("0.00"),
            "subsidy": Decimal("0.00"), "reasons": []}
-    intervals = eligible(policy, loan)
-    if isinstance(intervals, str):
-        out["reasons"].append(intervals)
-        return out
+    intervals, out["reasons"], _ = eligible(policy, loan, given.get("holes", ()))
     cuts = sorted({on for kind, on, _ in loan["events"] if kind in ("repayment", "rate_change")})
     total = Decimal(0)  # Σ B × s × days, s in percent
     for a, b in intervals:
@@ -893,15 +911,22 @@ def loan_result(policy, loan, factor):
         computed = round_fen(total * factor[0] / (factor[1] * policy["basis"]))
     else:
         computed = round_fen(total / policy["basis"])
-    out["computed"] = out["subsidy"] = computed
-    if loan["paid"] is not None and loan["paid"] < computed:
-        out["subsidy"] = loan["paid"]
-        out["reasons"].append("limited_by_interest_paid")
+    out["computed"] = computed
+    cut = given.get("cut")
+    if cut == "excluded":
+        out["reasons"].append("excluded_by_review")
+        return out
+    caps = [(loan["paid"], "limited_by_interest_paid"), (given.get("certified"), "limited_by_certified_interest"),
+            (cut, "limited_by_review")]
+    out["subsidy"] = min([computed] + [c for c, _ in caps if c is not None])
+    out["reasons"] += [r for c, r in caps if c is not None and c == out["subsidy"] and c < computed]
     return out
 
 
-def request(policy, project, excluded):
-    """rules.md §4-§5: the loans of one project and its request."""
+def request(policy, project, excluded, facts=None, earlier=None):
+    """rules.md §4-§5 and §9: the loans of one project and its request. earlier: what the
+    applicant was granted before (rounds, total), and what its projects of this round already
+    asked (`facts` tells), or None."""
     counted = sum((l["principal"] for l, ex in zip(project["loans"], excluded) if not ex), Decimal(0))
     cap = policy["principal_cap"].get(project["type"])
     factor = (cap, counted) if cap is not None and counted > cap else None
@@ -910,15 +935,20 @@ def request(policy, project, excluded):
         reasons.append("type_not_allowed")
     if policy["require_member"] and project["member"] is not True:
         reasons.append("not_union_member")
+    if earlier and policy.get("max_rounds") is not None and earlier[0] >= policy["max_rounds"]:
+        reasons.append("round_limit_reached")
     loans = []
     for loan, ex in zip(project["loans"], excluded):
+        first = "duplicate_contract" not in ex
         if ex:
-            loans.append({"contract_no": loan["contract_no"], "eligible_days": 0, "computed": Decimal("0.00"),
-                          "subsidy": Decimal("0.00"), "reasons": ex})
-            continue
-        r = loan_result(policy, loan, factor)
+            r = {"contract_no": loan["contract_no"], "eligible_days": 0, "computed": Decimal("0.00"),
+                 "subsidy": Decimal("0.00"), "reasons": ex}
+        else:
+            r = loan_result(policy, loan, factor, facts.given(loan) if facts else None)
         if reasons:
             r["subsidy"] = Decimal("0.00")
+        if facts and first:
+            r.update(facts.statement(loan))
         loans.append(r)
     requested = Decimal("0.00")
     if not reasons:
@@ -927,6 +957,12 @@ def request(policy, project, excluded):
         if limit is not None and requested > limit:
             requested = limit
             reasons.append("limited_by_project_cap")
+        total = policy.get("max_total")
+        if earlier and total is not None:
+            left = max(total - earlier[1], Decimal("0.00"))
+            if requested > left:
+                requested = left
+                reasons.append("limited_by_applicant_total")
     return {"key": project["key"], "name": project["name"], "applicant_type": project["type"],
             "reasons": reasons, "requested": requested, "loans": loans}
 
@@ -979,8 +1015,9 @@ def half_up_2(x):
     return x.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def compute(policy, projects):
-    """rules.md §3-§7 over the round's projects, in workbook order."""
+def compute(policy, projects, facts=None):
+    """rules.md §3-§7 over the round's projects, in workbook order; with `facts` (facts.py),
+    §9 too."""
     seen, excluded = set(), []
     for p in projects:
         marks = []
@@ -993,7 +1030,12 @@ def compute(policy, projects):
                 ex.append("rate_above_ceiling")
             marks.append(ex)
         excluded.append(marks)
-    results = [request(policy, p, ex) for p, ex in zip(projects, excluded)]
+    results = []
+    for p, ex in zip(projects, excluded):
+        earlier = facts.earlier(p) if facts else None
+        results.append(request(policy, p, ex, facts, earlier))
+        if facts:
+            facts.asked(p, results[-1])
     remaining = [to_fen(pool["amount"]) for pool in policy["pools"]]
     budget = sum(remaining)
     granted = grants(policy, results, [p["score"] for p in projects], budget)

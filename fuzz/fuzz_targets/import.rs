@@ -10,6 +10,6 @@ use tiexi::import::{guard, Options};
 
 fuzz_target!(init: contained::init(), |data: &[u8]| {
     for require_union_member in [false, true] {
-        contained::run(|| guard::workbook(data, &Options { require_union_member }));
+        contained::run(|| guard::workbook(data, &Options { require_union_member, window: None }));
     }
 });

@@ -7,11 +7,12 @@
 
 use serde::Serialize;
 
+use super::facts::Facts;
 use super::grants::{self, Claim};
 use super::money::Money;
 use super::policy::{Allocation, Policy};
 use super::project::Project;
-use super::{compute, Status};
+use super::{compute_with, Status};
 
 /// What a run says about one project, in the order the projects were given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,7 +64,14 @@ impl Outcome {
 /// Never: `held` shorter than `projects` counts the missing entries as zero.
 #[must_use]
 pub fn run(policy: &Policy, projects: &[Project], held: &[Money], remaining: &[Money]) -> Outcome {
-    let result = compute(policy, projects);
+    run_with(policy, projects, &Facts::default(), held, remaining)
+}
+
+/// [`run`] with the facts of rules.md §9 (cuts, certified interest, earlier rounds), so that
+/// an allocation follows a reviewer's cut as the trial calculation does.
+#[must_use]
+pub fn run_with(policy: &Policy, projects: &[Project], facts: &Facts, held: &[Money], remaining: &[Money]) -> Outcome {
+    let result = compute_with(policy, projects, facts);
     let claims: Vec<(Claim, Money)> = result
         .projects
         .iter()

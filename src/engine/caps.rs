@@ -1,4 +1,4 @@
-//! rules.md §4 and §9: what may hold a loan's subsidy below its computed amount: the
+//! docs/rules.md §4 and §9: what may hold a loan's subsidy below its computed amount: the
 //! interest the borrower paid (已付利息), the bank's certified interest (银行结息) and a
 //! reviewer's cut (核减).
 
@@ -11,16 +11,16 @@ use super::reasons::Reason;
 /// The caps given for one loan; `None` where nothing is known.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Caps<'a> {
-    /// 已付利息 as typed in the workbook (rules.md §4).
+    /// 已付利息 as typed in the workbook (docs/rules.md §4).
     pub interest_paid: Option<Money>,
-    /// The bank's certified interest for the round (rules.md §9).
+    /// The bank's certified interest for the round (docs/rules.md §9).
     pub certified: Option<Money>,
-    /// A reviewer's cut (rules.md §9).
+    /// A reviewer's cut (docs/rules.md §9).
     pub cut: Option<&'a Cut>,
 }
 
 impl Caps<'_> {
-    /// rules.md §9: the subsidy is `min(computed, 已付利息, certified, c)` over the caps
+    /// docs/rules.md §9: the subsidy is `min(computed, 已付利息, certified, c)` over the caps
     /// given, and every cap that equals the subsidy and is below `computed` adds its reason,
     /// in the order `limited_by_interest_paid`, `limited_by_certified_interest`,
     /// `limited_by_review`. An excluded loan gets 0 and `excluded_by_review` only: the cut
@@ -65,7 +65,7 @@ mod tests {
 
     type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a Cut>, &'a str, Vec<Reason>);
 
-    /// rules.md §9: the least cap wins; every cap equal to it and below `computed` is named.
+    /// docs/rules.md §9: the least cap wins; every cap equal to it and below `computed` is named.
     #[test]
     fn the_least_cap_wins_and_every_binding_cap_is_named() {
         use Reason::{
@@ -92,7 +92,7 @@ mod tests {
         }
     }
 
-    /// rules.md §9: an excluded loan gets 0 with `excluded_by_review` alone.
+    /// docs/rules.md §9: an excluded loan gets 0 with `excluded_by_review` alone.
     #[test]
     fn an_excluded_loan_gets_nothing_whatever_the_other_caps() {
         let excluded = cut(CutLimit::Excluded);

@@ -5,10 +5,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::dates::Interval;
 use super::money::Money;
+
+mod history;
+pub use history::{EarlierGrant, Granted, History, Subsidised};
 
 /// Everything from outside the workbook that the rules of §9 need; empty by default, in
 /// which case [`super::compute_with`] is [`super::compute`].
@@ -32,10 +35,29 @@ impl Facts {
         }
         self.cuts.get(contract_no)
     }
+
+    /// The statement lines of a contract, if a bank sent any.
+    #[must_use]
+    pub fn statement(&self, contract_no: &str) -> Option<&[StatementLine]> {
+        if self.statements.is_empty() {
+            return None;
+        }
+        self.statements.get(contract_no).map(Vec::as_slice)
+    }
+
+    /// rules.md §9: the certified interest of a contract for the round's window, if its
+    /// bank's statement has a line with a day inside the window.
+    #[must_use]
+    pub fn certified(&self, window: Interval, contract_no: &str) -> Option<Money> {
+        if self.statements.is_empty() {
+            return None;
+        }
+        super::certified::certified(window, self.statement(contract_no)?)
+    }
 }
 
 /// rules.md §9: a reviewer's cut of one loan, always with a reason from the list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cut {
     pub limit: CutLimit,
     pub reason: CutReason,
@@ -43,8 +65,8 @@ pub struct Cut {
     pub text: String,
 }
 
-/// What a cut does to the loan's subsidy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What a cut does to the loan's subsidy. In JSON `"excluded"` or `{"amount": "1234.50"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CutLimit {
     /// Subsidy 0 (`excluded_by_review`).
@@ -54,7 +76,7 @@ pub enum CutLimit {
 }
 
 /// rules.md §9: the reasons a reviewer may give for a cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CutReason {
     /// 材料不全
@@ -113,7 +135,7 @@ impl CutReason {
 /// rules.md §9: one row of a bank's interest statement: the normal interest paid for the
 /// period `[from, to]`, both days included. Penalty and compound interest never count,
 /// so they are not here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementLine {
     pub from: NaiveDate,
     /// The last day of the period, included.
@@ -121,22 +143,23 @@ pub struct StatementLine {
     pub paid: Money,
 }
 
-/// rules.md §9: what other rounds did, as far as this round's rules need it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct History {
-    /// By contract number: the eligible days it was already subsidised for in other
-    /// rounds whose project holds a grant above 0.
-    pub contracts: HashMap<String, Vec<Interval>>,
-    /// By applicant identity (the leader's 身份证号 or the organisation's 统一社会信用代码):
-    /// the earlier rounds in which the applicant was granted, and the total granted.
-    pub applicants: HashMap<String, Granted>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// One applicant's grants in earlier rounds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Granted {
-    /// Earlier rounds with a grant above 0.
-    pub rounds: u32,
-    /// The total granted in them.
-    pub total: Money,
+    /// A cut in JSON as an audit row or an API keeps it: its limit and reason by code.
+    #[test]
+    fn a_cut_reads_back_from_its_json() {
+        for text in [
+            r#"{"limit": "excluded", "reason": "materials_incomplete", "text": ""}"#,
+            r#"{"limit": {"amount": "1234.50"}, "reason": "other", "text": "复核后核定"}"#,
+        ] {
+            let cut: Cut = serde_json::from_str(text).unwrap();
+            let again: Cut = serde_json::from_str(&serde_json::to_string(&cut).unwrap()).unwrap();
+            assert_eq!(again, cut);
+        }
+        let cut: Cut =
+            serde_json::from_str(r#"{"limit": {"amount": "1.50"}, "reason": "overdue", "text": ""}"#).unwrap();
+        assert_eq!((cut.limit, cut.reason), (CutLimit::Amount(Money::from_fen(150)), CutReason::Overdue));
+    }
 }

@@ -6,13 +6,18 @@ use serde::ser::SerializeStruct;
 use serde::Serialize;
 
 use super::caps::Caps;
-use super::dates::{add_months, days, DayCount, Interval};
+use super::dates::{days, DayCount, Interval};
 use super::facts::Cut;
 use super::interest::Interest;
 use super::money::Money;
-use super::policy::{OverdueRule, Policy, Rates};
+use super::policy::{Policy, Rates};
 use super::project::{EventKind, Loan};
 use super::reasons::Reason;
+use super::reconcile::Cause;
+
+mod eligible;
+use eligible::eligible_into;
+pub use eligible::{eligible, overdue_periods, running};
 
 /// One piece of constant balance and rate: what a person sums to check a subsidy by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +72,15 @@ pub struct LoanResult {
     pub factor: Option<(Money, Money)>,
     /// rules.md §9: the reviewer's cut of this loan, if any.
     pub cut: Option<Cut>,
+    /// rules.md §9: the bank's certified interest for the round, if its statement has any.
+    pub certified: Option<Money>,
+    /// rules.md §9: the days of `E` removed because another round subsidised them.
+    pub already_subsidised_days: i64,
+    /// cli.md: the statement less the interest at the contract rate for the same days, when
+    /// more than 1 yuan either way (`engine::reconcile`).
+    pub statement_difference: Option<Money>,
+    /// Its likely cause.
+    pub statement_cause: Option<Cause>,
 }
 
 impl LoanResult {
@@ -82,6 +96,10 @@ impl LoanResult {
             pieces: Vec::new(),
             factor: None,
             cut: None,
+            certified: None,
+            already_subsidised_days: 0,
+            statement_difference: None,
+            statement_cause: None,
         }
     }
 }
@@ -110,96 +128,6 @@ pub fn balance_on(loan: &Loan, day: NaiveDate) -> Money {
         .sum();
     // Over-repayment is an input error (import reports it); the engine never goes below zero.
     (loan.principal - repaid).max(Money::ZERO)
-}
-
-/// rules.md §3.1: the end of the loan's life, extensions applied where the policy pays them.
-fn loan_end(policy: &Policy, loan: &Loan) -> NaiveDate {
-    let mut maturity = loan.maturity_on;
-    if policy.subsidize_extensions {
-        let extended = loan.events.iter().filter_map(|e| match e.kind {
-            EventKind::Extension(to) => Some(to),
-            _ => None,
-        });
-        maturity = extended.fold(maturity, NaiveDate::max);
-    }
-    loan.settled_on.map_or(maturity, |s| maturity.min(s))
-}
-
-/// rules.md §3.4: the overdue periods `[start, end)` that count (start before `window.end`).
-#[must_use]
-pub fn overdue_periods(policy: &Policy, loan: &Loan) -> Vec<Interval> {
-    let mut marks: Vec<(NaiveDate, bool)> = loan
-        .events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::OverdueStart => Some((e.on, false)),
-            EventKind::OverdueEnd => Some((e.on, true)),
-            _ => None,
-        })
-        .collect();
-    // On one day a start sorts before an end, whatever the workbook's order.
-    marks.sort();
-    let mut periods = Vec::new();
-    let mut open: Option<NaiveDate> = None;
-    for (on, is_end) in marks {
-        match (open, is_end) {
-            (None, false) => open = Some(on),
-            (Some(start), true) => {
-                periods.push(Interval::new(start, on));
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(start) = open {
-        periods.push(Interval::new(start, NaiveDate::MAX));
-    }
-    periods.retain(|p| p.start < policy.window.end);
-    periods
-}
-
-/// rules.md §3: the eligible intervals of a loan, or the reason it has none.
-///
-/// # Errors
-/// `NoOverlap` when `E` is empty, `OverdueForfeit` when the overdue rule empties it.
-pub fn eligible(policy: &Policy, loan: &Loan) -> Result<Vec<Interval>, Reason> {
-    let mut left = Vec::new();
-    eligible_into(policy, loan, &mut left)?;
-    Ok(left)
-}
-
-/// [`eligible`] into a buffer that the engine reuses from loan to loan.
-fn eligible_into(policy: &Policy, loan: &Loan, left: &mut Vec<Interval>) -> Result<(), Reason> {
-    left.clear();
-    let term_end = add_months(loan.disbursed_on, policy.term_months);
-    let start = loan.disbursed_on.max(policy.window.start);
-    let end = loan_end(policy, loan).min(term_end).min(policy.window.end);
-    let e = Interval::new(start, end);
-    if e.is_empty() {
-        return Err(Reason::NoOverlap);
-    }
-    // Only an overdue start opens a period: without one, every overdue rule keeps `E` whole.
-    if !loan.events.iter().any(|ev| ev.kind == EventKind::OverdueStart) {
-        left.push(e);
-        return Ok(());
-    }
-    let periods = overdue_periods(policy, loan);
-    match policy.overdue {
-        OverdueRule::FromFirstOverdue => match periods.iter().map(|p| p.start).min() {
-            Some(first) => left.push(e.cut_at(first)),
-            None => left.push(e),
-        },
-        OverdueRule::ExcludeDays => left.extend(
-            periods.iter().fold(vec![e], |parts, hole| parts.into_iter().flat_map(|p| p.minus(*hole)).collect()),
-        ),
-        OverdueRule::ForfeitLoan if periods.is_empty() => left.push(e),
-        OverdueRule::ForfeitLoan => {}
-    }
-    left.retain(|i| !i.is_empty());
-    if left.is_empty() {
-        return Err(Reason::OverdueForfeit);
-    }
-    Ok(())
 }
 
 /// rules.md §4: split eligible intervals into pieces of constant balance and rate.
@@ -277,6 +205,10 @@ pub fn subsidy(policy: &Policy, loan: &Loan, factor: Option<(Money, Money)>) -> 
 pub struct LoanFacts<'a> {
     /// A reviewer's cut (核减).
     pub cut: Option<&'a Cut>,
+    /// The bank's certified interest for the round (银行结息).
+    pub certified: Option<Money>,
+    /// The days of the contract that other rounds subsidised (rules.md §9).
+    pub subsidised: &'a [Interval],
 }
 
 /// [`subsidy`] with the facts of rules.md §9.
@@ -301,9 +233,10 @@ pub(crate) fn subsidy_with(
 ) -> LoanResult {
     let mut result = LoanResult::excluded(loan, Vec::new());
     result.cut = facts.cut.cloned();
-    if let Err(reason) = eligible_into(policy, loan, &mut scratch.intervals) {
-        result.reasons.push(reason);
-    } else {
+    result.certified = facts.certified;
+    result.already_subsidised_days =
+        eligible_into(policy, loan, facts.subsidised, &mut scratch.intervals, &mut result.reasons);
+    if !scratch.intervals.is_empty() {
         result.factor = factor;
         result.pieces = pieces_with(policy, loan, &scratch.intervals, &mut scratch.rates);
         // The pieces cut the (non-empty) intervals without gaps, so their days are `E`'s days.
@@ -312,7 +245,7 @@ pub(crate) fn subsidy_with(
     }
     // docs/rules.md §9: a loan that a reviewer excluded keeps its days and computed amount,
     // so that the cut shows what it took away; only its subsidy is 0.
-    let caps = Caps { interest_paid: loan.interest_paid, certified: None, cut: facts.cut };
+    let caps = Caps { interest_paid: loan.interest_paid, certified: facts.certified, cut: facts.cut };
     result.subsidy = caps.apply(result.computed, &mut result.reasons);
     result
 }

@@ -4,7 +4,9 @@
 //! call it, so they always agree.
 
 pub mod allocation;
+pub mod applicant;
 pub mod caps;
+pub mod certified;
 pub mod dates;
 pub mod facts;
 pub mod figures;
@@ -15,13 +17,12 @@ pub mod money;
 pub mod policy;
 pub mod project;
 pub mod reasons;
+pub mod reconcile;
 pub mod report;
+mod request;
 pub mod settle;
 pub mod summary;
 
-use std::collections::HashMap;
-
-use ahash::RandomState;
 use serde::Serialize;
 
 pub use dates::{DayCount, Interval};
@@ -32,6 +33,7 @@ pub use money::Money;
 pub use policy::{Allocation, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode};
 pub use project::{Applicant, ApplicantType, Event, EventKind, Loan, Project};
 pub use reasons::Reason;
+pub use reconcile::reconcile;
 
 /// rules.md §6 statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -126,12 +128,8 @@ pub fn compute(policy: &Policy, projects: &[Project]) -> RoundResult {
 /// (cuts, certified interest, earlier rounds) from outside the workbook.
 #[must_use]
 pub fn compute_with(policy: &Policy, projects: &[Project], facts: &Facts) -> RoundResult {
-    let rows = Rows::of(projects);
-    let mut scratch = loan::Scratch::default();
-    let mut results = Vec::with_capacity(projects.len());
-    for (p, first) in projects.iter().zip(first_rows(projects)) {
-        results.push(request(policy, facts, p, (first, &rows.first[first..first + p.loans.len()]), &mut scratch));
-    }
+    let rows = request::Rows::of(projects);
+    let mut results = request::requests(policy, facts, projects, &rows);
     let claims: Vec<grants::Claim> =
         projects.iter().zip(&results).map(|(p, r)| grants::Claim { requested: r.requested, score: p.score }).collect();
     let granted = grants::grants(policy.allocation, policy.budget(), &claims);
@@ -140,7 +138,7 @@ pub fn compute_with(policy: &Policy, projects: &[Project], facts: &Facts) -> Rou
     // rules.md §7: a contract counts once in `loans_unlocked`, by its first row of the round.
     let mut unlocked = vec![false; rows.first.len()];
     let mut tally = Tally::default();
-    let each = results.iter_mut().zip(projects).zip(first_rows(projects)).zip(granted).zip(parts);
+    let each = results.iter_mut().zip(projects).zip(request::first_rows(projects)).zip(granted).zip(parts);
     for ((((result, project), first), grant), parts) in each {
         result.granted = grant;
         result.pools = parts;
@@ -164,100 +162,4 @@ pub fn compute_with(policy: &Policy, projects: &[Project], facts: &Facts) -> Rou
     });
     let pools = pools.collect();
     RoundResult { year: policy.year, budget: policy.budget(), projects: results, pools, totals: tally.figures() }
-}
-
-/// The round's loans in workbook order, numbered from 0 across its projects.
-struct Rows {
-    /// The first row of the round with the loan's contract number: the loan's own row, or
-    /// the earlier one that makes it a `duplicate_contract` (rules.md §4).
-    first: Vec<usize>,
-}
-
-impl Rows {
-    fn of(projects: &[Project]) -> Rows {
-        let loans = projects.iter().flat_map(|p| &p.loans);
-        let n = loans.clone().count();
-        let mut seen: HashMap<&str, usize, RandomState> = HashMap::with_capacity_and_hasher(n, RandomState::new());
-        let mut first = Vec::with_capacity(n);
-        for (row, loan) in loans.enumerate() {
-            first.push(*seen.entry(loan.contract_no.as_str()).or_insert(row));
-        }
-        Rows { first }
-    }
-}
-
-/// rules.md §4: why the loan on `row` earns nothing before its days are even counted:
-/// `duplicate_contract` (an earlier row has its contract number, `first`) and
-/// `rate_above_ceiling` (its contract rate on `d0` is above the ceiling). Mostly none,
-/// and an empty list allocates nothing.
-fn exclusions(policy: &Policy, loan: &Loan, row: usize, first: usize) -> Vec<Reason> {
-    let mut reasons = Vec::new();
-    if first != row {
-        reasons.push(Reason::DuplicateContract);
-    }
-    if policy.max_contract_percent.is_some_and(|max| loan::rate_on(loan, loan.disbursed_on) > max) {
-        reasons.push(Reason::RateAboveCeiling);
-    }
-    reasons
-}
-
-/// The row of each project's first loan.
-fn first_rows(projects: &[Project]) -> impl Iterator<Item = usize> + '_ {
-    projects.iter().scan(0, |row, p| {
-        let first = *row;
-        *row += p.loans.len();
-        Some(first)
-    })
-}
-
-/// rules.md §4, §5 and §9: the loans of one project and its request (grant not yet known).
-/// `rows` is the row of the project's first loan and the `Rows::first` of its loans.
-fn request(
-    policy: &Policy,
-    facts: &Facts,
-    project: &Project,
-    rows: (usize, &[usize]),
-    scratch: &mut loan::Scratch,
-) -> ProjectResult {
-    let (row, first) = rows;
-    let each = || project.loans.iter().zip(row..).zip(first).map(|((l, row), first)| (l, row, *first));
-    let counted = each()
-        .filter(|(l, row, first)| exclusions(policy, l, *row, *first).is_empty())
-        .map(|(l, _, _)| l.principal)
-        .sum();
-    let factor = project::principal_factor(policy, project, counted);
-    let mut reasons = project::ineligibility(policy, project);
-    let eligible = reasons.is_empty();
-    let mut loans = Vec::with_capacity(project.loans.len());
-    for (loan, row, first) in each() {
-        let excluded = exclusions(policy, loan, row, first);
-        if !excluded.is_empty() {
-            loans.push(LoanResult::excluded(loan, excluded));
-            continue;
-        }
-        let given = loan::LoanFacts { cut: facts.cut(&loan.contract_no) };
-        let mut r = loan::subsidy_with(policy, loan, factor, given, scratch);
-        if !eligible {
-            // cli.md: an ineligible project's loans keep their days, computed and reasons; subsidy 0.
-            r.subsidy = Money::ZERO;
-        }
-        loans.push(r);
-    }
-    let mut requested = Money::ZERO;
-    if eligible {
-        let (req, capped) = project::request(policy, loans.iter().map(|l: &LoanResult| l.subsidy).sum());
-        requested = req;
-        if capped {
-            reasons.push(Reason::LimitedByProjectCap);
-        }
-    }
-    ProjectResult {
-        key: project.key.clone(),
-        status: Status::Ineligible,
-        reasons,
-        requested,
-        granted: Money::ZERO,
-        pools: Vec::new(),
-        loans,
-    }
 }

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::sheet::{Cell, Styles};
 use super::table::Table;
-use crate::import::columns::{Column, EVENT_COLUMNS, LOAN_COLUMNS};
+use crate::import::columns::{Column, EVENTS, LOANS};
 use crate::import::header;
 use crate::import::sheet::Grid;
 use crate::import::{self, RowError};
@@ -70,9 +70,9 @@ impl Part {
     /// Its columns, and how many headers its header row must match (as `import::workbook`).
     fn columns(self) -> (&'static [Column], usize) {
         if self.events {
-            (EVENT_COLUMNS, 3)
+            (EVENTS, 3)
         } else {
-            (LOAN_COLUMNS, 4)
+            (LOANS, 4)
         }
     }
 }

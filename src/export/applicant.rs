@@ -7,38 +7,45 @@ use rust_xlsxwriter::{ColNum, Format, RowNum, Worksheet, XlsxError};
 
 use super::sheet::{self, DATE, MONEY, TEXT};
 use crate::import::cells::Value;
-use crate::import::columns::Column;
-
-/// Identifiers that Excel must keep as text (hazards.md): an 18-digit number loses digits.
-const CODES: &[&str] = &["project_no", "credit_code", "id_number", "phone", "contract_no"];
-const DATES: &[&str] = &["disbursed_on", "maturity_on", "settled_on", "date", "extended_to"];
-const MONEY_KEYS: &[&str] = &["income_increase", "principal", "interest_paid", "amount"];
-const PERCENT_KEYS: &[&str] = &["rate"];
+use crate::import::columns::{Column, Kind};
 
 /// The header as the template writes it: the canonical name and, where workbook.md gives
 /// the value a unit, the unit (`贷款金额（元）`, `年利率（%）`).
 #[must_use]
 pub fn header(column: &Column) -> String {
-    if MONEY_KEYS.contains(&column.key) {
-        format!("{}（元）", column.header)
-    } else if PERCENT_KEYS.contains(&column.key) {
-        format!("{}（%）", column.header)
-    } else {
-        column.header.to_string()
+    match column.kind {
+        Kind::Money => format!("{}（元）", column.header),
+        Kind::Percent => format!("{}（%）", column.header),
+        Kind::Text
+        | Kind::Code
+        | Kind::IdNumber
+        | Kind::CreditCode
+        | Kind::Account
+        | Kind::Phone
+        | Kind::ApplicantType
+        | Kind::YesNo
+        | Kind::Count
+        | Kind::Date
+        | Kind::Number
+        | Kind::EventKind => column.header.to_string(),
     }
 }
 
-/// The number format of a column, by its key in workbook.md.
+/// The number format of a column: text for identifiers (hazards.md: an 18-digit number
+/// loses digits), dates, amounts.
 #[must_use]
-pub fn number_format(key: &str) -> Option<&'static str> {
-    if CODES.contains(&key) {
-        Some(TEXT)
-    } else if DATES.contains(&key) {
-        Some(DATE)
-    } else if MONEY_KEYS.contains(&key) {
-        Some(MONEY)
-    } else {
-        None
+pub fn number_format(column: &Column) -> Option<&'static str> {
+    match column.kind {
+        Kind::Code | Kind::IdNumber | Kind::CreditCode | Kind::Account | Kind::Phone => Some(TEXT),
+        Kind::Date => Some(DATE),
+        Kind::Money => Some(MONEY),
+        Kind::Text
+        | Kind::ApplicantType
+        | Kind::YesNo
+        | Kind::Count
+        | Kind::Percent
+        | Kind::Number
+        | Kind::EventKind => None,
     }
 }
 
@@ -84,6 +91,7 @@ pub fn write(sheet: &mut Worksheet, row: RowNum, col: ColNum, value: &Value, for
     match value {
         Value::Empty => {}
         Value::Text(s) | Value::Error(s) => sheet::text(sheet, row, col, s, format)?,
+        Value::Formula(_) => sheet::text(sheet, row, col, &value.shown(), format)?,
         Value::Number(n) => {
             sheet.write_with_format(row, col, *n, format)?;
         }
@@ -109,15 +117,18 @@ pub fn width(value: &Value) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::columns::{find, LOAN_COLUMNS};
+    use crate::import::columns::{find, Key, EVENTS, LOANS};
 
     /// The template's headers, units and all, are read back as the same columns.
     #[test]
     fn every_template_header_is_found_again_by_the_importer() {
-        for c in LOAN_COLUMNS {
-            assert_eq!(find(LOAN_COLUMNS, &header(c)).map(|f| f.key), Some(c.key), "{}", header(c));
+        for sheet in [LOANS, EVENTS] {
+            for c in sheet {
+                assert_eq!(find(sheet, &header(c)).map(|f| f.id), Some(c.id), "{}", header(c));
+            }
         }
-        let principal = LOAN_COLUMNS.iter().find(|c| c.key == "principal").map(header);
-        assert_eq!(principal.as_deref(), Some("贷款金额（元）"));
+        assert_eq!(header(Key::Principal.column()), "贷款金额（元）");
+        assert_eq!(number_format(Key::PayeeAccount.column()), Some(TEXT));
+        assert_eq!(number_format(Key::ContractNo.column()), Some(TEXT));
     }
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::engine::{Figures, Policy, RoundResult};
+use crate::engine::{Figures, LoanResult, Policy, RoundResult};
 use crate::import::RowError;
 
 /// cli.md's document: round, projects (with loans), totals, errors.
@@ -27,13 +27,7 @@ pub fn document(policy: &Policy, result: &RoundResult, errors: &[RowError]) -> V
                 "requested": p.requested,
                 "granted": p.granted,
                 "pools": pools,
-                "loans": p.loans.iter().map(|l| json!({
-                    "contract_no": l.contract_no,
-                    "eligible_days": l.eligible_days,
-                    "computed": l.computed,
-                    "subsidy": l.subsidy,
-                    "reasons": l.reasons,
-                })).collect::<Vec<_>>(),
+                "loans": p.loans.iter().map(loan).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -43,6 +37,25 @@ pub fn document(policy: &Policy, result: &RoundResult, errors: &[RowError]) -> V
         "totals": totals(&result.totals),
         "errors": errors,
     })
+}
+
+/// cli.md `loans[]`: `certified` always (money or null); `statement_difference` (and its
+/// likely cause, `statement_cause`) only where the statement differs from the interest at
+/// the contract rate by more than 1 yuan.
+fn loan(l: &LoanResult) -> Value {
+    let mut v = json!({
+        "contract_no": l.contract_no,
+        "eligible_days": l.eligible_days,
+        "computed": l.computed,
+        "subsidy": l.subsidy,
+        "reasons": l.reasons,
+        "certified": l.certified,
+    });
+    if let (Some(d), Value::Object(o)) = (l.statement_difference, &mut v) {
+        o.insert("statement_difference".into(), json!(d));
+        o.insert("statement_cause".into(), json!(l.statement_cause));
+    }
+    v
 }
 
 /// cli.md `totals`; also the figures of the web API.

@@ -14,8 +14,9 @@ use rust_xlsxwriter::{
 
 use super::applicant::{self, CellFormats};
 use super::sheet::{self, Styles};
+use crate::engine::ApplicantType;
 use crate::import::cells::Value;
-use crate::import::columns::{Column, EVENT_COLUMNS, LOAN_COLUMNS};
+use crate::import::columns::{Column, Kind, EVENTS, LOANS};
 use crate::import::sheet::MAX_ROWS;
 
 pub const LOANS_SHEET: &str = "申报汇总表";
@@ -24,12 +25,29 @@ pub const GUIDE_SHEET: &str = "填表说明";
 const TITLE: &str = "____年度职工自主创业示范项目贷款贴息申报汇总表";
 
 /// The values a coded column takes (workbook.md), offered as a list in Excel.
-const LISTS: &[(&str, &[&str], DataValidationErrorStyle)] = &[
-    ("applicant_type", &["合作社", "小微企业", "个体工商户", "个人"], DataValidationErrorStyle::Stop),
-    // Y/N and √/× are also read, so another spelling only warns.
-    ("union_member", &["是", "否"], DataValidationErrorStyle::Warning),
-    ("kind", &["还款", "利率调整", "逾期开始", "逾期结束", "展期"], DataValidationErrorStyle::Stop),
-];
+fn list(kind: Kind) -> Option<(Vec<&'static str>, DataValidationErrorStyle)> {
+    match kind {
+        Kind::ApplicantType => {
+            Some((ApplicantType::ALL.iter().map(|t| t.label()).collect(), DataValidationErrorStyle::Stop))
+        }
+        // Y/N and √/× are also read, so another spelling only warns.
+        Kind::YesNo => Some((vec!["是", "否"], DataValidationErrorStyle::Warning)),
+        Kind::EventKind => {
+            Some((vec!["还款", "利率调整", "逾期开始", "逾期结束", "展期"], DataValidationErrorStyle::Stop))
+        }
+        Kind::Text
+        | Kind::Code
+        | Kind::IdNumber
+        | Kind::CreditCode
+        | Kind::Account
+        | Kind::Phone
+        | Kind::Count
+        | Kind::Money
+        | Kind::Percent
+        | Kind::Date
+        | Kind::Number => None,
+    }
+}
 
 /// Write the blank template to a file.
 ///
@@ -48,7 +66,7 @@ pub fn bytes() -> Result<Vec<u8>, XlsxError> {
 }
 
 /// The template with rows already filled in, each a row of cells in the order of
-/// `LOAN_COLUMNS` and `EVENT_COLUMNS` (for tests, and to give an applicant their data back).
+/// `LOANS` and `EVENTS` (for tests, and to give an applicant their data back).
 ///
 /// # Errors
 /// When the workbook cannot be made.
@@ -60,12 +78,12 @@ fn workbook(loans: &[Vec<Value>], events: &[Vec<Value>]) -> Result<Workbook, Xls
     let styles = Styles::new();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name(LOANS_SHEET)?;
-    let last_col = ColNum::try_from(LOAN_COLUMNS.len() - 1).unwrap_or_default();
+    let last_col = ColNum::try_from(LOANS.len() - 1).unwrap_or_default();
     let title = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
     sheet.merge_range(0, 0, 0, last_col, TITLE, &title)?;
-    table(sheet, &styles, 1, LOAN_COLUMNS, loans)?;
+    table(sheet, &styles, 1, LOANS, loans)?;
     let sheet = book.add_worksheet().set_name(EVENTS_SHEET)?;
-    table(sheet, &styles, 0, EVENT_COLUMNS, events)?;
+    table(sheet, &styles, 0, EVENTS, events)?;
     let sheet = book.add_worksheet().set_name(GUIDE_SHEET)?;
     guide::write(sheet, &styles)?;
     Ok(book)
@@ -85,18 +103,18 @@ fn table(
     for (col, c) in (0..).zip(columns) {
         let header = applicant::header(c);
         sheet::text(sheet, at, col, &header, if c.required { &required } else { &styles.header })?;
-        widths.push(sheet::display_width(&header).max(typical_width(c.key)));
-        if let Some(format) = applicant::number_format(c.key) {
+        widths.push(sheet::display_width(&header).max(typical_width(c.kind)));
+        if let Some(format) = applicant::number_format(c) {
             sheet.set_column_format(col, &Format::new().set_num_format(format))?;
         }
-        if let Some((_, list, style)) = LISTS.iter().find(|(key, ..)| *key == c.key) {
-            let rule = DataValidation::new().allow_list_strings(list)?.set_error_style(style.clone());
+        if let Some((list, style)) = list(c.kind) {
+            let rule = DataValidation::new().allow_list_strings(&list)?.set_error_style(style);
             sheet.add_data_validation(at + 1, col, MAX_ROWS - 1, col, &rule)?;
         }
     }
     for (row, cells) in (at + 1..).zip(rows) {
         for ((col, value), c) in (0..).zip(cells).zip(columns) {
-            let format = plain.of(value, applicant::number_format(c.key));
+            let format = plain.of(value, applicant::number_format(c));
             applicant::write(sheet, row, col, value, format)?;
         }
     }
@@ -105,11 +123,11 @@ fn table(
 }
 
 /// Room for what a column usually holds: an 18-character ID, a date, an amount.
-fn typical_width(key: &str) -> usize {
-    match key {
-        "id_number" | "credit_code" => 20,
-        "contract_no" | "project_name" | "org_name" => 16,
-        "disbursed_on" | "maturity_on" | "settled_on" | "date" | "extended_to" | "principal" | "phone" => 12,
-        _ => 8,
+fn typical_width(kind: Kind) -> usize {
+    match kind {
+        Kind::IdNumber | Kind::CreditCode | Kind::Account => 20,
+        Kind::Code | Kind::Text => 14,
+        Kind::Date | Kind::Money | Kind::Phone => 12,
+        Kind::ApplicantType | Kind::YesNo | Kind::Count | Kind::Percent | Kind::Number | Kind::EventKind => 8,
     }
 }

@@ -5,14 +5,14 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use super::cells::Value;
-use super::columns::LOAN_COLUMNS;
+use super::cells::{Calendar, Value};
+use super::columns::{Key, LOANS};
 use super::events::{self, Events, LoanIndex};
 use super::header::{self, Header};
 use super::projects::{self, Group, Sink};
 use super::rows::{self, LoanRow};
 use super::sheet::Grid;
-use super::{ImportError, Options, Parsed, RowError};
+use super::{ImportError, Options, Parsed, Payee, RowError};
 use crate::engine::{Event, Project};
 
 /// Read the Loans sheet and the Events sheet of a workbook.
@@ -43,8 +43,8 @@ pub struct Book<'a> {
     names: Vec<String>,
     loans_at: usize,
     events_at: Option<usize>,
-    /// The sheet being fed and its date epoch.
-    current: Option<(usize, bool)>,
+    /// The sheet being fed.
+    current: Option<usize>,
     loans: Loans,
     events: Option<events::Sheet>,
     read_events: Option<Events>,
@@ -56,7 +56,7 @@ pub struct Book<'a> {
 /// The Loans sheet as far as it has been read.
 enum Loans {
     /// Its first rows, until the header is known.
-    Head(Vec<(u32, Vec<Value>)>, bool),
+    Head(Vec<(u32, Vec<Value>)>, Calendar),
     /// No header row: that is the one error of the workbook.
     NoHeader(RowError),
     Rows(LoanRows),
@@ -64,10 +64,10 @@ enum Loans {
 
 struct LoanRows {
     header: Header,
-    is_1904: bool,
+    calendar: Calendar,
     /// A problem of the header itself: no project of the sheet can be trusted.
     sheet_failed: bool,
-    absent: Vec<&'static str>,
+    absent: Vec<Key>,
     /// Boxed: grouping then moves a pointer per row, and the list of rows never holds
     /// every row twice (once here, once in its group).
     #[expect(clippy::vec_box, reason = "a row is several hundred bytes; grouping moves pointers")]
@@ -87,7 +87,7 @@ impl<'a> Book<'a> {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let loans_at = header::choose_loans_sheet(&refs, has_loans_header).ok_or(ImportError::NoSheet)?;
         let events_at = header::choose_events_sheet(&refs, loans_at);
-        let loans = Loans::Head(Vec::new(), false);
+        let loans = Loans::Head(Vec::new(), Calendar::default());
         let (current, events, read_events, errors) = (None, None, None, Vec::new());
         let title = String::new();
         Ok(Book { options, names, loans_at, events_at, current, loans, events, read_events, errors, title })
@@ -99,20 +99,22 @@ impl<'a> Book<'a> {
         at == self.loans_at || Some(at) == self.events_at
     }
 
-    /// The rows that follow are those of the sheet at `at`.
+    /// The rows that follow are those of the sheet at `at`, whose serial days count from
+    /// 1904 when `is_1904`.
     pub fn sheet(&mut self, at: usize, is_1904: bool) {
-        self.current = Some((at, is_1904));
+        self.current = Some(at);
+        let calendar = Calendar { is_1904, round: self.options.round_years() };
         if Some(at) == self.events_at {
-            self.events = Some(events::Sheet::new(&self.names[at], is_1904));
-        } else if let (true, Loans::Head(_, epoch)) = (at == self.loans_at, &mut self.loans) {
-            *epoch = is_1904;
+            self.events = Some(events::Sheet::new(&self.names[at], calendar));
+        } else if let (true, Loans::Head(_, cal)) = (at == self.loans_at, &mut self.loans) {
+            *cal = calendar;
         }
     }
 
     /// The next row with content (0-based index) of the current sheet.
     pub fn row(&mut self, row: u32, cells: &[Value]) {
         match self.current {
-            Some((at, _)) if at == self.loans_at => self.loans_row(row, cells),
+            Some(at) if at == self.loans_at => self.loans_row(row, cells),
             Some(_) => {
                 if let Some(sheet) = &mut self.events {
                     sheet.row(row, cells, &mut self.errors);
@@ -124,7 +126,7 @@ impl<'a> Book<'a> {
 
     /// The current sheet has no more rows.
     pub fn end_sheet(&mut self) {
-        if self.current.is_some_and(|(at, _)| at == self.loans_at) {
+        if self.current == Some(self.loans_at) {
             self.locate_loans();
         }
         if let Some(sheet) = self.events.take() {
@@ -146,11 +148,11 @@ impl<'a> Book<'a> {
 
     /// The header among the first rows of the Loans sheet, then the rows below it there.
     fn locate_loans(&mut self) {
-        let Loans::Head(head, is_1904) = &mut self.loans else { return };
-        let (head, is_1904) = (std::mem::take(head), *is_1904);
+        let Loans::Head(head, calendar) = &mut self.loans else { return };
+        let (head, calendar) = (std::mem::take(head), *calendar);
         let sheet = &self.names[self.loans_at];
         let refs: Vec<(u32, &[Value])> = head.iter().map(|(r, c)| (*r, c.as_slice())).collect();
-        self.loans = match header::locate_in(sheet, &refs, LOAN_COLUMNS, 4) {
+        self.loans = match header::locate_in(sheet, &refs, LOANS, 4) {
             Err(e) => Loans::NoHeader(e),
             Ok(header) => {
                 self.title = head
@@ -162,7 +164,7 @@ impl<'a> Book<'a> {
                 let (errors, absent) = header_problems(sheet, &header, self.options.require_union_member);
                 let sheet_failed = !errors.is_empty();
                 self.errors.extend(errors);
-                Loans::Rows(LoanRows { header, is_1904, sheet_failed, absent, rows: Vec::new() })
+                Loans::Rows(LoanRows { header, calendar, sheet_failed, absent, rows: Vec::new() })
             }
         };
         for (row, cells) in head {
@@ -178,11 +180,11 @@ impl<'a> Book<'a> {
         if row <= header.row
             || rows::is_empty(cells, header)
             || rows::is_total(cells)
-            || header.repeated_in(cells, LOAN_COLUMNS)
+            || header.repeated_in(cells, LOANS)
         {
             return;
         }
-        let sheet = rows::Sheet { name: &self.names[self.loans_at], is_1904: r.is_1904 };
+        let sheet = rows::Sheet { name: &self.names[self.loans_at], calendar: r.calendar };
         r.rows.push(Box::new(rows::read(sheet, header, row, cells, &mut self.errors)));
     }
 
@@ -202,7 +204,7 @@ impl<'a> Book<'a> {
         let index = index(&groups);
         let mut sink = Sink { sheet, header: &r.header, errors: &mut errors, absent: r.absent };
         // Each group's rows go as soon as its project is built.
-        let built: Vec<Option<Project>> =
+        let built: Vec<Option<(Project, Option<Payee>)>> =
             groups.into_iter().map(|g| projects::build(&g, self.options, &mut sink)).collect();
         let mut read = self.read_events.unwrap_or_default();
         let by_contract = events::attach(&mut read, &index, &mut errors);
@@ -218,16 +220,15 @@ impl<'a> Book<'a> {
 
 /// The sheet-level problems of the Loans sheet's header, and the keys of the columns it
 /// lacks (reported once here, never again per row).
-fn header_problems(sheet: &str, header: &Header, require_members: bool) -> (Vec<RowError>, Vec<&'static str>) {
-    let mut errors = header::problems(sheet, header, LOAN_COLUMNS);
-    let mut absent: Vec<&'static str> =
-        LOAN_COLUMNS.iter().filter(|c| c.required && header.slot(c.key).is_none()).map(|c| c.key).collect();
+fn header_problems(sheet: &str, header: &Header, require_members: bool) -> (Vec<RowError>, Vec<Key>) {
+    let mut errors = header::problems(sheet, header, LOANS);
+    let mut absent: Vec<Key> =
+        LOANS.iter().filter(|c| c.required && header.slot(c.id).is_none()).map(|c| c.id).collect();
     // workbook.md: a blank 是否工会会员 is an error where the round requires members, so a
     // sheet without the column is one error, not one per project.
-    if require_members && header.slot("union_member").is_none() {
-        let column = rows::column("union_member");
-        errors.push(header::missing_column(sheet, header.row + 1, column));
-        absent.push("union_member");
+    if require_members && header.slot(Key::UnionMember).is_none() {
+        errors.push(header::missing_column(sheet, header.row + 1, Key::UnionMember.column()));
+        absent.push(Key::UnionMember);
     }
     (errors, absent)
 }
@@ -238,7 +239,7 @@ fn index(groups: &[Group]) -> LoanIndex {
     let mut index = LoanIndex::default();
     for row in groups.iter().flat_map(|g| &g.rows) {
         let no = row.loan.contract_no.as_deref().map(Cow::Borrowed).or_else(|| {
-            let found = row.found("contract_no").replace(char::is_whitespace, "");
+            let found = row.found(Key::ContractNo).replace(char::is_whitespace, "");
             (!found.is_empty()).then_some(Cow::Owned(found))
         });
         if let Some(no) = no {
@@ -251,7 +252,7 @@ fn index(groups: &[Group]) -> LoanIndex {
 /// Attach events, and leave out every project with a problem (workbook.md "Errors").
 /// When a sheet itself could not be read (`trusted` false), every project is left out.
 fn finish(
-    built: Vec<Option<Project>>,
+    built: Vec<Option<(Project, Option<Payee>)>>,
     events: &HashMap<String, Vec<Event>>,
     touched: &[String],
     trusted: bool,
@@ -259,12 +260,16 @@ fn finish(
     let touched: HashSet<&str> = touched.iter().map(String::as_str).collect();
     let mut parsed = Parsed::default();
     for project in built {
-        let clean = project.filter(|p| trusted && !p.loans.iter().any(|l| touched.contains(l.contract_no.as_str())));
+        let clean =
+            project.filter(|(p, _)| trusted && !p.loans.iter().any(|l| touched.contains(l.contract_no.as_str())));
         match clean {
             None => parsed.rejected += 1,
-            Some(mut p) => {
+            Some((mut p, payee)) => {
                 for loan in &mut p.loans {
                     loan.events = events.get(&loan.contract_no).cloned().unwrap_or_default();
+                }
+                if let Some(payee) = payee {
+                    parsed.payees.insert(p.key.clone(), payee);
                 }
                 parsed.projects.push(p);
             }

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::money::MoneyError;
 use crate::engine::Money;
-pub use dates::{date, serial_date};
+pub use dates::{date, serial_date, Calendar};
 
 /// A cell as the importer sees it, whatever the file format.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -25,6 +25,9 @@ pub enum Value {
     Bool(bool),
     /// `#N/A`, `#DIV/0!` and the like.
     Error(String),
+    /// A formula whose result the file does not hold (a program that writes formulas
+    /// without computing them, such as openpyxl): the formula's text, when known.
+    Formula(String),
 }
 
 impl Value {
@@ -37,6 +40,7 @@ impl Value {
             Value::Number(d) => d.normalize().to_string(),
             Value::Date(d) => d.to_string(),
             Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Value::Formula(f) => format!("={}", f.trim_start_matches('=')),
         }
     }
 
@@ -63,7 +67,7 @@ impl Value {
                 return false;
             }
             // A number, date or yes/no never shows as a mark: no need to format it.
-            Value::Number(_) | Value::Date(_) | Value::Bool(_) => return false,
+            Value::Number(_) | Value::Date(_) | Value::Bool(_) | Value::Formula(_) => return false,
             _ => {}
         }
         self.is_blank() || code(self).is_some_and(|s| matches!(s.as_str(), "/" | "-" | "--" | "—" | "——" | "无" | "\\"))
@@ -81,6 +85,22 @@ pub fn from_float(f: f64) -> Value {
         return Value::Number(Decimal::from(f as i64));
     }
     Decimal::from_scientific(&format!("{f:.14e}")).map_or(Value::Error(f.to_string()), |d| Value::Number(d.normalize()))
+}
+
+/// What a formula cell without a saved result gets instead of its value.
+pub const UNSAVED_FORMULA: &str =
+    "该单元格是公式，但文件中没有保存计算结果：请用 Excel 或 WPS 打开文件重新计算并保存（或把公式改成数值）后再上传";
+
+/// A number written as text (`70297.4`, `1,234`). Text of more than 15 significant digits
+/// is a binary float written out in full (Gnumeric writes 70297.4 as 70297.39999999999):
+/// it reads as the number it stands for, rounded to the 15 digits a spreadsheet keeps.
+#[must_use]
+pub fn decimal(s: &str) -> Option<Decimal> {
+    let d = Decimal::from_str_exact(s).ok()?;
+    if d.mantissa().unsigned_abs().checked_ilog10().is_some_and(|digits| digits >= 15) {
+        return d.round_sf(15).map(|r| r.normalize());
+    }
+    Some(d)
 }
 
 /// workbook.md "Text": full-width ASCII (`６５０１`, `（`) and the ideographic space become
@@ -183,7 +203,7 @@ pub fn money(v: &Value, header_unit: Option<Unit>) -> Result<Option<Money>, Stri
             let Some(s) = code(v) else { return Ok(None) };
             let s = s.trim_start_matches(['¥', '￥']).trim_start_matches("RMB").replace(',', "");
             let (num, unit) = split_suffix(&s, &["万元", "万", "人民币元", "元"]);
-            let n = Decimal::from_str_exact(num).map_err(|_| MONEY_HINT.to_string())?;
+            let n = decimal(num).ok_or_else(|| MONEY_HINT.to_string())?;
             (n, unit.and_then(Unit::parse))
         }
         Value::Empty => return Ok(None),
@@ -218,7 +238,7 @@ pub fn percent(v: &Value) -> Result<Option<Decimal>, String> {
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
             let (num, sign) = split_suffix(&s, &["%"]);
-            (Decimal::from_str_exact(num).map_err(|_| PERCENT_HINT.to_string())?, sign.is_some())
+            (decimal(num).ok_or_else(|| PERCENT_HINT.to_string())?, sign.is_some())
         }
         Value::Empty => return Ok(None),
         _ => return Err(PERCENT_HINT.to_string()),
@@ -237,7 +257,7 @@ pub fn whole(v: &Value) -> Result<Option<u32>, String> {
         Value::Number(n) => *n,
         Value::Text(_) => {
             let Some(s) = code(v) else { return Ok(None) };
-            Decimal::from_str_exact(split_suffix(&s, &["户", "人", "家"]).0).map_err(|_| HINT.to_string())?
+            decimal(split_suffix(&s, &["户", "人", "家"]).0).ok_or_else(|| HINT.to_string())?
         }
         Value::Empty => return Ok(None),
         _ => return Err(HINT.to_string()),
@@ -258,9 +278,9 @@ pub fn number(v: &Value) -> Result<Option<Decimal>, String> {
         Value::Number(n) => Ok(Some(n.normalize())),
         Value::Text(_) => match code(v) {
             None => Ok(None),
-            Some(s) => Decimal::from_str_exact(split_suffix(&s, &["分"]).0)
-                .map(|d| Some(d.normalize()))
-                .map_err(|_| HINT.to_string()),
+            Some(s) => {
+                decimal(split_suffix(&s, &["分"]).0).map(|d| Some(d.normalize())).ok_or_else(|| HINT.to_string())
+            }
         },
         Value::Empty => Ok(None),
         _ => Err(HINT.to_string()),

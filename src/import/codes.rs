@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::cells::{code, Value};
+use super::columns::{Column, Kind};
 
 /// GB 11643: 18 characters, a valid birth date and check digit; lowercase `x` becomes `X`.
 ///
@@ -39,21 +40,40 @@ pub fn id_number(v: &Value) -> Result<Option<String>, String> {
     if !valid_birth {
         return Err(format!("出生日期 {birth} 不存在，请核对"));
     }
-    let expected = id_check_digit(&s[..17]);
-    if char::from(b[17]) != expected {
-        return Err(format!("校验位错误，应为 {expected}"));
+    // The right check digit is never told (docs/workbook.md "Errors"): it would help
+    // someone make a number up.
+    if char::from(b[17]) != id_check_digit(&s[..17]) {
+        return Err(ID_CHECK.to_string());
     }
     Ok(Some(s))
 }
 
+const ID_CHECK: &str = "校验位错误，请核对号码";
+const CREDIT_CHECK: &str = "校验位错误，请核对代码";
 const FLOAT_ID: &str = "Excel 把身份证号存成了数字，末几位已丢失：请把该列设置为文本格式，再重新录入完整的18位号码";
 
-/// A number of 16 or more digits, as a cell or as scientific text.
-fn lost_digits(v: &Value) -> bool {
+/// workbook.md "Reading values": what to say of a code column's number that lost digits
+/// (a contract number that lost them would merge two loans into one).
+#[must_use]
+pub fn stored_as_number(column: &Column) -> String {
+    match column.kind {
+        Kind::IdNumber => FLOAT_ID.to_string(),
+        _ => format!(
+            "Excel 把{0}存成了数字，末几位已丢失（Excel 只保留15位有效数字）：请把该列设置为文本格式，再重新录入完整的{0}",
+            column.header
+        ),
+    }
+}
+
+/// A number of 16 or more digits, as a cell or as scientific text (`6.50102E+17`, as a
+/// CSV saved from Excel writes it): Excel kept only 15 of them.
+#[must_use]
+pub fn lost_digits(v: &Value) -> bool {
     let number = match v {
         Value::Number(n) => Some(*n),
         // Only text with an E (or its full-width form) can be scientific.
-        Value::Text(t) if t.contains(['E', 'e', 'Ｅ', 'ｅ']) => {
+        // 0xEF starts the full-width Ｅ and ｅ; a byte search keeps the common code cheap.
+        Value::Text(t) if memchr::memchr3(b'E', b'e', 0xEF, t.as_bytes()).is_some() => {
             code(v).filter(|s| s.contains(['E', 'e'])).and_then(|s| Decimal::from_scientific(&s).ok())
         }
         _ => None,
@@ -86,9 +106,8 @@ pub fn credit_code(v: &Value) -> Result<Option<String>, String> {
     if let Some(bad) = chars.iter().find(|c| !CREDIT_CHARS.contains(**c)) {
         return Err(format!("统一社会信用代码不能含“{bad}”（只用数字和除 I、O、Z、S、V 外的大写字母），请核对"));
     }
-    let expected = credit_check_char(&s[..17]);
-    if chars[17] != expected {
-        return Err(format!("校验位错误，应为 {expected}"));
+    if chars[17] != credit_check_char(&s[..17]) {
+        return Err(CREDIT_CHECK.to_string());
     }
     Ok(Some(s))
 }
@@ -100,6 +119,23 @@ pub fn credit_check_char(first17: &str) -> char {
     let sum: usize = first17.chars().zip(WEIGHTS).map(|(c, w)| CREDIT_CHARS.find(c).unwrap_or(0) * w).sum();
     let check = (31 - sum % 31) % 31;
     CREDIT_CHARS.chars().nth(check).unwrap_or('0')
+}
+
+/// workbook.md: a bank account is 8 to 30 digits once spaces and dashes are dropped.
+///
+/// # Errors
+/// A phrase that says what to fix.
+pub fn account(v: &Value) -> Result<Option<String>, String> {
+    let Some(s) = code(v) else { return Ok(None) };
+    let digits: String = s.chars().filter(|c| !matches!(c, '-' | '—' | '–' | '‐' | '‑' | '−')).collect();
+    if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(format!("银行账号只能由数字组成（可含空格或短横线），不能含“{bad}”，请核对"));
+    }
+    let count = digits.len();
+    if !(8..=30).contains(&count) {
+        return Err(format!("银行账号应为8至30位数字，现为{count}位，请核对"));
+    }
+    Ok(Some(digits))
 }
 
 /// workbook.md: an 11-digit mobile number, or a landline with its area code
@@ -143,7 +179,7 @@ mod tests {
     fn id_numbers_are_checked_by_gb_11643() {
         assert_eq!(id_check_digit("65010219800101123"), '4');
         assert!(id_number(&t("650102198001011234")).is_ok());
-        assert_eq!(id_number(&t("65010219800101123X")), Err("校验位错误，应为 4".to_string()));
+        assert_eq!(id_number(&t("65010219800101123X")), Err(ID_CHECK.to_string()));
         assert_eq!(id_number(&t("11010519491231002x")).unwrap().as_deref(), Some("11010519491231002X"));
         assert!(id_number(&t("650102198002301234")).unwrap_err().contains("出生日期 19800230"));
         assert!(id_number(&t("65010219800101123")).unwrap_err().contains("现为17位"));
@@ -164,7 +200,7 @@ mod tests {
     fn credit_codes_are_checked_by_gb_32100() {
         assert_eq!(credit_check_char("91350100M000100Y4"), '3');
         assert!(credit_code(&t("91350100M000100Y43")).is_ok());
-        assert_eq!(credit_code(&t("91350100M000100Y44")), Err("校验位错误，应为 3".to_string()));
+        assert_eq!(credit_code(&t("91350100M000100Y44")), Err(CREDIT_CHECK.to_string()));
         assert!(credit_code(&t("91350100m000100y43")).is_ok());
         assert!(credit_code(&t("91350100I000100Y43")).unwrap_err().contains("“I”"));
         assert!(credit_code(&t("9135010")).unwrap_err().contains("现为7位"));
@@ -181,5 +217,17 @@ mod tests {
         assert!(phone(&t("12345")).is_err());
         assert!(phone(&t("1234567")).is_err());
         assert!(phone(&Value::Number(9_911_234_567_i64.into())).unwrap_err().contains("区号"));
+    }
+
+    #[test]
+    fn accounts_are_8_to_30_digits_without_spaces_and_dashes() {
+        assert_eq!(account(&t("6228 4800 1234 5678 901")), Ok(Some("6228480012345678901".to_string())));
+        assert_eq!(account(&t("3000-1234-5678")), Ok(Some("300012345678".to_string())));
+        assert_eq!(account(&Value::Number(12_345_678_i64.into())), Ok(Some("12345678".to_string())));
+        assert!(account(&t("1234567")).unwrap_err().contains("现为7位"));
+        assert!(account(&t(&"1".repeat(31))).unwrap_err().contains("现为31位"));
+        assert!(account(&t("6228A80012345678")).unwrap_err().contains("“A”"));
+        assert!(lost_digits(&Value::Number("6228480012345678000".parse().unwrap())));
+        assert!(!lost_digits(&Value::Number("622848001234567".parse().unwrap())));
     }
 }

@@ -4,8 +4,8 @@
 
 mod attach;
 
-use super::cells::{self, Value};
-use super::columns::EVENT_COLUMNS;
+use super::cells::{self, Calendar, Value};
+use super::columns::{Key, EVENTS};
 use super::header::{self, Header};
 use super::RowError;
 use crate::engine::{Event, EventKind};
@@ -18,14 +18,14 @@ pub struct EventRow {
     pub row: u32,
     pub contract_no: String,
     pub event: Event,
-    /// The cells of the row as found, by key, for error messages.
-    pub found: Vec<(&'static str, String)>,
+    /// The cells of the row as found, by column, for error messages.
+    pub found: Vec<(Key, String)>,
 }
 
 impl EventRow {
-    /// The value of a key as found in the sheet.
+    /// The value of a column as found in the sheet.
     #[must_use]
-    pub fn found(&self, key: &str) -> &str {
+    pub fn found(&self, key: Key) -> &str {
         self.found.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.as_str())
     }
 }
@@ -47,7 +47,7 @@ pub struct Events {
 #[derive(Debug)]
 pub struct Sheet {
     out: Events,
-    is_1904: bool,
+    calendar: Calendar,
     /// The first rows, until the header is known.
     head: Vec<(u32, Vec<Value>)>,
     stage: Stage,
@@ -64,9 +64,9 @@ enum Stage {
 
 impl Sheet {
     #[must_use]
-    pub fn new(name: &str, is_1904: bool) -> Sheet {
+    pub fn new(name: &str, calendar: Calendar) -> Sheet {
         let out = Events { sheet: name.to_string(), ..Events::default() };
-        Sheet { out, is_1904, head: Vec::new(), stage: Stage::Head }
+        Sheet { out, calendar, head: Vec::new(), stage: Stage::Head }
     }
 
     /// The next row with content (0-based index) of the sheet.
@@ -100,10 +100,10 @@ impl Sheet {
     /// The header among the first rows, then the rows below it among them.
     fn locate(&mut self, errors: &mut Vec<RowError>) {
         let head: Vec<(u32, &[Value])> = self.head.iter().map(|(r, c)| (*r, c.as_slice())).collect();
-        self.stage = match header::locate_in(&self.out.sheet, &head, EVENT_COLUMNS, 3) {
+        self.stage = match header::locate_in(&self.out.sheet, &head, EVENTS, 3) {
             Err(e) => Stage::Headerless(e, false),
             Ok(h) => {
-                let problems = header::problems(&self.out.sheet, &h, EVENT_COLUMNS);
+                let problems = header::problems(&self.out.sheet, &h, EVENTS);
                 if problems.is_empty() {
                     Stage::Rows(h)
                 } else {
@@ -125,11 +125,11 @@ impl Sheet {
             Stage::Rows(header) if row > header.row => {
                 if super::rows::is_empty(cells, header)
                     || super::rows::is_total(cells)
-                    || header.repeated_in(cells, EVENT_COLUMNS)
+                    || header.repeated_in(cells, EVENTS)
                 {
                     return;
                 }
-                let reader = RowReader { sheet: &self.out.sheet, is_1904: self.is_1904, header, row, cells };
+                let reader = RowReader { sheet: &self.out.sheet, calendar: self.calendar, header, row, cells };
                 let read = reader.read(errors);
                 match read {
                     Read::Event(e) => self.out.rows.push(e),
@@ -153,7 +153,7 @@ enum Read {
 /// One row of the Events sheet being read.
 struct RowReader<'a> {
     sheet: &'a str,
-    is_1904: bool,
+    calendar: Calendar,
     header: &'a Header,
     /// 0-based.
     row: u32,
@@ -165,40 +165,46 @@ impl RowReader<'_> {
     /// as touched).
     fn read(&self, errors: &mut Vec<RowError>) -> Read {
         let before = errors.len();
-        let contract = cells::code(self.value("contract_no")).filter(|_| !self.value("contract_no").is_nothing());
+        // A formula without its result, or a contract number that lost digits.
+        let mut contract_unreadable = false;
+        for (slot, v) in self.header.columns.iter().zip(self.cells) {
+            let Some(slot) = slot else { continue };
+            if let Err(what) = super::rows::unreadable(slot.column, v) {
+                contract_unreadable |= slot.column.id == Key::EventContractNo;
+                self.push(slot.column.id, what, errors);
+            }
+        }
+        let cell = self.value(Key::EventContractNo);
+        let contract = cells::code(cell).filter(|_| !cell.is_nothing() && !contract_unreadable);
         let event = self.event(errors);
         match (contract, event) {
             (Some(contract_no), Some(event)) if errors.len() == before => {
-                let found = EVENT_COLUMNS.iter().map(|c| (c.key, self.value(c.key).shown())).collect();
+                let found = EVENTS.iter().map(|c| (c.id, self.value(c.id).shown())).collect();
                 Read::Event(EventRow { row: self.row + 1, contract_no, event, found })
             }
             (Some(contract_no), _) => Read::Touched(contract_no),
             (None, _) => {
-                self.push("contract_no", "必须填写，不能为空".to_string(), errors);
+                if !contract_unreadable {
+                    self.push(Key::EventContractNo, "必须填写，不能为空".to_string(), errors);
+                }
                 Read::Nothing
             }
         }
     }
 
-    fn value(&self, key: &str) -> &Value {
+    fn value(&self, key: Key) -> &Value {
         static EMPTY: Value = Value::Empty;
         self.header.slot(key).and_then(|(i, _)| self.cells.get(i)).unwrap_or(&EMPTY)
     }
 
-    fn push(&self, key: &'static str, message: String, errors: &mut Vec<RowError>) {
-        let written = self.header.written(key, EVENT_COLUMNS);
+    fn push(&self, key: Key, message: String, errors: &mut Vec<RowError>) {
+        let written = self.header.written_of(key);
         let value = self.value(key).shown();
-        errors.push(RowError::sheet(self.sheet, self.row + 1, &written, &value, message).with_key(key));
+        errors.push(RowError::sheet(self.sheet, self.row + 1, &written, &value, message).with_key(key.as_str()));
     }
 
     /// A value the row's 事项 needs: reported when blank or unreadable.
-    fn need<T>(
-        &self,
-        key: &'static str,
-        what: &str,
-        read: Result<Option<T>, String>,
-        errors: &mut Vec<RowError>,
-    ) -> Option<T> {
+    fn need<T>(&self, key: Key, what: &str, read: Result<Option<T>, String>, errors: &mut Vec<RowError>) -> Option<T> {
         match read {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
@@ -212,47 +218,51 @@ impl RowReader<'_> {
         }
     }
 
-    fn date(&self, key: &str) -> Result<Option<chrono::NaiveDate>, String> {
+    fn date(&self, key: Key) -> Result<Option<chrono::NaiveDate>, String> {
         let v = self.value(key);
         if v.is_nothing() {
             return Ok(None);
         }
-        cells::date(v, self.is_1904)
+        cells::date(v, self.calendar)
     }
 
     fn event(&self, errors: &mut Vec<RowError>) -> Option<Event> {
-        let on = self.need("date", "日期", self.date("date"), errors);
+        let on = self.need(Key::EventDate, "日期", self.date(Key::EventDate), errors);
         let kind = self.kind(errors)?;
         Some(Event { on: on?, kind })
     }
 
     /// workbook.md: 还款 needs 金额, 利率调整 needs 年利率, 展期 needs 展期至.
     fn kind(&self, errors: &mut Vec<RowError>) -> Option<EventKind> {
-        let written = cells::code(self.value("kind")).unwrap_or_default();
+        let written = cells::code(self.value(Key::EventKind)).unwrap_or_default();
         let kind = match written.as_str() {
             "还款" => {
-                EventKind::Repayment(self.need("amount", "还款金额（事项为还款）", self.repayment(), errors)?)
+                EventKind::Repayment(self.need(Key::EventAmount, "还款金额（事项为还款）", self.repayment(), errors)?)
             }
             "利率调整" => EventKind::RateChange(self.need(
-                "rate",
+                Key::EventRate,
                 "调整后的年利率（事项为利率调整）",
-                super::rows::rate(self.value("rate")),
+                super::rows::rate(self.value(Key::EventRate)),
                 errors,
             )?),
             "展期" => EventKind::Extension(self.need(
-                "extended_to",
+                Key::EventExtendedTo,
                 "展期后的到期日期（事项为展期）",
-                self.date("extended_to"),
+                self.date(Key::EventExtendedTo),
                 errors,
             )?),
             "逾期开始" => EventKind::OverdueStart,
             "逾期结束" => EventKind::OverdueEnd,
             "" => {
-                self.push("kind", "事项必须填写：还款、利率调整、逾期开始、逾期结束 或 展期".to_string(), errors);
+                self.push(
+                    Key::EventKind,
+                    "事项必须填写：还款、利率调整、逾期开始、逾期结束 或 展期".to_string(),
+                    errors,
+                );
                 return None;
             }
             _ => {
-                self.push("kind", "事项应为 还款、利率调整、逾期开始、逾期结束 或 展期".to_string(), errors);
+                self.push(Key::EventKind, "事项应为 还款、利率调整、逾期开始、逾期结束 或 展期".to_string(), errors);
                 return None;
             }
         };
@@ -260,8 +270,8 @@ impl RowReader<'_> {
     }
 
     fn repayment(&self) -> Result<Option<crate::engine::Money>, String> {
-        let unit = self.header.slot("amount").and_then(|(_, s)| s.unit);
-        let v = self.value("amount");
+        let unit = self.header.slot(Key::EventAmount).and_then(|(_, s)| s.unit);
+        let v = self.value(Key::EventAmount);
         match cells::money(if v.is_nothing() { &Value::Empty } else { v }, unit)? {
             Some(m) if !m.is_positive() => Err("还款金额应大于0，请核对".to_string()),
             m => Ok(m),

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::cells::Value;
-use super::columns::{EVENT_COLUMNS, LOAN_COLUMNS};
+use super::columns::{Key, EVENTS, LOANS};
 use super::sheet::Grid;
 use super::{Options, RowError};
 use crate::engine::Project;
@@ -165,15 +165,15 @@ fn grid(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Grid {
 /// Lay the form out as the workbook's two sheets: each loan a row carrying the project's
 /// fields (and the server-chosen key as 项目编号), each event a row.
 fn sheets(key: &str, p: &ProjectFields, loans: &[&LoanFields], events: &[EventFields]) -> Vec<Grid> {
-    let headers: Vec<&str> = LOAN_COLUMNS.iter().map(|c| c.header).collect();
+    let headers: Vec<&str> = LOANS.iter().map(|c| c.header).collect();
     let rows: Vec<Vec<String>> = loans
         .iter()
         .map(|l| {
-            LOAN_COLUMNS
+            LOANS
                 .iter()
                 .map(|c| {
                     let own = p.values().into_iter().chain(l.values()).find(|(k, _)| *k == c.key);
-                    if c.key == "project_no" {
+                    if c.id == Key::ProjectNo {
                         key.to_string()
                     } else {
                         own.map(|(_, v)| v.to_string()).unwrap_or_default()
@@ -182,7 +182,7 @@ fn sheets(key: &str, p: &ProjectFields, loans: &[&LoanFields], events: &[EventFi
                 .collect()
         })
         .collect();
-    let event_headers: Vec<&str> = EVENT_COLUMNS.iter().map(|c| c.header).collect();
+    let event_headers: Vec<&str> = EVENTS.iter().map(|c| c.header).collect();
     let event_rows: Vec<Vec<String>> =
         events.iter().map(|e| e.values().iter().map(|(_, v)| (*v).to_string()).collect()).collect();
     vec![grid(LOANS_SHEET, &headers, &rows), grid(EVENTS_SHEET, &event_headers, &event_rows)]
@@ -195,7 +195,7 @@ fn place(e: &RowError, kept: &[usize]) -> String {
     if e.sheet == EVENTS_SHEET {
         return format!("events.{at}.{key}");
     }
-    let project_level = LOAN_COLUMNS.iter().any(|c| c.key == key && c.project_level);
+    let project_level = LOANS.iter().any(|c| c.key == key && c.project_level);
     if project_level {
         format!("project.{key}")
     } else {

@@ -2,18 +2,19 @@
 //! spreadsheets"): the magic bytes, the upload size and, for the zip-based formats (.xlsx,
 //! .ods), a walk of the zip that caps the entries, inflates every entry through a byte
 //! limit counting what it really produces, and reads what the XML parts declare (shared
-//! strings, dimensions, DTDs). It never reads a cell and never allocates by a size the
-//! file declares. A .xls (CFB/BIFF) is only bounded in size: its parser runs in the child
+//! strings, DTDs). It never reads a cell and never allocates by a size the file declares.
+//! A sheet's declared `<dimension>` says nothing (`LibreOffice` declares a header row
+//! formatted out to column 1024): the size limits count the cells that hold a value, in
+//! the sheets that are read (`sheet`). A .xls (CFB/BIFF) is only bounded in size: its parser runs in the child
 //! process of `isolate`, which contains what calamine does there.
 //!
 //! Messages are for the user (Chinese, what was refused); no internal cause is shown.
 
 mod xml;
 
-use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-use super::sheet::{Format, MAX_COLUMNS, MAX_ROWS};
+use super::sheet::{Format, Parts, MAX_COLUMNS, MAX_ROWS};
 use super::{detect, ImportError, Options, Parsed};
 
 /// The largest upload accepted, in bytes (20 MiB).
@@ -33,22 +34,23 @@ pub const MAX_STRING_CELLS: u64 = MAX_ROWS as u64 * MAX_COLUMNS as u64;
 ///
 /// # Errors
 /// `Empty` or `UnknownFormat` (magic bytes), `Unreadable` (a broken zip), `TooLarge`
-/// (a declared dimension beyond the business maximum), `Hostile` (anything else refused).
+/// is not raised here (only by the cells read), `Hostile` (anything else refused).
 pub fn check(bytes: &[u8]) -> Result<Format, ImportError> {
     inspect(bytes, false).map(|(format, _)| format)
 }
 
-/// `check`, the walk keeping the inflated parts of an .xlsx when `keep`: whether the file
-/// may have merged cells (`false` only for a zip whose parts have no `<mergeCell>` tag),
-/// and the kept parts.
+/// `check`, the walk keeping the inflated parts of an .xlsx or .ods when `keep` (the
+/// .ods's `content.xml` without whitespace between elements, which calamine's reader
+/// refuses): whether the file may have merged cells (`false` only for a zip whose parts
+/// have no `<mergeCell>` tag), and the kept parts.
 fn inspect(bytes: &[u8], keep: bool) -> Result<(Format, Walked), ImportError> {
     if bytes.len() > MAX_UPLOAD {
         return Err(hostile("文件超过 20 MB"));
     }
     let format = detect(bytes)?;
     let walked = match format {
-        Format::Xlsx | Format::Ods => walk(bytes, keep && format == Format::Xlsx)?,
-        Format::Xls | Format::Csv => Walked { merged: true, stored: None },
+        Format::Xlsx | Format::Ods => walk(bytes, keep, format)?,
+        Format::Xls | Format::Csv => Walked { kept: Parts { merged: true, formulas: true }, stored: None },
     };
     Ok((format, walked))
 }
@@ -63,8 +65,8 @@ fn inspect(bytes: &[u8], keep: bool) -> Result<(Format, Walked), ImportError> {
 pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
     let (format, walked) = inspect(bytes, true)?;
     match walked.stored {
-        Some(stored) => super::sheet::parse_xlsx(stored, walked.merged, *options),
-        None => super::sheet::parse(bytes, format, walked.merged, *options),
+        Some(stored) => super::sheet::parse_kept(stored, format, walked.kept, *options),
+        None => super::sheet::parse(bytes, format, walked.kept.merged, *options),
     }
 }
 
@@ -79,15 +81,15 @@ pub fn workbook_owned(bytes: Vec<u8>, options: &Options) -> Result<Parsed, Impor
     match walked.stored {
         Some(stored) => {
             drop(bytes);
-            super::sheet::parse_xlsx(stored, walked.merged, *options)
+            super::sheet::parse_kept(stored, format, walked.kept, *options)
         }
-        None => super::sheet::parse(&bytes, format, walked.merged, *options),
+        None => super::sheet::parse(&bytes, format, walked.kept.merged, *options),
     }
 }
 
 /// What the walk of a zip found.
 struct Walked {
-    merged: bool,
+    kept: Parts,
     /// The parts as inflated, in a zip that stores them (`None` when not kept, or when
     /// the zip could not be written again as it was: the reader then reads the upload).
     stored: Option<Vec<u8>>,
@@ -109,7 +111,7 @@ pub(super) fn hostile(what: &str) -> ImportError {
 }
 
 /// Walk the zip: every entry is inflated and scanned, and kept in a stored zip when `keep`.
-fn walk(bytes: &[u8], keep: bool) -> Result<Walked, ImportError> {
+fn walk(bytes: &[u8], keep: bool, format: Format) -> Result<Walked, ImportError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
     if zip.len() > MAX_ENTRIES {
         return Err(hostile("压缩包内文件超过 1000 个"));
@@ -117,6 +119,7 @@ fn walk(bytes: &[u8], keep: bool) -> Result<Walked, ImportError> {
     let mut total = 0;
     let mut parts = Vec::with_capacity(zip.len());
     let mut copy = keep.then(|| Stored::new(&zip));
+    let (mut formulas, formula_tag) = (false, memchr::memmem::Finder::new(b"<f"));
     for index in 0..zip.len() {
         let mut entry = zip.by_index(index).map_err(|e| ImportError::unreadable(&e))?;
         // A declared size is trusted only to refuse early; the count below is the limit.
@@ -125,25 +128,30 @@ fn walk(bytes: &[u8], keep: bool) -> Result<Walked, ImportError> {
         }
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let mut scan = xml::Scan::new(&name);
+        let sheet = name.to_ascii_lowercase().contains("worksheets/");
         if let Some(c) = &mut copy {
-            c.start(&entry);
+            c.start(&entry, format == Format::Ods && name == "content.xml");
         }
+        let mut last = 0;
         inflate(&mut entry, &mut total, |chunk| {
             if let Some(c) = &mut copy {
                 c.write(chunk);
             }
+            // A formula's tag, `<f>` or `<f …>`, may straddle two chunks.
+            formulas = formulas
+                || (sheet && (last == b'<' && chunk.first() == Some(&b'f') || formula_tag.find(chunk).is_some()));
+            last = chunk.last().copied().unwrap_or(last);
             scan.feed(chunk)
         })?;
-        parts.push((name, scan.finish()));
+        parts.push(scan.finish());
     }
-    dimensions(&parts)?;
-    let merged = parts.iter().any(|(_, declared)| declared.merged_cells);
-    Ok(Walked { merged, stored: copy.and_then(Stored::finish) })
+    let merged = parts.iter().any(|declared| declared.merged_cells);
+    Ok(Walked { kept: Parts { merged, formulas }, stored: copy.and_then(Stored::finish) })
 }
 
 /// The inflated parts of a zip written again, stored (not compressed), in its order and
 /// under its names. A part it cannot write (a name twice, say) gives up the copy.
-struct Stored(Option<zip::ZipWriter<Cursor<Vec<u8>>>>);
+struct Stored(Option<zip::ZipWriter<Cursor<Vec<u8>>>>, Option<super::sheet::Squeeze>, Vec<u8>);
 
 impl Stored {
     fn new<R: std::io::Read + std::io::Seek>(zip: &zip::ZipArchive<R>) -> Stored {
@@ -151,10 +159,12 @@ impl Stored {
         // headers and the directory are small beside them.
         let declared = zip.decompressed_size().unwrap_or(0).min(u128::from(MAX_TOTAL_BYTES));
         let room = usize::try_from(declared).unwrap_or(0) + 256 * zip.len() + 4096;
-        Stored(Some(zip::ZipWriter::new(Cursor::new(Vec::with_capacity(room)))))
+        Stored(Some(zip::ZipWriter::new(Cursor::new(Vec::with_capacity(room)))), None, Vec::new())
     }
 
-    fn start(&mut self, entry: &zip::read::ZipFile<'_, Cursor<&[u8]>>) {
+    /// The next part; `squeeze` writes it without whitespace between elements.
+    fn start(&mut self, entry: &zip::read::ZipFile<'_, Cursor<&[u8]>>, squeeze: bool) {
+        self.1 = squeeze.then(super::sheet::Squeeze::default);
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         let started = match (&mut self.0, entry.name()) {
             (Some(w), Ok(name)) if entry.is_dir() => w.add_directory(name, options).is_ok(),
@@ -167,6 +177,14 @@ impl Stored {
     }
 
     fn write(&mut self, chunk: &[u8]) {
+        let chunk = match &mut self.1 {
+            Some(squeeze) => {
+                self.2.clear();
+                squeeze.feed(chunk, &mut self.2);
+                self.2.as_slice()
+            }
+            None => chunk,
+        };
         if self.0.as_mut().is_some_and(|w| std::io::Write::write_all(w, chunk).is_err()) {
             self.0 = None;
         }
@@ -202,43 +220,6 @@ fn inflate(
         }
         sink(&buf[..n])?;
     }
-}
-
-/// Refuse the first sheet whose declared dimension is beyond the business maximum,
-/// named as the workbook names it.
-fn dimensions(parts: &[(String, xml::Declared)]) -> Result<(), ImportError> {
-    let Some((part, (row, col))) = parts.iter().find_map(|(name, d)| {
-        d.dimension.filter(|&(r, c)| r > u64::from(MAX_ROWS) || c > u64::from(MAX_COLUMNS)).map(|rc| (name, rc))
-    }) else {
-        return Ok(());
-    };
-    let sheet = sheet_name(parts, part);
-    let row = u32::try_from(row).unwrap_or(u32::MAX);
-    let col = u32::try_from(col).unwrap_or(u32::MAX);
-    Err(ImportError::TooLarge { sheet, row, col })
-}
-
-/// The name a worksheet part has in the workbook (through the workbook's relationships),
-/// else the part's file name.
-fn sheet_name(parts: &[(String, xml::Declared)], part: &str) -> String {
-    let mut ids = HashMap::new();
-    let workbook_rels = parts.iter().filter(|(name, _)| name.to_ascii_lowercase().ends_with("_rels/workbook.xml.rels"));
-    for (rels, declared) in workbook_rels {
-        let base = rels.split("_rels/").next().unwrap_or_default();
-        for (id, target) in &declared.relationships {
-            let path = target.strip_prefix('/').map_or_else(|| format!("{base}{target}"), str::to_string);
-            ids.insert(id.as_str(), path);
-        }
-    }
-    let named = parts
-        .iter()
-        .flat_map(|(_, d)| &d.sheets)
-        .find(|(id, _)| ids.get(id.as_str()).is_some_and(|p| p.eq_ignore_ascii_case(part)))
-        .map(|(_, name)| name.clone());
-    named.unwrap_or_else(|| {
-        let file = part.rsplit('/').next().unwrap_or(part);
-        file.split('.').next().unwrap_or(file).to_string()
-    })
 }
 
 #[cfg(test)]

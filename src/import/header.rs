@@ -2,7 +2,7 @@
 //! the problems of the header itself: a missing required column, a unit that is not one.
 
 use super::cells::{self, Unit, Value};
-use super::columns::{find, is_money, is_own_name, split_header, Column};
+use super::columns::{find, is_money, is_own_name, split_header, Column, Key};
 use super::sheet::Grid;
 use super::RowError;
 
@@ -35,19 +35,16 @@ pub struct Slot {
 }
 
 impl Header {
-    /// The column index and slot of a key, if the sheet has it.
+    /// The column index and slot of a column, if the sheet has it.
     #[must_use]
-    pub fn slot(&self, key: &str) -> Option<(usize, &Slot)> {
-        self.columns.iter().enumerate().find_map(|(i, s)| s.as_ref().filter(|s| s.column.key == key).map(|s| (i, s)))
+    pub fn slot(&self, key: Key) -> Option<(usize, &Slot)> {
+        self.columns.iter().enumerate().find_map(|(i, s)| s.as_ref().filter(|s| s.column.id == key).map(|s| (i, s)))
     }
 
-    /// The header of a key as written in the sheet, else its name in workbook.md.
+    /// The header of a column as written in the sheet, else its name in workbook.md.
     #[must_use]
-    pub fn written(&self, key: &str, columns: &[Column]) -> String {
-        self.slot(key).map_or_else(
-            || columns.iter().find(|c| c.key == key).map_or(key, |c| c.header).to_string(),
-            |(_, s)| s.written.clone(),
-        )
+    pub fn written_of(&self, key: Key) -> String {
+        self.slot(key).map_or_else(|| key.column().header.to_string(), |(_, s)| s.written.clone())
     }
 
     /// Whether a data row is the header again (a sheet pasted together from pages).
@@ -119,16 +116,38 @@ pub fn choose_events_sheet(names: &[&str], loans: usize) -> Option<usize> {
 }
 
 /// The row among the first ten that matches the most known headers (at least `min`);
-/// ties go to the upper row.
+/// ties go to the upper row. A row's blank cells count the known header right above them:
+/// a two-row header (a group title merged over its columns, the other headers merged down
+/// both rows) reads the same in a CSV, which has no merged cells, as in an .xlsx.
 fn header_row(head: &Head<'_>, columns: &[Column], min: usize) -> Option<(u32, usize)> {
     let mut best: Option<(u32, usize)> = None;
-    for &(row, cells) in head.iter().filter(|(row, _)| *row < HEADER_SEARCH_ROWS) {
-        let hits = matches(cells, columns);
+    let rows: Vec<&(u32, &[Value])> = head.iter().filter(|(row, _)| *row < HEADER_SEARCH_ROWS).collect();
+    for (at, &&(row, cells)) in rows.iter().enumerate() {
+        let own = matches(cells, columns);
+        let above = at.checked_sub(1).map(|a| rows[a]).filter(|(r, _)| *r + 1 == row && own > 0);
+        let hits = own + above.map_or(0, |(_, up)| from_above(cells, up, columns).len());
         if hits >= min && best.is_none_or(|(_, b)| hits > b) {
             best = Some((row, hits));
         }
     }
     best
+}
+
+/// The known headers of the row above that stand over blank cells of this row, each with
+/// its column index, and not already named in this row.
+fn from_above<'v>(cells: &[Value], above: &'v [Value], columns: &[Column]) -> Vec<(usize, &'v Value)> {
+    let named: Vec<&Column> = cells.iter().filter_map(|v| cells::text(v).and_then(|t| find(columns, &t))).collect();
+    let mut out: Vec<(usize, &Column, &Value)> = Vec::new();
+    for (i, v) in above.iter().enumerate() {
+        if !cells.get(i).is_none_or(Value::is_blank) {
+            continue;
+        }
+        let column = cells::text(v).and_then(|t| find(columns, &t));
+        if let Some(c) = column.filter(|c| !named.contains(c) && !out.iter().any(|(_, o, _)| o == c)) {
+            out.push((i, c, v));
+        }
+    }
+    out.into_iter().map(|(i, _, v)| (i, v)).collect()
 }
 
 /// The header row of a sheet.
@@ -144,7 +163,7 @@ pub fn locate(grid: &Grid, columns: &'static [Column], min: usize) -> Result<Hea
 /// # Errors
 /// As `locate`.
 pub fn locate_in(sheet: &str, head: &Head<'_>, columns: &'static [Column], min: usize) -> Result<Header, RowError> {
-    let Some((row, hits)) = header_row(head, columns, min) else {
+    let Some((row, _)) = header_row(head, columns, min) else {
         let names: Vec<&str> = columns.iter().filter(|c| c.required).map(|c| c.header).collect();
         let what = format!(
             "前{HEADER_SEARCH_ROWS}行中找不到表头行：请在表格上方用申报模板的列名写一行表头（{}）",
@@ -153,12 +172,23 @@ pub fn locate_in(sheet: &str, head: &Head<'_>, columns: &'static [Column], min: 
         return Err(RowError::sheet(sheet, 1, "", "", what));
     };
     let cells = head.iter().find(|(r, _)| *r == row).map(|(_, c)| *c).unwrap_or_default();
-    let mut header = Header { row, columns: vec![None; cells.len()], extra: Vec::new(), hits };
+    let above = head.iter().find(|(r, _)| *r + 1 == row).map(|(_, c)| *c).unwrap_or_default();
+    // A two-row header: the known headers above the row's blank cells join it.
+    let mut cells: Vec<Value> = cells.to_vec();
+    let own = matches(&cells, columns);
+    for (i, v) in if own > 0 { from_above(&cells, above, columns) } else { Vec::new() } {
+        if cells.len() <= i {
+            cells.resize(i + 1, Value::Empty);
+        }
+        cells[i] = v.clone();
+    }
+    // Only the row's own headers make a later row a repeat of it.
+    let mut header = Header { row, columns: vec![None; cells.len()], extra: Vec::new(), hits: own.max(1) };
     // The own names first, then synonyms, so that `项目编号` wins over an `编号` column.
     for own in [true, false] {
         for (i, v) in cells.iter().enumerate() {
             let Some(name) = cells::text(v) else { continue };
-            let known = find(columns, &name).filter(|c| is_own_name(c, &name) == own && header.slot(c.key).is_none());
+            let known = find(columns, &name).filter(|c| is_own_name(c, &name) == own && header.slot(c.id).is_none());
             if let Some(column) = known.filter(|_| header.columns[i].is_none()) {
                 let unit = split_header(&name).1.and_then(|u| Unit::parse(&u));
                 // Errors name the header as the sheet writes it (workbook.md "Errors").
@@ -188,10 +218,10 @@ pub fn problems(sheet: &str, header: &Header, columns: &[Column]) -> Vec<RowErro
     let row = header.row + 1;
     let mut errors: Vec<RowError> = columns
         .iter()
-        .filter(|c| c.required && header.slot(c.key).is_none())
+        .filter(|c| c.required && header.slot(c.id).is_none())
         .map(|c| missing_column(sheet, row, c))
         .collect();
-    for slot in header.columns.iter().flatten().filter(|s| is_money(s.column.key) && s.unit.is_none()) {
+    for slot in header.columns.iter().flatten().filter(|s| is_money(s.column) && s.unit.is_none()) {
         let Some(unit) = split_header(&slot.written).1 else {
             continue;
         };

@@ -22,10 +22,11 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use rlimit::Resource;
-use serde::{Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 
-use super::columns::{EVENT_COLUMNS, LOAN_COLUMNS};
 use super::guard::{self, hostile, MAX_UPLOAD};
+use super::statements::Statement;
 use super::{detect, ImportError, Options, Parsed, RowError};
 
 /// The hidden subcommand that runs the child.
@@ -52,11 +53,33 @@ const TIMED_OUT: &str = "解析超时";
 /// As `guard::workbook`; `Hostile` when the child crashed, was killed by a limit or ran
 /// out of time; `Worker` when it could not be started.
 pub fn workbook(exe: &Path, bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
+    run(exe, &Request::Workbook(*options), bytes)
+}
+
+/// Read a bank's interest statement in a child process, as a workbook is
+/// (`statements::read` there).
+///
+/// # Errors
+/// As [`workbook`].
+pub fn statements(exe: &Path, bytes: &[u8]) -> Result<Statement, ImportError> {
+    run(exe, &Request::Statements { statements: 1 }, bytes)
+}
+
+/// What the parent asks for, as the child's first line: an applicant workbook's `Options`,
+/// or `{"statements": 1}` for a statement file.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Request {
+    Statements { statements: u8 },
+    Workbook(Options),
+}
+
+fn run<T: DeserializeOwned + Send>(exe: &Path, request: &Request, bytes: &[u8]) -> Result<T, ImportError> {
     if bytes.len() > MAX_UPLOAD {
         return Err(hostile("文件超过 20 MB"));
     }
     detect(bytes)?;
-    let mut header = serde_json::to_vec(options).map_err(|e| ImportError::Worker(e.to_string()))?;
+    let mut header = serde_json::to_vec(request).map_err(|e| ImportError::Worker(e.to_string()))?;
     header.push(b'\n');
     let mut child = Command::new(exe)
         .arg(WORKER)
@@ -103,10 +126,10 @@ fn wait(child: &mut Child, limit: Duration) -> Option<std::io::Result<ExitStatus
 }
 
 /// The child's answer, or what its end means for the user.
-fn answer(
+fn answer<T>(
     ended: Option<std::io::Result<ExitStatus>>,
-    reply: Option<Result<Parsed, ImportError>>,
-) -> Result<Parsed, ImportError> {
+    reply: Option<Result<T, ImportError>>,
+) -> Result<T, ImportError> {
     let status = match ended {
         None => return Err(hostile(TIMED_OUT)),
         Some(Err(e)) => return Err(ImportError::Worker(e.to_string())),
@@ -127,7 +150,7 @@ fn wire() -> impl bincode::Options {
 
 /// An answer, or `None` when it is not one whole answer of this version (nothing may
 /// follow it).
-fn decode(reply: &mut dyn BufRead) -> Option<Result<Parsed, ImportError>> {
+fn decode<T: DeserializeOwned>(reply: &mut dyn BufRead) -> Option<Result<T, ImportError>> {
     use bincode::Options as _;
     let mut version = vec![0; REPLY_VERSION.len()];
     reply.read_exact(&mut version).ok().filter(|()| version == REPLY_VERSION)?;
@@ -152,14 +175,17 @@ fn out_of_cpu(_: ExitStatus) -> bool {
 pub fn serve(input: &mut dyn Read, output: &mut dyn Write) -> u8 {
     // The panic's text goes into the answer, not to a stderr nobody reads.
     panic::set_hook(Box::new(|_| {}));
-    let reply = match limit_self() {
-        Ok(()) => request(input).and_then(|(options, bytes)| parse(bytes, options)),
-        Err(e) => Err(ImportError::Worker(e.to_string())),
-    };
-    respond(&reply, output)
+    if let Err(e) = limit_self() {
+        return respond::<Parsed>(&Err(ImportError::Worker(e.to_string())), output);
+    }
+    match request(input) {
+        Ok((Request::Workbook(options), bytes)) => respond(&parse(bytes, options), output),
+        Ok((Request::Statements { .. }, bytes)) => respond(&caught(|| super::statements::read(&bytes)), output),
+        Err(e) => respond::<Parsed>(&Err(e), output),
+    }
 }
 
-fn respond(reply: &Result<Parsed, ImportError>, output: &mut dyn Write) -> u8 {
+fn respond<T: Serialize>(reply: &Result<T, ImportError>, output: &mut dyn Write) -> u8 {
     use bincode::Options as _;
     let mut output = std::io::BufWriter::with_capacity(256 * 1024, output);
     let written = output
@@ -187,7 +213,7 @@ fn lower(resource: Resource, soft: u64, hard: u64) -> std::io::Result<()> {
 }
 
 /// One line of JSON options, then the file; never more than the upload limit allows.
-fn request(input: &mut dyn Read) -> Result<(Options, Vec<u8>), ImportError> {
+fn request(input: &mut dyn Read) -> Result<(Request, Vec<u8>), ImportError> {
     let mut input = BufReader::new(input.take(MAX_UPLOAD as u64 + 4096 + 1));
     let mut line = Vec::new();
     input.read_until(b'\n', &mut line).map_err(|e| ImportError::Worker(e.to_string()))?;
@@ -197,9 +223,13 @@ fn request(input: &mut dyn Read) -> Result<(Options, Vec<u8>), ImportError> {
     Ok((options, bytes))
 }
 
-/// A panic in a parser is a file it could not read; the panic's text goes to the log only.
 fn parse(bytes: Vec<u8>, options: Options) -> Result<Parsed, ImportError> {
-    let caught = panic::catch_unwind(AssertUnwindSafe(|| guard::workbook_owned(bytes, &options)));
+    caught(|| guard::workbook_owned(bytes, &options))
+}
+
+/// A panic in a parser is a file it could not read; the panic's text goes to the log only.
+fn caught<T>(parse: impl FnOnce() -> Result<T, ImportError>) -> Result<T, ImportError> {
+    let caught = panic::catch_unwind(AssertUnwindSafe(parse));
     caught.unwrap_or_else(|payload| {
         let text = payload
             .downcast_ref::<&str>()
@@ -224,7 +254,7 @@ struct WireRowError {
 impl<'de> Deserialize<'de> for RowError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RowError, D::Error> {
         let w = WireRowError::deserialize(deserializer)?;
-        let key = w.key.and_then(|k| LOAN_COLUMNS.iter().chain(EVENT_COLUMNS).map(|c| c.key).find(|c| *c == k));
+        let key = w.key.and_then(|k| super::columns::static_key(&k));
         Ok(RowError { sheet: w.sheet, row: w.row, column: w.column, key, value: w.value, message: w.message })
     }
 }

@@ -7,16 +7,19 @@ pub mod cells;
 pub mod codes;
 pub mod columns;
 pub mod csv;
+pub mod cuts;
 pub mod events;
 pub mod form;
 pub mod guard;
 pub mod header;
+pub mod history;
 pub mod isolate;
 pub mod loans;
 pub mod policy;
 pub mod projects;
 pub mod rows;
 pub mod sheet;
+pub mod statements;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +44,7 @@ pub struct RowError {
 }
 
 impl RowError {
-    /// A problem with a cell: `第7行 身份证号 "…"：校验位错误，应为 4`.
+    /// A problem with a cell: `第7行 身份证号 "…"：校验位错误，请核对号码`.
     #[must_use]
     pub fn cell(sheet: &str, row: u32, column: &str, value: &cells::Value, what: &str) -> RowError {
         RowError::sheet(sheet, row, column, &value.shown(), what)
@@ -79,8 +82,23 @@ pub enum ImportError {
     UnknownFormat,
     #[error("文件已损坏或不是有效的表格文件，请用 Excel 或 WPS 重新保存后再上传")]
     Unreadable(String),
-    #[error("工作表“{sheet}”第{row}行第{col}列超出处理上限（最多 {max_rows} 行、{max_cols} 列）", max_rows = sheet::MAX_ROWS, max_cols = sheet::MAX_COLUMNS)]
+    /// A cell that holds a value beyond the business maximum, in a sheet that is read.
+    #[error("工作表“{sheet}”第{row}行第{col}列超出处理上限（最多 {max_rows} 行、{max_cols} 列）：单元格 {cell} 有内容，请删除超出范围的内容，或把数据移到前 {max_cols} 列、前 {max_rows} 行后再上传", max_rows = sheet::MAX_ROWS, max_cols = sheet::MAX_COLUMNS, cell = cell_name(*row, *col))]
     TooLarge { sheet: String, row: u32, col: u32 },
+    /// A workbook protected by a password to open (re-saving keeps the password).
+    #[error("文件设置了打开密码（已加密），无法读取：请用 Excel 或 WPS 打开文件，在“文件→信息→保护工作簿→用密码进行加密”中清空密码并保存（另存为不会去掉密码），再上传")]
+    Encrypted,
+    /// A web page saved with the name of a workbook (many systems export “Excel” so).
+    #[error(
+        "这个文件其实是网页（HTML），只是扩展名像表格：请用 Excel 或 WPS 打开它，“另存为”Excel 工作簿（.xlsx）后再上传"
+    )]
+    Html,
+    /// Excel 2003's XML spreadsheet, which calamine does not read.
+    #[error("这个文件是 Excel 2003 XML 表格，不是 .xls 或 .xlsx：请用 Excel 或 WPS 打开它，“另存为”Excel 工作簿（.xlsx）后再上传")]
+    SpreadsheetXml,
+    /// Text in UTF-16 (Excel's “Unicode 文本”).
+    #[error("这个 CSV 文件是 UTF-16（Unicode 文本）编码，无法读取：请用 Excel 或 WPS 打开它，“另存为”CSV UTF-8（逗号分隔）或 Excel 工作簿（.xlsx）后再上传")]
+    Utf16,
     #[error("文件过大或结构异常（{0}），已拒绝处理")]
     Hostile(String),
     #[error("工作簿中没有工作表")]
@@ -91,6 +109,19 @@ pub enum ImportError {
     Worker(String),
 }
 
+/// A cell's name as Excel shows it (`AMJ1006`), from its 1-based row and column.
+#[must_use]
+pub fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col;
+    while n > 0 {
+        let rem = u8::try_from((n - 1) % 26).unwrap_or(0);
+        letters.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &row.to_string()
+}
+
 impl ImportError {
     /// An unreadable file; the cause is kept for the log, never shown to the user.
     pub fn unreadable(cause: &dyn std::fmt::Display) -> ImportError {
@@ -98,11 +129,44 @@ impl ImportError {
     }
 }
 
-/// What the round asks of every workbook beyond its format.
+/// What the round asks of every workbook beyond its format, and what the importer knows
+/// of the round.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Options {
     /// workbook.md: a blank 是否工会会员 is an error where the round requires members.
     pub require_union_member: bool,
+    /// The round's interest window (start, end), which decides the century of a
+    /// two-digit year (`24年9月12日`, workbook.md "Dates"); without it such a date is an
+    /// error.
+    #[serde(default)]
+    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+impl Options {
+    /// The options of a round's policy.
+    #[must_use]
+    pub fn of(policy: &crate::engine::Policy) -> Options {
+        Options {
+            require_union_member: policy.require_union_member,
+            window: Some((policy.window.start, policy.window.end)),
+        }
+    }
+
+    /// The first and last year of the round's window.
+    #[must_use]
+    pub fn round_years(&self) -> Option<(i32, i32)> {
+        use chrono::Datelike;
+        self.window.map(|(start, end)| (start.year(), end.year().max(start.year())))
+    }
+}
+
+/// The payee of a project (workbook.md: 收款户名, 开户银行, 银行账号), as the workbook gives
+/// it: text trimmed, the account's digits only; blank where the workbook leaves it blank.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payee {
+    pub name: String,
+    pub bank: String,
+    pub account: String,
 }
 
 /// The projects without errors, in workbook order, and every problem found.
@@ -116,6 +180,18 @@ pub struct Parsed {
     pub sheet: String,
     /// The text above the Loans sheet's header (its title), which may name a year.
     pub title: String,
+    /// The payee of each project (by its key) whose rows give one; the engine never sees
+    /// them.
+    #[serde(default)]
+    pub payees: std::collections::BTreeMap<String, Payee>,
+}
+
+impl Parsed {
+    /// The payee the workbook gives for a project, by the project's key.
+    #[must_use]
+    pub fn payee(&self, key: &str) -> Option<&Payee> {
+        self.payees.get(key)
+    }
 }
 
 /// Tell the format from the first bytes (never from the file name).
@@ -136,12 +212,46 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
         return Ok(Format::Xls);
     }
     let head = &bytes[..bytes.len().min(4096)];
-    let text_like = !head.contains(&0) && !head.starts_with(b"%PDF");
-    if text_like {
-        Ok(Format::Csv)
-    } else {
-        Err(ImportError::UnknownFormat)
+    if is_utf16(head) {
+        return Err(ImportError::Utf16);
     }
+    let text_like = !head.contains(&0) && !head.starts_with(b"%PDF");
+    if !text_like {
+        return Err(ImportError::UnknownFormat);
+    }
+    match markup(head) {
+        Some(e) => Err(e),
+        None => Ok(Format::Csv),
+    }
+}
+
+/// Text in UTF-16: its byte-order mark, or a NUL beside every ASCII character.
+fn is_utf16(head: &[u8]) -> bool {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let pairs = head.len() / 2;
+    let nul_at = |odd: usize| head.chunks_exact(2).filter(|p| p[odd] == 0 && p[1 - odd] != 0).count();
+    pairs >= 4 && (nul_at(0) * 4 >= pairs * 3 || nul_at(1) * 4 >= pairs * 3)
+}
+
+/// A web page or Excel 2003 XML spreadsheet, told by its first tags.
+fn markup(head: &[u8]) -> Option<ImportError> {
+    let text = String::from_utf8_lossy(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head)).to_ascii_lowercase();
+    let start = text.trim_start();
+    if start.starts_with("mime-version:") {
+        return Some(ImportError::Html);
+    }
+    if !start.starts_with('<') {
+        return None;
+    }
+    if text.contains("urn:schemas-microsoft-com:office:spreadsheet") && !text.contains("<html") {
+        return Some(ImportError::SpreadsheetXml);
+    }
+    ["<html", "<!doctype html", "<table", "<head", "<body", "<meta"]
+        .iter()
+        .any(|t| text.contains(t))
+        .then_some(ImportError::Html)
 }
 
 /// Read an applicant workbook (workbook.md).

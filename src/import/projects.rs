@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use super::columns::LOAN_COLUMNS;
+use super::columns::{Key, Level, Need, LOANS};
 use super::header::Header;
-use super::rows::{comparable, LoanRow, ProjectFields};
-use super::{Options, RowError};
+use super::rows::{LoanRow, ProjectFields};
+use super::{Options, Payee, RowError};
 use crate::engine::{Applicant, ApplicantType, Loan, Project};
 
 /// A project being assembled: its rows in workbook order.
@@ -56,10 +56,10 @@ pub fn group(rows: Vec<Box<LoanRow>>) -> Vec<Group> {
 /// Whether a row that names no project of its own belongs to the project above it.
 fn continues(group: &Group, row: &LoanRow) -> bool {
     let first = &group.rows[0];
-    ["id_number", "project_name"].iter().all(|key| {
-        let own = comparable(&row.project, key);
-        own.is_none() || own == comparable(&first.project, key)
-    }) && (row.found("id_number").is_empty() || row.project.id_number.is_some())
+    [Key::IdNumber, Key::ProjectName].into_iter().all(|key| {
+        let own = row.project.held(key);
+        own.is_none() || own == first.project.held(key)
+    }) && (row.found(Key::IdNumber).is_empty() || row.project.id_number.is_some())
 }
 
 fn new_group(groups: &mut Vec<Group>, key: String) -> usize {
@@ -70,7 +70,7 @@ fn new_group(groups: &mut Vec<Group>, key: String) -> usize {
 /// The 身份证号 (as found, when it could not be read) and 项目名称 of a row.
 fn person(row: &LoanRow) -> Option<(String, String)> {
     let id = row.project.id_number.clone().or_else(|| {
-        let found: String = row.found("id_number").chars().filter(|c| !c.is_whitespace()).collect();
+        let found: String = row.found(Key::IdNumber).chars().filter(|c| !c.is_whitespace()).collect();
         (!found.is_empty()).then(|| found.to_uppercase())
     })?;
     Some((id, row.project.project_name.clone()?))
@@ -82,24 +82,24 @@ pub struct Sink<'a> {
     pub sheet: &'a str,
     pub header: &'a Header,
     pub errors: &'a mut Vec<RowError>,
-    pub absent: Vec<&'static str>,
+    pub absent: Vec<Key>,
 }
 
 impl Sink<'_> {
     /// Report a problem on a row in the column of `key`, named as the sheet writes it.
-    pub fn push(&mut self, row: u32, key: &'static str, value: &str, message: String) {
-        let written = self.header.written(key, LOAN_COLUMNS);
-        self.errors.push(RowError::sheet(self.sheet, row, &written, value, message).with_key(key));
+    pub fn push(&mut self, row: u32, key: Key, value: &str, message: String) {
+        let written = self.header.written_of(key);
+        self.errors.push(RowError::sheet(self.sheet, row, &written, value, message).with_key(key.as_str()));
     }
 
     /// A required value that is blank (or `/`, `无`): an error unless its whole column is
     /// missing or the cell was unreadable (both already reported).
-    fn missing(&mut self, row: &LoanRow, key: &'static str, present: bool) {
+    fn missing(&mut self, row: &LoanRow, key: Key, present: bool) {
         if !present && !self.absent.contains(&key) && !row.unreadable.contains(&key) {
-            let what = match key {
-                "union_member" => "必须填写 是 或 否：本年度要求申报人（或组织的负责人）为工会会员",
-                "org_name" => "主体类型不是个人时必须填写主体名称",
-                _ => "必须填写，不能为空",
+            let what = match key.column().need {
+                Need::WhenMembersRequired => "必须填写 是 或 否：本年度要求申报人（或组织的负责人）为工会会员",
+                Need::UnlessIndividual => "主体类型不是个人时必须填写主体名称",
+                Need::Always | Need::ByEventKind | Need::Optional => "必须填写，不能为空",
             };
             self.push(row.row, key, &row.found(key), what.to_string());
         }
@@ -112,19 +112,20 @@ fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
     if group.rows.len() < 2 {
         return;
     }
-    for col in LOAN_COLUMNS.iter().filter(|c| c.project_level) {
+    for col in LOANS.iter().filter(|c| c.level == Level::Project) {
         let mut first: Option<&LoanRow> = None;
         for row in &group.rows {
+            let held = row.project.held(col.id);
             match first {
-                None => first = Some(&**row).filter(|r| has_value(&r.project, col.key)),
-                Some(at) if has_value(&row.project, col.key) && !same(&at.project, &row.project, col.key) => {
+                None => first = Some(&**row).filter(|_| held.is_some()),
+                Some(at) if held.is_some() && held != at.project.held(col.id) => {
                     let what = format!(
                         "与同一项目第{}行的“{}”不一致：同一项目各行的{}应相同，请改成一致",
                         at.row,
-                        at.found(col.key),
+                        at.found(col.id),
                         col.header
                     );
-                    sink.push(row.row, col.key, &row.found(col.key), what);
+                    sink.push(row.row, col.id, &row.found(col.id), what);
                 }
                 Some(_) => {}
             }
@@ -132,100 +133,50 @@ fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
     }
 }
 
-/// Whether a row has a value for a project-level key (`comparable` is not `None`).
-fn has_value(p: &ProjectFields, key: &str) -> bool {
-    match key {
-        "applicant_type" => p.applicant_type.is_some(),
-        "union_member" => p.union_member.is_some(),
-        "households" => p.households.is_some(),
-        "hardship_households" => p.hardship_households.is_some(),
-        "radiated_households" => p.radiated_households.is_some(),
-        "income_increase" => p.income_increase.is_some(),
-        _ => text_of(p, key).map_or_else(|| comparable(p, key).is_some(), Option::is_some),
-    }
-}
-
-/// Whether two rows agree on a project-level key, as their `comparable` values do, without
-/// building them: text without its spaces, the rest as read.
-fn same(a: &ProjectFields, b: &ProjectFields, key: &str) -> bool {
-    match key {
-        "applicant_type" => a.applicant_type == b.applicant_type,
-        "union_member" => a.union_member == b.union_member,
-        "households" => a.households == b.households,
-        "hardship_households" => a.hardship_households == b.hardship_households,
-        "radiated_households" => a.radiated_households == b.radiated_households,
-        "income_increase" => a.income_increase == b.income_increase,
-        _ => match (text_of(a, key), text_of(b, key)) {
-            (Some(Some(x)), Some(Some(y))) => {
-                x.chars().filter(|c| !c.is_whitespace()).eq(y.chars().filter(|c| !c.is_whitespace()))
-            }
-            _ => comparable(a, key) == comparable(b, key),
-        },
-    }
-}
-
-/// The field of a project-level text key (`None` for the keys that are not text).
-fn text_of<'a>(p: &'a ProjectFields, key: &str) -> Option<&'a Option<String>> {
-    let t = match key {
-        "project_no" => &p.project_no,
-        "unit" => &p.unit,
-        "project_name" => &p.project_name,
-        "org_name" => &p.org_name,
-        "credit_code" => &p.credit_code,
-        "leader" => &p.leader,
-        "id_number" => &p.id_number,
-        "phone" => &p.phone,
-        "industry" => &p.industry,
-        "note" => &p.note,
-        _ => return None,
-    };
-    Some(t)
-}
-
 /// Blank cells of later rows take the value of an earlier row (workbook.md).
 fn merged(group: &Group) -> ProjectFields {
     let mut m = ProjectFields::default();
-    for r in group.rows.iter().map(|r| &r.project) {
-        macro_rules! inherit {
-            ($($f:ident),*) => {$( if m.$f.is_none() { m.$f.clone_from(&r.$f); } )*};
-        }
-        inherit!(project_no, unit, project_name, applicant_type, org_name, credit_code, leader, id_number, phone);
-        inherit!(
-            union_member,
-            industry,
-            households,
-            hardship_households,
-            radiated_households,
-            income_increase,
-            score,
-            note
-        );
+    for r in &group.rows {
+        m.inherit(&r.project);
     }
     m
 }
 
-/// Check a group and build the engine's project; `None` when it has any problem.
-pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<Project> {
+/// Check a group and build the engine's project and its payee; `None` when it has any
+/// problem.
+pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<(Project, Option<Payee>)> {
     let before = sink.errors.len();
     check_agreement(group, sink);
     let f = merged(group);
     let first = &group.rows[0];
-    sink.missing(first, "unit", f.unit.is_some());
-    sink.missing(first, "project_name", f.project_name.is_some());
-    sink.missing(first, "applicant_type", f.applicant_type.is_some());
-    sink.missing(first, "leader", f.leader.is_some());
-    sink.missing(first, "id_number", f.id_number.is_some());
-    sink.missing(first, "households", f.households.is_some());
     // workbook.md: 主体名称 is required unless the applicant is a 个人.
     let person_only = f.applicant_type.is_none_or(|t| t == ApplicantType::Individual);
-    sink.missing(first, "org_name", person_only || f.org_name.is_some());
-    sink.missing(first, "union_member", !options.require_union_member || f.union_member.is_some());
+    for c in LOANS.iter().filter(|c| c.level == Level::Project) {
+        let present = f.held(c.id).is_some();
+        match c.need {
+            Need::Always => sink.missing(first, c.id, present),
+            Need::UnlessIndividual => sink.missing(first, c.id, person_only || present),
+            Need::WhenMembersRequired => sink.missing(first, c.id, !options.require_union_member || present),
+            Need::ByEventKind | Need::Optional => {}
+        }
+    }
     let loans: Vec<Loan> = group.rows.iter().filter_map(|r| super::loans::loan(r, sink)).collect();
     let unreadable = group.rows.iter().any(|r| !r.unreadable.is_empty());
     if sink.errors.len() > before || unreadable || loans.len() != group.rows.len() {
         return None;
     }
-    Some(project(group, f, loans))
+    let payee = payee(&f);
+    Some((project(group, f, loans), payee))
+}
+
+/// workbook.md: 收款户名, 开户银行 and 银行账号, when the project gives any of them.
+fn payee(f: &ProjectFields) -> Option<Payee> {
+    let (name, bank, account) = (&f.payee_name, &f.payee_bank, &f.payee_account);
+    (name.is_some() || bank.is_some() || account.is_some()).then(|| Payee {
+        name: name.clone().unwrap_or_default(),
+        bank: bank.clone().unwrap_or_default(),
+        account: account.clone().unwrap_or_default(),
+    })
 }
 
 fn project(group: &Group, f: ProjectFields, loans: Vec<Loan>) -> Project {

@@ -1,16 +1,23 @@
 //! Reading a workbook's sheets into sparse grids of `Value`s, whatever the format
 //! (.xlsx streamed; .xls and .ods through calamine; .csv in UTF-8 or GBK), with merged
 //! cells applied to every cell they span and the business maximum of rows and columns.
+//! Only the Loans and Events sheets are read (workbook.md "Empty cells"): which they are
+//! is told from the sheets' names and first rows, and the other sheets (notes, lookup
+//! lists) stay empty grids, whatever their size.
 
 mod ods;
 mod stream;
+mod xls_ods;
+
+pub use ods::Squeeze;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Reader};
+use calamine::{Data, DataRef, Dimensions, Reader, Xlsx};
 
 use super::cells::{from_float, serial_date, Value};
+use super::header;
 use super::{ImportError, Options, Parsed};
 
 /// The business maximum (README): rows and columns beyond these are refused.
@@ -96,12 +103,42 @@ pub enum Format {
     Csv,
 }
 
-/// Every sheet of a workbook, in order.
+/// Which sheets of a workbook tiexi reads; the others come back as empty grids, never read
+/// (docs/workbook.md "Empty cells": a lookup list or a note sheet is not our business).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// The Loans sheet and the Events sheet (docs/workbook.md "Sheets").
+    Applicant,
+    /// Every sheet whose name contains 结息 or 利息, else the first (docs/workbook.md
+    /// "Interest statements").
+    Statement,
+}
+
+/// Every sheet of an applicant workbook, in order; only the Loans and Events sheets read.
 ///
 /// # Errors
 /// The file cannot be read as a workbook of the given format.
 pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
-    read_known(bytes, format, may_merge(bytes, format))
+    read_which(bytes, format, may_merge(bytes, format), Which::Applicant)
+}
+
+/// Every sheet of a bank's interest statement, in order; only its statement sheets read.
+///
+/// # Errors
+/// As `read`.
+pub fn read_statement(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
+    read_which(bytes, format, may_merge(bytes, format), Which::Statement)
+}
+
+/// docs/workbook.md "Interest statements": the sheets named for interest, else the first.
+#[must_use]
+pub fn statement_sheets(names: &[String]) -> Vec<bool> {
+    let for_interest: Vec<bool> = names.iter().map(|n| n.contains("结息") || n.contains("利息")).collect();
+    if for_interest.contains(&true) {
+        for_interest
+    } else {
+        (0..names.len()).map(|at| at == 0).collect()
+    }
 }
 
 /// Read an applicant workbook of a known format (workbook.md): an .xlsx without merged
@@ -111,7 +148,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Grid>, ImportError> {
 /// As `read`; `NoSheet` when the workbook has no sheet.
 pub(super) fn parse(bytes: &[u8], format: Format, merged: bool, options: Options) -> Result<Parsed, ImportError> {
     if format == Format::Xlsx && !merged {
-        if let Some(book) = stream::xlsx(bytes, &options)? {
+        if let Some(book) = stream::xlsx(bytes, &options, has_formulas(bytes))? {
             return Ok(book.finish());
         }
     }
@@ -123,14 +160,42 @@ pub(super) fn parse(bytes: &[u8], format: Format, merged: bool, options: Options
 ///
 /// # Errors
 /// As `parse`.
-pub(super) fn parse_xlsx(bytes: Vec<u8>, merged: bool, options: Options) -> Result<Parsed, ImportError> {
+pub(super) fn parse_xlsx(bytes: Vec<u8>, parts: Parts, options: Options) -> Result<Parsed, ImportError> {
+    let Parts { merged, formulas } = parts;
     if !merged {
-        if let Some(book) = stream::xlsx(&bytes, &options)? {
+        if let Some(book) = stream::xlsx(&bytes, &options, formulas)? {
             drop(bytes);
             return Ok(book.finish());
         }
     }
     super::assemble::from_grids(&read_known(&bytes, Format::Xlsx, merged)?, &options)
+}
+
+/// `parse` of parts the upload guard kept (an .xlsx or an .ods, its `content.xml` already
+/// squeezed), which go as soon as their cells are read.
+///
+/// # Errors
+/// As `parse`.
+pub(super) fn parse_kept(
+    stored: Vec<u8>,
+    format: Format,
+    parts: Parts,
+    options: Options,
+) -> Result<Parsed, ImportError> {
+    match format {
+        Format::Ods => super::assemble::from_grids(&xls_ods::read_ods(&stored, Which::Applicant)?, &options),
+        Format::Xlsx | Format::Xls | Format::Csv => parse_xlsx(stored, parts, options),
+    }
+}
+
+/// What the upload guard's walk of a zip found in its parts: whether any may have merged
+/// cells (calamine's search for them parses a sheet a second time) and whether a
+/// worksheet may have formulas (reading them costs the streaming reader a little more per
+/// cell, and only a formula can lack its value). `true` when in doubt.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    pub merged: bool,
+    pub formulas: bool,
 }
 
 /// Whether a workbook of this format may have merged cells (only an .xlsx is searched).
@@ -144,41 +209,108 @@ pub(super) fn may_merge(bytes: &[u8], format: Format) -> bool {
 /// # Errors
 /// As `read`.
 pub(super) fn read_known(bytes: &[u8], format: Format, merged: bool) -> Result<Vec<Grid>, ImportError> {
+    read_which(bytes, format, merged, Which::Applicant)
+}
+
+fn read_which(bytes: &[u8], format: Format, merged: bool, which: Which) -> Result<Vec<Grid>, ImportError> {
     match format {
-        Format::Xlsx => read_xlsx(bytes, merged),
-        Format::Xls => read_other(bytes),
-        Format::Ods => read_other(bytes).map(|mut grids| {
-            for (name, regions) in ods::merged(bytes) {
-                if let Some(grid) = grids.iter_mut().find(|g| g.name == name) {
-                    grid.spread_merged(&regions);
-                }
-            }
-            grids
-        }),
+        Format::Xlsx => read_xlsx(bytes, merged, which),
+        Format::Xls => xls_ods::read_xls(bytes, which),
+        Format::Ods => xls_ods::read_ods(&ods::squeezed(bytes), which),
         Format::Csv => super::csv::read(bytes).map(|g| vec![g]),
     }
 }
 
-fn read_xlsx(bytes: &[u8], any_merged: bool) -> Result<Vec<Grid>, ImportError> {
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+/// Which sheets to read (workbook.md "Sheets"): the Loans sheet and the Events sheet,
+/// told from the names and, where needed, the first rows that `head` gives.
+fn wanted(names: &[String], which: Which, head: impl FnMut(usize) -> Vec<(u32, Vec<Value>)>) -> Vec<bool> {
+    if which == Which::Statement {
+        return statement_sheets(names);
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut head = head;
+    let has_header = |at: usize| {
+        let rows = head(at);
+        let refs: Vec<(u32, &[Value])> = rows.iter().map(|(r, c)| (*r, c.as_slice())).collect();
+        header::has_loans_header(&refs)
+    };
+    let loans = header::choose_loans_sheet(&refs, has_header);
+    let events = loans.and_then(|l| header::choose_events_sheet(&refs, l));
+    (0..names.len()).map(|at| Some(at) == loans || Some(at) == events).collect()
+}
+
+fn read_xlsx(bytes: &[u8], any_merged: bool, which: Which) -> Result<Vec<Grid>, ImportError> {
+    let any_formulas = has_formulas(bytes);
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(&e))?;
     let is_1904 = book.has_1904_epoch();
+    let names = book.sheet_names();
+    let wanted = wanted(&names, which, |at| stream::head(&mut book, &names[at], is_1904).unwrap_or_default());
     let mut grids = Vec::new();
-    for name in book.sheet_names() {
-        let mut grid = Grid::new(&name, is_1904);
-        {
-            let mut cells = book.worksheet_cells_reader(&name).map_err(|e| ImportError::unreadable(&e))?;
+    for (name, read) in names.iter().zip(wanted) {
+        let mut grid = Grid::new(name, is_1904);
+        if read {
+            let mut formulas = formulas(&mut book, name, any_formulas)?;
+            let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
             while let Some(cell) = cells.next_cell().map_err(|e| ImportError::unreadable(&e))? {
                 let (row, col) = cell.get_position();
-                grid.put(row, col, from_ref(cell.get_value(), is_1904))?;
+                grid.put(row, col, streamed(cell.get_value(), (row, col), &mut formulas, is_1904))?;
             }
-        }
-        if any_merged {
-            let merged = book.merge_cells_by_sheet_name(&name).map_err(|e| ImportError::unreadable(&e))?;
-            grid.spread_merged(&merged);
+            drop(cells);
+            if any_merged {
+                let merged = book.merge_cells_by_sheet_name(name).map_err(|e| ImportError::unreadable(&e))?;
+                grid.spread_merged(&merged);
+            }
         }
         grids.push(grid);
     }
     Ok(grids)
+}
+
+/// The formulas of a sheet, by 0-based (row, column), when the upload guard found any
+/// (`Parts::formulas`): a formula cell without a saved result reads as `Value::Formula`.
+/// A pass of its own, so that the cells are read with calamine's plain reader.
+pub(super) type Formulas = std::collections::HashMap<(u32, u32), String>;
+
+/// The formulas of the sheet `name`, or none when the workbook has none.
+pub(super) fn formulas(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, any: bool) -> Result<Formulas, ImportError> {
+    let mut found = Formulas::new();
+    if any {
+        let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
+        while let Some(cell) = cells.next_formula().map_err(|e| ImportError::unreadable(&e))? {
+            if !cell.get_value().is_empty() {
+                found.insert(cell.get_position(), cell.get_value().clone());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A cell of the streaming .xlsx reader; an empty one that holds a formula has no saved
+/// result (a program such as openpyxl writes formulas without computing them).
+pub(super) fn streamed(value: &DataRef<'_>, pos: (u32, u32), formulas: &mut Formulas, is_1904: bool) -> Value {
+    match value {
+        DataRef::Empty => formulas.remove(&pos).map_or(Value::Empty, Value::Formula),
+        value => from_ref(value, is_1904),
+    }
+}
+
+/// An .xlsx the reader refused: a password is said so (workbook.md "Errors").
+fn xlsx_error(e: &calamine::XlsxError) -> ImportError {
+    match e {
+        calamine::XlsxError::Password => ImportError::Encrypted,
+        other => ImportError::unreadable(other),
+    }
+}
+
+/// Whether a worksheet of the zip may hold a formula (a tag starting `<f`); any doubt says
+/// yes.
+fn has_formulas(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return true };
+    (0..zip.len()).any(|i| {
+        zip.by_index(i).map_or(true, |mut entry| {
+            entry.name_raw().windows(11).any(|w| w.eq_ignore_ascii_case(b"worksheets/")) && mentions(&mut entry, b"<f")
+        })
+    })
 }
 
 /// Whether any part of the zip mentions `mergeCell`. calamine finds a sheet's merged
@@ -212,30 +344,6 @@ fn mentions(part: &mut dyn std::io::Read, needle: &[u8]) -> bool {
     }
 }
 
-fn read_other(bytes: &[u8]) -> Result<Vec<Grid>, ImportError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
-    // workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
-    let is_1904 = matches!(&book, calamine::Sheets::Xls(xls) if xls.has_1904_epoch());
-    let mut grids = Vec::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| ImportError::unreadable(&e))?;
-        let mut grid = Grid::new(&name, is_1904);
-        for (row, col, data) in range.used_cells() {
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            grid.put(
-                r0 + u32::try_from(row).unwrap_or(u32::MAX),
-                c0 + u32::try_from(col).unwrap_or(u32::MAX),
-                from_data(data, is_1904),
-            )?;
-        }
-        if let calamine::Sheets::Xls(xls) = &book {
-            grid.spread_merged(&xls.merge_cells_by_sheet_name(&name).unwrap_or_default());
-        }
-        grids.push(grid);
-    }
-    Ok(grids)
-}
-
 fn from_ref(d: &DataRef<'_>, is_1904: bool) -> Value {
     match d {
         DataRef::Empty => Value::Empty,
@@ -263,11 +371,13 @@ fn from_data(d: &Data, is_1904: bool) -> Value {
     }
 }
 
-/// A date cell: its serial day, the time of day dropped.
+/// A date cell: its serial day, the time of day dropped. A number no date can have
+/// (`20240305` typed into a column formatted as dates) stays the number it is, which a
+/// date column reads as yyyymmdd (workbook.md "Dates").
 #[expect(clippy::cast_possible_truncation, reason = "floor of a bounded serial")]
 fn date_time(serial: f64, is_1904: bool) -> Value {
     if !serial.is_finite() || !(0.0..3.0e6).contains(&serial) {
-        return Value::Error(serial.to_string());
+        return from_float(serial);
     }
     serial_date(serial.floor() as i64, is_1904).map_or(Value::Error(serial.to_string()), Value::Date)
 }

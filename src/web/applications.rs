@@ -146,7 +146,7 @@ async fn save(
     f: &ApplicationForm,
 ) -> Result<Result<i64, Vec<FieldError>>, AppError> {
     let policy = crate::import::policy(&round.policy_toml)?;
-    let options = crate::import::Options { require_union_member: policy.require_union_member };
+    let options = crate::import::Options::of(&policy);
     let read = fields::application(key, &f.project, &f.loans, &f.events, &options);
     let listed = super::units::offered(db).await?;
     let project = match (read, unit_problem(&listed, &f.project.unit)) {

@@ -41,7 +41,7 @@ async fn parse(
 ) -> Result<Parsed, AppError> {
     let _permit = parsers.0.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     let exe = config.parser();
-    let options = import::Options { require_union_member: policy.require_union_member };
+    let options = import::Options::of(policy);
     let parsed = rocket::tokio::task::spawn_blocking(move || import::isolate::workbook(&exe, &bytes, &options))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -3,7 +3,6 @@
 //! no arithmetic on money here.
 
 pub mod allocation_pages;
-pub mod allocation_run;
 pub mod api;
 pub mod application_view;
 pub mod applications;

@@ -65,7 +65,7 @@ pub(crate) async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) 
     let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
     // docs/rules.md §9: the review cuts in force bound what an approved project is granted.
     let facts = storage::facts::round(conn, round.id).await?;
-    let outcome = super::allocation_run::run(&policy, &projects, &facts, &held, &alloc::remaining(&amounts, &granted));
+    let outcome = alloc::run_with(&policy, &projects, &facts, &held, &alloc::remaining(&amounts, &granted));
     let names = projects.iter().map(|p| p.name.clone()).collect();
     Ok(Run { pools, records, names, outcome })
 }

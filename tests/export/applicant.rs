@@ -7,11 +7,12 @@ use calamine::Data;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use tiexi::export;
-use tiexi::import::{self, cells::Value, columns::LOAN_COLUMNS, sheet::Grid, Parsed};
+use tiexi::import::columns::{Key, LOANS};
+use tiexi::import::{self, cells::Value, sheet::Grid, Parsed};
 
 use super::support::{cell, column, id_number, loan_row, rows, sheet_names, tiexi, zip_entry};
 
-const MEMBERS: import::Options = import::Options { require_union_member: true };
+const MEMBERS: import::Options = import::Options { require_union_member: true, window: None };
 
 /// A workbook with a good project, a project with a wrong ID check character and an
 /// unreadable amount, and an event without its amount; and what the import found.
@@ -20,7 +21,7 @@ fn applicant_with_errors() -> (Vec<u8>, Parsed) {
     let wrong_check = format!("{}{}", &id[..17], if id.ends_with('0') { '1' } else { '0' });
     let good = loan_row("T-001", &id, "HT-001", &Value::Number(Decimal::from(300_000)));
     let mut bad = loan_row("T-002", &wrong_check, "HT-002", &Value::Text("三十万".into()));
-    let note = LOAN_COLUMNS.iter().position(|c| c.key == "note").expect("备注");
+    let note = LOANS.iter().position(|c| c.id == Key::Note).expect("备注");
     bad[note] = Value::Text("=1+1".into());
     let on = Value::Date(NaiveDate::from_ymd_opt(2023, 6, 1).expect("a date"));
     let event = vec![Value::Text("HT-002".into()), on, Value::Text("还款".into())];
@@ -52,7 +53,7 @@ fn the_annotated_workbook_shows_each_rows_errors() {
     let fixme = export::annotated::bytes(&original, &first.errors).unwrap();
     let sheet = rows(&fixme, "申报汇总表");
     let col = column(&sheet[1..], export::annotated::ERROR_COLUMN);
-    assert_eq!(col, LOAN_COLUMNS.len(), "right of the header row");
+    assert_eq!(col, LOANS.len(), "right of the header row");
     assert!(cell(&sheet[3], col).contains("身份证号"), "{:?}", sheet[3]);
     assert!(cell(&sheet[2], col).is_empty());
     assert_eq!(sheet[3][column(&sheet[1..], "备注")], Data::String("=1+1".into()));
@@ -99,7 +100,7 @@ fn the_blank_template_has_the_canonical_headers_and_imports_cleanly() {
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(sheet_names(&bytes), ["申报汇总表", "还款及变更", "填表说明"]);
     let header: Vec<String> = rows(&bytes, "申报汇总表")[1].iter().map(ToString::to_string).collect();
-    let expected: Vec<String> = LOAN_COLUMNS.iter().map(export::applicant::header).collect();
+    let expected: Vec<String> = LOANS.iter().map(export::applicant::header).collect();
     assert_eq!(header, expected);
     assert!(header.iter().any(|h| h == "贷款金额（元）") && header.iter().any(|h| h == "年利率（%）"));
     let blank = import::workbook(&bytes, &MEMBERS).unwrap();
@@ -108,7 +109,7 @@ fn the_blank_template_has_the_canonical_headers_and_imports_cleanly() {
     assert!(loans.contains("合作社,小微企业,个体工商户,个人") && loans.contains("是,否"));
     let events = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
     assert!(events.contains("还款,利率调整,逾期开始,逾期结束,展期"));
-    assert_eq!(rows(&bytes, "填表说明").len(), 1 + LOAN_COLUMNS.len() + 6 + 1 + 4);
+    assert_eq!(rows(&bytes, "填表说明").len(), 1 + LOANS.len() + 6 + 1 + 6);
 }
 
 /// Rows typed into the template (an ID as text, an amount in 万元) import without error.
@@ -132,10 +133,10 @@ fn the_template_with_typed_rows_imports_cleanly() {
 fn day_numbers_of_a_1904_workbook_come_back_as_the_same_days() {
     let on = NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
     let serial = (on - NaiveDate::from_ymd_opt(1904, 1, 1).unwrap()).num_days();
-    let from = LOAN_COLUMNS.iter().position(|c| c.key == "disbursed_on").unwrap();
+    let from = LOANS.iter().position(|c| c.id == Key::DisbursedOn).unwrap();
     let mut row = loan_row("T-001", &id_number("65010219800101123"), "HT-001", &Value::Number(Decimal::from(1)));
     row[from] = Value::Number(Decimal::from(serial));
-    let header = LOAN_COLUMNS.iter().map(|c| Value::Text(c.header.to_string())).collect();
+    let header = LOANS.iter().map(|c| Value::Text(c.header.to_string())).collect();
     let grid = Grid { name: "申报汇总表".into(), rows: [(0, header), (1, row)].into(), is_1904: true };
     let bytes = export::annotated::from_grids(&[grid], &[]).unwrap();
     let back = import::sheet::read(&bytes, import::Format::Xlsx).unwrap();

@@ -10,14 +10,15 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use tiexi::engine::Policy;
-use tiexi::import::{self, cells::Value, columns::LOAN_COLUMNS, Parsed};
+use tiexi::import::columns::{Key, LOANS};
+use tiexi::import::{self, cells::Value, Parsed};
 
 /// case000's policy and workbook, imported in this process.
 pub fn case000() -> (Policy, Parsed) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/case000");
     let text = std::fs::read_to_string(dir.join("policy.toml")).expect("case000 policy");
     let policy = import::policy(&text).expect("a valid policy");
-    let options = import::Options { require_union_member: policy.require_union_member };
+    let options = import::Options::of(&policy);
     let bytes = std::fs::read(dir.join("applicants.xlsx")).expect("case000 workbook");
     let parsed = import::workbook(&bytes, &options).expect("a readable workbook");
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
@@ -82,30 +83,53 @@ pub fn id_number(first17: &str) -> String {
     format!("{first17}{check}")
 }
 
-/// A valid Loans row (a cooperative's loan of 2023), cells in `LOAN_COLUMNS` order.
+/// A valid Loans row (a cooperative's loan of 2023), cells in `LOANS` order.
+#[expect(clippy::too_many_lines, reason = "one arm per column of the table, exhaustive on purpose")]
 pub fn loan_row(project_no: &str, id: &str, contract: &str, principal: &Value) -> Vec<Value> {
     let text = |s: &str| Value::Text(s.to_string());
     let date = |y, m, d| Value::Date(NaiveDate::from_ymd_opt(y, m, d).expect("a date"));
-    LOAN_COLUMNS
+    LOANS
         .iter()
-        .map(|c| match c.key {
-            "project_no" => text(project_no),
-            "unit" => text("一团"),
-            "project_name" => text("肉羊养殖扩建"),
-            "applicant_type" => text("合作社"),
-            "org_name" => text("红星肉羊养殖合作社"),
-            "leader" => text("张三"),
-            "id_number" => text(id),
-            "union_member" => text("是"),
-            "households" => Value::Number(Decimal::from(12)),
-            "income_increase" => Value::Number(Decimal::from(5200)),
-            "bank" => text("农业银行"),
-            "contract_no" => text(contract),
-            "principal" => principal.clone(),
-            "rate" => Value::Number(Decimal::new(435, 2)),
-            "disbursed_on" => date(2023, 3, 1),
-            "maturity_on" => date(2025, 3, 1),
-            _ => Value::Empty,
+        .map(|c| match c.id {
+            Key::ProjectNo => text(project_no),
+            Key::Unit => text("一团"),
+            Key::ProjectName => text("肉羊养殖扩建"),
+            Key::ApplicantType => text("合作社"),
+            Key::OrgName | Key::PayeeName => text("红星肉羊养殖合作社"),
+            Key::Leader => text("张三"),
+            Key::IdNumber => text(id),
+            Key::UnionMember => text("是"),
+            Key::Households => Value::Number(Decimal::from(12)),
+            Key::IncomeIncrease => Value::Number(Decimal::from(5200)),
+            Key::Bank => text("农业银行"),
+            Key::ContractNo => text(contract),
+            Key::Principal => principal.clone(),
+            Key::Rate => Value::Number(Decimal::new(435, 2)),
+            Key::DisbursedOn => date(2023, 3, 1),
+            Key::MaturityOn => date(2025, 3, 1),
+            Key::PayeeBank => text("农业银行哈密分行"),
+            Key::PayeeAccount => text("6228 4800 1234 5678"),
+            Key::CreditCode
+            | Key::Phone
+            | Key::Industry
+            | Key::HardshipHouseholds
+            | Key::RadiatedHouseholds
+            | Key::SettledOn
+            | Key::InterestPaid
+            | Key::Score
+            | Key::Note
+            | Key::EventContractNo
+            | Key::EventDate
+            | Key::EventKind
+            | Key::EventAmount
+            | Key::EventRate
+            | Key::EventExtendedTo
+            | Key::StatementContractNo
+            | Key::StatementFrom
+            | Key::StatementTo
+            | Key::StatementPaid
+            | Key::StatementPenalty
+            | Key::StatementBank => Value::Empty,
         })
         .collect()
 }

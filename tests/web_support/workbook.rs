@@ -3,31 +3,39 @@
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use tiexi::export::applicant;
 use tiexi::import::codes::id_check_digit;
+use tiexi::import::columns::Key;
 
-const HEADERS: [&str; 21] = [
-    "序号",
-    "项目编号",
-    "团场",
-    "项目名称",
-    "主体类型",
-    "主体名称",
-    "负责人",
-    "身份证号",
-    "是否工会会员",
-    "行业",
-    "带动职工户数",
-    "户均增收（元）",
-    "贷款银行",
-    "贷款合同编号",
-    "贷款金额（元）",
-    "年利率（%）",
-    "放款日期",
-    "到期日期",
-    "结清日期",
-    "已付利息（元）",
-    "评审得分",
+/// The columns written, after a 序号 column, in the template's order.
+const COLUMNS: [Key; 20] = [
+    Key::ProjectNo,
+    Key::Unit,
+    Key::ProjectName,
+    Key::ApplicantType,
+    Key::OrgName,
+    Key::Leader,
+    Key::IdNumber,
+    Key::UnionMember,
+    Key::Industry,
+    Key::Households,
+    Key::IncomeIncrease,
+    Key::Bank,
+    Key::ContractNo,
+    Key::Principal,
+    Key::Rate,
+    Key::DisbursedOn,
+    Key::MaturityOn,
+    Key::SettledOn,
+    Key::InterestPaid,
+    Key::Score,
 ];
+
+/// The column index of a key in the sheets written here.
+fn col(key: Key) -> u16 {
+    let at = COLUMNS.iter().position(|k| *k == key).expect("a column written here");
+    u16::try_from(at + 1).expect("a column index")
+}
 
 const UNITS: [&str; 4] = ["红星一场", "红星二场", "红星四场", "红山农场"];
 
@@ -57,8 +65,9 @@ pub fn one_project(key: &str, unit: &str) -> Vec<u8> {
 fn headers(book: &mut Workbook) -> &mut Worksheet {
     let sheet = book.add_worksheet().set_name("申报汇总表").expect("a sheet name");
     sheet.write_string(0, 0, "职工自主创业示范项目贷款贴息申报汇总表").expect("title");
-    for (col, h) in (0_u16..).zip(HEADERS) {
-        sheet.write_string(1, col, h).expect("header");
+    sheet.write_string(1, 0, "序号").expect("header");
+    for key in COLUMNS {
+        sheet.write_string(1, col(key), applicant::header(key.column())).expect("header");
     }
     sheet
 }
@@ -66,33 +75,38 @@ fn headers(book: &mut Workbook) -> &mut Worksheet {
 /// Row `row`: loan `k` of project number `p` (the project's columns repeated on each of its rows).
 fn loan_row(sheet: &mut Worksheet, row: u32, (p, key, unit): (u32, &str, &str), k: u32) {
     let body = format!("659001{}{:02}{:02}{:03}", 1970 + p % 30, 1 + p % 12, 1 + p % 28, p % 1000);
-    let cells = [
-        format!("{}", row - 1),
-        key.to_string(),
-        unit.to_string(),
-        format!("{unit}第{p}号示范项目"),
-        "合作社".to_string(),
-        format!("{unit}第{p}号专业合作社"),
-        format!("负责人{p}"),
-        format!("{body}{}", id_check_digit(&body)),
-        "是".to_string(),
-        "设施农业".to_string(),
+    sheet.write_string(row, 0, format!("{}", row - 1)).expect("序号");
+    let texts = [
+        (Key::ProjectNo, key.to_string()),
+        (Key::Unit, unit.to_string()),
+        (Key::ProjectName, format!("{unit}第{p}号示范项目")),
+        (Key::ApplicantType, "合作社".to_string()),
+        (Key::OrgName, format!("{unit}第{p}号专业合作社")),
+        (Key::Leader, format!("负责人{p}")),
+        (Key::IdNumber, format!("{body}{}", id_check_digit(&body))),
+        (Key::UnionMember, "是".to_string()),
+        (Key::Industry, "设施农业".to_string()),
+        (Key::Bank, "农业银行".to_string()),
+        (Key::ContractNo, format!("{key}-HT-{k}")),
     ];
-    for (col, text) in (0_u16..).zip(&cells) {
-        sheet.write_string(row, col, text).expect("a cell");
+    for (column, text) in &texts {
+        sheet.write_string(row, col(*column), text).expect("a cell");
     }
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    sheet.write_number(row, 10, f64::from(5 + p % 20)).expect("households");
-    sheet.write_number(row, 11, 6000.0).expect("income");
-    sheet.write_string(row, 12, "农业银行").expect("bank");
-    sheet.write_string(row, 13, format!("{key}-HT-{k}")).expect("contract");
-    sheet.write_number(row, 14, f64::from(100_000 + (p % 50) * 1000)).expect("principal");
-    sheet.write_number(row, 15, 4.35).expect("rate");
+    let numbers = [
+        (Key::Households, f64::from(5 + p % 20)),
+        (Key::IncomeIncrease, 6000.0),
+        (Key::Principal, f64::from(100_000 + (p % 50) * 1000)),
+        (Key::Rate, 4.35),
+        (Key::Score, f64::from(60 + p % 40)),
+    ];
+    for (column, n) in numbers {
+        sheet.write_number(row, col(column), n).expect("a number");
+    }
     let disbursed = NaiveDate::from_ymd_opt(2022, 1 + p % 12, 1 + k % 28).expect("a date");
     let maturity = NaiveDate::from_ymd_opt(2025, 1 + p % 12, 1).expect("a date");
-    sheet.write_date_with_format(row, 16, disbursed, &date).expect("disbursed");
-    sheet.write_date_with_format(row, 17, maturity, &date).expect("maturity");
-    sheet.write_number(row, 20, f64::from(60 + p % 40)).expect("score");
+    sheet.write_date_with_format(row, col(Key::DisbursedOn), disbursed, &date).expect("disbursed");
+    sheet.write_date_with_format(row, col(Key::MaturityOn), maturity, &date).expect("maturity");
 }
 
 /// Projects of one 团场 with the keys given, one loan each (contract `KEY-HT-0`).

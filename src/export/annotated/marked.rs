@@ -159,7 +159,7 @@ pub(super) fn sheet(
 /// Each column's number format, by the key its header names.
 fn column_formats(layout: Option<&Layout>) -> Vec<Option<&'static str>> {
     let Some(l) = layout else { return Vec::new() };
-    let format = |s: &Option<header::Slot>| s.as_ref().and_then(|s| applicant::number_format(s.column.key));
+    let format = |s: &Option<header::Slot>| s.as_ref().and_then(|s| applicant::number_format(s.column));
     l.header.columns.iter().map(format).collect()
 }
 
@@ -223,9 +223,10 @@ fn data(
 /// date column is written back as the date it names, so that it imports as the same day.
 fn rebased(v: &Value, serial_1904: bool) -> Cow<'_, Value> {
     match v {
-        Value::Number(_) if serial_1904 => {
-            cells::date(v, true).ok().flatten().map_or(Cow::Borrowed(v), |d| Cow::Owned(Value::Date(d)))
-        }
+        Value::Number(_) if serial_1904 => cells::date(v, cells::Calendar::of(true))
+            .ok()
+            .flatten()
+            .map_or(Cow::Borrowed(v), |d| Cow::Owned(Value::Date(d))),
         _ => Cow::Borrowed(v),
     }
 }

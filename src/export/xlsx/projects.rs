@@ -6,6 +6,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use super::super::mask;
 use super::super::sheet::{Cell, Styles};
 use super::super::table::Table;
+use crate::engine::facts::CutLimit;
 use crate::engine::{Loan, LoanResult, Money, Project, ProjectResult, Reason, RoundResult};
 
 /// 项目: what each project asked and got, its part from each pool, its status and reasons.
@@ -121,10 +122,16 @@ pub(super) fn loans_sheet(
         "到期日期",
         "结清日期",
         "贴息天数",
+        "其他年度已贴息天数",
         "计算值（元）",
         "已付利息（元）",
+        "银行结息（元）",
+        "审核核减",
+        "核定金额（元）",
         "贴息（元）",
         "原因",
+        "结息差异（元）",
+        "差异可能原因",
     ]
     .map(String::from);
     let mut table = Table::new(sheet, styles, &headers)?.uniform();
@@ -137,7 +144,19 @@ pub(super) fn loans_sheet(
     table.finish(true)
 }
 
-fn loan_row<'a>(key: &'a str, loan: &'a Loan, r: &LoanResult) -> [Cell<'a>; 13] {
+/// rules.md §9: the caps beside the subsidy, and the statement's difference (cli.md).
+fn loan_row<'a>(key: &'a str, loan: &'a Loan, r: &LoanResult) -> [Cell<'a>; 19] {
+    let cut = r.cut.as_ref();
+    let why = cut.map_or_else(String::new, |c| match (c.limit, c.text.is_empty()) {
+        (CutLimit::Excluded, true) => format!("不予贴息：{}", c.reason.label()),
+        (CutLimit::Excluded, false) => format!("不予贴息：{}（{}）", c.reason.label(), c.text),
+        (CutLimit::Amount(_), true) => format!("核减：{}", c.reason.label()),
+        (CutLimit::Amount(_), false) => format!("核减：{}（{}）", c.reason.label(), c.text),
+    });
+    let allowed = match cut.map(|c| c.limit) {
+        Some(CutLimit::Amount(a)) => Cell::Money(a),
+        _ => Cell::Blank,
+    };
     [
         Cell::code(key),
         Cell::code(&loan.contract_no),
@@ -148,10 +167,16 @@ fn loan_row<'a>(key: &'a str, loan: &'a Loan, r: &LoanResult) -> [Cell<'a>; 13] 
         Cell::Date(loan.maturity_on),
         Cell::date(loan.settled_on),
         Cell::Count(u64::try_from(r.eligible_days).unwrap_or_default()),
+        Cell::Count(u64::try_from(r.already_subsidised_days).unwrap_or_default()),
         Cell::Money(r.computed),
         loan.interest_paid.map_or(Cell::Blank, Cell::Money),
+        r.certified.map_or(Cell::Blank, Cell::Money),
+        Cell::text(why),
+        allowed,
         Cell::Money(r.subsidy),
         Cell::text(labels(&r.reasons)),
+        r.statement_difference.map_or(Cell::Blank, Cell::Money),
+        Cell::text(r.statement_cause.map_or("", |c| c.label())),
     ]
 }
 

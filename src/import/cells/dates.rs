@@ -1,6 +1,7 @@
 //! workbook.md "Dates": date cells, Excel serial numbers in the 1900 and 1904 date
 //! systems, and the text spellings `2024-03-15`, `2024/3/15`, `2024.3.15`,
-//! `2024年3月15日`, `20240315`. An impossible date is an error, never a guess.
+//! `2024年3月15日`, `20240315`; `24年9月12日` (a zh-CN CSV of `LibreOffice`) where the round's
+//! years leave one century. An impossible date is an error, never a guess.
 
 use std::ops::RangeInclusive;
 
@@ -17,20 +18,42 @@ const HINT: &str = "不是有效日期，请写成 2024-03-15、2024/3/15 或 20
 /// of January 1900), which an auditor wants flagged rather than computed with.
 const YEARS: RangeInclusive<i32> = 1950..=2100;
 
+/// What a date cell is read against: the workbook's date system, and the round's years.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Calendar {
+    /// Serial days count from 1904 (an old Mac's workbook).
+    pub is_1904: bool,
+    /// The first and last year of the round's window (`Options::window`), which decide the
+    /// century of a two-digit year.
+    pub round: Option<(i32, i32)>,
+}
+
+impl Calendar {
+    /// The 1900 or 1904 date system, no round known.
+    #[must_use]
+    pub const fn of(is_1904: bool) -> Calendar {
+        Calendar { is_1904, round: None }
+    }
+}
+
+/// How far from the round's window a two-digit year may fall: loans are taken a few years
+/// before the round and mature a few years after it.
+const TWO_DIGIT_REACH: i32 = 10;
+
 /// A date, or `None` when the cell is blank.
 ///
 /// # Errors
 /// A phrase saying which spelling is expected, or that the date does not exist.
-pub fn date(v: &Value, is_1904: bool) -> Result<Option<NaiveDate>, String> {
+pub fn date(v: &Value, cal: Calendar) -> Result<Option<NaiveDate>, String> {
     let d = match v {
         Value::Empty => return Ok(None),
         Value::Date(d) => *d,
-        Value::Number(n) => number_date(*n, is_1904)?,
+        Value::Number(n) => number_date(*n, cal.is_1904)?,
         Value::Text(_) => match text(v) {
             None => return Ok(None),
-            Some(s) => text_date(&s, is_1904)?,
+            Some(s) => text_date(&s, cal)?,
         },
-        Value::Bool(_) | Value::Error(_) => return Err(HINT.to_string()),
+        Value::Bool(_) | Value::Error(_) | Value::Formula(_) => return Err(HINT.to_string()),
     };
     if YEARS.contains(&d.year()) {
         Ok(Some(d))
@@ -67,7 +90,7 @@ pub fn serial_date(serial: i64, is_1904: bool) -> Option<NaiveDate> {
     epoch.checked_add_signed(chrono::Duration::days(serial))
 }
 
-fn text_date(s: &str, is_1904: bool) -> Result<NaiveDate, String> {
+fn text_date(s: &str, cal: Calendar) -> Result<NaiveDate, String> {
     // A time of day copied along with the date (`2024-03-15 00:00:00`) is dropped.
     let s = match s.split_once([' ', 'T']) {
         Some((day, time)) if time.contains(':') => day,
@@ -78,7 +101,7 @@ fn text_date(s: &str, is_1904: bool) -> Result<NaiveDate, String> {
         return match s.len() {
             8 => digits_date(&s),
             // A serial number that reached us as text (CSV, or a General column copied).
-            5 => s.parse().ok().and_then(|n| serial_date(n, is_1904)).ok_or_else(|| HINT.to_string()),
+            5 => s.parse().ok().and_then(|n| serial_date(n, cal.is_1904)).ok_or_else(|| HINT.to_string()),
             _ => Err(HINT.to_string()),
         };
     }
@@ -87,7 +110,22 @@ fn text_date(s: &str, is_1904: bool) -> Result<NaiveDate, String> {
     let [y, m, d] = parts[..] else {
         return Err(HINT.to_string());
     };
+    if y.len() == 2 && s.contains('年') && y.chars().all(|c| c.is_ascii_digit()) {
+        let year = century(y, cal.round)?;
+        return ymd(&year.to_string(), m, d);
+    }
     ymd(y, m, d)
+}
+
+/// The four-digit year of `24年9月12日`: the one year ending in those digits within
+/// `TWO_DIGIT_REACH` years of the round's window. A window is far shorter than a
+/// century, so there is at most one.
+fn century(yy: &str, round: Option<(i32, i32)>) -> Result<i32, String> {
+    let yy: i32 = yy.parse().map_err(|_| HINT.to_string())?;
+    let unclear = || format!("年份只写了两位（{yy:02}年），无法确定是哪一年：请写成四位年份，如 20{yy:02}年");
+    let (first, last) = round.ok_or_else(unclear)?;
+    let (from, to) = (first - TWO_DIGIT_REACH, last + TWO_DIGIT_REACH);
+    (from / 100 - 1..=to / 100 + 1).map(|c| c * 100 + yy).find(|y| (from..=to).contains(y)).ok_or_else(unclear)
 }
 
 /// `20240315`.

@@ -60,9 +60,9 @@ fn dates_are_read_in_every_spelling() {
         t("2024-03-15 00:00:00"),
         t("45366"),
     ] {
-        assert_eq!(date(&cell, false), Ok(Some(day("2024-03-15"))), "{cell:?}");
+        assert_eq!(date(&cell, Calendar::of(false)), Ok(Some(day("2024-03-15"))), "{cell:?}");
     }
-    assert_eq!(date(&Value::Empty, false), Ok(None));
+    assert_eq!(date(&Value::Empty, Calendar::of(false)), Ok(None));
 }
 
 /// workbook.md "Dates": the 1904 system counts from 1904-01-01 (1462 days later).
@@ -78,7 +78,7 @@ fn serial_numbers_follow_the_workbooks_date_system() {
     ] {
         assert_eq!(serial_date(serial, is_1904).map(|d| d.to_string()).unwrap_or_default(), expected, "{serial}");
     }
-    assert_eq!(date(&n("43904"), true), Ok(Some(day("2024-03-15"))));
+    assert_eq!(date(&n("43904"), Calendar::of(true)), Ok(Some(day("2024-03-15"))));
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn impossible_and_unreadable_dates_are_errors() {
         (t("0224-03-15"), "年份不合理"),
         (Value::Bool(true), "不是有效日期"),
     ] {
-        let e = date(&cell, false).unwrap_err();
+        let e = date(&cell, Calendar::of(false)).unwrap_err();
         assert!(e.contains(says), "{cell:?}: {e}");
     }
 }
@@ -223,4 +223,28 @@ fn floats_become_decimals_as_excel_shows_them() {
         assert_eq!(from_float(f).shown(), shown, "{f}");
     }
     assert!(matches!(from_float(f64::NAN), Value::Error(_)));
+}
+
+#[test]
+fn text_of_more_than_15_significant_digits_is_rounded_to_15() {
+    assert_eq!(decimal("70297.39999999999"), Some(Decimal::new(702_974, 1)));
+    assert_eq!(decimal("0.30000000000000004"), Some(Decimal::new(3, 1)));
+    assert_eq!(decimal("1234.5678"), Some(Decimal::new(12_345_678, 4)));
+    assert_eq!(decimal("abc"), None);
+    assert_eq!(money(&t("70297.39999999999"), None), Ok(Some(Money::from_fen(7_029_740))));
+    // Fifteen digits are what a spreadsheet keeps: no rounding, so 3 decimals stay an error.
+    assert!(money(&t("12345.678"), None).is_err());
+}
+
+#[test]
+fn two_digit_years_take_the_century_of_the_rounds_window() {
+    let round = Calendar { is_1904: false, round: Some((2024, 2025)) };
+    assert_eq!(date(&t("24年9月12日"), round), Ok(Some(day("2024-09-12"))));
+    assert_eq!(
+        date(&t("99年1月1日"), Calendar { is_1904: false, round: Some((2005, 2006)) }),
+        Ok(Some(day("1999-01-01")))
+    );
+    assert!(date(&t("24年9月12日"), Calendar::of(false)).unwrap_err().contains("两位"));
+    assert!(date(&t("60年9月12日"), round).unwrap_err().contains("两位"));
+    assert!(date(&t("24-9-12"), round).is_err(), "only the 年月日 spelling is read with two digits");
 }

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::{EventRow, Events};
 use crate::engine::{Event, EventKind, Money};
-use crate::import::columns::EVENT_COLUMNS;
+use crate::import::columns::Key;
 use crate::import::RowError;
 
 /// The contracts of the Loans sheet, every row of it (also rows with problems, whose
@@ -44,12 +44,12 @@ pub fn attach(events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>
     for e in std::mem::take(&mut events.rows) {
         let Some(principal) = loans.principals.get(&e.contract_no) else {
             let what = "在申报表中找不到这个贷款合同编号：请核对编号，或在申报表中补上这笔贷款".to_string();
-            push(events, &e, "contract_no", what, errors);
+            push(events, &e, Key::EventContractNo, what, errors);
             continue;
         };
         let tally = tallies.entry(e.contract_no.clone()).or_default();
         if let Some(what) = check(tally, &e, *principal) {
-            let key = if matches!(e.event.kind, EventKind::RateChange(_)) { "rate" } else { "amount" };
+            let key = if matches!(e.event.kind, EventKind::RateChange(_)) { Key::EventRate } else { Key::EventAmount };
             push(events, &e, key, what, errors);
             events.touched.push(e.contract_no.clone());
         }
@@ -80,7 +80,7 @@ fn check(tally: &mut Tally, e: &EventRow, principal: Option<Money>) -> Option<St
     }
 }
 
-fn push(events: &Events, e: &EventRow, key: &'static str, what: String, errors: &mut Vec<RowError>) {
-    let written = events.header.as_ref().map_or_else(|| key.to_string(), |h| h.written(key, EVENT_COLUMNS));
-    errors.push(RowError::sheet(&events.sheet, e.row, &written, e.found(key), what).with_key(key));
+fn push(events: &Events, e: &EventRow, key: Key, what: String, errors: &mut Vec<RowError>) {
+    let written = events.header.as_ref().map_or_else(|| key.column().header.to_string(), |h| h.written_of(key));
+    errors.push(RowError::sheet(&events.sheet, e.row, &written, e.found(key), what).with_key(key.as_str()));
 }

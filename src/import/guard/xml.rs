@@ -1,8 +1,9 @@
 //! A byte scanner for the parts of a zip-based workbook, fed as the inflated bytes stream
 //! by (hazards.md "Uploaded spreadsheets"). It finds only the few declarations that make a
-//! parser allocate or expand: DTD and entity declarations, the shared strings' declared
-//! counts, each worksheet's `<dimension>`, and the sheet names that say where a dimension
-//! belongs. It keeps at most one tag in memory and never builds a document.
+//! parser allocate or expand: DTD and entity declarations and the shared strings' declared
+//! counts (and whether a part has merged cells). A worksheet's `<dimension>` is not among
+//! them: the cells are read with calamine's streaming reader, which never allocates by it.
+//! It keeps at most one tag in memory and never builds a document.
 //!
 //! It is deliberately stricter than an XML parser: a `<` inside a comment or CDATA section
 //! is read as a tag, so a hostile declaration cannot hide there.
@@ -18,12 +19,6 @@ const MAX_TAG: usize = 64 * 1024;
 /// What one part declares, for the checks that need the whole zip.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Declared {
-    /// The largest 1-based (row, column) of a `<dimension ref>`.
-    pub dimension: Option<(u64, u64)>,
-    /// `<sheet name r:id>` of a workbook part: (relationship id, sheet name).
-    pub sheets: Vec<(String, String)>,
-    /// `<Relationship Id Target>` of a relationships part: (id, target).
-    pub relationships: Vec<(String, String)>,
     /// Whether the part has a `<mergeCell(s)>` tag: only then does the reader look for
     /// merged cells, which costs calamine a second parse of the sheet.
     pub merged_cells: bool,
@@ -32,9 +27,6 @@ pub(super) struct Declared {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Wanted {
     SharedStrings,
-    Dimension,
-    Sheet,
-    Relationship,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +40,6 @@ enum State {
 #[derive(Debug)]
 pub(super) struct Scan {
     is_xml: bool,
-    is_workbook: bool,
-    is_relationships: bool,
     head: Vec<u8>,
     state: State,
     buf: Vec<u8>,
@@ -65,8 +55,6 @@ impl Scan {
         let lower = name.to_ascii_lowercase();
         Scan {
             is_xml: [".xml", ".rels"].iter().any(|ext| lower.ends_with(ext)),
-            is_workbook: lower.ends_with("workbook.xml"),
-            is_relationships: lower.contains("_rels/"),
             head: Vec::new(),
             state: State::Text,
             buf: Vec::new(),
@@ -160,7 +148,7 @@ impl Scan {
         if local.get(..9).is_some_and(|b| b.eq_ignore_ascii_case(b"mergeCell")) {
             self.declared.merged_cells = true;
         }
-        self.state = match self.wanted(&self.buf) {
+        self.state = match wanted(&self.buf) {
             Some(wanted) => State::Tag(wanted),
             None => State::Text,
         };
@@ -174,22 +162,6 @@ impl Scan {
         Ok(())
     }
 
-    fn wanted(&self, name: &[u8]) -> Option<Wanted> {
-        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
-        let is = |s: &str| local.eq_ignore_ascii_case(s.as_bytes());
-        if is("sst") {
-            Some(Wanted::SharedStrings)
-        } else if is("dimension") {
-            Some(Wanted::Dimension)
-        } else if is("sheet") && self.is_workbook {
-            Some(Wanted::Sheet)
-        } else if is("Relationship") && self.is_relationships {
-            Some(Wanted::Relationship)
-        } else {
-            None
-        }
-    }
-
     fn tag_byte(&mut self, wanted: Wanted, byte: u8) -> Result<(), ImportError> {
         match (self.quote, byte) {
             (None, b'"' | b'\'') => self.quote = Some(byte),
@@ -197,7 +169,7 @@ impl Scan {
             (None, b'>') => {
                 let tag = std::mem::take(&mut self.buf);
                 self.state = State::Text;
-                return self.tag(wanted, &attributes(&tag));
+                return Self::tag(wanted, &attributes(&tag));
             }
             _ => {}
         }
@@ -208,7 +180,7 @@ impl Scan {
         Ok(())
     }
 
-    fn tag(&mut self, wanted: Wanted, attrs: &[(String, String)]) -> Result<(), ImportError> {
+    fn tag(wanted: Wanted, attrs: &[(String, String)]) -> Result<(), ImportError> {
         let get = |key: &str| attrs.iter().find(|(k, _)| local(k).eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str());
         match wanted {
             // hazards.md: calamine reserves memory for the declared uniqueCount at open.
@@ -219,25 +191,15 @@ impl Scan {
                     return Err(hostile("声明的共享字符串数量超出上限"));
                 }
             }
-            Wanted::Dimension => {
-                if let Some((row, col)) = get("ref").map(dimension) {
-                    let (r0, c0) = self.declared.dimension.unwrap_or((0, 0));
-                    self.declared.dimension = Some((r0.max(row), c0.max(col)));
-                }
-            }
-            Wanted::Sheet => {
-                if let (Some(id), Some(name)) = (get("id"), get("name")) {
-                    self.declared.sheets.push((id.to_string(), unescape(name)));
-                }
-            }
-            Wanted::Relationship => {
-                if let (Some(id), Some(target)) = (get("Id"), get("Target")) {
-                    self.declared.relationships.push((id.to_string(), unescape(target)));
-                }
-            }
         }
         Ok(())
     }
+}
+
+/// The tag we read the attributes of, by its name.
+fn wanted(name: &[u8]) -> Option<Wanted> {
+    let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+    local.eq_ignore_ascii_case(b"sst").then_some(Wanted::SharedStrings)
 }
 
 /// The first `<` of a text whose tag must be looked at. No name we look for is shorter
@@ -282,56 +244,6 @@ fn number(value: &str) -> u64 {
         .bytes()
         .filter(u8::is_ascii_digit)
         .fold(0, |n: u64, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')))
-}
-
-/// The largest 1-based (row, column) named by a reference such as `A1:XFD1048576`.
-fn dimension(reference: &str) -> (u64, u64) {
-    let mut most = (0, 0);
-    for cell in reference.split(':') {
-        let letters = cell.bytes().filter(u8::is_ascii_alphabetic);
-        let col = letters
-            .fold(0, |n: u64, c| n.saturating_mul(26).saturating_add(u64::from(c.to_ascii_uppercase() - b'A' + 1)));
-        most = (most.0.max(number(cell)), most.1.max(col));
-    }
-    most
-}
-
-/// The five predefined entities and character references; anything else is kept as is.
-fn unescape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp..];
-        let known =
-            tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| entity(&tail[1..semi]).map(|c| (c, semi)));
-        if let Some((c, semi)) = known {
-            out.push(c);
-            rest = &tail[semi + 1..];
-        } else {
-            out.push('&');
-            rest = &tail[1..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let code = match name.strip_prefix("#x") {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
-            };
-            code.and_then(char::from_u32)
-        }
-    }
 }
 
 #[cfg(test)]

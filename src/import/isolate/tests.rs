@@ -45,17 +45,19 @@ fn a_child_that_dies_is_a_clear_refusal() {
 #[test]
 fn a_child_out_of_time_is_a_timeout() {
     let timed_out = Err(hostile(TIMED_OUT));
-    assert_eq!(answer(None, None).map(|_| ()), timed_out);
-    assert_eq!(answer(Some(Ok(status(24))), None).map(|_| ()), timed_out);
-    assert_eq!(answer(Some(Ok(status(9))), None).map(|_| ()), timed_out);
+    assert_eq!(answer::<Parsed>(None, None).map(|_| ()), timed_out);
+    assert_eq!(answer::<Parsed>(Some(Ok(status(24))), None).map(|_| ()), timed_out);
+    assert_eq!(answer::<Parsed>(Some(Ok(status(9))), None).map(|_| ()), timed_out);
 }
 
 #[test]
 fn the_request_is_a_line_of_options_then_the_file() {
     let mut input: &[u8] = b"{\"require_union_member\":true}\nPK\x03\x04\n\xff";
     let (options, bytes) = request(&mut input).expect("request");
-    assert!(options.require_union_member);
+    assert!(matches!(options, Request::Workbook(Options { require_union_member: true, window: None })));
     assert_eq!(bytes, b"PK\x03\x04\n\xff");
+    let mut statements: &[u8] = b"{\"statements\":1}\nPK";
+    assert!(matches!(request(&mut statements), Ok((Request::Statements { .. }, _))));
     let mut garbage: &[u8] = b"not json\n";
     assert!(matches!(request(&mut garbage), Err(ImportError::Worker(_))));
 }
@@ -68,7 +70,7 @@ fn the_child_runs_the_guard_before_the_parser() {
 
 #[test]
 fn every_column_key_survives_the_trip_through_the_wire() {
-    for column in LOAN_COLUMNS.iter().chain(EVENT_COLUMNS) {
+    for column in crate::import::columns::COLUMNS {
         let error = RowError::sheet("表", 3, column.header, "x", "错".to_string()).with_key(column.key);
         let parsed = Parsed { errors: vec![error.clone()], ..Parsed::default() };
         let back = decoded(&reply(&Ok(parsed))).expect("one answer").expect("parsed");
@@ -88,7 +90,7 @@ fn an_answer_of_another_version_or_with_trailing_bytes_is_no_answer() {
 
 #[test]
 fn every_column_key_survives_the_trip_through_json() {
-    for column in LOAN_COLUMNS.iter().chain(EVENT_COLUMNS) {
+    for column in crate::import::columns::COLUMNS {
         let error = RowError::sheet("表", 3, column.header, "x", "错".to_string()).with_key(column.key);
         let back: RowError = serde_json::from_str(&serde_json::to_string(&error).expect("json")).expect("back");
         assert_eq!(back, error);

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use calamine::{DataRef, Reader, Xlsx};
 
-use super::{from_ref, MAX_COLUMNS, MAX_ROWS};
+use super::{formulas, from_ref, streamed, MAX_COLUMNS, MAX_ROWS};
 use crate::import::assemble::Book;
 use crate::import::cells::Value;
 use crate::import::header::{self, HEADER_SEARCH_ROWS};
@@ -34,8 +34,12 @@ const IN_FLIGHT: usize = 4;
 ///
 /// # Errors
 /// As `sheet::read` would for the same bytes.
-pub(in crate::import) fn xlsx<'a>(bytes: &[u8], options: &'a Options) -> Result<Option<Book<'a>>, ImportError> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| ImportError::unreadable(&e))?;
+pub(in crate::import) fn xlsx<'a>(
+    bytes: &[u8],
+    options: &'a Options,
+    formulas: bool,
+) -> Result<Option<Book<'a>>, ImportError> {
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| super::xlsx_error(&e))?;
     let is_1904 = book.has_1904_epoch();
     let names = book.sheet_names();
     let mut looked = true;
@@ -57,7 +61,7 @@ pub(in crate::import) fn xlsx<'a>(bytes: &[u8], options: &'a Options) -> Result<
         let assembler = scope.spawn(move || assemble(assembly, &rows));
         let mut read = Ok(true);
         for (at, name) in names.iter().enumerate() {
-            read = sheet(&mut book, name, is_1904, wanted[at].then_some((at, &fed)));
+            read = sheet(&mut book, (name, is_1904, formulas), wanted[at].then_some((at, &fed)));
             if !matches!(read, Ok(true)) {
                 break;
             }
@@ -81,33 +85,40 @@ fn assemble<'a>(mut book: Book<'a>, fed: &mpsc::Receiver<Fed>) -> Book<'a> {
     book
 }
 
-/// Stream the cells of one sheet, to the assembler when it wants them (else only their
-/// places are checked). `false` when the grid must be read instead.
+/// Stream the cells of one sheet to the assembler when it wants them; a sheet it does not
+/// want is not read at all (workbook.md "Empty cells"). `false` when the grid must be read
+/// instead.
+///
+/// Formulas are read in a pass of their own, and only when the guard found any
+/// (`Parts::formulas`), so that the cells are read with calamine's plain reader.
 fn sheet(
     book: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    is_1904: bool,
+    (name, is_1904, any_formulas): (&str, bool, bool),
     into: Option<(usize, &mpsc::SyncSender<Fed>)>,
 ) -> Result<bool, ImportError> {
-    let mut out = into.map(|(at, fed)| Out::new(fed, Fed::Sheet(at, is_1904)));
+    let Some((at, fed)) = into else { return Ok(true) };
+    let mut formulas = formulas(book, name, any_formulas)?;
+    let mut out = Out::new(fed, Fed::Sheet(at, is_1904));
     let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
     while let Some(cell) = cells.next_cell().map_err(|e| ImportError::unreadable(&e))? {
         let (r, c) = cell.get_position();
-        if matches!(cell.get_value(), DataRef::Empty) {
+        let value = match cell.get_value() {
+            DataRef::Empty if formulas.is_empty() => continue,
+            value => streamed(value, (r, c), &mut formulas, is_1904),
+        };
+        if value == Value::Empty {
             continue;
         }
+        // Only a cell that holds something counts (a row formatted out to column 1024 does not).
         if r >= MAX_ROWS || c >= MAX_COLUMNS {
             return Err(ImportError::TooLarge { sheet: name.to_string(), row: r + 1, col: c + 1 });
         }
-        let Some(out) = &mut out else { continue };
         // The grid would merge a row that comes back; this reader cannot.
-        if !out.cell(r, c, from_ref(cell.get_value(), is_1904)) {
+        if !out.cell(r, c, value) {
             return Ok(false);
         }
     }
-    if let Some(out) = out {
-        out.end();
-    }
+    out.end();
     Ok(true)
 }
 
@@ -155,8 +166,9 @@ impl<'f> Out<'f> {
     }
 }
 
-/// The first rows of a sheet, or `None` when they cannot be read as the grid would.
-fn head(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, is_1904: bool) -> Option<Vec<(u32, Vec<Value>)>> {
+/// The first rows of a sheet, or `None` when they cannot be read as the grid would. Cells
+/// beyond the business maximum of columns are left out: no header is there.
+pub(super) fn head(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, is_1904: bool) -> Option<Vec<(u32, Vec<Value>)>> {
     let mut cells = book.worksheet_cells_reader(name).ok()?;
     let mut rows: Vec<(u32, Vec<Value>)> = Vec::new();
     while let Some(cell) = cells.next_cell().ok()? {
@@ -169,7 +181,7 @@ fn head(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, is_1904: bool) -> Option<Vec
             continue;
         }
         if c >= MAX_COLUMNS {
-            return None;
+            continue;
         }
         match rows.last_mut() {
             Some((last, _)) if r < *last => return None,

@@ -41,25 +41,13 @@ fn shared_strings_declaring_more_than_the_cap_are_refused() {
 }
 
 #[test]
-fn the_largest_declared_dimension_is_kept() {
+fn merged_cells_are_noticed_and_a_declared_dimension_is_not_a_limit() {
     let d =
         declared("xl/worksheets/sheet1.xml", r#"<worksheet><dimension ref="A1:XFD1048576"/><sheetData/></worksheet>"#);
-    assert_eq!(d.dimension, Some((1_048_576, 16_384)));
-    let d = declared("xl/worksheets/sheet1.xml", r#"<x:dimension ref="B2"></x:dimension>"#);
-    assert_eq!(d.dimension, Some((2, 2)));
-    assert_eq!(declared("a.xml", "<dimensions ref=\"A9\"/>").dimension, None);
-}
-
-#[test]
-fn sheet_names_and_relationships_are_read_from_their_parts() {
-    let wb = r#"<workbook><sheets><sheet name="申报&amp;汇总&#x8868;" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
-    assert_eq!(declared("xl/workbook.xml", wb).sheets, vec![("rId1".to_string(), "申报&汇总表".to_string())]);
-    assert!(declared("xl/other.xml", wb).sheets.is_empty());
-    let rels = r#"<Relationships><Relationship Id="rId1" Type="t" Target="worksheets/sheet1.xml"/></Relationships>"#;
-    assert_eq!(
-        declared("xl/_rels/workbook.xml.rels", rels).relationships,
-        vec![("rId1".to_string(), "worksheets/sheet1.xml".to_string())]
-    );
+    assert!(!d.merged_cells);
+    let d =
+        declared("xl/worksheets/sheet1.xml", r#"<x:mergeCells count="1"><x:mergeCell ref="A1:B2"/></x:mergeCells>"#);
+    assert!(d.merged_cells);
 }
 
 #[test]
@@ -74,9 +62,4 @@ fn a_utf16_xml_part_is_refused_but_a_binary_entry_is_not() {
 fn a_tag_that_never_ends_is_refused() {
     let long = format!("<sst a=\"{}", "x".repeat(MAX_TAG + 1));
     assert!(Scan::new("xl/sharedStrings.xml").feed(long.as_bytes()).is_err());
-}
-
-#[test]
-fn unescape_keeps_what_it_does_not_know() {
-    assert_eq!(unescape("a&b&lt;&#65;&#x42;&nope;&"), "a&b<AB&nope;&");
 }
