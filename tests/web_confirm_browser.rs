@@ -56,7 +56,11 @@ fn withdraw_asks_first(browser: &mut Browser, base: &str, admin: &Http) {
     browser.click("#action-withdraw");
     browser.wait_for("document.querySelector('#confirm-button') !== null");
     browser.double_click("#confirm-button");
-    browser.wait_for(&format!("location.pathname === '/projects/{id}' && document.querySelector('#flash') !== null"));
+    // The page the browser shows is the second click's answer, the first's replayed (its
+    // flash message went with the first, abandoned, navigation).
+    browser.wait_for(&format!(
+        "location.pathname === '/projects/{id}' && (document.querySelector('#state') || {{}}).textContent === '已撤回'"
+    ));
     assert_eq!(state(admin, id), "withdrawn");
     let history = admin.get(&format!("/api/v1/projects/{id}/transitions")).json();
     let withdrawals =
@@ -85,7 +89,7 @@ fn a_double_click_saves_one_draft(browser: &mut Browser, base: &str, coop: &Http
     let before = projects(coop).len();
     fill_application(browser, base, "HT-DBL-1");
     browser.double_click("#application button[type=submit]");
-    browser.wait_for("location.pathname.startsWith('/projects/') && document.querySelector('#flash') !== null");
+    browser.wait_for("location.pathname.startsWith('/projects/') && document.querySelector('#state') !== null");
     assert_eq!(projects(coop).len(), before + 1, "the double-click saved one draft");
     fill_application(browser, base, "HT-DBL-2");
     let twice = "(async () => { const f = document.querySelector('#application'); \
