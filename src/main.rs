@@ -60,9 +60,9 @@ enum Command {
         /// Where to write the workbook
         #[arg(short = 'o', long = "output", value_name = "FILE.xlsx")]
         output: PathBuf,
-        /// 制表单位
-        #[arg(long, default_value = tiexi::reports::ISSUER)]
-        issuer: String,
+        /// 填报单位 (default: the division's setting `division_name`)
+        #[arg(long)]
+        issuer: Option<String>,
         #[arg(long)]
         database: Option<String>,
     },
@@ -70,6 +70,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// 单位设置：报表的填报单位全称、签字栏、制表人、付款账户、公示异议受理
+    Settings {
+        #[command(subcommand)]
+        command: SettingsCommand,
     },
     /// 审计记录
     Audit {
@@ -120,6 +125,24 @@ enum UserCommand {
     Disable {
         #[arg(long)]
         username: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// 修改一项设置，例如 `tiexi settings set division_name 第十三师新星市总工会`（记入审计）
+    Set {
+        /// `division_name`, `title_head`, `title_finance`, `title_reviewer`, `title_preparer`,
+        /// `preparer`, `payer_name`, `payer_bank`, `payer_account` or `objection_contact`
+        key: String,
+        value: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// 列出全部设置及其当前值
+    Show {
         #[arg(long)]
         database: Option<String>,
     },
@@ -181,9 +204,15 @@ fn main() -> ExitCode {
                 || tiexi::commands::Report::Through(through.unwrap_or_default()),
                 tiexi::commands::Report::Year,
             );
-            tiexi::commands::report(&url, kind, &issuer, &output).await
+            tiexi::commands::report(&url, kind, issuer.as_deref(), &output).await
         }),
         Command::User { command } => user(command),
+        Command::Settings { command: SettingsCommand::Set { key, value, database } } => run_async(async move {
+            tiexi::commands::settings_set(&tiexi::commands::database_url(database), &key, &value).await
+        }),
+        Command::Settings { command: SettingsCommand::Show { database } } => {
+            run_async(async move { tiexi::commands::settings_show(&tiexi::commands::database_url(database)).await })
+        }
         Command::Audit { command: AuditCommand::Verify { database } } => {
             run_async(async move { tiexi::commands::audit_verify(&tiexi::commands::database_url(database)).await })
         }

@@ -4,6 +4,7 @@
 //! call it, so they always agree.
 
 pub mod allocation;
+pub mod capital;
 pub mod dates;
 pub mod facts;
 pub mod figures;
@@ -11,6 +12,7 @@ pub mod grants;
 pub mod interest;
 pub mod loan;
 pub mod money;
+pub mod performance;
 pub mod policy;
 pub mod project;
 pub mod reasons;

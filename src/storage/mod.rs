@@ -11,15 +11,18 @@ pub mod batches;
 pub mod check;
 pub mod dashboard;
 pub mod documents;
+pub mod funds;
 pub mod idempotency;
 pub mod imports;
 pub mod load;
+pub mod performance;
 pub mod projects;
 pub mod reports;
 pub mod review;
 pub mod rounds;
 pub mod rows;
 pub mod sessions;
+pub mod settings;
 pub mod snapshot;
 pub mod users;
 

@@ -53,6 +53,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", pages::routes())
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())
+        .mount("/", reports::page_routes())
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
