@@ -9,7 +9,7 @@
 mod annual;
 mod lists;
 
-pub use annual::{annual, cumulative};
+pub use annual::{annual, cumulative, performance};
 pub use lists::{approval_form, payment_list, publicity, publicity_list};
 
 use crate::engine::report::YearFigures;

@@ -182,3 +182,19 @@ pub async fn cumulative(conn: &mut Conn, through: i32, heading: &Heading) -> Res
     }
     Ok(crate::export::report::cumulative(heading, &history(&rounds), &sources, published(&rounds).as_ref())?)
 }
+
+/// A round's 绩效 targets as stored and their evaluation (none without targets): the
+/// round on the books, its pools as accounts, scored by the engine.
+///
+/// # Errors
+/// No such round, a database error, a stored policy that no longer parses.
+pub async fn performance(
+    conn: &mut Conn,
+    year: i32,
+) -> Result<(Vec<storage::performance::TargetRow>, Option<performance::Evaluation>), ReportError> {
+    let rounds = rounds_through(conn, year).await?;
+    let Some(this) = rounds.last().filter(|c| c.round.year == year) else { return Err(ReportError::NoRound(year)) };
+    let (_, _, accounts) = accounts(conn, this).await?;
+    let rows = storage::performance::list(conn, this.round.id).await?;
+    Ok((rows, evaluation(conn, this, &accounts).await?))
+}

@@ -16,17 +16,21 @@ pub mod csrf;
 pub mod dashboard;
 pub mod disbursements;
 pub mod documents;
+pub mod funds;
 pub mod idempotency;
 pub mod imports;
 pub mod money;
 pub mod money_api;
 pub mod pages;
+pub mod performance;
 pub mod policy_form;
 pub mod projects;
+pub mod publicity;
 pub mod reports;
 pub mod review;
 pub mod rounds;
 pub mod session;
+pub mod settings;
 pub mod views;
 
 use rocket::fairing::AdHoc;
@@ -54,9 +58,16 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())
         .mount("/", reports::page_routes())
+        .mount("/", settings::page_routes())
+        .mount("/", funds::page_routes())
+        .mount("/", performance::page_routes())
+        .mount("/", publicity::page_routes())
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
         .mount("/api/v1", reports::api_routes())
+        .mount("/api/v1", settings::api_routes())
+        .mount("/api/v1", funds::api_routes())
+        .mount("/api/v1", performance::api_routes())
         .register("/", pages::catchers())
 }

@@ -150,18 +150,21 @@ pub(super) fn loans(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError
     let sheet = book.add_worksheet_with_constant_memory()?.set_name("贷款明细")?;
     let f = Formal::new(9.0);
     let t = report::loan_total(r.projects, r.result);
-    let sums = |label: &'static str, m| {
+    let sums = |label: &'static str, m, note: &'static str| {
         let mut row = vec![Cell::text(label)];
         row.extend(std::iter::repeat_n(Cell::Blank, 11));
-        row.push(Cell::Money(m));
+        row.extend([Cell::Money(m), Cell::text(note)]);
         row
     };
     let mut total = vec![Cell::text("合计"), Cell::text(format!("{}笔贷款", t.loans)), Cell::Blank, Cell::Blank];
     total.push(Cell::Money(t.principal));
     total.extend(std::iter::repeat_n(Cell::Blank, 7));
     total.push(Cell::Money(t.subsidy));
-    let totals =
-        [total, sums("减：项目层面核减（每项目上限等）", t.cut), sums("申请贴息（与项目明细一致）", t.subsidy - t.cut)];
+    let totals = [
+        total,
+        sums("减：项目核减", t.cut, "每项目贴息上限等项目层面限额"),
+        sums("申请贴息", t.subsidy - t.cut, "与项目明细合计一致"),
+    ];
     let each = |row: &mut dyn FnMut(&[Cell]) -> Result<(), XlsxError>| -> Result<(), XlsxError> {
         for (p, pr) in r.projects.iter().zip(&r.result.projects) {
             let key = key(r, pr, p);

@@ -51,7 +51,7 @@ impl<'a> Measure<'a> {
             let width = match cell {
                 Cell::Text(s) | Cell::Code(s) => s.lines().map(|l| ceil(f.units(l))).max().unwrap_or(0),
                 // 2024年12月16日: wider than the ISO date the shared width counts.
-                Cell::Date(d) => ceil(f.units(&super::formal::chinese_date(*d))) + 1,
+                Cell::Date(d) => ceil(f.units(&super::formal::chinese_date(*d))),
                 // Shown with at least 2 decimals (`3000` is `3000.00`).
                 Cell::Ratio(d) | Cell::Percent(d) => {
                     let mut shown = *d;
@@ -63,12 +63,12 @@ impl<'a> Measure<'a> {
             let w = self.column(i);
             w.natural = w.natural.max(width);
             match cell {
-                // A number (ID, contract) stays on one line, up to 20 units.
-                Cell::Code(s) => w.least = w.least.max(s.lines().map(|l| ceil(f.units(l))).max().unwrap_or(0).min(20)),
+                // A number (ID, contract) stays on one line, up to 18 units.
+                Cell::Code(s) => w.least = w.least.max(s.lines().map(|l| ceil(f.units(l))).max().unwrap_or(0).min(18)),
                 Cell::Text(s) => {
                     // A data cell's longest word stays on one line; a 合计 label may wrap.
                     let word = s.split([' ', '/', '、', '；', '，']).map(|x| ceil(f.units(x))).max().unwrap_or(0);
-                    let least = if total { ceil(f.units(s) / 2.0) } else { word.min(12) };
+                    let least = if total { ceil(f.units(s) / 2.0) } else { word }.min(8);
                     w.least = w.least.max(least.min(w.natural));
                 }
                 Cell::Blank => {}
