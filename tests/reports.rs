@@ -98,6 +98,7 @@ async fn the_demo_annual_report_of_2023_gives_the_published_figures_and_agrees_w
         &report,
         "annual-2023",
         &["汇总", "资金来源", "项目明细", "贷款明细", "团场统计", "绩效自评表", "历年累计", "政策参数"],
+        "2024年12月6日",
     );
 }
 
@@ -134,7 +135,7 @@ async fn the_open_round_report_is_a_trial_with_the_books_figures() {
     assert_eq!((cell(open, 1).as_str(), dec(&open[3])), ("进行中", Decimal::ZERO), "2024 on the books");
     agree(&report);
     reconciles(&report);
-    formal(&report, "annual-2024", &["汇总", "资金来源", "项目明细", "贷款明细", "团场统计", "绩效自评表", "历年累计"]);
+    formal(&report, "annual-2024", &["汇总", "资金来源", "项目明细", "贷款明细", "团场统计", "绩效自评表", "历年累计"], "2024年12月6日");
 }
 
 #[rocket::async_test]
@@ -168,7 +169,7 @@ async fn the_demo_cumulative_report_gives_the_published_figures_by_funding_sourc
         assert_eq!(dec(&funded[col]) + dec(&matched[col]), dec(&all[col]), "column {col}");
     }
     agree(&through);
-    formal(&through, "cumulative-2023", &["汇总", "历年累计", "分资金来源"]);
+    formal(&through, "cumulative-2023", &["汇总", "历年累计", "分资金来源"], "2024年12月6日");
 }
 
 /// Issue 16: 大写 as finance offices write it, the published figure and the hard cases.
@@ -245,7 +246,7 @@ async fn report_downloads_follow_the_role_and_are_named_in_chinese() {
 #[test]
 fn text_never_becomes_a_formula() {
     let risky = ["=HYPERLINK(\"http://evil\",\"x\")", "+1", "-1", "@x"];
-    let bytes = render::annual_with_names(&risky);
+    let bytes = render::annual_with_names(&risky, &heading());
     let styles = support::zip_entry(&bytes, "xl/styles.xml");
     let quoted: Vec<bool> = styles
         .split("<cellXfs")

@@ -112,7 +112,6 @@ async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
 pub struct RecordForm {
     kind: String,
     pool_id: i64,
-    #[field(default = None)]
     #[serde(default)]
     to_pool_id: Option<i64>,
     amount: String,

@@ -145,13 +145,14 @@ pub fn reconciles(bytes: &[u8]) {
 /// The printable width of A4 landscape with 0.3 inch margins, in pixels at 96 dpi.
 const PAGE_PIXELS: f64 = 1065.0;
 
-/// The formal layout of each sheet named, then the printed report (its first page kept as
+/// The formal layout of each sheet named (`made_on`: the date it says it was made, in
+/// Chinese), then the printed report (its first page kept as
 /// `<name>.png`): no font under 9 pt, printed no smaller.
-pub fn formal(bytes: &[u8], name: &str, sheets: &[&str]) {
+pub fn formal(bytes: &[u8], name: &str, sheets: &[&str], made_on: &str) {
     let styles = xml::styles(bytes);
     assert!(styles.fonts.iter().all(|s| *s >= 9.0), "no font below 9 pt: {:?}", styles.fonts);
     for sheet in sheets {
-        layout(bytes, &styles, sheet);
+        layout(bytes, &styles, sheet, made_on);
     }
     if let Some(printed) = render::print(bytes, name) {
         // 9 pt Arial and CJK lines are 10.4 pt tall as printed; a page shrunk to fit is less.
@@ -160,7 +161,7 @@ pub fn formal(bytes: &[u8], name: &str, sheets: &[&str]) {
     }
 }
 
-fn layout(bytes: &[u8], styles: &xml::Styles, sheet: &str) {
+fn layout(bytes: &[u8], styles: &xml::Styles, sheet: &str, made_on: &str) {
     let all = rows(bytes, sheet);
     let xml_text = xml::sheet(bytes, sheet);
     assert!(xml::merged(&xml_text).iter().any(|m| m.starts_with("A1:")), "{sheet}: the title is merged over the table");
@@ -177,8 +178,9 @@ fn layout(bytes: &[u8], styles: &xml::Styles, sheet: &str) {
         text.iter().any(|t| t.contains("报出日期：") && t.contains("年") && t.ends_with("日")),
         "{sheet}: 年 月 日"
     );
-    assert!(text.iter().any(|t| t.contains("制表日期：2024年12月6日")), "{sheet}: the date in Chinese");
-    let widths: f64 = xml::column_widths(&xml_text).iter().map(|w| w * 7.41 + 5.3).sum();
+    assert!(text.iter().any(|t| t.contains(&format!("制表日期：{made_on}"))), "{sheet}: the date in Chinese");
+    // A column's XML width includes its padding; LibreOffice prints 7.41 px a unit (Arial 10).
+    let widths: f64 = xml::column_widths(&xml_text).iter().map(|w| w * 7.41).sum();
     assert!(widths <= PAGE_PIXELS, "{sheet}: the table fits the page's width ({widths:.0} px)");
     borders(&xml_text, styles, sheet);
 }

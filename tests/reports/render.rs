@@ -109,7 +109,7 @@ fn words(pdf: &Path) -> (String, f64) {
 
 /// An annual report whose projects are named as given (and nothing from a database).
 #[must_use]
-pub fn annual_with_names(names: &[&str]) -> Vec<u8> {
+pub fn annual_with_names(names: &[&str], heading: &tiexi::export::report::Heading) -> Vec<u8> {
     let mut policy = Policy::example(2024);
     policy.pools = vec![
         Pool { name: "=兵团".into(), kind: PoolKind::Funded, amount: Money::from_fen(10_000_000) },
@@ -123,9 +123,8 @@ pub fn annual_with_names(names: &[&str]) -> Vec<u8> {
     let decisions = vec!["=原因".to_string(); n];
     let states = vec!["已提交"; n];
     let outcomes = vec![tiexi::engine::report::Outcome::Pending; n];
-    let heading = super::heading();
     let r = Annual {
-        heading: &heading,
+        heading,
         closed: false,
         policy: &policy,
         projects: &projects,

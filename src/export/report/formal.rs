@@ -45,7 +45,7 @@ pub(crate) fn workbook() -> Result<Workbook, XlsxError> {
 
 /// `2024年12月6日`.
 #[must_use]
-pub(crate) fn chinese_date(d: NaiveDate) -> String {
+pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
