@@ -198,21 +198,9 @@ fn main() -> ExitCode {
         Command::Serve { database, demo } => {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
         }
-        Command::Report { year, through, output, issuer, database } => run_async(async move {
-            let url = tiexi::commands::database_url(database);
-            let kind = year.map_or_else(
-                || tiexi::commands::Report::Through(through.unwrap_or_default()),
-                tiexi::commands::Report::Year,
-            );
-            tiexi::commands::report(&url, kind, issuer.as_deref(), &output).await
-        }),
+        Command::Report { year, through, output, issuer, database } => report(year, through, &output, issuer, database),
         Command::User { command } => user(command),
-        Command::Settings { command: SettingsCommand::Set { key, value, database } } => run_async(async move {
-            tiexi::commands::settings_set(&tiexi::commands::database_url(database), &key, &value).await
-        }),
-        Command::Settings { command: SettingsCommand::Show { database } } => {
-            run_async(async move { tiexi::commands::settings_show(&tiexi::commands::database_url(database)).await })
-        }
+        Command::Settings { command } => settings(command),
         Command::Audit { command: AuditCommand::Verify { database } } => {
             run_async(async move { tiexi::commands::audit_verify(&tiexi::commands::database_url(database)).await })
         }
@@ -248,6 +236,36 @@ fn user(command: UserCommand) -> u8 {
         UserCommand::Disable { username, database } => run_async(async move {
             tiexi::commands::user_disable(&tiexi::commands::database_url(database), &username).await
         }),
+    }
+}
+
+/// `tiexi report --year Y | --through Y -o FILE.xlsx`.
+fn report(
+    year: Option<i32>,
+    through: Option<i32>,
+    output: &std::path::Path,
+    issuer: Option<String>,
+    database: Option<String>,
+) -> u8 {
+    run_async(async move {
+        let url = tiexi::commands::database_url(database);
+        let kind = year.map_or_else(
+            || tiexi::commands::Report::Through(through.unwrap_or_default()),
+            tiexi::commands::Report::Year,
+        );
+        tiexi::commands::report(&url, kind, issuer.as_deref(), output).await
+    })
+}
+
+/// `tiexi settings set | show`.
+fn settings(command: SettingsCommand) -> u8 {
+    match command {
+        SettingsCommand::Set { key, value, database } => run_async(async move {
+            tiexi::commands::settings_set(&tiexi::commands::database_url(database), &key, &value).await
+        }),
+        SettingsCommand::Show { database } => {
+            run_async(async move { tiexi::commands::settings_show(&tiexi::commands::database_url(database)).await })
+        }
     }
 }
 

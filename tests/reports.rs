@@ -1,5 +1,5 @@
 //! Issues 6 and 16's reports read back (calamine and the sheet XML) and printed
-//! (LibreOffice): the demo's annual report of 2023 and cumulative report through 2023 give
+//! (`LibreOffice`): the demo's annual report of 2023 and cumulative report through 2023 give
 //! the published figures (431 projects, 8,066,350.00 granted, 168,000,000.00 loans unlocked,
 //! 7,916 households); every report agrees with itself across sheets (one name, one number)
 //! and its 合计 rows are the sums of their columns; 2023's 资金来源 reconciles line by line;
@@ -11,12 +11,14 @@
 #[path = "reports/check.rs"]
 mod check;
 #[path = "reports/render.rs"]
+#[allow(dead_code, reason = "shared with tests/reports_lists.rs")]
 mod render;
 #[path = "export/support.rs"]
 #[allow(dead_code, reason = "shared with tests/export.rs")]
 mod support;
 mod web_support;
 #[path = "reports/xml.rs"]
+#[allow(dead_code, reason = "shared with tests/reports_lists.rs")]
 mod xml;
 
 use calamine::Data;
@@ -56,29 +58,8 @@ async fn sql_sum(app: &TestApp, sql: &str) -> Decimal {
 async fn the_demo_annual_report_of_2023_gives_the_published_figures_and_agrees_with_itself() {
     let app = TestApp::demo().await;
     let report = annual(&app, 2023).await;
-    // The 历年累计 row of 2023 carries the published cumulative figures.
-    let years = table(&report, "历年累计", "年度");
-    let last = years.last().expect("a row per round");
-    assert_eq!((cell(&years[1], 0).as_str(), cell(last, 0).as_str()), ("2017", "2023"));
-    let at = |name: &str| dec(&last[years[0].iter().position(|h| *h == name).expect(name)]);
-    assert_eq!(at("累计获得贴息项目数"), Decimal::from(431));
-    assert_eq!(at("累计已核定"), Decimal::new(8_066_350, 0));
-    assert_eq!(at("累计已核定（万元）"), Decimal::new(8_066_350, 4));
-    assert_eq!(at("累计撬动贷款（万元）"), Decimal::from(16_800));
-    assert_eq!(at("累计撬动倍数"), Decimal::new(2083, 2));
-    assert_eq!(at("累计带动职工户数"), Decimal::from(7916));
-    // 汇总 of 2023: the round's own figures (demo.rs: 78 projects, 1,500,000.00, 30,500,000.00).
-    for (label, value) in [
-        ("获得贴息项目数", Decimal::from(78)),
-        ("已核定", Decimal::from(1_500_000)),
-        ("已拨付", Decimal::from(1_500_000)),
-        ("预算执行率", Decimal::from(100)),
-        ("拨付进度", Decimal::from(100)),
-        ("撬动贷款", Decimal::from(30_500_000)),
-        ("剩余", Decimal::ZERO),
-    ] {
-        assert_eq!(figure(&report, label), value, "汇总 {label}");
-    }
+    published(&report);
+    round_2023(&report);
     for (sheet, first) in
         [("项目明细", "序号"), ("贷款明细", "项目编号"), ("资金来源", "资金来源"), ("团场统计", "团场")]
     {
@@ -100,6 +81,35 @@ async fn the_demo_annual_report_of_2023_gives_the_published_figures_and_agrees_w
         &["汇总", "资金来源", "项目明细", "贷款明细", "团场统计", "绩效自评表", "历年累计", "政策参数"],
         "2024年12月6日",
     );
+}
+
+/// The 历年累计 row of 2023 carries the published cumulative figures.
+fn published(report: &[u8]) {
+    let years = table(report, "历年累计", "年度");
+    let last = years.last().expect("a row per round");
+    assert_eq!((cell(&years[1], 0).as_str(), cell(last, 0).as_str()), ("2017", "2023"));
+    let at = |name: &str| dec(&last[years[0].iter().position(|h| *h == name).expect(name)]);
+    assert_eq!(at("累计获得贴息项目数"), Decimal::from(431));
+    assert_eq!(at("累计已核定"), Decimal::new(8_066_350, 0));
+    assert_eq!(at("累计已核定（万元）"), Decimal::new(8_066_350, 4));
+    assert_eq!(at("累计撬动贷款（万元）"), Decimal::from(16_800));
+    assert_eq!(at("累计撬动倍数"), Decimal::new(2083, 2));
+    assert_eq!(at("累计带动职工户数"), Decimal::from(7916));
+}
+
+/// 汇总 of 2023: the round's own figures (demo.rs: 78 projects, 1,500,000.00, 30,500,000.00).
+fn round_2023(report: &[u8]) {
+    for (label, value) in [
+        ("获得贴息项目数", Decimal::from(78)),
+        ("已核定", Decimal::from(1_500_000)),
+        ("已拨付", Decimal::from(1_500_000)),
+        ("预算执行率", Decimal::from(100)),
+        ("拨付进度", Decimal::from(100)),
+        ("撬动贷款", Decimal::from(30_500_000)),
+        ("剩余", Decimal::ZERO),
+    ] {
+        assert_eq!(figure(report, label), value, "汇总 {label}");
+    }
 }
 
 /// Issue 16: the open round's report is a trial (（试算）) whose 已核定 and 已拨付 are the
@@ -135,7 +145,12 @@ async fn the_open_round_report_is_a_trial_with_the_books_figures() {
     assert_eq!((cell(open, 1).as_str(), dec(&open[3])), ("进行中", Decimal::ZERO), "2024 on the books");
     agree(&report);
     reconciles(&report);
-    formal(&report, "annual-2024", &["汇总", "资金来源", "项目明细", "贷款明细", "团场统计", "绩效自评表", "历年累计"], "2024年12月6日");
+    formal(
+        &report,
+        "annual-2024",
+        &["汇总", "资金来源", "项目明细", "贷款明细", "团场统计", "绩效自评表", "历年累计"],
+        "2024年12月6日",
+    );
 }
 
 #[rocket::async_test]

@@ -88,6 +88,9 @@ pub async fn open_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(),
     Ok(())
 }
 
+/// A target of the demo: indicator, name, unit, target, actual (typed), reason.
+type Row<'a> = (&'a str, &'a str, &'a str, &'a str, Option<String>, &'a str);
+
 /// The 绩效 targets of a round (the figures of 2023 as the demo publishes them); the
 /// satisfaction survey's result once the round is closed.
 ///
@@ -96,7 +99,7 @@ pub async fn open_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(),
 pub async fn targets(conn: &mut Conn, round_id: i64, closed: bool) -> Result<(), sqlx::Error> {
     let satisfaction = closed.then(|| "96.5".to_string());
     let hardship_reason = if closed { "申报表未单列困难职工户数，无法统计" } else { "" };
-    let rows: [(&str, &str, &str, &str, Option<String>, &str); 9] = [
+    let rows: [Row<'_>; 9] = [
         ("projects", "获得贴息项目数", "个", "75", None, ""),
         ("loans_unlocked", "撬动贷款", "万元", "3000", None, ""),
         ("leverage", "撬动倍数", "倍", "20", None, ""),

@@ -80,20 +80,7 @@ pub async fn record(pool: &Pool, actor: &Actor<'_>, year: i32, e: &Entry<'_>) ->
         Kind::Historical => funds::add_historical(&mut tx, &line)
             .await?
             .ok_or_else(|| AppError::Conflict("历史拨付超过该资金来源已核定而未拨付的金额（须先核定贴息）".into()))?,
-        Kind::Carryover => {
-            let to = funds::find_pool(&mut tx, e.to_pool_id.unwrap_or_default()).await?;
-            if to.as_ref().is_none_or(|t| t.year != year + 1) {
-                return Err(AppError::Invalid(format!("结转只能转入{}年度的资金来源", year + 1)));
-            }
-            let account = account_of(&mut tx, &from).await?;
-            if e.amount > account.uncommitted() {
-                return Err(AppError::Conflict(format!(
-                    "结转金额超过可结转余额 {} 元（上年结转与到位，减已核定与已结转）",
-                    account.uncommitted()
-                )));
-            }
-            funds::add_carryover(&mut tx, &line).await?
-        }
+        Kind::Carryover => carry(&mut tx, &from, e.amount, &line).await?,
     };
     let (entity, _) = names(e.kind);
     let action = format!("{entity}.add");
@@ -103,6 +90,23 @@ pub async fn record(pool: &Pool, actor: &Actor<'_>, year: i32, e: &Entry<'_>) ->
     storage::audit::append(&mut tx, &a).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A carry-over: to a pool of the next round, at most what the pool holds beyond its grants
+/// still to be paid (read in the write transaction, so no other write comes between).
+async fn carry(conn: &mut Conn, from: &funds::Pool, amount: Money, line: &NewLine<'_>) -> Result<i64, AppError> {
+    let to = funds::find_pool(conn, line.to_pool_id.unwrap_or_default()).await?;
+    if to.as_ref().is_none_or(|t| t.year != from.year + 1) {
+        return Err(AppError::Invalid(format!("结转只能转入{}年度的资金来源", from.year + 1)));
+    }
+    let account = account_of(conn, from).await?;
+    if amount > account.uncommitted() {
+        return Err(AppError::Conflict(format!(
+            "结转金额超过可结转余额 {} 元（上年结转与到位，减已核定与已结转）",
+            account.uncommitted()
+        )));
+    }
+    Ok(funds::add_carryover(conn, line).await?)
 }
 
 /// Cancel a wrong record (it stays, marked cancelled); audited with what it was.

@@ -116,7 +116,7 @@ pub async fn set(pool: &Pool, actor: &Actor<'_>, changes: &[(String, String)]) -
         }
     }
     let mut tx = storage::begin_write(pool).await?;
-    let mut changed = 0;
+    let mut count = 0;
     for (key, value) in changes {
         let value = value.trim();
         let old = storage::settings::set(&mut tx, key, value, actor.id).await?;
@@ -126,8 +126,8 @@ pub async fn set(pool: &Pool, actor: &Actor<'_>, changes: &[(String, String)]) -
         let mut e = actor.entry("setting.set", "setting", key.clone(), None);
         (e.old, e.new) = (json!({ "value": old }), json!({ "value": value }));
         storage::audit::append(&mut tx, &e).await?;
-        changed += 1;
+        count += 1;
     }
     tx.commit().await?;
-    Ok(changed)
+    Ok(count)
 }

@@ -227,7 +227,7 @@ pub fn evaluate(targets: &[Target], actuals: &Actuals) -> Evaluation {
         .iter()
         .map(|t| {
             let actual = if t.indicator.computed() { actuals.of(t.indicator) } else { t.typed };
-            let (score, met) = actual.map_or((Decimal::ZERO, None), |a| {
+            let (score, met) = actual.map_or((round2(Decimal::ZERO), None), |a| {
                 let (s, met) = score(t, a);
                 (s, Some(met))
             });

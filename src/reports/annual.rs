@@ -118,6 +118,21 @@ async fn evaluation(
     Ok((!rows.is_empty()).then(|| performance::evaluate(&division::performance::targets(&rows), &actuals)))
 }
 
+/// What 项目明细 shows of each project beside the engine's result: paid, the reason staff
+/// wrote, its review state and its result on the books (kept apart: 候补 only if approved).
+fn columns(c: &Computed, decided: &HashMap<i64, String>) -> (Vec<Money>, Vec<String>, Vec<&'static str>, Vec<Outcome>) {
+    let paid = c.records.iter().map(|r| Money::from_fen(r.paid_fen)).collect();
+    let decisions = c.records.iter().map(|r| decided.get(&r.id).cloned().unwrap_or_default()).collect();
+    let states = c.records.iter().map(|r| crate::review::State::parse(&r.state).map_or("—", |s| s.label())).collect();
+    let outcomes = c
+        .records
+        .iter()
+        .zip(&c.result.projects)
+        .map(|(r, pr)| Outcome::of(r.state == "approved", pr.requested, pr.granted))
+        .collect();
+    (paid, decisions, states, outcomes)
+}
+
 /// The annual report of `year` (年度报表).
 ///
 /// # Errors
@@ -130,16 +145,7 @@ pub async fn annual(conn: &mut Conn, year: i32, heading: &Heading) -> Result<Wor
     let (receipts, carryovers) = movements(&pools, &lines, &names);
     let payments = payments(conn, &pools, &lines, this.round.id).await?;
     let decided = storage::reports::decisions(conn, this.round.id).await?;
-    let paid: Vec<Money> = this.records.iter().map(|r| Money::from_fen(r.paid_fen)).collect();
-    let decisions: Vec<String> = this.records.iter().map(|r| decided.get(&r.id).cloned().unwrap_or_default()).collect();
-    let states: Vec<&str> =
-        this.records.iter().map(|r| crate::review::State::parse(&r.state).map_or("—", |s| s.label())).collect();
-    let outcomes: Vec<Outcome> = this
-        .records
-        .iter()
-        .zip(&this.result.projects)
-        .map(|(r, pr)| Outcome::of(r.state == "approved", pr.requested, pr.granted))
-        .collect();
+    let (paid, decisions, states, outcomes) = columns(this, &decided);
     let evaluation = evaluation(conn, this, &accounts).await?;
     let actuals = performance::actuals(&this.projects, &this.result, &total(&accounts));
     let history = history(&rounds);

@@ -27,15 +27,7 @@ pub async fn payment_list(
     };
     let pools = storage::reports::pools(conn, round_id).await?;
     let pool_ids: Vec<i64> = pools.iter().map(|p| p.id).collect();
-    let signers = storage::reports::signers(conn, batch_id).await?;
-    let step = |who: &Option<(String, String)>, what: &str| {
-        who.as_ref().map(|(name, at)| record_line(name, date(Some(at)), what))
-    };
-    let record: Vec<String> =
-        [step(&signers.prepared, "经办"), step(&signers.approved, "审批"), step(&signers.paid, "确认拨付")]
-            .into_iter()
-            .flatten()
-            .collect();
+    let record = record(&storage::reports::signers(conn, batch_id).await?);
     let list = payment::PaymentList {
         year: batch.year,
         kind: payment::kind_label(&batch.kind),
@@ -59,10 +51,19 @@ pub async fn payment_list(
             .collect(),
         full_accounts,
         payer,
-        record: record.join("；"),
+        record,
     };
     let name = list.file_name();
     Ok(Some((payment::workbook(heading, &list)?, name)))
+}
+
+/// Who prepared, approved and paid the batch, and when, as the system recorded it.
+fn record(signers: &storage::reports::Signers) -> String {
+    let step = |who: &Option<(String, String)>, what: &str| {
+        who.as_ref().map(|(name, at)| record_line(name, date(Some(at)), what))
+    };
+    let steps = [step(&signers.prepared, "经办"), step(&signers.approved, "审批"), step(&signers.paid, "确认拨付")];
+    steps.into_iter().flatten().collect::<Vec<_>>().join("；")
 }
 
 /// The applicant as a public list names it: an organisation by its name, a person masked.
@@ -148,15 +149,55 @@ pub async fn approval_form(
     let Some((record, project)) = storage::load::project(conn, id, scope).await? else { return Ok(None) };
     let Some(subject) = storage::review::subject(conn, id, scope).await? else { return Ok(None) };
     let round = storage::rounds::find(conn, record.round_id).await?.ok_or(ReportError::NoRound(subject.year))?;
+    let pr = in_round(conn, &round, id).await?;
+    let history = storage::review::history(conn, id).await?;
+    let loans = project
+        .loans
+        .iter()
+        .zip(&pr.loans)
+        .map(|(l, r)| FormLoan {
+            contract_no: l.contract_no.clone(),
+            bank: l.bank.clone(),
+            principal: l.principal,
+            disbursed_on: l.disbursed_on,
+            maturity_on: l.maturity_on,
+            days: u64::try_from(r.eligible_days).unwrap_or_default(),
+            subsidy: r.subsidy,
+        })
+        .collect();
+    let form = ApprovalForm {
+        year: round.year,
+        key: mask::project_key(&project.key, &project.applicant.id_number),
+        state: crate::review::State::parse(&record.state).map_or("—", |s| s.label()),
+        facts: facts(&project),
+        loans,
+        computed: pr.requested,
+        note: cut_note(&pr),
+        approved: (record.state == "approved").then(|| Money::from_fen(record.granted_fen)),
+        opinions: opinions(&history, &subject),
+    };
+    let name = format!("{}年度贴息审批表-{}.xlsx", round.year, file_safe(&project.name));
+    Ok(Some((crate::export::report::approval_form(heading, &form)?, name)))
+}
+
+/// The project's result computed in its round, so that a contract repeated by another
+/// project counts once (a project not counted, a draft, is computed with the round's).
+async fn in_round(
+    conn: &mut Conn,
+    round: &storage::rounds::Round,
+    id: i64,
+) -> Result<engine::ProjectResult, ReportError> {
     let policy = crate::import::policy(&round.policy_toml)?;
-    // The project in its round, so that a contract repeated by another project counts once.
     let mut counted = storage::load::round(conn, round.id).await?;
     counted.retain(|(r, _)| crate::review::State::code_counts(&r.state) || r.id == id);
     let at = counted.iter().position(|(r, _)| r.id == id).unwrap_or_default();
     let projects: Vec<Project> = counted.into_iter().map(|(_, p)| p).collect();
-    let result = engine::compute(&policy, &projects);
-    let pr = &result.projects[at];
-    let history = storage::review::history(conn, id).await?;
+    let mut result = engine::compute(&policy, &projects);
+    Ok(result.projects.swap_remove(at))
+}
+
+/// Each review level's latest record (the opinion and who gave it when), and the 公示.
+fn opinions(history: &[storage::review::Transition], subject: &storage::review::Subject) -> Vec<Opinion> {
     let mut opinions: Vec<Opinion> = LEVELS
         .iter()
         .map(|(level, actions)| {
@@ -177,34 +218,7 @@ pub async fn approval_form(
         _ => "（尚未公示）".into(),
     };
     opinions.insert(3, Opinion { level: "公示情况", text: period });
-    let state = crate::review::State::parse(&record.state).map_or("—", |s| s.label());
-    let loans = project
-        .loans
-        .iter()
-        .zip(&pr.loans)
-        .map(|(l, r)| FormLoan {
-            contract_no: l.contract_no.clone(),
-            bank: l.bank.clone(),
-            principal: l.principal,
-            disbursed_on: l.disbursed_on,
-            maturity_on: l.maturity_on,
-            days: u64::try_from(r.eligible_days).unwrap_or_default(),
-            subsidy: r.subsidy,
-        })
-        .collect();
-    let form = ApprovalForm {
-        year: round.year,
-        key: mask::project_key(&project.key, &project.applicant.id_number),
-        state,
-        facts: facts(&project),
-        loans,
-        computed: pr.requested,
-        note: cut_note(pr),
-        approved: (record.state == "approved").then(|| Money::from_fen(record.granted_fen)),
-        opinions,
-    };
-    let name = format!("{}年度贴息审批表-{}.xlsx", round.year, file_safe(&project.name));
-    Ok(Some((crate::export::report::approval_form(heading, &form)?, name)))
+    opinions
 }
 
 /// Why the computed subsidy is below the sum of the loans' subsidies, if it is.

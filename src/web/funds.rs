@@ -63,6 +63,29 @@ fn rate(r: Option<rust_decimal::Decimal>) -> String {
     r.map_or_else(|| "—".into(), |r| r.to_string())
 }
 
+/// `2024年度·兵团项目资金` for every pool the page names.
+async fn names(
+    conn: &mut storage::Conn,
+    pools: &[storage::funds::Pool],
+    next: &[storage::funds::Pool],
+    lines: &[storage::funds::Line],
+) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+    let mut names: std::collections::HashMap<i64, String> =
+        pools.iter().chain(next).map(|p| (p.id, format!("{}年度·{}", p.year, p.name))).collect();
+    let other: Vec<i64> = lines
+        .iter()
+        .flat_map(|l| [Some(l.pool_id), l.to_pool_id])
+        .flatten()
+        .filter(|id| !names.contains_key(id))
+        .collect();
+    for id in other {
+        if let Some(p) = storage::funds::find_pool(conn, id).await? {
+            names.insert(id, format!("{}年度·{}", p.year, p.name));
+        }
+    }
+    Ok(names)
+}
+
 /// The round's pools as accounts and their lines, and the next round's pools (where a
 /// carry-over may go), as JSON.
 async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
@@ -75,17 +98,7 @@ async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
         Some(r) => storage::funds::pools(&mut conn, r.id).await?,
         None => Vec::new(),
     };
-    let mut names = std::collections::HashMap::new();
-    for p in pools.iter().chain(&next) {
-        names.insert(p.id, format!("{}年度·{}", p.year, p.name));
-    }
-    for id in lines.iter().flat_map(|l| [Some(l.pool_id), l.to_pool_id]).flatten().collect::<Vec<_>>() {
-        if let (std::collections::hash_map::Entry::Vacant(e), Some(p)) =
-            (names.entry(id), storage::funds::find_pool(&mut conn, id).await?)
-        {
-            e.insert(format!("{}年度·{}", p.year, p.name));
-        }
-    }
+    let names = names(&mut conn, &pools, &next, &lines).await?;
     let pools_json: Vec<Value> = pools.iter().zip(&accounts).map(|(p, a)| {
         let x = &a.account;
         json!({ "id": p.id, "name": p.name, "kind": kind_label(a.kind), "budget": x.budget, "carried_in": x.carried_in,

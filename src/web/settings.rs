@@ -76,7 +76,7 @@ async fn api_get(db: &Db, session: Session) -> Result<Value, AppError> {
 /// `POST /api/v1/settings` with `{ "division_name": "…", … }`.
 #[post("/settings", format = "json", data = "<body>")]
 async fn api_set(db: &Db, session: Session, body: Json<HashMap<String, String>>) -> Result<Value, AppError> {
-    let changes: Vec<(String, String)> = body.into_inner().into_iter().collect();
-    let changed = settings::set(db, &actor(&session), &changes).await?;
-    Ok(json!({ "changed": changed, "settings": listed(db).await? }))
+    let asked: Vec<(String, String)> = body.into_inner().into_iter().collect();
+    let count = settings::set(db, &actor(&session), &asked).await?;
+    Ok(json!({ "changed": count, "settings": listed(db).await? }))
 }

@@ -51,9 +51,10 @@ pub fn totals_add_up(bytes: &[u8], sheet: &str, first: &str) -> usize {
     checked
 }
 
-/// One name, one number: every 汇总 figure that another sheet's 合计 (or this round's row of
-/// 历年累计, or the last row's 累计 columns) names the same, rates by the name before （%）,
-/// has the same value. Returns how many were compared.
+/// One name, one number: every 汇总 figure that another sheet's 合计 (or the last row of
+/// 历年累计: this round's own columns in an annual report, the 累计 ones in a cumulative
+/// report) names the same, rates by the name before （%）, has the same value. Returns how
+/// many were compared.
 pub fn agree(bytes: &[u8]) -> usize {
     let summary: HashMap<String, Decimal> = table(bytes, "汇总", "指标")
         .iter()
@@ -69,40 +70,41 @@ pub fn agree(bytes: &[u8]) -> usize {
             compared += 1;
         }
     };
+    for (sheet, header, value) in named(bytes) {
+        compare(&sheet, &header, &value);
+    }
+    compared
+}
+
+/// Every (sheet, name, value) that may repeat a 汇总 figure.
+fn named(bytes: &[u8]) -> Vec<(String, String, Data)> {
     let names = sheet_names(bytes);
+    let annual = names.iter().any(|n| n == "项目明细");
+    let mut out = Vec::new();
     for (sheet, first) in [("资金来源", "资金来源"), ("团场统计", "团场"), ("项目明细", "序号")] {
-        if !names.iter().any(|n| n == sheet) {
-            continue;
-        }
-        let t = table(bytes, sheet, first);
-        let total = t.iter().find(|r| cell(r, 0) == "合计").expect("合计");
-        for (col, value) in total.iter().enumerate() {
-            compare(sheet, &cell(&t[0], col), value);
+        if names.iter().any(|n| n == sheet) {
+            let t = table(bytes, sheet, first);
+            let total = t.iter().find(|r| cell(r, 0) == "合计").expect("合计");
+            out.extend(total.iter().enumerate().map(|(col, v)| (sheet.to_string(), cell(&t[0], col), v.clone())));
         }
     }
     let years = table(bytes, "历年累计", "年度");
-    let annual = names.iter().any(|n| n == "项目明细");
-    let this_year = summary.get("年度").map(|y| y.to_string());
-    let row =
-        if annual { years.iter().rev().find(|r| Some(cell(r, 0)) == this_year).or(years.last()) } else { years.last() };
-    for (col, value) in row.expect("a year").iter().enumerate() {
+    for (col, value) in years.last().expect("a year").iter().enumerate() {
         let header = cell(&years[0], col);
-        match header.strip_prefix("累计") {
-            Some(name) if !annual => compare("历年累计", name, value),
-            None if annual && !header.contains("万元") => compare("历年累计", &header, value),
-            _ => {}
-        }
+        let name = match header.strip_prefix("累计") {
+            Some(name) if !annual => name.to_string(),
+            None if annual && !header.contains("万元") => header,
+            _ => continue,
+        };
+        out.push(("历年累计".into(), name, value.clone()));
     }
     if annual {
         let loans = rows(bytes, "贷款明细");
-        let requested = loans.iter().find(|r| cell(r, 0).starts_with("申请贴息")).expect("申请贴息 under 贷款明细");
-        compare(
-            "贷款明细",
-            "申请贴息",
-            requested.iter().rev().find(|d| matches!(d, Data::Float(_))).expect("an amount"),
-        );
+        let line = loans.iter().find(|r| cell(r, 0) == "申请贴息").expect("申请贴息 under 贷款明细");
+        let amount = line.iter().rev().find(|d| matches!(d, Data::Float(_))).expect("an amount");
+        out.push(("贷款明细".into(), "申请贴息".into(), amount.clone()));
     }
-    compared
+    out
 }
 
 /// 资金来源 reconciles line by line: 上年结转 + 到位 − 已拨付 − 结转下年 = 剩余 on every line;
@@ -143,20 +145,24 @@ pub fn reconciles(bytes: &[u8]) {
 }
 
 /// The printable width of A4 landscape with 0.3 inch margins, in pixels at 96 dpi.
-const PAGE_PIXELS: f64 = 1065.0;
+const PAGE_PIXELS: Decimal = Decimal::from_parts(1065, 0, 0, false, 0);
 
 /// The formal layout of each sheet named (`made_on`: the date it says it was made, in
 /// Chinese), then the printed report (its first page kept as
 /// `<name>.png`): no font under 9 pt, printed no smaller.
 pub fn formal(bytes: &[u8], name: &str, sheets: &[&str], made_on: &str) {
     let styles = xml::styles(bytes);
-    assert!(styles.fonts.iter().all(|s| *s >= 9.0), "no font below 9 pt: {:?}", styles.fonts);
+    assert!(styles.fonts.iter().all(|s| *s >= Decimal::from(9)), "no font below 9 pt: {:?}", styles.fonts);
     for sheet in sheets {
         layout(bytes, &styles, sheet, made_on);
     }
     if let Some(printed) = render::print(bytes, name) {
         // 9 pt Arial and CJK lines are 10.4 pt tall as printed; a page shrunk to fit is less.
-        assert!(printed.smallest_line >= 10.2, "{name}: text printed at {:.2} pt lines", printed.smallest_line);
+        assert!(
+            printed.smallest_line >= Decimal::new(102, 1),
+            "{name}: text printed at {} pt lines",
+            printed.smallest_line
+        );
         assert!(printed.text.contains(DIVISION), "{name}: the full name is printed");
     }
 }
@@ -179,9 +185,9 @@ fn layout(bytes: &[u8], styles: &xml::Styles, sheet: &str, made_on: &str) {
         "{sheet}: 年 月 日"
     );
     assert!(text.iter().any(|t| t.contains(&format!("制表日期：{made_on}"))), "{sheet}: the date in Chinese");
-    // A column's XML width includes its padding; LibreOffice prints 7.41 px a unit (Arial 10).
-    let widths: f64 = xml::column_widths(&xml_text).iter().map(|w| w * 7.41).sum();
-    assert!(widths <= PAGE_PIXELS, "{sheet}: the table fits the page's width ({widths:.0} px)");
+    // A column's XML width includes its padding; `LibreOffice` prints 7.41 px a unit (Arial 10).
+    let widths: Decimal = xml::column_widths(&xml_text).iter().map(|w| w * Decimal::new(741, 2)).sum();
+    assert!(widths <= PAGE_PIXELS, "{sheet}: the table fits the page's width ({widths} px)");
     borders(&xml_text, styles, sheet);
 }
 

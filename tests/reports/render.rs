@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use rust_decimal::Decimal;
+
 use tiexi::engine::report::by_year;
 use tiexi::engine::{compute, Applicant, ApplicantType, Loan, Money, Policy, Pool, PoolKind, Project};
 use tiexi::export::report::{annual, Annual};
@@ -25,16 +27,15 @@ pub fn out_dir() -> PathBuf {
     dir
 }
 
-/// A report as LibreOffice prints it.
+/// A report as `LibreOffice` prints it.
 pub struct Printed {
-    pub pages: usize,
     /// The smallest height of a line of text, in points: a font's size is a little less.
-    pub smallest_line: f64,
+    pub smallest_line: Decimal,
     pub text: String,
 }
 
 /// `libreoffice` opens the workbook without repair and prints it: the PDF's pages, its text
-/// and the height of its smallest line; page 1 is kept as `<name>.png`. Without LibreOffice
+/// and the height of its smallest line; page 1 is kept as `<name>.png`. Without `LibreOffice`
 /// this prints SKIP and returns `None`, unless `CI` is set: then it fails.
 pub fn print(bytes: &[u8], name: &str) -> Option<Printed> {
     let Some(exe) = tool(&["libreoffice", "soffice"]) else {
@@ -64,7 +65,7 @@ pub fn print(bytes: &[u8], name: &str) -> Option<Printed> {
     assert!(pages >= 1, "{name}: the PDF has pages");
     keep_png(&pdf, name);
     let (words, smallest_line) = words(&pdf);
-    Some(Printed { pages, smallest_line, text: words })
+    Some(Printed { smallest_line, text: words })
 }
 
 /// Page 1 as `<name>.png` (every page as `<name>-N.png` with `REPORT_PAGES=all`).
@@ -82,22 +83,21 @@ fn keep_png(pdf: &Path, name: &str) {
 }
 
 /// The PDF's words and the smallest height of a line of them (`pdftotext -bbox`), in points.
-fn words(pdf: &Path) -> (String, f64) {
-    let Some(exe) = tool(&["pdftotext"]) else { return (String::new(), f64::MAX) };
+fn words(pdf: &Path) -> (String, Decimal) {
+    let Some(exe) = tool(&["pdftotext"]) else { return (String::new(), Decimal::MAX) };
     let out = Command::new(exe).arg("-bbox").arg(pdf).arg("-").output().expect("pdftotext runs");
     let html = String::from_utf8_lossy(&out.stdout).into_owned();
-    let mut smallest = f64::MAX;
+    let mut smallest = Decimal::MAX;
     let mut text = String::new();
     for word in html.split("<word ").skip(1) {
-        let attr = |n: &str| -> f64 {
+        let attr = |n: &str| -> Decimal {
             word.split(&format!("{n}=\""))
                 .nth(1)
                 .and_then(|s| s.split('"').next())
                 .and_then(|s| s.parse().ok())
-                .unwrap_or(0.0)
+                .unwrap_or_default()
         };
         let body = word.split('>').nth(1).and_then(|s| s.split('<').next()).unwrap_or_default();
-        // The page footer (第 1 页) is the printer's, not ours.
         if !body.trim().is_empty() {
             smallest = smallest.min(attr("yMax") - attr("yMin"));
         }

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
+use rust_decimal::Decimal;
+
 fn part(bytes: &[u8], name: &str) -> Option<String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
     let mut text = String::new();
@@ -57,13 +59,13 @@ pub fn sheet(bytes: &[u8], name: &str) -> String {
     part(bytes, &format!("xl/{}", target.trim_start_matches("/xl/"))).expect("the sheet")
 }
 
-/// The styles of a workbook: each cell format's font size and whether it has a border on
-/// all four sides; each conditional format (dxf) likewise; every font's size.
+/// The styles of a workbook: whether each cell format has a border on all four sides, each
+/// conditional format (dxf) likewise, and every font's size.
 pub struct Styles {
-    pub xf_font: Vec<f64>,
     pub xf_border: Vec<bool>,
     pub dxf_border: Vec<bool>,
-    pub fonts: Vec<f64>,
+    /// Every font's size, in points.
+    pub fonts: Vec<Decimal>,
 }
 
 fn framed(border: &str) -> bool {
@@ -75,15 +77,20 @@ fn framed(border: &str) -> bool {
 pub fn styles(bytes: &[u8]) -> Styles {
     let xml = part(bytes, "xl/styles.xml").expect("styles.xml");
     let section = |name: &str| elements(&xml, name).first().copied().unwrap_or_default();
-    let fonts: Vec<f64> = elements(section("fonts"), "font")
+    let fonts: Vec<Decimal> = elements(section("fonts"), "font")
         .iter()
-        .map(|f| elements(f, "sz").first().and_then(|s| attr(s, "val")).and_then(|v| v.parse().ok()).unwrap_or(11.0))
+        .map(|f| {
+            elements(f, "sz")
+                .first()
+                .and_then(|s| attr(s, "val"))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(Decimal::from(11))
+        })
         .collect();
     let borders: Vec<bool> = elements(section("borders"), "border").iter().map(|b| framed(b)).collect();
     let xfs = elements(section("cellXfs"), "xf");
     let index = |xf: &str, a: &str| attr(xf, a).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
     Styles {
-        xf_font: xfs.iter().map(|xf| fonts[index(xf, "fontId")]).collect(),
         xf_border: xfs.iter().map(|xf| borders[index(xf, "borderId")]).collect(),
         dxf_border: elements(section("dxfs"), "dxf")
             .iter()
@@ -109,8 +116,11 @@ pub fn cell_styles(sheet: &str) -> HashMap<(u32, u32), usize> {
         .collect()
 }
 
+/// A range of cells: its first and last (row, column), from 0.
+pub type Range = ((u32, u32), (u32, u32));
+
 /// The ranges of the conditional formats that always apply (`TRUE`) with a dxf of borders.
-pub fn bordered_ranges(sheet: &str, s: &Styles) -> Vec<((u32, u32), (u32, u32))> {
+pub fn bordered_ranges(sheet: &str, s: &Styles) -> Vec<Range> {
     elements(sheet, "conditionalFormatting")
         .iter()
         .filter(|cf| {
@@ -128,18 +138,13 @@ pub fn bordered_ranges(sheet: &str, s: &Styles) -> Vec<((u32, u32), (u32, u32))>
 
 /// Whether the cell at (row, column) has a border on all four sides, its own or the
 /// conditional format's over it.
-pub fn has_border(
-    cells: &HashMap<(u32, u32), usize>,
-    ranges: &[((u32, u32), (u32, u32))],
-    s: &Styles,
-    at: (u32, u32),
-) -> bool {
+pub fn has_border(cells: &HashMap<(u32, u32), usize>, ranges: &[Range], s: &Styles, at: (u32, u32)) -> bool {
     let inside = ranges.iter().any(|((r0, c0), (r1, c1))| (*r0..=*r1).contains(&at.0) && (*c0..=*c1).contains(&at.1));
     inside || cells.get(&at).is_some_and(|xf| s.xf_border[*xf])
 }
 
 /// The widths of the sheet's columns, in the order of their `<col>` elements.
-pub fn column_widths(sheet: &str) -> Vec<f64> {
+pub fn column_widths(sheet: &str) -> Vec<Decimal> {
     elements(sheet, "col").iter().filter_map(|c| attr(c, "width")?.parse().ok()).collect()
 }
 

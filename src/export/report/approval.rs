@@ -87,10 +87,10 @@ pub fn approval_form(heading: &Heading, form: &ApprovalForm) -> Result<Workbook,
     sheet.set_repeat_rows(0, 0)?;
     let looks = Looks::new();
     row = section(sheet, &looks, row, "一、申请人基本情况")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     for pair in form.facts.chunks(2) {
         let texts: Vec<&str> = pair.iter().map(|(_, v)| v.as_str()).collect();
-        if let Some(h) = texts.iter().filter_map(|t| line_height(&f, 45, t)).reduce(f64::max) {
+        if let Some(h) = texts.iter().filter_map(|t| line_height(&f, 45, t)).max() {
             sheet.set_row_height(row, h)?;
         }
         for (half, (label, value)) in (0..).zip(pair) {
@@ -112,19 +112,24 @@ pub fn approval_form(heading: &Heading, form: &ApprovalForm) -> Result<Workbook,
     }
     row = amount(sheet, &looks, row, "核定贴息", form.approved)?;
     row = section(sheet, &looks, row, "三、审核意见")?;
-    let f = Formal::new(10.0);
+    row = opinions(sheet, &looks, row, &form.opinions)?;
+    signatures(sheet, heading, row, &WIDTHS)?;
+    Ok(book)
+}
+
+/// One row a review level, so that a page never parts an opinion from its signature.
+fn opinions(sheet: &mut Worksheet, looks: &Looks, mut row: u32, opinions: &[Opinion]) -> Result<u32, XlsxError> {
+    let f = Formal::new(10);
     let top = looks.value.clone().set_align(FormatAlign::Top);
-    for o in &form.opinions {
-        // One row a level, so that a page never parts an opinion from its signature.
-        let height = line_height(&f, WIDTHS[1..6].iter().sum(), &o.text).unwrap_or(0.0).max(48.0);
+    for o in opinions {
+        let height = line_height(&f, WIDTHS[1..6].iter().sum(), &o.text).unwrap_or(0).max(48);
         sheet.set_row_height(row, height)?;
         sheet.write_string_with_format(row, 0, o.level, &looks.label)?;
         merged(sheet, row, (1, 5), &o.text, &top)?;
         merged(sheet, row, (6, 7), "签字：\n（盖章）\n        年    月    日", &looks.sign)?;
         row += 1;
     }
-    signatures(sheet, heading, row, &WIDTHS)?;
-    Ok(book)
+    Ok(row)
 }
 
 fn section(sheet: &mut Worksheet, looks: &Looks, row: u32, text: &str) -> Result<u32, XlsxError> {
@@ -134,7 +139,7 @@ fn section(sheet: &mut Worksheet, looks: &Looks, row: u32, text: &str) -> Result
 
 /// The loans and their 合计, in the form's own column widths.
 fn loans(sheet: &mut Worksheet, form: &ApprovalForm, row: u32) -> Result<u32, XlsxError> {
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut b =
         Block::new(&["序号", "贷款合同编号", "贷款银行", "贷款金额", "放款日期", "到期日期", "贴息天数", "计算贴息"]);
     for (i, l) in form.loans.iter().enumerate() {
@@ -159,7 +164,7 @@ fn loans(sheet: &mut Worksheet, form: &ApprovalForm, row: u32) -> Result<u32, Xl
 
 /// An amount in figures and in 大写, or "尚未核定".
 fn amount(sheet: &mut Worksheet, looks: &Looks, row: u32, label: &str, m: Option<Money>) -> Result<u32, XlsxError> {
-    sheet.write_string_with_format(row, 0, &format!("{label}（小写）"), &looks.label)?;
+    sheet.write_string_with_format(row, 0, format!("{label}（小写）"), &looks.label)?;
     let (figures, words) = m.map_or_else(
         || ("尚未核定".to_string(), String::new()),
         |m| (format!("{} 元", yuan(m)), format!("人民币{}", capital::amount(m))),

@@ -79,7 +79,7 @@ fn project_row<'a>(r: &'a Annual<'_>, i: usize) -> [Cell<'a>; 14] {
 /// 项目明细: measured in a first pass over the projects, then written row by row.
 pub(super) fn projects(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet_with_constant_memory()?.set_name("项目明细")?;
-    let f = Formal::new(9.0);
+    let f = Formal::new(9);
     let t = report::total(r.projects, r.result, r.paid);
     let mut total = vec![Cell::text("合计"), Cell::text(format!("{}个项目", t.projects))];
     total.extend(std::iter::repeat_n(Cell::Blank, 4));
@@ -144,11 +144,8 @@ const LOAN_HEADERS: [&str; 14] = [
     "说明",
 ];
 
-/// 贷款明细: each loan, the 合计, then what the projects' own limits cut from it, so that
-/// the last line is 项目明细's 申请贴息. Measured in a first pass, then written row by row.
-pub(super) fn loans(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError> {
-    let sheet = book.add_worksheet_with_constant_memory()?.set_name("贷款明细")?;
-    let f = Formal::new(9.0);
+/// The 合计 of 贷款明细 and the lines from it to 项目明细's 申请贴息.
+fn loan_totals(r: &Annual<'_>) -> [Vec<Cell<'static>>; 3] {
     let t = report::loan_total(r.projects, r.result);
     let sums = |label: &'static str, m, note: &'static str| {
         let mut row = vec![Cell::text(label)];
@@ -160,24 +157,34 @@ pub(super) fn loans(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError
     total.push(Cell::Money(t.principal));
     total.extend(std::iter::repeat_n(Cell::Blank, 7));
     total.push(Cell::Money(t.subsidy));
-    let totals = [
+    [
         total,
         sums("减：项目核减", t.cut, "每项目贴息上限等项目层面限额"),
         sums("申请贴息", t.subsidy - t.cut, "与项目明细合计一致"),
-    ];
-    let each = |row: &mut dyn FnMut(&[Cell]) -> Result<(), XlsxError>| -> Result<(), XlsxError> {
-        for (p, pr) in r.projects.iter().zip(&r.result.projects) {
-            let key = key(r, pr, p);
-            let note = cut_note(pr, report::cut(pr));
-            for (loan, lr) in p.loans.iter().zip(&pr.loans) {
-                row(&loan_row(&key, p, loan, lr, note.as_deref()))?;
-            }
+    ]
+}
+
+/// Every loan's row, in order, to `row`.
+fn each_loan(r: &Annual<'_>, row: &mut dyn FnMut(&[Cell]) -> Result<(), XlsxError>) -> Result<(), XlsxError> {
+    for (p, pr) in r.projects.iter().zip(&r.result.projects) {
+        let key = key(r, pr, p);
+        let note = cut_note(pr, report::cut(pr));
+        for (loan, lr) in p.loans.iter().zip(&pr.loans) {
+            row(&loan_row(&key, p, loan, lr, note.as_deref()))?;
         }
-        Ok(())
-    };
+    }
+    Ok(())
+}
+
+/// 贷款明细: each loan, the 合计, then what the projects' own limits cut from it, so that
+/// the last line is 项目明细's 申请贴息. Measured in a first pass, then written row by row.
+pub(super) fn loans(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet_with_constant_memory()?.set_name("贷款明细")?;
+    let f = Formal::new(9);
+    let totals = loan_totals(r);
     let mut m = Measure::new(&f);
     m.headers(&LOAN_HEADERS);
-    each(&mut |cells| {
+    each_loan(r, &mut |cells| {
         m.row(cells, false);
         Ok(())
     })?;
@@ -190,7 +197,7 @@ pub(super) fn loans(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError
     let title = r.title(format!("{}年度贷款贴息计算明细表", r.result.year));
     let at = frame(sheet, r.heading, &Frame { title, subtitle: r.subtitle(), unit: Some("元"), columns })?;
     let mut table = Ruled::at(sheet, &f, &LOAN_HEADERS, at, &widths)?.uniform().freeze()?;
-    each(&mut |cells| table.row(cells))?;
+    each_loan(r, &mut |cells| table.row(cells))?;
     for total in &totals {
         table.total(total)?;
     }

@@ -5,7 +5,7 @@
 //!
 //! Fonts and widths: every format is Arial (Latin; Chinese falls back to the system's
 //! CJK font, one em wide everywhere), and so is the workbook's default font, whose digit
-//! width is the unit of column widths. LibreOffice renders Arial with Liberation Sans, of
+//! width is the unit of column widths. `LibreOffice` renders Arial with Liberation Sans, of
 //! the same metrics, so a table that fits the page in Excel fits it there too. A wide table
 //! wraps its text and headers to fit the page width instead of shrinking: columns of
 //! numbers and dates keep their width, text columns give way down to a minimum.
@@ -24,7 +24,7 @@ pub(crate) const FONT: &str = "Arial";
 pub(crate) const DATE: &str = "yyyy\"年\"m\"月\"d\"日\"";
 /// The printable width of A4 landscape with 0.3 inch margins, in tenths of a pixel at 96
 /// dpi, less a little for safety. A column of width `w` prints `7.4w + 5.3` pixels wide
-/// (Arial 10's digit and the cell's padding, as LibreOffice measured it; Excel's 7w + 5 is
+/// (Arial 10's digit and the cell's padding, as `LibreOffice` measured it; Excel's 7w + 5 is
 /// narrower), so the widths are budgeted for the wider of the two.
 const PAGE_TENTHS: usize = 10_400;
 
@@ -70,20 +70,21 @@ pub(crate) fn yuan(m: crate::engine::Money) -> String {
 /// 合计 ruled above, and the header row.
 #[derive(Debug, Clone)]
 pub(crate) struct Formal {
-    pub size: f64,
+    /// The font size, in points.
+    pub points: u32,
     pub bordered: Styles,
     pub plain: Styles,
     pub total: Styles,
     pub header: Format,
 }
 
-fn base(size: f64) -> Format {
-    Format::new().set_font_name(FONT).set_font_size(size).set_align(FormatAlign::VerticalCenter)
+fn base(points: u32) -> Format {
+    Format::new().set_font_name(FONT).set_font_size(points).set_align(FormatAlign::VerticalCenter)
 }
 
-fn styles(size: f64, edit: &dyn Fn(Format) -> Format) -> Styles {
+fn styles(points: u32, edit: &dyn Fn(Format) -> Format) -> Styles {
     let f = |num: Option<&str>| {
-        let f = edit(base(size));
+        let f = edit(base(points));
         num.map_or(f.clone(), |n| f.set_num_format(n))
     };
     Styles {
@@ -100,17 +101,17 @@ fn styles(size: f64, edit: &dyn Fn(Format) -> Format) -> Styles {
 }
 
 impl Formal {
-    /// The formats of a table in `size` points (10, or 9 for the long detail tables).
+    /// The formats of a table in `points` (10, or 9 for the long detail tables).
     #[must_use]
-    pub(crate) fn new(size: f64) -> Formal {
+    pub(crate) fn new(points: u32) -> Formal {
         let thin = |f: Format| f.set_border(FormatBorder::Thin);
         let total = |f: Format| f.set_border(FormatBorder::Thin).set_border_top(FormatBorder::Medium).set_bold();
         Formal {
-            size,
-            bordered: styles(size, &thin),
-            plain: styles(size, &|f| f),
-            total: styles(size, &total),
-            header: thin(base(size))
+            points,
+            bordered: styles(points, &thin),
+            plain: styles(points, &|f| f),
+            total: styles(points, &total),
+            header: thin(base(points))
                 .set_bold()
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
@@ -122,28 +123,35 @@ impl Formal {
     /// (a digit of Arial 10 is the unit).
     #[must_use]
     pub(crate) fn scaled(&self, width: usize) -> usize {
-        if self.size < 10.0 {
+        if self.points < 10 {
             (width * 9).div_ceil(10)
         } else {
             width
         }
     }
 
-    /// How wide a line of text is in this size, in column units: a Chinese character is one
-    /// em, Latin letters and digits Arial's widths (a unit is 7 pixels, 10 pt is 13.3).
+    /// How wide a line of text is in this size, in thousandths of a column unit: a Chinese
+    /// character is one em, Latin letters and digits Arial's widths (in thousandths of an
+    /// em); an em of `p` points is `4p/3` pixels, a unit 7.
     #[must_use]
-    pub(crate) fn units(&self, line: &str) -> f64 {
-        let ems: f64 = line
+    pub(crate) fn milli(&self, line: &str) -> usize {
+        let ems: usize = line
             .chars()
             .map(|c| match c {
-                '0'..='9' => 0.556,
-                ',' | '.' | ' ' | ':' | ';' | 'i' | 'l' | 'j' | 't' | 'f' | '(' | ')' => 0.28,
-                'A'..='Z' | '*' | '-' | '/' => 0.667,
-                c if c.is_ascii() => 0.556,
-                _ => 1.0,
+                '0'..='9' => 556,
+                ',' | '.' | ' ' | ':' | ';' | 'i' | 'l' | 'j' | 't' | 'f' | '(' | ')' => 280,
+                'A'..='Z' | '*' | '-' | '/' => 667,
+                c if c.is_ascii() => 556,
+                _ => 1000,
             })
             .sum();
-        ems * self.size * 4.0 / 3.0 / 7.0
+        ems * self.points as usize * 4 / 21
+    }
+
+    /// The same in whole column units, rounded up.
+    #[must_use]
+    pub(crate) fn units(&self, line: &str) -> usize {
+        self.milli(line).div_ceil(1000)
     }
 }
 
@@ -190,10 +198,10 @@ pub(crate) const HEADER_ROW: RowNum = 3;
 /// From the writer.
 pub(crate) fn frame(sheet: &mut Worksheet, heading: &Heading, f: &Frame<'_>) -> Result<RowNum, XlsxError> {
     let last = f.columns.max(1) - 1;
-    let title = base(16.0).set_bold().set_align(FormatAlign::Center);
+    let title = base(16).set_bold().set_align(FormatAlign::Center);
     sheet.set_row_height(0, 30)?;
     merged(sheet, 0, (0, last), &f.title, &title)?;
-    let line = base(10.0);
+    let line = base(10);
     merged(sheet, 1, (0, last), f.subtitle.as_deref().unwrap_or(""), &line.clone().set_align(FormatAlign::Center))?;
     let division = format!("填报单位（盖章）：{}", heading.division);
     match f.unit {
@@ -236,11 +244,10 @@ pub(crate) fn signatures(
     row: RowNum,
     widths: &[usize],
 ) -> Result<RowNum, XlsxError> {
-    let line = base(10.0);
-    let f = Formal::new(10.0);
+    let line = base(10);
+    let f = Formal::new(10);
     let last = u16::try_from(widths.len().max(1) - 1).unwrap_or(0);
-    #[expect(clippy::cast_precision_loss, reason = "a sum of column widths")]
-    let room = widths.iter().sum::<usize>() as f64;
+    let room = widths.iter().sum::<usize>();
     let titles: Vec<String> =
         heading
             .signatures
@@ -263,14 +270,11 @@ pub(crate) fn signatures(
 
 /// Texts spread over a line `room` units wide with ideographic spaces between them (each
 /// text's own space to sign in, the last one's end near the line's end).
-fn spread(f: &Formal, texts: &[String], room: f64) -> String {
-    let used: f64 = texts.iter().map(|t| f.units(t)).sum();
+fn spread(f: &Formal, texts: &[String], room: usize) -> String {
+    let used: usize = texts.iter().map(|t| f.milli(t)).sum();
     let gaps = texts.len().saturating_sub(1).max(1);
-    #[expect(clippy::cast_precision_loss, reason = "a handful of gaps")]
-    let gap = ((room - used - 2.0) / gaps as f64 / f.units("　")).floor();
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small positive count")]
-    let spaces = "　".repeat(gap.clamp(2.0, 40.0) as usize);
-    texts.join(&spaces)
+    let gap = (room * 1000).saturating_sub(used + 2000) / gaps / f.milli("　").max(1);
+    texts.join(&"　".repeat(gap.clamp(2, 40)))
 }
 
 /// A column's width as a table measured it: its widest cell, its narrowest acceptable width
@@ -345,10 +349,10 @@ mod tests {
         let number = Width { natural: 13, least: 13, wraps: false };
         let text = Width { natural: 28, least: 6, wraps: true };
         let narrow = fit(&[number, text]);
-        assert_eq!(narrow, [14, 28], "a table that fits keeps its widths");
+        assert_eq!(narrow, [14, 29], "a table that fits keeps its widths");
         let wide = fit(&[number; 6].into_iter().chain([text; 4]).collect::<Vec<_>>());
         assert!(wide.iter().sum::<usize>() <= budget(10), "{wide:?}");
         assert!(wide[..6].iter().all(|w| *w == 14), "numbers keep their width: {wide:?}");
-        assert!(wide[6..].iter().all(|w| *w >= 6 && *w < 28), "text gives way: {wide:?}");
+        assert!(wide[6..].iter().all(|w| *w >= 7 && *w < 29), "text gives way: {wide:?}");
     }
 }

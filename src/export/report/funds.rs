@@ -43,7 +43,7 @@ fn section(sheet: &mut Worksheet, row: u32, text: &str, columns: u16) -> Result<
 /// 资金来源: the pools, each funding source's 小计 and the 合计; then the lines.
 pub(super) fn pools(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("资金来源")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut accounts = Block::new(&POOL_HEADERS);
     for p in r.pools {
         accounts.row(account_row(Cell::text(&p.name), Cell::text(kind_label(p.kind)), &p.account));
@@ -173,7 +173,7 @@ const UNIT_HEADERS: [&str; 10] = [
 /// 团场统计: one row per regiment, then 合计.
 pub(super) fn units(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("团场统计")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut b = Block::new(&UNIT_HEADERS);
     for (unit, s) in report::by_unit(r.projects, r.result, r.paid) {
         b.row(unit_row(Cell::text(unit), &s).to_vec());

@@ -59,7 +59,7 @@ const LEVERAGE: u16 = 6;
 /// contract subsidised in several rounds counts once (rules.md §7), unlike a column sum.
 pub(super) fn years(book: &mut Workbook, t: &Titles<'_>, history: &[YearFigures]) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name(SHEET)?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut b = Block::new(&HEADERS);
     for y in history {
         let mut row = vec![

@@ -93,7 +93,29 @@ pub fn kind_label(kind: &str) -> &'static str {
 pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxError> {
     let mut book = super::formal::workbook()?;
     let sheet = book.add_worksheet().set_name("拨付明细表")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
+    let b = block(list);
+    let mut m = Measure::new(&f);
+    b.measure(&mut m);
+    let widths = m.fit();
+    set_widths(sheet, &widths)?;
+    let columns = u16::try_from(b.headers.len()).unwrap_or(8);
+    let title = format!("{}年度职工自主创业示范项目贷款贴息资金{}明细表", list.year, list.kind);
+    let paid = list.paid_on.map_or_else(|| "尚未拨付".to_string(), |d| format!("拨付日期：{}", chinese_date(d)));
+    let voucher =
+        if list.voucher_no.is_empty() { String::new() } else { format!("    凭证号：{}", list.voucher_no) };
+    let subtitle =
+        format!("第{}批（批次号 {}）    状态：{}    {paid}{voucher}", list.ordinal(), list.number, list.state);
+    let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
+    sheet.set_freeze_panes(at + 1, 0)?;
+    let next = b.write(sheet, &f, at, &widths)?;
+    signatures(sheet, heading, next, &widths)?;
+    Ok(book)
+}
+
+/// The list's table: each payee, the 合计, the total in 大写, the paying account, the
+/// control totals and the system's record.
+fn block(list: &PaymentList) -> Block<'_> {
     let mut headers: Vec<String> =
         ["序号", "团场", "项目编号", "项目名称", "收款人", "开户银行", "银行账号", "金额"].map(String::from).to_vec();
     headers.extend(list.pools.iter().cloned());
@@ -125,20 +147,5 @@ pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxE
     b.note(format!("付款单位：{}    开户银行：{}    银行账号：{}", p.name, p.bank, p.account));
     b.note(format!("控制合计：笔数 {} 笔，金额 {} 元", list.items.len(), yuan(total)));
     b.note(format!("系统记录：{}", list.record));
-    let mut m = Measure::new(&f);
-    b.measure(&mut m);
-    let widths = m.fit();
-    set_widths(sheet, &widths)?;
-    let columns = u16::try_from(headers.len()).unwrap_or(8);
-    let title = format!("{}年度职工自主创业示范项目贷款贴息资金{}明细表", list.year, list.kind);
-    let paid = list.paid_on.map_or_else(|| "尚未拨付".to_string(), |d| format!("拨付日期：{}", chinese_date(d)));
-    let voucher =
-        if list.voucher_no.is_empty() { String::new() } else { format!("    凭证号：{}", list.voucher_no) };
-    let subtitle =
-        format!("第{}批（批次号 {}）    状态：{}    {paid}{voucher}", list.ordinal(), list.number, list.state);
-    let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
-    sheet.set_freeze_panes(at + 1, 0)?;
-    let next = b.write(sheet, &f, at, &widths)?;
-    signatures(sheet, heading, next, &widths)?;
-    Ok(book)
+    b
 }

@@ -27,22 +27,22 @@ const HEADERS: [&str; 11] = [
 /// 绩效自评表.
 pub(super) fn sheet(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("绩效自评表")?;
-    let f = Formal::new(10.0);
-    let mut b = Block::new(&HEADERS);
-    let e = r.performance.filter(|e| !e.lines.is_empty());
-    match e {
-        None => b.note("（本年度尚未设置绩效目标）"),
-        Some(e) => lines(&mut b, e),
+    let formal = Formal::new(10);
+    let mut block = Block::new(&HEADERS);
+    let evaluation = r.performance.filter(|e| !e.lines.is_empty());
+    match evaluation {
+        None => block.note("（本年度尚未设置绩效目标）"),
+        Some(e) => lines(&mut block, e),
     }
-    let mut m = Measure::new(&f);
-    b.measure(&mut m);
-    let widths = m.fit();
+    let mut measure = Measure::new(&formal);
+    block.measure(&mut measure);
+    let widths = measure.fit();
     set_widths(sheet, &widths)?;
     let columns = u16::try_from(HEADERS.len()).unwrap_or(11);
     let title = r.title(format!("{}年度职工自主创业示范项目贷款贴息绩效自评表", r.result.year));
     let at = frame(sheet, r.heading, &Frame { title, subtitle: r.subtitle(), unit: None, columns })?;
-    let mut next = b.write(sheet, &f, at, &widths)?;
-    if let Some(e) = e {
+    let mut next = block.write(sheet, &formal, at, &widths)?;
+    if let Some(e) = evaluation {
         let line = Format::new().set_font_name(FONT).set_font_size(10).set_bold();
         let grade = format!("自评结论：得分 {} 分（满分 {} 分），等级：{}", e.score, e.weight.normalize(), e.grade);
         merged(sheet, next + 1, (0, columns - 1), &grade, &line)?;

@@ -73,8 +73,17 @@ fn lines(p: &Policy) -> Vec<(String, String)> {
     for t in ApplicantType::ALL {
         out.push((format!("每项目贷款本金上限（{}）", t.label()), money(p.principal_cap_for(t))));
     }
+    out.extend(conditions(p));
+    for pool in &p.pools {
+        out.push((format!("资金来源：{}", pool.name), format!("{}，{} 元", kind_label(pool.kind), yuan(pool.amount))));
+    }
+    out
+}
+
+/// Who may apply, what limits them, how the money is shared, what evidence is needed.
+fn conditions(p: &Policy) -> Vec<(String, String)> {
     let types: Vec<&str> = p.eligible_types.iter().map(|t| t.label()).collect();
-    out.extend([
+    vec![
         ("每项目贴息上限".to_string(), money(p.max_subsidy_per_project)),
         ("可申报主体".into(), types.join("、")),
         ("须为工会会员".into(), if p.require_union_member { "是" } else { "否" }.into()),
@@ -98,17 +107,13 @@ fn lines(p: &Policy) -> Vec<(String, String)> {
             p.max_rounds_per_applicant.map_or_else(|| "不限".into(), |n| format!("{n} 个年度")),
         ),
         ("同一申请人累计贴息上限".into(), money(p.max_subsidy_per_applicant_total)),
-    ]);
-    for pool in &p.pools {
-        out.push((format!("资金来源：{}", pool.name), format!("{}，{} 元", kind_label(pool.kind), yuan(pool.amount))));
-    }
-    out
+    ]
 }
 
 /// 政策参数.
 pub(super) fn sheet(book: &mut Workbook, heading: &Heading, p: &Policy) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("政策参数")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut b = Block::new(&["序号", "参数", "取值"]);
     for (i, (name, value)) in lines(p).into_iter().enumerate() {
         b.row(vec![super::count(i + 1), Cell::text(name), Cell::text(value)]);

@@ -83,7 +83,7 @@ const HEADERS: [&str; 9] =
 pub fn workbook(heading: &Heading, p: &Publicity) -> Result<Workbook, XlsxError> {
     let mut book = super::formal::workbook()?;
     let sheet = book.add_worksheet().set_name("公示名单")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut b = Block::new(&HEADERS);
     if p.items.is_empty() {
         b.note("（本年度暂无公示项目）");

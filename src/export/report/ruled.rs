@@ -37,7 +37,7 @@ impl<'a> Measure<'a> {
     /// A header row: each header may wrap on two lines.
     pub(crate) fn headers<S: AsRef<str>>(&mut self, headers: &[S]) {
         for (i, h) in headers.iter().enumerate() {
-            let least = ceil(self.f.units(h.as_ref()) / 2.0).max(4);
+            let least = self.f.milli(h.as_ref()).div_ceil(2000).max(4);
             let w = self.column(i);
             w.natural = w.natural.max(least);
             w.least = w.least.max(least);
@@ -49,9 +49,9 @@ impl<'a> Measure<'a> {
         for (i, cell) in cells.iter().enumerate() {
             let f = self.f;
             let width = match cell {
-                Cell::Text(s) | Cell::Code(s) => s.lines().map(|l| ceil(f.units(l))).max().unwrap_or(0),
+                Cell::Text(s) | Cell::Code(s) => s.lines().map(|l| f.units(l)).max().unwrap_or(0),
                 // 2024年12月16日: wider than the ISO date the shared width counts.
-                Cell::Date(d) => ceil(f.units(&super::formal::chinese_date(*d))),
+                Cell::Date(d) => f.units(&super::formal::chinese_date(*d)),
                 // Shown with at least 2 decimals (`3000` is `3000.00`).
                 Cell::Ratio(d) | Cell::Percent(d) => {
                     let mut shown = *d;
@@ -64,11 +64,11 @@ impl<'a> Measure<'a> {
             w.natural = w.natural.max(width);
             match cell {
                 // A number (ID, contract) stays on one line, up to 18 units.
-                Cell::Code(s) => w.least = w.least.max(s.lines().map(|l| ceil(f.units(l))).max().unwrap_or(0).min(18)),
+                Cell::Code(s) => w.least = w.least.max(s.lines().map(|l| f.units(l)).max().unwrap_or(0).min(18)),
                 Cell::Text(s) => {
                     // A data cell's longest word stays on one line; a 合计 label may wrap.
-                    let word = s.split([' ', '/', '、', '；', '，']).map(|x| ceil(f.units(x))).max().unwrap_or(0);
-                    let least = if total { ceil(f.units(s) / 2.0) } else { word }.min(8);
+                    let word = s.split([' ', '/', '、', '；', '，']).map(|x| f.units(x)).max().unwrap_or(0);
+                    let least = if total { f.milli(s).div_ceil(2000) } else { word }.min(8);
                     w.least = w.least.max(least.min(w.natural));
                 }
                 Cell::Blank => {}
@@ -94,36 +94,23 @@ impl<'a> Measure<'a> {
     }
 }
 
-/// The points of one line of wrapped text (Chinese glyphs are taller than Latin ones).
-fn line_points(size: f64) -> f64 {
-    size * 1.45
+/// How many lines a text `milli` thousandths of a unit wide takes in a column `width`
+/// units wide (less the cell's padding).
+fn lines(milli: usize, width: usize) -> usize {
+    milli.div_ceil((width * 1000).saturating_sub(300).max(1000)).max(1)
 }
 
-/// Rounded up to a whole unit.
-fn ceil(units: f64) -> usize {
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small positive width")]
-    let whole = units.ceil().max(0.0) as usize;
-    whole
-}
-
-/// How many lines a text `units` wide takes in a column `width` units wide (less the
-/// cell's padding).
-fn lines(units: f64, width: usize) -> usize {
-    #[expect(clippy::cast_precision_loss, reason = "a column width")]
-    let room = (width as f64 - 0.3).max(1.0);
-    ceil(units / room).max(1)
-}
-
-/// The height a row of wrapped cells needs, or none when one line does.
-fn height(f: &Formal, widths: &[usize], cells: &[&str]) -> Option<f64> {
+/// The height a row of wrapped cells needs in points (a line of Chinese is 1.45 times the
+/// font's size), or none when one line does.
+fn height(f: &Formal, widths: &[usize], cells: &[&str]) -> Option<u32> {
     let most = cells
         .iter()
         .zip(widths)
-        .map(|(s, w)| s.lines().map(|l| lines(f.units(l), *w)).sum::<usize>().max(1))
+        .map(|(s, w)| s.lines().map(|l| lines(f.milli(l), *w)).sum::<usize>().max(1))
         .max()
         .unwrap_or(1);
-    #[expect(clippy::cast_precision_loss, reason = "a count of lines")]
-    (most > 1).then(|| (most as f64 * line_points(f.size) + 3.0).round())
+    let most = u32::try_from(most).unwrap_or(u32::MAX / 100);
+    (most > 1).then(|| (most * f.points * 29).div_ceil(20) + 3)
 }
 
 /// The text a cell wraps, if it wraps.
@@ -279,7 +266,7 @@ impl<'a> Ruled<'a> {
 
 /// The height of a merged line of `text` over `width` units, if it needs more than one line.
 #[must_use]
-pub(crate) fn line_height(f: &Formal, width: usize, text: &str) -> Option<f64> {
+pub(crate) fn line_height(f: &Formal, width: usize, text: &str) -> Option<u32> {
     height(f, &[width], &[text])
 }
 

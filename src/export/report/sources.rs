@@ -32,7 +32,7 @@ pub(super) fn sheet(
     sources: &[Vec<PoolAccount>],
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("分资金来源")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut b = Block::new(&HEADERS);
     let mut totals: Vec<(PoolKind, Account)> = Vec::new();
     for (y, pools) in history.iter().zip(sources) {

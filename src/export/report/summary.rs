@@ -60,7 +60,7 @@ fn write(
     published: Option<&(i32, Figures)>,
 ) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("汇总")?;
-    let f = Formal::new(10.0);
+    let f = Formal::new(10);
     let mut block = Block::new(&HEADERS);
     for row in rows {
         block.row(row.to_vec());
