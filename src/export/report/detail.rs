@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::mask;
 use super::super::sheet::Cell;
-use super::formal::{frame, set_widths, signatures, Formal, Frame};
+use super::formal::{frame, repeat_header, set_widths, signatures, Formal, Frame};
 use super::ruled::{Measure, Ruled};
 use super::{count, Annual};
 use crate::engine::report::{self, Outcome};
@@ -101,6 +101,7 @@ pub(super) fn projects(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxEr
     let columns = u16::try_from(PROJECT_HEADERS.len()).unwrap_or(14);
     let title = r.title(format!("{}年度贴息项目明细表", r.result.year));
     let at = frame(sheet, r.heading, &Frame { title, subtitle: r.subtitle(), unit: Some("元"), columns })?;
+    repeat_header(sheet)?;
     let mut table = Ruled::at(sheet, &f, &PROJECT_HEADERS, at, &widths)?.uniform().freeze()?;
     for i in 0..r.projects.len() {
         table.row(&project_row(r, i))?;
@@ -196,6 +197,7 @@ pub(super) fn loans(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError
     let columns = u16::try_from(LOAN_HEADERS.len()).unwrap_or(14);
     let title = r.title(format!("{}年度贷款贴息计算明细表", r.result.year));
     let at = frame(sheet, r.heading, &Frame { title, subtitle: r.subtitle(), unit: Some("元"), columns })?;
+    repeat_header(sheet)?;
     let mut table = Ruled::at(sheet, &f, &LOAN_HEADERS, at, &widths)?.uniform().freeze()?;
     each_loan(r, &mut |cells| table.row(cells))?;
     for total in &totals {

@@ -65,6 +65,16 @@ pub(crate) fn yuan(m: crate::engine::Money) -> String {
     format!("{sign}{grouped}.{frac}")
 }
 
+/// An amount in 万元 as a sheet shows it: `806.6350`, grouped.
+#[must_use]
+pub(crate) fn wan(m: crate::engine::Money) -> String {
+    let w = m.wan_yuan().to_string();
+    let (int, frac) = w.split_once('.').unwrap_or((&w, ""));
+    let whole: crate::engine::Money = format!("{int}.00").parse().unwrap_or_default();
+    let grouped = yuan(whole);
+    format!("{}.{frac}", grouped.trim_end_matches(".00"))
+}
+
 /// The formats of one size of table: bordered cells, the same without borders (a long
 /// table's column formats, its borders then coming from one conditional format), the bold
 /// 合计 ruled above, and the header row.
@@ -202,6 +212,9 @@ pub(crate) fn frame(sheet: &mut Worksheet, heading: &Heading, f: &Frame<'_>) -> 
     sheet.set_row_height(0, 30)?;
     merged(sheet, 0, (0, last), &f.title, &title)?;
     let line = base(10);
+    if f.subtitle.is_none() {
+        sheet.set_row_height(1, 6)?;
+    }
     merged(sheet, 1, (0, last), f.subtitle.as_deref().unwrap_or(""), &line.clone().set_align(FormatAlign::Center))?;
     let division = format!("填报单位（盖章）：{}", heading.division);
     match f.unit {
@@ -217,17 +230,25 @@ pub(crate) fn frame(sheet: &mut Worksheet, heading: &Heading, f: &Frame<'_>) -> 
     Ok(HEADER_ROW)
 }
 
-/// Landscape A4, 0.3 inch side margins, centred, the header row repeated on every page,
-/// page numbers in the footer; fitted to one page wide only as a last resort, since the
+/// Landscape A4, 0.3 inch side margins, centred, page numbers in the footer; fitted to one page wide only as a last resort, since the
 /// widths are chosen to fit (`fit`).
 fn print(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_landscape();
     sheet.set_paper_size(9);
-    sheet.set_margins(0.3, 0.3, 0.6, 0.6, 0.3, 0.3);
+    sheet.set_margins(0.3, 0.3, 0.5, 0.5, 0.25, 0.25);
     sheet.set_print_center_horizontally(true);
-    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     sheet.set_footer("&C第 &P 页，共 &N 页");
     sheet.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// Repeat a long table's header row on every printed page (a short sheet's would stand
+/// alone above its signature line when that runs onto the next page).
+///
+/// # Errors
+/// From the writer.
+pub(crate) fn repeat_header(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     Ok(())
 }
 

@@ -187,6 +187,7 @@ pub(super) fn units(book: &mut Workbook, r: &Annual<'_>) -> Result<(), XlsxError
     let title = r.title(format!("{}年度贴息项目分团场统计表", r.result.year));
     let at = frame(sheet, r.heading, &Frame { title, subtitle: r.subtitle(), unit: Some("元"), columns })?;
     sheet.set_freeze_panes(at + 1, 0)?;
+    super::formal::repeat_header(sheet)?;
     let next = b.write(sheet, &f, at, &widths)?;
     signatures(sheet, r.heading, next, &widths)?;
     Ok(())

@@ -81,6 +81,7 @@ pub(super) fn years(book: &mut Workbook, t: &Titles<'_>, history: &[YearFigures]
     let frame_of = Frame { title, subtitle: t.subtitle.clone(), unit: Some("元"), columns };
     let at = frame(sheet, t.heading, &frame_of)?;
     sheet.set_freeze_panes(at + 1, 0)?;
+    super::formal::repeat_header(sheet)?;
     let next = b.write(sheet, &f, at, &widths)?;
     signatures(sheet, t.heading, next, &widths)?;
     Ok(())

@@ -108,6 +108,7 @@ pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxE
         format!("第{}批（批次号 {}）    状态：{}    {paid}{voucher}", list.ordinal(), list.number, list.state);
     let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
     sheet.set_freeze_panes(at + 1, 0)?;
+    super::formal::repeat_header(sheet)?;
     let next = b.write(sheet, &f, at, &widths)?;
     signatures(sheet, heading, next, &widths)?;
     Ok(book)

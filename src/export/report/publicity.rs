@@ -116,6 +116,7 @@ pub fn workbook(heading: &Heading, p: &Publicity) -> Result<Workbook, XlsxError>
     let subtitle = "经团场工会初审、师市总工会复审，拟对以下项目给予贷款贴息，现予公示。".to_string();
     let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
     sheet.set_freeze_panes(at + 1, 0)?;
+    super::formal::repeat_header(sheet)?;
     let next = b.write(sheet, &f, at, &widths)?;
     signatures(sheet, heading, next, &widths)?;
     Ok(book)

@@ -52,11 +52,16 @@ impl<'a> Measure<'a> {
                 Cell::Text(s) | Cell::Code(s) => s.lines().map(|l| f.units(l)).max().unwrap_or(0),
                 // 2024年12月16日: wider than the ISO date the shared width counts.
                 Cell::Date(d) => f.units(&super::formal::chinese_date(*d)),
+                // Numbers as they are shown (Arial's digits, its narrow commas and points),
+                // a unit to spare: a number that does not fit shows as ####.
+                Cell::Money(m) => f.units(&super::formal::yuan(*m)) + 1,
+                Cell::WanYuan(m) => f.units(&super::formal::wan(*m)) + 1,
+                Cell::Count(n) => f.units(&n.to_string()) + 1,
                 // Shown with at least 2 decimals (`3000` is `3000.00`).
-                Cell::Ratio(d) | Cell::Percent(d) => {
+                Cell::Ratio(d) | Cell::Percent(d) | Cell::Yuan(d) => {
                     let mut shown = *d;
                     shown.rescale(shown.scale().max(2));
-                    f.scaled(shown.to_string().len() + 1)
+                    f.units(&shown.to_string()) + 2
                 }
                 other => f.scaled(other.width()),
             };

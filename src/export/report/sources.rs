@@ -60,6 +60,7 @@ pub(super) fn sheet(
     let title = t.title(format!("{first}—{last}年贴息资金分资金来源情况表"));
     let at = frame(sheet, t.heading, &Frame { title, subtitle: t.subtitle.clone(), unit: Some("元"), columns })?;
     sheet.set_freeze_panes(at + 1, 0)?;
+    super::formal::repeat_header(sheet)?;
     let next = b.write(sheet, &f, at, &widths)?;
     signatures(sheet, t.heading, next, &widths)?;
     Ok(())
