@@ -240,79 +240,66 @@ async fn the_funds_page_records_for_division_staff_and_shows_auditors_the_accoun
     no_breach(&app).await;
 }
 
+fn target(p: &Value, indicator: &str) -> Value {
+    p["targets"].as_array().and_then(|t| t.iter().find(|x| x["indicator"] == indicator)).cloned().expect(indicator)
+}
+
+async fn set(agent: &Agent, year: i32, body: &Value) -> (Status, Value) {
+    agent.post_json(&format!("/api/v1/rounds/{year}/performance"), body).await
+}
+
+/// Targets are set through the API (only by division staff, actuals typed only where the
+/// engine cannot compute them) and scored in the annual report's 绩效自评表.
 #[rocket::async_test]
 async fn performance_targets_are_scored_in_the_annual_report() {
     let app = TestApp::demo().await;
     let admin = app.login("admin").await;
     let (status, p) = admin.get_json("/api/v1/rounds/2023/performance").await;
     assert_eq!(status, Status::Ok);
-    let projects = p["targets"]
-        .as_array()
-        .and_then(|t| t.iter().find(|x| x["indicator"] == "projects"))
-        .cloned()
-        .expect("projects");
-    assert_eq!(
-        (projects["actual"].as_str(), projects["score"].as_str(), projects["met"].as_bool()),
-        (Some("78"), Some("15.00"), Some(true))
-    );
-    let custom = json!({ "indicator": "custom", "name": "贷款逾期率", "unit": "%", "direction": "at_most", "target": "2", "weight": "5", "actual": "1.5", "reason": "" });
-    let (status, body) = admin.post_json("/api/v1/rounds/2023/performance", &custom).await;
-    assert_eq!(status, Status::Ok, "{body}");
+    let projects = target(&p, "projects");
+    let scored = (projects["actual"].as_str(), projects["score"].as_str(), projects["met"].as_bool());
+    assert_eq!(scored, (Some("78"), Some("15.00"), Some(true)));
+    let custom = json!({ "indicator": "custom", "name": "贷款逾期率", "unit": "%", "direction": "at_most",
+        "target": "2", "weight": "5", "actual": "1.5", "reason": "" });
+    assert_eq!(set(&admin, 2023, &custom).await.0, Status::Ok);
     let typed_computed = json!({ "indicator": "projects", "target": "75", "weight": "15", "actual": "80" });
-    assert_eq!(
-        admin.post_json("/api/v1/rounds/2023/performance", &typed_computed).await.0,
-        Status::UnprocessableEntity
-    );
-    assert_eq!(
-        admin
-            .post_json("/api/v1/rounds/2023/performance", &json!({ "indicator": "x", "target": "1", "weight": "1" }))
-            .await
-            .0,
-        Status::UnprocessableEntity
-    );
-    let regiment = app.login("hongxing2").await;
-    assert_eq!(regiment.post_json("/api/v1/rounds/2023/performance", &custom).await.0, Status::Forbidden);
+    assert_eq!(set(&admin, 2023, &typed_computed).await.0, Status::UnprocessableEntity);
+    let unknown = json!({ "indicator": "x", "target": "1", "weight": "1" });
+    assert_eq!(set(&admin, 2023, &unknown).await.0, Status::UnprocessableEntity);
+    assert_eq!(set(&app.login("hongxing2").await, 2023, &custom).await.0, Status::Forbidden);
     let bytes = report(&admin, 2023).await;
     let sheet = rows(&bytes, "绩效自评表");
     let line = |name: &str| sheet.iter().find(|r| cell(r, 1) == name).cloned().unwrap_or_else(|| panic!("{name}"));
     let overdue = line("贷款逾期率");
-    assert_eq!(
-        (dec(&overdue[5]), dec(&overdue[8]), cell(&overdue, 9)),
-        (Decimal::new(15, 1), Decimal::from(5), "达成".into())
-    );
+    let overdue = (dec(&overdue[5]), dec(&overdue[8]), cell(&overdue, 9));
+    assert_eq!(overdue, (Decimal::new(15, 1), Decimal::from(5), "达成".into()));
     let hardship = line("带动困难职工户数");
-    assert_eq!(
-        (cell(&hardship, 9), cell(&hardship, 10)),
-        ("未达成".into(), "申报表未单列困难职工户数，无法统计".into())
-    );
+    let hardship = (cell(&hardship, 9), cell(&hardship, 10));
+    assert_eq!(hardship, ("未达成".into(), "申报表未单列困难职工户数，无法统计".into()), "the reason staff gave");
     let loans = line("撬动贷款");
     assert_eq!((dec(&loans[5]), cell(&loans, 6)), (Decimal::from(3050), "系统计算".into()));
     assert!(sheet.iter().any(|r| cell(r, 0).starts_with("自评结论：得分")), "the grade");
+}
+
+/// The page sets a target with its form; a target is removed (audited with what it was).
+#[rocket::async_test]
+async fn performance_targets_are_set_on_the_page_and_removed() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    let custom = json!({ "indicator": "custom", "name": "贷款逾期率", "unit": "%", "target": "2", "weight": "5" });
+    let (_, body) = set(&admin, 2023, &custom).await;
     let id = body["id"].as_i64().expect("an id");
-    let deleted = admin
-        .client
-        .delete(format!("/api/v1/performance/{id}"))
-        .header(rocket::http::Header::new("X-CSRF-Token", admin.csrf.clone()))
-        .dispatch()
-        .await;
+    let csrf = rocket::http::Header::new("X-CSRF-Token", admin.csrf.clone());
+    let deleted = admin.client.delete(format!("/api/v1/performance/{id}")).header(csrf).dispatch().await;
     assert_eq!(deleted.status(), Status::Ok);
     let (old, _) = last_audit(&app, "performance.delete").await;
     assert_eq!(old["name"].as_str(), Some("贷款逾期率"));
     let (status, page) = admin.get("/rounds/2023/performance").await;
     assert_eq!(status, Status::Ok);
     assert!(page.contains("受益职工满意度") && !page.contains("贷款逾期率") && page.contains("id=\"add\""));
-    let (status, _) = admin
-        .post_form(
-            "/rounds/2023/performance",
-            &[("indicator", "satisfaction"), ("target", "90"), ("weight", "10"), ("actual", "97"), ("reason", "")],
-        )
-        .await;
-    assert_eq!(status, Status::SeeOther);
+    let form = [("indicator", "satisfaction"), ("target", "90"), ("weight", "10"), ("actual", "97"), ("reason", "")];
+    assert_eq!(admin.post_form("/rounds/2023/performance", &form).await.0, Status::SeeOther);
     let (_, after) = admin.get_json("/api/v1/rounds/2023/performance").await;
-    let satisfaction = after["targets"]
-        .as_array()
-        .and_then(|t| t.iter().find(|x| x["indicator"] == "satisfaction"))
-        .cloned()
-        .expect("satisfaction");
-    assert_eq!(satisfaction["typed"].as_str(), Some("97"));
+    assert_eq!(target(&after, "satisfaction")["typed"].as_str(), Some("97"));
+    assert!(audit_count(&app, "performance.set").await >= 2, "every change is audited");
 }

@@ -10,6 +10,7 @@
 //! sheets are written row by row in constant memory.
 
 mod approval;
+mod block;
 mod detail;
 pub mod formal;
 mod funds;
@@ -21,6 +22,7 @@ pub mod publicity;
 mod ruled;
 mod sources;
 mod summary;
+mod widths;
 
 pub use approval::{approval_form, record_line, ApprovalForm, FormLoan, Opinion};
 

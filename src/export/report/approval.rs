@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{chinese_date, frame, merged, set_widths, signatures, yuan, Formal, Frame, FONT};
-use super::ruled::{line_height, Block};
+use super::ruled::line_height;
 use super::{count, Heading};
 use crate::engine::{capital, Money};
 

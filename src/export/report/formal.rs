@@ -16,23 +16,13 @@ use rust_xlsxwriter::{
 };
 
 use super::super::sheet::{looks_like_formula, Styles, MONEY, PERCENT, RATIO, WAN_YUAN};
+pub(crate) use super::widths::{fit, set_widths, Width};
 use super::Heading;
 
 /// Every cell's font (see the module's note on widths).
 pub(crate) const FONT: &str = "Arial";
 /// Dates as people write them: 2024年12月6日.
 pub(crate) const DATE: &str = "yyyy\"年\"m\"月\"d\"日\"";
-/// The printable width of A4 landscape with 0.3 inch margins, in tenths of a pixel at 96
-/// dpi, less a little for safety. A column of width `w` prints `7.4w + 5.3` pixels wide
-/// (Arial 10's digit and the cell's padding, as `LibreOffice` measured it; Excel's 7w + 5 is
-/// narrower), so the widths are budgeted for the wider of the two.
-const PAGE_TENTHS: usize = 10_400;
-
-/// The column units of a page with `n` columns.
-fn budget(n: usize) -> usize {
-    PAGE_TENTHS.saturating_sub(53 * n) / 74
-}
-
 /// A new workbook whose default font is the formal one (needed before any sheet is added).
 ///
 /// # Errors
@@ -129,17 +119,6 @@ impl Formal {
         }
     }
 
-    /// How wide a number's text of `width` characters is in this size, in column units
-    /// (a digit of Arial 10 is the unit).
-    #[must_use]
-    pub(crate) fn scaled(&self, width: usize) -> usize {
-        if self.points < 10 {
-            (width * 9).div_ceil(10)
-        } else {
-            width
-        }
-    }
-
     /// How wide a line of text is in this size, in thousandths of a column unit: a Chinese
     /// character is one em, Latin letters and digits Arial's widths (in thousandths of an
     /// em); an em of `p` points is `4p/3` pixels, a unit 7.
@@ -226,20 +205,19 @@ pub(crate) fn frame(sheet: &mut Worksheet, heading: &Heading, f: &Frame<'_>) -> 
         }
         _ => merged(sheet, 2, (0, last), &division, &line)?,
     }
-    print(sheet)?;
+    print(sheet);
     Ok(HEADER_ROW)
 }
 
 /// Landscape A4, 0.3 inch side margins, centred, page numbers in the footer; fitted to one page wide only as a last resort, since the
 /// widths are chosen to fit (`fit`).
-fn print(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+fn print(sheet: &mut Worksheet) {
     sheet.set_landscape();
     sheet.set_paper_size(9);
     sheet.set_margins(0.3, 0.3, 0.5, 0.5, 0.25, 0.25);
     sheet.set_print_center_horizontally(true);
     sheet.set_footer("&C第 &P 页，共 &N 页");
     sheet.set_print_fit_to_pages(1, 0);
-    Ok(())
 }
 
 /// Repeat a long table's header row on every printed page (a short sheet's would stand
@@ -298,45 +276,6 @@ fn spread(f: &Formal, texts: &[String], room: usize) -> String {
     texts.join(&"　".repeat(gap.clamp(2, 40)))
 }
 
-/// A column's width as a table measured it: its widest cell, its narrowest acceptable width
-/// and whether its text may wrap.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Width {
-    pub natural: usize,
-    pub least: usize,
-    pub wraps: bool,
-}
-
-/// Set the columns' widths (as `fit` chose them).
-///
-/// # Errors
-/// From the writer.
-pub(crate) fn set_widths(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
-    for (col, w) in (0..).zip(widths) {
-        sheet.set_column_width(col, u16::try_from(*w).unwrap_or(10))?;
-    }
-    Ok(())
-}
-
-/// The widths that make the table fit the page: natural widths when they fit, else the
-/// wrapping columns narrowed evenly, never below their least width (units, with a unit of
-/// padding each).
-#[must_use]
-pub(crate) fn fit(widths: &[Width]) -> Vec<usize> {
-    let budget = budget(widths.len());
-    let mut out: Vec<usize> = widths.iter().map(|w| w.natural.max(w.least) + 1).collect();
-    // Narrow the widest wrapping column, one unit at a time, until the table fits.
-    while out.iter().sum::<usize>() > budget {
-        let widest =
-            (0..widths.len()).filter(|i| widths[*i].wraps && out[*i] > widths[*i].least + 1).max_by_key(|i| out[*i]);
-        match widest {
-            Some(i) => out[i] -= 1,
-            None => break,
-        }
-    }
-    out
-}
-
 /// Thin borders over a long table's data rows, as one conditional format that always
 /// applies: a format per cell costs a 100,000-row sheet two thirds more time (issue 7).
 ///
@@ -363,17 +302,5 @@ mod tests {
     #[test]
     fn dates_are_written_in_chinese() {
         assert_eq!(chinese_date(NaiveDate::from_ymd_opt(2024, 12, 6).expect("a date")), "2024年12月6日");
-    }
-
-    #[test]
-    fn wide_tables_narrow_their_text_columns_and_keep_their_numbers() {
-        let number = Width { natural: 13, least: 13, wraps: false };
-        let text = Width { natural: 28, least: 6, wraps: true };
-        let narrow = fit(&[number, text]);
-        assert_eq!(narrow, [14, 29], "a table that fits keeps its widths");
-        let wide = fit(&[number; 6].into_iter().chain([text; 4]).collect::<Vec<_>>());
-        assert!(wide.iter().sum::<usize>() <= budget(10), "{wide:?}");
-        assert!(wide[..6].iter().all(|w| *w == 14), "numbers keep their width: {wide:?}");
-        assert!(wide[6..].iter().all(|w| *w >= 7 && *w < 29), "text gives way: {wide:?}");
     }
 }

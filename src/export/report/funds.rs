@@ -5,8 +5,9 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{frame, merged, set_widths, signatures, Formal, Frame, FONT};
-use super::ruled::{line_height, Block, Measure};
+use super::ruled::{line_height, Measure};
 use super::{rate, Annual};
 use crate::engine::report::accounts::{by_kind, kind_label, total, Account};
 use crate::engine::report::{self, Subtotal};

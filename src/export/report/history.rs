@@ -7,8 +7,9 @@ use rust_xlsxwriter::{
 };
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{frame, merged, set_widths, signatures, Formal, Frame, FONT, HEADER_ROW};
-use super::ruled::{Block, Measure};
+use super::ruled::Measure;
 use super::{count, Heading};
 use crate::engine::report::YearFigures;
 use crate::engine::Figures;

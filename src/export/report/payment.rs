@@ -8,8 +8,9 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::mask;
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{chinese_date, frame, set_widths, signatures, yuan, Formal, Frame};
-use super::ruled::{Block, Measure};
+use super::ruled::Measure;
 use super::{count, Heading, Payer};
 use crate::engine::{capital, report, Money};
 

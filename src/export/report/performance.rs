@@ -5,8 +5,9 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{frame, merged, set_widths, signatures, Formal, Frame, FONT};
-use super::ruled::{Block, Measure};
+use super::ruled::Measure;
 use super::Annual;
 use crate::engine::performance::Evaluation;
 

@@ -5,8 +5,9 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{chinese_date, frame, set_widths, signatures, yuan, Formal, Frame};
-use super::ruled::{Block, Measure};
+use super::ruled::Measure;
 use super::Heading;
 use crate::engine::policy::StatementRule;
 use crate::engine::report::accounts::kind_label;

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{chinese_date, frame, set_widths, signatures, Formal, Frame};
-use super::ruled::{Block, Measure};
+use super::ruled::Measure;
 use super::{count, Heading};
 use crate::engine::{report, Money};
 

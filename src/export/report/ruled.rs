@@ -63,7 +63,7 @@ impl<'a> Measure<'a> {
                     shown.rescale(shown.scale().max(2));
                     f.units(&shown.to_string()) + 2
                 }
-                other => f.scaled(other.width()),
+                Cell::Blank => 0,
             };
             let w = self.column(i);
             w.natural = w.natural.max(width);
@@ -273,70 +273,4 @@ impl<'a> Ruled<'a> {
 #[must_use]
 pub(crate) fn line_height(f: &Formal, width: usize, text: &str) -> Option<u32> {
     height(f, &[width], &[text])
-}
-
-/// A line of a table built in memory.
-pub(crate) enum Line<'c> {
-    Row(Vec<Cell<'c>>),
-    Total(Vec<Cell<'c>>),
-    Note(String),
-}
-
-/// A small table built in memory, so that it can be measured before it is written.
-pub(crate) struct Block<'c> {
-    pub headers: Vec<String>,
-    pub lines: Vec<Line<'c>>,
-}
-
-impl<'c> Block<'c> {
-    #[must_use]
-    pub(crate) fn new<S: AsRef<str>>(headers: &[S]) -> Block<'c> {
-        Block { headers: headers.iter().map(|h| h.as_ref().to_string()).collect(), lines: Vec::new() }
-    }
-
-    pub(crate) fn row(&mut self, cells: Vec<Cell<'c>>) {
-        self.lines.push(Line::Row(cells));
-    }
-
-    pub(crate) fn total(&mut self, cells: Vec<Cell<'c>>) {
-        self.lines.push(Line::Total(cells));
-    }
-
-    pub(crate) fn note(&mut self, text: impl Into<String>) {
-        self.lines.push(Line::Note(text.into()));
-    }
-
-    /// Measure the table's columns.
-    pub(crate) fn measure(&self, m: &mut Measure<'_>) {
-        m.headers(&self.headers);
-        for line in &self.lines {
-            match line {
-                Line::Row(cells) => m.row(cells, false),
-                Line::Total(cells) => m.row(cells, true),
-                Line::Note(_) => {}
-            }
-        }
-    }
-
-    /// Write the table with its header at `row`; returns the row after it.
-    ///
-    /// # Errors
-    /// From the writer.
-    pub(crate) fn write(
-        &self,
-        sheet: &mut Worksheet,
-        f: &Formal,
-        row: RowNum,
-        widths: &[usize],
-    ) -> Result<RowNum, XlsxError> {
-        let mut table = Ruled::at(sheet, f, &self.headers, row, widths)?;
-        for line in &self.lines {
-            match line {
-                Line::Row(cells) => table.row(cells)?,
-                Line::Total(cells) => table.total(cells)?,
-                Line::Note(text) => table.note(text)?,
-            }
-        }
-        Ok(table.finish()?.1)
-    }
 }

@@ -6,10 +6,11 @@
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{frame, set_widths, signatures, Formal, Frame};
 use super::history::Titles;
 use super::rate;
-use super::ruled::{Block, Measure};
+use super::ruled::Measure;
 use crate::engine::report::accounts::{by_kind, kind_label, Account, PoolAccount};
 use crate::engine::report::YearFigures;
 use crate::engine::PoolKind;

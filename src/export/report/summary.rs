@@ -7,9 +7,10 @@ use std::borrow::Cow;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::super::sheet::Cell;
+use super::block::Block;
 use super::formal::{frame, merged, set_widths, signatures, Formal, Frame, FONT};
 use super::history::Titles;
-use super::ruled::{line_height, Block, Measure};
+use super::ruled::{line_height, Measure};
 use super::{count, rate, Annual};
 use crate::engine::report::accounts::total;
 use crate::engine::report::{self, YearFigures};
