@@ -173,7 +173,8 @@ pub async fn approval_form(
         loans,
         computed: pr.requested,
         note: cut_note(&pr),
-        approved: (record.state == "approved").then(|| Money::from_fen(record.granted_fen)),
+        // Approved and not yet allocated is not a grant of 0: the form says 尚未核定.
+        approved: (record.state == "approved" && record.granted_fen > 0).then(|| Money::from_fen(record.granted_fen)),
         opinions: opinions(&history, &subject),
     };
     let name = format!("{}年度贴息审批表-{}.xlsx", round.year, file_safe(&project.name));
