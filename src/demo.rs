@@ -150,6 +150,7 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     let projects = open_projects(&mut seq);
     let owned = [(0, owners[2]), (1, owners[2]), (2, owners[3]), (3, owners[3])];
     store_round(&mut tx, OPEN_POLICY, &projects, "open", &owned).await?;
+    crate::division::demo::books(&mut tx).await?;
     let entry = storage::audit::Entry {
         actor_id: None,
         actor: "system",
@@ -188,7 +189,7 @@ async fn store_round(
         }
     }
     if status == "closed" {
-        storage::rounds::set_pools_paid(conn, round_id).await?;
+        crate::division::demo::closed_round(conn, round_id, policy.year).await?;
     }
     Ok(())
 }
