@@ -14,7 +14,7 @@ use calamine::{Data, Range, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook};
-use tiexi::engine::report::by_year;
+use tiexi::engine::report::{by_year, Outcome};
 use tiexi::engine::{compute, Applicant, ApplicantType, Loan, Money, Policy, Pool, PoolKind, Project, RoundResult};
 use tiexi::export::report::{annual, Annual, Heading};
 
@@ -65,24 +65,31 @@ fn round() -> (Policy, Vec<Project>) {
 }
 
 fn report(policy: &Policy, projects: &[Project], result: &RoundResult) -> Vec<u8> {
-    let history = by_year([(projects, result)]);
-    let paid = vec![Money::ZERO; projects.len()];
-    let decisions = vec![String::new(); projects.len()];
-    let heading = Heading {
-        issuer: "师市总工会".into(),
-        made_on: NaiveDate::from_ymd_opt(2024, 1, 31).expect("a date"),
-        full_ids: false,
-    };
+    let history = by_year([(projects, result, true)]);
+    let n = projects.len();
+    let paid = vec![Money::ZERO; n];
+    let decisions = vec![String::new(); n];
+    let states = vec!["已批准"; n];
+    let outcomes: Vec<Outcome> = result.projects.iter().map(|p| Outcome::of(true, p.requested, p.granted)).collect();
+    let heading = Heading::plain("师市总工会", NaiveDate::from_ymd_opt(2024, 1, 31).expect("a date"));
     let r = Annual {
         heading: &heading,
+        closed: true,
         policy,
         projects,
         result,
         paid: &paid,
+        states: &states,
+        outcomes: &outcomes,
         decisions: &decisions,
-        pools_paid: &[Money::ZERO, Money::ZERO],
-        batches: &[],
+        pools: &[],
+        receipts: &[],
+        payments: &[],
+        carryovers: &[],
+        hardship: 0,
         history: &history,
+        published: None,
+        performance: None,
     };
     annual(&r).expect("a workbook").save_to_buffer().expect("bytes")
 }
@@ -95,7 +102,7 @@ fn cells_of(report: &[u8]) -> Vec<(String, Range<Data>)> {
 
 /// The floor: the same cells written straight by `rust_xlsxwriter` in constant memory:
 /// text and numbers without a format, dates with the one format they need to be dates;
-/// no titles, widths, filters or print setup.
+/// no titles, widths, borders, row heights or print setup.
 fn bare(sheets: &[(String, Range<Data>)]) -> Vec<u8> {
     let mut book = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");

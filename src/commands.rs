@@ -1,5 +1,5 @@
 //! The subcommands that work on the database: `serve`, `user add`, `user disable`,
-//! `audit verify`, `backup`, `report`.
+//! `audit verify`, `backup`, `report`, `settings set | show`.
 
 use std::io::{BufRead, Write};
 
@@ -260,19 +260,20 @@ pub enum Report {
     Through(i32),
 }
 
-/// `tiexi report --year Y | --through Y -o FILE.xlsx`: ID numbers always masked (no user
-/// is logged in to be allowed more).
+/// `tiexi report --year Y | --through Y -o FILE.xlsx [--issuer 填报单位]`: the division's
+/// settings give the heading (`--issuer` overrides its full name); ID numbers always masked
+/// (no user is logged in to be allowed more).
 ///
 /// # Errors
 /// No such round, a database error, or the file cannot be written.
-pub async fn report(url: &str, which: Report, issuer: &str, out: &std::path::Path) -> Result<(), String> {
-    let heading = crate::export::report::Heading {
-        issuer: issuer.to_string(),
-        made_on: chrono::Local::now().date_naive(),
-        full_ids: false,
-    };
+pub async fn report(url: &str, which: Report, issuer: Option<&str>, out: &std::path::Path) -> Result<(), String> {
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let mut conn = pool.inner.acquire().await.map_err(|e| e.to_string())?;
+    let settings = crate::division::settings::load(&mut conn).await.map_err(|e| e.to_string())?;
+    let mut heading = settings.heading(chrono::Local::now().date_naive(), false);
+    if let Some(issuer) = issuer {
+        heading.division = issuer.to_string();
+    }
     let book = match which {
         Report::Year(y) => crate::reports::annual(&mut conn, y, &heading).await,
         Report::Through(y) => crate::reports::cumulative(&mut conn, y, &heading).await,
@@ -281,4 +282,36 @@ pub async fn report(url: &str, which: Report, issuer: &str, out: &std::path::Pat
     pool.inner.close().await;
     let mut book = book.map_err(|e| e.to_string())?;
     book.save(out).map_err(|e| format!("无法写入 {}：{e}", out.display()))
+}
+
+/// `tiexi settings set KEY VALUE`: change one of the division's settings (audited as `cli`).
+///
+/// # Errors
+/// An unknown key, an overlong value, or a database error.
+pub async fn settings_set(url: &str, key: &str, value: &str) -> Result<(), String> {
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let changes = [(key.to_string(), value.to_string())];
+    let done = crate::division::settings::set(&pool, &crate::division::Actor::cli(), &changes).await;
+    pool.inner.close().await;
+    match done {
+        Ok(_) => Ok(()),
+        Err(crate::error::AppError::Db(e)) => Err(format!("数据库错误：{e}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `tiexi settings show`: every setting, its value (or default) and what it is.
+///
+/// # Errors
+/// A database error.
+pub async fn settings_show(url: &str) -> Result<(), String> {
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let mut conn = pool.inner.acquire().await.map_err(|e| e.to_string())?;
+    let settings = crate::division::settings::load(&mut conn).await.map_err(|e| e.to_string())?;
+    drop(conn);
+    pool.inner.close().await;
+    for s in crate::division::settings::ALL {
+        println!("{}\t{}\t{}", s.key, settings.get(s.key), s.label);
+    }
+    Ok(())
 }

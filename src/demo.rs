@@ -131,6 +131,19 @@ fn closed_projects(seq: &mut Seq, (year, n, _, loans_fen, households): (i32, usi
         .collect()
 }
 
+/// The demo accounts (their ids in the order of `ACCOUNTS`) and the division's 团场.
+async fn users(conn: &mut storage::Conn) -> Result<Vec<i64>, sqlx::Error> {
+    let mut owners = Vec::new();
+    for (name, role, unit) in ACCOUNTS {
+        let hash = accounts::hash_password(PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        owners.push(storage::users::insert(conn, name, &hash, role.code(), unit).await?);
+    }
+    for unit in UNITS {
+        storage::units::add(conn, unit).await?;
+    }
+    Ok(owners)
+}
+
 /// Fill an empty database with the demo division; `false` when it already has rounds.
 ///
 /// # Errors
@@ -140,11 +153,7 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     if !storage::rounds::list(&mut tx).await?.is_empty() {
         return Ok(false);
     }
-    let mut owners = Vec::new();
-    for (name, role, unit) in ACCOUNTS {
-        let hash = accounts::hash_password(PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        owners.push(storage::users::insert(&mut tx, name, &hash, role.code(), unit).await?);
-    }
+    let owners = users(&mut tx).await?;
     let mut seq = Seq(13);
     for round in CLOSED {
         let toml = closed_policy(round.0, round.2);
@@ -152,12 +161,10 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
         store_round(&mut tx, &toml, &projects, "closed", &[]).await?;
     }
     let projects = open_projects(&mut seq);
-    for unit in UNITS {
-        storage::units::add(&mut tx, unit).await?;
-    }
     let coop = |name: &str| ACCOUNTS.iter().position(|(n, _, _)| *n == name).map_or(0, |i| owners[i]);
     let owned = [(0, coop("coop-a")), (1, coop("coop-a")), (2, coop("coop-b")), (3, coop("coop-b"))];
     store_round(&mut tx, OPEN_POLICY, &projects, "open", &owned).await?;
+    crate::division::demo::books(&mut tx).await?;
     let entry = storage::audit::Entry {
         actor_id: None,
         actor: "system",
@@ -196,7 +203,7 @@ async fn store_round(
         }
     }
     if status == "closed" {
-        storage::rounds::set_pools_paid(conn, round_id).await?;
+        crate::division::demo::closed_round(conn, round_id, policy.year).await?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod division;
 pub mod engine;
 pub mod error;
 pub mod export;

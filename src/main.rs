@@ -42,9 +42,9 @@ enum Command {
         /// Where to write the workbook
         #[arg(short = 'o', long = "output", value_name = "FILE.xlsx")]
         output: PathBuf,
-        /// 制表单位
-        #[arg(long, default_value = tiexi::reports::ISSUER)]
-        issuer: String,
+        /// 填报单位 (default: the division's setting `division_name`)
+        #[arg(long)]
+        issuer: Option<String>,
         #[arg(long)]
         database: Option<String>,
     },
@@ -52,6 +52,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// 单位设置：报表的填报单位全称、签字栏、制表人、付款账户、公示异议受理
+    Settings {
+        #[command(subcommand)]
+        command: SettingsCommand,
     },
     /// 审计记录
     Audit {
@@ -114,6 +119,24 @@ enum UserCommand {
     ResetSecondFactor {
         #[arg(long)]
         username: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// 修改一项设置，例如 `tiexi settings set division_name 第十三师新星市总工会`（记入审计）
+    Set {
+        /// `division_name`, `title_head`, `title_finance`, `title_reviewer`, `title_preparer`,
+        /// `preparer`, `payer_name`, `payer_bank`, `payer_account` or `objection_contact`
+        key: String,
+        value: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// 列出全部设置及其当前值
+    Show {
         #[arg(long)]
         database: Option<String>,
     },
@@ -204,10 +227,9 @@ fn main() -> ExitCode {
         Command::Serve { database, demo } => {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
         }
-        Command::Report { year, through, output, issuer, database } => {
-            report(year, through, &output, &issuer, database)
-        }
+        Command::Report { year, through, output, issuer, database } => report(year, through, &output, issuer, database),
         Command::User { command } => user(command),
+        Command::Settings { command } => settings(command),
         Command::Audit { command: AuditCommand::Verify { database } } => {
             run_async(async move { tiexi::commands::audit_verify(&tiexi::commands::database_url(database)).await })
         }
@@ -226,24 +248,6 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
-}
-
-/// `tiexi report`.
-fn report(
-    year: Option<i32>,
-    through: Option<i32>,
-    output: &std::path::Path,
-    issuer: &str,
-    database: Option<String>,
-) -> u8 {
-    run_async(async move {
-        let url = tiexi::commands::database_url(database);
-        let kind = year.map_or_else(
-            || tiexi::commands::Report::Through(through.unwrap_or_default()),
-            tiexi::commands::Report::Year,
-        );
-        tiexi::commands::report(&url, kind, issuer, output).await
-    })
 }
 
 /// `tiexi calc`, on standard output and error.
@@ -272,6 +276,36 @@ fn user(command: UserCommand) -> u8 {
         UserCommand::ResetSecondFactor { username, database } => run_async(async move {
             tiexi::commands::user_reset_second_factor(&tiexi::commands::database_url(database), &username).await
         }),
+    }
+}
+
+/// `tiexi report --year Y | --through Y -o FILE.xlsx`.
+fn report(
+    year: Option<i32>,
+    through: Option<i32>,
+    output: &std::path::Path,
+    issuer: Option<String>,
+    database: Option<String>,
+) -> u8 {
+    run_async(async move {
+        let url = tiexi::commands::database_url(database);
+        let kind = year.map_or_else(
+            || tiexi::commands::Report::Through(through.unwrap_or_default()),
+            tiexi::commands::Report::Year,
+        );
+        tiexi::commands::report(&url, kind, issuer.as_deref(), output).await
+    })
+}
+
+/// `tiexi settings set | show`.
+fn settings(command: SettingsCommand) -> u8 {
+    match command {
+        SettingsCommand::Set { key, value, database } => run_async(async move {
+            tiexi::commands::settings_set(&tiexi::commands::database_url(database), &key, &value).await
+        }),
+        SettingsCommand::Show { database } => {
+            run_async(async move { tiexi::commands::settings_show(&tiexi::commands::database_url(database)).await })
+        }
     }
 }
 

@@ -1,21 +1,20 @@
-//! The reports of issue 6 as `tiexi report` and the web make them: read the rounds
-//! (storage), compute them (the engine, the same door as every other figure), render
-//! them (export). A round's figures are the engine's over the projects it counts (not drafts,
-//! rejected or withdrawn ones: `review::State::counts`), with the
-//! grants on the books in place of the trial allocation once there are any (`settled`);
-//! what was paid is what storage holds (issue 5: paid batches only).
+//! The reports of issues 6 and 16 as `tiexi report` and the web make them: read the rounds
+//! (storage), compute them (the engine, the same door as every other figure), render them
+//! (export). A round's figures are the engine's over the projects it counts (not drafts,
+//! rejected or withdrawn ones: `review::State::counts`) with the grants on the books in
+//! place of the trial allocation (`books`): a report never shows the trial calculation as
+//! granted or paid. What was paid is what storage holds: paid batches and payments made
+//! before the system (历史拨付).
 
-use std::collections::HashMap;
+mod annual;
+mod lists;
 
-use rust_xlsxwriter::Workbook;
+pub use annual::{annual, cumulative, performance};
+pub use lists::{approval_form, payment_list, publicity, publicity_list};
 
-use crate::engine::report::{self, YearFigures};
+use crate::engine::report::YearFigures;
 use crate::engine::{self, Money, PolicyError, Project, RoundResult};
-use crate::export::report::{payment, Annual, BatchFunds, Heading};
 use crate::storage::{self, projects::Record, Conn};
-
-/// The default 制表单位.
-pub const ISSUER: &str = "师市总工会";
 
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +29,7 @@ pub enum ReportError {
     NoRound(i32),
 }
 
-/// A computed round: its stored projects and the engine's result over them.
+/// A computed round: its stored projects and the engine's result over them, on the books.
 struct Computed {
     round: storage::rounds::Round,
     policy: engine::Policy,
@@ -39,7 +38,13 @@ struct Computed {
     result: RoundResult,
 }
 
-/// Every round up to `through`, oldest first, each computed by the engine.
+impl Computed {
+    fn closed(&self) -> bool {
+        self.round.status == "closed"
+    }
+}
+
+/// Every round up to `through`, oldest first, each computed by the engine on the books.
 async fn rounds_through(conn: &mut Conn, through: i32) -> Result<Vec<Computed>, ReportError> {
     let mut rounds = storage::rounds::list(conn).await?;
     rounds.retain(|r| r.year <= through);
@@ -52,7 +57,7 @@ async fn rounds_through(conn: &mut Conn, through: i32) -> Result<Vec<Computed>, 
             .into_iter()
             .filter(|(r, _)| crate::review::State::code_counts(&r.state))
             .unzip();
-        let result = settled(conn, round.id, &policy, &records, &projects).await?;
+        let result = books(conn, round.id, &policy, &records, &projects).await?;
         out.push(Computed { round, policy, records, projects, result });
     }
     Ok(out)
@@ -74,56 +79,60 @@ pub async fn settled(
 ) -> Result<RoundResult, sqlx::Error> {
     // docs/rules.md §9: the review cuts in force, as every computation of a round takes them.
     let facts = storage::facts::round(conn, round_id).await?;
-    let trial = engine::compute_with(policy, projects, &facts);
     let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
     if ledger.is_none() && records.iter().all(|r| r.granted_fen == 0) {
-        return Ok(trial);
+        return Ok(engine::compute_with(policy, projects, &facts));
     }
+    Ok(decided(policy, records, projects, ledger, &facts))
+}
+
+/// The engine's result with the grants on the books, whatever they are (none granted yet is
+/// nothing granted): what a report states as 已核定 (issue 16, never the trial allocation).
+///
+/// # Errors
+/// A database error.
+pub async fn books(
+    conn: &mut Conn,
+    round_id: i64,
+    policy: &engine::Policy,
+    records: &[Record],
+    projects: &[Project],
+) -> Result<RoundResult, sqlx::Error> {
+    let facts = storage::facts::round(conn, round_id).await?;
+    let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
+    Ok(decided(policy, records, projects, ledger, &facts))
+}
+
+fn decided(
+    policy: &engine::Policy,
+    records: &[Record],
+    projects: &[Project],
+    ledger: Option<Vec<i64>>,
+    facts: &engine::Facts,
+) -> RoundResult {
+    let trial = engine::compute_with(policy, projects, facts);
     let granted: Vec<Money> = records.iter().map(|r| Money::from_fen(r.granted_fen)).collect();
     let pools: Option<Vec<Money>> = ledger.map(|l| l.into_iter().map(Money::from_fen).collect());
     let decided = engine::settle::Decided { granted: &granted, pools: pools.as_deref() };
-    Ok(engine::settle::settle(trial, projects, decided))
+    engine::settle::settle(trial, projects, decided)
 }
 
 fn history(rounds: &[Computed]) -> Vec<YearFigures> {
-    report::by_year(rounds.iter().map(|c| (c.projects.as_slice(), &c.result)))
+    engine::report::by_year(rounds.iter().map(|c| (c.projects.as_slice(), &c.result, c.closed())))
 }
 
-/// The annual report of `year` (年度报表).
-///
-/// # Errors
-/// No such round, a database error, a stored policy that no longer parses.
-pub async fn annual(conn: &mut Conn, year: i32, heading: &Heading) -> Result<Workbook, ReportError> {
-    let rounds = rounds_through(conn, year).await?;
-    let Some(this) = rounds.last().filter(|c| c.round.year == year) else { return Err(ReportError::NoRound(year)) };
-    let pools = storage::reports::pools(conn, this.round.id).await?;
-    let mut decided = storage::reports::decisions(conn, this.round.id).await?;
-    with_cuts(conn, this.round.id, &mut decided).await?;
-    let batches = storage::reports::batches(conn, this.round.id).await?;
-    let pool_ids: Vec<i64> = pools.iter().map(|p| p.id).collect();
-    let batches: Vec<BatchFunds> = batches.into_iter().map(|(b, items)| batch_funds(&pool_ids, b, &items)).collect();
-    let paid: Vec<Money> = this.records.iter().map(|r| Money::from_fen(r.paid_fen)).collect();
-    let decisions: Vec<String> = this.records.iter().map(|r| decided.get(&r.id).cloned().unwrap_or_default()).collect();
-    let mut pools_paid: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.paid_fen)).collect();
-    pools_paid.resize(this.result.pools.len(), Money::ZERO);
-    let history = history(&rounds);
-    let annual = Annual {
-        heading,
-        policy: &this.policy,
-        projects: &this.projects,
-        result: &this.result,
-        paid: &paid,
-        decisions: &decisions,
-        pools_paid: &pools_paid,
-        batches: &batches,
-        history: &history,
-    };
-    Ok(crate::export::report::annual(&annual)?)
+/// The press sentence's figures: the closed rounds only.
+fn published(rounds: &[Computed]) -> Option<(i32, engine::Figures)> {
+    engine::report::closed_cumulative(rounds.iter().map(|c| (c.projects.as_slice(), &c.result, c.closed())))
 }
 
 /// The review cuts in force next to each project's decision (项目明细's 原因): which loan,
 /// what was cut and why (docs/rules.md §9).
-async fn with_cuts(conn: &mut Conn, round_id: i64, decided: &mut HashMap<i64, String>) -> Result<(), sqlx::Error> {
+async fn with_cuts(
+    conn: &mut Conn,
+    round_id: i64,
+    decided: &mut std::collections::HashMap<i64, String>,
+) -> Result<(), sqlx::Error> {
     for stored in storage::cuts::in_force(conn, round_id).await? {
         let Some(cut) = &stored.cut else { continue };
         let line = decided.entry(stored.project_id).or_default();
@@ -137,76 +146,7 @@ async fn with_cuts(conn: &mut Conn, round_id: i64, decided: &mut HashMap<i64, St
     Ok(())
 }
 
-/// A batch as 资金来源 lists it, its pool split summed over its items by the engine.
-fn batch_funds(pool_ids: &[i64], b: storage::reports::BatchRow, items: &[storage::reports::Parts]) -> BatchFunds {
-    let items: Vec<Vec<Money>> = items.iter().map(|parts| by_pool(pool_ids, parts)).collect();
-    BatchFunds {
-        number: b.number,
-        kind: payment::kind_label(&b.kind),
-        state: payment::state_label(&b.state),
-        paid_on: b.paid_on,
-        voucher_no: b.voucher_no,
-        items: u64::try_from(b.item_count).unwrap_or_default(),
-        total: Money::from_fen(b.total_fen),
-        parts: report::column_sums(items.iter().map(Vec::as_slice), pool_ids.len()),
-    }
-}
-
-/// An item's parts in the round's pool order (0 for a pool it took nothing from).
-fn by_pool(pool_ids: &[i64], parts: &[(i64, i64)]) -> Vec<Money> {
-    let at: HashMap<i64, i64> = parts.iter().copied().collect();
-    pool_ids.iter().map(|id| Money::from_fen(at.get(id).copied().unwrap_or_default())).collect()
-}
-
-/// The cumulative report through `through` (累计报表, rules.md §7).
-///
-/// # Errors
-/// No round up to that year, a database error, a stored policy that no longer parses.
-pub async fn cumulative(conn: &mut Conn, through: i32, heading: &Heading) -> Result<Workbook, ReportError> {
-    let rounds = rounds_through(conn, through).await?;
-    if rounds.is_empty() {
-        return Err(ReportError::NoRound(through));
-    }
-    Ok(crate::export::report::cumulative(heading, &history(&rounds))?)
-}
-
-/// The payment list of a batch; `None` when there is no such batch.
-///
-/// # Errors
-/// A database error.
-pub async fn payment_list(
-    conn: &mut Conn,
-    batch_id: i64,
-    heading: &Heading,
-    full_accounts: bool,
-) -> Result<Option<Workbook>, ReportError> {
-    let Some((batch, round_id, items)) = storage::reports::payment_list(conn, batch_id).await? else {
-        return Ok(None);
-    };
-    let pools = storage::reports::pools(conn, round_id).await?;
-    let pool_ids: Vec<i64> = pools.iter().map(|p| p.id).collect();
-    let list = payment::PaymentList {
-        year: batch.year,
-        kind: payment::kind_label(&batch.kind),
-        state: payment::state_label(&batch.state),
-        number: batch.number,
-        voucher_no: batch.voucher_no,
-        paid_on: batch.paid_on,
-        pools: pools.into_iter().map(|p| p.name).collect(),
-        items: items
-            .into_iter()
-            .map(|i| payment::PaymentItem {
-                parts: by_pool(&pool_ids, &i.parts),
-                unit: i.unit,
-                project_key: crate::export::mask::project_key(&i.project_key, &i.id_number),
-                project_name: i.project_name,
-                payee_name: i.payee_name,
-                payee_bank: i.payee_bank,
-                payee_account: i.payee_account,
-                amount: Money::from_fen(i.amount_fen),
-            })
-            .collect(),
-        full_accounts,
-    };
-    Ok(Some(payment::workbook(heading, &list)?))
+/// A stored ISO date (`2024-01-20`), if it is one.
+fn date(s: Option<&str>) -> Option<chrono::NaiveDate> {
+    s.and_then(|s| s.get(..10)).and_then(|s| s.parse().ok())
 }

@@ -26,10 +26,6 @@ async fn cut(who: &Agent, id: &Value, body: Value) -> (Status, Value) {
     who.post_json(&format!("/api/v1/projects/{id}/actions"), &body).await
 }
 
-fn fen_yuan(v: &Value) -> rust_decimal::Decimal {
-    Money::from_fen(fen(v)).yuan().normalize()
-}
-
 fn fen(v: &Value) -> i64 {
     v.as_str().and_then(|s| s.parse::<Money>().ok()).map_or_else(|| panic!("money: {v}"), Money::fen)
 }
@@ -241,11 +237,8 @@ async fn the_annual_report_shows_what_was_asked_against_what_was_cut_and_why() {
     let to = Money::from_fen(fen(&loan["subsidy"]) / 4);
     let body = json!({ "contract_no": contract, "amount": to.to_string(), "reason": "逾期未还" });
     assert_eq!(cut(&app.login("bureau").await, id, body).await.0, Status::Ok);
-    let heading = tiexi::export::report::Heading {
-        issuer: "师市总工会".into(),
-        made_on: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date"),
-        full_ids: false,
-    };
+    let made_on = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date");
+    let heading = tiexi::export::report::Heading::plain("师市总工会", made_on);
     let mut conn = app.pool.inner.acquire().await.expect("a connection");
     let bytes =
         tiexi::reports::annual(&mut conn, 2024, &heading).await.expect("the report").save_to_buffer().expect("bytes");
@@ -253,9 +246,13 @@ async fn the_annual_report_shows_what_was_asked_against_what_was_cut_and_why() {
     let header = loans.iter().position(|r| support::cell(r, 0) == "项目编号").expect("the header");
     let at = |name: &str| support::column(&loans[header..], name);
     let row = loans.iter().find(|r| support::cell(r, at("贷款合同编号")) == contract).expect("the loan's row");
-    assert_eq!(support::dec(&row[at("贴息（元）")]).normalize(), to.yuan().normalize(), "核定");
-    assert_eq!(support::dec(&row[at("计算值（元）")]).normalize(), fen_yuan(&loan["computed"]), "申请");
-    assert!(support::cell(row, at("原因")).contains("审核核减"), "{row:?}");
+    assert_eq!(support::dec(&row[at("贴息金额")]).normalize(), to.yuan().normalize(), "核定");
+    let note = support::cell(row, at("说明"));
+    let computed = tiexi::web::views::yuan(Money::from_fen(fen(&loan["computed"])));
+    assert!(
+        note.contains("审核核减") && note.contains(&format!("计算值{computed}元")) && note.contains("逾期未还"),
+        "{note}"
+    );
     let projects = support::rows(&bytes, "项目明细");
     let why = format!("{contract} 核减至 {} 元（逾期未还）", tiexi::web::views::yuan(to));
     assert!(projects.iter().any(|r| r.iter().any(|c| c.to_string().contains(&why))), "项目明细 names the cut: {why}");

@@ -27,7 +27,11 @@ fn project_routes(agent: &Agent) -> Vec<String> {
         .filter(|r| r.method == Method::Get && r.uri.as_str().contains("projects/<id>"))
         .map(|r| r.uri.as_str().to_string())
         .collect();
-    assert_eq!(routes.len(), 5, "the page, the API, transitions, the edit form, documents: {routes:?}");
+    assert_eq!(
+        routes.len(),
+        7,
+        "the page, the API, transitions, the edit form, documents, the 审批表 (page, API): {routes:?}"
+    );
     routes
 }
 

@@ -5,6 +5,7 @@
 
 pub mod allocation;
 pub mod applicant;
+pub mod capital;
 pub mod caps;
 pub mod certified;
 pub mod dates;
@@ -14,6 +15,7 @@ pub mod grants;
 pub mod interest;
 pub mod loan;
 pub mod money;
+pub mod performance;
 pub mod policy;
 pub mod project;
 pub mod reasons;

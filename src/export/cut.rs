@@ -2,34 +2,18 @@
 //! loan: `不予贴息（材料不全）`, `核减至 1,234.50 元（其他：说明）`.
 
 use crate::engine::facts::{Cut, CutLimit, CutReason};
-use crate::engine::Money;
 
 /// What the cut does and why.
 #[must_use]
 pub fn describe(cut: &Cut) -> String {
     let what = match cut.limit {
         CutLimit::Excluded => "不予贴息".to_string(),
-        CutLimit::Amount(m) => format!("核减至 {} 元", grouped(m)),
+        CutLimit::Amount(m) => format!("核减至 {} 元", super::report::formal::yuan(m)),
     };
     match cut.reason {
         CutReason::Other => format!("{what}（其他：{}）", cut.text),
         r => format!("{what}（{}）", r.label()),
     }
-}
-
-/// `1,234.50`: what `web::views::yuan` shows, here since export never depends on web.
-fn grouped(m: Money) -> String {
-    let s = m.to_string();
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut out = String::from(sign);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{out}.{frac}")
 }
 
 #[cfg(test)]

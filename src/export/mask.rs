@@ -23,6 +23,19 @@ pub fn account(account: &str) -> String {
     keep_ends(account, 4, 4)
 }
 
+/// A person's name as a public list (公示名单) shows it: the first and last characters,
+/// the rest masked (`张*明`, `欧**娜`); a name of two characters keeps its first (`张*`).
+#[must_use]
+pub fn person_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
 /// A project key (cli.md: the 项目编号, else `身份证号/项目名称`) with the ID number masked.
 #[must_use]
 pub fn project_key(key: &str, id: &str) -> String {
@@ -84,6 +97,14 @@ fn keep_ends(s: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_keeps_its_first_and_last_characters() {
+        for (name, shown) in [("张三", "张*"), ("王建国", "王*国"), ("欧阳娜娜", "欧**娜"), ("李", "*"), (" ", "")]
+        {
+            assert_eq!(person_name(name), shown, "{name}");
+        }
+    }
 
     #[test]
     fn an_account_keeps_its_first_four_and_last_four_characters() {

@@ -1,8 +1,9 @@
 //! `tiexi check`: every money invariant of issue 5, as queries that return the rows that
 //! break it (none when all is well), plus the database's own consistency checks.
 //!
-//! Closed rounds recorded as totals only (the demo's history: no grant line, no batch) keep
-//! their pool figures without lines; the bounds are still checked there, the sums are not.
+//! Closed rounds recorded as totals only (no grant line, no batch) keep their grants without
+//! lines; the bounds are still checked there, the sums are not. What their pools paid is
+//! recorded as payments before the system (历史拨付, issue 16), and checked as such.
 
 use sqlx::Row;
 
@@ -16,6 +17,9 @@ const SUM_GRANT_PARTS: &str = "COALESCE((SELECT CAST(SUM(gp.amount_fen) AS BIGIN
     JOIN grants g ON g.id = gp.grant_id WHERE gp.pool_id = l.id AND g.state = 'active'), 0)";
 const SUM_PAID_PARTS: &str = "COALESCE((SELECT CAST(SUM(bp.amount_fen) AS BIGINT) FROM batch_parts bp \
     JOIN batch_items i ON i.id = bp.item_id JOIN batches b ON b.id = i.batch_id WHERE bp.pool_id = l.id AND b.state = 'paid'), 0)";
+/// Payments before the system (历史拨付) of pool `l` that are not cancelled.
+const SUM_HISTORICAL: &str = "COALESCE((SELECT CAST(SUM(h.amount_fen) AS BIGINT) FROM historical_payments h \
+    WHERE h.pool_id = l.id AND h.state = 'active'), 0)";
 const SUM_GRANT_LINES: &str = "COALESCE((SELECT CAST(SUM(g.amount_fen) AS BIGINT) FROM grants g \
     WHERE g.project_id = p.id AND g.state = 'active'), 0)";
 const SUM_PAID_ITEMS: &str = "COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i \
@@ -42,8 +46,18 @@ fn pool_invariants() -> Vec<(&'static str, String)> {
             format!("{pool} l.round_id IN {LINED} AND l.granted_fen <> {SUM_GRANT_PARTS}"),
         ),
         (
-            "pool paid = sum of paid batch parts",
-            format!("{pool} l.round_id IN {LINED} AND l.paid_fen <> {SUM_PAID_PARTS}"),
+            "pool paid = sum of paid batch parts and payments before the system",
+            format!(
+                "{pool} (l.round_id IN {LINED} OR EXISTS (SELECT 1 FROM historical_payments h WHERE h.pool_id = l.id)) \
+                 AND l.paid_fen <> {SUM_PAID_PARTS} + {SUM_HISTORICAL}"
+            ),
+        ),
+        (
+            "carry-overs go to a pool of the next round",
+            "SELECT 'carryover ' || CAST(c.id AS TEXT) FROM carryovers c JOIN pools f ON f.id = c.from_pool_id \
+             JOIN rounds fr ON fr.id = f.round_id JOIN pools t ON t.id = c.to_pool_id JOIN rounds tr ON tr.id = t.round_id \
+             WHERE tr.year <> fr.year + 1"
+                .into(),
         ),
     ]
 }

@@ -198,3 +198,57 @@ async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<ItemRow>, sqlx::Err
         })
         .collect()
 }
+
+/// Who prepared, approved and paid a batch, and when (RFC 3339 UTC): the names people are
+/// shown by (the display name, else the username).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signers {
+    pub prepared: Option<(String, String)>,
+    pub approved: Option<(String, String)>,
+    pub paid: Option<(String, String)>,
+}
+
+/// The people of a batch's maker-checker steps.
+///
+/// # Errors
+/// A database error.
+pub async fn signers(conn: &mut Conn, batch_id: i64) -> Result<Signers, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT b.prepared_by, b.prepared_at, b.approved_by, COALESCE(b.approved_at, '') AS approved_at, b.paid_by, \
+         COALESCE(b.paid_at, '') AS paid_at FROM batches b WHERE b.id = $1",
+    )
+    .bind(batch_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(Signers::default());
+    };
+    let prepared: i64 = r.try_get("prepared_by")?;
+    let approved: Option<i64> = super::rows::opt(&r, "approved_by")?;
+    let paid: Option<i64> = super::rows::opt(&r, "paid_by")?;
+    let ids: Vec<i64> = [Some(prepared), approved, paid].into_iter().flatten().collect();
+    let names = super::users::names(conn, &ids).await?;
+    let who = |id: Option<i64>, at: String| id.and_then(|id| names.get(&id).cloned()).map(|n| (n, at));
+    Ok(Signers {
+        prepared: who(Some(prepared), r.try_get("prepared_at")?),
+        approved: who(approved, r.try_get("approved_at")?),
+        paid: who(paid, r.try_get("paid_at")?),
+    })
+}
+
+/// The 公示 dates of a round's projects that have them: `(start, end)` by project id.
+///
+/// # Errors
+/// A database error.
+pub async fn publications(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, (String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, publication_start, publication_end FROM projects WHERE round_id = $1 \
+         AND publication_start IS NOT NULL AND publication_end IS NOT NULL",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, (r.try_get("publication_start")?, r.try_get("publication_end")?))))
+        .collect()
+}

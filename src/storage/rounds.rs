@@ -127,18 +127,6 @@ pub async fn set_status(conn: &mut Conn, round_id: i64, status: &str) -> Result<
     Ok(())
 }
 
-/// A closed round's pools as wholly granted and paid (the demo's history).
-///
-/// # Errors
-/// A database error.
-pub async fn set_pools_paid(conn: &mut Conn, round_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE pools SET granted_fen = amount_fen, paid_fen = amount_fen WHERE round_id = $1")
-        .bind(round_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// The pools' granted amounts (policy order) when the round keeps a ledger of grant lines
 /// (issue 5), else `None` (a round recorded as totals only, or with nothing decided yet).
 ///

@@ -138,8 +138,9 @@ impl Bar {
     }
 }
 
-/// A line over the columns, on its own scale (its lowest to its highest value, drawn in the
-/// top band of the chart); every point is labelled, so the scale hides nothing.
+/// A line over the columns, on its own scale from zero to its highest value (drawn in the
+/// top band of the chart, over a dashed zero line), every point labelled: a fall from 21.53
+/// to 20.33 looks like the 6% it is (issue 16), not like a collapse.
 pub struct Line<'a> {
     pub series: Series,
     pub values: Vec<Option<i64>>,
@@ -201,25 +202,31 @@ pub fn columns(
     out
 }
 
-fn draw_line(out: &mut String, line: &Line<'_>, slot: i64) {
-    let known: Vec<i64> = line.values.iter().flatten().copied().collect();
-    let (low, high) = (known.iter().copied().min().unwrap_or(0), known.iter().copied().max().unwrap_or(0));
-    let band = PLOT_BOTTOM - PLOT_TOP - COL_MAX - 34;
-    let points: Vec<(i64, i64, i64)> = line
-        .values
+/// The line's points `(x, y, value)`: `y` from the band's bottom (zero) up to its top (the
+/// highest value).
+fn points(line: &Line<'_>, slot: i64, band: i64) -> Vec<(i64, i64, i64)> {
+    let high = line.values.iter().flatten().copied().max().unwrap_or(0);
+    line.values
         .iter()
         .enumerate()
         .filter_map(|(i, v)| {
             let v = (*v)?;
             let x = 10 + i64::try_from(i).unwrap_or(0) * slot + slot / 2;
-            let y = if high == low {
-                PLOT_TOP + 12 + band / 2
-            } else {
-                PLOT_TOP + 12 + band - scale(v - low, high - low, band)
-            };
-            Some((x, y, v))
+            Some((x, PLOT_TOP + 12 + band - scale(v, high, band), v))
         })
-        .collect();
+        .collect()
+}
+
+fn draw_line(out: &mut String, line: &Line<'_>, slot: i64) {
+    let band = PLOT_BOTTOM - PLOT_TOP - COL_MAX - 34;
+    let zero = PLOT_TOP + 12 + band;
+    let _ = write!(
+        out,
+        "<line x1=\"10\" y1=\"{zero}\" x2=\"{}\" y2=\"{zero}\" stroke=\"{}\" stroke-dasharray=\"2,3\"/>",
+        WIDTH - 10,
+        line.series.color
+    );
+    let points = points(line, slot, band);
     let path: Vec<String> = points.iter().map(|(x, y, _)| format!("{x},{y}")).collect();
     let _ = write!(
         out,
@@ -267,5 +274,20 @@ mod tests {
         };
         let svg = columns("年", &["2017".into(), "2018".into()], &[5, 10], s[0], Some(&line), &|v| v.to_string());
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>") && svg.contains("<polyline"), "{svg}");
+    }
+
+    /// Issue 16: the line starts at zero, so 21.53 → 20.33 moves 6% of its band, not all of it.
+    #[test]
+    fn the_line_is_drawn_from_zero() {
+        let line = Line {
+            series: Series { name: "倍数", color: "#333" },
+            values: vec![Some(2153), Some(2033)],
+            label: &|v| v.to_string(),
+        };
+        let band = 100;
+        let p = points(&line, 100, band);
+        assert_eq!(p[0].1, PLOT_TOP + 12, "the highest value is at the band's top");
+        let drop = p[1].1 - p[0].1;
+        assert!(drop > 0 && drop <= band * 6 / 100, "a 5.6% fall moves {drop} of {band}");
     }
 }

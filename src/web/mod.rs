@@ -20,6 +20,7 @@ pub mod dashboard;
 pub mod disbursements;
 pub mod documents;
 pub mod errors;
+pub mod funds;
 pub mod headers;
 pub mod idempotency;
 pub mod import_checks;
@@ -33,14 +34,17 @@ pub mod money_api;
 pub mod money_confirm;
 pub mod pages;
 pub mod params;
+pub mod performance;
 pub mod policy_form;
 pub mod projects;
+pub mod publicity;
 pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod review_pages;
 pub mod rounds;
 pub mod session;
+pub mod settings;
 pub mod shown_text;
 pub mod totp;
 pub mod units;
@@ -85,10 +89,18 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", assets::routes())
         .mount("/", errors::routes())
         .mount("/api/v1", errors::routes())
+        .mount("/", reports::page_routes())
+        .mount("/", settings::page_routes())
+        .mount("/", funds::page_routes())
+        .mount("/", performance::page_routes())
+        .mount("/", publicity::page_routes())
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
         .mount("/api/v1", units::api_routes())
         .mount("/api/v1", reports::api_routes())
+        .mount("/api/v1", settings::api_routes())
+        .mount("/api/v1", funds::api_routes())
+        .mount("/api/v1", performance::api_routes())
         .register("/", errors::catchers())
 }

@@ -1,8 +1,12 @@
-//! What `tests/reports.rs` needs besides calamine: `libreoffice` converting a report to PDF,
-//! an annual report of hostile names built in memory, and a batch inserted with SQL.
+//! What `tests/reports.rs` needs besides calamine: `libreoffice` rendering a report to PDF
+//! (its first page kept as a PNG under `target/tmp/reports/` for people to look at, every
+//! page with `REPORT_PAGES=all`), the printed size of its smallest text, an annual report
+//! of hostile names built in memory, and a batch inserted with SQL.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use rust_decimal::Decimal;
 
 use tiexi::engine::report::by_year;
 use tiexi::engine::{compute, Applicant, ApplicantType, Loan, Money, Policy, Pool, PoolKind, Project};
@@ -10,21 +14,37 @@ use tiexi::export::report::{annual, Annual};
 
 use super::web_support::TestApp;
 
-fn libreoffice() -> Option<PathBuf> {
+fn tool(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).flat_map(|d| [d.join("libreoffice"), d.join("soffice")]).find(|p| p.is_file())
+    std::env::split_paths(&path).flat_map(|d| names.iter().map(move |n| d.join(n))).find(|p| p.is_file())
 }
 
-/// `libreoffice` opens the workbook without repair and renders it: the PDF has pages.
-/// Without it the check prints SKIP, unless `CI` is set: then it fails.
-pub fn pdf_has_pages(bytes: &[u8], name: &str) {
-    let Some(exe) = libreoffice() else {
+/// Where the rendered pages are kept for people to look at.
+#[must_use]
+pub fn out_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reports");
+    std::fs::create_dir_all(&dir).expect("the output directory");
+    dir
+}
+
+/// A report as `LibreOffice` prints it.
+pub struct Printed {
+    /// The smallest height of a line of text, in points: a font's size is a little less.
+    pub smallest_line: Decimal,
+    pub text: String,
+}
+
+/// `libreoffice` opens the workbook without repair and prints it: the PDF's pages, its text
+/// and the height of its smallest line; page 1 is kept as `<name>.png`. Without `LibreOffice`
+/// this prints SKIP and returns `None`, unless `CI` is set: then it fails.
+pub fn print(bytes: &[u8], name: &str) -> Option<Printed> {
+    let Some(exe) = tool(&["libreoffice", "soffice"]) else {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI is set but LibreOffice is missing: apt-get install libreoffice-calc"
         );
         println!("SKIP rendering {name}: LibreOffice is not installed (and CI is not set)");
-        return;
+        return None;
     };
     let dir = tempfile::tempdir().expect("a temporary directory");
     let xlsx = dir.path().join(format!("{name}.xlsx"));
@@ -37,16 +57,59 @@ pub fn pdf_has_pages(bytes: &[u8], name: &str) {
         .arg(&xlsx)
         .output()
         .expect("LibreOffice runs");
-    let pdf = std::fs::read(dir.path().join(format!("{name}.pdf")))
-        .unwrap_or_else(|_| panic!("no PDF of {name}: {}", String::from_utf8_lossy(&out.stderr)));
-    let text = String::from_utf8_lossy(&pdf).replace("/Type /", "/Type/");
+    let pdf = dir.path().join(format!("{name}.pdf"));
+    let raw =
+        std::fs::read(&pdf).unwrap_or_else(|_| panic!("no PDF of {name}: {}", String::from_utf8_lossy(&out.stderr)));
+    let text = String::from_utf8_lossy(&raw).replace("/Type /", "/Type/");
     let pages = text.matches("/Type/Page").count() - text.matches("/Type/Pages").count();
     assert!(pages >= 1, "{name}: the PDF has pages");
+    keep_png(&pdf, name);
+    let (words, smallest_line) = words(&pdf);
+    Some(Printed { smallest_line, text: words })
+}
+
+/// Page 1 as `<name>.png` (every page as `<name>-N.png` with `REPORT_PAGES=all`).
+fn keep_png(pdf: &Path, name: &str) {
+    let Some(exe) = tool(&["pdftoppm"]) else { return };
+    let target = out_dir().join(name);
+    let all = std::env::var("REPORT_PAGES").is_ok_and(|v| v == "all");
+    let mut cmd = Command::new(exe);
+    cmd.args(["-png", "-r", "70"]);
+    if !all {
+        cmd.args(["-f", "1", "-l", "1", "-singlefile"]);
+    }
+    let status = cmd.arg(pdf).arg(&target).status().expect("pdftoppm runs");
+    assert!(status.success(), "pdftoppm renders {name}");
+}
+
+/// The PDF's words and the smallest height of a line of them (`pdftotext -bbox`), in points.
+fn words(pdf: &Path) -> (String, Decimal) {
+    let Some(exe) = tool(&["pdftotext"]) else { return (String::new(), Decimal::MAX) };
+    let out = Command::new(exe).arg("-bbox").arg(pdf).arg("-").output().expect("pdftotext runs");
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut smallest = Decimal::MAX;
+    let mut text = String::new();
+    for word in html.split("<word ").skip(1) {
+        let attr = |n: &str| -> Decimal {
+            word.split(&format!("{n}=\""))
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default()
+        };
+        let body = word.split('>').nth(1).and_then(|s| s.split('<').next()).unwrap_or_default();
+        if !body.trim().is_empty() {
+            smallest = smallest.min(attr("yMax") - attr("yMin"));
+        }
+        text.push_str(body);
+        text.push(' ');
+    }
+    (text, smallest)
 }
 
 /// An annual report whose projects are named as given (and nothing from a database).
 #[must_use]
-pub fn annual_with_names(names: &[&str]) -> Vec<u8> {
+pub fn annual_with_names(names: &[&str], heading: &tiexi::export::report::Heading) -> Vec<u8> {
     let mut policy = Policy::example(2024);
     policy.pools = vec![
         Pool { name: "=兵团".into(), kind: PoolKind::Funded, amount: Money::from_fen(10_000_000) },
@@ -54,20 +117,30 @@ pub fn annual_with_names(names: &[&str]) -> Vec<u8> {
     ];
     let projects: Vec<Project> = names.iter().enumerate().map(|(i, name)| project(i, name)).collect();
     let result = compute(&policy, &projects);
-    let history = by_year([(projects.as_slice(), &result)]);
-    let paid = vec![Money::ZERO; projects.len()];
-    let decisions = vec!["=原因".to_string(); projects.len()];
-    let heading = super::heading();
+    let history = by_year([(projects.as_slice(), &result, false)]);
+    let n = projects.len();
+    let paid = vec![Money::ZERO; n];
+    let decisions = vec!["=原因".to_string(); n];
+    let states = vec!["已提交"; n];
+    let outcomes = vec![tiexi::engine::report::Outcome::Pending; n];
     let r = Annual {
-        heading: &heading,
+        heading,
+        closed: false,
         policy: &policy,
         projects: &projects,
         result: &result,
         paid: &paid,
+        states: &states,
+        outcomes: &outcomes,
         decisions: &decisions,
-        pools_paid: &[Money::ZERO, Money::ZERO],
-        batches: &[],
+        pools: &[],
+        receipts: &[],
+        payments: &[],
+        carryovers: &[],
+        hardship: 0,
         history: &history,
+        published: None,
+        performance: None,
     };
     annual(&r).expect("a workbook").save_to_buffer().expect("bytes")
 }
@@ -103,7 +176,7 @@ pub async fn insert_batch(app: &TestApp) -> i64 {
     batch
 }
 
-async fn ids(conn: &mut sqlx::AnyConnection, sql: &str) -> Vec<i64> {
+pub async fn ids(conn: &mut sqlx::AnyConnection, sql: &str) -> Vec<i64> {
     use sqlx::Row;
     sqlx::query(sql).fetch_all(conn).await.expect("ids").iter().map(|r| r.get(0)).collect()
 }

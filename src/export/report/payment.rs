@@ -1,15 +1,18 @@
 //! 拨付明细表: the payment list of one disbursement batch, for the finance office and the
-//! bank. Payee, bank, account, amount and its pool split, a 合计 row, the control totals
-//! (笔数, 金额) and the signature lines. Account numbers are full only for a role that pays.
+//! bank. Payee, bank, account, amount and its pool split, a 合计 row with the total in
+//! 大写, the paying account, the control totals, who prepared, approved and paid it, and
+//! the signature line. Account numbers are full only for a role that pays.
 
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::mask;
-use super::super::sheet::{text, Cell, Styles};
-use super::super::table::Table;
-use super::{count, frame, Heading, HEADER_ROW};
-use crate::engine::report;
-use crate::engine::Money;
+use super::super::sheet::Cell;
+use super::block::Block;
+use super::formal::{chinese_date, frame, set_widths, signatures, yuan, Formal, Frame};
+use super::ruled::Measure;
+use super::{count, Heading, Payer};
+use crate::engine::{capital, report, Money};
 
 /// The state label of a paid batch.
 pub const PAID: &str = "已拨付";
@@ -38,11 +41,29 @@ pub struct PaymentList {
     pub kind: &'static str,
     pub state: &'static str,
     pub voucher_no: String,
-    pub paid_on: String,
+    pub paid_on: Option<NaiveDate>,
     pub pools: Vec<String>,
     pub items: Vec<PaymentItem>,
     /// Full account numbers (division staff); otherwise `mask::account`.
     pub full_accounts: bool,
+    pub payer: Payer,
+    /// Who prepared, approved and paid the batch, as the system recorded it.
+    pub record: String,
+}
+
+impl PaymentList {
+    /// The batch's place in its round: `2024-003` is the 3rd (第3批).
+    #[must_use]
+    pub fn ordinal(&self) -> String {
+        let n = self.number.rsplit('-').next().and_then(|n| n.parse::<u32>().ok());
+        n.map_or_else(|| self.number.clone(), |n| n.to_string())
+    }
+
+    /// `2024年度拨付明细表-第1批.xlsx`.
+    #[must_use]
+    pub fn file_name(&self) -> String {
+        format!("{}年度{}明细表-第{}批.xlsx", self.year, self.kind, self.ordinal())
+    }
 }
 
 /// The state label of a batch state of the schema.
@@ -71,17 +92,36 @@ pub fn kind_label(kind: &str) -> &'static str {
 /// # Errors
 /// When the workbook cannot be made.
 pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxError> {
-    let styles = Styles::new();
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory()?.set_name("拨付明细表")?;
-    let title = format!("{}年度贷款贴息资金{}明细表（批次 {}）", list.year, list.kind, list.number);
-    frame(sheet, &title, heading)?;
+    let mut book = super::formal::workbook()?;
+    let sheet = book.add_worksheet().set_name("拨付明细表")?;
+    let f = Formal::new(10);
+    let b = block(list);
+    let mut m = Measure::new(&f);
+    b.measure(&mut m);
+    let widths = m.fit();
+    set_widths(sheet, &widths)?;
+    let columns = u16::try_from(b.headers.len()).unwrap_or(8);
+    let title = format!("{}年度职工自主创业示范项目贷款贴息资金{}明细表", list.year, list.kind);
+    let paid = list.paid_on.map_or_else(|| "尚未拨付".to_string(), |d| format!("拨付日期：{}", chinese_date(d)));
+    let voucher =
+        if list.voucher_no.is_empty() { String::new() } else { format!("    凭证号：{}", list.voucher_no) };
+    let subtitle =
+        format!("第{}批（批次号 {}）    状态：{}    {paid}{voucher}", list.ordinal(), list.number, list.state);
+    let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
+    sheet.set_freeze_panes(at + 1, 0)?;
+    super::formal::repeat_header(sheet)?;
+    let next = b.write(sheet, &f, at, &widths)?;
+    signatures(sheet, heading, next, &widths)?;
+    Ok(book)
+}
+
+/// The list's table: each payee, the 合计, the total in 大写, the paying account, the
+/// control totals and the system's record.
+fn block(list: &PaymentList) -> Block<'_> {
     let mut headers: Vec<String> =
-        ["序号", "团场", "项目编号", "项目名称", "收款人", "开户银行", "银行账号", "金额（元）"]
-            .map(String::from)
-            .to_vec();
-    headers.extend(list.pools.iter().map(|p| format!("{p}（元）")));
-    let mut table = Table::at(sheet, &styles, &headers, HEADER_ROW)?;
+        ["序号", "团场", "项目编号", "项目名称", "收款人", "开户银行", "银行账号", "金额"].map(String::from).to_vec();
+    headers.extend(list.pools.iter().cloned());
+    let mut b = Block::new(&headers);
     for (i, item) in list.items.iter().enumerate() {
         let account = if list.full_accounts { item.payee_account.clone() } else { mask::account(&item.payee_account) };
         let mut row = vec![
@@ -95,7 +135,7 @@ pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxE
             Cell::Money(item.amount),
         ];
         row.extend(item.parts.iter().map(|m| Cell::Money(*m)));
-        table.row(&row)?;
+        b.row(row);
     }
     let total = report::sum(list.items.iter().map(|i| i.amount));
     let mut row = vec![Cell::text("合计"), Cell::text(format!("共{}笔", list.items.len()))];
@@ -103,36 +143,11 @@ pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxE
     row.push(Cell::Money(total));
     let parts = report::column_sums(list.items.iter().map(|i| i.parts.as_slice()), list.pools.len());
     row.extend(parts.into_iter().map(Cell::Money));
-    table.total(&row)?;
-    let (sheet, next) = table.finish_with(true)?;
-    footer(sheet, next + 1, list, total)?;
-    Ok(book)
-}
-
-/// The control totals, the voucher and the three signature lines below the table.
-fn footer(sheet: &mut rust_xlsxwriter::Worksheet, row: u32, list: &PaymentList, total: Money) -> Result<(), XlsxError> {
-    let plain = Format::new();
-    let money = Format::new().set_num_format(super::super::sheet::MONEY);
-    text(sheet, row, 0, "控制合计", &Format::new().set_bold())?;
-    text(sheet, row, 1, "笔数", &plain)?;
-    let left = Format::new().set_align(rust_xlsxwriter::FormatAlign::Left);
-    sheet.write_number_with_format(row, 2, u32::try_from(list.items.len()).unwrap_or(u32::MAX), &left)?;
-    text(sheet, row, 3, "金额（元）", &plain)?;
-    sheet.write_with_format(row, 4, total.yuan(), &money)?;
-    text(sheet, row + 1, 0, "状态", &plain)?;
-    text(sheet, row + 1, 1, list.state, &plain)?;
-    text(sheet, row + 1, 3, "凭证号", &plain)?;
-    text(sheet, row + 1, 4, &list.voucher_no, &plain)?;
-    text(sheet, row + 1, 5, "拨付日期", &plain)?;
-    text(sheet, row + 1, 6, &list.paid_on, &plain)?;
-    let line = Format::new().set_border_bottom(FormatBorder::Thin);
-    for (col, label) in [(0, "经办人："), (3, "审核人："), (5, "批准人：")] {
-        text(sheet, row + 3, col, label, &plain)?;
-        sheet.write_blank(row + 3, col + 1, &line)?;
-    }
-    for (col, label) in [(0, "日期："), (3, "日期："), (5, "日期：")] {
-        text(sheet, row + 4, col, label, &plain)?;
-        sheet.write_blank(row + 4, col + 1, &line)?;
-    }
-    Ok(())
+    b.total(row);
+    b.note(format!("合计金额（大写）：人民币{}", capital::amount(total)));
+    let p = &list.payer;
+    b.note(format!("付款单位：{}    开户银行：{}    银行账号：{}", p.name, p.bank, p.account));
+    b.note(format!("控制合计：笔数 {} 笔，金额 {} 元", list.items.len(), yuan(total)));
+    b.note(format!("系统记录：{}", list.record));
+    b
 }
