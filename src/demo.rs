@@ -18,8 +18,12 @@ use crate::storage::{self, Pool};
 pub const PASSWORD: &str = "tiexi-demo";
 
 /// The demo accounts: name, role, 团场.
-pub const ACCOUNTS: [(&str, Role, Option<&str>); 5] = [
+pub const ACCOUNTS: [(&str, Role, Option<&str>); 7] = [
     ("admin", Role::DivisionStaff, None),
+    // A second staff member: maker-checker (allocations, batches) and 公示 (the publisher
+    // never approves) each need two people.
+    ("admin2", Role::DivisionStaff, None),
+    ("bureau", Role::BureauReviewer, None),
     ("hongxing2", Role::RegimentStaff, Some("红星二场")),
     ("coop-a", Role::Cooperative, None),
     ("coop-b", Role::Cooperative, None),
@@ -127,6 +131,19 @@ fn closed_projects(seq: &mut Seq, (year, n, _, loans_fen, households): (i32, usi
         .collect()
 }
 
+/// The demo accounts (their ids in the order of `ACCOUNTS`) and the division's 团场.
+async fn users(conn: &mut storage::Conn) -> Result<Vec<i64>, sqlx::Error> {
+    let mut owners = Vec::new();
+    for (name, role, unit) in ACCOUNTS {
+        let hash = accounts::hash_password(PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        owners.push(storage::users::insert(conn, name, &hash, role.code(), unit).await?);
+    }
+    for unit in UNITS {
+        storage::units::add(conn, unit).await?;
+    }
+    Ok(owners)
+}
+
 /// Fill an empty database with the demo division; `false` when it already has rounds.
 ///
 /// # Errors
@@ -136,11 +153,7 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     if !storage::rounds::list(&mut tx).await?.is_empty() {
         return Ok(false);
     }
-    let mut owners = Vec::new();
-    for (name, role, unit) in ACCOUNTS {
-        let hash = accounts::hash_password(PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        owners.push(storage::users::insert(&mut tx, name, &hash, role.code(), unit).await?);
-    }
+    let owners = users(&mut tx).await?;
     let mut seq = Seq(13);
     for round in CLOSED {
         let toml = closed_policy(round.0, round.2);
@@ -148,7 +161,8 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
         store_round(&mut tx, &toml, &projects, "closed", &[]).await?;
     }
     let projects = open_projects(&mut seq);
-    let owned = [(0, owners[2]), (1, owners[2]), (2, owners[3]), (3, owners[3])];
+    let coop = |name: &str| ACCOUNTS.iter().position(|(n, _, _)| *n == name).map_or(0, |i| owners[i]);
+    let owned = [(0, coop("coop-a")), (1, coop("coop-a")), (2, coop("coop-b")), (3, coop("coop-b"))];
     store_round(&mut tx, OPEN_POLICY, &projects, "open", &owned).await?;
     crate::division::demo::books(&mut tx).await?;
     let entry = storage::audit::Entry {

@@ -77,11 +77,13 @@ pub async fn settled(
     records: &[Record],
     projects: &[Project],
 ) -> Result<RoundResult, sqlx::Error> {
+    // docs/rules.md §9: the review cuts in force, as every computation of a round takes them.
+    let facts = storage::facts::round(conn, round_id).await?;
     let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
     if ledger.is_none() && records.iter().all(|r| r.granted_fen == 0) {
-        return Ok(engine::compute(policy, projects));
+        return Ok(engine::compute_with(policy, projects, &facts));
     }
-    Ok(decided(policy, records, projects, ledger))
+    Ok(decided(policy, records, projects, ledger, &facts))
 }
 
 /// The engine's result with the grants on the books, whatever they are (none granted yet is
@@ -96,12 +98,19 @@ pub async fn books(
     records: &[Record],
     projects: &[Project],
 ) -> Result<RoundResult, sqlx::Error> {
+    let facts = storage::facts::round(conn, round_id).await?;
     let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
-    Ok(decided(policy, records, projects, ledger))
+    Ok(decided(policy, records, projects, ledger, &facts))
 }
 
-fn decided(policy: &engine::Policy, records: &[Record], projects: &[Project], ledger: Option<Vec<i64>>) -> RoundResult {
-    let trial = engine::compute(policy, projects);
+fn decided(
+    policy: &engine::Policy,
+    records: &[Record],
+    projects: &[Project],
+    ledger: Option<Vec<i64>>,
+    facts: &engine::Facts,
+) -> RoundResult {
+    let trial = engine::compute_with(policy, projects, facts);
     let granted: Vec<Money> = records.iter().map(|r| Money::from_fen(r.granted_fen)).collect();
     let pools: Option<Vec<Money>> = ledger.map(|l| l.into_iter().map(Money::from_fen).collect());
     let decided = engine::settle::Decided { granted: &granted, pools: pools.as_deref() };
@@ -115,6 +124,26 @@ fn history(rounds: &[Computed]) -> Vec<YearFigures> {
 /// The press sentence's figures: the closed rounds only.
 fn published(rounds: &[Computed]) -> Option<(i32, engine::Figures)> {
     engine::report::closed_cumulative(rounds.iter().map(|c| (c.projects.as_slice(), &c.result, c.closed())))
+}
+
+/// The review cuts in force next to each project's decision (项目明细's 原因): which loan,
+/// what was cut and why (docs/rules.md §9).
+async fn with_cuts(
+    conn: &mut Conn,
+    round_id: i64,
+    decided: &mut std::collections::HashMap<i64, String>,
+) -> Result<(), sqlx::Error> {
+    for stored in storage::cuts::in_force(conn, round_id).await? {
+        let Some(cut) = &stored.cut else { continue };
+        let line = decided.entry(stored.project_id).or_default();
+        if !line.is_empty() {
+            line.push('；');
+        }
+        line.push_str(&stored.contract_no);
+        line.push(' ');
+        line.push_str(&crate::export::cut::describe(cut));
+    }
+    Ok(())
 }
 
 /// A stored ISO date (`2024-01-20`), if it is one.

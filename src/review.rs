@@ -8,95 +8,6 @@ use serde::Serialize;
 
 use crate::accounts::Role;
 
-/// The states of a project (migrations 0005).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    Draft,
-    Submitted,
-    Returned,
-    RegimentReviewed,
-    DivisionReviewed,
-    Published,
-    Approved,
-    Rejected,
-    Withdrawn,
-}
-
-impl State {
-    pub const ALL: [State; 9] = [
-        State::Draft,
-        State::Submitted,
-        State::Returned,
-        State::RegimentReviewed,
-        State::DivisionReviewed,
-        State::Published,
-        State::Approved,
-        State::Rejected,
-        State::Withdrawn,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            State::Draft => "draft",
-            State::Submitted => "submitted",
-            State::Returned => "returned",
-            State::RegimentReviewed => "regiment_reviewed",
-            State::DivisionReviewed => "division_reviewed",
-            State::Published => "published",
-            State::Approved => "approved",
-            State::Rejected => "rejected",
-            State::Withdrawn => "withdrawn",
-        }
-    }
-
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Draft => "草稿",
-            State::Submitted => "已提交",
-            State::Returned => "退回修改",
-            State::RegimentReviewed => "团场已初审",
-            State::DivisionReviewed => "师市已复审",
-            State::Published => "公示中",
-            State::Approved => "已批准",
-            State::Rejected => "未通过",
-            State::Withdrawn => "已撤回",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|x| x.code() == s)
-    }
-
-    /// The states in which the applicant may edit the application.
-    #[must_use]
-    pub fn editable(self) -> bool {
-        matches!(self, State::Draft | State::Returned)
-    }
-
-    /// Whether the round's trial calculation and figures count the project: a draft is not
-    /// yet an application, a rejected or withdrawn one no longer is, so none of them may
-    /// take budget from, or mark as duplicate the contract of, a project that is.
-    #[must_use]
-    pub fn counts(self) -> bool {
-        !matches!(self, State::Draft | State::Rejected | State::Withdrawn)
-    }
-
-    /// Whether a stored state code counts (an unknown code does not).
-    #[must_use]
-    pub fn code_counts(code: &str) -> bool {
-        State::parse(code).is_some_and(State::counts)
-    }
-
-    /// The states of review (where return and reject apply).
-    fn in_review(self) -> bool {
-        matches!(self, State::Submitted | State::RegimentReviewed | State::DivisionReviewed | State::Published)
-    }
-}
-
 /// What a user asks to do with a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -110,10 +21,14 @@ pub enum Action {
     Approve,
     Reject,
     Withdraw,
+    /// 异议: raised during the 公示, it blocks approval until resolved.
+    Object,
+    /// 异议处理: how the open objections were resolved.
+    Resolve,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::Submit,
         Action::RegimentReview,
         Action::Return,
@@ -123,6 +38,8 @@ impl Action {
         Action::Approve,
         Action::Reject,
         Action::Withdraw,
+        Action::Object,
+        Action::Resolve,
     ];
 
     #[must_use]
@@ -137,6 +54,8 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::Withdraw => "withdraw",
+            Action::Object => "object",
+            Action::Resolve => "resolve",
         }
     }
 
@@ -152,6 +71,8 @@ impl Action {
             Action::Approve => "批准",
             Action::Reject => "不予通过",
             Action::Withdraw => "撤回",
+            Action::Object => "提出异议",
+            Action::Resolve => "异议处理",
         }
     }
 
@@ -160,10 +81,17 @@ impl Action {
         Action::ALL.into_iter().find(|x| x.code() == s)
     }
 
-    /// Return, reject and an opinion say why: their comment is required.
+    /// Return, reject, an opinion, an objection and its resolution say why: their comment
+    /// is required.
     #[must_use]
     pub fn needs_comment(self) -> bool {
-        matches!(self, Action::Return | Action::Reject | Action::Opinion)
+        matches!(self, Action::Return | Action::Reject | Action::Opinion | Action::Object | Action::Resolve)
+    }
+
+    /// The actions that cannot be undone, which the pages confirm before taking.
+    #[must_use]
+    pub fn irreversible(self) -> bool {
+        matches!(self, Action::Approve | Action::Reject | Action::Withdraw)
     }
 }
 
@@ -175,6 +103,8 @@ pub struct Actor {
     pub owns: bool,
     /// The project's 团场 is this user's unit.
     pub same_unit: bool,
+    /// This user published the project's current 公示 (docs/rules.md §10: never its approver).
+    pub published: bool,
 }
 
 /// What the decision needs to know about the project and its round.
@@ -184,7 +114,12 @@ pub struct Facts {
     pub round_open: bool,
     /// A bureau opinion recorded since the project last entered `regiment_reviewed`.
     pub has_opinion: bool,
+    pub publication_start: Option<NaiveDate>,
     pub publication_end: Option<NaiveDate>,
+    /// The round's `review.publicity_days`: the shortest 公示, both ends included.
+    pub publicity_days: u32,
+    /// Objections raised during the current 公示 and not yet resolved.
+    pub open_objections: u32,
     /// What is paid to the project (net of paid clawbacks): withdrawal waits for a clawback.
     pub paid_fen: i64,
     pub today: NaiveDate,
@@ -225,7 +160,14 @@ fn may(actor: Actor, action: Action, state: State) -> bool {
         Action::Return if state == State::Submitted => regiment,
         Action::Opinion => actor.role == Role::BureauReviewer,
         Action::Withdraw => owner || division,
-        Action::Return | Action::DivisionReview | Action::Publish | Action::Approve | Action::Reject => division,
+        // Staff and reviewers object; the regiment only on its own 团场's projects.
+        Action::Object => division || regiment || actor.role == Role::BureauReviewer,
+        Action::Resolve
+        | Action::Return
+        | Action::DivisionReview
+        | Action::Publish
+        | Action::Approve
+        | Action::Reject => division,
     }
 }
 
@@ -238,7 +180,8 @@ fn target(action: Action, state: State) -> Option<State> {
         (Action::RegimentReview, S::Submitted) | (Action::Opinion, S::RegimentReviewed) => Some(S::RegimentReviewed),
         (Action::Return, s) if s.in_review() => Some(S::Returned),
         (Action::DivisionReview, S::RegimentReviewed) => Some(S::DivisionReviewed),
-        (Action::Publish, S::DivisionReviewed) => Some(S::Published),
+        // Objections and their resolution are recorded as transitions that keep the state.
+        (Action::Publish, S::DivisionReviewed) | (Action::Object | Action::Resolve, S::Published) => Some(S::Published),
         (Action::Approve, S::Published) => Some(S::Approved),
         (Action::Reject, s) if s.in_review() => Some(S::Rejected),
         // An approved project may be withdrawn too: its unpaid grant is released with the move.
@@ -260,14 +203,14 @@ fn allowed(actor: Actor, facts: &Facts, action: Action) -> Result<State, Refusal
     })
 }
 
-/// The rules that depend on the project's record rather than on who asks.
-fn preconditions(facts: &Facts, action: Action) -> Result<(), Refusal> {
+/// The rules that depend on the project's record (and, for approval, on who published it).
+fn preconditions(actor: Actor, facts: &Facts, action: Action) -> Result<(), Refusal> {
     match action {
+        Action::Approve => publicity::approvable(actor, facts),
+        Action::Object => publicity::objectionable(facts),
+        Action::Resolve if facts.open_objections == 0 => Err(Refusal::Conflict("该项目没有待处理的异议".into())),
         Action::DivisionReview if !facts.has_opinion => {
             Err(Refusal::Conflict("合作单位尚未就本轮初审结果提出审核意见，不能复审".into()))
-        }
-        Action::Approve if facts.publication_end.is_none_or(|end| end >= facts.today) => {
-            Err(Refusal::Conflict("公示期尚未结束（公示结束日期须早于今天），不能批准".into()))
         }
         Action::Withdraw if facts.paid_fen > 0 => {
             Err(Refusal::Conflict("该项目已拨付贴息资金，不能撤回：请先办理追回（追回批次支付后）再撤回".into()))
@@ -288,21 +231,24 @@ pub fn decide(actor: Actor, facts: &Facts, request: &Request<'_>) -> Result<Stat
         return Err(Refusal::Invalid(format!("请填写{what}")));
     }
     if request.action == Action::Publish {
-        match (request.start, request.end) {
-            (Some(s), Some(e)) if s <= e => {}
-            (Some(_), Some(_)) => return Err(Refusal::Invalid("公示结束日期不能早于开始日期".into())),
-            _ => return Err(Refusal::Invalid("公示须填写开始日期和结束日期（YYYY-MM-DD）".into())),
-        }
+        publicity::period(facts, request.start, request.end)?;
     }
-    preconditions(facts, request.action)?;
+    preconditions(actor, facts, request.action)?;
     Ok(to)
 }
 
 /// The actions this actor may take now (the buttons of the project page).
 #[must_use]
 pub fn available(actor: Actor, facts: &Facts) -> Vec<Action> {
-    Action::ALL.into_iter().filter(|a| allowed(actor, facts, *a).is_ok() && preconditions(facts, *a).is_ok()).collect()
+    Action::ALL
+        .into_iter()
+        .filter(|a| allowed(actor, facts, *a).is_ok() && preconditions(actor, facts, *a).is_ok())
+        .collect()
 }
 
+pub mod publicity;
+mod state;
+
+pub use state::State;
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,6 @@ use rocket::http::Status;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use support::{cell, dec, rows};
-use tiexi::accounts::Role;
 use web_support::{Agent, TestApp};
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
@@ -112,7 +111,6 @@ async fn granted(app: &TestApp, admin: &Agent) {
         .await
         .expect("approved");
     drop(conn);
-    app.add_user("admin2", Role::DivisionStaff, None).await;
     let checker = app.login("admin2").await;
     let (status, proposal) = admin.post_json("/api/v1/rounds/2024/allocations", &json!({ "dry_run": false })).await;
     assert_eq!(status, Status::Ok, "{proposal}");

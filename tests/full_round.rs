@@ -146,7 +146,7 @@ async fn applications(p: &People) -> (i64, i64) {
 }
 
 /// 初审, opinion, 复审, 公示 (ended before today), then approve all but `rejected`.
-async fn review(p: &People, projects: &[Value], rejected: i64) {
+async fn review(app: &TestApp, p: &People, projects: &[Value], rejected: i64) {
     let path = |id: &Value| format!("/api/v1/projects/{id}/actions");
     for project in projects.iter().filter(|v| v["state"] == "submitted") {
         let (id, unit) = (&project["id"], project["unit"].as_str().expect("a unit"));
@@ -156,8 +156,8 @@ async fn review(p: &People, projects: &[Value], rejected: i64) {
         ok(p.regiment(unit), &path(id), json!({ "action": "regiment_review", "comment": "材料齐全" })).await;
         ok(&p.bureau, &path(id), json!({ "action": "opinion", "comment": "同意推荐" })).await;
         ok(&p.maker, &path(id), json!({ "action": "division_review" })).await;
-        let publish = json!({ "action": "publish", "start": "2024-01-01", "end": "2024-01-10" });
-        ok(&p.maker, &path(id), publish).await;
+        ok(&p.maker, &path(id), web_support::publish_now()).await;
+        app.publicity_ended(id.as_i64().expect("an id"), 1).await;
         if id.as_i64() == Some(rejected) {
             let (status, _) = p.maker.post_json(&path(id), &json!({ "action": "reject" })).await;
             assert_eq!(status, Status::UnprocessableEntity, "a rejection needs its reason");
@@ -380,7 +380,7 @@ async fn a_whole_round_through_http_ends_as_the_engine_says() {
     let p = people(&app).await;
     ok(&p.maker, "/api/v1/rounds", json!({ "policy_toml": policy() })).await;
     let (draft, rejected) = applications(&p).await;
-    review(&p, &p.maker.projects(2023).await, rejected).await;
+    review(&app, &p, &p.maker.projects(2023).await, rejected).await;
     let listed = p.maker.projects(2023).await;
     assert_eq!(listed.iter().filter(|v| v["state"] == "approved").count(), 6, "all but the draft and the rejected");
 

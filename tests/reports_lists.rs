@@ -22,7 +22,6 @@ use rocket::http::Status;
 use rust_decimal::Decimal;
 use serde_json::json;
 use support::{cell, dec, rows};
-use tiexi::accounts::Role;
 use tiexi::web::reports::rfc5987;
 use web_support::{Agent, TestApp};
 
@@ -86,7 +85,6 @@ async fn a_payment_list_has_its_total_in_capitals_the_paying_account_and_a_chine
     let auditor = app.login("auditor").await;
     let (_, masked) = posted(&auditor, &format!("/api/v1/disbursements/{batch}/payment-list.xlsx")).await;
     assert_eq!(cell(&table(&masked, "拨付明细表", "序号")[1], 6), "6228***********1234");
-    app.add_user("bureau", Role::BureauReviewer, None).await;
     for user in ["hongxing2", "bureau"] {
         let other = app.login(user).await;
         assert_eq!(post(&other, &path).await.status(), Status::Forbidden, "{user}: as on the batch pages");
@@ -98,7 +96,6 @@ async fn a_payment_list_has_its_total_in_capitals_the_paying_account_and_a_chine
 /// A 红星二场 project of 2024 through every review level to approval, by the roles that
 /// take each step; returns its id.
 async fn reviewed(app: &TestApp) -> i64 {
-    app.add_user("bureau", Role::BureauReviewer, None).await;
     let (regiment, bureau, admin) = (app.login("hongxing2").await, app.login("bureau").await, app.login("admin").await);
     let projects = admin.projects(2024).await;
     let id =
@@ -108,12 +105,21 @@ async fn reviewed(app: &TestApp) -> i64 {
         (&regiment, json!({ "action": "regiment_review", "comment": "材料齐全，同意上报" })),
         (&bureau, json!({ "action": "opinion", "comment": "贷款真实，用途合规，同意" })),
         (&admin, json!({ "action": "division_review", "comment": "同意" })),
-        (&admin, json!({ "action": "publish", "start": "2024-03-05", "end": "2024-03-11" })),
-        (&admin, json!({ "action": "approve", "comment": "" })),
+        (&admin, web_support::publish_now()),
     ] {
         let (status, answer) = who.post_json(&act, &body).await;
         assert_eq!(status, Status::Ok, "{body}: {answer}");
     }
+    // Time passes (test-only setup): the 公示 of 2024-03-05 to 2024-03-11 has ended; the
+    // other staff member approves (docs/rules.md §10: never the publisher).
+    sqlx::query("UPDATE projects SET publication_start = '2024-03-05', publication_end = '2024-03-11' WHERE id = $1")
+        .bind(id)
+        .execute(&app.pool.inner)
+        .await
+        .expect("test-only setup");
+    let (status, answer) =
+        app.login("admin2").await.post_json(&act, &json!({ "action": "approve", "comment": "" })).await;
+    assert_eq!(status, Status::Ok, "approve: {answer}");
     id
 }
 

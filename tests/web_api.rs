@@ -58,8 +58,14 @@ async fn the_preview_of_an_upload_is_what_tiexi_calc_prints() {
     let (status, body) =
         admin.upload("/api/v1/rounds/2023/imports", "applicants.xlsx", &case000("applicants.xlsx")).await;
     assert_eq!(status, Status::Ok, "{body}");
-    assert_eq!(body["preview"], calc_json());
+    let mut preview = body["preview"].clone();
+    let checked =
+        ["changes", "added", "refused", "warnings"].map(|k| preview.as_object_mut().and_then(|o| o.remove(k)));
+    assert_eq!(preview, calc_json(), "besides what the import's check adds, the preview is the calculation");
     assert_eq!(body["preview"]["projects"].as_array().map(Vec::len), Some(20), "case000 has 20 projects");
+    let [changes, added, refused, warnings] = checked;
+    assert_eq!(added.and_then(|a| a.as_array().map(Vec::len)), Some(20), "all 20 are new to the round");
+    assert_eq!((changes, refused, warnings), (Some(json!([])), Some(json!([])), Some(json!([]))));
     assert_eq!(body["same_file_confirmed_at"], Value::Null);
 }
 
@@ -167,7 +173,8 @@ async fn a_round_closed_after_the_preview_refuses_the_confirmation() {
 }
 
 /// Regiment staff import their own 团场's projects; a project key of another 团场 in their
-/// workbook must not move that project into their 团场 (nor overwrite it).
+/// workbook must not move that project into their 团场 (nor overwrite it): an error at its
+/// row in the preview; refused whole without `only_valid`, left out and named with it.
 #[rocket::async_test]
 async fn regiment_staff_cannot_take_over_another_regiments_project_by_its_key() {
     let app = TestApp::demo().await;
@@ -178,9 +185,16 @@ async fn regiment_staff_cannot_take_over_another_regiments_project_by_its_key() 
     let staff = app.login("hongxing2").await;
     let body = upload(&staff, 2024, &workbook::one_project(key, "红星二场")).await;
     let id = body["import_id"].as_i64().expect("an id");
+    let error = &body["preview"]["errors"][0];
+    assert_eq!((error["column"].as_str(), error["value"].as_str()), (Some("项目编号"), Some(key)), "{body}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains(unit.as_str().unwrap_or("?")) && message.contains(other["name"].as_str().unwrap_or("?")));
+    let (status, refused) = staff.post_json(&format!("/api/v1/imports/{id}/confirm"), &json!({})).await;
+    assert_eq!(status, Status::Conflict, "{refused}");
     let (status, body) =
         staff.post_json(&format!("/api/v1/imports/{id}/confirm"), &json!({ "only_valid": true })).await;
-    assert_eq!(status, Status::Conflict, "{body}");
+    assert_eq!(status, Status::Ok, "{body}");
+    assert_eq!((body["projects"].as_u64(), body["left_out"].clone()), (Some(0), json!([key])), "{body}");
     let (_, after) = admin.get_json(&format!("/api/v1/projects/{}", other["id"])).await;
     assert_eq!((after["unit"].clone(), after["name"].clone()), (unit, other["name"].clone()), "untouched");
     assert_eq!(admin.project_count(2024).await, i64::try_from(all.len()).expect("small"));

@@ -114,7 +114,7 @@ fn a_person_imports_a_workbook_in_the_browser() {
     browser.click("#confirm button[type=submit]");
     browser.wait_for("location.pathname === '/rounds/2025/projects'");
     let flash = browser.eval("document.querySelector('#flash').textContent").expect("a flash message");
-    assert_eq!(flash, json!(format!("已导入 {} 个项目", want.len())));
+    assert_eq!(flash, json!(format!("已导入 {n} 个项目（新增 {n} 个，修改 0 个）", n = want.len())));
     // Division staff see a 选择 column (bulk 公示) before the 项目编号.
     let listed: Vec<String> = table(&mut browser, "#projects").into_iter().map(|r| r[1].clone()).collect();
     let keys: Vec<String> = want.into_iter().map(|(k, _)| k).collect();

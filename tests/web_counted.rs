@@ -22,6 +22,7 @@ async fn round() -> (TestApp, Agent, Agent, Agent) {
     app.add_user("admin", Role::DivisionStaff, None).await;
     app.add_user("coop1", Role::Cooperative, None).await;
     app.add_user("coop2", Role::Cooperative, None).await;
+    app.add_unit("红星二场").await;
     let admin = app.login("admin").await;
     let base = case000_policy();
     let policy = format!("{}{POOLS}", &base[..base.find("[[pools]]").expect("pools")]);
@@ -135,7 +136,8 @@ async fn a_late_submission_cannot_take_a_granted_projects_contract() {
     act(&tuan2, granted, json!({ "action": "regiment_review", "comment": "材料齐全" })).await;
     act(&bureau, granted, json!({ "action": "opinion", "comment": "同意推荐" })).await;
     act(&admin, granted, json!({ "action": "division_review" })).await;
-    act(&admin, granted, json!({ "action": "publish", "start": "2024-01-01", "end": "2024-01-10" })).await;
+    act(&admin, granted, web_support::publish_now()).await;
+    app.publicity_ended(granted, 1).await;
     act(&staff2, granted, json!({ "action": "approve" })).await;
     let (status, run) = admin.post_json("/api/v1/rounds/2023/allocations", &json!({ "dry_run": false })).await;
     assert_eq!(status, Status::Ok, "{run}");

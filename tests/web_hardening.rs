@@ -123,7 +123,6 @@ async fn snapshot(app: &TestApp) -> Vec<(String, i64)> {
 #[rocket::async_test]
 async fn get_and_head_of_every_route_change_no_row() {
     let app = TestApp::demo().await;
-    app.add_user("bureau", Role::BureauReviewer, None).await;
     let admin = app.login("admin").await;
     let (import, project, document) = fixtures(&admin).await;
     let mut agents = vec![("anonymous", app.client().await)];

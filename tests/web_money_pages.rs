@@ -47,7 +47,8 @@ async fn world() -> World {
     let (status, up) = maker.upload("/api/v1/rounds/2023/imports", "a.xlsx", &case000("applicants.xlsx")).await;
     assert_eq!(status, Status::Ok, "{up}");
     let path = format!("/api/v1/imports/{}/confirm", up["import_id"]);
-    assert_eq!(maker.post_json(&path, &json!({ "only_valid": true })).await.0, Status::Ok);
+    let (status, done) = maker.post_json(&path, &json!({ "only_valid": true })).await;
+    assert_eq!(status, Status::Ok, "{done}");
     let sql = format!(
         "UPDATE projects SET state = 'approved', payee_name = '张三', payee_bank = '农行', payee_account = '{ACCOUNT}'"
     );
@@ -148,12 +149,29 @@ async fn allocate(w: &World) -> Value {
     let after = page(&w.maker, &path).await;
     assert!(after.contains("id=\"flash\"") && after.contains("不能审批自己"), "a friendly refusal: {after}");
     assert_eq!(pools_granted(&w.app).await, 0, "the refused approval changed nothing");
-    assert!(page(&w.checker, &path).await.contains("id=\"approve\""));
-    post(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意")]).await;
+    approve_as_checker(w, &path, run).await;
     let approved = page(&w.checker, &path).await;
     assert!(approved.contains("已批准") && names(&approved, &[("proposer", "maker"), ("decider", "checker")]));
     assert_eq!(pools_granted(&w.app).await, fen(&run["granted"]), "the approval counts exactly the proposal");
     a
+}
+
+/// The checker's approval: the confirmation page says what it will do, then it is done.
+async fn approve_as_checker(w: &World, path: &str, run: &Value) {
+    assert!(page(&w.checker, path).await.contains("id=\"approve\""));
+    let asked = ask(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意")]).await;
+    assert!(asked.contains(&grouped(&run["granted"])) && asked.contains("不能撤销"), "what the approval does: {asked}");
+    assert_eq!(pools_granted(&w.app).await, 0, "asking changes nothing");
+    post(&w.checker, &format!("{path}/actions"), &[("action", "approve"), ("comment", "同意"), ("confirm", "1")]).await;
+}
+
+/// A page form of an irreversible action without `confirm`: the confirmation page (200),
+/// which resends the fields with `confirm=1`.
+async fn ask(agent: &Agent, path: &str, fields: &[(&str, &str)]) -> String {
+    let (status, body) = agent.post_form(path, fields).await;
+    assert_eq!(status, Status::Ok, "{path}: {body}");
+    assert!(body.contains("id=\"confirm-form\"") && body.contains("name=\"confirm\" value=\"1\""), "{body}");
+    body
 }
 
 /// `tiexi check` on the test's database passes.
@@ -212,17 +230,17 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
     assert!(page(&w.maker, &path).await.contains("id=\"flash\""), "the preparer's approval is a flash refusal");
     assert_eq!(latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await["state"], "prepared");
     post(&w.checker, &format!("{path}/actions"), &[("action", "approve")]).await;
-    post(&w.maker, &format!("{path}/actions"), &[("action", "pay"), ("voucher_no", "记-7"), ("paid_on", "2024-03-01")])
-        .await;
+    let pay = [("action", "pay"), ("voucher_no", "记-7"), ("paid_on", "2024-03-01")];
+    let asked = ask(&w.maker, &format!("{path}/actions"), &pay).await;
+    assert!(asked.contains("记-7") && asked.contains(&grouped(&b["total"])) && asked.contains("不能更改或撤销"));
+    assert_eq!(latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await["state"], "approved");
+    post(&w.maker, &format!("{path}/actions"), &[pay[0], pay[1], pay[2], ("confirm", "1")]).await;
     let paid = page(&w.maker, &path).await;
     assert!(paid.contains("已支付") && paid.contains("记-7") && paid.contains("id=\"clawback-"), "{paid}");
     assert!(names(&paid, &[("preparer", "maker"), ("approver", "checker")]), "who prepared, who approved: {paid}");
-    post(
-        &w.checker,
-        &format!("{path}/clawbacks"),
-        &[("project_id", &ids[0]), ("amount", "100.00"), ("comment", "多付")],
-    )
-    .await;
+    let claw = [("project_id", ids[0].as_str()), ("amount", "100.00"), ("comment", "多付")];
+    assert!(ask(&w.checker, &format!("{path}/clawbacks"), &claw).await.contains("追回100.00 元"));
+    post(&w.checker, &format!("{path}/clawbacks"), &[claw[0], claw[1], claw[2], ("confirm", "1")]).await;
     let claw = latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await;
     assert_eq!((claw["kind"].as_str(), claw["total"].as_str()), (Some("clawback"), Some("-100.00")));
     let project = page(&w.maker, &format!("/projects/{}", ids[0])).await;
@@ -264,8 +282,11 @@ async fn withdrawing_a_granted_unpaid_project_frees_exactly_its_grant() {
             .await
             .expect("a granted project");
     let before = pools_granted(&w.app).await;
-    post(&w.maker, &format!("/projects/{id}/actions"), &[("asked.action", "withdraw"), ("asked.comment", "放弃")])
-        .await;
+    let withdraw = [("asked.action", "withdraw"), ("asked.comment", "放弃")];
+    let asked = ask(&w.maker, &format!("/projects/{id}/actions"), &withdraw).await;
+    let freed = tiexi::web::views::yuan(Money::from_fen(granted));
+    assert!(asked.contains(&format!("未拨付的核定贴息 {freed} 元将释放回资金池")), "{asked}");
+    post(&w.maker, &format!("/projects/{id}/actions"), &[withdraw[0], withdraw[1], ("confirm", "1")]).await;
     let state: (String, i64) = sqlx::query_as("SELECT state, granted_fen FROM projects WHERE id = $1")
         .bind(id)
         .fetch_one(&w.app.pool.inner)

@@ -9,14 +9,14 @@ use rocket::http::Status;
 use serde_json::{json, Value};
 use sqlx::Row;
 use tiexi::accounts::Role;
-use web_support::{Agent, TestApp};
+use web_support::{publish_now, today, Agent, TestApp};
 
-/// Everyone: the demo's accounts, a bureau reviewer and the staff of another 团场.
+/// Everyone: the demo's accounts (a bureau reviewer and two division staff among them) and
+/// the staff of another 团场.
 async fn everyone(app: &TestApp) -> Vec<(&'static str, Agent)> {
-    app.add_user("bureau", Role::BureauReviewer, None).await;
     app.add_user("other-unit", Role::RegimentStaff, Some("某某团场")).await;
     let mut all = Vec::new();
-    for name in ["admin", "hongxing2", "other-unit", "coop-a", "coop-b", "bureau", "auditor"] {
+    for name in ["admin", "admin2", "hongxing2", "other-unit", "coop-a", "coop-b", "bureau", "auditor"] {
         all.push((name, app.login(name).await));
     }
     all
@@ -54,6 +54,25 @@ async fn act(who: &Agent, id: i64, body: &Value) -> (Status, Value) {
     who.post_json(&format!("/api/v1/projects/{id}/actions"), body).await
 }
 
+/// Everyone but `who` (and the other division staff member for admin's steps) is refused
+/// the step and changes nothing: 403, 404 outside their scope, and 409 for the publisher's
+/// approval (docs/rules.md §10).
+async fn others_are_refused(app: &TestApp, all: &[(&'static str, Agent)], id: i64, who: &str, body: &Value) {
+    let before = record(app, id).await;
+    let peer = |n: &str| who == "admin" && n == "admin2";
+    for (name, other) in all.iter().filter(|(n, _)| *n != who && !peer(n)) {
+        let (status, answer) = act(other, id, body).await;
+        let publisher = *name == "admin" && body["action"] == "approve";
+        let refused = if publisher {
+            status == Status::Conflict
+        } else {
+            status == Status::Forbidden || status == Status::NotFound
+        };
+        assert!(refused, "{name} {body}: {status} {answer}");
+        assert_eq!(record(app, id).await, before, "{name} {body} changed nothing");
+    }
+}
+
 #[rocket::async_test]
 async fn every_step_succeeds_only_for_its_role_and_others_change_nothing() {
     let app = TestApp::demo().await;
@@ -65,16 +84,15 @@ async fn every_step_succeeds_only_for_its_role_and_others_change_nothing() {
         ("hongxing2", json!({ "action": "regiment_review", "comment": "材料齐全" }), "regiment_reviewed"),
         ("bureau", json!({ "action": "opinion", "comment": "同意" }), "regiment_reviewed"),
         ("admin", json!({ "action": "division_review" }), "division_reviewed"),
-        ("admin", json!({ "action": "publish", "start": "2024-01-01", "end": "2024-01-10" }), "published"),
-        ("admin", json!({ "action": "approve" }), "approved"),
+        ("admin", publish_now(), "published"),
+        ("admin2", json!({ "action": "approve" }), "approved"),
     ];
     for (who, body, to) in &steps {
-        let before = record(&app, id).await;
-        for (name, other) in all.iter().filter(|(n, _)| n != who) {
-            let (status, answer) = act(other, id, body).await;
-            assert!(status == Status::Forbidden || status == Status::NotFound, "{name} {body}: {status} {answer}");
-            assert_eq!(record(&app, id).await, before, "{name} {body} changed nothing");
+        if body["action"] == "approve" {
+            app.publicity_ended(id, 1).await;
         }
+        let before = record(&app, id).await;
+        others_are_refused(&app, &all, id, who, body).await;
         let (status, answer) = act(agent(&all, who), id, body).await;
         assert_eq!(status, Status::Ok, "{who} {body}: {answer}");
         assert_eq!(answer["state"], *to);
@@ -118,7 +136,7 @@ async fn refusals_by_rule_are_409_or_422_and_change_nothing() {
     assert_eq!(act(admin, id, &json!({ "action": "division_review" })).await.0, Status::Ok);
     let (status, _) = act(admin, id, &json!({ "action": "publish", "start": "2024-01-10", "end": "2024-01-01" })).await;
     assert_eq!(status, Status::UnprocessableEntity, "the end before the start");
-    let (status, _) = act(admin, id, &json!({ "action": "publish", "start": "2024-01-01", "end": "2999-12-31" })).await;
+    let (status, _) = act(admin, id, &json!({ "action": "publish", "start": today(0), "end": "2999-12-31" })).await;
     assert_eq!(status, Status::Ok);
     let before = record(&app, id).await;
     let (status, answer) = act(admin, id, &json!({ "action": "approve" })).await;
@@ -184,8 +202,6 @@ async fn the_project_page_shows_only_the_buttons_of_the_user_and_the_bulk_list_p
     let (status, _) =
         hongxing2.post_form(&format!("/projects/{id}/actions"), &[("asked.action", "regiment_review")]).await;
     assert_eq!(status, Status::SeeOther);
-    let bureau_id = app.add_user("bureau", Role::BureauReviewer, None).await;
-    assert!(bureau_id > 0);
     let bureau = app.login("bureau").await;
     act(&bureau, id, &json!({ "action": "opinion", "comment": "同意" })).await;
     act(&admin, id, &json!({ "action": "division_review" })).await;
@@ -195,8 +211,8 @@ async fn the_project_page_shows_only_the_buttons_of_the_user_and_the_bulk_list_p
             "/rounds/2024/publications",
             &[
                 ("action", "publish"),
-                ("start", "2024-01-01"),
-                ("end", "2024-01-10"),
+                ("start", &today(0)),
+                ("end", &today(4)),
                 ("ids", &id.to_string()),
                 ("ids", &second.to_string()),
             ],

@@ -49,6 +49,8 @@ pub struct Book<'a> {
     events: Option<events::Sheet>,
     read_events: Option<Events>,
     errors: Vec<RowError>,
+    /// The text above the Loans sheet's header (its title, e.g. `2024年度…申报汇总表`).
+    title: String,
 }
 
 /// The Loans sheet as far as it has been read.
@@ -87,7 +89,8 @@ impl<'a> Book<'a> {
         let events_at = header::choose_events_sheet(&refs, loans_at);
         let loans = Loans::Head(Vec::new(), Calendar::default());
         let (current, events, read_events, errors) = (None, None, None, Vec::new());
-        Ok(Book { options, names, loans_at, events_at, current, loans, events, read_events, errors })
+        let title = String::new();
+        Ok(Book { options, names, loans_at, events_at, current, loans, events, read_events, errors, title })
     }
 
     /// Whether the rows of the sheet at `at` are read (the others are not looked at).
@@ -152,6 +155,12 @@ impl<'a> Book<'a> {
         self.loans = match header::locate_in(sheet, &refs, LOANS, 4) {
             Err(e) => Loans::NoHeader(e),
             Ok(header) => {
+                self.title = head
+                    .iter()
+                    .filter(|(row, _)| *row < header.row)
+                    .flat_map(|(_, cells)| cells.iter().filter_map(super::cells::text))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let (errors, absent) = header_problems(sheet, &header, self.options.require_union_member);
                 let sheet_failed = !errors.is_empty();
                 self.errors.extend(errors);
@@ -203,6 +212,8 @@ impl<'a> Book<'a> {
         let mut parsed = finish(built, &by_contract, &read.touched, trusted);
         errors.sort_by_key(|e| (self.names.iter().position(|n| *n == e.sheet), e.row));
         parsed.errors = errors;
+        parsed.sheet.clone_from(sheet);
+        parsed.title = self.title;
         parsed
     }
 }

@@ -176,6 +176,10 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
     /// Projects left out because they have errors.
     pub rejected: usize,
+    /// The name of the Loans sheet, where the projects' rows are.
+    pub sheet: String,
+    /// The text above the Loans sheet's header (its title), which may name a year.
+    pub title: String,
     /// The payee of each project (by its key) whose rows give one; the engine never sees
     /// them.
     #[serde(default)]

@@ -144,7 +144,8 @@ pub async fn annual(conn: &mut Conn, year: i32, heading: &Heading) -> Result<Wor
     let names = pool_names(conn, &lines).await?;
     let (receipts, carryovers) = movements(&pools, &lines, &names);
     let payments = payments(conn, &pools, &lines, this.round.id).await?;
-    let decided = storage::reports::decisions(conn, this.round.id).await?;
+    let mut decided = storage::reports::decisions(conn, this.round.id).await?;
+    super::with_cuts(conn, this.round.id, &mut decided).await?;
     let (paid, decisions, states, outcomes) = columns(this, &decided);
     let evaluation = evaluation(conn, this, &accounts).await?;
     let actuals = performance::actuals(&this.projects, &this.result, &total(&accounts));

@@ -89,7 +89,8 @@ pub async fn publicity(conn: &mut Conn, year: i32, contact: &str) -> Result<Publ
         .into_iter()
         .filter(|(r, _)| crate::review::State::code_counts(&r.state))
         .unzip();
-    let result = engine::compute(&policy, &projects);
+    let facts = storage::facts::round(conn, round.id).await?;
+    let result = engine::compute_with(&policy, &projects, &facts);
     let dates = storage::reports::publications(conn, round.id).await?;
     let items = records
         .iter()
@@ -193,7 +194,8 @@ async fn in_round(
     counted.retain(|(r, _)| crate::review::State::code_counts(&r.state) || r.id == id);
     let at = counted.iter().position(|(r, _)| r.id == id).unwrap_or_default();
     let projects: Vec<Project> = counted.into_iter().map(|(_, p)| p).collect();
-    let mut result = engine::compute(&policy, &projects);
+    let facts = storage::facts::round(conn, round.id).await?;
+    let mut result = engine::compute_with(&policy, &projects, &facts);
     Ok(result.projects.swap_remove(at))
 }
 

@@ -38,6 +38,13 @@ const ALLOWED: &[(S, A, R, Relation, S)] = &[
     (S::DivisionReviewed, A::Publish, R::DivisionStaff, Other, S::Published),
     (S::Published, A::Approve, R::DivisionStaff, Own, S::Approved),
     (S::Published, A::Approve, R::DivisionStaff, Other, S::Approved),
+    (S::Published, A::Object, R::DivisionStaff, Own, S::Published),
+    (S::Published, A::Object, R::DivisionStaff, Other, S::Published),
+    (S::Published, A::Object, R::RegimentStaff, Own, S::Published),
+    (S::Published, A::Object, R::BureauReviewer, Own, S::Published),
+    (S::Published, A::Object, R::BureauReviewer, Other, S::Published),
+    (S::Published, A::Resolve, R::DivisionStaff, Own, S::Published),
+    (S::Published, A::Resolve, R::DivisionStaff, Other, S::Published),
 ];
 
 /// Reject by division staff from every review state; withdraw by the owner or division
@@ -57,21 +64,36 @@ fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-/// A project whose record allows everything: opinion given, publication ended, nothing paid.
+/// A project whose record allows everything: opinion given, a 公示 of 2024-05-01 to
+/// 2024-05-10 ended, nothing paid, no open objection.
 fn facts(state: S) -> Facts {
     Facts {
         state,
         round_open: true,
         has_opinion: true,
+        publication_start: Some(day("2024-05-01")),
         publication_end: Some(day("2024-05-10")),
+        publicity_days: 5,
+        open_objections: 0,
         paid_fen: 0,
         today: day("2024-05-11"),
     }
 }
 
+/// The facts under which `action` is possible at all: publishing on the 公示's first day,
+/// objecting during it, resolving an open objection.
+fn facts_for(state: S, action: A) -> Facts {
+    match action {
+        A::Publish => Facts { today: day("2024-05-01"), ..facts(state) },
+        A::Object => Facts { today: day("2024-05-05"), ..facts(state) },
+        A::Resolve => Facts { open_objections: 1, ..facts(state) },
+        _ => facts(state),
+    }
+}
+
 fn actor(role: R, relation: Relation) -> Actor {
     let own = relation == Own;
-    Actor { role, owns: own && role == R::Cooperative, same_unit: own }
+    Actor { role, owns: own && role == R::Cooperative, same_unit: own, published: false }
 }
 
 fn request(action: A) -> Request<'static> {
@@ -90,15 +112,16 @@ fn every_state_action_role_and_relation_is_allowed_exactly_as_the_table_says() {
                         .find(|(s, a, r, rel, _)| (*s, *a, *r, *rel) == (state, action, role, relation))
                         .map(|t| t.4)
                         .or_else(|| allowed_too(state, action, role, relation));
-                    let got = decide(actor(role, relation), &facts(state), &request(action));
+                    let f = facts_for(state, action);
+                    let got = decide(actor(role, relation), &f, &request(action));
                     let case = format!("{state:?} {action:?} {role:?} {relation:?}");
                     if let Some(to) = expected {
                         allowed += 1;
                         assert_eq!(got, Ok(to), "{case}");
-                        assert!(available(actor(role, relation), &facts(state)).contains(&action), "{case}");
+                        assert!(available(actor(role, relation), &f).contains(&action), "{case}");
                     } else {
                         assert!(got.is_err(), "{case}: {got:?}");
-                        assert!(!available(actor(role, relation), &facts(state)).contains(&action), "{case}");
+                        assert!(!available(actor(role, relation), &f).contains(&action), "{case}");
                     }
                 }
             }
@@ -112,7 +135,7 @@ fn auditors_never_act_and_others_are_refused_with_403_before_any_state_check() {
     for state in S::ALL {
         for action in A::ALL {
             for relation in [Own, Other] {
-                let got = decide(actor(R::Auditor, relation), &facts(state), &request(action));
+                let got = decide(actor(R::Auditor, relation), &facts_for(state, action), &request(action));
                 assert_eq!(got, Err(Refusal::Forbidden), "{state:?} {action:?}");
             }
         }
@@ -131,14 +154,16 @@ fn a_closed_round_refuses_every_move_with_409() {
 }
 
 #[test]
-fn return_reject_and_opinion_need_a_comment() {
+fn return_reject_opinion_objection_and_resolution_need_a_comment() {
     for (state, action, role) in [
         (S::Submitted, A::Return, R::RegimentStaff),
         (S::Published, A::Reject, R::DivisionStaff),
         (S::RegimentReviewed, A::Opinion, R::BureauReviewer),
+        (S::Published, A::Object, R::BureauReviewer),
+        (S::Published, A::Resolve, R::DivisionStaff),
     ] {
         let blank = Request { comment: "  ", ..request(action) };
-        let got = decide(actor(role, Own), &facts(state), &blank);
+        let got = decide(actor(role, Own), &facts_for(state, action), &blank);
         assert!(matches!(got, Err(Refusal::Invalid(_))), "{action:?}: {got:?}");
     }
 }
@@ -154,16 +179,80 @@ fn division_review_waits_for_the_bureau_opinion_of_the_current_cycle() {
 #[test]
 fn publication_needs_ordered_dates_and_approval_waits_until_it_has_ended() {
     let division = actor(R::DivisionStaff, Other);
+    let publishing = facts_for(S::DivisionReviewed, A::Publish);
     let no_dates = Request { start: None, ..request(A::Publish) };
-    assert!(matches!(decide(division, &facts(S::DivisionReviewed), &no_dates), Err(Refusal::Invalid(_))));
+    assert!(matches!(decide(division, &publishing, &no_dates), Err(Refusal::Invalid(_))));
     let reversed = Request { start: Some(day("2024-05-11")), ..request(A::Publish) };
-    assert!(matches!(decide(division, &facts(S::DivisionReviewed), &reversed), Err(Refusal::Invalid(_))));
+    assert!(matches!(decide(division, &publishing, &reversed), Err(Refusal::Invalid(_))));
     for (end, today, ok) in [("2024-05-10", "2024-05-11", true), ("2024-05-10", "2024-05-10", false)] {
         let f = Facts { publication_end: Some(day(end)), today: day(today), ..facts(S::Published) };
         assert_eq!(decide(division, &f, &request(A::Approve)).is_ok(), ok, "end {end}, today {today}");
     }
-    let never = Facts { publication_end: None, ..facts(S::Published) };
+    let never = Facts { publication_start: None, publication_end: None, ..facts(S::Published) };
     assert!(matches!(decide(division, &never, &request(A::Approve)), Err(Refusal::Conflict(_))));
+}
+
+/// docs/rules.md §10: the 公示 starts no earlier than the day it is published and lasts at
+/// least `publicity_days`, both ends included.
+#[test]
+fn the_publicity_period_starts_today_or_later_and_lasts_at_least_the_policy_days() {
+    let division = actor(R::DivisionStaff, Other);
+    let on = |today: &str, days: u32| Facts { today: day(today), publicity_days: days, ..facts(S::DivisionReviewed) };
+    let asked =
+        |start: &str, end: &str| Request { start: Some(day(start)), end: Some(day(end)), ..request(A::Publish) };
+    for (today, days, start, end, ok) in [
+        ("2024-05-01", 5, "2024-05-01", "2024-05-05", true),
+        ("2024-05-01", 5, "2024-05-01", "2024-05-04", false),
+        ("2024-05-01", 5, "2024-05-03", "2024-05-07", true),
+        ("2024-05-02", 5, "2024-05-01", "2024-05-10", false),
+        ("2020-01-01", 5, "2020-01-01", "2020-01-02", false),
+        ("2024-05-01", 0, "2024-05-01", "2024-05-01", true),
+        ("2024-05-01", 1, "2024-05-01", "2024-05-01", true),
+    ] {
+        let got = decide(division, &on(today, days), &asked(start, end));
+        assert_eq!(got.is_ok(), ok, "today {today}, {days} days, {start} to {end}: {got:?}");
+        if !ok {
+            assert!(matches!(got, Err(Refusal::Invalid(ref m)) if m.contains("公示")), "{got:?}");
+        }
+    }
+}
+
+#[test]
+fn approval_waits_for_the_end_never_comes_from_the_publisher_nor_passes_an_open_objection() {
+    let division = actor(R::DivisionStaff, Other);
+    let approve = request(A::Approve);
+    let during = Facts { today: day("2024-05-10"), ..facts(S::Published) };
+    let got = decide(division, &during, &approve);
+    assert!(
+        matches!(got, Err(Refusal::Conflict(ref m)) if m.contains("公示期尚未结束") && m.contains("2024年5月11日"))
+    );
+    let publisher = Actor { published: true, ..division };
+    let got = decide(publisher, &facts(S::Published), &approve);
+    assert!(matches!(got, Err(Refusal::Conflict(ref m)) if m.contains("另一位")), "{got:?}");
+    assert!(!available(publisher, &facts(S::Published)).contains(&A::Approve));
+    let objected = Facts { open_objections: 2, ..facts(S::Published) };
+    let got = decide(division, &objected, &approve);
+    assert!(matches!(got, Err(Refusal::Conflict(ref m)) if m.contains("异议") && m.contains('2')), "{got:?}");
+    assert_eq!(decide(division, &objected, &request(A::Resolve)), Ok(S::Published));
+    // publicity_days = 0: approval from the 公示's first day, the day it was published.
+    let none = Facts { publicity_days: 0, today: day("2024-05-01"), ..facts(S::Published) };
+    assert_eq!(decide(division, &none, &approve), Ok(S::Approved));
+    let before = Facts { today: day("2024-04-30"), ..none };
+    assert!(decide(division, &before, &approve).is_err());
+}
+
+#[test]
+fn objections_are_raised_during_the_publicity_and_resolved_only_when_open() {
+    let bureau = actor(R::BureauReviewer, Other);
+    for (today, ok) in [("2024-04-30", false), ("2024-05-01", true), ("2024-05-10", true), ("2024-05-11", false)] {
+        let f = Facts { today: day(today), ..facts(S::Published) };
+        assert_eq!(decide(bureau, &f, &request(A::Object)).is_ok(), ok, "{today}");
+    }
+    let none = decide(actor(R::DivisionStaff, Other), &facts(S::Published), &request(A::Resolve));
+    assert!(matches!(none, Err(Refusal::Conflict(ref m)) if m.contains("没有待处理的异议")));
+    let regiment_elsewhere =
+        decide(actor(R::RegimentStaff, Other), &facts_for(S::Published, A::Object), &request(A::Object));
+    assert_eq!(regiment_elsewhere, Err(Refusal::Forbidden));
 }
 
 #[test]

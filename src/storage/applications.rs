@@ -111,15 +111,3 @@ pub async fn owned_by(conn: &mut Conn, owner: i64) -> Result<Vec<Line>, sqlx::Er
         })
         .collect()
 }
-
-/// The 团场 of a round's projects, for the form's choice.
-///
-/// # Errors
-/// A database error.
-pub async fn units(conn: &mut Conn, round_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT DISTINCT unit FROM projects WHERE round_id = $1 ORDER BY unit")
-        .bind(round_id)
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(|r| r.try_get(0)).collect()
-}

@@ -55,7 +55,11 @@ pub async fn claim(conn: &mut Conn, user_id: i64, key: &str, request: &str) -> R
     find(conn, user_id, key).await
 }
 
-async fn find(conn: &mut Conn, user_id: i64, key: &str) -> Result<Option<Found>, sqlx::Error> {
+/// What a key holds now, without claiming it (a repeat waiting for the first's answer).
+///
+/// # Errors
+/// A database error.
+pub async fn find(conn: &mut Conn, user_id: i64, key: &str) -> Result<Option<Found>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT request, state, status, content_type, location, body FROM idempotency WHERE user_id = $1 AND key = $2",
     )

@@ -9,8 +9,10 @@ pub mod applications;
 pub mod audit;
 pub mod batches;
 pub mod check;
+pub mod cuts;
 pub mod dashboard;
 pub mod documents;
+pub mod facts;
 pub mod funds;
 pub mod idempotency;
 pub mod imports;
@@ -27,6 +29,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod settings;
 pub mod snapshot;
+pub mod units;
 pub mod users;
 
 use std::str::FromStr;

@@ -30,10 +30,13 @@ pub struct Record {
 }
 
 /// Insert or update a project by (round, key); returns its id. A new project goes last.
+/// Only a project still in the applicant's hands (draft, submitted, returned) and holding
+/// no money is updated (docs/rules.md §10); the callers check that first and say why, and
+/// the statement holds to it regardless.
 #[expect(clippy::too_many_lines, reason = "one statement and its 22 binds")]
 ///
 /// # Errors
-/// A database error.
+/// A database error; `RowNotFound` when the project exists and is no longer open to change.
 pub async fn upsert(
     conn: &mut Conn,
     round_id: i64,
@@ -57,6 +60,7 @@ pub async fn upsert(
          radiated_households = excluded.radiated_households, income_increase_fen = excluded.income_increase_fen, \
          score = excluded.score, note = excluded.note, extra_json = excluded.extra_json, \
          owner_id = COALESCE(excluded.owner_id, projects.owner_id), import_id = excluded.import_id, updated_at = excluded.updated_at \
+         WHERE projects.state IN ('draft', 'submitted', 'returned') AND projects.granted_fen = 0 AND projects.paid_fen = 0 \
          RETURNING id",
     )
     .bind(round_id)
@@ -181,16 +185,20 @@ async fn replace_events(conn: &mut Conn, loan_id: i64, l: &Loan) -> Result<(), s
     Ok(())
 }
 
-/// The project keys of a round that belong to another 团场 than `unit`.
+/// The projects of a round that hold any grant line or payment not cancelled (proposed
+/// or active grants, batch items): an import must not change them.
 ///
 /// # Errors
 /// A database error.
-pub async fn keys_outside_unit(conn: &mut Conn, round_id: i64, unit: &str) -> Result<HashSet<String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT project_key FROM projects WHERE round_id = $1 AND unit <> $2")
-        .bind(round_id)
-        .bind(unit)
-        .fetch_all(conn)
-        .await?;
+pub async fn holding_money(conn: &mut Conn, round_id: i64) -> Result<HashSet<i64>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT project_id FROM grants WHERE round_id = $1 AND state <> 'cancelled' \
+         UNION SELECT i.project_id FROM batch_items i JOIN batches b ON b.id = i.batch_id \
+         WHERE b.round_id = $1 AND b.state <> 'cancelled'",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(|r| r.try_get(0)).collect()
 }
 

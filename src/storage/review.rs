@@ -14,6 +14,8 @@ pub struct Subject {
     pub round_id: i64,
     pub year: i32,
     pub round_open: bool,
+    pub key: String,
+    pub name: String,
     pub unit: String,
     pub owner_id: Option<i64>,
     pub state: String,
@@ -23,6 +25,15 @@ pub struct Subject {
     pub publication_end: Option<String>,
     /// A bureau opinion recorded after the latest 初审 (the current review cycle).
     pub has_opinion: bool,
+    /// Who published the current 公示 (the latest `publish`).
+    pub publisher_id: Option<i64>,
+    /// Objections raised since the latest `publish` and after the latest `resolve`.
+    pub open_objections: i64,
+}
+
+/// The latest transition of an action of the project `p` (0 when none).
+fn latest(action: &str) -> String {
+    format!("COALESCE((SELECT MAX(t.id) FROM transitions t WHERE t.project_id = p.id AND t.action = '{action}'), 0)")
 }
 
 /// The project if the scope allows it (else `None`: 404, so that its existence does not leak).
@@ -31,11 +42,14 @@ pub struct Subject {
 /// A database error.
 pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<Subject>, sqlx::Error> {
     let (clause, value) = super::load::scope_clause(scope, 2);
+    let (review, publish, resolve) = (latest("regiment_review"), latest("publish"), latest("resolve"));
     let row = sqlx::query(&format!(
-        "SELECT p.id, p.round_id, r.year, r.status, p.unit, p.owner_id, p.state, p.granted_fen, p.paid_fen, p.publication_start, \
+        "SELECT p.id, p.round_id, r.year, r.status, p.project_key, p.name, p.unit, p.owner_id, p.state, p.granted_fen, p.paid_fen, p.publication_start, \
          p.publication_end, (SELECT COUNT(*) FROM transitions o WHERE o.project_id = p.id AND o.action = 'opinion' \
-         AND o.id > COALESCE((SELECT MAX(t.id) FROM transitions t WHERE t.project_id = p.id \
-         AND t.action = 'regiment_review'), 0)) AS opinions \
+         AND o.id > {review}) AS opinions, \
+         COALESCE((SELECT t.actor_id FROM transitions t WHERE t.id = {publish}), 0) AS publisher_id, \
+         (SELECT COUNT(*) FROM transitions o WHERE o.project_id = p.id AND o.action = 'object' \
+         AND o.id > {publish} AND o.id > {resolve}) AS objections \
          FROM projects p JOIN rounds r ON r.id = p.round_id WHERE p.id = $1{clause}"
     ))
     .bind(id)
@@ -48,6 +62,8 @@ pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<S
         round_id: r.try_get("round_id")?,
         year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or_default(),
         round_open: r.try_get::<String, _>("status")? == "open",
+        key: r.try_get("project_key")?,
+        name: r.try_get("name")?,
         unit: r.try_get("unit")?,
         owner_id: rows::opt(&r, "owner_id")?,
         state: r.try_get("state")?,
@@ -56,6 +72,8 @@ pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<S
         publication_start: rows::opt(&r, "publication_start")?,
         publication_end: rows::opt(&r, "publication_end")?,
         has_opinion: r.try_get::<i64, _>("opinions")? > 0,
+        publisher_id: Some(r.try_get::<i64, _>("publisher_id")?).filter(|id| *id > 0),
+        open_objections: r.try_get("objections")?,
     }))
 }
 

@@ -43,8 +43,13 @@ pub async fn insert(
     .bind(role)
     .bind(super::nullable(unit))
     .bind(super::now())
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
+    // A regiment's 团场 belongs to the division's list (storage::units), as migration 0007
+    // seeded it from the accounts of its day.
+    if let Some(unit) = unit.filter(|u| role == "regiment_staff" && !u.trim().is_empty()) {
+        super::units::add(conn, unit.trim()).await?;
+    }
     row.try_get(0)
 }
 

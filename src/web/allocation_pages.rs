@@ -10,6 +10,7 @@ use rocket_dyn_templates::{context, Template};
 use serde_json::{json, Value};
 
 use super::auth::Session;
+use super::confirm::{Answer, Confirmed};
 use super::money::{self, allocation_json, answer, require_reader};
 use crate::accounts::Role;
 use crate::engine::Money;
@@ -119,17 +120,26 @@ pub struct DecideForm {
     action: String,
     #[field(default = String::new())]
     comment: String,
+    confirm: Confirmed,
 }
 
-/// `POST /allocations/<id>/actions`: a refusal (the proposer approving, a pool exhausted)
-/// comes back as a flash message and changes nothing.
+/// `POST /allocations/<id>/actions`: asks first (`web::confirm`); a refusal (the proposer
+/// approving, a pool exhausted) comes back as a flash message and changes nothing.
 #[post("/allocations/<id>/actions", data = "<form>")]
 pub(crate) async fn decide(
     db: &Db,
     session: Session,
     id: i64,
     form: Form<DecideForm>,
-) -> Result<Flash<Redirect>, AppError> {
+) -> Result<Answer<Flash<Redirect>>, AppError> {
+    money::require_staff(&session)?;
+    if !form.confirm.0 {
+        let asked =
+            super::money_confirm::allocation(db, session.user.id, id, &form.action, form.comment.trim()).await?;
+        if let Some(c) = asked {
+            return Ok(c.page(&session));
+        }
+    }
     let to = format!("/allocations/{id}");
     let done = money::decide_allocation(db, &session, id, &form.action, form.comment.trim()).await.map(|()| {
         let what = if form.action == "approve" {
@@ -139,5 +149,5 @@ pub(crate) async fn decide(
         };
         (to.clone(), what.to_owned())
     });
-    answer(done, &to)
+    answer(done, &to).map(Answer::Done)
 }

@@ -195,19 +195,27 @@ async fn projects(
 
 #[get("/projects/<id>")]
 async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
-    let (record, p, result, year) = super::projects::detail(db, &session, id).await?;
+    let d = super::projects::detail(db, &session, id).await?;
+    let (record, p, result) = (&d.record, &d.project, &d.result);
     let a = &p.applicant;
-    Ok(json!({
-        "id": record.id, "year": year, "key": p.key, "name": p.name, "unit": a.unit, "applicant_type": p.applicant_type,
-        "org_name": a.org_name, "leader": a.leader, "id_number": mask::id_number(&a.id_number), "phone": mask::phone(&a.phone),
-        "households": p.households, "state": record.state, "status": result.status, "reasons": result.reasons,
-        "requested": result.requested, "granted": crate::engine::Money::from_fen(record.granted_fen),
-        "paid": crate::engine::Money::from_fen(record.paid_fen),
-        "loans": p.loans.iter().zip(&result.loans).map(|(l, r)| json!({
+    let uncut = d.uncut.as_ref().map(|u| u.loans.as_slice());
+    let loans: Vec<Value> = p.loans.iter().zip(&result.loans).enumerate().map(|(i, (l, r))| {
+        let cut = d.cuts.iter().find(|c| c.contract_no == l.contract_no).and_then(|c| c.cut.as_ref());
+        json!({
             "contract_no": l.contract_no, "bank": l.bank, "principal": l.principal, "rate": l.rate.normalize().to_string(),
             "disbursed_on": l.disbursed_on, "maturity_on": l.maturity_on, "settled_on": l.settled_on,
             "eligible_days": r.eligible_days, "computed": r.computed, "subsidy": r.subsidy, "reasons": r.reasons, "pieces": r.pieces,
-        })).collect::<Vec<_>>(),
+            "cut": cut.map(|c| json!({ "reason": c.reason.label(), "text": c.text, "described": crate::export::cut::describe(c) })),
+            "applied": cut.and(uncut).and_then(|u| u.get(i)).map(|u| u.subsidy),
+        })
+    }).collect();
+    Ok(json!({
+        "id": record.id, "year": d.year, "key": p.key, "name": p.name, "unit": a.unit, "applicant_type": p.applicant_type,
+        "org_name": a.org_name, "leader": a.leader, "id_number": mask::id_number(&a.id_number), "phone": mask::phone(&a.phone),
+        "households": p.households, "state": record.state, "status": result.status, "reasons": result.reasons,
+        "requested": result.requested, "requested_before_cuts": d.uncut.as_ref().map(|u| u.requested),
+        "granted": crate::engine::Money::from_fen(record.granted_fen),
+        "paid": crate::engine::Money::from_fen(record.paid_fen), "loans": loans,
     }))
 }
 

@@ -147,9 +147,15 @@ async fn save(
 ) -> Result<Result<i64, Vec<FieldError>>, AppError> {
     let policy = crate::import::policy(&round.policy_toml)?;
     let options = crate::import::Options::of(&policy);
-    let project = match fields::application(key, &f.project, &f.loans, &f.events, &options) {
-        Ok(p) => p,
-        Err(errors) => return Ok(Err(errors)),
+    let read = fields::application(key, &f.project, &f.loans, &f.events, &options);
+    let listed = super::units::offered(db).await?;
+    let project = match (read, unit_problem(&listed, &f.project.unit)) {
+        (Ok(p), None) => p,
+        (Ok(_), Some(problem)) => return Ok(Err(vec![problem])),
+        (Err(mut errors), problem) => {
+            errors.extend(problem);
+            return Ok(Err(errors));
+        }
     };
     let payee = f.payee();
     let mut tx = storage::begin_write(db).await?;
@@ -179,6 +185,17 @@ async fn save(
     Ok(Ok(id))
 }
 
+/// The 团场 is picked from the division's list (`web::units`), never typed: a name outside
+/// it (红星2场) would strand the application where no regiment sees it.
+fn unit_problem(listed: &[String], unit: &str) -> Option<FieldError> {
+    let unit = unit.trim();
+    if unit.is_empty() || listed.iter().any(|u| u == unit) {
+        return None;
+    }
+    let what = format!("“{unit}”不在本师团场名单中，请从名单中选择");
+    Some(FieldError { field: "project.unit".into(), message: format!("团场：{what}"), what })
+}
+
 /// The form page, with every field's value and its problem next to it.
 async fn page(
     db: &Db,
@@ -188,7 +205,7 @@ async fn page(
     f: &ApplicationForm,
     errors: &[FieldError],
 ) -> Result<Template, AppError> {
-    let units = storage::applications::units(&mut *db.inner.acquire().await?, round.id).await?;
+    let units = super::units::offered(db).await?;
     let view = super::application_view::fields(f, errors);
     let general: Vec<&str> =
         errors.iter().filter(|e| !view.placed.contains(&e.field)).map(|e| e.message.as_str()).collect();

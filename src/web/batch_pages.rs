@@ -11,6 +11,7 @@ use rocket_dyn_templates::{context, Template};
 use serde_json::{json, Value};
 
 use super::auth::Session;
+use super::confirm::{Answer, Confirmed};
 use super::disbursements::{self, Action, Request};
 use super::money::{self, answer, require_reader, require_staff};
 use crate::accounts::Role;
@@ -161,16 +162,19 @@ pub struct ActionForm {
     paid_on: String,
     #[field(default = String::new())]
     comment: String,
+    confirm: Confirmed,
 }
 
-/// `POST /batches/<id>/actions`: a refusal (the preparer approving, no voucher) is a flash.
+/// `POST /batches/<id>/actions`: pay and cancel ask first (`web::confirm`); a refusal (the
+/// preparer approving, no voucher) is a flash.
 #[post("/batches/<id>/actions", data = "<form>")]
 pub(crate) async fn decide(
     db: &Db,
     session: Session,
     id: i64,
     form: Form<ActionForm>,
-) -> Result<Flash<Redirect>, AppError> {
+) -> Result<Answer<Flash<Redirect>>, AppError> {
+    require_staff(&session)?;
     let to = format!("/batches/{id}");
     let action = Action {
         action: form.action.clone(),
@@ -178,6 +182,11 @@ pub(crate) async fn decide(
         paid_on: Some(form.paid_on.clone()),
         comment: Some(form.comment.clone()),
     };
+    if !form.confirm.0 {
+        if let Some(c) = super::money_confirm::batch(db, id, &action).await? {
+            return Ok(c.page(&session));
+        }
+    }
     let done = disbursements::decide(db, &session, id, &action).await.map(|()| {
         let what = match form.action.as_str() {
             "approve" => "批次已审核",
@@ -186,7 +195,7 @@ pub(crate) async fn decide(
         };
         (to.clone(), what.to_owned())
     });
-    answer(done, &to)
+    answer(done, &to).map(Answer::Done)
 }
 
 /// A clawback of one paid project: how much (yuan; empty: all that is paid) and why.
@@ -199,17 +208,25 @@ pub struct ClawbackForm {
     amount: String,
     #[field(default = String::new())]
     comment: String,
+    confirm: Confirmed,
 }
 
-/// `POST /batches/<id>/clawbacks`: prepare a clawback batch (追回) of a project paid by this batch.
+/// `POST /batches/<id>/clawbacks`: prepare a clawback batch (追回) of a project paid by this
+/// batch, after asking (`web::confirm`).
 #[post("/batches/<id>/clawbacks", data = "<form>")]
 pub(crate) async fn claw_back(
     db: &Db,
     session: Session,
     id: i64,
     form: Form<ClawbackForm>,
-) -> Result<Flash<Redirect>, AppError> {
+) -> Result<Answer<Flash<Redirect>>, AppError> {
     require_staff(&session)?;
+    if !form.confirm.0 {
+        let asked = super::money_confirm::clawback(db, id, form.project_id, &form.amount, &form.comment).await?;
+        if let Some(c) = asked {
+            return Ok(c.page(&session));
+        }
+    }
     let back = format!("/batches/{id}");
     let mut conn = db.inner.acquire().await?;
     let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
@@ -228,7 +245,7 @@ pub(crate) async fn claw_back(
     };
     let done =
         done.map(|(id, number)| (format!("/batches/{id}"), format!("追回批次 {number} 已编制，须审核并支付后生效")));
-    answer(done, &back)
+    answer(done, &back).map(Answer::Done)
 }
 
 /// The project page's 贴息核定与拨付: its grant lines and batch items (read-only), for

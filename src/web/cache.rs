@@ -147,6 +147,24 @@ struct Read(Result<Generation, String>);
 /// A rendered HTML page, shared with the cache (sent without a copy).
 pub struct Html(pub Arc<[u8]>);
 
+/// Where a kept page wants a fresh one-time key (`web::idempotency`): a kept page is the
+/// same bytes for every request, so the template writes this in place of `me.once` and
+/// `Html::with_fresh_key` puts a new key in each answer.
+pub(crate) const ONCE: &str = "tiexi-one-time-key-of-this-answer";
+
+impl Html {
+    /// The page with a fresh one-time key wherever it has `ONCE` (a copy; the kept bytes
+    /// stay as they are).
+    #[must_use]
+    pub(crate) fn with_fresh_key(self) -> Html {
+        let Ok(text) = std::str::from_utf8(&self.0) else { return self };
+        if !text.contains(ONCE) {
+            return self;
+        }
+        Html(text.replace(ONCE, &super::auth::token()).into_bytes().into())
+    }
+}
+
 impl<'r> Responder<'r, 'static> for Html {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
         // One chunk: Rocket's default 4 KiB chunks make a 22 KB list page six socket writes.
@@ -168,7 +186,8 @@ impl Kept<'_> {
     /// The page at `uri` for this session: as rendered already at this generation, or made
     /// now (`make` renders it) and kept, unless `keep` is false (a page showing a flash
     /// message, which is shown once). A kept page is the same bytes every time: a template
-    /// that puts a one-time key in it (`me.once`) must not come through here.
+    /// that puts a one-time key in it (`me.once`) must not come through here; it writes `ONCE`
+    /// instead, which `Html::with_fresh_key` replaces in each answer.
     ///
     /// # Errors
     /// `make`'s.

@@ -1,6 +1,7 @@
 //! The round's stored calculation: after anything that changes what a round counts (an
 //! import, an application saved, a review move), every project's request and status are
-//! recomputed by the engine in the same write transaction.
+//! recomputed by the engine in the same write transaction, with the round's facts
+//! (`storage::facts`: the review cuts in force).
 
 use super::auth::Session;
 use crate::engine::{self, Policy};
@@ -25,7 +26,8 @@ pub(crate) async fn recalculate(
         .into_iter()
         .partition(|(r, _)| crate::review::State::code_counts(&r.state));
     let projects: Vec<_> = counted.iter().map(|(_, p)| p.clone()).collect();
-    let result = engine::compute(policy, &projects);
+    let facts = storage::facts::round(conn, round_id).await?;
+    let result = engine::compute_with(policy, &projects, &facts);
     // A grant on the books bounds its project's request from below (granted ≤ requested,
     // guarded in SQL too): a change that would lower it, e.g. a late submission whose loan
     // takes over a granted project's contract (rules.md §4 duplicate_contract), is refused.

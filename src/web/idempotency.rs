@@ -1,7 +1,8 @@
 //! Idempotent requests: a state-changing request that carries a key (`Idempotency-Key`
 //! header, or the `idempotency_key` query parameter that every form's action gets, fresh
 //! at each render) has one effect; a repeat gets the first answer (status, body,
-//! `Location`). While the first still runs, a repeat gets 409.
+//! `Location`). A repeat that arrives while the first still runs waits for its answer (a
+//! double-click then shows the first's result); after `WAIT_FOR_FIRST` it gets 409.
 //!
 //! What is kept of an answer never holds a full ID, account or phone number: they are
 //! masked before storing (`export::mask::numbers_in`), and a binary body (a download) is
@@ -56,7 +57,7 @@ impl Fairing for Idempotency {
         let Some(key) = key_of(req) else { return };
         let Ok(Some(session)) = lookup(req).await else { return };
         let request = format!("{} {}", req.method(), req.uri().path());
-        let decision = match claim(req, session.user.id, &key, &request).await {
+        let decision = match claim_or_wait(req, session.user.id, &key, &request).await {
             Ok(None) => Decision::Claimed { user_id: session.user.id, key },
             Ok(Some(found)) => Decision::Replay { api: req.uri().path().starts_with("/api/"), found, request },
             Err(e) => {
@@ -101,6 +102,35 @@ fn key_of(req: &Request<'_>) -> Option<String> {
         .or_else(|| req.query_value::<String>(QUERY).and_then(Result::ok))?;
     let key = key.trim();
     (!key.is_empty() && key.len() <= 200).then(|| key.to_owned())
+}
+
+/// How long a repeat that arrives while the first request still runs (a double-click:
+/// the browser shows the second answer) waits for the first's answer, so that the person
+/// sees it rather than a 409.
+const WAIT_FOR_FIRST: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Claim the key; a repeat of the same request while the first still runs waits (reading,
+/// not writing) until the first has answered, then gets that answer. A key freed by a
+/// first that failed on our side is claimed anew.
+async fn claim_or_wait(
+    req: &Request<'_>,
+    user_id: i64,
+    key: &str,
+    request: &str,
+) -> Result<Option<Found>, sqlx::Error> {
+    let found = claim(req, user_id, key, request).await?;
+    let Some(Found::Pending { request: first }) = &found else { return Ok(found) };
+    let Some(db) = Db::fetch(req.rocket()).filter(|_| first == request) else { return Ok(found) };
+    let deadline = std::time::Instant::now() + WAIT_FOR_FIRST;
+    while std::time::Instant::now() < deadline {
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        match idempotency::find(&mut *db.inner.acquire().await?, user_id, key).await? {
+            Some(Found::Pending { .. }) => {}
+            None => return claim(req, user_id, key, request).await,
+            done => return Ok(done),
+        }
+    }
+    Ok(found)
 }
 
 async fn claim(req: &Request<'_>, user_id: i64, key: &str, request: &str) -> Result<Option<Found>, sqlx::Error> {

@@ -3,14 +3,13 @@
 //! async workers, a few at a time (hazards.md); at confirmation it is parsed again from
 //! the stored bytes, never taken from the client.
 
+use std::collections::{HashMap, HashSet};
+
 use rocket::data::Capped;
 use rocket::form::Form;
 use rocket::fs::TempFile;
-use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
 use rocket::tokio::sync::Semaphore;
-use rocket::State;
-use rocket_dyn_templates::{context, Template};
 use sha2::{Digest, Sha256};
 
 use super::auth::Session;
@@ -20,6 +19,8 @@ use crate::engine::{self, Policy};
 use crate::error::AppError;
 use crate::import::{self, Parsed, RowError};
 use crate::storage::{self, imports::Import, rounds::Round, Db};
+
+use super::import_checks as checks;
 
 /// At most two parses at once, so that two cores keep serving pages.
 pub struct Parsers(Semaphore);
@@ -64,15 +65,27 @@ fn keep_own_unit(parsed: &mut Parsed, unit: &str) {
             let msg = format!("不属于{unit}，团场工会只能导入本团场的项目");
             parsed
                 .errors
-                .push(RowError::sheet("申报汇总表", loan.row, "团场", &p.applicant.unit, msg).with_key("unit"));
+                .push(RowError::sheet(&parsed.sheet, loan.row, "团场", &p.applicant.unit, msg).with_key("unit"));
         }
     }
     parsed.rejected += other.len();
     parsed.projects = own;
 }
 
-/// Store a previewed import; returns its id, the preview (cli.md JSON) and an earlier
-/// confirmed import of the same file, if any.
+/// The round's stored projects, its 团场 list and its facts, read for a check.
+async fn round_state(
+    conn: &mut storage::Conn,
+    round_id: i64,
+) -> Result<(HashMap<String, checks::Stored>, Vec<String>, engine::Facts), AppError> {
+    let stored = checks::stored(conn, round_id).await?;
+    let units = storage::units::list(conn, false).await?.into_iter().map(|u| u.name).collect();
+    let facts = storage::facts::round(conn, round_id).await?;
+    Ok((stored, units, facts))
+}
+
+/// Store a previewed import; returns its id, the preview (cli.md JSON, with the check's
+/// `changes`, `added`, `refused` and `warnings`) and an earlier confirmed import of the
+/// same file, if any.
 ///
 /// # Errors
 /// `Forbidden`, `Conflict` (round closed), or a database error.
@@ -94,13 +107,19 @@ pub(crate) async fn preview(
     }
     let policy = import::policy(&round.policy_toml)?;
     let sha = super::auth::hex(&Sha256::digest(&bytes));
-    let parsed = parse(parsers, config, session, &policy, bytes.clone()).await?;
-    let result = engine::compute(&policy, &parsed.projects);
-    let document = crate::export::json::document(&policy, &result, &parsed.errors);
+    let mut parsed = parse(parsers, config, session, &policy, bytes.clone()).await?;
     // A file with nothing to import is rejected: its bytes are not kept (issue 18), only
-    // the preview that says why, until the purge of unconfirmed uploads.
+    // the preview that says why, until the purge of unconfirmed uploads. A valid workbook
+    // whose projects the round refuses is kept: confirming it with only_valid names them.
     let kept: &[u8] = if parsed.projects.is_empty() { &[] } else { &bytes };
     let name = crate::bidi::strip(name);
+    let (stored, units, facts) = round_state(&mut *db.inner.acquire().await?, round.id).await?;
+    let found = checks::check(&policy, &mut parsed, &stored, &units);
+    let result = engine::compute_with(&policy, &parsed.projects, &facts);
+    let mut document = crate::export::json::document(&policy, &result, &parsed.errors);
+    if let (Some(doc), Ok(serde_json::Value::Object(more))) = (document.as_object_mut(), serde_json::to_value(&found)) {
+        doc.extend(more);
+    }
     let mut tx = storage::begin_write(db).await?;
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
     let id =
@@ -125,19 +144,28 @@ pub(crate) async fn find(db: &Db, session: &Session, id: i64) -> Result<Import, 
 }
 
 /// What a confirmation did.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Default, serde::Serialize)]
 pub struct Confirmed {
     pub import_id: i64,
+    /// Projects written (added or changed).
     pub projects: usize,
+    pub added: usize,
+    pub changed: usize,
+    /// Projects of the workbook left out (keys, masked), with `only_valid`.
+    pub left_out: Vec<String>,
+    /// Projects of the workbook left out for errors in their own rows, with `only_valid`.
+    pub with_errors: usize,
     pub already: bool,
 }
 
 /// Write the import's projects into the round in one transaction (all or nothing), then
-/// store the engine's request and status of every project of the round. A second
-/// confirmation does nothing and answers as the first.
+/// store the engine's request and status of every project of the round. The check of the
+/// preview runs again inside the transaction, and what the preview refused stays out even
+/// if it would pass now. A second confirmation does nothing and answers as the first.
 ///
 /// # Errors
-/// `Conflict` when the workbook has errors and `only_valid` is false, or the round closed.
+/// `Conflict` when the workbook has errors and `only_valid` is false (nothing written), or
+/// the round closed.
 pub(crate) async fn confirm(
     db: &Db,
     parsers: &Parsers,
@@ -149,8 +177,9 @@ pub(crate) async fn confirm(
     session.require(session.role.may_import())?;
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let count = preview["projects"].as_array().map_or(0, Vec::len);
+    let already = Confirmed { import_id: import.id, projects: count, already: true, ..Confirmed::default() };
     if import.status == "confirmed" {
-        return Ok(Confirmed { import_id: import.id, projects: count, already: true });
+        return Ok(already);
     }
     let round = {
         let mut conn = db.inner.acquire().await?;
@@ -161,78 +190,87 @@ pub(crate) async fn confirm(
     if bytes.is_empty() {
         return Err(AppError::Conflict("该上传文件未通过检查或已过保存期限，已删除；请重新上传".into()));
     }
-    let parsed = parse(parsers, config, session, &policy, bytes).await?;
-    if !parsed.errors.is_empty() && !only_valid {
-        return Err(AppError::Conflict(format!(
-            "申报表有 {} 处错误，未导入；可修改后重新上传，或选择“只导入无错误的项目”",
-            parsed.errors.len()
-        )));
-    }
+    let mut parsed = parse(parsers, config, session, &policy, bytes).await?;
     let mut tx = storage::begin_write(db).await?;
     if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
     }
+    let (stored, units, _) = round_state(&mut tx, round.id).await?;
+    let found = checks::check(&policy, &mut parsed, &stored, &units);
+    // What the preview refused is refused now too, even if the check would pass it today.
+    let errors = parsed.errors.len().max(preview["errors"].as_array().map_or(0, Vec::len));
+    if errors > 0 && !only_valid {
+        return Err(AppError::Conflict(format!(
+            "申报表有 {errors} 处错误，未导入任何项目；可修改后重新上传，或选择“只导入无错误的项目”"
+        )));
+    }
     if !storage::imports::mark_confirmed(&mut tx, import.id, only_valid).await? {
-        return Ok(Confirmed { import_id: import.id, projects: count, already: true });
+        return Ok(already);
     }
-    own_unit_only(&mut tx, session, round.id, &parsed).await?;
-    for p in &parsed.projects {
-        storage::projects::upsert(&mut tx, round.id, p, None, Some(import.id)).await?;
-    }
-    storage::audit::append(&mut tx, &confirmed_entry(session, import, round.id, only_valid, &parsed)).await?;
+    let done = write(&mut tx, session, import, &round, &preview, (&mut parsed, &found)).await?;
+    storage::audit::append(&mut tx, &confirmed_entry(session, import, round.id, only_valid, &done)).await?;
     super::calculation::recalculate(&mut tx, session, &policy, round.id).await?;
     tx.commit().await?;
-    Ok(Confirmed { import_id: import.id, projects: parsed.projects.len(), already: false })
+    Ok(done)
 }
 
-/// Regiment staff may not bring a project key that belongs to another 团场 (the upsert
-/// would move that project into theirs).
-async fn own_unit_only(
-    conn: &mut storage::Conn,
+/// Add the new projects and update the changed ones (one audit row each, old and new);
+/// leave out what the preview or the check refused; touch no unchanged project.
+async fn write(
+    tx: &mut storage::Conn,
     session: &Session,
-    round_id: i64,
-    parsed: &Parsed,
-) -> Result<(), AppError> {
-    if session.role != Role::RegimentStaff {
-        return Ok(());
+    import: &Import,
+    round: &Round,
+    preview: &serde_json::Value,
+    (parsed, found): (&mut Parsed, &checks::Findings),
+) -> Result<Confirmed, AppError> {
+    let refused_before: HashSet<&str> =
+        preview["refused"].as_array().into_iter().flatten().filter_map(serde_json::Value::as_str).collect();
+    let changed: HashMap<&str, &checks::ProjectChange> = found.changes.iter().map(|c| (c.key.as_str(), c)).collect();
+    let added: HashSet<&str> = found.added.iter().map(String::as_str).collect();
+    let mut done = Confirmed { import_id: import.id, ..Confirmed::default() };
+    done.left_out = found.refused.clone();
+    done.with_errors = parsed.rejected.saturating_sub(found.refused.len());
+    for p in &parsed.projects {
+        let key = crate::export::mask::project_key(&p.key, &p.applicant.id_number);
+        if refused_before.contains(key.as_str()) {
+            done.left_out.push(key);
+            continue;
+        }
+        if let Some(change) = changed.get(key.as_str()) {
+            storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
+            let mut e = super::audit::entry(session, "project.import_update", "project", change.id, Some(round.id));
+            (e.old, e.new) = super::import_diff::audit_values(&change.fields);
+            e.new["import_id"] = import.id.into();
+            storage::audit::append(tx, &e).await?;
+            done.changed += 1;
+        } else if added.contains(key.as_str()) {
+            storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
+            done.added += 1;
+        }
     }
-    let others =
-        storage::projects::keys_outside_unit(conn, round_id, session.user.unit.as_deref().unwrap_or_default()).await?;
-    let taken: Vec<&str> = parsed.projects.iter().map(|p| p.key.as_str()).filter(|k| others.contains(*k)).collect();
-    if taken.is_empty() {
-        return Ok(());
-    }
-    Err(AppError::Conflict(format!(
-        "项目编号 {} 属于其他团场，团场工会不能导入或修改，未导入任何项目",
-        taken.join("、")
-    )))
+    done.projects = done.added + done.changed;
+    done.left_out.sort();
+    done.left_out.dedup();
+    Ok(done)
 }
 
-/// The audit entry of a confirmation: the file and the projects it brought (keys masked).
+/// The audit entry of a confirmation: the file, what it added and changed, and what it
+/// left out (keys masked).
 fn confirmed_entry<'a>(
     session: &'a Session,
     import: &Import,
     round_id: i64,
     only_valid: bool,
-    parsed: &Parsed,
+    done: &Confirmed,
 ) -> storage::audit::Entry<'a> {
-    let keys: Vec<String> =
-        parsed.projects.iter().map(|p| crate::export::mask::project_key(&p.key, &p.applicant.id_number)).collect();
     let mut e = super::audit::entry(session, "import.confirm", "import", import.id, Some(round_id));
     e.old = serde_json::json!({ "status": "previewed" });
     e.new = serde_json::json!({
         "status": "confirmed", "file_name": import.file_name, "file_sha256": import.file_sha256,
-        "only_valid": only_valid, "projects": keys,
+        "only_valid": only_valid, "added": done.added, "changed": done.changed, "left_out": done.left_out, "with_errors": done.with_errors,
     });
     e
-}
-
-/// The upload form: the token first, then the file (required, so an oversized file is a 413).
-#[derive(FromForm)]
-pub struct Upload<'r> {
-    #[field(name = "csrf_token")]
-    _csrf_token: String,
-    file: Capped<TempFile<'r>>,
 }
 
 /// An upload form, or why it could not be read.
@@ -271,81 +309,4 @@ pub(crate) async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(Stri
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((name.chars().take(200).collect(), bytes))
-}
-
-#[get("/rounds/<year>/imports/new")]
-pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
-    session.require(session.role.may_import())?;
-    let round = super::rounds::find(db, year).await?;
-    Ok(Template::render(
-        "imports/new",
-        context! { me: super::pages::me(&session), year: round.year, name: &round.name },
-    ))
-}
-
-#[post("/rounds/<year>/imports", data = "<form>")]
-pub(crate) async fn upload(
-    db: &Db,
-    session: Session,
-    year: i32,
-    form: Uploaded<'_, Upload<'_>>,
-    parsers: &State<Parsers>,
-    config: &State<AppConfig>,
-) -> Result<Redirect, AppError> {
-    let mut form = form_or_413(form)?;
-    let round = super::rounds::find(db, year).await?;
-    let (name, bytes) = read_upload(&mut form.file).await?;
-    let (id, _, _) = preview(db, parsers, config, &session, &round, &name, bytes).await?;
-    Ok(Redirect::to(format!("/imports/{id}")))
-}
-
-#[get("/imports/<id>")]
-pub(crate) async fn show(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
-    let import = find(db, &session, id).await?;
-    let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
-    let mut conn = db.inner.acquire().await?;
-    let round = storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?;
-    let same = storage::imports::confirmed_same_file(&mut conn, round.id, &import.file_sha256)
-        .await?
-        .filter(|s| s.id != import.id);
-    let labels = preview["projects"].as_array().map(|ps| {
-        ps.iter().map(|p| super::views::status_label(p["status"].as_str().unwrap_or_default())).collect::<Vec<_>>()
-    });
-    Ok(Template::render(
-        "imports/preview",
-        context! {
-            me: super::pages::me(&session), id, year: round.year, file_name: &import.file_name, status: &import.status,
-            preview, labels, same_file_at: same.and_then(|s| s.confirmed_at),
-        },
-    ))
-}
-
-#[derive(FromForm)]
-pub struct ConfirmForm {
-    #[field(name = "csrf_token")]
-    _csrf_token: String,
-    only_valid: bool,
-}
-
-#[post("/imports/<id>/confirm", data = "<form>")]
-pub(crate) async fn confirm_page(
-    db: &Db,
-    session: Session,
-    id: i64,
-    form: Form<ConfirmForm>,
-    parsers: &State<Parsers>,
-    config: &State<AppConfig>,
-) -> Result<Flash<Redirect>, AppError> {
-    let import = find(db, &session, id).await?;
-    let year = {
-        let mut conn = db.inner.acquire().await?;
-        storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?.year
-    };
-    let done = confirm(db, parsers, config, &session, &import, form.only_valid).await?;
-    let msg = if done.already {
-        "该导入此前已确认，未重复导入".to_string()
-    } else {
-        format!("已导入 {} 个项目", done.projects)
-    };
-    Ok(Flash::success(Redirect::to(format!("/rounds/{year}/projects")), msg))
 }

@@ -13,7 +13,9 @@ pub mod batch_pages;
 pub mod cache;
 pub mod calculation;
 pub mod charts;
+pub mod confirm;
 pub mod csrf;
+pub mod cuts;
 pub mod dashboard;
 pub mod disbursements;
 pub mod documents;
@@ -21,11 +23,15 @@ pub mod errors;
 pub mod funds;
 pub mod headers;
 pub mod idempotency;
+pub mod import_checks;
+pub mod import_diff;
+pub mod import_pages;
 pub mod imports;
 pub mod login;
 pub mod login_limit;
 pub mod money;
 pub mod money_api;
+pub mod money_confirm;
 pub mod pages;
 pub mod params;
 pub mod performance;
@@ -35,11 +41,13 @@ pub mod publicity;
 pub mod reports;
 pub mod retention;
 pub mod review;
+pub mod review_pages;
 pub mod rounds;
 pub mod session;
 pub mod settings;
 pub mod shown_text;
 pub mod totp;
+pub mod units;
 pub mod views;
 
 use rocket::fairing::AdHoc;
@@ -76,6 +84,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", pages::routes())
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())
+        .mount("/", units::routes())
         .mount("/", totp::routes())
         .mount("/", assets::routes())
         .mount("/", errors::routes())
@@ -88,6 +97,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/api/v1", api::routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
+        .mount("/api/v1", units::api_routes())
         .mount("/api/v1", reports::api_routes())
         .mount("/api/v1", settings::api_routes())
         .mount("/api/v1", funds::api_routes())

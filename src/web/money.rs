@@ -63,7 +63,9 @@ pub(crate) async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) 
     let pools = allocations::pools(conn, round.id).await?;
     let amounts: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.amount_fen)).collect();
     let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
-    let outcome = alloc::run(&policy, &projects, &held, &alloc::remaining(&amounts, &granted));
+    // docs/rules.md §9: the review cuts in force bound what an approved project is granted.
+    let facts = storage::facts::round(conn, round.id).await?;
+    let outcome = alloc::run_with(&policy, &projects, &facts, &held, &alloc::remaining(&amounts, &granted));
     let names = projects.iter().map(|p| p.name.clone()).collect();
     Ok(Run { pools, records, names, outcome })
 }

@@ -57,30 +57,55 @@ fn principal(p: &Project) -> Money {
     p.loans.iter().map(|l| l.principal).sum()
 }
 
+/// A project as its page and the API show it.
+pub(crate) struct Detail {
+    pub record: Record,
+    pub project: Project,
+    /// The engine's result for it, with the round's facts (the review cuts in force).
+    pub result: crate::engine::ProjectResult,
+    pub year: i32,
+    /// The review cuts in force on its loans (docs/rules.md §9).
+    pub cuts: Vec<storage::cuts::Stored>,
+    /// Its result without the review cuts (what was asked, 申请), when it has any.
+    pub uncut: Option<crate::engine::ProjectResult>,
+}
+
 /// A project the session may see, with the engine's result for it (computed over its round,
 /// so that duplicates across projects and the principal cap are as in the final figures).
 ///
 /// # Errors
 /// `NotFound` when it does not exist or is not the session's to see.
-pub(crate) async fn detail(
-    db: &Db,
-    session: &Session,
-    id: i64,
-) -> Result<(Record, Project, crate::engine::ProjectResult, i32), AppError> {
+pub(crate) async fn detail(db: &Db, session: &Session, id: i64) -> Result<Detail, AppError> {
     let mut conn = db.inner.acquire().await?;
     let (record, project) = storage::load::project(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
     let round = storage::rounds::find(&mut conn, record.round_id).await?.ok_or(AppError::NotFound)?;
+    let mut facts = storage::facts::round(&mut conn, round.id).await?;
+    let cuts: Vec<_> =
+        storage::cuts::in_force(&mut conn, round.id).await?.into_iter().filter(|c| c.project_id == id).collect();
     drop(conn);
     let (policy, stored, result) = super::rounds::computed(db, &round).await?;
-    let own = if let Some(at) = stored.iter().position(|(r, _)| r.id == id) {
-        result.projects[at].clone()
-    } else {
-        // Not counted (draft, rejected, withdrawn): what it would get after the counted ones.
-        let mut all: Vec<Project> = stored.into_iter().map(|(_, p)| p).collect();
+    let at = stored.iter().position(|(r, _)| r.id == id);
+    // Not counted (draft, rejected, withdrawn): what it would get after the counted ones.
+    let mut all: Vec<Project> = stored.into_iter().map(|(_, p)| p).collect();
+    if at.is_none() {
         all.push(project.clone());
-        crate::engine::compute(&policy, &all).projects.pop().ok_or(AppError::NotFound)?
+    }
+    let own = |r: crate::engine::RoundResult| match at {
+        Some(at) => r.projects.into_iter().nth(at),
+        None => r.projects.into_iter().last(),
     };
-    Ok((record, project, own, round.year))
+    let result = match at {
+        Some(_) => own(result),
+        None => own(crate::engine::compute_with(&policy, &all, &facts)),
+    }
+    .ok_or(AppError::NotFound)?;
+    let uncut = if cuts.is_empty() {
+        None
+    } else {
+        facts.cuts.clear();
+        own(crate::engine::compute_with(&policy, &all, &facts))
+    };
+    Ok(Detail { record, project, result, year: round.year, cuts, uncut })
 }
 
 #[expect(clippy::too_many_arguments, reason = "Rocket's request guards")]
@@ -114,11 +139,11 @@ pub(crate) async fn index(
             types: crate::web::policy_form::PolicyForm::type_options(),
             statuses: ["funded", "partially_funded", "waitlisted", "ineligible"].map(|s| (s, views::status_label(s))),
             states: crate::review::State::ALL.map(|s| (s.code(), s.label())), state: &filter.state,
-            may_bulk: session.role == crate::accounts::Role::DivisionStaff,
+            may_bulk: session.role == crate::accounts::Role::DivisionStaff, once: super::cache::ONCE,
         };
         kept.render("projects/index", context)
     };
-    kept.page(&session, &uri.to_string(), keep, make).await
+    Ok(kept.page(&session, &uri.to_string(), keep, make).await?.with_fresh_key())
 }
 
 /// A loan as the project page shows it: its row and the pieces of the explanation.
@@ -136,6 +161,12 @@ struct LoanView<'a> {
     subsidy: String,
     reasons: Vec<&'static str>,
     pieces: Vec<PieceView>,
+    /// What the loan asks without the review cut (申请), when it has one.
+    applied: Option<String>,
+    /// The cut in force: what, why, by whom and when.
+    cut: Option<String>,
+    cut_by: String,
+    cut_at: String,
 }
 
 #[derive(Serialize)]
@@ -149,36 +180,49 @@ struct PieceView {
     amount: String,
 }
 
-fn loan_views<'a>(project: &'a Project, result: &'a crate::engine::ProjectResult) -> Vec<LoanView<'a>> {
-    project
+fn pieces(r: &LoanResult) -> Vec<PieceView> {
+    r.pieces
+        .iter()
+        .map(|p| PieceView {
+            from: p.from.to_string(),
+            last: p.to.pred_opt().unwrap_or(p.to).to_string(),
+            days: p.days,
+            balance: views::yuan(p.balance),
+            rate: p.rate.normalize().to_string(),
+            subsidised_rate: p.subsidised_rate.normalize().to_string(),
+            amount: p.amount().round_dp(4).to_string(),
+        })
+        .collect()
+}
+
+fn loan_views(d: &Detail) -> Vec<LoanView<'_>> {
+    let uncut = d.uncut.as_ref().map(|u| u.loans.as_slice());
+    d.project
         .loans
         .iter()
-        .zip(&result.loans)
-        .map(|(l, r)| LoanView {
-            contract_no: &l.contract_no,
-            bank: &l.bank,
-            principal: views::yuan(l.principal),
-            rate: l.rate.normalize().to_string(),
-            disbursed_on: l.disbursed_on.to_string(),
-            maturity_on: l.maturity_on.to_string(),
-            settled_on: l.settled_on.map(|d| d.to_string()).unwrap_or_default(),
-            result: r,
-            computed: views::yuan(r.computed),
-            subsidy: views::yuan(r.subsidy),
-            reasons: r.reasons.iter().map(|x| x.label()).collect(),
-            pieces: r
-                .pieces
-                .iter()
-                .map(|p| PieceView {
-                    from: p.from.to_string(),
-                    last: p.to.pred_opt().unwrap_or(p.to).to_string(),
-                    days: p.days,
-                    balance: views::yuan(p.balance),
-                    rate: p.rate.normalize().to_string(),
-                    subsidised_rate: p.subsidised_rate.normalize().to_string(),
-                    amount: p.amount().round_dp(4).to_string(),
-                })
-                .collect(),
+        .zip(&d.result.loans)
+        .enumerate()
+        .map(|(i, (l, r))| {
+            let cut = d.cuts.iter().find(|c| c.contract_no == l.contract_no);
+            let applied = cut.and(uncut).and_then(|u| u.get(i)).map(|u| views::yuan(u.subsidy));
+            LoanView {
+                contract_no: &l.contract_no,
+                bank: &l.bank,
+                principal: views::yuan(l.principal),
+                rate: l.rate.normalize().to_string(),
+                disbursed_on: l.disbursed_on.to_string(),
+                maturity_on: l.maturity_on.to_string(),
+                settled_on: l.settled_on.map(|d| d.to_string()).unwrap_or_default(),
+                result: r,
+                computed: views::yuan(r.computed),
+                subsidy: views::yuan(r.subsidy),
+                reasons: r.reasons.iter().map(|x| x.label()).collect(),
+                pieces: pieces(r),
+                applied,
+                cut: cut.and_then(|c| c.cut.as_ref()).map(crate::export::cut::describe),
+                cut_by: cut.map(|c| c.actor.clone()).unwrap_or_default(),
+                cut_at: cut.map(|c| c.at.clone()).unwrap_or_default(),
+            }
         })
         .collect()
 }
@@ -211,19 +255,26 @@ async fn render(
     full_id: Option<String>,
     flash: Option<String>,
 ) -> Result<Template, AppError> {
-    let (record, project, result, year) = detail(db, session, id).await?;
-    let row = ProjectRow::new(&record, &project, principal(&project));
+    let d = detail(db, session, id).await?;
+    let (record, project, result) = (&d.record, &d.project, &d.result);
+    let row = ProjectRow::new(record, project, principal(project));
+    let review = super::review_pages::panel(db, session, id).await?;
+    let state = crate::review::State::parse(&record.state).unwrap_or(crate::review::State::Submitted);
+    let round_open = super::rounds::find(db, d.year).await?.status == "open";
+    let uncut_requested = d.uncut.as_ref().map(|u| views::yuan(u.requested));
     Ok(Template::render(
         "projects/show",
         context! {
-            me: super::pages::me(session), flash, year, p: row, org_name: &project.applicant.org_name,
+            me: super::pages::me(session), flash, year: d.year, p: row, org_name: &project.applicant.org_name,
             phone: mask::phone(&project.applicant.phone), union_member: project.union_member,
             reasons: result.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
             requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
-            status_label: result.status.label(), loans: loan_views(&project, &result),
-            review: super::review::panel(db, session, id).await?,
-            money: super::batch_pages::project_money(db, session, id).await?,
+            uncut_requested, status_label: result.status.label(), loans: loan_views(&d),
+            review, money: super::batch_pages::project_money(db, session, id).await?,
             may_reveal: may_reveal(session), full_id,
+            may_cut: super::cuts::may_cut(session, state, round_open),
+            cut_reasons: crate::engine::facts::CutReason::ALL.map(|r| (r.code(), r.label())),
+            unit_correction: super::units::correction(db, session, round_open).await?,
         },
     ))
 }

@@ -1,21 +1,20 @@
 //! Moving a project through its review (`crate::review`): the one use case behind the
-//! project page's buttons, the bulk 公示名单, and `POST /api/v1/projects/<id>/actions`.
-//! The decision is the pure module's; the move is guarded in SQL and recorded with a
-//! transition and an audit row in the same write transaction.
+//! project page's buttons, the bulk 公示名单, and `POST /api/v1/projects/<id>/actions`
+//! (whose `cut` goes to `web::cuts`). The decision is the pure module's; the move is
+//! guarded in SQL and recorded with a transition and an audit row in the same write
+//! transaction.
 
 use chrono::NaiveDate;
-use rocket::form::Form;
-use rocket::response::{Flash, Redirect};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::Session;
-use crate::accounts::Role;
 use crate::error::AppError;
 use crate::review::{self, Action, Actor, Facts, Refusal, State};
 use crate::storage::{self, review::Move, review::Subject, Db};
 
-/// An action as asked for (form or JSON); dates `YYYY-MM-DD` for publish.
+/// An action as asked for (form or JSON); dates `YYYY-MM-DD` for publish; the loan, the
+/// limit and the reason for a cut (`web::cuts`).
 #[derive(Debug, Clone, Default, Deserialize, FromForm)]
 pub struct Asked {
     pub action: String,
@@ -28,6 +27,16 @@ pub struct Asked {
     #[serde(default)]
     #[field(default = String::new())]
     pub end: String,
+    #[serde(default)]
+    #[field(default = String::new())]
+    pub contract_no: String,
+    #[serde(default)]
+    pub excluded: Option<bool>,
+    #[serde(default)]
+    pub amount: Option<String>,
+    #[serde(default)]
+    #[field(default = String::new())]
+    pub reason: String,
 }
 
 /// Today in the server's calendar (China Standard Time, UTC+8): approval compares with it.
@@ -51,23 +60,38 @@ pub(crate) fn actor(session: &Session, s: &Subject) -> Actor {
         role: session.role,
         owns: s.owner_id == Some(session.user.id),
         same_unit: session.user.unit.as_deref() == Some(s.unit.as_str()),
+        published: s.publisher_id == Some(session.user.id),
     }
 }
 
-/// What the state machine needs from the stored project.
+/// What the state machine needs from the stored project and its round's policy.
 #[must_use]
-pub(crate) fn facts(s: &Subject, today: NaiveDate) -> Facts {
+pub(crate) fn facts(s: &Subject, publicity_days: u32, today: NaiveDate) -> Facts {
+    let day = |d: &Option<String>| d.as_deref().and_then(|d| d.parse().ok());
     Facts {
         state: State::parse(&s.state).unwrap_or(State::Submitted),
         round_open: s.round_open,
         has_opinion: s.has_opinion,
-        publication_end: s.publication_end.as_deref().and_then(|d| d.parse().ok()),
+        publication_start: day(&s.publication_start),
+        publication_end: day(&s.publication_end),
+        publicity_days,
+        open_objections: u32::try_from(s.open_objections).unwrap_or(u32::MAX),
         paid_fen: s.paid_fen,
         today,
     }
 }
 
-fn refused(r: Refusal) -> AppError {
+/// The project's facts as of today, with its round's `review.publicity_days`.
+///
+/// # Errors
+/// A stored policy that no longer parses, or a database error.
+pub(crate) async fn facts_of(conn: &mut storage::Conn, s: &Subject) -> Result<Facts, AppError> {
+    let round = storage::rounds::find(conn, s.round_id).await?.ok_or(AppError::NotFound)?;
+    let policy = crate::import::policy(&round.policy_toml)?;
+    Ok(facts(s, policy.publicity_days, today()))
+}
+
+pub(crate) fn refused(r: Refusal) -> AppError {
     match r {
         Refusal::Forbidden => AppError::Forbidden,
         Refusal::Conflict(m) => AppError::Conflict(m),
@@ -86,7 +110,8 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
         review::Request { action, comment: asked.comment.trim(), start: date(&asked.start)?, end: date(&asked.end)? };
     let mut tx = storage::begin_write(db).await?;
     let subject = storage::review::subject(&mut tx, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let to = review::decide(actor(session, &subject), &facts(&subject, today()), &request).map_err(refused)?;
+    let facts = facts_of(&mut tx, &subject).await?;
+    let to = review::decide(actor(session, &subject), &facts, &request).map_err(refused)?;
     let publication = match (request.start, request.end) {
         (Some(s), Some(e)) if action == Action::Publish => Some((s.to_string(), e.to_string())),
         _ => None,
@@ -103,16 +128,10 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
     if State::parse(&subject.state).is_none_or(State::counts) != to.counts() {
         recount(&mut tx, session, subject.round_id).await?;
     }
-    let entry = storage::audit::Entry {
-        actor_id: Some(session.user.id),
-        actor: &session.user.username,
-        action: &format!("project.{}", action.code()),
-        entity: "project",
-        entity_id: id.to_string(),
-        round_id: Some(subject.round_id),
-        old: json!({ "state": subject.state }),
-        new: json!({ "state": to.code(), "comment": request.comment, "publication": m.publication }),
-    };
+    let name = format!("project.{}", action.code());
+    let mut entry = super::audit::entry(session, &name, "project", id, Some(subject.round_id));
+    entry.old = json!({ "state": subject.state, "open_objections": subject.open_objections });
+    entry.new = json!({ "state": to.code(), "comment": request.comment, "publication": m.publication });
     storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(to)
@@ -127,85 +146,13 @@ async fn release_grant(conn: &mut storage::Conn, session: &Session, id: i64) -> 
 
 /// A project entered or left the round's calculation (`State::counts`): the others'
 /// requests may change (a duplicate contract), so recompute them in the move's transaction.
-async fn recount(conn: &mut storage::Conn, session: &Session, round_id: i64) -> Result<(), AppError> {
+///
+/// # Errors
+/// A stored policy that no longer parses, or a database error.
+pub(crate) async fn recount(conn: &mut storage::Conn, session: &Session, round_id: i64) -> Result<(), AppError> {
     let round = storage::rounds::find(conn, round_id).await?.ok_or(AppError::NotFound)?;
     let policy = crate::import::policy(&round.policy_toml)?;
     super::calculation::recalculate(conn, session, &policy, round.id).await
-}
-
-/// The project page's action form.
-#[derive(FromForm)]
-pub struct ActionForm {
-    #[field(name = "csrf_token")]
-    _csrf_token: String,
-    asked: Asked,
-}
-
-/// A refusal that the page shows (409, 422) goes back as a flash message; 403 and 404 stay errors.
-fn to_flash(to: &str, done: Result<State, AppError>) -> Result<Flash<Redirect>, AppError> {
-    match done {
-        Ok(s) => Ok(Flash::success(Redirect::to(to.to_string()), format!("操作成功，项目状态：{}", s.label()))),
-        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
-            Ok(Flash::error(Redirect::to(to.to_string()), e.to_string()))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-#[post("/projects/<id>/actions", data = "<form>")]
-pub(crate) async fn act_page(
-    db: &Db,
-    session: Session,
-    id: i64,
-    form: Form<ActionForm>,
-) -> Result<Flash<Redirect>, AppError> {
-    let done = act(db, &session, id, &form.asked).await;
-    to_flash(&format!("/projects/{id}"), done)
-}
-
-/// The 公示名单: publish or approve a selection of a round's projects, each on its own.
-#[derive(FromForm)]
-pub struct BulkForm {
-    #[field(name = "csrf_token")]
-    _csrf_token: String,
-    action: String,
-    #[field(default = String::new())]
-    start: String,
-    #[field(default = String::new())]
-    end: String,
-    #[field(default = Vec::new())]
-    ids: Vec<i64>,
-}
-
-#[post("/rounds/<year>/publications", data = "<form>")]
-pub(crate) async fn bulk(
-    db: &Db,
-    session: Session,
-    year: i32,
-    form: Form<BulkForm>,
-) -> Result<Flash<Redirect>, AppError> {
-    session.require(session.role == Role::DivisionStaff)?;
-    if !matches!(form.action.as_str(), "publish" | "approve") {
-        return Err(AppError::Invalid("批量操作只能是公示或批准".into()));
-    }
-    let asked =
-        Asked { action: form.action.clone(), comment: String::new(), start: form.start.clone(), end: form.end.clone() };
-    let (mut done, mut refused) = (0, Vec::new());
-    for id in &form.ids {
-        match act(db, &session, *id, &asked).await {
-            Ok(_) => done += 1,
-            Err(e @ (AppError::Conflict(_) | AppError::Invalid(_) | AppError::NotFound)) => {
-                refused.push(format!("#{id}：{e}"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    let to = Redirect::to(format!("/rounds/{year}/projects"));
-    let mut message = format!("已处理 {done} 个项目");
-    if !refused.is_empty() {
-        message = format!("{message}；未处理 {} 个：{}", refused.len(), refused.join("；"));
-    }
-    Ok(Flash::success(to, message))
 }
 
 /// A transition as the project page and the API show it.
@@ -217,41 +164,17 @@ pub struct TransitionView {
     pub to_label: &'static str,
 }
 
-fn views(list: Vec<storage::review::Transition>) -> Vec<TransitionView> {
+pub(crate) fn views(list: Vec<storage::review::Transition>) -> Vec<TransitionView> {
     list.into_iter()
         .map(|t| TransitionView {
-            action_label: Action::parse(&t.action).map_or("", Action::label),
+            action_label: Action::parse(&t.action).map_or_else(|| super::cuts::action_label(&t.action), Action::label),
             to_label: State::parse(&t.to_state).map_or("", State::label),
             t,
         })
         .collect()
 }
 
-/// What the project page shows of the review: state, history, documents, and the actions
-/// this session may take (only those get a button).
-///
-/// # Errors
-/// `NotFound` outside the scope, or a database error.
-pub(crate) async fn panel(db: &Db, session: &Session, id: i64) -> Result<serde_json::Value, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    let s = storage::review::subject(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let history = views(storage::review::history(&mut conn, id).await?);
-    let documents = storage::documents::list(&mut conn, id).await?;
-    let state = State::parse(&s.state).unwrap_or(State::Submitted);
-    let a = actor(session, &s);
-    let actions: Vec<_> = review::available(a, &facts(&s, today()))
-        .into_iter()
-        .map(|x| json!({ "code": x.code(), "label": x.label(), "needs_comment": x.needs_comment() }))
-        .collect();
-    let may_edit = a.role == Role::Cooperative && a.owns && state.editable() && s.round_open;
-    Ok(json!({
-        "state": state.code(), "state_label": state.label(), "history": history, "documents": documents,
-        "actions": actions, "may_edit": may_edit, "may_upload": super::documents::may_upload(session, &s),
-        "publication_start": s.publication_start, "publication_end": s.publication_end,
-    }))
-}
-
-/// `POST /api/v1/projects/<id>/actions`.
+/// `POST /api/v1/projects/<id>/actions`: a move, an objection or its resolution, or a cut.
 #[post("/projects/<id>/actions", format = "json", data = "<body>")]
 pub(crate) async fn api_act(
     db: &Db,
@@ -259,6 +182,10 @@ pub(crate) async fn api_act(
     id: i64,
     body: rocket::serde::json::Json<Asked>,
 ) -> Result<serde_json::Value, AppError> {
+    if body.action.trim() == "cut" {
+        let asked = super::cuts::Asked::from_api(&body)?;
+        return super::cuts::cut(db, &session, id, &asked).await;
+    }
     let to = act(db, &session, id, &body).await?;
     Ok(json!({ "id": id, "state": to.code(), "state_label": to.label() }))
 }
@@ -269,7 +196,7 @@ pub(crate) async fn api_transitions(db: &Db, session: Session, id: i64) -> Resul
     let mut conn = db.inner.acquire().await?;
     let s = storage::review::subject(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
     let history = views(storage::review::history(&mut conn, id).await?);
-    Ok(json!({ "id": id, "state": s.state, "transitions": history }))
+    Ok(json!({ "id": id, "state": s.state, "open_objections": s.open_objections, "transitions": history }))
 }
 
 #[must_use]

@@ -146,6 +146,25 @@ impl Browser {
         assert_eq!(self.eval(&js), Ok(json!(true)), "no element {selector} to click");
     }
 
+    /// A person's double-click on the element: two presses and releases of the left button
+    /// at its centre, as the input devices send them (`Input.dispatchMouseEvent`).
+    pub fn double_click(&mut self, selector: &str) {
+        let js = format!(
+            "(() => {{ const e = document.querySelector({}); if (!e) return null; e.scrollIntoView({{block: 'center'}}); \
+             const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
+            json!(selector)
+        );
+        let at = self.eval(&js).expect("the element's place");
+        let (x, y) = (at[0].as_f64().expect("x"), at[1].as_f64().expect("y"));
+        for count in [1, 2] {
+            for kind in ["mousePressed", "mouseReleased"] {
+                let event =
+                    json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": count });
+                self.page("Input.dispatchMouseEvent", &event);
+            }
+        }
+    }
+
     /// Give a file input a file from disk (DOM.setFileInputFiles).
     pub fn set_file(&mut self, selector: &str, file: &Path) {
         let root = self.page("DOM.getDocument", &json!({}))["root"]["nodeId"].clone();

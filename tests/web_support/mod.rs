@@ -107,6 +107,24 @@ impl TestApp {
         id
     }
 
+    /// A 团场 of the division's list (the online application picks from it).
+    pub async fn add_unit(&self, name: &str) {
+        let mut tx = storage::begin_write(&self.pool).await.expect("a write transaction");
+        storage::units::add(&mut tx, name).await.expect("a unit");
+        tx.commit().await.expect("commit");
+    }
+
+    /// Time passes (test-only setup): the project's 5-day 公示 ended `days_ago` days ago.
+    pub async fn publicity_ended(&self, id: i64, days_ago: i64) {
+        sqlx::query("UPDATE projects SET publication_start = $1, publication_end = $2 WHERE id = $3")
+            .bind(today(-days_ago - 4))
+            .bind(today(-days_ago))
+            .bind(id)
+            .execute(&self.pool.inner)
+            .await
+            .expect("test-only setup");
+    }
+
     /// The figment of `tiexi serve`, with this test's database, the real parser binary and
     /// the templates found from anywhere.
     #[must_use]
@@ -135,6 +153,18 @@ impl TestApp {
         let csrf = body["csrf_token"].as_str().expect("a CSRF token").to_string();
         Agent { client, csrf }
     }
+}
+
+/// Today in the server's calendar (Beijing time), shifted by `days`: `2024-05-01`.
+#[must_use]
+pub fn today(days: i64) -> String {
+    ((chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+/// A 公示 of 5 days (the policies' default) starting today.
+#[must_use]
+pub fn publish_now() -> Value {
+    json!({ "action": "publish", "start": today(0), "end": today(4) })
 }
 
 /// A logged-in client and its CSRF token.

@@ -222,6 +222,11 @@ fn cut_note(pr: &ProjectResult, cut: crate::engine::Money) -> Option<String> {
 
 fn loan_row<'a>(key: &'a str, p: &'a Project, loan: &'a Loan, r: &LoanResult, cut: Option<&str>) -> [Cell<'a>; 14] {
     let mut note = labels(&r.reasons);
+    // docs/rules.md §9: what the loan computed against what the reviewer's cut left, and why.
+    if let Some(c) = &r.cut {
+        let shown = format!("计算值{}元，{}", super::formal::yuan(r.computed), crate::export::cut::describe(c));
+        note = if note.is_empty() { shown } else { format!("{note}；{shown}") };
+    }
     if let Some(cut) = cut {
         if !note.is_empty() {
             note.push('；');
