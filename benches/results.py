@@ -42,7 +42,7 @@ if "import" in fig and "bare-read" in fig:
 ours = fig["import"] + fig.get(f"engine-{loans}", 0) if "import" in fig else None
 for peer in ["openpyxl", "calamine"]:
     name = f"python-{peer}"
-    row(f"Python {peer} + decimal: read, check and compute (all of rules.md), {loans:,} rows", ms(name))
+    row(f"Python {peer} + decimal: read, check and compute (all of docs/rules.md), {loans:,} rows", ms(name))
     if name in fig and ours:
         r = fig[name] / ours
         row(f"Python {peer} ÷ (tiexi import + engine)", f"{r:.1f}x", "≥ 10x" if peer == "openpyxl" else "", r >= 10 if peer == "openpyxl" else None)
@@ -52,9 +52,9 @@ if "import" in peak and xml:
     row("peak ÷ unpacked XML", f"{r:.2f}x ({xml / 1024:,.0f} MiB XML)", "≤ 3x", r <= 3)
 row(f"engine, {loans:,} loans", ms(f"engine-{loans}"))
 row("engine, 1,000,000 loans", ms("engine-1000000"))
-row(f"Python decimal, rules.md alone on checked projects (what the engine figure times), {loans:,} loans",
+row(f"Python decimal, docs/rules.md alone on checked projects (what the engine figure times), {loans:,} loans",
     ms("python-decimal-rules"))
-row(f"Python decimal, row checks + rules.md, {loans:,} loans", ms("python-decimal-engine"))
+row(f"Python decimal, row checks + docs/rules.md, {loans:,} loans", ms("python-decimal-engine"))
 if f"engine-{loans}" in fig and "python-decimal-rules" in fig:
     r = fig["python-decimal-rules"] / fig[f"engine-{loans}"]
     row("Python decimal (rules alone) ÷ engine", f"{r:.0f}x", "≥ 50x", r >= 50)

@@ -1,4 +1,4 @@
-//! `tiexi calc` (cli.md): read the policy and the workbook, run the engine, print JSON or
+//! `tiexi calc` (docs/cli.md): read the policy and the workbook, run the engine, print JSON or
 //! a Chinese summary, write the result workbook. Exit 0, 1 (workbook errors) or 2
 //! (unusable policy or command line). Never touches a database.
 
@@ -21,7 +21,7 @@ pub struct CalcArgs {
     pub explain: Option<String>,
     /// Write the workbook back with its errors marked (`--errors-out`).
     pub errors_out: Option<PathBuf>,
-    /// Banks' interest statements (`--statements`, repeatable; cli.md).
+    /// Banks' interest statements (`--statements`, repeatable; docs/cli.md).
     pub statements: Vec<PathBuf>,
     /// Earlier rounds, as `GET /api/v1/history` gives them (`--history`).
     pub history: Option<PathBuf>,
@@ -58,7 +58,7 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 /// The policy, the workbook (its bytes and what was read from it) and the facts of
-/// rules.md §9; `Err` is what makes the command unusable (exit 2).
+/// docs/rules.md §9; `Err` is what makes the command unusable (exit 2).
 fn inputs(args: &CalcArgs) -> Result<(Policy, Vec<u8>, Parsed, engine::Facts), String> {
     let text = std::fs::read_to_string(&args.policy)
         .map_err(|e| format!("无法读取策略文件 {}：{e}", args.policy.display()))?;
@@ -66,7 +66,7 @@ fn inputs(args: &CalcArgs) -> Result<(Policy, Vec<u8>, Parsed, engine::Facts), S
     let bytes =
         import::guard::read(&args.workbook).map_err(|e| format!("无法读取申报表 {}：{e}", args.workbook.display()))?;
     let options = import::Options::of(&policy);
-    // hazards.md: the workbook is parsed in a child process of this same binary.
+    // docs/hazards.md: the workbook is parsed in a child process of this same binary.
     // Without its own path, the child cannot start: `isolate` then says so as an error.
     let exe = std::env::current_exe().unwrap_or_default();
     let mut parsed = match import::isolate::workbook(&exe, &bytes, &options) {
@@ -188,7 +188,7 @@ fn explain(
     u8::from(!parsed.errors.is_empty())
 }
 
-/// rules.md §4 and §9 in the summary: how many loans each cap or rule held back, and by how
+/// docs/rules.md §4 and §9 in the summary: how many loans each cap or rule held back, and by how
 /// much; nothing when none did.
 fn caps(r: &RoundResult, out: &mut dyn Write) -> std::io::Result<()> {
     use engine::Reason;

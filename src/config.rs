@@ -15,7 +15,7 @@ pub struct AppConfig {
     pub document_limit: u64,
     /// Set `Secure` on cookies (for a site behind a TLS proxy).
     pub secure_cookies: bool,
-    /// The binary that parses uploads in a child process (hazards.md); default: this one.
+    /// The binary that parses uploads in a child process (docs/hazards.md); default: this one.
     pub parser: Option<PathBuf>,
     /// Failed logins per user name before each further one waits (`web::login_limit`).
     pub login_attempts: i64,

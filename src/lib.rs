@@ -2,7 +2,7 @@
 //!
 //! Module map (dependencies point one way, towards the pure engine):
 //!
-//! - [`engine`]: rules.md as pure functions; its one door is [`engine::compute`].
+//! - [`engine`]: docs/rules.md as pure functions; its one door is [`engine::compute`].
 //! - [`import`]: workbook and policy bytes → engine inputs, every row problem as data.
 //! - [`export`]: engine results → JSON, text explanations and workbooks.
 //! - [`storage`]: SQL for SQLite and PostgreSQL (one binary, chosen by URL); nothing else writes SQL.
@@ -39,7 +39,7 @@ pub mod web;
 /// The allocator of every binary built on this crate: the server, the parse child, the
 /// benches and the tests, so that what the benches time is what runs. A round's result is
 /// a few hundred thousand small strings and vectors; glibc's allocator spent more time on
-/// them (and on freeing the previous round's) than the engine spent on rules.md. The default
+/// them (and on freeing the previous round's) than the engine spent on docs/rules.md. The default
 /// feature `mimalloc`; the fuzz build turns it off so that the address sanitizer sees everything.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]

@@ -175,7 +175,7 @@ fn run_async(work: impl std::future::Future<Output = Result<(), String>> + Send)
     }
 }
 
-/// The options of `tiexi calc` (cli.md).
+/// The options of `tiexi calc` (docs/cli.md).
 #[derive(Args)]
 struct CalcCommand {
     /// The round's policy file (TOML)
@@ -183,7 +183,7 @@ struct CalcCommand {
     policy: PathBuf,
     /// The applicant workbook (.xlsx, .xls, .ods or .csv)
     workbook: PathBuf,
-    /// Print the JSON document of cli.md
+    /// Print the JSON document of docs/cli.md
     #[arg(long)]
     json: bool,
     /// Also write the result workbook

@@ -1,6 +1,6 @@
 //! Golden cases (hledger style): every `tests/cases/case*/` runs through `tiexi calc --json`
 //! and must give, for every field present in `expected.json`, exactly that value. The
-//! `tests/cases/facts*/` cases also pass the facts of rules.md §9 their folder holds
+//! `tests/cases/facts*/` cases also pass the facts of docs/rules.md §9 their folder holds
 //! (`statements*`, `cuts.csv`, `history.json`; see each folder's README.md).
 
 mod common;
@@ -30,7 +30,7 @@ fn run_case(dir: &Path) -> Vec<String> {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"))
             .expect("JSON");
-    // cli.md: exit 1 when there are errors (they are in the JSON), else 0.
+    // docs/cli.md: exit 1 when there are errors (they are in the JSON), else 0.
     let errors = expected["errors"].as_array().is_some_and(|e| !e.is_empty());
     let mut diffs = Vec::new();
     if out.status.code() != Some(i32::from(errors)) {
@@ -53,7 +53,7 @@ fn every_sample_case_matches_its_expected_json() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// rules.md §9 golden cases: statements, cuts and history from files, worked out by hand in
+/// docs/rules.md §9 golden cases: statements, cuts and history from files, worked out by hand in
 /// each folder's README.md.
 #[test]
 fn every_facts_case_matches_its_expected_json() {

@@ -80,7 +80,7 @@ fn the_loans_sheet_keeps_contracts_as_text_and_dates_as_dates() {
     }
 }
 
-/// hazards.md: a name that looks like a formula is written as a string with the quote
+/// docs/hazards.md: a name that looks like a formula is written as a string with the quote
 /// prefix, and a string beyond Excel's limit is cut, not an error.
 #[test]
 fn formula_like_and_overlong_text_stays_a_string() {
@@ -118,7 +118,7 @@ fn calc_output() -> (serde_json::Value, Vec<Vec<Data>>) {
     (json, rows(&std::fs::read(&out).expect("result.xlsx"), "汇总"))
 }
 
-/// cli.md `--output`: case000's 汇总 sheet gives the figures of the JSON, in 元 and 万元.
+/// docs/cli.md `--output`: case000's 汇总 sheet gives the figures of the JSON, in 元 and 万元.
 #[test]
 fn calc_output_summary_equals_the_json_totals() {
     let (json, sheet) = calc_output();

@@ -1,4 +1,4 @@
-//! workbook.md, one fixture per problem (`tests/fixtures/make_fixtures.py` makes them):
+//! docs/workbook.md, one fixture per problem (`tests/fixtures/make_fixtures.py` makes them):
 //! each test names the exact rows and keys of the errors, and the values read.
 
 #![expect(clippy::unwrap_used, reason = "a fixture that cannot be read is a failed test")]
@@ -49,7 +49,7 @@ fn principals(p: &Project) -> Vec<String> {
     p.loans.iter().map(|l| l.principal.to_string()).collect()
 }
 
-/// hazards.md: an 18-digit ID that Excel stored as a number has lost its last digits.
+/// docs/hazards.md: an 18-digit ID that Excel stored as a number has lost its last digits.
 #[test]
 fn an_id_number_stored_as_a_float_is_refused_with_the_text_column_advice() {
     let p = parse("id_number_stored_as_float.xlsx");
@@ -62,7 +62,7 @@ fn an_id_number_stored_as_a_float_is_refused_with_the_text_column_advice() {
     assert_eq!(p.rejected, 1);
 }
 
-/// workbook.md "Errors": the message format of the spec's own example.
+/// docs/workbook.md "Errors": the message format of the spec's own example.
 #[test]
 fn id_numbers_are_checked_for_length_digits_birth_date_and_check_digit() {
     let p = parse("id_number_checks.xlsx");
@@ -74,7 +74,7 @@ fn id_numbers_are_checked_for_length_digits_birth_date_and_check_digit() {
     assert_eq!(project(&p, "XX-005").applicant.id_number, "11010519491231002X");
 }
 
-/// workbook.md: a merged cell's value holds for every row it spans.
+/// docs/workbook.md: a merged cell's value holds for every row it spans.
 #[test]
 fn merged_project_cells_hold_for_every_loan_row() {
     let p = parse("merged_project_cells.xlsx");
@@ -87,7 +87,7 @@ fn merged_project_cells_hold_for_every_loan_row() {
     assert_eq!((second.applicant_type, second.loans.len()), (ApplicantType::Individual, 2));
 }
 
-/// workbook.md "The header row": titles above, synonyms, units, unknown columns kept.
+/// docs/workbook.md "The header row": titles above, synonyms, units, unknown columns kept.
 #[test]
 fn the_header_may_be_in_row_3_with_synonyms_units_and_unknown_columns() {
     let p = parse("header_in_row_3.xlsx");
@@ -107,7 +107,7 @@ fn the_header_may_be_in_row_3_with_synonyms_units_and_unknown_columns() {
     assert_eq!(principals(project(&p, "XX-002")), ["125000.00"]);
 }
 
-/// workbook.md "Text": full-width digits and letters become half-width, codes lose spaces.
+/// docs/workbook.md "Text": full-width digits and letters become half-width, codes lose spaces.
 #[test]
 fn full_width_digits_are_read_as_half_width() {
     let p = parse("full_width_digits.xlsx");
@@ -121,7 +121,7 @@ fn full_width_digits_are_read_as_half_width() {
     assert_eq!(loan.disbursed_on, date("2023-06-15"));
 }
 
-/// workbook.md "Money": the cell's unit wins over the header's; >2 decimals is an error.
+/// docs/workbook.md "Money": the cell's unit wins over the header's; >2 decimals is an error.
 #[test]
 fn units_in_cells_win_over_the_header_and_fen_are_never_rounded() {
     let p = parse("units_in_cells.xlsx");
@@ -137,7 +137,7 @@ fn units_in_cells_win_over_the_header_and_fen_are_never_rounded() {
     assert_eq!((six.income_increase, six.loans[0].interest_paid), (Some(yuan("5200")), Some(yuan("1500.50"))));
 }
 
-/// workbook.md "Dates": date cells, serials, and five text spellings, all one day.
+/// docs/workbook.md "Dates": date cells, serials, and five text spellings, all one day.
 #[test]
 fn dates_are_read_in_every_spelling() {
     let p = parse("dates_in_every_spelling.xlsx");
@@ -153,7 +153,7 @@ fn dates_are_read_in_every_spelling() {
     }
 }
 
-/// workbook.md "Dates": the 1904 date system, in date cells and in serial numbers.
+/// docs/workbook.md "Dates": the 1904 date system, in date cells and in serial numbers.
 #[test]
 fn a_1904_workbook_counts_serials_from_1904() {
     for name in ["date_1904_system.xlsx", "date_1904_system.xls"] {
@@ -176,7 +176,7 @@ fn impossible_dates_and_a_maturity_before_disbursement_are_errors() {
     assert_eq!((p.projects.len(), p.rejected), (0, 5));
 }
 
-/// workbook.md: project-level columns agree across rows; the later row is in error, and
+/// docs/workbook.md: project-level columns agree across rows; the later row is in error, and
 /// its message names the first; blank later rows inherit.
 #[test]
 fn project_fields_that_disagree_are_an_error_on_the_later_row() {
@@ -189,7 +189,7 @@ fn project_fields_that_disagree_are_an_error_on_the_later_row() {
     assert_eq!((p.projects.len(), p.rejected), (0, 2));
 }
 
-/// workbook.md: rows of 合计, 总计, 小计 and empty rows are skipped; so are rows that hold
+/// docs/workbook.md: rows of 合计, 总计, 小计 and empty rows are skipped; so are rows that hold
 /// only a template's 序号.
 #[test]
 fn totals_and_blank_rows_are_skipped() {
@@ -198,7 +198,7 @@ fn totals_and_blank_rows_are_skipped() {
     assert_eq!(keys(&p), ["XX-001", "XX-002"]);
 }
 
-/// workbook.md: a missing required column is one error for the sheet, not one per row;
+/// docs/workbook.md: a missing required column is one error for the sheet, not one per row;
 /// other problems are still reported, and no project can be trusted.
 #[test]
 fn a_missing_required_column_is_one_error_for_the_sheet() {
@@ -220,7 +220,7 @@ fn an_event_of_an_unknown_contract_is_an_error_on_the_events_sheet() {
     assert_eq!(events("XX-002"), [(date("2024-07-01"), EventKind::RateChange(pct("3.95")))]);
 }
 
-/// workbook.md "Events": each 事项 needs its value; rules.md §4: repayments beyond the
+/// docs/workbook.md "Events": each 事项 needs its value; docs/rules.md §4: repayments beyond the
 /// principal; two different rates on one day would make the result depend on row order.
 #[test]
 fn events_missing_their_values_or_contradicting_each_other_are_errors() {
@@ -235,7 +235,7 @@ fn events_missing_their_values_or_contradicting_each_other_are_errors() {
     assert_eq!(project(&p, "XX-005").loans[0].events.len(), 3);
 }
 
-/// workbook.md: a blank 是否工会会员 is an error only where the round requires members.
+/// docs/workbook.md: a blank 是否工会会员 is an error only where the round requires members.
 #[test]
 fn a_blank_union_member_is_an_error_only_where_the_round_requires_members() {
     let p = parse("union_member_blank.xlsx");
@@ -260,7 +260,7 @@ fn credit_codes_and_phones_are_checked() {
     );
 }
 
-/// workbook.md: without 项目编号, rows of one 身份证号 and 项目名称 are one project, and a
+/// docs/workbook.md: without 项目编号, rows of one 身份证号 and 项目名称 are one project, and a
 /// row that leaves the project's cells blank continues the project above it.
 #[test]
 fn blank_later_rows_continue_the_project_above() {
@@ -275,7 +275,7 @@ fn an_instructions_sheet_before_the_loans_sheet_is_passed_over() {
     assert_eq!(keys(&parse("instructions_sheet_first.xlsx")), ["XX-001"]);
 }
 
-/// workbook.md: .csv in UTF-8 (with a BOM) or GBK, .xls and .ods through calamine.
+/// docs/workbook.md: .csv in UTF-8 (with a BOM) or GBK, .xls and .ods through calamine.
 #[test]
 fn every_format_reads_the_same_template() {
     for name in ["utf8_bom.csv", "gbk.csv"] {
@@ -295,7 +295,7 @@ fn every_format_reads_the_same_template() {
         let first = &p.projects[0];
         assert_eq!(principals(first), ["300000.00", "200000.00"], "{name}");
         assert_eq!(first.applicant.leader, "王超", "{name}");
-        // workbook.md: a merged cell holds for every row it spans, loan columns too.
+        // docs/workbook.md: a merged cell holds for every row it spans, loan columns too.
         assert_eq!((first.loans[0].bank.as_str(), first.loans[1].bank.as_str()), ("建设银行", "建设银行"), "{name}");
         assert_eq!(
             first.loans[0].events,
@@ -307,7 +307,7 @@ fn every_format_reads_the_same_template() {
 
 const CSV_HEADER: &str = "项目编号,团场,项目名称,主体类型,负责人,身份证号,带动职工户数,贷款合同编号,贷款金额（千元）,年利率,放款日期,到期日期";
 
-/// workbook.md: without a 是否工会会员 column, a round that requires members gets one error.
+/// docs/workbook.md: without a 是否工会会员 column, a round that requires members gets one error.
 #[test]
 fn a_missing_union_member_column_is_one_error_where_members_are_required() {
     let text = format!(
@@ -366,7 +366,7 @@ fn the_error_column_of_a_workbook_sent_back_is_not_kept() {
     assert_eq!(p.projects[0].applicant.extra, vec![("备注二".to_string(), "自填".to_string())]);
 }
 
-/// workbook.md (amended): 收款户名, 开户银行 and 银行账号 are project-level columns; the
+/// docs/workbook.md (amended): 收款户名, 开户银行 and 银行账号 are project-level columns; the
 /// account is its digits (spaces and dashes dropped), 8 to 30 of them; the payee comes out
 /// by project key, never to the engine.
 #[test]

@@ -146,7 +146,7 @@ async fn a_round_is_allocated_paid_clawed_back_and_reallocated_as_the_engine_say
     assert_eq!(code, 0, "{text}");
 }
 
-/// The freed money goes to what the others lack, by the round's rule (rules.md §6), and the
+/// The freed money goes to what the others lack, by the round's rule (docs/rules.md §6), and the
 /// final figures are the first run's plus the second's.
 async fn reallocate(
     app: &TestApp,

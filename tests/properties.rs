@@ -1,4 +1,4 @@
-//! Invariants of rules.md that must hold for every input (proptest).
+//! Invariants of docs/rules.md that must hold for every input (proptest).
 
 mod common;
 
@@ -87,7 +87,7 @@ fn projects(loans: &[Loan]) -> Vec<tiexi::engine::Project> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
-    /// rules.md §6: grants never exceed the budget and sum to it exactly when oversubscribed
+    /// docs/rules.md §6: grants never exceed the budget and sum to it exactly when oversubscribed
     /// (pro_rata, and priority with partial_last).
     #[test]
     fn grants_fit_the_budget(requests in proptest::collection::vec(money(10_000_000), 1..30), budget in money(100_000_000),
@@ -104,7 +104,7 @@ proptest! {
         }
     }
 
-    /// rules.md §6: the pool split never takes a pool below zero, the parts sum to each
+    /// docs/rules.md §6: the pool split never takes a pool below zero, the parts sum to each
     /// grant, and every pool ends at zero when the whole budget is granted.
     #[test]
     fn the_pool_split_is_exact(pools in proptest::collection::vec(money(50_000_000), 1..5), cuts in proptest::collection::vec(1_u32..100, 1..20)) {
@@ -121,7 +121,7 @@ proptest! {
         }
     }
 
-    /// rules.md §4: a loan's subsidy never exceeds its interest paid; no pool below zero.
+    /// docs/rules.md §4: a loan's subsidy never exceeds its interest paid; no pool below zero.
     #[test]
     fn subsidies_respect_interest_paid_and_pools(policy in a_policy(), loans in proptest::collection::vec(a_loan(), 1..8)) {
         let r = compute(&policy, &projects(&loans));
@@ -133,7 +133,7 @@ proptest! {
         prop_assert!(r.totals.granted <= policy.budget());
     }
 
-    /// rules.md §4: summing piece by piece equals summing day by day, exactly.
+    /// docs/rules.md §4: summing piece by piece equals summing day by day, exactly.
     #[test]
     fn pieces_sum_to_the_day_by_day_sum(policy in a_policy(), loan in a_loan()) {
         let Ok(intervals) = eligible(&policy, &loan) else { return Ok(()) };
@@ -166,7 +166,7 @@ proptest! {
     }
 }
 
-/// rules.md §9 facts for the first loan of each pair: some days subsidised in 2022, a
+/// docs/rules.md §9 facts for the first loan of each pair: some days subsidised in 2022, a
 /// statement line, a cut, an earlier grant of the applicant.
 #[derive(Debug, Clone)]
 struct SomeFacts {
@@ -212,7 +212,7 @@ fn facts_of(loans: &[Loan], each: &[SomeFacts]) -> Facts {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
-    /// rules.md §9 with §4: with days already subsidised removed, the piece sum is still the
+    /// docs/rules.md §9 with §4: with days already subsidised removed, the piece sum is still the
     /// day-by-day sum over the days left, exactly, rounded once.
     #[test]
     fn removed_days_leave_the_day_by_day_sum(policy in a_policy(), loan in a_loan(), f in some_facts()) {
@@ -235,7 +235,7 @@ proptest! {
         prop_assert_eq!(got.computed, Money::round_half_up(by_day / policy.day_count.basis()));
     }
 
-    /// rules.md §9: a subsidy is at most every cap given; an excluded loan gets 0; a request
+    /// docs/rules.md §9: a subsidy is at most every cap given; an excluded loan gets 0; a request
     /// is at most what the applicant total leaves; grants still sum exactly.
     #[test]
     fn subsidies_stay_under_every_cap(policy in a_policy(), loans in proptest::collection::vec(a_loan(), 1..8),

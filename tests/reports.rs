@@ -283,7 +283,7 @@ async fn full_ids_are_a_post_for_division_staff(app: &TestApp, admin: &web_suppo
     assert_eq!(audited, 1, "the reveal is in the audit trail");
 }
 
-/// hazards.md: a name starting with `=`, `+`, `-` or `@` is a string cell with the quote
+/// docs/hazards.md: a name starting with `=`, `+`, `-` or `@` is a string cell with the quote
 /// prefix in every report sheet, and no sheet has a formula.
 #[test]
 fn text_never_becomes_a_formula() {

@@ -1,4 +1,4 @@
-//! rules.md §4-§7 through `engine::compute`, one table per rule.
+//! docs/rules.md §4-§7 through `engine::compute`, one table per rule.
 
 mod common;
 
@@ -7,7 +7,7 @@ use tiexi::engine::{compute, Allocation, ApplicantType, EventKind, Money, PoolKi
 
 const COOP: ApplicantType = ApplicantType::Cooperative;
 
-/// rules.md §8 example 5 through the whole engine: grants, pool split, statuses.
+/// docs/rules.md §8 example 5 through the whole engine: grants, pool split, statuses.
 #[test]
 fn example_5_two_projects_against_two_pools_pro_rata() {
     let mut p =
@@ -27,7 +27,7 @@ fn example_5_two_projects_against_two_pools_pro_rata() {
     assert!(r.projects.iter().all(|x| x.status == Status::PartiallyFunded));
 }
 
-/// rules.md §5: type and membership make a project ineligible; its loans keep their figures.
+/// docs/rules.md §5: type and membership make a project ineligible; its loans keep their figures.
 #[test]
 fn an_ineligible_project_requests_nothing_but_its_loans_keep_their_days() {
     let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
@@ -42,7 +42,7 @@ fn an_ineligible_project_requests_nothing_but_its_loans_keep_their_days() {
     assert_eq!((l.eligible_days, l.computed, l.subsidy), (366, yuan("18300.00"), Money::ZERO));
 }
 
-/// rules.md §5: the project cap binds.
+/// docs/rules.md §5: the project cap binds.
 #[test]
 fn the_project_cap_limits_the_request() {
     let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
@@ -52,7 +52,7 @@ fn the_project_cap_limits_the_request() {
     assert_eq!(r.projects[0].reasons, vec![Reason::LimitedByProjectCap]);
 }
 
-/// rules.md §4: the second row of a contract earns nothing; the first keeps its subsidy,
+/// docs/rules.md §4: the second row of a contract earns nothing; the first keeps its subsidy,
 /// also across projects; the duplicate does not count in the principal factor.
 #[test]
 fn a_duplicate_contract_earns_nothing_and_is_left_out_of_the_factor() {
@@ -71,7 +71,7 @@ fn a_duplicate_contract_earns_nothing_and_is_left_out_of_the_factor() {
     assert_eq!(r.projects[1].loans[1].subsidy, yuan("18300.00"));
 }
 
-/// rules.md §4: the ceiling is judged on the rate in force on the disbursement date.
+/// docs/rules.md §4: the ceiling is judged on the rate in force on the disbursement date.
 #[test]
 fn a_contract_rate_above_the_ceiling_is_not_eligible() {
     let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
@@ -87,7 +87,7 @@ fn a_contract_rate_above_the_ceiling_is_not_eligible() {
     assert_eq!(reasons, vec![vec![Reason::RateAboveCeiling], vec![], vec![]]);
 }
 
-/// rules.md §4: the principal cap applies to all the project's loans together.
+/// docs/rules.md §4: the principal cap applies to all the project's loans together.
 #[test]
 fn the_principal_cap_scales_every_loan_of_the_project() {
     let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);
@@ -97,7 +97,7 @@ fn the_principal_cap_scales_every_loan_of_the_project() {
     assert_eq!(subsidies, vec![yuan("9150.00"), yuan("9150.00")]);
 }
 
-/// rules.md §6: priority with and without `partial_last`; waitlist after the first misfit.
+/// docs/rules.md §6: priority with and without `partial_last`; waitlist after the first misfit.
 #[test]
 fn priority_grants_follow_the_score_and_waitlist_the_rest() {
     let mut p = policy(&[("a", PoolKind::Funded, "20000"), ("b", PoolKind::Matched, "10000")]);
@@ -122,7 +122,7 @@ fn priority_grants_follow_the_score_and_waitlist_the_rest() {
     assert_eq!(r.pools.iter().map(|x| x.remaining).sum::<Money>(), yuan("11700"));
 }
 
-/// rules.md §6: three pools, oversubscribed `pro_rata`: every pool ends at zero.
+/// docs/rules.md §6: three pools, oversubscribed `pro_rata`: every pool ends at zero.
 #[test]
 fn three_pools_end_at_zero_when_the_whole_budget_is_granted() {
     let p = policy(&[
@@ -139,7 +139,7 @@ fn three_pools_end_at_zero_when_the_whole_budget_is_granted() {
     }
 }
 
-/// rules.md §7: figures over funded projects; a contract counts once; weighted income.
+/// docs/rules.md §7: figures over funded projects; a contract counts once; weighted income.
 #[test]
 fn round_figures_count_funded_projects_and_each_contract_once() {
     let pol = policy(&[("pool", PoolKind::Funded, "1000000")]);
@@ -161,7 +161,7 @@ fn round_figures_count_funded_projects_and_each_contract_once() {
     assert_eq!(r.projects[2].loans[0].reasons, vec![Reason::NoOverlap]);
 }
 
-/// rules.md §3: a window that is not the calendar year, with a leap day inside.
+/// docs/rules.md §3: a window that is not the calendar year, with a leap day inside.
 #[test]
 fn a_window_off_the_calendar_year_counts_the_leap_day() {
     let mut p = policy(&[("pool", PoolKind::Funded, "1000000")]);

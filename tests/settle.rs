@@ -1,5 +1,5 @@
 //! `engine::settle`: the round's figures with the grants on the books in place of the
-//! trial allocation (rules.md §6–§7), the reading reports and the API use once grants exist.
+//! trial allocation (docs/rules.md §6–§7), the reading reports and the API use once grants exist.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Storage on real databases: the two backends' migrations describe the same schema, and
-//! concurrent write transactions through `storage::begin_write` all succeed (hazards.md).
+//! concurrent write transactions through `storage::begin_write` all succeed (docs/hazards.md).
 
 mod web_support;
 
@@ -122,7 +122,7 @@ async fn both_backends_have_the_same_migrations_and_the_same_schema() {
     }
 }
 
-/// hazards.md: N writers that each read, then write, all succeed ("database is locked" never).
+/// docs/hazards.md: N writers that each read, then write, all succeed ("database is locked" never).
 #[rocket::async_test]
 async fn concurrent_read_then_write_transactions_all_succeed() {
     const WRITERS: usize = 8;

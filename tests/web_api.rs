@@ -206,7 +206,7 @@ async fn regiment_staff_cannot_take_over_another_regiments_project_by_its_key() 
     assert_eq!(admin.project_count(2024).await, i64::try_from(all.len() + 1).expect("small"));
 }
 
-/// hazards.md: an upload over the limit is a 413 (API and page), never a 200 with "no file".
+/// docs/hazards.md: an upload over the limit is a 413 (API and page), never a 200 with "no file".
 #[rocket::async_test]
 async fn an_upload_over_the_limit_is_refused_with_413() {
     let (_app, admin) = round_2023().await;

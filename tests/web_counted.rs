@@ -122,7 +122,7 @@ async fn a_withdrawn_projects_contract_no_longer_makes_anothers_a_duplicate() {
 
 /// A grant on the books bounds its project's request from below: a draft created earlier
 /// under the same contract, submitted after the other project was granted, would take the
-/// contract over (rules.md §4: the first row keeps it) and cut the grant. The submission is
+/// contract over (docs/rules.md §4: the first row keeps it) and cut the grant. The submission is
 /// refused with a clear 409 and nothing changes.
 #[rocket::async_test]
 async fn a_late_submission_cannot_take_a_granted_projects_contract() {

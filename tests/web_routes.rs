@@ -1,6 +1,6 @@
 //! Every route of the built Rocket (`rocket.routes()`), so that a route added later is
 //! covered without editing this file: no state-changing route works without the
-//! session's CSRF token (hazards.md "Rocket 0.5"), and each works with it.
+//! session's CSRF token (docs/hazards.md "Rocket 0.5"), and each works with it.
 
 mod web_support;
 
@@ -214,7 +214,7 @@ async fn the_login_page_logs_in_with_its_visitor_token() {
     assert!(home.into_string().await.unwrap_or_default().contains("admin"));
 }
 
-/// hazards.md: logging out ends the session on the server, so a copied cookie stops working;
+/// docs/hazards.md: logging out ends the session on the server, so a copied cookie stops working;
 /// the cookie itself is `HttpOnly` and `SameSite`.
 #[rocket::async_test]
 async fn logging_out_revokes_a_copied_session_cookie() {

@@ -5,7 +5,7 @@
     python3 check.py [--tiexi BIN] --variants --case DIR...  # and under every policy of VARIANTS
     python3 check.py --expected --case DIR...       # against DIR/expected.json (no errors), no binary
 
-A case folder's facts of rules.md §9 (statements*, cuts.csv, history.json, as in
+A case folder's facts of docs/rules.md §9 (statements*, cuts.csv, history.json, as in
 tests/cases/facts*) go to both tiexi calc and the peer (facts.py); each loan's
 `certified`, `statement_difference` and `statement_cause` are compared too.
 
@@ -37,7 +37,7 @@ def money(d):
 
 
 def as_json(result):
-    """The peer's result in the shape of cli.md's JSON."""
+    """The peer's result in the shape of docs/cli.md's JSON."""
     t = result["totals"]
     return {
         "round": {"year": result["round"]["year"], "budget": money(result["round"]["budget"])},
@@ -55,7 +55,7 @@ def as_json(result):
                 "computed": money(l["computed"]),
                 "subsidy": money(l["subsidy"]),
                 "reasons": l["reasons"],
-                # rules.md §9 (docs/facts.md)
+                # docs/rules.md §9 (docs/facts.md)
                 "certified": money(l.get("certified")),
                 "statement_difference": money(l.get("statement_difference")),
                 "statement_cause": l.get("statement_cause"),
@@ -96,7 +96,7 @@ def compare(expected, got, path, diffs):
                      f"peer {json.dumps(got, ensure_ascii=False)}")
 
 
-# Policies that between them take every branch of rules.md §2-§6, for --variants: the
+# Policies that between them take every branch of docs/rules.md §2-§6, for --variants: the
 # rate modes, the ceiling, both day counts, the overdue rules, extensions, member and type
 # rules, caps, and both allocations against a budget too small for the requests.
 VARIANTS = {
@@ -161,7 +161,7 @@ def variant_policy(base, name, folder):
 
 
 def facts_of(folder):
-    """The facts files a case folder holds (rules.md §9): statements*, cuts.csv, history.json."""
+    """The facts files a case folder holds (docs/rules.md §9): statements*, cuts.csv, history.json."""
     if folder is None or not os.path.isdir(folder):
         return {}
     statements = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith("statements"))

@@ -1,7 +1,7 @@
 """The peer of issue 7: what a finance office's Python script does with an applicant
 workbook, with the standard `decimal` module and plain dicts and lists.
 
-It does the whole of rules.md on the workbook of workbook.md, like `tiexi calc`:
+It does the whole of docs/rules.md on the workbook of docs/workbook.md, like `tiexi calc`:
 reads the round's policy (TOML), finds the Loans and Events sheets and their header rows,
 reads and checks every cell (text, money with units, percentages, dates in every spelling,
 ID numbers, credit codes, phones, yes/no), groups rows into projects and checks that they
@@ -43,7 +43,7 @@ ALL_TYPES = list(TYPES.values())
 
 
 def round_fen(x):
-    """rules.md §1: half-up (四舍五入) to the fen."""
+    """docs/rules.md §1: half-up (四舍五入) to the fen."""
     return x.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
@@ -55,7 +55,7 @@ def to_fen(amount):
     return int(amount * 100)
 
 
-# ---------------------------------------------------------------- the policy (rules.md §2)
+# ---------------------------------------------------------------- the policy (docs/rules.md §2)
 
 def load_policy(path):
     with open(path, "rb") as f:
@@ -88,7 +88,7 @@ def load_policy(path):
         "months": raw.get("term", {}).get("max_months", 36),
         "principal_cap": {t: money_exact(c) for t, c in caps.items()},
         "max_per_project": None if limit is None else money_exact(limit),
-        # rules.md §9
+        # docs/rules.md §9
         "max_rounds": raw.get("limits", {}).get("max_rounds_per_applicant"),
         "max_total": (None if raw.get("limits", {}).get("max_subsidy_per_applicant_total") is None
                       else money_exact(raw["limits"]["max_subsidy_per_applicant_total"])),
@@ -109,7 +109,7 @@ def money_exact(v):
     return round_fen(d)
 
 
-# ---------------------------------------------------------------- cells (workbook.md "Reading values")
+# ---------------------------------------------------------------- cells (docs/workbook.md "Reading values")
 
 class CellError(Exception):
     pass
@@ -443,7 +443,7 @@ def rate(v):
     return r
 
 
-# ---------------------------------------------------------------- the sheets (workbook.md)
+# ---------------------------------------------------------------- the sheets (docs/workbook.md)
 
 # key: (header, synonyms, required, project-level, reader(value, unit))
 LOAN_COLUMNS = {
@@ -544,7 +544,7 @@ def is_events_name(name):
 
 
 def pick_sheets(sheets):
-    """workbook.md "Sheets": (Loans sheet index, Events sheet index or None)."""
+    """docs/workbook.md "Sheets": (Loans sheet index, Events sheet index or None)."""
     names = [name for name, _ in sheets]
     loans = next((i for i, n in enumerate(names) if any(w in n for w in ("申报", "汇总", "项目"))
                   and not is_events_name(n)), 0)
@@ -801,10 +801,10 @@ class Workbook:
         return event[0], on, event[1]
 
 
-# ---------------------------------------------------------------- the rules (rules.md §3-§7)
+# ---------------------------------------------------------------- the rules (docs/rules.md §3-§7)
 
 def add_months(d, n):
-    """rules.md §3.2: keep the day of the month, clamped to the month's last day."""
+    """docs/rules.md §3.2: keep the day of the month, clamped to the month's last day."""
     m = d.month - 1 + n
     y, m = d.year + m // 12, m % 12 + 1
     first_of_next = dt.date(y + m // 12, m % 12 + 1, 1)
@@ -812,19 +812,19 @@ def add_months(d, n):
 
 
 def rate_on(loan, day):
-    """rules.md §4: the contract rate, replaced from the date of each rate change on."""
+    """docs/rules.md §4: the contract rate, replaced from the date of each rate change on."""
     changes = sorted((on, r) for kind, on, r in loan["events"] if kind == "rate_change" and on <= day)
     return changes[-1][1] if changes else loan["rate"]
 
 
 def balance_on(loan, day):
-    """rules.md §4: P − repayments dated on or before the day."""
+    """docs/rules.md §4: P − repayments dated on or before the day."""
     repaid = sum((a for kind, on, a in loan["events"] if kind == "repayment" and on <= day), Decimal(0))
     return max(loan["principal"] - repaid, Decimal(0))
 
 
 def subsidised_rate(policy, r):
-    """rules.md §4: s(t) in percent, by rate.mode."""
+    """docs/rules.md §4: s(t) in percent, by rate.mode."""
     if policy["mode"] == "cap":
         return min(r, policy["cap"]) * policy["share"] / HUNDRED
     if policy["mode"] == "share":
@@ -833,7 +833,7 @@ def subsidised_rate(policy, r):
 
 
 def overdue_periods(policy, loan):
-    """rules.md §3.4: [start, end) periods; a start with no end lasts forever."""
+    """docs/rules.md §3.4: [start, end) periods; a start with no end lasts forever."""
     marks = sorted((on, kind == "overdue_end") for kind, on, _ in loan["events"]
                    if kind in ("overdue_start", "overdue_end"))
     periods, open_at = [], None
@@ -862,7 +862,7 @@ def cut_out(parts, holes):
 
 
 def eligible(policy, loan, holes=()):
-    """rules.md §3 and §9: the eligible intervals [a, b), the reasons for days lost, and
+    """docs/rules.md §3 and §9: the eligible intervals [a, b), the reasons for days lost, and
     the days removed because another round subsidised them (`holes`)."""
     maturity = loan["dm"]
     if policy["extensions"]:
@@ -892,7 +892,7 @@ def eligible(policy, loan, holes=()):
 
 
 def loan_result(policy, loan, factor, given=None):
-    """rules.md §3-§4 and §9 for one loan that is not excluded. factor: (C, ΣP) or None;
+    """docs/rules.md §3-§4 and §9 for one loan that is not excluded. factor: (C, ΣP) or None;
     given: the facts of §9 about it (holes, certified, cut) or None."""
     given = given or {}
     out = {"contract_no": loan["contract_no"], "eligible_days": 0, "computed": Decimal("0.00"),
@@ -924,7 +924,7 @@ def loan_result(policy, loan, factor, given=None):
 
 
 def request(policy, project, excluded, facts=None, earlier=None):
-    """rules.md §4-§5 and §9: the loans of one project and its request. earlier: what the
+    """docs/rules.md §4-§5 and §9: the loans of one project and its request. earlier: what the
     applicant was granted before (rounds, total), and what its projects of this round already
     asked (`facts` tells), or None."""
     counted = sum((l["principal"] for l, ex in zip(project["loans"], excluded) if not ex), Decimal(0))
@@ -969,7 +969,7 @@ def request(policy, project, excluded, facts=None, earlier=None):
 
 def largest_remainder(amount_fen, weights):
     """amount split in proportion to weights (fen): floors, then the leftover fen one each to
-    the largest cut-off remainders, ties to the first (rules.md §6)."""
+    the largest cut-off remainders, ties to the first (docs/rules.md §6)."""
     total = sum(weights)
     if total == 0:
         return [0] * len(weights)
@@ -984,7 +984,7 @@ def largest_remainder(amount_fen, weights):
 
 
 def grants(policy, projects, scores, budget):
-    """rules.md §6: grants against the budget, by pro_rata or priority."""
+    """docs/rules.md §6: grants against the budget, by pro_rata or priority."""
     asked = [to_fen(p["requested"]) for p in projects]
     if sum(asked) <= budget:
         return asked
@@ -1016,7 +1016,7 @@ def half_up_2(x):
 
 
 def compute(policy, projects, facts=None):
-    """rules.md §3-§7 over the round's projects, in workbook order; with `facts` (facts.py),
+    """docs/rules.md §3-§7 over the round's projects, in workbook order; with `facts` (facts.py),
     §9 too."""
     seen, excluded = set(), []
     for p in projects:
@@ -1043,7 +1043,7 @@ def compute(policy, projects, facts=None):
               "granted": Decimal("0.00"), "loans_unlocked": Decimal("0.00"), "households": 0}
     contracts, income_weighted, income_households = set(), Decimal(0), 0
     for r, p, g in zip(results, projects, granted):
-        # rules.md §6 pool split: one project at a time, in proportion to what the pools have left.
+        # docs/rules.md §6 pool split: one project at a time, in proportion to what the pools have left.
         parts = largest_remainder(g, remaining)
         remaining = [left - part for left, part in zip(remaining, parts)]
         r["granted"] = yuan(g)
@@ -1079,7 +1079,7 @@ def calculate(sheets, policy, is_1904=False):
 # ---------------------------------------------------------------- reading the workbook
 
 def spread_merged(rows, ranges):
-    """workbook.md: a merged cell's value holds for every cell it spans (0-based, inclusive)."""
+    """docs/workbook.md: a merged cell's value holds for every cell it spans (0-based, inclusive)."""
     for (r0, c0), (r1, c1) in ranges:
         if r0 >= len(rows) or c0 >= len(rows[r0]) or blank(rows[r0][c0]):
             continue
@@ -1184,7 +1184,7 @@ def main():
         sheets, is_1904 = reader(path)
         ms, _ = median_ms(lambda: calculate(sheets, policy, is_1904), runs)
         print(f"figure python-decimal-engine {ms:.1f} {runs}")
-        # The rules alone (rules.md §3-§7) on projects already checked: what the engine
+        # The rules alone (docs/rules.md §3-§7) on projects already checked: what the engine
         # figure (`figures engine N`) times, engine::compute on imported projects.
         projects = Workbook(sheets, policy, is_1904).projects
         ms, _ = median_ms(lambda: compute(policy, projects), runs)

@@ -1,4 +1,4 @@
-//! Any bytes at all through the guard and the in-process import (hazards.md "Uploaded
+//! Any bytes at all through the guard and the in-process import (docs/hazards.md "Uploaded
 //! spreadsheets"): our code may not panic. An abort or a runaway allocation here is
 //! calamine's and is what the child process of `import::isolate` contains (fuzz/README.md).
 #![no_main]

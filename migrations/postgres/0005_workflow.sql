@@ -1,12 +1,12 @@
 -- Running a round (issue 5): review states, documents, grants, disbursement batches and the
 -- audit trail. The money invariants are guarded here as well as in code: CHECKs bound every
 -- pool and project, maker-checker is a CHECK, and triggers keep paid batches and the audit
--- trail unchangeable. No table is rebuilt (hazards.md: a rebuild cascades deletes).
+-- trail unchangeable. No table is rebuilt (docs/hazards.md: a rebuild cascades deletes).
 
 -- Review states of a project .
 UPDATE projects SET state = 'approved' WHERE state = 'paid';
 ALTER TABLE projects ADD CONSTRAINT projects_state CHECK (state IN ('draft', 'submitted', 'returned', 'regiment_reviewed', 'division_reviewed', 'published', 'approved', 'rejected', 'withdrawn'));
--- A project is never granted more than it requested (rules.md §6), nor paid beyond its grant.
+-- A project is never granted more than it requested (docs/rules.md §6), nor paid beyond its grant.
 ALTER TABLE projects ADD CONSTRAINT projects_granted_bound CHECK (granted_fen <= requested_fen AND paid_fen <= granted_fen);
 
 ALTER TABLE projects ADD COLUMN publication_start TEXT;
@@ -48,7 +48,7 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_project ON documents (project_id);
 
--- An allocation run (rules.md §6 through the engine): proposed by one user, approved by
+-- An allocation run (docs/rules.md §6 through the engine): proposed by one user, approved by
 -- another (maker-checker), whose approval makes its grants count against the pools.
 CREATE TABLE allocations (
     id BIGSERIAL PRIMARY KEY,
@@ -84,7 +84,7 @@ CREATE TABLE grants (
 CREATE INDEX grants_project ON grants (project_id);
 CREATE INDEX grants_allocation ON grants (allocation_id);
 
--- The pool split of a grant line (rules.md §6), signed like its line.
+-- The pool split of a grant line (docs/rules.md §6), signed like its line.
 CREATE TABLE grant_parts (
     grant_id BIGINT NOT NULL REFERENCES grants (id) ON DELETE RESTRICT,
     pool_id BIGINT NOT NULL REFERENCES pools (id) ON DELETE RESTRICT,

@@ -1,5 +1,5 @@
 -- Accounts and server-side sessions: the cookie carries only a random id whose hash is
--- stored here, so logging out or disabling a user ends the session (hazards.md, Rocket).
+-- stored here, so logging out or disabling a user ends the session (docs/hazards.md, Rocket).
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL UNIQUE,

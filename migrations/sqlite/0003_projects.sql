@@ -1,7 +1,7 @@
 -- Projects, loans and events of a round. Natural keys are unique so that a re-import
 -- updates and never duplicates: a project by (round, project key), a loan by (round,
 -- contract number, occurrence) — occurrence > 0 keeps a workbook's repeated contract
--- rows, which rules.md §4 marks `duplicate_contract`. Money is BIGINT fen.
+-- rows, which docs/rules.md §4 marks `duplicate_contract`. Money is BIGINT fen.
 CREATE TABLE imports (
     id INTEGER PRIMARY KEY,
     round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE RESTRICT,

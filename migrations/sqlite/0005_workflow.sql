@@ -1,7 +1,7 @@
 -- Running a round (issue 5): review states, documents, grants, disbursement batches and the
 -- audit trail. The money invariants are guarded here as well as in code: CHECKs bound every
 -- pool and project, maker-checker is a CHECK, and triggers keep paid batches and the audit
--- trail unchangeable. No table is rebuilt (hazards.md: a rebuild cascades deletes).
+-- trail unchangeable. No table is rebuilt (docs/hazards.md: a rebuild cascades deletes).
 
 -- Review states of a project (SQLite cannot add a CHECK to an existing column).
 UPDATE projects SET state = 'approved' WHERE state = 'paid';
@@ -11,7 +11,7 @@ BEGIN SELECT RAISE(ABORT, 'invalid project state'); END;
 CREATE TRIGGER projects_state_update BEFORE UPDATE OF state ON projects
 WHEN NEW.state NOT IN ('draft', 'submitted', 'returned', 'regiment_reviewed', 'division_reviewed', 'published', 'approved', 'rejected', 'withdrawn')
 BEGIN SELECT RAISE(ABORT, 'invalid project state'); END;
--- A project is never granted more than it requested (rules.md §6), nor paid beyond its grant.
+-- A project is never granted more than it requested (docs/rules.md §6), nor paid beyond its grant.
 CREATE TRIGGER projects_granted_bound BEFORE UPDATE OF granted_fen, requested_fen, paid_fen ON projects
 WHEN NEW.granted_fen > NEW.requested_fen OR NEW.granted_fen < NEW.paid_fen
 BEGIN SELECT RAISE(ABORT, 'grant out of bounds'); END;
@@ -55,7 +55,7 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_project ON documents (project_id);
 
--- An allocation run (rules.md §6 through the engine): proposed by one user, approved by
+-- An allocation run (docs/rules.md §6 through the engine): proposed by one user, approved by
 -- another (maker-checker), whose approval makes its grants count against the pools.
 CREATE TABLE allocations (
     id INTEGER PRIMARY KEY,
@@ -91,7 +91,7 @@ CREATE TABLE grants (
 CREATE INDEX grants_project ON grants (project_id);
 CREATE INDEX grants_allocation ON grants (allocation_id);
 
--- The pool split of a grant line (rules.md §6), signed like its line.
+-- The pool split of a grant line (docs/rules.md §6), signed like its line.
 CREATE TABLE grant_parts (
     grant_id BIGINT NOT NULL REFERENCES grants (id) ON DELETE RESTRICT,
     pool_id BIGINT NOT NULL REFERENCES pools (id) ON DELETE RESTRICT,

@@ -1,4 +1,4 @@
-//! An allocation run of a round that is already under way (issue 5): rules.md §6 against
+//! An allocation run of a round that is already under way (issue 5): docs/rules.md §6 against
 //! what the pools have left, for what each project still lacks; and the pool split of the
 //! lines that follow a grant (a release, a payment, a clawback).
 //!
@@ -18,7 +18,7 @@ use super::{compute_with, Status};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Line {
     pub key: String,
-    /// The engine's request of the project (rules.md §5).
+    /// The engine's request of the project (docs/rules.md §5).
     pub requested: Money,
     /// What the project already holds (active grants before this run).
     pub held: Money,
@@ -26,7 +26,7 @@ pub struct Line {
     pub outstanding: Money,
     /// What this run grants it.
     pub granted: Money,
-    /// This run's grant split across the pools, in the policy's order (rules.md §6).
+    /// This run's grant split across the pools, in the policy's order (docs/rules.md §6).
     pub parts: Vec<Money>,
     /// The project's status once this run counts: `Status::of(requested, held + granted)`.
     pub status: Status,
@@ -57,7 +57,7 @@ impl Outcome {
     }
 }
 
-/// Run rules.md §6 over `projects` (their requests from `engine::compute`), each asking for
+/// Run docs/rules.md §6 over `projects` (their requests from `engine::compute`), each asking for
 /// what it lacks beyond `held[i]`, against the pools' `remaining` amounts (policy order).
 ///
 /// # Panics
@@ -67,7 +67,7 @@ pub fn run(policy: &Policy, projects: &[Project], held: &[Money], remaining: &[M
     run_with(policy, projects, &Facts::default(), held, remaining)
 }
 
-/// [`run`] with the facts of rules.md §9 (cuts, certified interest, earlier rounds), so that
+/// [`run`] with the facts of docs/rules.md §9 (cuts, certified interest, earlier rounds), so that
 /// an allocation follows a reviewer's cut as the trial calculation does.
 #[must_use]
 pub fn run_with(policy: &Policy, projects: &[Project], facts: &Facts, held: &[Money], remaining: &[Money]) -> Outcome {
@@ -119,7 +119,7 @@ pub fn lacking(requested: Money, held: Money) -> Money {
     }
 }
 
-/// rules.md §6 on claims against the pools' remaining amounts: the grants, each grant's
+/// docs/rules.md §6 on claims against the pools' remaining amounts: the grants, each grant's
 /// pool parts, and what the pools have left.
 #[must_use]
 pub fn grant(rule: Allocation, claims: &[Claim], remaining: &[Money]) -> (Vec<Money>, Vec<Vec<Money>>, Vec<Money>) {
@@ -131,7 +131,7 @@ pub fn grant(rule: Allocation, claims: &[Claim], remaining: &[Money]) -> (Vec<Mo
 
 /// The pool split of a line that follows a grant: `amount` (signed) in proportion to
 /// `basis` (per pool, non-negative: what the line can draw on in each pool), exactly, by
-/// largest remainders with ties to the pool listed first (rules.md §6). The parts carry the
+/// largest remainders with ties to the pool listed first (docs/rules.md §6). The parts carry the
 /// sign of `amount` and sum to it. A release splits by the project's unpaid grant parts, a
 /// payment by its granted-and-unpaid parts, a clawback by its paid parts. When `|amount|`
 /// is the whole basis, the parts are the basis itself, so no pool is ever left short.

@@ -1,4 +1,4 @@
-//! Calendar dates, half-open intervals and the day count (rules.md §1, §2, §3).
+//! Calendar dates, half-open intervals and the day count (docs/rules.md §1, §2, §3).
 //!
 //! No clock: every date is an argument.
 
@@ -6,13 +6,13 @@ use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// The days of `[a, b)` (算头不算尾): `b − a`, never negative. rules.md §1.
+/// The days of `[a, b)` (算头不算尾): `b − a`, never negative. docs/rules.md §1.
 #[must_use]
 pub fn days(a: NaiveDate, b: NaiveDate) -> i64 {
     (b - a).num_days().max(0)
 }
 
-/// rules.md §3.2: add months keeping the day of the month, clamped to the month's last day
+/// docs/rules.md §3.2: add months keeping the day of the month, clamped to the month's last day
 /// (2024-01-31 + 1 month = 2024-02-29).
 #[must_use]
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
@@ -43,7 +43,7 @@ impl Interval {
         self.end <= self.start
     }
 
-    /// The part of `self` before `date` (rules.md §3.4 `from_first_overdue`).
+    /// The part of `self` before `date` (docs/rules.md §3.4 `from_first_overdue`).
     #[must_use]
     pub fn cut_at(self, date: NaiveDate) -> Interval {
         Interval::new(self.start, self.end.min(date))
@@ -62,7 +62,7 @@ impl Interval {
     }
 }
 
-/// rules.md §2 `day_count`: the divisor that turns an annual rate into a daily one.
+/// docs/rules.md §2 `day_count`: the divisor that turns an annual rate into a daily one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum DayCount {
     #[default]
@@ -91,7 +91,7 @@ impl DayCount {
     }
 }
 
-/// January 1 of `year`; the default window edges of rules.md §2.
+/// January 1 of `year`; the default window edges of docs/rules.md §2.
 #[must_use]
 pub fn new_year(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MAX)
@@ -105,7 +105,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// rules.md §3.2: month ends clamp.
+    /// docs/rules.md §3.2: month ends clamp.
     #[test]
     fn adding_months_clamps_to_the_month_end() {
         for (from, months, to) in [
@@ -119,7 +119,7 @@ mod tests {
         }
     }
 
-    /// rules.md §1: 算头不算尾.
+    /// docs/rules.md §1: 算头不算尾.
     #[test]
     fn an_interval_counts_its_first_day_and_not_its_last() {
         assert_eq!(days(d("2024-01-01"), d("2025-01-01")), 366);

@@ -1,4 +1,4 @@
-//! rules.md §9: facts from outside the workbook (a reviewer's cuts, the banks' interest
+//! docs/rules.md §9: facts from outside the workbook (a reviewer's cuts, the banks' interest
 //! statements, the grants of earlier rounds), as inputs of the engine. The engine never
 //! fetches them: storage, a file or a test hands them in, so it stays pure.
 
@@ -45,7 +45,7 @@ impl Facts {
         self.statements.get(contract_no).map(Vec::as_slice)
     }
 
-    /// rules.md §9: the certified interest of a contract for the round's window, if its
+    /// docs/rules.md §9: the certified interest of a contract for the round's window, if its
     /// bank's statement has a line with a day inside the window.
     #[must_use]
     pub fn certified(&self, window: Interval, contract_no: &str) -> Option<Money> {
@@ -56,7 +56,7 @@ impl Facts {
     }
 }
 
-/// rules.md §9: a reviewer's cut of one loan, always with a reason from the list.
+/// docs/rules.md §9: a reviewer's cut of one loan, always with a reason from the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cut {
     pub limit: CutLimit,
@@ -75,7 +75,7 @@ pub enum CutLimit {
     Amount(Money),
 }
 
-/// rules.md §9: the reasons a reviewer may give for a cut.
+/// docs/rules.md §9: the reasons a reviewer may give for a cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CutReason {
@@ -100,7 +100,7 @@ impl CutReason {
         CutReason::Other,
     ];
 
-    /// The reason as the list in rules.md §9 words it; also how the cuts file spells it.
+    /// The reason as the list in docs/rules.md §9 words it; also how the cuts file spells it.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
@@ -132,7 +132,7 @@ impl CutReason {
     }
 }
 
-/// rules.md §9: one row of a bank's interest statement: the normal interest paid for the
+/// docs/rules.md §9: one row of a bank's interest statement: the normal interest paid for the
 /// period `[from, to]`, both days included. Penalty and compound interest never count,
 /// so they are not here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

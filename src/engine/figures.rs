@@ -1,4 +1,4 @@
-//! rules.md §7: the round figures (年度指标) and their sum across rounds (累计).
+//! docs/rules.md §7: the round figures (年度指标) and their sum across rounds (累计).
 
 use std::collections::HashSet;
 
@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::money::Money;
 use super::project::Project;
 
-/// The `totals` object of cli.md.
+/// The `totals` object of docs/cli.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Figures {
     /// Projects without errors (all projects the engine saw).
@@ -37,7 +37,7 @@ pub struct Tally<'a> {
     /// Σ households × 户均增收 over the projects that report it, in fen, and Σ households.
     income_weighted: i128,
     income_households: u64,
-    /// rules.md §7: a contract number counts once in `loans_unlocked`, also across rounds.
+    /// docs/rules.md §7: a contract number counts once in `loans_unlocked`, also across rounds.
     contracts: HashSet<&'a str, RandomState>,
 }
 
@@ -73,7 +73,7 @@ impl<'a> Tally<'a> {
         }
     }
 
-    /// rules.md §7: leverage and the household-weighted mean, half-up to 2 decimals.
+    /// docs/rules.md §7: leverage and the household-weighted mean, half-up to 2 decimals.
     #[must_use]
     pub fn figures(&self) -> Figures {
         let leverage = self.granted.is_positive().then(|| round2(self.loans_unlocked.yuan() / self.granted.yuan()));
@@ -99,7 +99,7 @@ impl Tally<'_> {
     }
 }
 
-/// rules.md §7 across rounds (累计): the figures of each round summed, a contract
+/// docs/rules.md §7 across rounds (累计): the figures of each round summed, a contract
 /// counting once in `loans_unlocked` however many rounds subsidised it.
 #[must_use]
 pub fn cumulative<'a>(rounds: impl IntoIterator<Item = (&'a [Project], &'a super::RoundResult)>) -> Figures {

@@ -1,4 +1,4 @@
-//! rules.md §6: grants against the budget, and the pool split (资金来源分摊).
+//! docs/rules.md §6: grants against the budget, and the pool split (资金来源分摊).
 //!
 //! All arithmetic here is on integer fen (i128), so every fen is accounted for exactly.
 
@@ -14,7 +14,7 @@ pub struct Claim {
     pub score: Option<Decimal>,
 }
 
-/// rules.md §6: the grant of every claim, in the claims' order.
+/// docs/rules.md §6: the grant of every claim, in the claims' order.
 #[must_use]
 pub fn grants(allocation: Allocation, budget: Money, claims: &[Claim]) -> Vec<Money> {
     let total: Money = claims.iter().map(|c| c.requested).sum();
@@ -27,7 +27,7 @@ pub fn grants(allocation: Allocation, budget: Money, claims: &[Claim]) -> Vec<Mo
     }
 }
 
-/// rules.md §6 `pro_rata`: `floor_fen(requested × Bud / Req)`, then one fen each to the
+/// docs/rules.md §6 `pro_rata`: `floor_fen(requested × Bud / Req)`, then one fen each to the
 /// largest cut-off remainders, ties to the claim that comes first.
 fn pro_rata(budget: Money, total: Money, claims: &[Claim]) -> Vec<Money> {
     let weights: Vec<i128> = claims.iter().map(|c| i128::from(c.requested.fen())).collect();
@@ -92,7 +92,7 @@ fn div_rem(n: i128, d: i128) -> (i128, i128) {
     }
 }
 
-/// rules.md §6 `priority`: by score from highest (none last, ties to the earlier claim),
+/// docs/rules.md §6 `priority`: by score from highest (none last, ties to the earlier claim),
 /// full requests while they fit; then `partial_last` or nothing; everyone after, nothing.
 fn priority(budget: Money, partial_last: bool, claims: &[Claim]) -> Vec<Money> {
     let mut order: Vec<usize> = (0..claims.len()).filter(|i| claims[*i].requested.is_positive()).collect();
@@ -120,7 +120,7 @@ fn priority(budget: Money, partial_last: bool, claims: &[Claim]) -> Vec<Money> {
     granted
 }
 
-/// rules.md §6 pool split: each grant in turn, in proportion to the pools' remaining
+/// docs/rules.md §6 pool split: each grant in turn, in proportion to the pools' remaining
 /// amounts; returns each grant's parts (one per pool) and the pools' remaining amounts.
 #[must_use]
 pub fn split(pools: &[Money], grants: &[Money]) -> (Vec<Vec<Money>>, Vec<Money>) {
@@ -151,7 +151,7 @@ mod tests {
         req.iter().map(|r| Claim { requested: m(r), score: None }).collect()
     }
 
-    /// rules.md §8 example 5: `pro_rata` grants and the pool split.
+    /// docs/rules.md §8 example 5: `pro_rata` grants and the pool split.
     #[test]
     fn example_5_pro_rata_grants_and_an_even_pool_split() {
         let g = grants(Allocation::ProRata, m("1400000"), &claims(&["900000", "600000"]));
@@ -161,7 +161,7 @@ mod tests {
         assert_eq!(left, vec![Money::ZERO, Money::ZERO]);
     }
 
-    /// rules.md §6: leftover fen go to the largest remainders, ties to the first.
+    /// docs/rules.md §6: leftover fen go to the largest remainders, ties to the first.
     #[test]
     fn pro_rata_gives_the_leftover_fen_to_the_largest_remainders_ties_first() {
         let g = grants(Allocation::ProRata, m("0.10"), &claims(&["0.05", "0.05", "0.05"]));
@@ -171,7 +171,7 @@ mod tests {
         assert_eq!(g, vec![m("0.03"), m("0.67"), m("0.30")]);
     }
 
-    /// rules.md §6: priority by score, none last; `partial_last` or nothing; then waitlist.
+    /// docs/rules.md §6: priority by score, none last; `partial_last` or nothing; then waitlist.
     #[test]
     fn priority_funds_by_score_then_stops_at_the_first_that_does_not_fit() {
         let c = vec![

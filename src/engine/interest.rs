@@ -1,9 +1,9 @@
-//! rules.md §4 in integer arithmetic: `Σ B × s × days` summed exactly in i128 and divided
+//! docs/rules.md §4 in integer arithmetic: `Σ B × s × days` summed exactly in i128 and divided
 //! and rounded once, half-up to the fen.
 //!
 //! The balance is integer fen and a rate is a decimal `mantissa / 10^scale`, so every
 //! product is an integer over a power of ten: no rounding happens before the one that
-//! rules.md §4 asks for. Anything that would not fit an i128 says so (`None`), and the
+//! docs/rules.md §4 asks for. Anything that would not fit an i128 says so (`None`), and the
 //! caller falls back to `rust_decimal`.
 
 use rust_decimal::Decimal;
@@ -43,7 +43,7 @@ impl Interest {
         Some(())
     }
 
-    /// rules.md §4: `round_half_up_fen(f × Σ B·s·days / basis)` with `f = C / ΣP` when
+    /// docs/rules.md §4: `round_half_up_fen(f × Σ B·s·days / basis)` with `f = C / ΣP` when
     /// `factor` is `Some((C, ΣP))`; `None` when the exact value does not fit an i128.
     #[must_use]
     pub fn computed(self, day_count: DayCount, factor: Option<(Money, Money)>) -> Option<Money> {
@@ -101,7 +101,7 @@ fn mul(a: i128, b: i128) -> Option<i128> {
     }
 }
 
-/// `n / d` rounded half away from zero (rules.md §1 四舍五入), exactly; `None` for `d = 0`.
+/// `n / d` rounded half away from zero (docs/rules.md §1 四舍五入), exactly; `None` for `d = 0`.
 fn half_up(n: i128, d: i128) -> Option<i128> {
     let (nu, du) = (n.unsigned_abs(), d.unsigned_abs());
     let q = match (u64::try_from(nu), u64::try_from(du)) {

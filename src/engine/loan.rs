@@ -1,4 +1,4 @@
-//! rules.md §3 (the days of a loan that earn subsidy) and §4 (the subsidy of one loan).
+//! docs/rules.md §3 (the days of a loan that earn subsidy) and §4 (the subsidy of one loan).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -44,7 +44,7 @@ impl Piece {
     }
 }
 
-/// cli.md `pieces[]`: the fields in their order, `amount` last.
+/// docs/cli.md `pieces[]`: the fields in their order, `amount` last.
 impl Serialize for Piece {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut out = s.serialize_struct("Piece", 7)?;
@@ -59,7 +59,7 @@ impl Serialize for Piece {
     }
 }
 
-/// The result for one loan (cli.md `loans[]`), with its explanation.
+/// The result for one loan (docs/cli.md `loans[]`), with its explanation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LoanResult {
     pub contract_no: String,
@@ -68,15 +68,15 @@ pub struct LoanResult {
     pub subsidy: Money,
     pub reasons: Vec<Reason>,
     pub pieces: Vec<Piece>,
-    /// rules.md §4: `(C, ΣP)` when the project's principal cap made `f = C / ΣP` below 1.
+    /// docs/rules.md §4: `(C, ΣP)` when the project's principal cap made `f = C / ΣP` below 1.
     pub factor: Option<(Money, Money)>,
-    /// rules.md §9: the reviewer's cut of this loan, if any.
+    /// docs/rules.md §9: the reviewer's cut of this loan, if any.
     pub cut: Option<Cut>,
-    /// rules.md §9: the bank's certified interest for the round, if its statement has any.
+    /// docs/rules.md §9: the bank's certified interest for the round, if its statement has any.
     pub certified: Option<Money>,
-    /// rules.md §9: the days of `E` removed because another round subsidised them.
+    /// docs/rules.md §9: the days of `E` removed because another round subsidised them.
     pub already_subsidised_days: i64,
-    /// cli.md: the statement less the interest at the contract rate for the same days, when
+    /// docs/cli.md: the statement less the interest at the contract rate for the same days, when
     /// more than 1 yuan either way (`engine::reconcile`).
     pub statement_difference: Option<Money>,
     /// Its likely cause.
@@ -104,7 +104,7 @@ impl LoanResult {
     }
 }
 
-/// rules.md §4: the contract rate on a day, the last rate change on or before it winning.
+/// docs/rules.md §4: the contract rate on a day, the last rate change on or before it winning.
 #[must_use]
 pub fn rate_on(loan: &Loan, day: NaiveDate) -> Decimal {
     // The greatest (date, rate), the last of equals: the workbook's event order never matters.
@@ -115,7 +115,7 @@ pub fn rate_on(loan: &Loan, day: NaiveDate) -> Decimal {
     changes.max().map_or(loan.rate, |c| c.1)
 }
 
-/// rules.md §4: the balance on a day, repayments counting from their own date on.
+/// docs/rules.md §4: the balance on a day, repayments counting from their own date on.
 #[must_use]
 pub fn balance_on(loan: &Loan, day: NaiveDate) -> Money {
     let repaid: Money = loan
@@ -130,7 +130,7 @@ pub fn balance_on(loan: &Loan, day: NaiveDate) -> Money {
     (loan.principal - repaid).max(Money::ZERO)
 }
 
-/// rules.md §4: split eligible intervals into pieces of constant balance and rate.
+/// docs/rules.md §4: split eligible intervals into pieces of constant balance and rate.
 #[must_use]
 pub fn pieces(policy: &Policy, loan: &Loan, intervals: &[Interval]) -> Vec<Piece> {
     pieces_with(policy, loan, intervals, &mut Rates::default())
@@ -173,7 +173,7 @@ fn interest(balance: Money, subsidised_rate: Decimal, days: i64) -> Decimal {
     balance.yuan() * subsidised_rate * Decimal::from(days) / Decimal::ONE_HUNDRED
 }
 
-/// rules.md §4: `round_half_up_fen(f × Σ B·s·days / basis)`, summed by pieces and divided once.
+/// docs/rules.md §4: `round_half_up_fen(f × Σ B·s·days / basis)`, summed by pieces and divided once.
 /// `factor` is `(C, ΣP)` when the project's principal cap binds.
 #[must_use]
 pub fn computed(policy: &Policy, pieces: &[Piece], factor: Option<(Money, Money)>) -> Money {
@@ -194,24 +194,24 @@ fn computed_in_decimal(policy: &Policy, pieces: &[Piece], factor: Option<(Money,
     Money::round_half_up(value)
 }
 
-/// rules.md §3 and §4: everything about one loan that is not excluded.
+/// docs/rules.md §3 and §4: everything about one loan that is not excluded.
 #[must_use]
 pub fn subsidy(policy: &Policy, loan: &Loan, factor: Option<(Money, Money)>) -> LoanResult {
     subsidy_given(policy, loan, factor, LoanFacts::default())
 }
 
-/// rules.md §9: what facts from outside the workbook say about one loan.
+/// docs/rules.md §9: what facts from outside the workbook say about one loan.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoanFacts<'a> {
     /// A reviewer's cut (核减).
     pub cut: Option<&'a Cut>,
     /// The bank's certified interest for the round (银行结息).
     pub certified: Option<Money>,
-    /// The days of the contract that other rounds subsidised (rules.md §9).
+    /// The days of the contract that other rounds subsidised (docs/rules.md §9).
     pub subsidised: &'a [Interval],
 }
 
-/// [`subsidy`] with the facts of rules.md §9.
+/// [`subsidy`] with the facts of docs/rules.md §9.
 #[must_use]
 pub fn subsidy_given(policy: &Policy, loan: &Loan, factor: Option<(Money, Money)>, facts: LoanFacts<'_>) -> LoanResult {
     subsidy_with(policy, loan, factor, facts, &mut Scratch::default())

@@ -1,4 +1,4 @@
-//! The pure engine: rules.md, section by section. No I/O, no async, no clock, no floats.
+//! The pure engine: docs/rules.md, section by section. No I/O, no async, no clock, no floats.
 //!
 //! Its one door is [`compute`]: `tiexi calc`, the web preview and the final figures all
 //! call it, so they always agree.
@@ -37,7 +37,7 @@ pub use project::{Applicant, ApplicantType, Event, EventKind, Loan, Project};
 pub use reasons::Reason;
 pub use reconcile::reconcile;
 
-/// rules.md §6 statuses.
+/// docs/rules.md §6 statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -86,7 +86,7 @@ impl Status {
     }
 }
 
-/// The result for one project (cli.md `projects[]`).
+/// The result for one project (docs/cli.md `projects[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectResult {
     pub key: String,
@@ -119,14 +119,14 @@ pub struct RoundResult {
     pub totals: Figures,
 }
 
-/// The engine's one door: rules.md §3 to §7 over a round's projects, in workbook order,
+/// The engine's one door: docs/rules.md §3 to §7 over a round's projects, in workbook order,
 /// with no facts from outside the workbook.
 #[must_use]
 pub fn compute(policy: &Policy, projects: &[Project]) -> RoundResult {
     compute_with(policy, projects, &Facts::default())
 }
 
-/// rules.md §3 to §9 over a round's projects, in workbook order, with the facts of §9
+/// docs/rules.md §3 to §9 over a round's projects, in workbook order, with the facts of §9
 /// (cuts, certified interest, earlier rounds) from outside the workbook.
 #[must_use]
 pub fn compute_with(policy: &Policy, projects: &[Project], facts: &Facts) -> RoundResult {
@@ -137,7 +137,7 @@ pub fn compute_with(policy: &Policy, projects: &[Project], facts: &Facts) -> Rou
     let granted = grants::grants(policy.allocation, policy.budget(), &claims);
     let amounts: Vec<Money> = policy.pools.iter().map(|p| p.amount).collect();
     let (parts, remaining) = grants::split(&amounts, &granted);
-    // rules.md §7: a contract counts once in `loans_unlocked`, by its first row of the round.
+    // docs/rules.md §7: a contract counts once in `loans_unlocked`, by its first row of the round.
     let mut unlocked = vec![false; rows.first.len()];
     let mut tally = Tally::default();
     let each = results.iter_mut().zip(projects).zip(request::first_rows(projects)).zip(granted).zip(parts);

@@ -1,4 +1,4 @@
-//! Money as integer fen and the two roundings that rules.md allows.
+//! Money as integer fen and the two roundings that docs/rules.md allows.
 //!
 //! No I/O, no floats: a yuan amount enters as text or as fen and leaves as text.
 
@@ -10,7 +10,7 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-/// An amount of money in fen (0.01 yuan). rules.md §1: money is never a binary float.
+/// An amount of money in fen (0.01 yuan). docs/rules.md §1: money is never a binary float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Money(i64);
 
@@ -41,7 +41,7 @@ impl Money {
         self.0
     }
 
-    /// An exact yuan amount; more than 2 decimals is an error, never a rounding (workbook.md).
+    /// An exact yuan amount; more than 2 decimals is an error, never a rounding (docs/workbook.md).
     ///
     /// # Errors
     /// `TooManyDecimals` or `OutOfRange`.
@@ -58,7 +58,7 @@ impl Money {
         Ok(Money(fen))
     }
 
-    /// rules.md §1: half-up (四舍五入) to the fen, for a yuan value.
+    /// docs/rules.md §1: half-up (四舍五入) to the fen, for a yuan value.
     ///
     /// ```
     /// use rust_decimal::Decimal;
@@ -73,7 +73,7 @@ impl Money {
         )
     }
 
-    /// rules.md §6: cut off below the fen (`floor_fen`), for a non-negative yuan value.
+    /// docs/rules.md §6: cut off below the fen (`floor_fen`), for a non-negative yuan value.
     #[must_use]
     pub fn floor(yuan: Decimal) -> Money {
         Money::from_fen_decimal((yuan * Decimal::ONE_HUNDRED).floor())
@@ -101,7 +101,7 @@ impl Money {
         self.0 > 0
     }
 
-    /// The amount in 万元 with 4 decimals (rules.md §7: 806.6350万元).
+    /// The amount in 万元 with 4 decimals (docs/rules.md §7: 806.6350万元).
     #[must_use]
     pub fn wan_yuan(self) -> Decimal {
         Decimal::new(self.0, 6).round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
@@ -109,7 +109,7 @@ impl Money {
 }
 
 impl fmt::Display for Money {
-    /// Yuan with exactly 2 decimals, as JSON carries it (rules.md §1).
+    /// Yuan with exactly 2 decimals, as JSON carries it (docs/rules.md §1).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
@@ -202,7 +202,7 @@ mod tests {
         assert_eq!("1.000".parse::<Money>().unwrap().fen(), 100);
     }
 
-    /// rules.md §1: half-up, also at the exact midpoint.
+    /// docs/rules.md §1: half-up, also at the exact midpoint.
     #[test]
     fn rounding_is_half_up_at_the_midpoint() {
         for (v, fen) in [("0.005", 1), ("0.0049999", 0), ("2.675", 268), ("8644.4444", 864_444)] {

@@ -160,7 +160,7 @@ pub struct Actuals {
     pub execution_rate: Option<Decimal>,
 }
 
-/// The actuals of a round: its figures (rules.md §7 over the grants on the books), the
+/// The actuals of a round: its figures (docs/rules.md §7 over the grants on the books), the
 /// hardship households of its funded projects, and the rates of its pools added up.
 #[must_use]
 pub fn actuals(projects: &[Project], result: &RoundResult, pools: &Account) -> Actuals {

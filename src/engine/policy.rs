@@ -1,4 +1,4 @@
-//! A round's policy (rules.md §2), already validated: every value inside is usable.
+//! A round's policy (docs/rules.md §2), already validated: every value inside is usable.
 //!
 //! Reading the TOML is `import::policy`; this module only holds and checks the values.
 
@@ -9,7 +9,7 @@ use super::dates::{DayCount, Interval};
 use super::money::Money;
 use super::project::ApplicantType;
 
-/// rules.md §2 and §4: how the subsidised rate follows from the contract rate.
+/// docs/rules.md §2 and §4: how the subsidised rate follows from the contract rate.
 /// All values are annual percentages (`4.35` is 4.35%).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
@@ -23,7 +23,7 @@ pub enum RateMode {
 }
 
 impl RateMode {
-    /// rules.md §4: the subsidised rate `s`, in percent, for a contract rate `r` in percent.
+    /// docs/rules.md §4: the subsidised rate `s`, in percent, for a contract rate `r` in percent.
     #[must_use]
     pub fn subsidised(self, r: Decimal) -> Decimal {
         match self {
@@ -58,7 +58,7 @@ impl Rates {
     }
 }
 
-/// rules.md §3.4: what an overdue period does to a loan.
+/// docs/rules.md §3.4: what an overdue period does to a loan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverdueRule {
@@ -71,7 +71,7 @@ pub enum OverdueRule {
     ForfeitLoan,
 }
 
-/// rules.md §6: how grants are made when requests exceed the budget.
+/// docs/rules.md §6: how grants are made when requests exceed the budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Allocation {
@@ -81,7 +81,7 @@ pub enum Allocation {
     Priority { partial_last: bool },
 }
 
-/// rules.md §2 `pools.kind`.
+/// docs/rules.md §2 `pools.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PoolKind {
@@ -109,7 +109,7 @@ pub struct Pool {
     pub amount: Money,
 }
 
-/// A round's policy (rules.md §2), every default applied.
+/// A round's policy (docs/rules.md §2), every default applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Policy {
     pub year: i32,
@@ -128,17 +128,17 @@ pub struct Policy {
     pub subsidize_extensions: bool,
     pub allocation: Allocation,
     pub pools: Vec<Pool>,
-    /// rules.md §10: the shortest 公示 in days, start and end included; 0 needs none.
+    /// docs/rules.md §10: the shortest 公示 in days, start and end included; 0 needs none.
     pub publicity_days: u32,
-    /// rules.md §2 `evidence.*`: what a project needs before it can be paid.
+    /// docs/rules.md §2 `evidence.*`: what a project needs before it can be paid.
     pub evidence: Evidence,
-    /// rules.md §9: an applicant granted in this many earlier rounds is not eligible.
+    /// docs/rules.md §9: an applicant granted in this many earlier rounds is not eligible.
     pub max_rounds_per_applicant: Option<u32>,
-    /// rules.md §9: the most one applicant may be granted across all rounds.
+    /// docs/rules.md §9: the most one applicant may be granted across all rounds.
     pub max_subsidy_per_applicant_total: Option<Money>,
 }
 
-/// rules.md §2 `evidence.interest_statement`.
+/// docs/rules.md §2 `evidence.interest_statement`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StatementRule {
@@ -149,7 +149,7 @@ pub enum StatementRule {
     Required,
 }
 
-/// rules.md §2 `evidence.*`: the evidence a project needs before it can be paid.
+/// docs/rules.md §2 `evidence.*`: the evidence a project needs before it can be paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Evidence {
     pub interest_statement: StatementRule,
@@ -179,19 +179,19 @@ pub enum PolicyError {
 }
 
 impl Policy {
-    /// rules.md §6: the budget `Bud`, the sum of the pools' remaining amounts.
+    /// docs/rules.md §6: the budget `Bud`, the sum of the pools' remaining amounts.
     #[must_use]
     pub fn budget(&self) -> Money {
         self.pools.iter().map(|p| p.amount).sum()
     }
 
-    /// The principal cap `C` for an applicant type (rules.md §4).
+    /// The principal cap `C` for an applicant type (docs/rules.md §4).
     #[must_use]
     pub fn principal_cap_for(&self, t: ApplicantType) -> Option<Money> {
         self.principal_cap[t.index()]
     }
 
-    /// rules.md §4 / §8: the policy of the worked examples, and the defaults of §2.
+    /// docs/rules.md §4 / §8: the policy of the worked examples, and the defaults of §2.
     #[must_use]
     pub fn example(year: i32) -> Policy {
         Policy {

@@ -1,4 +1,4 @@
-//! The engine's inputs (a project with its loans and their events) and rules.md §5,
+//! The engine's inputs (a project with its loans and their events) and docs/rules.md §5,
 //! the request of one project.
 
 use chrono::NaiveDate;
@@ -9,7 +9,7 @@ use super::money::Money;
 use super::policy::Policy;
 use super::reasons::Reason;
 
-/// rules.md §2: the four applicant types (主体类型).
+/// docs/rules.md §2: the four applicant types (主体类型).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantType {
@@ -32,7 +32,7 @@ impl ApplicantType {
         self as usize
     }
 
-    /// The English code of rules.md (`individual_business`).
+    /// The English code of docs/rules.md (`individual_business`).
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
@@ -74,11 +74,11 @@ pub struct Applicant {
     pub hardship_households: Option<u32>,
     pub radiated_households: Option<u32>,
     pub note: String,
-    /// Unknown columns of the workbook, kept as written (workbook.md): (header, value).
+    /// Unknown columns of the workbook, kept as written (docs/workbook.md): (header, value).
     pub extra: Vec<(String, String)>,
 }
 
-/// A dated event of a loan (rules.md §3, workbook.md "Events"). In JSON it is
+/// A dated event of a loan (docs/rules.md §3, docs/workbook.md "Events"). In JSON it is
 /// `{"kind": "repayment", "value": "100.00"}`; in a binary format (the parser's answer,
 /// `import::isolate`) a plain enum, as those formats cannot read a tag by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,10 +158,10 @@ pub struct Loan {
     pub row: u32,
 }
 
-/// One applicant's demonstration project (rules.md §5).
+/// One applicant's demonstration project (docs/rules.md §5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
-    /// cli.md: the 项目编号, else `身份证号/项目名称`.
+    /// docs/cli.md: the 项目编号, else `身份证号/项目名称`.
     pub key: String,
     pub name: String,
     pub applicant_type: ApplicantType,
@@ -176,7 +176,7 @@ pub struct Project {
     pub loans: Vec<Loan>,
 }
 
-/// rules.md §5: the project-level reasons that make a project ineligible.
+/// docs/rules.md §5: the project-level reasons that make a project ineligible.
 #[must_use]
 pub fn ineligibility(policy: &Policy, project: &Project) -> Vec<Reason> {
     let mut reasons = Vec::new();
@@ -189,7 +189,7 @@ pub fn ineligibility(policy: &Policy, project: &Project) -> Vec<Reason> {
     reasons
 }
 
-/// rules.md §5: the request is the sum of the loans' subsidies, at most the project cap.
+/// docs/rules.md §5: the request is the sum of the loans' subsidies, at most the project cap.
 /// Returns the request and whether the cap bound.
 #[must_use]
 pub fn request(policy: &Policy, subsidies: Money) -> (Money, bool) {
@@ -199,7 +199,7 @@ pub fn request(policy: &Policy, subsidies: Money) -> (Money, bool) {
     }
 }
 
-/// rules.md §4: the project factor `f = min(1, C / ΣP)`, as (C, ΣP) when it is below 1.
+/// docs/rules.md §4: the project factor `f = min(1, C / ΣP)`, as (C, ΣP) when it is below 1.
 #[must_use]
 pub fn principal_factor(policy: &Policy, project: &Project, counted_principal: Money) -> Option<(Money, Money)> {
     let cap = policy.principal_cap_for(project.applicant_type)?;

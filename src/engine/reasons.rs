@@ -1,44 +1,44 @@
-//! The reason codes of rules.md and cli.md, in the order cli.md lists them.
+//! The reason codes of docs/rules.md and docs/cli.md, in the order docs/cli.md lists them.
 
 use serde::Serialize;
 
-/// Why a project or loan got less than it might (cli.md `reasons`).
-/// The derived order is the order cli.md prescribes when several apply.
+/// Why a project or loan got less than it might (docs/cli.md `reasons`).
+/// The derived order is the order docs/cli.md prescribes when several apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
-    /// rules.md §5: applicant type not in `eligible_types`.
+    /// docs/rules.md §5: applicant type not in `eligible_types`.
     TypeNotAllowed,
-    /// rules.md §5: `require_union_member` and the applicant is not a member.
+    /// docs/rules.md §5: `require_union_member` and the applicant is not a member.
     NotUnionMember,
-    /// rules.md §5: the sum of subsidies was cut to `limits.max_subsidy_per_project`.
+    /// docs/rules.md §5: the sum of subsidies was cut to `limits.max_subsidy_per_project`.
     LimitedByProjectCap,
-    /// rules.md §9: the applicant was granted in `limits.max_rounds_per_applicant` earlier rounds.
+    /// docs/rules.md §9: the applicant was granted in `limits.max_rounds_per_applicant` earlier rounds.
     RoundLimitReached,
-    /// rules.md §9: the request was cut to what `limits.max_subsidy_per_applicant_total` leaves.
+    /// docs/rules.md §9: the request was cut to what `limits.max_subsidy_per_applicant_total` leaves.
     LimitedByApplicantTotal,
-    /// rules.md §4: the contract number appeared on an earlier row of the round.
+    /// docs/rules.md §4: the contract number appeared on an earlier row of the round.
     DuplicateContract,
-    /// rules.md §4: the contract rate on the disbursement date is above `rate.max_contract_percent`.
+    /// docs/rules.md §4: the contract rate on the disbursement date is above `rate.max_contract_percent`.
     RateAboveCeiling,
-    /// rules.md §3.3: no day of the loan falls in the window and the term.
+    /// docs/rules.md §3.3: no day of the loan falls in the window and the term.
     NoOverlap,
-    /// rules.md §9: days already subsidised for the contract in another round were removed.
+    /// docs/rules.md §9: days already subsidised for the contract in another round were removed.
     AlreadySubsidised,
-    /// rules.md §3.4: the overdue rule left no eligible day.
+    /// docs/rules.md §3.4: the overdue rule left no eligible day.
     OverdueForfeit,
-    /// rules.md §9: a reviewer excluded the loan (核减).
+    /// docs/rules.md §9: a reviewer excluded the loan (核减).
     ExcludedByReview,
-    /// rules.md §4: the subsidy was cut to the interest actually paid.
+    /// docs/rules.md §4: the subsidy was cut to the interest actually paid.
     LimitedByInterestPaid,
-    /// rules.md §9: the subsidy was cut to the bank's certified interest.
+    /// docs/rules.md §9: the subsidy was cut to the bank's certified interest.
     LimitedByCertifiedInterest,
-    /// rules.md §9: the subsidy was cut to the amount a reviewer allowed (核减).
+    /// docs/rules.md §9: the subsidy was cut to the amount a reviewer allowed (核减).
     LimitedByReview,
 }
 
 impl Reason {
-    /// The code as cli.md spells it.
+    /// The code as docs/cli.md spells it.
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {

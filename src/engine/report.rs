@@ -1,12 +1,12 @@
 //! The sums and ratios the reports show (issues 6 and 16): column totals, per-regiment
 //! totals, the two rates of a grant (预算执行率, 拨付进度), each project's result, the
 //! cut between a project's loans and its request, the year-by-year cumulative figures of
-//! rules.md §7, and the pools as accounts (`accounts`). Exports only render these; a 合计
+//! docs/rules.md §7, and the pools as accounts (`accounts`). Exports only render these; a 合计
 //! is a number computed here, never a formula a reader must recalculate.
 //!
 //! One name, one definition, on every sheet:
 //! - 申报带动户数: Σ households of the projects counted in the round;
-//! - 带动职工户数: Σ households of the projects granted above 0 (rules.md §7);
+//! - 带动职工户数: Σ households of the projects granted above 0 (docs/rules.md §7);
 //! - 预算执行率 = 已拨付 ÷ 预算; 拨付进度 = 已拨付 ÷ 已核定; 到位率 = (上年结转 + 到位) ÷ 预算.
 
 pub mod accounts;
@@ -30,7 +30,7 @@ pub struct Subtotal {
     pub households: u64,
     /// 带动职工户数: the households of the projects with a grant above 0.
     pub funded_households: u64,
-    /// Σ principals of the projects' loans as written (each row, not rules.md §7's unlocked).
+    /// Σ principals of the projects' loans as written (each row, not docs/rules.md §7's unlocked).
     pub principal: Money,
     pub requested: Money,
     pub granted: Money,
@@ -107,7 +107,7 @@ pub fn loan_total(projects: &[Project], result: &RoundResult) -> LoanSubtotal {
     t
 }
 
-/// What a project's own limits (rules.md §5 每项目上限, and §9) took off the sum of its
+/// What a project's own limits (docs/rules.md §5 每项目上限, and §9) took off the sum of its
 /// loans' subsidies to make its request: 0 for most projects.
 #[must_use]
 pub fn cut(r: &ProjectResult) -> Money {
@@ -202,7 +202,7 @@ pub struct YearFigures {
     pub cumulative: Figures,
 }
 
-/// rules.md §7 year by year, in the order given (oldest first): each round's figures and
+/// docs/rules.md §7 year by year, in the order given (oldest first): each round's figures and
 /// the running cumulative ones, a contract counting once across rounds. The last
 /// `cumulative` equals `figures::cumulative` over the same rounds.
 #[must_use]
@@ -221,7 +221,7 @@ pub fn by_year<'a>(rounds: impl IntoIterator<Item = (&'a [Project], &'a RoundRes
         .collect()
 }
 
-/// The figures the press sentence may state: rules.md §7 across the closed rounds only (an
+/// The figures the press sentence may state: docs/rules.md §7 across the closed rounds only (an
 /// open round's grants are not yet final), with the first closed year; none without one.
 #[must_use]
 pub fn closed_cumulative<'a>(

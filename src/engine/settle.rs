@@ -1,4 +1,4 @@
-//! A round after its grants are decided (rules.md §6–§7). The trial allocation of
+//! A round after its grants are decided (docs/rules.md §6–§7). The trial allocation of
 //! [`super::compute`] is what the policy would grant; once grants are approved, withdrawn or
 //! clawed back, the grants on the books are the truth. `settle` keeps the engine's requests,
 //! loans and reasons and puts the decided grants in place of the trial ones, so that
@@ -8,7 +8,7 @@ use super::{grants, Money, Project, RoundResult, Status, Tally};
 
 /// The decided grants of a round, project by project in workbook order, and per pool in the
 /// policy's order when the round keeps a ledger of grant lines. Without one (a past round
-/// recorded as totals only), the pools' parts follow rules.md §6's split of the grants.
+/// recorded as totals only), the pools' parts follow docs/rules.md §6's split of the grants.
 #[derive(Debug, Clone, Copy)]
 pub struct Decided<'a> {
     pub granted: &'a [Money],

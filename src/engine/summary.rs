@@ -1,10 +1,10 @@
 //! The summary sentence the union writes for the press (issue 6 item 4), and the amounts in
 //! it written as people write them. Pure: figures in, text out; no floats.
 //!
-//! The rounding of this sentence is a rule of its own (rules.md §7 gives the figures; the
+//! The rounding of this sentence is a rule of its own (docs/rules.md §7 gives the figures; the
 //! press writes them shorter), fixed here and never a setting:
 //! - an amount below 1亿 is written in 万元 with at most 4 decimals (half-up to the yuan, as
-//!   rules.md §7's 万元 column), trailing zeros dropped: 806.6350万 → `806.635万元`;
+//!   docs/rules.md §7's 万元 column), trailing zeros dropped: 806.6350万 → `806.635万元`;
 //! - an amount whose 万元 figure reaches 10000 is written in 亿元, half-up to 2 decimals,
 //!   trailing zeros dropped: 168,000,000.00 → `1.68亿元`, 100,000,000.00 → `1亿元`;
 //! - the income increase is a floor ("X元以上" must never overstate): to the 1,000 at and
@@ -78,7 +78,7 @@ pub type Counted = (Project, Money, Money);
 /// A round's year and its counted projects, in workbook order.
 pub type RoundProjects = (i32, Vec<Counted>);
 
-/// rules.md §7 over stored grants: the figures of each round (oldest first) and across them
+/// docs/rules.md §7 over stored grants: the figures of each round (oldest first) and across them
 /// all (a loan contract counting once in the cumulative `loans_unlocked`).
 #[must_use]
 pub fn trend(rounds: &[RoundProjects]) -> (Vec<(i32, Figures)>, Figures) {

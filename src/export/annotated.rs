@@ -1,4 +1,4 @@
-//! `tiexi calc --errors-out FIXME.xlsx` (workbook.md "Errors"): the applicant's workbook
+//! `tiexi calc --errors-out FIXME.xlsx` (docs/workbook.md "Errors"): the applicant's workbook
 //! sent back with its errors, for the regiment to fix and send again. The Loans sheet and
 //! the Events sheet keep every value as it was read (numbers, dates and text stay what
 //! they were), a column 错误说明 right of the header row gives each row's messages, and
@@ -22,7 +22,7 @@ use crate::import::{self, RowError};
 /// The column that carries each row's messages.
 pub const ERROR_COLUMN: &str = crate::import::header::ERROR_COLUMN;
 /// The sheet that lists every error. Not 错误汇总: a sheet whose name contains 汇总 (or
-/// 申报, 项目) is taken for the Loans sheet when the file is imported again (workbook.md).
+/// 申报, 项目) is taken for the Loans sheet when the file is imported again (docs/workbook.md).
 pub const SUMMARY_SHEET: &str = "错误清单";
 
 /// Write the annotated workbook to a file.
@@ -49,7 +49,7 @@ pub fn from_grids(grids: &[Grid], errors: &[RowError]) -> Result<Vec<u8>, XlsxEr
     workbook(grids, errors)?.save_to_buffer()
 }
 
-/// The sheets of the applicant's file. hazards.md: a file that the import could not read
+/// The sheets of the applicant's file. docs/hazards.md: a file that the import could not read
 /// (an error on row 0) may be hostile, so it is not opened again here: the workbook then
 /// holds only the list of errors.
 fn grids(bytes: &[u8], errors: &[RowError]) -> Vec<Grid> {
@@ -103,7 +103,7 @@ fn workbook(grids: &[Grid], errors: &[RowError]) -> Result<Workbook, XlsxError> 
 }
 
 /// The list of errors opens the file when the importer would still find the Loans and
-/// Events sheets behind it (workbook.md "Sheets"); else it goes last.
+/// Events sheets behind it (docs/workbook.md "Sheets"); else it goes last.
 fn summary_can_go_first(names: &[String], parts: &[Part]) -> bool {
     let order: Vec<Grid> = std::iter::once(SUMMARY_SHEET)
         .chain(names.iter().map(String::as_str))
@@ -115,7 +115,7 @@ fn summary_can_go_first(names: &[String], parts: &[Part]) -> bool {
     found_loans == loans && found_loans.and_then(|l| header::events_sheet(&order, l)) == events
 }
 
-/// 错误清单: every error with its place, as cli.md lists them.
+/// 错误清单: every error with its place, as docs/cli.md lists them.
 fn summary(book: &mut Workbook, errors: &[RowError]) -> Result<(), XlsxError> {
     let styles = Styles::new();
     let sheet = book.add_worksheet_with_constant_memory()?.set_name(SUMMARY_SHEET)?;

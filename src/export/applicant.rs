@@ -1,4 +1,4 @@
-//! The applicant's columns (workbook.md) as tiexi writes them, in the blank template and
+//! The applicant's columns (docs/workbook.md) as tiexi writes them, in the blank template and
 //! in the workbook sent back with its errors: headers with their units, the number format
 //! of each column, and an imported cell `Value` written back as what it was (numbers as
 //! numbers, dates as dates, text as text), so that the file imports again unchanged.
@@ -9,7 +9,7 @@ use super::sheet::{self, DATE, MONEY, TEXT};
 use crate::import::cells::Value;
 use crate::import::columns::{Column, Kind};
 
-/// The header as the template writes it: the canonical name and, where workbook.md gives
+/// The header as the template writes it: the canonical name and, where docs/workbook.md gives
 /// the value a unit, the unit (`贷款金额（元）`, `年利率（%）`).
 #[must_use]
 pub fn header(column: &Column) -> String {
@@ -31,7 +31,7 @@ pub fn header(column: &Column) -> String {
     }
 }
 
-/// The number format of a column: text for identifiers (hazards.md: an 18-digit number
+/// The number format of a column: text for identifiers (docs/hazards.md: an 18-digit number
 /// loses digits), dates, amounts.
 #[must_use]
 pub fn number_format(column: &Column) -> Option<&'static str> {

@@ -52,7 +52,7 @@ pub fn write(
     Ok(())
 }
 
-/// rules.md §4 and §9: the caps given, and how the subsidy follows from them.
+/// docs/rules.md §4 and §9: the caps given, and how the subsidy follows from them.
 fn caps(loan: &LoanResult, interest_paid: Option<Money>, out: &mut dyn Write) -> std::io::Result<()> {
     let mut given = Vec::new();
     if let Some(paid) = interest_paid {

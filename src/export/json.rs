@@ -1,4 +1,4 @@
-//! The JSON of cli.md: money as strings with 2 decimals, `null` for a figure with no value.
+//! The JSON of docs/cli.md: money as strings with 2 decimals, `null` for a figure with no value.
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use crate::engine::{Figures, LoanResult, Policy, RoundResult};
 use crate::import::RowError;
 
-/// cli.md's document: round, projects (with loans), totals, errors.
+/// docs/cli.md's document: round, projects (with loans), totals, errors.
 #[must_use]
 pub fn document(policy: &Policy, result: &RoundResult, errors: &[RowError]) -> Value {
     let projects: Vec<Value> = result
@@ -39,7 +39,7 @@ pub fn document(policy: &Policy, result: &RoundResult, errors: &[RowError]) -> V
     })
 }
 
-/// cli.md `loans[]`: `certified` always (money or null); `statement_difference` (and its
+/// docs/cli.md `loans[]`: `certified` always (money or null); `statement_difference` (and its
 /// likely cause, `statement_cause`) only where the statement differs from the interest at
 /// the contract rate by more than 1 yuan.
 fn loan(l: &LoanResult) -> Value {
@@ -58,7 +58,7 @@ fn loan(l: &LoanResult) -> Value {
     v
 }
 
-/// cli.md `totals`; also the figures of the web API.
+/// docs/cli.md `totals`; also the figures of the web API.
 #[must_use]
 pub fn totals(f: &Figures) -> Value {
     #[derive(Serialize)]

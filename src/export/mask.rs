@@ -36,7 +36,7 @@ pub fn person_name(name: &str) -> String {
     }
 }
 
-/// A project key (cli.md: the 项目编号, else `身份证号/项目名称`) with the ID number masked.
+/// A project key (docs/cli.md: the 项目编号, else `身份证号/项目名称`) with the ID number masked.
 #[must_use]
 pub fn project_key(key: &str, id: &str) -> String {
     match key.strip_prefix(id) {

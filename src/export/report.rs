@@ -185,7 +185,7 @@ pub fn annual(r: &Annual<'_>) -> Result<Workbook, XlsxError> {
     Ok(book)
 }
 
-/// The cumulative report through a year (rules.md §7 累计): 汇总, 历年累计, 分资金来源, 图表.
+/// The cumulative report through a year (docs/rules.md §7 累计): 汇总, 历年累计, 分资金来源, 图表.
 /// `sources` holds each round's pools as accounts, beside `history`.
 ///
 /// # Errors

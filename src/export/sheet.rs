@@ -1,4 +1,4 @@
-//! Writing cells the same way in every workbook tiexi makes (hazards.md "Writing
+//! Writing cells the same way in every workbook tiexi makes (docs/hazards.md "Writing
 //! spreadsheets"): text stays text (quote prefix, Excel's 32,767-character limit), money
 //! is a number in 元 written from its exact `Decimal`, dates are date cells, and columns
 //! get widths that fit. Nothing here computes a figure.
@@ -107,7 +107,7 @@ pub enum Cell<'a> {
     Money(Money),
     /// 元 already in yuan (户均增收), 2 decimals.
     Yuan(Decimal),
-    /// 万元, 4 decimals (rules.md §7).
+    /// 万元, 4 decimals (docs/rules.md §7).
     WanYuan(Money),
     /// A rate in percent (`4.35`).
     Percent(Decimal),
@@ -230,7 +230,7 @@ pub fn text(sheet: &mut Worksheet, row: RowNum, col: ColNum, s: &str, format: &F
     Ok(())
 }
 
-/// hazards.md: text starting with `= + - @` or a tab.
+/// docs/hazards.md: text starting with `= + - @` or a tab.
 #[must_use]
 pub fn looks_like_formula(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t'])

@@ -1,4 +1,4 @@
-//! `tiexi template OUT.xlsx`: the blank applicant workbook (workbook.md) that regiments
+//! `tiexi template OUT.xlsx`: the blank applicant workbook (docs/workbook.md) that regiments
 //! fill in: 申报汇总表 (a title row, then the canonical headers with their units),
 //! 还款及变更 (the Events sheet) and 填表说明 (one row per column, in Chinese). Lists
 //! guard the coded columns, and identifiers are text columns so Excel keeps every digit.
@@ -24,7 +24,7 @@ pub const EVENTS_SHEET: &str = "还款及变更";
 pub const GUIDE_SHEET: &str = "填表说明";
 const TITLE: &str = "____年度职工自主创业示范项目贷款贴息申报汇总表";
 
-/// The values a coded column takes (workbook.md), offered as a list in Excel.
+/// The values a coded column takes (docs/workbook.md), offered as a list in Excel.
 fn list(kind: Kind) -> Option<(Vec<&'static str>, DataValidationErrorStyle)> {
     match kind {
         Kind::ApplicantType => {

@@ -1,4 +1,4 @@
-//! The result workbook of `tiexi calc --output` (cli.md): sheets 项目, 贷款, 资金来源 and
+//! The result workbook of `tiexi calc --output` (docs/cli.md): sheets 项目, 贷款, 资金来源 and
 //! 汇总. It renders the engine's `RoundResult` beside the projects it was computed from;
 //! it never recomputes a subsidy, a grant or a figure. Its only sums are the 合计 rows,
 //! column totals of what the sheet shows, in exact `Money`.
@@ -40,7 +40,7 @@ fn workbook(policy: &Policy, projects: &[Project], result: &RoundResult) -> Resu
     Ok(book)
 }
 
-/// The Chinese name of a pool's kind (rules.md §2).
+/// The Chinese name of a pool's kind (docs/rules.md §2).
 #[must_use]
 pub fn pool_kind_label(kind: PoolKind) -> &'static str {
     match kind {
@@ -74,7 +74,7 @@ fn pools_sheet(book: &mut Workbook, styles: &Styles, result: &RoundResult) -> Re
     table.finish(true)
 }
 
-/// 汇总: the round's figures (rules.md §7), money in 元 and in 万元.
+/// 汇总: the round's figures (docs/rules.md §7), money in 元 and in 万元.
 fn summary_sheet(book: &mut Workbook, styles: &Styles, policy: &Policy, result: &RoundResult) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name("汇总")?;
     let headers = ["指标", "数值", "单位", "万元", "口径"].map(String::from);
@@ -85,7 +85,7 @@ fn summary_sheet(book: &mut Workbook, styles: &Styles, policy: &Policy, result: 
     table.finish(false)
 }
 
-/// Over which projects rules.md §7 counts a figure, in the words of a finance office.
+/// Over which projects docs/rules.md §7 counts a figure, in the words of a finance office.
 const FUNDED: &str = "获得贴息的项目";
 
 /// 汇总's rows: label, value, unit, the amount in 万元 for money, and what it counts.
@@ -104,7 +104,7 @@ fn summary_rows<'a>(policy: &'a Policy, result: &RoundResult) -> Vec<[Cell<'a>; 
     rows
 }
 
-/// rules.md §7's figures.
+/// docs/rules.md §7's figures.
 fn figure_rows(t: &Figures) -> [[Cell<'static>; 5]; 6] {
     let dash = || Cell::text("—");
     let leverage = t.leverage.map_or_else(dash, Cell::Ratio);

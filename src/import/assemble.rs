@@ -1,4 +1,4 @@
-//! The sheets of a workbook → `Parsed` (workbook.md): the Loans sheet's rows grouped into
+//! The sheets of a workbook → `Parsed` (docs/workbook.md): the Loans sheet's rows grouped into
 //! projects, the Events sheet's events attached to their loans, and every project with
 //! a problem left out whole.
 
@@ -172,7 +172,7 @@ impl<'a> Book<'a> {
         }
     }
 
-    /// workbook.md "Reading values": empty rows, totals rows (合计, 总计, 小计) and repeats of
+    /// docs/workbook.md "Reading values": empty rows, totals rows (合计, 总计, 小计) and repeats of
     /// the header are skipped.
     fn loans_body(&mut self, row: u32, cells: &[Value]) {
         let Loans::Rows(r) = &mut self.loans else { return };
@@ -224,7 +224,7 @@ fn header_problems(sheet: &str, header: &Header, require_members: bool) -> (Vec<
     let mut errors = header::problems(sheet, header, LOANS);
     let mut absent: Vec<Key> =
         LOANS.iter().filter(|c| c.required && header.slot(c.id).is_none()).map(|c| c.id).collect();
-    // workbook.md: a blank 是否工会会员 is an error where the round requires members, so a
+    // docs/workbook.md: a blank 是否工会会员 is an error where the round requires members, so a
     // sheet without the column is one error, not one per project.
     if require_members && header.slot(Key::UnionMember).is_none() {
         errors.push(header::missing_column(sheet, header.row + 1, Key::UnionMember.column()));
@@ -249,7 +249,7 @@ fn index(groups: &[Group]) -> LoanIndex {
     index
 }
 
-/// Attach events, and leave out every project with a problem (workbook.md "Errors").
+/// Attach events, and leave out every project with a problem (docs/workbook.md "Errors").
 /// When a sheet itself could not be read (`trusted` false), every project is left out.
 fn finish(
     built: Vec<Option<(Project, Option<Payee>)>>,

@@ -1,4 +1,4 @@
-//! Readers for one cell: text, money, percentages, whole numbers, yes/no (workbook.md
+//! Readers for one cell: text, money, percentages, whole numbers, yes/no (docs/workbook.md
 //! "Reading values"); dates are in `dates`. Each returns the value or a Chinese phrase
 //! that says what to fix. This is the one place where a spreadsheet's binary float is
 //! touched (`from_float`); it never computes with money.
@@ -103,14 +103,14 @@ pub fn decimal(s: &str) -> Option<Decimal> {
     Some(d)
 }
 
-/// workbook.md "Text": full-width ASCII (`６５０１`, `（`) and the ideographic space become
+/// docs/workbook.md "Text": full-width ASCII (`６５０１`, `（`) and the ideographic space become
 /// half-width; invisible characters pasted from web pages (zero-width space, BOM) go.
 #[must_use]
 pub fn fold_width(s: &str) -> String {
     folded(s).into_owned()
 }
 
-/// Characters pasted from web pages that are not part of the text (workbook.md "Text").
+/// Characters pasted from web pages that are not part of the text (docs/workbook.md "Text").
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{2060}')
 }
@@ -160,13 +160,13 @@ pub fn text(v: &Value) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// workbook.md: a code (contract number, ID number) loses every inner space.
+/// docs/workbook.md: a code (contract number, ID number) loses every inner space.
 #[must_use]
 pub fn code(v: &Value) -> Option<String> {
     text(v).map(|s| if s.contains(' ') { s.chars().filter(|c| !c.is_whitespace()).collect() } else { s })
 }
 
-/// The unit of a money amount (workbook.md "Money").
+/// The unit of a money amount (docs/workbook.md "Money").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     Yuan,
@@ -191,7 +191,7 @@ impl Unit {
 
 const MONEY_HINT: &str = "不是有效金额，请填写数字，如 300000、300,000.00 或 30万元";
 
-/// workbook.md "Money": numbers or text with separators and a unit; the cell's unit wins
+/// docs/workbook.md "Money": numbers or text with separators and a unit; the cell's unit wins
 /// over the header's; more than 2 decimals of a yuan is an error, never a rounding.
 ///
 /// # Errors
@@ -227,7 +227,7 @@ fn split_suffix<'a>(s: &'a str, units: &[&'a str]) -> (&'a str, Option<&'a str>)
 
 const PERCENT_HINT: &str = "不是有效利率，请填写如 4.35 或 4.35%";
 
-/// workbook.md "Percent": `4.35`, `4.35%`, or a number below 1 read as a fraction
+/// docs/workbook.md "Percent": `4.35`, `4.35%`, or a number below 1 read as a fraction
 /// (`0.0435` is 4.35%).
 ///
 /// # Errors
@@ -247,7 +247,7 @@ pub fn percent(v: &Value) -> Result<Option<Decimal>, String> {
     Ok(Some(if fraction { (n * Decimal::ONE_HUNDRED).normalize() } else { n.normalize() }))
 }
 
-/// workbook.md "Whole numbers": `12` or `12户`.
+/// docs/workbook.md "Whole numbers": `12` or `12户`.
 ///
 /// # Errors
 /// A phrase that says what to fix.

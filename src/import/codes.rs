@@ -12,7 +12,7 @@ use super::columns::{Column, Kind};
 /// # Errors
 /// A phrase that says what to fix. A numeric cell of 16 or more digits (or its text
 /// `6.50102E+17`, as a CSV saved from Excel writes it) has lost its last digits: Excel
-/// keeps 15 significant digits (hazards.md), so the number is refused, never repaired.
+/// keeps 15 significant digits (docs/hazards.md), so the number is refused, never repaired.
 pub fn id_number(v: &Value) -> Result<Option<String>, String> {
     if lost_digits(v) {
         return Err(FLOAT_ID.to_string());
@@ -52,7 +52,7 @@ const ID_CHECK: &str = "校验位错误，请核对号码";
 const CREDIT_CHECK: &str = "校验位错误，请核对代码";
 const FLOAT_ID: &str = "Excel 把身份证号存成了数字，末几位已丢失：请把该列设置为文本格式，再重新录入完整的18位号码";
 
-/// workbook.md "Reading values": what to say of a code column's number that lost digits
+/// docs/workbook.md "Reading values": what to say of a code column's number that lost digits
 /// (a contract number that lost them would merge two loans into one).
 #[must_use]
 pub fn stored_as_number(column: &Column) -> String {
@@ -121,7 +121,7 @@ pub fn credit_check_char(first17: &str) -> char {
     CREDIT_CHARS.chars().nth(check).unwrap_or('0')
 }
 
-/// workbook.md: a bank account is 8 to 30 digits once spaces and dashes are dropped.
+/// docs/workbook.md: a bank account is 8 to 30 digits once spaces and dashes are dropped.
 ///
 /// # Errors
 /// A phrase that says what to fix.
@@ -138,7 +138,7 @@ pub fn account(v: &Value) -> Result<Option<String>, String> {
     Ok(Some(digits))
 }
 
-/// workbook.md: an 11-digit mobile number, or a landline with its area code
+/// docs/workbook.md: an 11-digit mobile number, or a landline with its area code
 /// (`0991-1234567`). Several numbers separated by `/`, `、` or `;` are each checked.
 ///
 /// # Errors

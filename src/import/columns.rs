@@ -1,4 +1,4 @@
-//! The columns of workbook.md as data: one enum (`Key`) naming every column of the Loans
+//! The columns of docs/workbook.md as data: one enum (`Key`) naming every column of the Loans
 //! and Events sheets, and one table (`COLUMNS`) of their keys, headers, synonyms, kinds,
 //! need and the template's guide text. The importer, the template, the annotated
 //! workbook, the sample generator and the tests' workbook builders all read this table;
@@ -35,7 +35,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// workbook.md "Reading values": a code column, where a number of 16 or more digits
+    /// docs/workbook.md "Reading values": a code column, where a number of 16 or more digits
     /// has lost its last digits (Excel keeps 15).
     #[must_use]
     pub const fn is_code(self) -> bool {
@@ -43,7 +43,7 @@ impl Kind {
     }
 }
 
-/// Whether a value must be there (workbook.md "Columns", "required").
+/// Whether a value must be there (docs/workbook.md "Columns", "required").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     /// On every row (or project), and the column must be in the sheet.
@@ -74,7 +74,7 @@ impl Need {
 /// Where a column's value belongs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
-    /// The Loans sheet, the same on every row of a project (workbook.md).
+    /// The Loans sheet, the same on every row of a project (docs/workbook.md).
     Project,
     /// The Loans sheet, one value per loan.
     Loan,
@@ -88,7 +88,7 @@ pub enum Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
     pub id: Key,
-    /// The key of workbook.md (`id_number`), as errors and JSON name it.
+    /// The key of docs/workbook.md (`id_number`), as errors and JSON name it.
     pub key: &'static str,
     /// The canonical header (the template's, without its unit).
     pub header: &'static str,
@@ -101,13 +101,13 @@ pub struct Column {
     pub guide: &'static str,
     /// `need` is `Always` (kept as a field for the application form's views).
     pub required: bool,
-    /// `level` is `Project`: must agree across the rows of one project (workbook.md).
+    /// `level` is `Project`: must agree across the rows of one project (docs/workbook.md).
     pub project_level: bool,
 }
 
 macro_rules! columns {
     ($($id:ident $key:literal $level:ident $need:ident $kind:ident $header:literal [$($syn:literal),*] $guide:literal;)*) => {
-        /// Every column of workbook.md, in the template's order: the Loans sheet's, then
+        /// Every column of docs/workbook.md, in the template's order: the Loans sheet's, then
         /// the Events sheet's.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Key {
@@ -201,9 +201,9 @@ const fn first_of(level: Level) -> usize {
 const LOANS_COUNT: usize = first_of(Level::Event);
 const EVENTS_END: usize = first_of(Level::Statement);
 
-/// workbook.md "Columns", in the template's order.
+/// docs/workbook.md "Columns", in the template's order.
 pub const LOANS: &[Column] = COLUMNS.split_at(LOANS_COUNT).0;
-/// workbook.md "Events".
+/// docs/workbook.md "Events".
 pub const EVENTS: &[Column] = COLUMNS.split_at(EVENTS_END).0.split_at(LOANS_COUNT).1;
 /// docs/workbook.md "Interest statements".
 pub const STATEMENTS: &[Column] = COLUMNS.split_at(EVENTS_END).1;
@@ -250,20 +250,20 @@ impl Key {
         &COLUMNS[self as usize]
     }
 
-    /// The key of workbook.md (`id_number`).
+    /// The key of docs/workbook.md (`id_number`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         self.column().key
     }
 }
 
-/// The `'static` key of workbook.md equal to `key`, if any column has it.
+/// The `'static` key of docs/workbook.md equal to `key`, if any column has it.
 #[must_use]
 pub fn static_key(key: &str) -> Option<&'static str> {
     COLUMNS.iter().map(|c| c.key).find(|k| *k == key)
 }
 
-/// A header as written, split into its name and its unit (workbook.md "The header row"):
+/// A header as written, split into its name and its unit (docs/workbook.md "The header row"):
 /// spaces removed, full-width characters folded, a trailing `（万元）` or `(%)` taken off.
 /// A required-mark (`*身份证号`, `身份证号※`) is not part of the name either.
 #[must_use]
@@ -293,7 +293,7 @@ pub fn is_own_name(column: &Column, header: &str) -> bool {
     split_header(header).0 == column.header
 }
 
-/// workbook.md "Money": the columns whose header may carry 元 or 万元.
+/// docs/workbook.md "Money": the columns whose header may carry 元 or 万元.
 #[must_use]
 pub fn is_money(column: &Column) -> bool {
     column.kind == Kind::Money

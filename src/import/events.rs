@@ -1,4 +1,4 @@
-//! The Events sheet (workbook.md "Events"): dated repayments, rate changes, overdue
+//! The Events sheet (docs/workbook.md "Events"): dated repayments, rate changes, overdue
 //! periods and extensions, one per row; each problem a `RowError` on this sheet. Which
 //! loan an event belongs to, and whether the events of a loan fit together, is `attach`.
 
@@ -232,7 +232,7 @@ impl RowReader<'_> {
         Some(Event { on: on?, kind })
     }
 
-    /// workbook.md: 还款 needs 金额, 利率调整 needs 年利率, 展期 needs 展期至.
+    /// docs/workbook.md: 还款 needs 金额, 利率调整 needs 年利率, 展期 needs 展期至.
     fn kind(&self, errors: &mut Vec<RowError>) -> Option<EventKind> {
         let written = cells::code(self.value(Key::EventKind)).unwrap_or_default();
         let kind = match written.as_str() {

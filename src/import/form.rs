@@ -1,5 +1,5 @@
 //! An application typed into the web form → the engine's `Project`, through the very
-//! readers and checks of the workbook import (workbook.md): the form's fields are laid out
+//! readers and checks of the workbook import (docs/workbook.md): the form's fields are laid out
 //! as a one-project Loans sheet and an Events sheet and read by `assemble::from_grids`, so
 //! an ID number, an amount, a date or a rate gets the same Chinese message either way.
 
@@ -15,7 +15,7 @@ use crate::engine::Project;
 const LOANS_SHEET: &str = "申报汇总表";
 const EVENTS_SHEET: &str = "还款及变更事项";
 
-/// The project-level fields, as typed (keys of workbook.md "Columns").
+/// The project-level fields, as typed (keys of docs/workbook.md "Columns").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, rocket::FromForm)]
 pub struct ProjectFields {
     #[field(default = String::new())]
@@ -71,7 +71,7 @@ pub struct LoanFields {
     pub interest_paid: String,
 }
 
-/// One event, as typed (workbook.md "Events").
+/// One event, as typed (docs/workbook.md "Events").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, rocket::FromForm)]
 pub struct EventFields {
     #[field(default = String::new())]

@@ -1,4 +1,4 @@
-//! The first look at an uploaded workbook, before calamine sees it (hazards.md "Uploaded
+//! The first look at an uploaded workbook, before calamine sees it (docs/hazards.md "Uploaded
 //! spreadsheets"): the magic bytes, the upload size and, for the zip-based formats (.xlsx,
 //! .ods), a walk of the zip that caps the entries, inflates every entry through a byte
 //! limit counting what it really produces, and reads what the XML parts declare (shared
@@ -19,13 +19,13 @@ use super::{detect, ImportError, Options, Parsed};
 
 /// The largest upload accepted, in bytes (20 MiB).
 pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
-/// hazards.md: cap the number of zip entries (Excel writes one or two dozen).
+/// docs/hazards.md: cap the number of zip entries (Excel writes one or two dozen).
 pub const MAX_ENTRIES: usize = 1_000;
-/// hazards.md "Zip bombs": what one entry may really inflate to.
+/// docs/hazards.md "Zip bombs": what one entry may really inflate to.
 pub const MAX_ENTRY_BYTES: u64 = 100 * 1024 * 1024;
 /// What all entries together may really inflate to.
 pub const MAX_TOTAL_BYTES: u64 = 200 * 1024 * 1024;
-/// hazards.md: calamine reserves memory for the declared `uniqueCount` when it opens the file.
+/// docs/hazards.md: calamine reserves memory for the declared `uniqueCount` when it opens the file.
 pub const MAX_SHARED_STRINGS: u64 = 5_000_000;
 /// The declared `count` of shared-string cells: at most every cell of the business maximum.
 pub const MAX_STRING_CELLS: u64 = MAX_ROWS as u64 * MAX_COLUMNS as u64;

@@ -1,4 +1,4 @@
-//! Finding the sheets and the header row (workbook.md "Sheets", "The header row"), and
+//! Finding the sheets and the header row (docs/workbook.md "Sheets", "The header row"), and
 //! the problems of the header itself: a missing required column, a unit that is not one.
 
 use super::cells::{self, Unit, Value};
@@ -6,7 +6,7 @@ use super::columns::{find, is_money, is_own_name, split_header, Column, Key};
 use super::sheet::Grid;
 use super::RowError;
 
-/// How many of the first rows may hold the header (workbook.md).
+/// How many of the first rows may hold the header (docs/workbook.md).
 pub const HEADER_SEARCH_ROWS: u32 = 10;
 
 /// The first rows of a sheet that have content (0-based index, cells), where its header
@@ -41,7 +41,7 @@ impl Header {
         self.columns.iter().enumerate().find_map(|(i, s)| s.as_ref().filter(|s| s.column.id == key).map(|s| (i, s)))
     }
 
-    /// The header of a column as written in the sheet, else its name in workbook.md.
+    /// The header of a column as written in the sheet, else its name in docs/workbook.md.
     #[must_use]
     pub fn written_of(&self, key: Key) -> String {
         self.slot(key).map_or_else(|| key.column().header.to_string(), |(_, s)| s.written.clone())
@@ -69,7 +69,7 @@ fn matches(cells: &[Value], columns: &[Column]) -> usize {
     cells.iter().filter(|v| cells::text(v).is_some_and(|t| find(columns, &t).is_some())).count()
 }
 
-/// workbook.md: the Loans sheet is the first sheet, or the first whose name contains 申报,
+/// docs/workbook.md: the Loans sheet is the first sheet, or the first whose name contains 申报,
 /// 汇总 or 项目. A sheet named like the Events sheet is not taken for it, and when the
 /// chosen sheet has no header row, the first sheet that has one is taken instead (a
 /// workbook that opens with a 填表说明 sheet).
@@ -101,7 +101,7 @@ fn is_events_name(name: &str) -> bool {
     ["还款", "变更", "事项"].iter().any(|w| name.contains(w)) && !["说明", "注意"].iter().any(|w| name.contains(w))
 }
 
-/// workbook.md: the Events sheet's name contains 还款, 变更 or 事项 (not a 注意事项 or
+/// docs/workbook.md: the Events sheet's name contains 还款, 变更 or 事项 (not a 注意事项 or
 /// 填报说明 sheet of instructions).
 #[must_use]
 pub fn events_sheet(grids: &[Grid], loans: usize) -> Option<usize> {
@@ -191,7 +191,7 @@ pub fn locate_in(sheet: &str, head: &Head<'_>, columns: &'static [Column], min: 
             let known = find(columns, &name).filter(|c| is_own_name(c, &name) == own && header.slot(c.id).is_none());
             if let Some(column) = known.filter(|_| header.columns[i].is_none()) {
                 let unit = split_header(&name).1.and_then(|u| Unit::parse(&u));
-                // Errors name the header as the sheet writes it (workbook.md "Errors").
+                // Errors name the header as the sheet writes it (docs/workbook.md "Errors").
                 header.columns[i] = Some(Slot { column, written: v.shown(), unit });
             }
         }
@@ -210,7 +210,7 @@ pub fn locate_in(sheet: &str, head: &Head<'_>, columns: &'static [Column], min: 
 /// The header of the error column in a workbook sent back by `tiexi calc --errors-out`.
 pub const ERROR_COLUMN: &str = "错误说明";
 
-/// workbook.md: a required column that is missing is one clear error for the whole sheet;
+/// docs/workbook.md: a required column that is missing is one clear error for the whole sheet;
 /// so is a money column whose header names a unit that is neither 元 nor 万元 (the amounts
 /// under it cannot be read without guessing).
 #[must_use]

@@ -1,4 +1,4 @@
-//! Parsing an uploaded workbook in a child process, the same binary (hazards.md "Uploaded
+//! Parsing an uploaded workbook in a child process, the same binary (docs/hazards.md "Uploaded
 //! spreadsheets": "parse in a child process with memory and CPU limits, so that an abort
 //! kills only the child and the user gets a clear message").
 //!
@@ -12,7 +12,7 @@
 //! never parses the file itself and never panics because of it.
 //!
 //! `workbook` blocks for up to `WALL_TIME`: a web handler must call it through
-//! `spawn_blocking` (behind a small semaphore), never on an async worker (hazards.md
+//! `spawn_blocking` (behind a small semaphore), never on an async worker (docs/hazards.md
 //! "Rocket 0.5").
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -195,7 +195,7 @@ fn respond<T: Serialize>(reply: &Result<T, ImportError>, output: &mut dyn Write)
     u8::from(written.is_err())
 }
 
-/// hazards.md: memory and CPU limits on the parser, no core dump, no file written.
+/// docs/hazards.md: memory and CPU limits on the parser, no core dump, no file written.
 /// Limits are only ever lowered (an unprivileged process cannot raise a hard limit).
 fn limit_self() -> std::io::Result<()> {
     lower(Resource::CORE, 0, 0)?;
@@ -239,7 +239,7 @@ fn caught<T>(parse: impl FnOnce() -> Result<T, ImportError>) -> Result<T, Import
     })
 }
 
-/// `RowError` on the wire: its `key` is a `&'static str` naming a column of workbook.md, so it
+/// `RowError` on the wire: its `key` is a `&'static str` naming a column of docs/workbook.md, so it
 /// is read back as that column's own key (an unknown key reads as none).
 #[derive(Deserialize)]
 struct WireRowError {

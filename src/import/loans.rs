@@ -1,4 +1,4 @@
-//! The loan of one row of the Loans sheet (workbook.md "Columns"): its required values
+//! The loan of one row of the Loans sheet (docs/workbook.md "Columns"): its required values
 //! and the order of its dates. Whether the loan earns subsidy is the engine's business.
 
 use super::columns::{Key, Level, Need, LOANS};
@@ -15,7 +15,7 @@ pub fn loan(r: &LoanRow, sink: &mut Sink<'_>) -> Option<Loan> {
             sink.push(r.row, c.id, &r.found(c.id), "必须填写，不能为空".to_string());
         }
     }
-    // workbook.md: the maturity date comes after the disbursement date.
+    // docs/workbook.md: the maturity date comes after the disbursement date.
     if let (Some(d0), Some(dm)) = (l.disbursed_on, l.maturity_on) {
         if dm <= d0 {
             let what = format!("到期日期应晚于放款日期（{d0}），请核对两个日期");

@@ -1,4 +1,4 @@
-//! Bytes and text → engine inputs: the applicant workbook (workbook.md) and the policy
+//! Bytes and text → engine inputs: the applicant workbook (docs/workbook.md) and the policy
 //! file (policy.example.toml). Every row problem is data (`RowError`); only a file that
 //! cannot be read at all is an `ImportError`. No database, no HTTP, no subsidy arithmetic.
 
@@ -27,7 +27,7 @@ use crate::engine::Project;
 pub use policy::policy;
 pub use sheet::Format;
 
-/// One problem in the workbook (cli.md `errors`). `isolate` reads it back from JSON.
+/// One problem in the workbook (docs/cli.md `errors`). `isolate` reads it back from JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
     pub sheet: String,
@@ -35,7 +35,7 @@ pub struct RowError {
     pub row: u32,
     /// The column's header as written.
     pub column: String,
-    /// The column's key in workbook.md (`id_number`), when known.
+    /// The column's key in docs/workbook.md (`id_number`), when known.
     pub key: Option<&'static str>,
     /// The value as found.
     pub value: String,
@@ -133,10 +133,10 @@ impl ImportError {
 /// of the round.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Options {
-    /// workbook.md: a blank 是否工会会员 is an error where the round requires members.
+    /// docs/workbook.md: a blank 是否工会会员 is an error where the round requires members.
     pub require_union_member: bool,
     /// The round's interest window (start, end), which decides the century of a
-    /// two-digit year (`24年9月12日`, workbook.md "Dates"); without it such a date is an
+    /// two-digit year (`24年9月12日`, docs/workbook.md "Dates"); without it such a date is an
     /// error.
     #[serde(default)]
     pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
@@ -160,7 +160,7 @@ impl Options {
     }
 }
 
-/// The payee of a project (workbook.md: 收款户名, 开户银行, 银行账号), as the workbook gives
+/// The payee of a project (docs/workbook.md: 收款户名, 开户银行, 银行账号), as the workbook gives
 /// it: text trimmed, the account's digits only; blank where the workbook leaves it blank.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payee {
@@ -254,7 +254,7 @@ fn markup(head: &[u8]) -> Option<ImportError> {
         .then_some(ImportError::Html)
 }
 
-/// Read an applicant workbook (workbook.md).
+/// Read an applicant workbook (docs/workbook.md).
 ///
 /// # Errors
 /// Only when the file cannot be read as a workbook at all.

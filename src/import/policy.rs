@@ -1,4 +1,4 @@
-//! The policy file (policy.example.toml) → `engine::Policy`, defaults as in rules.md §2.
+//! The policy file (policy.example.toml) → `engine::Policy`, defaults as in docs/rules.md §2.
 //! Amounts and rates are read exactly as written: `21755.4` is 21,755.40 yuan.
 
 use std::collections::BTreeMap;
@@ -70,7 +70,7 @@ struct RawTerm {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-#[expect(clippy::struct_field_names, reason = "the names are the policy file's, rules.md §2")]
+#[expect(clippy::struct_field_names, reason = "the names are the policy file's, docs/rules.md §2")]
 struct RawLimits {
     max_subsidy_per_project: Option<Num>,
     max_rounds_per_applicant: Option<i64>,
@@ -157,7 +157,7 @@ fn whole(field: &str, n: Option<i64>, default: u32, range: std::ops::RangeInclus
         .ok_or_else(|| invalid(field, &format!("{} 到 {} 之间的整数", range.start(), range.end()), n))
 }
 
-/// rules.md §2 `evidence.*`.
+/// docs/rules.md §2 `evidence.*`.
 fn evidence(raw: RawEvidence) -> Result<Evidence, PolicyError> {
     let interest_statement = match raw.interest_statement.as_deref() {
         None | Some("optional") => StatementRule::Optional,

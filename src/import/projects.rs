@@ -1,4 +1,4 @@
-//! Rows → projects (workbook.md "Sheets", "Columns"): grouping by 项目编号 (or 身份证号
+//! Rows → projects (docs/workbook.md "Sheets", "Columns"): grouping by 项目编号 (or 身份证号
 //! and 项目名称), project-level agreement across rows, required values, loan checks.
 //! A project with any problem is built as `None`: it is left out whole.
 
@@ -17,7 +17,7 @@ pub struct Group {
     pub rows: Vec<Box<LoanRow>>,
 }
 
-/// Group rows into projects, in order of first appearance (workbook.md "Sheets"):
+/// Group rows into projects, in order of first appearance (docs/workbook.md "Sheets"):
 /// - rows sharing a 项目编号 are one project;
 /// - a row without one joins the project of the same 身份证号 and 项目名称;
 /// - a row that names no project (no 项目编号, and not both 身份证号 and 项目名称)
@@ -106,7 +106,7 @@ impl Sink<'_> {
     }
 }
 
-/// workbook.md: project-level columns must agree across the rows of one project; a
+/// docs/workbook.md: project-level columns must agree across the rows of one project; a
 /// disagreement is an error on the later row, naming the row the value first came from.
 fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
     if group.rows.len() < 2 {
@@ -133,7 +133,7 @@ fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
     }
 }
 
-/// Blank cells of later rows take the value of an earlier row (workbook.md).
+/// Blank cells of later rows take the value of an earlier row (docs/workbook.md).
 fn merged(group: &Group) -> ProjectFields {
     let mut m = ProjectFields::default();
     for r in &group.rows {
@@ -149,7 +149,7 @@ pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<(P
     check_agreement(group, sink);
     let f = merged(group);
     let first = &group.rows[0];
-    // workbook.md: 主体名称 is required unless the applicant is a 个人.
+    // docs/workbook.md: 主体名称 is required unless the applicant is a 个人.
     let person_only = f.applicant_type.is_none_or(|t| t == ApplicantType::Individual);
     for c in LOANS.iter().filter(|c| c.level == Level::Project) {
         let present = f.held(c.id).is_some();
@@ -169,7 +169,7 @@ pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<(P
     Some((project(group, f, loans), payee))
 }
 
-/// workbook.md: 收款户名, 开户银行 and 银行账号, when the project gives any of them.
+/// docs/workbook.md: 收款户名, 开户银行 and 银行账号, when the project gives any of them.
 fn payee(f: &ProjectFields) -> Option<Payee> {
     let (name, bank, account) = (&f.payee_name, &f.payee_bank, &f.payee_account);
     (name.is_some() || bank.is_some() || account.is_some()).then(|| Payee {

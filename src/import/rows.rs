@@ -1,5 +1,5 @@
 //! One row of the Loans sheet → typed fields, every unreadable cell a `RowError`
-//! (workbook.md "Columns", "Reading values"). Whether a value is missing, and whether
+//! (docs/workbook.md "Columns", "Reading values"). Whether a value is missing, and whether
 //! the rows of a project agree, is decided per project (`projects`).
 
 use std::borrow::Cow;
@@ -120,7 +120,7 @@ impl Found {
     }
 }
 
-/// workbook.md: rows whose first non-empty cell is 合计, 总计 or 小计 are skipped, and so
+/// docs/workbook.md: rows whose first non-empty cell is 合计, 总计 or 小计 are skipped, and so
 /// are subtotals whose first cell ends in one of them (`火箭农场小计`, `合计：`).
 #[must_use]
 pub fn is_total(cells: &[Value]) -> bool {
@@ -131,7 +131,7 @@ pub fn is_total(cells: &[Value]) -> bool {
     })
 }
 
-/// workbook.md: empty rows are skipped. A row with values only under unknown columns
+/// docs/workbook.md: empty rows are skipped. A row with values only under unknown columns
 /// (a template's pre-numbered 序号 with nothing else) is empty as far as the data goes.
 #[must_use]
 pub fn is_empty(cells: &[Value], header: &Header) -> bool {
@@ -264,7 +264,7 @@ fn non_negative(m: Option<Money>) -> Result<Option<Money>, String> {
     }
 }
 
-/// workbook.md: a rate is a percent with `0 < r ≤ 24`.
+/// docs/workbook.md: a rate is a percent with `0 < r ≤ 24`.
 ///
 /// # Errors
 /// A phrase that says what to fix.

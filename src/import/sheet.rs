@@ -1,7 +1,7 @@
 //! Reading a workbook's sheets into sparse grids of `Value`s, whatever the format
 //! (.xlsx streamed; .xls and .ods through calamine; .csv in UTF-8 or GBK), with merged
 //! cells applied to every cell they span and the business maximum of rows and columns.
-//! Only the Loans and Events sheets are read (workbook.md "Empty cells"): which they are
+//! Only the Loans and Events sheets are read (docs/workbook.md "Empty cells"): which they are
 //! is told from the sheets' names and first rows, and the other sheets (notes, lookup
 //! lists) stay empty grids, whatever their size.
 
@@ -59,7 +59,7 @@ impl Grid {
         self.put(row, col, value)
     }
 
-    /// workbook.md: a merged cell's value holds for every row it spans.
+    /// docs/workbook.md: a merged cell's value holds for every row it spans.
     fn spread_merged(&mut self, regions: &[Dimensions]) {
         for region in regions {
             let (r0, c0) = region.start;
@@ -94,7 +94,7 @@ impl Grid {
     }
 }
 
-/// The file formats of workbook.md, told by their first bytes.
+/// The file formats of docs/workbook.md, told by their first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Xlsx,
@@ -141,7 +141,7 @@ pub fn statement_sheets(names: &[String]) -> Vec<bool> {
     }
 }
 
-/// Read an applicant workbook of a known format (workbook.md): an .xlsx without merged
+/// Read an applicant workbook of a known format (docs/workbook.md): an .xlsx without merged
 /// cells row by row as it streams, anything else through grids.
 ///
 /// # Errors
@@ -221,7 +221,7 @@ fn read_which(bytes: &[u8], format: Format, merged: bool, which: Which) -> Resul
     }
 }
 
-/// Which sheets to read (workbook.md "Sheets"): the Loans sheet and the Events sheet,
+/// Which sheets to read (docs/workbook.md "Sheets"): the Loans sheet and the Events sheet,
 /// told from the names and, where needed, the first rows that `head` gives.
 fn wanted(names: &[String], which: Which, head: impl FnMut(usize) -> Vec<(u32, Vec<Value>)>) -> Vec<bool> {
     if which == Which::Statement {
@@ -294,7 +294,7 @@ pub(super) fn streamed(value: &DataRef<'_>, pos: (u32, u32), formulas: &mut Form
     }
 }
 
-/// An .xlsx the reader refused: a password is said so (workbook.md "Errors").
+/// An .xlsx the reader refused: a password is said so (docs/workbook.md "Errors").
 fn xlsx_error(e: &calamine::XlsxError) -> ImportError {
     match e {
         calamine::XlsxError::Password => ImportError::Encrypted,
@@ -373,7 +373,7 @@ fn from_data(d: &Data, is_1904: bool) -> Value {
 
 /// A date cell: its serial day, the time of day dropped. A number no date can have
 /// (`20240305` typed into a column formatted as dates) stays the number it is, which a
-/// date column reads as yyyymmdd (workbook.md "Dates").
+/// date column reads as yyyymmdd (docs/workbook.md "Dates").
 #[expect(clippy::cast_possible_truncation, reason = "floor of a bounded serial")]
 fn date_time(serial: f64, is_1904: bool) -> Value {
     if !serial.is_finite() || !(0.0..3.0e6).contains(&serial) {

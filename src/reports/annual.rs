@@ -173,7 +173,7 @@ pub async fn annual(conn: &mut Conn, year: i32, heading: &Heading) -> Result<Wor
     Ok(crate::export::report::annual(&annual)?)
 }
 
-/// The cumulative report through `through` (累计报表, rules.md §7), with each round's money
+/// The cumulative report through `through` (累计报表, docs/rules.md §7), with each round's money
 /// by funding source.
 ///
 /// # Errors

@@ -175,7 +175,7 @@ pub async fn regiments(
 }
 
 /// A closed round's projects in scope, each with its stored request and grant: what the
-/// cumulative figures count (rules.md §7). Loans carry no events (the figures need none).
+/// cumulative figures count (docs/rules.md §7). Loans carry no events (the figures need none).
 pub type ClosedRound = crate::engine::summary::RoundProjects;
 
 /// Every closed round with projects in scope, oldest first, projects in workbook order.

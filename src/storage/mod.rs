@@ -103,7 +103,7 @@ impl rocket_db_pools::Pool for Pool {
     }
 }
 
-/// Open the pool, turn on WAL for SQLite (once, outside any transaction: hazards.md), and
+/// Open the pool, turn on WAL for SQLite (once, outside any transaction: docs/hazards.md), and
 /// run the migrations of the backend.
 ///
 /// # Errors
@@ -125,7 +125,7 @@ pub async fn connect(url: &str, max_connections: usize) -> Result<Pool, sqlx::Er
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // Per connection: money wants FULL durability and enforced keys (hazards.md).
+                    // Per connection: money wants FULL durability and enforced keys (docs/hazards.md).
                     // A 64 MiB page cache (at most, used as needed): with the default 2 MiB a
                     // 100,000-loan confirmed import spilled pages into the WAL again and again
                     // and took 127 s instead of 22 s (benches/run, store-sqlite).
@@ -178,7 +178,7 @@ pub async fn migrate(pool: &Pool) -> Result<(), sqlx::Error> {
 
 /// The one way in for writes. SQLite: the first statement writes, which takes the write
 /// lock up front like `BEGIN IMMEDIATE` (sqlx 0.7 only opens deferred transactions, and a
-/// deferred read-then-write fails at once under concurrency: hazards.md). PostgreSQL: the
+/// deferred read-then-write fails at once under concurrency: docs/hazards.md). PostgreSQL: the
 /// same row lock serialises writers too, so that a read-then-write (a year that must not
 /// exist yet, `MAX(position) + 1`) sees every write committed before it, on both backends.
 ///

@@ -1,4 +1,4 @@
-//! Consistent copies of a SQLite database while the server runs (hazards.md: a plain file
+//! Consistent copies of a SQLite database while the server runs (docs/hazards.md: a plain file
 //! copy of a live WAL database can lose recent writes): `VACUUM INTO` reads one snapshot
 //! in a single read transaction and writes a compact, self-contained file.
 

@@ -242,7 +242,7 @@ async fn audit(
     )
 }
 
-/// rules.md §7: the figures of one round (`year`) or of every round up to `through`.
+/// docs/rules.md §7: the figures of one round (`year`) or of every round up to `through`.
 #[get("/figures?<year>&<through>")]
 async fn figures(db: &Db, _session: Session, year: Number<i32>, through: Number<i32>) -> Result<Value, AppError> {
     let all = storage::rounds::list(&mut *db.inner.acquire().await?).await?;

@@ -177,7 +177,7 @@ fn loan_fields(l: &Loan) -> LoanFields {
     }
 }
 
-/// An event as the Events sheet writes it (workbook.md "Events").
+/// An event as the Events sheet writes it (docs/workbook.md "Events").
 fn event_fields(contract_no: &str, e: &Event) -> EventFields {
     let mut f = EventFields { contract_no: contract_no.to_string(), date: e.on.to_string(), ..EventFields::default() };
     match e.kind {

@@ -1,5 +1,5 @@
 //! Who is asking: the session cookie → the user, their role, their CSRF token.
-//! The cookie carries only a random token; the database holds its SHA-256 (hazards.md).
+//! The cookie carries only a random token; the database holds its SHA-256 (docs/hazards.md).
 
 use std::sync::Arc;
 

@@ -30,7 +30,7 @@ pub(crate) async fn recalculate(
     let result = engine::compute_with(policy, &projects, &facts);
     // A grant on the books bounds its project's request from below (granted ≤ requested,
     // guarded in SQL too): a change that would lower it, e.g. a late submission whose loan
-    // takes over a granted project's contract (rules.md §4 duplicate_contract), is refused.
+    // takes over a granted project's contract (docs/rules.md §4 duplicate_contract), is refused.
     if let Some((r, _)) = counted.iter().zip(&result.projects).find(|((r, _), p)| p.requested.fen() < r.granted_fen) {
         return Err(AppError::Conflict(format!(
             "此操作会使已核定贴息的项目“{}”的申请额低于核定额（例如贷款合同重复），未作更改；请先处理该项目",

@@ -1,6 +1,6 @@
 //! CSRF: every request that is not GET/HEAD must carry the session's token, in the
 //! `X-CSRF-Token` header (API) or as the first form field `csrf_token` (pages). One fairing
-//! checks them all, so that no route can forget (hazards.md: Rocket has none built in).
+//! checks them all, so that no route can forget (docs/hazards.md: Rocket has none built in).
 //! A request that fails is turned into `GET /csrf-denied` (`/api/v1/csrf-denied` for the
 //! API), which answers 403 as a page or as JSON.
 //!

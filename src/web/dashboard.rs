@@ -171,7 +171,7 @@ async fn current(conn: &mut Conn, round: &Round, scope: &Scope) -> Result<serde_
     }))
 }
 
-/// Leverage in hundredths for the chart (it has 2 decimals: rules.md §7).
+/// Leverage in hundredths for the chart (it has 2 decimals: docs/rules.md §7).
 fn hundredths(v: Option<Decimal>) -> Option<i64> {
     v.and_then(|d| i64::try_from((d * Decimal::ONE_HUNDRED).trunc()).ok())
 }

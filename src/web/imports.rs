@@ -1,6 +1,6 @@
 //! Importing a workbook into a round: upload → preview (every error, every project's
 //! request from the engine) → confirm. The file is parsed in a child process, off the
-//! async workers, a few at a time (hazards.md); at confirmation it is parsed again from
+//! async workers, a few at a time (docs/hazards.md); at confirmation it is parsed again from
 //! the stored bytes, never taken from the client.
 
 use std::collections::{HashMap, HashSet};
@@ -83,7 +83,7 @@ async fn round_state(
     Ok((stored, units, facts))
 }
 
-/// Store a previewed import; returns its id, the preview (cli.md JSON, with the check's
+/// Store a previewed import; returns its id, the preview (docs/cli.md JSON, with the check's
 /// `changes`, `added`, `refused` and `warnings`) and an earlier confirmed import of the
 /// same file, if any.
 ///
@@ -277,7 +277,7 @@ fn confirmed_entry<'a>(
 pub(crate) type Uploaded<'r, T> = Result<Form<T>, rocket::form::Errors<'r>>;
 
 /// Rocket answers a form with the largest status of its errors: an upload cut at the limit
-/// also lacks its file (422), which hid the 413 (hazards.md "Upload limits").
+/// also lacks its file (422), which hid the 413 (docs/hazards.md "Upload limits").
 ///
 /// # Errors
 /// `TooLarge` when some part was over a limit, else `Invalid`.

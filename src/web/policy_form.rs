@@ -16,7 +16,7 @@ pub struct PoolRow {
     pub amount: String,
 }
 
-/// Every field of rules.md §2, as text so that nothing is lost before `import::policy`.
+/// Every field of docs/rules.md §2, as text so that nothing is lost before `import::policy`.
 #[derive(Debug, Default, FromForm, Serialize)]
 pub struct PolicyForm {
     pub year: String,

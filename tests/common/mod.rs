@@ -18,7 +18,7 @@ pub fn pct(s: &str) -> Decimal {
     s.parse().expect("a decimal")
 }
 
-/// rules.md §8's policy with the given pools (name, kind, amount).
+/// docs/rules.md §8's policy with the given pools (name, kind, amount).
 pub fn policy(pools: &[(&str, PoolKind, &str)]) -> Policy {
     let mut p = Policy::example(2024);
     p.pools = pools.iter().map(|(n, k, a)| Pool { name: (*n).to_string(), kind: *k, amount: yuan(a) }).collect();

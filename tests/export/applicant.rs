@@ -32,7 +32,7 @@ fn applicant_with_errors() -> (Vec<u8>, Parsed) {
     (original, parsed)
 }
 
-/// workbook.md "Errors": the workbook imports again with the same values, so the same
+/// docs/workbook.md "Errors": the workbook imports again with the same values, so the same
 /// errors; the list of errors opens it without hiding the Loans sheet.
 #[test]
 fn the_annotated_workbook_imports_again_with_the_same_errors() {

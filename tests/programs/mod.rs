@@ -48,7 +48,7 @@ fn keys(p: &Parsed) -> Vec<&str> {
     p.projects.iter().map(|p| p.key.as_str()).collect()
 }
 
-/// workbook.md "Reading values": a contract number stored as a number has lost its last
+/// docs/workbook.md "Reading values": a contract number stored as a number has lost its last
 /// digits; two contracts became one. An error on each row, never a silent duplicate.
 #[test]
 fn contract_numbers_that_lost_digits_are_errors_not_one_loan() {
@@ -68,7 +68,7 @@ fn contract_numbers_that_lost_digits_are_errors_not_one_loan() {
     }
 }
 
-/// workbook.md "Empty cells": formatting, borders and a declared sheet size say nothing,
+/// docs/workbook.md "Empty cells": formatting, borders and a declared sheet size say nothing,
 /// and sheets other than the Loans and Events sheets are not read.
 #[test]
 fn formatting_borders_and_a_wide_lookup_sheet_do_not_refuse_the_workbook() {

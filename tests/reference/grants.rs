@@ -1,4 +1,4 @@
-//! The old rules.md §6 arithmetic: a full sort of the remainders, fresh vectors per grant.
+//! The old docs/rules.md §6 arithmetic: a full sort of the remainders, fresh vectors per grant.
 //! `priority` did not change and is the engine's own.
 
 use tiexi::engine::grants::{self, Claim};

@@ -1,4 +1,4 @@
-//! The integer sum against the reference: rules.md §4's formula in `rust_decimal`, as the
+//! The integer sum against the reference: docs/rules.md §4's formula in `rust_decimal`, as the
 //! engine computed it before the integer path (`B × s × days / 100` per piece, summed,
 //! `× C / (ΣP × basis)` or `/ basis`, then half-up to the fen).
 
@@ -56,7 +56,7 @@ fn factor() -> impl Strategy<Value = Option<(Money, Money)>> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
-    /// rules.md §4: the integer path gives the reference's fen for balances up to 10^8
+    /// docs/rules.md §4: the integer path gives the reference's fen for balances up to 10^8
     /// yuan a piece, contract rates and caps with up to 4 decimals, shares with up to 2,
     /// every rate mode, both day counts and project factors.
     #[test]
@@ -90,7 +90,7 @@ proptest! {
     }
 }
 
-/// rules.md §1: half-up at the exact midpoint, and just below it.
+/// docs/rules.md §1: half-up at the exact midpoint, and just below it.
 #[test]
 fn the_one_rounding_is_half_up_at_the_midpoint() {
     // 0.01 yuan × 50% × 360 days / 360 = 0.005 yuan → 0.01.
@@ -98,7 +98,7 @@ fn the_one_rounding_is_half_up_at_the_midpoint() {
     assert_eq!(integer(&half, DayCount::Act360, None), Some(Money::from_fen(1)));
     let below = [(Money::from_fen(1), Decimal::from(50), 359)];
     assert_eq!(integer(&below, DayCount::Act360, None), Some(Money::ZERO));
-    // 44225.00 × 1/3 = 14741.666… (rules.md §8 example 1 with a factor).
+    // 44225.00 × 1/3 = 14741.666… (docs/rules.md §8 example 1 with a factor).
     let example = [(Money::from_fen(100_000_000), Decimal::new(435, 2), 366)];
     let third = Some((Money::from_fen(30_000_000), Money::from_fen(90_000_000)));
     assert_eq!(integer(&example, DayCount::Act360, third), Some(Money::from_fen(1_474_167)));

@@ -1,4 +1,4 @@
-//! rules.md §3 and §4, one table per rule; §8's worked examples by name.
+//! docs/rules.md §3 and §4, one table per rule; §8's worked examples by name.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -21,7 +21,7 @@ fn pct(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-/// rules.md §8: cap 5%, share 100%, ACT/360, window 2024, 36 months.
+/// docs/rules.md §8: cap 5%, share 100%, ACT/360, window 2024, 36 months.
 fn example_policy() -> Policy {
     Policy::example(2024)
 }
@@ -50,7 +50,7 @@ fn computed(policy: &Policy, l: &Loan) -> LoanResult {
     subsidy(policy, l, None)
 }
 
-/// rules.md §8, examples 1 and 2: `cap` pays the loan rate, at most 5%.
+/// docs/rules.md §8, examples 1 and 2: `cap` pays the loan rate, at most 5%.
 #[test]
 fn example_1_and_2_cap_mode_pays_the_loan_rate_up_to_the_cap() {
     for (rate, expected) in [("4.35", "44225.00"), ("6.00", "50833.33")] {
@@ -60,7 +60,7 @@ fn example_1_and_2_cap_mode_pays_the_loan_rate_up_to_the_cap() {
     }
 }
 
-/// rules.md §8, example 3: a repayment lowers the balance from its own date on.
+/// docs/rules.md §8, example 3: a repayment lowers the balance from its own date on.
 #[test]
 fn example_3_a_repayment_lowers_the_balance_from_its_date() {
     let l =
@@ -72,7 +72,7 @@ fn example_3_a_repayment_lowers_the_balance_from_its_date() {
     assert_eq!(r.computed, yuan("8644.44"));
 }
 
-/// rules.md §8, example 4: the subsidy never exceeds the interest paid.
+/// docs/rules.md §8, example 4: the subsidy never exceeds the interest paid.
 #[test]
 fn example_4_the_subsidy_is_limited_by_the_interest_paid() {
     let mut l =
@@ -85,7 +85,7 @@ fn example_4_the_subsidy_is_limited_by_the_interest_paid() {
     assert_eq!(computed(&example_policy(), &l).reasons, vec![]);
 }
 
-/// rules.md §4: the three rate modes.
+/// docs/rules.md §4: the three rate modes.
 #[test]
 fn the_subsidised_rate_follows_the_rate_mode() {
     let cap = |c: &str, s: &str| RateMode::Cap { cap_percent: pct(c), share_percent: pct(s) };
@@ -100,7 +100,7 @@ fn the_subsidised_rate_follows_the_rate_mode() {
     }
 }
 
-/// rules.md §3.1-§3.3: the window, the term (month-end clamping), settlement.
+/// docs/rules.md §3.1-§3.3: the window, the term (month-end clamping), settlement.
 #[test]
 fn eligible_days_are_cut_by_window_term_and_settlement() {
     let p = example_policy();
@@ -119,7 +119,7 @@ fn eligible_days_are_cut_by_window_term_and_settlement() {
     }
 }
 
-/// rules.md §3.2: the term limit keeps the day and clamps to the month end (leap day).
+/// docs/rules.md §3.2: the term limit keeps the day and clamps to the month end (leap day).
 #[test]
 fn the_term_ends_on_the_clamped_month_end() {
     let mut p = example_policy();
@@ -128,7 +128,7 @@ fn the_term_ends_on_the_clamped_month_end() {
     assert_eq!(e, vec![Interval::new(d("2024-01-31"), d("2024-02-29"))]);
 }
 
-/// rules.md §3.1: an extension counts only where the policy subsidises extensions.
+/// docs/rules.md §3.1: an extension counts only where the policy subsidises extensions.
 #[test]
 fn an_extension_moves_the_end_only_when_subsidised() {
     let mut p = example_policy();
@@ -141,7 +141,7 @@ fn an_extension_moves_the_end_only_when_subsidised() {
     assert_eq!(computed(&p, &settled).eligible_days, 213);
 }
 
-/// rules.md §3.4: the three overdue policies, and periods starting after the window.
+/// docs/rules.md §3.4: the three overdue policies, and periods starting after the window.
 #[test]
 fn overdue_periods_cut_exclude_or_forfeit() {
     let base = loan("100000", "4", "2023-06-01", "2026-06-01");
@@ -163,7 +163,7 @@ fn overdue_periods_cut_exclude_or_forfeit() {
     assert_eq!(computed(&p, &with(base, "2025-01-01", EventKind::OverdueStart)).eligible_days, 366);
 }
 
-/// rules.md §3.4: an overdue start before the eligible days cuts everything.
+/// docs/rules.md §3.4: an overdue start before the eligible days cuts everything.
 #[test]
 fn from_first_overdue_before_the_window_leaves_nothing() {
     let l = with(
@@ -176,7 +176,7 @@ fn from_first_overdue_before_the_window_leaves_nothing() {
     assert_eq!(r.computed, Money::ZERO);
 }
 
-/// rules.md §4: a rate change applies from its own date on.
+/// docs/rules.md §4: a rate change applies from its own date on.
 #[test]
 fn a_rate_change_applies_from_its_date() {
     let l = with(loan("360000", "4", "2023-01-01", "2026-01-01"), "2024-07-01", EventKind::RateChange(pct("3")));
@@ -187,7 +187,7 @@ fn a_rate_change_applies_from_its_date() {
     assert_eq!(r.computed, yuan("12800.00"));
 }
 
-/// rules.md §2: ACT/365 divides by 365 in a leap year too.
+/// docs/rules.md §2: ACT/365 divides by 365 in a leap year too.
 #[test]
 fn act_365_divides_by_365_in_a_leap_year() {
     let mut p = example_policy();
@@ -196,7 +196,7 @@ fn act_365_divides_by_365_in_a_leap_year() {
     assert_eq!(r.computed, yuan("14640.00"));
 }
 
-/// rules.md §4: the principal factor scales the rounded-once subsidy.
+/// docs/rules.md §4: the principal factor scales the rounded-once subsidy.
 #[test]
 fn the_principal_factor_scales_before_the_single_rounding() {
     let l = loan("1000000.00", "4.35", "2023-06-15", "2026-06-15");

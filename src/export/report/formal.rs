@@ -145,7 +145,7 @@ impl Formal {
 }
 
 /// Write text, merged over columns `first..=last` when they are more than one; text that
-/// a spreadsheet would take for a formula keeps the quote prefix (hazards.md).
+/// a spreadsheet would take for a formula keeps the quote prefix (docs/hazards.md).
 ///
 /// # Errors
 /// From the writer.

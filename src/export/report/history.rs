@@ -1,4 +1,4 @@
-//! 历年累计 (one row per round from the first, with the cumulative columns of rules.md
+//! 历年累计 (one row per round from the first, with the cumulative columns of docs/rules.md
 //! §7) and 图表 (subsidy and loans unlocked per year as columns, leverage as a line; both
 //! value axes start at zero and every point of the line is labelled).
 
@@ -57,7 +57,7 @@ const LOANS_WAN: u16 = 5;
 const LEVERAGE: u16 = 6;
 
 /// 历年累计. No 合计 row: the last row's cumulative columns are the total, since a
-/// contract subsidised in several rounds counts once (rules.md §7), unlike a column sum.
+/// contract subsidised in several rounds counts once (docs/rules.md §7), unlike a column sum.
 pub(super) fn years(book: &mut Workbook, t: &Titles<'_>, history: &[YearFigures]) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet().set_name(SHEET)?;
     let f = Formal::new(10);

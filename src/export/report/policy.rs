@@ -1,4 +1,4 @@
-//! 政策参数: the round's policy as a recipient reads it (rules.md §2), each parameter with
+//! 政策参数: the round's policy as a recipient reads it (docs/rules.md §2), each parameter with
 //! its value in words, so that every figure of the report can be checked against its rules.
 
 use rust_decimal::Decimal;

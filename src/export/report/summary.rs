@@ -18,7 +18,7 @@ use crate::engine::summary;
 use crate::engine::{Figures, Money};
 
 const HEADERS: [&str; 5] = ["指标", "数值", "单位", "折合万元", "口径"];
-/// Over which projects rules.md §7 counts a figure, in the words of a finance office.
+/// Over which projects docs/rules.md §7 counts a figure, in the words of a finance office.
 const FUNDED: &str = "获得贴息的项目";
 
 type Row<'a> = [Cell<'a>; 5];
@@ -123,7 +123,7 @@ pub(super) fn cumulative(
     write(book, t, title, rows, published)
 }
 
-/// rules.md §7's figures after the grant.
+/// docs/rules.md §7's figures after the grant.
 fn figure_rows(t: &Figures) -> [Row<'static>; 3] {
     [
         money("撬动贷款", t.loans_unlocked, "获得贴息项目的贷款，同一合同只计一次"),

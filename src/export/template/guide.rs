@@ -1,4 +1,4 @@
-//! The sheet 填表说明: for each column of workbook.md, its header, the other headers that
+//! The sheet 填表说明: for each column of docs/workbook.md, its header, the other headers that
 //! are also read, whether it must be filled in, and what to write, in the words of a
 //! regiment's union office.
 

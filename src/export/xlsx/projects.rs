@@ -144,7 +144,7 @@ pub(super) fn loans_sheet(
     table.finish(true)
 }
 
-/// rules.md §9: the caps beside the subsidy, and the statement's difference (cli.md).
+/// docs/rules.md §9: the caps beside the subsidy, and the statement's difference (docs/cli.md).
 fn loan_row<'a>(key: &'a str, loan: &'a Loan, r: &LoanResult) -> [Cell<'a>; 19] {
     let cut = r.cut.as_ref();
     let why = cut.map_or_else(String::new, |c| match (c.limit, c.text.is_empty()) {

@@ -1,4 +1,4 @@
-//! workbook.md "Dates": date cells, Excel serial numbers in the 1900 and 1904 date
+//! docs/workbook.md "Dates": date cells, Excel serial numbers in the 1900 and 1904 date
 //! systems, and the text spellings `2024-03-15`, `2024/3/15`, `2024.3.15`,
 //! `2024年3月15日`, `20240315`; `24年9月12日` (a zh-CN CSV of `LibreOffice`) where the round's
 //! years leave one century. An impossible date is an error, never a guess.

@@ -1,4 +1,4 @@
-//! workbook.md "Reading values", one table per reader: (cell, expected).
+//! docs/workbook.md "Reading values", one table per reader: (cell, expected).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -17,7 +17,7 @@ fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-/// workbook.md "Text": trimmed, full-width folded, codes lose inner spaces.
+/// docs/workbook.md "Text": trimmed, full-width folded, codes lose inner spaces.
 #[test]
 fn text_is_trimmed_and_folded_to_half_width() {
     for (cell, as_text, as_code) in [
@@ -43,7 +43,7 @@ fn slashes_and_wu_read_as_nothing() {
     }
 }
 
-/// workbook.md "Dates": every spelling of 2024-03-15.
+/// docs/workbook.md "Dates": every spelling of 2024-03-15.
 #[test]
 fn dates_are_read_in_every_spelling() {
     for cell in [
@@ -65,7 +65,7 @@ fn dates_are_read_in_every_spelling() {
     assert_eq!(date(&Value::Empty, Calendar::of(false)), Ok(None));
 }
 
-/// workbook.md "Dates": the 1904 system counts from 1904-01-01 (1462 days later).
+/// docs/workbook.md "Dates": the 1904 system counts from 1904-01-01 (1462 days later).
 #[test]
 fn serial_numbers_follow_the_workbooks_date_system() {
     for (serial, is_1904, expected) in [
@@ -100,7 +100,7 @@ fn impossible_and_unreadable_dates_are_errors() {
     }
 }
 
-/// workbook.md "Money": separators, 元/万元/万, the cell's unit over the header's.
+/// docs/workbook.md "Money": separators, 元/万元/万, the cell's unit over the header's.
 #[test]
 fn money_reads_separators_and_units() {
     for (cell, header, yuan) in [
@@ -125,7 +125,7 @@ fn money_reads_separators_and_units() {
     assert_eq!(money(&Value::Empty, Some(Unit::Wan)), Ok(None));
 }
 
-/// workbook.md "Money": more than 2 decimals after conversion is an error, never rounded.
+/// docs/workbook.md "Money": more than 2 decimals after conversion is an error, never rounded.
 #[test]
 fn money_with_more_than_two_decimals_is_an_error() {
     for (cell, header) in
@@ -154,7 +154,7 @@ fn units_are_read_from_headers_and_cells() {
     }
 }
 
-/// workbook.md "Percent": 4.35, 4.35%, and a number below 1 as a fraction.
+/// docs/workbook.md "Percent": 4.35, 4.35%, and a number below 1 as a fraction.
 #[test]
 fn percents_are_read_in_three_spellings() {
     for (cell, expected) in [
@@ -172,7 +172,7 @@ fn percents_are_read_in_three_spellings() {
     assert!(percent(&t("四点三五")).is_err());
 }
 
-/// workbook.md "Whole numbers": `12` or `12户`.
+/// docs/workbook.md "Whole numbers": `12` or `12户`.
 #[test]
 fn whole_numbers_may_carry_hu() {
     for (cell, expected) in
@@ -185,7 +185,7 @@ fn whole_numbers_may_carry_hu() {
     }
 }
 
-/// workbook.md: 是/否, also Y/N and √/×.
+/// docs/workbook.md: 是/否, also Y/N and √/×.
 #[test]
 fn yes_and_no_have_several_spellings() {
     for (cell, expected) in [
@@ -211,7 +211,7 @@ fn scores_are_plain_numbers() {
     assert!(number(&t("优秀")).is_err());
 }
 
-/// hazards.md: Excel keeps 15 significant digits of a float; that is what a cell shows.
+/// docs/hazards.md: Excel keeps 15 significant digits of a float; that is what a cell shows.
 #[test]
 fn floats_become_decimals_as_excel_shows_them() {
     for (f, shown) in [

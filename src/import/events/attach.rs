@@ -1,4 +1,4 @@
-//! Events → their loans (workbook.md "Events", rules.md §4): an event must name a loan of
+//! Events → their loans (docs/workbook.md "Events", docs/rules.md §4): an event must name a loan of
 //! the Loans sheet; the repayments of a loan may not sum to more than its principal; and
 //! two different rate changes on one day are refused, because which one holds would
 //! depend on the order of the rows.

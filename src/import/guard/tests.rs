@@ -48,7 +48,7 @@ fn inflating_counts_what_is_really_produced() {
     assert_eq!(tail, Err(hostile("解压后总大小超过 200 MB")));
 }
 
-/// workbook.md "Empty cells": a declared sheet size says nothing (`LibreOffice` declares a
+/// docs/workbook.md "Empty cells": a declared sheet size says nothing (`LibreOffice` declares a
 /// header row formatted out to column 1024); the cells read are what count (`sheet`).
 #[test]
 fn a_declared_dimension_beyond_the_maximum_is_not_refused() {

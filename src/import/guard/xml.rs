@@ -1,5 +1,5 @@
 //! A byte scanner for the parts of a zip-based workbook, fed as the inflated bytes stream
-//! by (hazards.md "Uploaded spreadsheets"). It finds only the few declarations that make a
+//! by (docs/hazards.md "Uploaded spreadsheets"). It finds only the few declarations that make a
 //! parser allocate or expand: DTD and entity declarations and the shared strings' declared
 //! counts (and whether a part has merged cells). A worksheet's `<dimension>` is not among
 //! them: the cells are read with calamine's streaming reader, which never allocates by it.
@@ -140,7 +140,7 @@ impl Scan {
         }
         // The name is looked at in place: a tag per cell must not cost an allocation.
         let starts = |prefix: &[u8]| self.buf.get(..prefix.len()).is_some_and(|b| b.eq_ignore_ascii_case(prefix));
-        // hazards.md: billion laughs; no part of a workbook needs a DTD.
+        // docs/hazards.md: billion laughs; no part of a workbook needs a DTD.
         if starts(b"!DOCTYPE") || starts(b"!ENTITY") {
             return Err(hostile("包含 DTD 或实体声明"));
         }
@@ -183,7 +183,7 @@ impl Scan {
     fn tag(wanted: Wanted, attrs: &[(String, String)]) -> Result<(), ImportError> {
         let get = |key: &str| attrs.iter().find(|(k, _)| local(k).eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str());
         match wanted {
-            // hazards.md: calamine reserves memory for the declared uniqueCount at open.
+            // docs/hazards.md: calamine reserves memory for the declared uniqueCount at open.
             Wanted::SharedStrings => {
                 let unique = get("uniqueCount").map_or(0, number);
                 let count = get("count").map_or(0, number);

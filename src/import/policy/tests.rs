@@ -1,4 +1,4 @@
-//! The policy file: defaults of rules.md §2, exact amounts, one clear line per problem.
+//! The policy file: defaults of docs/rules.md §2, exact amounts, one clear line per problem.
 
 use super::*;
 
@@ -54,7 +54,7 @@ fn an_unusable_policy_names_the_field() {
     }
 }
 
-/// rules.md §2 as amended: `review.publicity_days`, `evidence.*` and the applicant limits.
+/// docs/rules.md §2 as amended: `review.publicity_days`, `evidence.*` and the applicant limits.
 #[test]
 fn the_amended_example_reads_review_evidence_and_applicant_limits() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/policy.example.toml")).unwrap();

@@ -116,7 +116,7 @@ impl ProjectFields {
         }
     }
 
-    /// Blank fields take the value of `earlier` (workbook.md: blank cells of later rows of
+    /// Blank fields take the value of `earlier` (docs/workbook.md: blank cells of later rows of
     /// a project inherit). Every field is named, so a new one cannot be forgotten.
     #[expect(clippy::too_many_lines, reason = "one line per field, each named so that none is forgotten")]
     pub fn inherit(&mut self, earlier: &ProjectFields) {

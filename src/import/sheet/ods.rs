@@ -1,4 +1,4 @@
-//! What calamine's ODS reader needs done first. Merged cells (workbook.md: a merged cell's
+//! What calamine's ODS reader needs done first. Merged cells (docs/workbook.md: a merged cell's
 //! value holds for every row it spans): calamine reads the covered cells as empty and does
 //! not report the spans, so they are read here from `content.xml` (a `table:table-cell`
 //! with `table:number-rows-spanned` or `table:number-columns-spanned`). And whitespace

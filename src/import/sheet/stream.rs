@@ -86,7 +86,7 @@ fn assemble<'a>(mut book: Book<'a>, fed: &mpsc::Receiver<Fed>) -> Book<'a> {
 }
 
 /// Stream the cells of one sheet to the assembler when it wants them; a sheet it does not
-/// want is not read at all (workbook.md "Empty cells"). `false` when the grid must be read
+/// want is not read at all (docs/workbook.md "Empty cells"). `false` when the grid must be read
 /// instead.
 ///
 /// Formulas are read in a pass of their own, and only when the guard found any

@@ -19,7 +19,7 @@ pub(super) fn read_xls(bytes: &[u8], which: Which) -> Result<Vec<Grid>, ImportEr
         _ if is_encrypted_package(bytes) => ImportError::Encrypted,
         other => ImportError::unreadable(&other),
     })?;
-    // workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
+    // docs/workbook.md "Dates": an .xls saved on an old Mac counts serials from 1904.
     let is_1904 = book.has_1904_epoch();
     let mut grids = ranges(&mut book, is_1904, which)?;
     for grid in &mut grids {
