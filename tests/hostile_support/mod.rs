@@ -1,4 +1,4 @@
-//! Builders of hostile files for tests/hostile.rs, and the run through `tiexi calc`.
+//! Builders of hostile files for tests/files/hostile.rs, and the run through `tiexi calc`.
 //! Nothing here is committed as a file: every workbook is generated when the test runs.
 
 use std::io::{Cursor, Write};

@@ -1,4 +1,4 @@
-//! What `tests/reports.rs` needs besides calamine: `libreoffice` rendering a report to PDF
+//! What `tests/web/reports.rs` needs besides calamine: `libreoffice` rendering a report to PDF
 //! (its first page kept as a PNG under `target/tmp/reports/` for people to look at, every
 //! page with `REPORT_PAGES=all`), the printed size of its smallest text, an annual report
 //! of hostile names built in memory, and a batch inserted with SQL.

@@ -1,0 +1,11 @@
+//! The real binary in headless Chromium at desktop and phone widths: a person's path through the pages.
+//!
+//! One test binary per kind of proof (docs/ARCHITECTURE.md "Tests"): each file below was
+//! a binary of its own, and every binary linked the whole crate.
+
+#[path = "../web_support/mod.rs"]
+mod web_support;
+
+mod confirm;
+mod dashboard;
+mod walkthrough;
