@@ -45,9 +45,12 @@ pub fn calc(args: &CalcArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         return code;
     }
     let written = if args.json {
-        serde_json::to_writer_pretty(&mut *out, &export::json::document(&policy, &result, &parsed.errors))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out))
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &export::json::document(&policy, &parsed.projects, &result, &parsed.errors),
+        )
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
     } else {
         summary(&policy, &result, &parsed, out)
     };

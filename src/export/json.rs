@@ -3,16 +3,18 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::engine::{Figures, LoanResult, Policy, RoundResult};
+use crate::engine::{Figures, LoanResult, Policy, Project, RoundResult};
 use crate::import::RowError;
 
-/// docs/cli.md's document: round, projects (with loans), totals, errors.
+/// docs/cli.md's document: round, projects (with loans), totals, errors. `projects` are the
+/// engine's input, in the order of `result.projects` (their names and types).
 #[must_use]
-pub fn document(policy: &Policy, result: &RoundResult, errors: &[RowError]) -> Value {
+pub fn document(policy: &Policy, projects: &[Project], result: &RoundResult, errors: &[RowError]) -> Value {
     let projects: Vec<Value> = result
         .projects
         .iter()
-        .map(|p| {
+        .zip(projects)
+        .map(|(p, input)| {
             let pools: Map<String, Value> =
                 policy.pools.iter().zip(&p.pools).map(|(pool, part)| (pool.name.clone(), json!(part))).collect();
             let pools = if p.pools.is_empty() {
@@ -22,6 +24,8 @@ pub fn document(policy: &Policy, result: &RoundResult, errors: &[RowError]) -> V
             };
             json!({
                 "key": p.key,
+                "name": input.name,
+                "applicant_type": input.applicant_type,
                 "status": p.status,
                 "reasons": p.reasons,
                 "requested": p.requested,

@@ -116,7 +116,7 @@ pub(crate) async fn preview(
     let (stored, units, facts) = round_state(&mut *db.inner.acquire().await?, round.id).await?;
     let found = checks::check(&policy, &mut parsed, &stored, &units);
     let result = engine::compute_with(&policy, &parsed.projects, &facts);
-    let mut document = crate::export::json::document(&policy, &result, &parsed.errors);
+    let mut document = crate::export::json::document(&policy, &parsed.projects, &result, &parsed.errors);
     if let (Some(doc), Ok(serde_json::Value::Object(more))) = (document.as_object_mut(), serde_json::to_value(&found)) {
         doc.extend(more);
     }
