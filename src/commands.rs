@@ -138,7 +138,7 @@ pub async fn user_reset_second_factor(url: &str, username: &str) -> Result<(), S
 pub async fn purge(url: &str) -> Result<(), String> {
     let config: crate::config::AppConfig = figment(url).extract().map_err(|e| format!("设置有误：{e}"))?;
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
-    let purged = crate::retention::run(&pool, &config, "cli").await.map_err(|e| e.to_string())?;
+    let purged = crate::retention::run(&pool, &config, crate::app::Actor::cli()).await.map_err(|e| e.to_string())?;
     pool.inner.close().await;
     println!(
         "已删除未确认的上传 {} 个；已清除过期的导入文件 {} 个、证明材料 {} 个",
@@ -173,16 +173,7 @@ pub async fn check(url: &str) -> Result<(), String> {
 
 /// An audit entry made on the command line (no logged-in user).
 fn by_cli(action: &'static str, entity: &'static str, id: i64) -> storage::audit::Entry<'static> {
-    storage::audit::Entry {
-        actor_id: None,
-        actor: "cli",
-        action,
-        entity,
-        entity_id: id.to_string(),
-        round_id: None,
-        old: serde_json::Value::Null,
-        new: serde_json::Value::Null,
-    }
+    crate::app::Actor::cli().entry(action, entity, id, None)
 }
 
 /// `tiexi audit verify`: recompute the audit chain; the first broken row is named.
@@ -269,7 +260,7 @@ pub enum Report {
 pub async fn report(url: &str, which: Report, issuer: Option<&str>, out: &std::path::Path) -> Result<(), String> {
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let mut conn = pool.inner.acquire().await.map_err(|e| e.to_string())?;
-    let settings = crate::division::settings::load(&mut conn).await.map_err(|e| e.to_string())?;
+    let settings = crate::app::division::settings::load(&mut conn).await.map_err(|e| e.to_string())?;
     let mut heading = settings.heading(chrono::Local::now().date_naive(), false);
     if let Some(issuer) = issuer {
         heading.division = issuer.to_string();
@@ -291,7 +282,7 @@ pub async fn report(url: &str, which: Report, issuer: Option<&str>, out: &std::p
 pub async fn settings_set(url: &str, key: &str, value: &str) -> Result<(), String> {
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let changes = [(key.to_string(), value.to_string())];
-    let done = crate::division::settings::set(&pool, &crate::division::Actor::cli(), &changes).await;
+    let done = crate::app::division::settings::set(&pool, &crate::app::Actor::cli(), &changes).await;
     pool.inner.close().await;
     match done {
         Ok(_) => Ok(()),
@@ -307,10 +298,10 @@ pub async fn settings_set(url: &str, key: &str, value: &str) -> Result<(), Strin
 pub async fn settings_show(url: &str) -> Result<(), String> {
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let mut conn = pool.inner.acquire().await.map_err(|e| e.to_string())?;
-    let settings = crate::division::settings::load(&mut conn).await.map_err(|e| e.to_string())?;
+    let settings = crate::app::division::settings::load(&mut conn).await.map_err(|e| e.to_string())?;
     drop(conn);
     pool.inner.close().await;
-    for s in crate::division::settings::ALL {
+    for s in crate::app::division::settings::ALL {
         println!("{}\t{}\t{}", s.key, settings.get(s.key), s.label);
     }
     Ok(())

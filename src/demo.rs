@@ -164,20 +164,12 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     let coop = |name: &str| ACCOUNTS.iter().position(|(n, _, _)| *n == name).map_or(0, |i| owners[i]);
     let owned = [(0, coop("coop-a")), (1, coop("coop-a")), (2, coop("coop-b")), (3, coop("coop-b"))];
     store_round(&mut tx, OPEN_POLICY, &projects, "open", &owned).await?;
-    crate::division::demo::books(&mut tx).await?;
-    let entry = storage::audit::Entry {
-        actor_id: None,
-        actor: "system",
-        action: "demo.load",
-        entity: "database",
-        entity_id: String::new(),
-        round_id: None,
-        old: serde_json::Value::Null,
-        new: serde_json::json!({
+    crate::app::division::demo::books(&mut tx).await?;
+    let mut entry = crate::app::Actor::system().entry("demo.load", "database", "", None);
+    entry.new = serde_json::json!({
             "users": ACCOUNTS.iter().map(|(name, role, unit)| serde_json::json!({ "username": name, "role": role.code(), "unit": unit })).collect::<Vec<_>>(),
             "rounds": storage::rounds::list(&mut tx).await?.iter().map(|r| r.year).collect::<Vec<_>>(),
-        }),
-    };
+    });
     storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(true)
@@ -203,7 +195,7 @@ async fn store_round(
         }
     }
     if status == "closed" {
-        crate::division::demo::closed_round(conn, round_id, policy.year).await?;
+        crate::app::division::demo::closed_round(conn, round_id, policy.year).await?;
     }
     Ok(())
 }

@@ -5,6 +5,8 @@
 //! - [`engine`]: docs/rules.md as pure functions; its one door is [`engine::compute`].
 //! - [`import`]: workbook and policy bytes → engine inputs, every row problem as data.
 //! - [`export`]: engine results → JSON, text explanations and workbooks.
+//! - [`app`]: the use cases (import and confirm, review, allocation, disbursement, the division's books),
+//!   each taking the database and an [`app::Actor`]; web, commands and the demo call them.
 //! - [`storage`]: SQL for SQLite and PostgreSQL (one binary, chosen by URL); nothing else writes SQL.
 //! - [`web`]: the Rocket application: pages, the JSON API, sessions, CSRF ([`web::rocket`]).
 //! - [`review`]: the review workflow of a project, pure: states, actions, who may move them.
@@ -18,12 +20,12 @@
 extern crate rocket;
 
 pub mod accounts;
+pub mod app;
 pub mod bidi;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
-pub mod division;
 pub mod engine;
 pub mod error;
 pub mod export;

@@ -34,25 +34,18 @@ pub fn cutoffs(config: &AppConfig, now: DateTime<Utc>) -> Cutoffs {
 ///
 /// # Errors
 /// A database error (nothing is removed then).
-pub async fn run(pool: &Pool, config: &AppConfig, actor: &str) -> Result<Purged, sqlx::Error> {
+pub async fn run(pool: &Pool, config: &AppConfig, actor: crate::app::Actor<'_>) -> Result<Purged, sqlx::Error> {
     let cut = cutoffs(config, Utc::now());
     let mut tx = storage::begin_write(pool).await?;
     let purged = retention::purge(&mut tx, &cut).await?;
     if !purged.is_empty() {
-        let entry = storage::audit::Entry {
-            actor_id: None,
-            actor,
-            action: "retention.purge",
-            entity: "upload",
-            entity_id: cut.now.clone(),
-            round_id: None,
-            old: serde_json::json!({}),
-            new: serde_json::json!({
+        let mut entry = actor.entry("retention.purge", "upload", &cut.now, None);
+        entry.old = serde_json::json!({});
+        entry.new = serde_json::json!({
                 "imports_deleted": purged.imports_deleted, "imports_emptied": purged.imports_emptied,
                 "documents_emptied": purged.documents_emptied,
                 "unconfirmed_before": cut.unconfirmed_before, "closed_before": cut.closed_before,
-            }),
-        };
+        });
         storage::audit::append(&mut tx, &entry).await?;
     }
     tx.commit().await?;

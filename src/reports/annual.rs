@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rust_xlsxwriter::Workbook;
 
 use super::{date, history, published, rounds_through, Computed, ReportError};
-use crate::division;
+use crate::app::division;
 use crate::engine::performance;
 use crate::engine::report::accounts::{total, PoolAccount};
 use crate::engine::report::{self, Outcome};

@@ -1,6 +1,6 @@
 //! The division's settings (issue 16): what the reports print about the division (its full
 //! name, the signature line, the 制表人, the paying account, where to object to a 公示).
-//! Key and text; which keys exist is `crate::division::settings`'s to say.
+//! Key and text; which keys exist is `crate::app::division::settings`'s to say.
 
 use std::collections::HashMap;
 

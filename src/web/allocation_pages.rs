@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::auth::Session;
 use super::confirm::{Answer, Confirmed};
-use super::money::{self, allocation_json, answer, require_reader};
+use super::treasury::{self, allocation_json, answer, require_reader};
 use crate::accounts::Role;
 use crate::engine::Money;
 use crate::error::AppError;
@@ -39,14 +39,14 @@ pub(crate) async fn index(
     require_reader(&session)?;
     let round = super::rounds::find(db, year).await?;
     let mut conn = db.inner.acquire().await?;
-    let run = money::run(&mut conn, &round, None).await?;
+    let run = crate::app::allocations::run(&mut conn, &round, None).await?;
     let list = allocations::list(&mut conn, round.id).await?;
     let proposals: Vec<Value> = list.iter().map(allocation_json).collect();
     Ok(Template::render(
         "allocations/index",
         context! {
             me: super::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
-            year, round_name: &round.name, run: money::run_json(&run), proposals,
+            year, round_name: &round.name, run: treasury::run_json(&run), proposals,
             may_act: may_act(&session, &round),
         },
     ))
@@ -67,9 +67,9 @@ pub(crate) async fn propose(
     year: i32,
     _form: Form<Bare>,
 ) -> Result<Flash<Redirect>, AppError> {
-    money::require_staff(&session)?;
+    treasury::require_staff(&session)?;
     let round = super::rounds::find(db, year).await?;
-    let done = money::commit(db, &session, &round, None)
+    let done = crate::app::allocations::commit(db, session.actor(), &round, None)
         .await
         .map(|(id, _)| (format!("/allocations/{id}"), format!("已提交分配方案 #{id}，须由另一位财务人员批准后生效")));
     answer(done, &format!("/rounds/{year}/allocations"))
@@ -94,7 +94,7 @@ pub(crate) async fn show(
         .map(|(g, parts)| {
             json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name, "unit": g.unit,
                 "amount": Money::from_fen(g.amount_fen), "status_label": super::views::status_label(&g.status),
-                "parts": money::parts_in(&pools, parts) })
+                "parts": treasury::parts_in(&pools, parts) })
         })
         .collect();
     let open = a.state == "proposed" && may_act(&session, &round);
@@ -132,7 +132,7 @@ pub(crate) async fn decide(
     id: i64,
     form: Form<DecideForm>,
 ) -> Result<Answer<Flash<Redirect>>, AppError> {
-    money::require_staff(&session)?;
+    treasury::require_staff(&session)?;
     if !form.confirm.0 {
         let asked =
             super::money_confirm::allocation(db, session.user.id, id, &form.action, form.comment.trim()).await?;
@@ -141,13 +141,15 @@ pub(crate) async fn decide(
         }
     }
     let to = format!("/allocations/{id}");
-    let done = money::decide_allocation(db, &session, id, &form.action, form.comment.trim()).await.map(|()| {
-        let what = if form.action == "approve" {
-            "分配方案已批准，核定金额已生效"
-        } else {
-            "分配方案已撤销"
-        };
-        (to.clone(), what.to_owned())
-    });
+    let done = crate::app::allocations::decide_allocation(db, session.actor(), id, &form.action, form.comment.trim())
+        .await
+        .map(|()| {
+            let what = if form.action == "approve" {
+                "分配方案已批准，核定金额已生效"
+            } else {
+                "分配方案已撤销"
+            };
+            (to.clone(), what.to_owned())
+        });
     answer(done, &to).map(Answer::Done)
 }

@@ -104,7 +104,7 @@ async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> 
     let mut v = round_json(&r);
     v["budget"] = json!(result.budget);
     v["pools"] = json!(result.pools);
-    if super::money::require_reader(&session).is_ok() {
+    if super::treasury::require_reader(&session).is_ok() {
         v["balances"] = balances(db, r.id).await?;
     }
     v["totals"] = totals(&result.totals);

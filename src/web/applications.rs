@@ -168,18 +168,12 @@ async fn save(
             id
         }
     };
-    super::calculation::recalculate(&mut tx, session, &policy, round.id).await?;
-    let entry = storage::audit::Entry {
-        actor_id: Some(session.user.id),
-        actor: &session.user.username,
-        action: if existing.is_some() { "project.edit" } else { "project.create" },
-        entity: "project",
-        entity_id: id.to_string(),
-        round_id: Some(round.id),
-        old: json!({}),
-        new: json!({ "key": key, "name": project.name, "id_number": mask::id_number(&project.applicant.id_number),
-            "loans": project.loans.len(), "payee_account": mask::account(&payee.account) }),
-    };
+    crate::app::calculation::recalculate(&mut tx, session.actor(), &policy, round.id).await?;
+    let action = if existing.is_some() { "project.edit" } else { "project.create" };
+    let mut entry = session.actor().entry(action, "project", id, Some(round.id));
+    entry.old = json!({});
+    entry.new = json!({ "key": key, "name": project.name, "id_number": mask::id_number(&project.applicant.id_number),
+            "loans": project.loans.len(), "payee_account": mask::account(&payee.account) });
     storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(Ok(id))

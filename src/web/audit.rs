@@ -8,31 +8,10 @@ use serde_json::{json, Value};
 use super::auth::Session;
 use crate::accounts::Role;
 use crate::error::AppError;
-use crate::storage::audit::{Entry, Query, Record, Visible};
+use crate::storage::audit::{Query, Record, Visible};
 use crate::storage::{self, Db};
 
 pub const PER_PAGE: i64 = 50;
-
-/// An entry by the session's user; the caller fills `old` and `new` (numbers masked).
-#[must_use]
-pub(crate) fn entry<'a>(
-    session: &'a Session,
-    action: &'a str,
-    entity: &'a str,
-    entity_id: i64,
-    round_id: Option<i64>,
-) -> Entry<'a> {
-    Entry {
-        actor_id: Some(session.user.id),
-        actor: &session.user.username,
-        action,
-        entity,
-        entity_id: entity_id.to_string(),
-        round_id,
-        old: Value::Null,
-        new: Value::Null,
-    }
-}
 
 /// What this session may see of the trail.
 ///

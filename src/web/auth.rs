@@ -52,14 +52,21 @@ pub struct Session {
 }
 
 impl Session {
+    /// The user as the use cases know them (`app::Actor`).
+    #[must_use]
+    pub fn actor(&self) -> crate::app::Actor<'_> {
+        crate::app::Actor {
+            id: Some(self.user.id),
+            name: &self.user.username,
+            role: self.role,
+            unit: self.user.unit.as_deref(),
+        }
+    }
+
     /// The projects this user may see (role and ownership, enforced in SQL).
     #[must_use]
     pub fn scope(&self) -> Scope {
-        match self.role {
-            Role::DivisionStaff | Role::BureauReviewer | Role::Auditor => Scope::All,
-            Role::RegimentStaff => Scope::Unit(self.user.unit.clone().unwrap_or_default()),
-            Role::Cooperative => Scope::Owner(self.user.id),
-        }
+        self.actor().scope()
     }
 
     /// # Errors

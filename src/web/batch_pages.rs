@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 
 use super::auth::Session;
 use super::confirm::{Answer, Confirmed};
-use super::disbursements::{self, Action, Request};
-use super::money::{self, answer, require_reader, require_staff};
+use super::disbursement_json;
+use super::treasury::{self, answer, require_reader, require_staff};
 use crate::accounts::Role;
+use crate::app::disbursements::{self, Action, Request};
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::mask;
@@ -41,7 +42,7 @@ pub(crate) async fn index(
     require_reader(&session)?;
     let round = super::rounds::find(db, year).await?;
     let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
-    let list: Vec<Value> = list.iter().map(|b| disbursements::batch_json(b, None, false)).collect();
+    let list: Vec<Value> = list.iter().map(|b| disbursement_json::batch_json(b, None, false)).collect();
     Ok(Template::render(
         "batches/index",
         context! {
@@ -106,7 +107,7 @@ pub(crate) async fn prepare(
     require_staff(&session)?;
     let round = super::rounds::find(db, year).await?;
     let request = Request::Payment(form.ids.clone());
-    let done = disbursements::prepare(db, &session, &round, &request, form.comment.trim())
+    let done = disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim())
         .await
         .map(|(id, number)| (format!("/batches/{id}"), format!("拨付批次 {number} 已编制，须由另一位财务人员审核")));
     answer(done, &format!("/rounds/{year}/batches/new"))
@@ -127,9 +128,9 @@ pub(crate) async fn show(
     let round = rounds::find(&mut conn, b.round_id).await?.ok_or(AppError::NotFound)?;
     let pools = allocations::pools(&mut conn, round.id).await?;
     let items = batches::items(&mut conn, id).await?;
-    let mut batch = disbursements::batch_json(&b, Some(&items), session.role == Role::DivisionStaff);
+    let mut batch = disbursement_json::batch_json(&b, Some(&items), session.role == Role::DivisionStaff);
     for (view, item) in batch["items"].as_array_mut().into_iter().flatten().zip(&items) {
-        view["pool_parts"] = json!(money::parts_in(&pools, &item.parts));
+        view["pool_parts"] = json!(treasury::parts_in(&pools, &item.parts));
     }
     let act = may_act(&session, &round);
     let open = matches!(b.state.as_str(), "prepared" | "approved");
@@ -187,7 +188,7 @@ pub(crate) async fn decide(
             return Ok(c.page(&session));
         }
     }
-    let done = disbursements::decide(db, &session, id, &action).await.map(|()| {
+    let done = disbursements::decide(db, session.actor(), id, &action).await.map(|()| {
         let what = match form.action.as_str() {
             "approve" => "批次已审核",
             "pay" => "批次已支付",
@@ -239,7 +240,7 @@ pub(crate) async fn claw_back(
     let done = match amount {
         Ok(amount) => {
             let request = Request::Clawback { project_id: form.project_id, amount };
-            disbursements::prepare(db, &session, &round, &request, form.comment.trim()).await
+            disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim()).await
         }
         Err(e) => Err(e),
     };

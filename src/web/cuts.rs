@@ -168,7 +168,7 @@ async fn record(
     };
     let m = Move { id: s.id, from: &s.state, to: &s.state, publication: None, reason: None };
     storage::review::record(conn, &m, action, session.user.id, &words).await?;
-    let mut e = super::audit::entry(session, "project.cut", "project", s.id, Some(s.round_id));
+    let mut e = session.actor().entry("project.cut", "project", s.id, Some(s.round_id));
     e.old = json!({ "contract_no": asked.contract_no, "cut": before.map(cut_json) });
     e.new = json!({ "contract_no": asked.contract_no, "cut": after.map(cut_json), "comment": asked.comment });
     storage::audit::append(conn, &e).await?;

@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Session;
-use super::money::{answer, require_reader};
 use super::settings::actor;
-use crate::division::funds::{self, Entry};
+use super::treasury::{answer, require_reader};
+use crate::app::division::funds::{self, Entry};
 use crate::engine::report::accounts::kind_label;
 use crate::engine::Money;
 use crate::error::AppError;

@@ -209,7 +209,7 @@ pub(crate) async fn confirm(
     }
     let done = write(&mut tx, session, import, &round, &preview, (&mut parsed, &found)).await?;
     storage::audit::append(&mut tx, &confirmed_entry(session, import, round.id, only_valid, &done)).await?;
-    super::calculation::recalculate(&mut tx, session, &policy, round.id).await?;
+    crate::app::calculation::recalculate(&mut tx, session.actor(), &policy, round.id).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -239,7 +239,7 @@ async fn write(
         }
         if let Some(change) = changed.get(key.as_str()) {
             storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
-            let mut e = super::audit::entry(session, "project.import_update", "project", change.id, Some(round.id));
+            let mut e = session.actor().entry("project.import_update", "project", change.id, Some(round.id));
             (e.old, e.new) = super::import_diff::audit_values(&change.fields);
             e.new["import_id"] = import.id.into();
             storage::audit::append(tx, &e).await?;
@@ -264,7 +264,7 @@ fn confirmed_entry<'a>(
     only_valid: bool,
     done: &Confirmed,
 ) -> storage::audit::Entry<'a> {
-    let mut e = super::audit::entry(session, "import.confirm", "import", import.id, Some(round_id));
+    let mut e = session.actor().entry("import.confirm", "import", import.id, Some(round_id));
     e.old = serde_json::json!({ "status": "previewed" });
     e.new = serde_json::json!({
         "status": "confirmed", "file_name": import.file_name, "file_sha256": import.file_sha256,

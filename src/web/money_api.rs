@@ -6,8 +6,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Session;
-use super::disbursements::{self, Action, Request};
-use super::money::{self, allocation_json, require_reader, require_staff};
+use super::disbursement_json;
+use super::treasury::{self, allocation_json, require_reader, require_staff};
+use crate::app::disbursements::{self, Action, Request};
 use crate::engine::Money;
 use crate::error::AppError;
 use crate::storage::{allocations, batches, Db};
@@ -30,11 +31,12 @@ async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>
     require_staff(&session)?;
     let round = super::rounds::find(db, year).await?;
     if body.dry_run {
-        let run = money::run(&mut *db.inner.acquire().await?, &round, body.projects.as_deref()).await?;
-        return Ok(json!({ "dry_run": true, "run": money::run_json(&run) }));
+        let run =
+            crate::app::allocations::run(&mut *db.inner.acquire().await?, &round, body.projects.as_deref()).await?;
+        return Ok(json!({ "dry_run": true, "run": treasury::run_json(&run) }));
     }
-    let (id, run) = money::commit(db, &session, &round, body.projects.as_deref()).await?;
-    Ok(json!({ "dry_run": false, "allocation_id": id, "state": "proposed", "run": run }))
+    let (id, run) = crate::app::allocations::commit(db, session.actor(), &round, body.projects.as_deref()).await?;
+    Ok(json!({ "dry_run": false, "allocation_id": id, "state": "proposed", "run": treasury::run_json(&run) }))
 }
 
 #[get("/rounds/<year>/allocations")]
@@ -71,7 +73,7 @@ pub struct DecideBody {
 #[post("/allocations/<id>/actions", format = "json", data = "<body>")]
 async fn allocation_action(db: &Db, session: Session, id: i64, body: Json<DecideBody>) -> Result<Value, AppError> {
     let comment = body.comment.as_deref().unwrap_or("").trim();
-    money::decide_allocation(db, &session, id, &body.action, comment).await?;
+    crate::app::allocations::decide_allocation(db, session.actor(), id, &body.action, comment).await?;
     let a = allocations::find(&mut *db.inner.acquire().await?, id).await?.ok_or(AppError::NotFound)?;
     Ok(allocation_json(&a))
 }
@@ -104,7 +106,7 @@ async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>
         _ => return Err(AppError::Invalid("kind 应为 payment 或 clawback".into())),
     };
     let comment = body.comment.as_deref().unwrap_or("").trim();
-    let (id, _) = disbursements::prepare(db, &session, &round, &request, comment).await?;
+    let (id, _) = disbursements::prepare(db, session.actor(), &round, &request, comment).await?;
     batch_detail(db, &session, id).await
 }
 
@@ -113,7 +115,9 @@ async fn batch_list(db: &Db, session: Session, year: i32) -> Result<Value, AppEr
     require_reader(&session)?;
     let round = super::rounds::find(db, year).await?;
     let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
-    Ok(json!({ "disbursements": list.iter().map(|b| disbursements::batch_json(b, None, false)).collect::<Vec<_>>() }))
+    Ok(
+        json!({ "disbursements": list.iter().map(|b| disbursement_json::batch_json(b, None, false)).collect::<Vec<_>>() }),
+    )
 }
 
 async fn batch_detail(db: &Db, session: &Session, id: i64) -> Result<Value, AppError> {
@@ -122,7 +126,7 @@ async fn batch_detail(db: &Db, session: &Session, id: i64) -> Result<Value, AppE
     let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let items = batches::items(&mut conn, id).await?;
     let full = session.role == crate::accounts::Role::DivisionStaff;
-    Ok(disbursements::batch_json(&b, Some(&items), full))
+    Ok(disbursement_json::batch_json(&b, Some(&items), full))
 }
 
 #[get("/disbursements/<id>")]
@@ -132,7 +136,7 @@ async fn batch(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
 
 #[post("/disbursements/<id>/actions", format = "json", data = "<body>")]
 async fn batch_action(db: &Db, session: Session, id: i64, body: Json<Action>) -> Result<Value, AppError> {
-    disbursements::decide(db, &session, id, &body).await?;
+    disbursements::decide(db, session.actor(), id, &body).await?;
     let b = batches::find(&mut *db.inner.acquire().await?, id).await?.ok_or(AppError::NotFound)?;
-    Ok(disbursements::batch_json(&b, None, false))
+    Ok(disbursement_json::batch_json(&b, None, false))
 }

@@ -53,7 +53,7 @@ pub(crate) async fn allocation(
 pub(crate) async fn batch(
     db: &Db,
     id: i64,
-    a: &super::disbursements::Action,
+    a: &crate::app::disbursements::Action,
 ) -> Result<Option<Confirmation>, AppError> {
     let mut conn = db.inner.acquire().await?;
     let Some(b) = batches::find(&mut conn, id).await? else { return Ok(None) };

@@ -14,9 +14,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Session;
-use super::money::{answer, require_reader};
 use super::settings::actor;
-use crate::division::performance::{self, Input};
+use super::treasury::{answer, require_reader};
+use crate::app::division::performance::{self, Input};
 use crate::engine::performance::Indicator;
 use crate::error::AppError;
 use crate::storage::Db;

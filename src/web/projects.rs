@@ -237,7 +237,7 @@ pub(crate) async fn reveal(db: &Db, session: &Session, id: i64) -> Result<String
     let mut tx = storage::begin_write(db).await?;
     let (record, project) = storage::load::project(&mut tx, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
     let full = project.applicant.id_number;
-    let mut e = super::audit::entry(session, "id_number.reveal", "project", id, Some(record.round_id));
+    let mut e = session.actor().entry("id_number.reveal", "project", id, Some(record.round_id));
     e.new = serde_json::json!({ "id_number": mask::id_number(&full) });
     storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;

@@ -7,7 +7,7 @@ use rocket::Route;
 use rocket_dyn_templates::{context, Template};
 
 use super::auth::Session;
-use crate::division::settings;
+use crate::app::division::settings;
 use crate::error::AppError;
 use crate::export::report::formal::chinese_date;
 use crate::storage::Db;

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::auth::Session;
 use crate::accounts::Role;
-use crate::division::settings::{self, Settings};
+use crate::app::division::settings::{self, Settings};
 use crate::error::AppError;
 use crate::export::report::Heading;
 use crate::reports::{self, ReportError};
@@ -114,16 +114,9 @@ async fn bytes(book: rust_xlsxwriter::Workbook, name: String, fallback: String) 
 /// Record that a user took a report with full numbers (style.md: every reveal is audited).
 async fn audit_reveal(db: &Db, session: &Session, action: &str, entity: &str, id: String) -> Result<(), AppError> {
     let mut tx = storage::begin_write(db).await?;
-    let entry = storage::audit::Entry {
-        actor_id: Some(session.user.id),
-        actor: &session.user.username,
-        action,
-        entity,
-        entity_id: id,
-        round_id: None,
-        old: json!({}),
-        new: json!({ "full_numbers": true }),
-    };
+    let mut entry = session.actor().entry(action, entity, id, None);
+    entry.old = json!({});
+    entry.new = json!({ "full_numbers": true });
     storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -157,7 +150,7 @@ async fn cumulative(db: &Db, session: &Session, through: i32) -> Result<Xlsx, Ap
 /// A batch's payment list (`2024年度拨付明细表-第1批.xlsx`); full account numbers for
 /// division staff, audited.
 async fn payment_list(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppError> {
-    super::money::require_reader(session)?;
+    super::treasury::require_reader(session)?;
     let full = session.role == Role::DivisionStaff;
     let (settings, heading) = heading_of(db, false).await?;
     let mut conn = db.inner.acquire().await?;

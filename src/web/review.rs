@@ -129,7 +129,7 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
         recount(&mut tx, session, subject.round_id).await?;
     }
     let name = format!("project.{}", action.code());
-    let mut entry = super::audit::entry(session, &name, "project", id, Some(subject.round_id));
+    let mut entry = session.actor().entry(&name, "project", id, Some(subject.round_id));
     entry.old = json!({ "state": subject.state, "open_objections": subject.open_objections });
     entry.new = json!({ "state": to.code(), "comment": request.comment, "publication": m.publication });
     storage::audit::append(&mut tx, &entry).await?;
@@ -140,7 +140,7 @@ pub(crate) async fn act(db: &Db, session: &Session, id: i64, asked: &Asked) -> R
 /// A withdrawn project's unpaid grant goes back to its pools (a release line), in the
 /// transaction of the move; money in an open batch must be cancelled out first.
 async fn release_grant(conn: &mut storage::Conn, session: &Session, id: i64) -> Result<(), AppError> {
-    storage::batches::release_unpaid(conn, id, super::money::actor(session)).await?;
+    storage::batches::release_unpaid(conn, id, session.actor().signer()?).await?;
     Ok(())
 }
 
@@ -152,7 +152,7 @@ async fn release_grant(conn: &mut storage::Conn, session: &Session, id: i64) -> 
 pub(crate) async fn recount(conn: &mut storage::Conn, session: &Session, round_id: i64) -> Result<(), AppError> {
     let round = storage::rounds::find(conn, round_id).await?.ok_or(AppError::NotFound)?;
     let policy = crate::import::policy(&round.policy_toml)?;
-    super::calculation::recalculate(conn, session, &policy, round.id).await
+    crate::app::calculation::recalculate(conn, session.actor(), &policy, round.id).await
 }
 
 /// A transition as the project page and the API show it.

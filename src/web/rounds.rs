@@ -64,7 +64,7 @@ pub(crate) async fn create(db: &Db, session: &Session, toml: &str) -> Result<Rou
     }
     let id = storage::rounds::insert(&mut tx, &policy, toml, "open").await?;
     let round = storage::rounds::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let mut e = super::audit::entry(session, "round.create", "round", id, Some(id));
+    let mut e = session.actor().entry("round.create", "round", id, Some(id));
     e.new = round_json(&round);
     storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
@@ -90,7 +90,7 @@ pub(crate) async fn update(db: &Db, session: &Session, round: &Round, toml: &str
         other => other?,
     }
     let after = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
-    let mut e = super::audit::entry(session, "round.policy_update", "round", round.id, Some(round.id));
+    let mut e = session.actor().entry("round.policy_update", "round", round.id, Some(round.id));
     (e.old, e.new) = (round_json(&before), round_json(&after));
     storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
@@ -109,7 +109,7 @@ pub async fn set_status(pool: &storage::Pool, session: &Session, round: &Round, 
     let mut tx = storage::begin_write(pool).await?;
     let before = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
     storage::rounds::set_status(&mut tx, round.id, status).await?;
-    let mut e = super::audit::entry(session, "round.status", "round", round.id, Some(round.id));
+    let mut e = session.actor().entry("round.status", "round", round.id, Some(round.id));
     (e.old, e.new) = (serde_json::json!({ "status": before.status }), serde_json::json!({ "status": status }));
     storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
@@ -209,7 +209,7 @@ pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Templat
             may_import: session.role.may_import() && round.status == "open",
             may_report: session.scope() == storage::projects::Scope::All,
             may_full_ids: session.role == crate::accounts::Role::DivisionStaff,
-            may_read_money: super::money::require_reader(&session).is_ok(),
+            may_read_money: super::treasury::require_reader(&session).is_ok(),
         },
     ))
 }

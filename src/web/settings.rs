@@ -13,7 +13,7 @@ use rocket_dyn_templates::{context, Template};
 use serde_json::{json, Value};
 
 use super::auth::Session;
-use crate::division::{self, settings};
+use crate::app::division::settings;
 use crate::error::AppError;
 use crate::storage::Db;
 
@@ -28,8 +28,8 @@ pub(crate) fn api_routes() -> Vec<Route> {
 }
 
 /// The acting user as the division's use cases take it.
-pub(crate) fn actor(session: &Session) -> division::Actor<'_> {
-    division::Actor { id: Some(session.user.id), name: &session.user.username, role: session.role }
+pub(crate) fn actor(session: &Session) -> crate::app::Actor<'_> {
+    session.actor()
 }
 
 /// Every setting with its label, hint, default and current value.
@@ -63,7 +63,7 @@ async fn save(db: &Db, session: Session, form: Form<HashMap<String, String>>) ->
     let done = settings::set(db, &actor(&session), &changes).await.map(|n| {
         ("/settings".to_string(), if n == 0 { "设置未改变".to_string() } else { format!("已保存 {n} 项设置") })
     });
-    super::money::answer(done, "/settings")
+    super::treasury::answer(done, "/settings")
 }
 
 /// `GET /api/v1/settings`.

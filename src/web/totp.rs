@@ -101,7 +101,7 @@ pub(crate) async fn confirm(
     let codes = second_factor::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
     storage::second_factor::enable(&mut tx, session.user.id, step, &hashes).await?;
-    let mut e = super::audit::entry(&session, "user.second_factor_on", "user", session.user.id, None);
+    let mut e = session.actor().entry("user.second_factor_on", "user", session.user.id, None);
     e.old = serde_json::json!({ "second_factor": state.secret.is_some() });
     e.new = serde_json::json!({ "second_factor": true, "recovery_codes": codes.len() });
     storage::audit::append(&mut tx, &e).await?;
@@ -137,7 +137,7 @@ pub(crate) async fn turn_off(
     }
     let mut tx = storage::begin_write(db).await?;
     storage::second_factor::disable(&mut tx, session.user.id).await?;
-    let mut e = super::audit::entry(&session, "user.second_factor_off", "user", session.user.id, None);
+    let mut e = session.actor().entry("user.second_factor_off", "user", session.user.id, None);
     e.old = serde_json::json!({ "second_factor": true });
     e.new = serde_json::json!({ "second_factor": false });
     storage::audit::append(&mut tx, &e).await?;

@@ -67,7 +67,7 @@ pub(crate) async fn correct(db: &Db, session: &Session, id: i64, unit: &str) -> 
     let words = format!("更正团场：{} → {unit}", s.unit);
     let m = Move { id, from: &s.state, to: &s.state, publication: None, reason: None };
     storage::review::record(&mut tx, &m, "unit", session.user.id, &words).await?;
-    let mut e = super::audit::entry(session, "project.unit", "project", id, Some(s.round_id));
+    let mut e = session.actor().entry("project.unit", "project", id, Some(s.round_id));
     e.old = json!({ "unit": s.unit });
     e.new = json!({ "unit": unit });
     storage::audit::append(&mut tx, &e).await?;
@@ -153,7 +153,7 @@ pub(crate) async fn add(db: &Db, session: Session, form: Form<NewUnit>) -> Resul
     let Some(id) = storage::units::add(&mut tx, name).await? else {
         return Ok(Flash::error(to, format!("“{name}”已在名单中")));
     };
-    let mut e = super::audit::entry(&session, "unit.add", "unit", id, None);
+    let mut e = session.actor().entry("unit.add", "unit", id, None);
     e.new = json!({ "name": name, "active": true });
     storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
@@ -178,8 +178,7 @@ pub(crate) async fn toggle(
     session.require(session.role == Role::DivisionStaff)?;
     let mut tx = storage::begin_write(db).await?;
     let before = storage::units::set_active(&mut tx, id, form.active).await?.ok_or(AppError::NotFound)?;
-    let mut e =
-        super::audit::entry(&session, if form.active { "unit.restore" } else { "unit.retire" }, "unit", id, None);
+    let mut e = session.actor().entry(if form.active { "unit.restore" } else { "unit.retire" }, "unit", id, None);
     e.old = json!({ "name": before.name, "active": before.active });
     e.new = json!({ "name": before.name, "active": form.active });
     storage::audit::append(&mut tx, &e).await?;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::Actor;
+use crate::app::Actor;
 use crate::error::AppError;
 use crate::export::report::{Heading, Payer};
 use crate::storage::{self, Conn, Pool};

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::Actor;
+use crate::app::Actor;
 use crate::engine::performance::{Direction, Indicator, Target};
 use crate::error::AppError;
 use crate::storage::performance::TargetRow;

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::Actor;
+use crate::app::Actor;
 use crate::engine::report::accounts::{Account, PoolAccount};
 use crate::engine::report::sum;
 use crate::engine::{Money, PoolKind};

@@ -3,7 +3,7 @@
 //! recomputed by the engine in the same write transaction, with the round's facts
 //! (`storage::facts`: the review cuts in force).
 
-use super::auth::Session;
+use super::Actor;
 use crate::engine::{self, Policy};
 use crate::error::AppError;
 use crate::storage;
@@ -15,9 +15,9 @@ use crate::storage;
 ///
 /// # Errors
 /// A database error.
-pub(crate) async fn recalculate(
+pub async fn recalculate(
     conn: &mut storage::Conn,
-    session: &Session,
+    actor: Actor<'_>,
     policy: &Policy,
     round_id: i64,
 ) -> Result<(), AppError> {
@@ -44,7 +44,7 @@ pub(crate) async fn recalculate(
             continue;
         }
         storage::load::set_calculation(conn, record.id, fen, status).await?;
-        let mut e = super::audit::entry(session, "project.recalculate", "project", record.id, Some(round_id));
+        let mut e = actor.entry("project.recalculate", "project", record.id, Some(round_id));
         e.old = serde_json::json!({ "requested_fen": record.requested_fen, "calc_status": record.calc_status });
         e.new = serde_json::json!({ "requested_fen": fen, "calc_status": status, "state": record.state });
         storage::audit::append(conn, &e).await?;

@@ -1,16 +1,12 @@
-//! Disbursement batches (拨付批次) and clawbacks (追回), shared by the pages and the API.
+//! Disbursement batches (拨付批次) and clawbacks (追回): the use cases of the pages and the API.
 //! Each item's amount and pool split come from `engine::allocation`; the batch is stored
 //! with its control totals in the same write transaction that read the figures.
 
-use serde_json::{json, Value};
-
-use super::auth::Session;
-use super::money::{actor, require_staff};
+use super::Actor;
 use crate::engine::allocation as alloc;
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::export::mask;
-use crate::storage::batches::{self, Batch, Item, NewBatch, NewItem, Payee, PoolParts};
+use crate::storage::batches::{self, NewBatch, NewItem, Payee, PoolParts};
 use crate::storage::{self, rounds::Round, Conn, Db};
 
 fn money(v: &[i64]) -> Vec<Money> {
@@ -67,7 +63,7 @@ async fn clawback_item(
 }
 
 /// What to put in a new batch.
-pub(crate) enum Request {
+pub enum Request {
     Payment(Vec<i64>),
     Clawback { project_id: i64, amount: Option<Money> },
 }
@@ -77,14 +73,14 @@ pub(crate) enum Request {
 /// # Errors
 /// `Forbidden`, `NotFound` (a project of another round), `Conflict` (nothing to pay, round
 /// closed), `Invalid` (no project), or a database error.
-pub(crate) async fn prepare(
+pub async fn prepare(
     db: &Db,
-    session: &Session,
+    actor: Actor<'_>,
     round: &Round,
     request: &Request,
     comment: &str,
 ) -> Result<(i64, String), AppError> {
-    require_staff(session)?;
+    actor.require_staff()?;
     if round.status != "open" {
         return Err(AppError::Conflict("该年度已关闭".into()));
     }
@@ -111,7 +107,7 @@ pub(crate) async fn prepare(
         items,
         comment: comment.to_owned(),
     };
-    let done = batches::prepare(&mut tx, &batch, actor(session)).await?;
+    let done = batches::prepare(&mut tx, &batch, actor.signer()?).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -137,41 +133,22 @@ pub struct Action {
 ///
 /// # Errors
 /// `Forbidden`, `Invalid` (unknown action, no voucher, a bad date), `Conflict` (a guard), or a database error.
-pub(crate) async fn decide(db: &Db, session: &Session, id: i64, a: &Action) -> Result<(), AppError> {
-    require_staff(session)?;
+pub async fn decide(db: &Db, actor: Actor<'_>, id: i64, a: &Action) -> Result<(), AppError> {
+    actor.require_staff()?;
     let comment = a.comment.as_deref().unwrap_or("").trim();
     let mut tx = storage::begin_write(db).await?;
     match a.action.as_str() {
-        "approve" => batches::approve(&mut tx, id, actor(session), comment).await?,
-        "cancel" => batches::cancel(&mut tx, id, actor(session), comment).await?,
+        "approve" => batches::approve(&mut tx, id, actor.signer()?, comment).await?,
+        "cancel" => batches::cancel(&mut tx, id, actor.signer()?, comment).await?,
         "pay" => {
             let voucher = a.voucher_no.as_deref().map(str::trim).filter(|v| !v.is_empty());
             let voucher = voucher.ok_or_else(|| AppError::Invalid("请填写凭证号".into()))?;
             let on = a.paid_on.as_deref().unwrap_or("").trim();
             let on: chrono::NaiveDate = on.parse().map_err(|_| AppError::Invalid("支付日期应为 YYYY-MM-DD".into()))?;
-            batches::pay(&mut tx, id, actor(session), voucher, &on.to_string()).await?;
+            batches::pay(&mut tx, id, actor.signer()?, voucher, &on.to_string()).await?;
         }
         _ => return Err(AppError::Invalid("未知的操作".into())),
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// A batch as JSON, its payee accounts masked unless `full` (the batch's own page, division staff).
-pub(crate) fn batch_json(b: &Batch, items: Option<&[Item]>, full: bool) -> Value {
-    let mut v = json!({ "id": b.id, "number": b.number, "kind": b.kind, "state": b.state, "item_count": b.item_count,
-        "total": Money::from_fen(b.total_fen), "voucher_no": b.voucher_no, "paid_on": b.paid_on, "comment": b.comment });
-    if let Some(items) = items {
-        v["items"] = items
-            .iter()
-            .map(|i| {
-                let account = if full { i.payee_account.clone() } else { mask::account(&i.payee_account) };
-                json!({ "project_id": i.project_id, "key": i.project_key, "name": i.project_name, "unit": i.unit,
-                    "amount": Money::from_fen(i.amount_fen), "payee_name": i.payee_name, "payee_bank": i.payee_bank,
-                    "payee_account": account,
-                    "parts": i.parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() })
-            })
-            .collect();
-    }
-    v
 }

@@ -1,0 +1,114 @@
+//! Allocation runs (分配方案), the use cases of the pages and the API: load, compute
+//! through `engine::allocation`, store through `storage::allocations`, in one
+//! write transaction for every change. Money actions are division staff's; maker-checker
+//! refusals come back as 409 with their reason.
+
+use std::collections::HashSet;
+
+use super::Actor;
+use crate::engine::allocation::{self as alloc, Outcome};
+use crate::engine::Money;
+use crate::error::AppError;
+use crate::storage::allocations::{self, NewLine, PoolRow, Proposal};
+use crate::storage::{self, projects::Record, rounds::Round, Conn, Db};
+
+/// A run of the round as it stands: its pools, the approved projects taken (optionally a
+/// subset) and the engine's outcome.
+pub struct Run {
+    pub pools: Vec<PoolRow>,
+    pub records: Vec<Record>,
+    /// The projects' names, beside `records`.
+    pub names: Vec<String>,
+    pub outcome: Outcome,
+}
+
+/// Load the round's approved projects, what they hold and what the pools have left, and run
+/// the engine (the money model).
+///
+/// # Errors
+/// A stored policy that no longer parses, or a database error.
+pub async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) -> Result<Run, AppError> {
+    let policy = crate::import::policy(&round.policy_toml)?;
+    let wanted: Option<HashSet<i64>> = subset.map(|s| s.iter().copied().collect());
+    let (records, projects): (Vec<Record>, Vec<_>) = storage::load::round(conn, round.id)
+        .await?
+        .into_iter()
+        .filter(|(r, _)| r.state == "approved" && wanted.as_ref().is_none_or(|w| w.contains(&r.id)))
+        .unzip();
+    let held_by = allocations::held(conn, round.id).await?;
+    let held: Vec<Money> = records.iter().map(|r| Money::from_fen(held_by.get(&r.id).copied().unwrap_or(0))).collect();
+    let pools = allocations::pools(conn, round.id).await?;
+    let amounts: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.amount_fen)).collect();
+    let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
+    // docs/rules.md §9: the review cuts in force bound what an approved project is granted.
+    let facts = storage::facts::round(conn, round.id).await?;
+    let outcome = alloc::run_with(&policy, &projects, &facts, &held, &alloc::remaining(&amounts, &granted));
+    let names = projects.iter().map(|p| p.name.clone()).collect();
+    Ok(Run { pools, records, names, outcome })
+}
+
+/// Run and store the proposal (nothing counts until another user approves it).
+///
+/// # Errors
+/// `Conflict` when there is nothing to grant, or a database error.
+pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i64]>) -> Result<(i64, Run), AppError> {
+    let mut tx = storage::begin_write(db).await?;
+    let run = run(&mut tx, round, subset).await?;
+    if !run.outcome.granted.is_positive() {
+        return Err(AppError::Conflict("没有可分配的资金或待核定的项目".into()));
+    }
+    let ids: Vec<i64> = run.pools.iter().map(|p| p.id).collect();
+    let lines = run
+        .records
+        .iter()
+        .zip(&run.outcome.lines)
+        .filter(|(_, l)| l.granted.is_positive())
+        .map(|(r, l)| NewLine {
+            project_id: r.id,
+            amount_fen: l.granted.fen(),
+            status: l.status.code(),
+            parts: ids.iter().copied().zip(l.parts.iter().map(|m| m.fen())).collect(),
+        })
+        .collect();
+    let policy = crate::import::policy(&round.policy_toml)?;
+    let proposal = Proposal {
+        round_id: round.id,
+        rule: rule_code(policy.allocation),
+        budget_fen: run.outcome.budget.fen(),
+        requested_fen: run.outcome.outstanding.fen(),
+        granted_fen: run.outcome.granted.fen(),
+        lines,
+    };
+    let id = allocations::propose(&mut tx, &proposal, actor.signer()?).await?;
+    tx.commit().await?;
+    Ok((id, run))
+}
+
+fn rule_code(a: crate::engine::Allocation) -> &'static str {
+    match a {
+        crate::engine::Allocation::ProRata => "pro_rata",
+        crate::engine::Allocation::Priority { .. } => "priority",
+    }
+}
+
+/// Approve or cancel a proposal.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Invalid` (unknown action), `Conflict` (a guard), or a database error.
+pub async fn decide_allocation(
+    db: &Db,
+    actor: Actor<'_>,
+    id: i64,
+    action: &str,
+    comment: &str,
+) -> Result<(), AppError> {
+    actor.require_staff()?;
+    let mut tx = storage::begin_write(db).await?;
+    match action {
+        "approve" => allocations::approve(&mut tx, id, actor.signer()?, comment).await?,
+        "cancel" => allocations::cancel(&mut tx, id, actor.signer()?, comment).await?,
+        _ => return Err(AppError::Invalid("未知的操作".into())),
+    }
+    tx.commit().await?;
+    Ok(())
+}
