@@ -35,6 +35,7 @@ pub mod retention;
 pub mod review;
 pub mod sample;
 pub mod second_factor;
+pub mod sha;
 pub mod storage;
 pub mod web;
 

@@ -5,7 +5,6 @@
 //! (ASVS 5.0 6.5.2: no slow hash needed at that entropy).
 
 use rand::{Rng, RngCore};
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 /// The issuer an authenticator app shows beside the account.
@@ -90,7 +89,7 @@ pub fn new_recovery_codes() -> Vec<String> {
 #[must_use]
 pub fn recovery_hash(code: &str) -> String {
     let letters: String = code.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    crate::web::auth::hex(&Sha256::digest(letters.as_bytes()))
+    crate::sha::sha256(letters.as_bytes())
 }
 
 #[cfg(test)]

@@ -62,13 +62,21 @@ impl<'a> Actor<'a> {
         self.require(self.role == Role::DivisionStaff)
     }
 
+    /// The actor's account, for what is stored as someone's (an upload, an application).
+    ///
+    /// # Errors
+    /// `Forbidden` for the command line and the system.
+    pub fn account(&self) -> Result<i64, AppError> {
+        self.id.ok_or(AppError::Forbidden)
+    }
+
     /// The signer of the storage guards of allocations and disbursements (maker-checker
     /// compares accounts, so an actor without one may not sign).
     ///
     /// # Errors
     /// `Forbidden` for the command line and the system.
     pub fn signer(&self) -> Result<crate::storage::allocations::Actor<'a>, AppError> {
-        let id = self.id.ok_or(AppError::Forbidden)?;
+        let id = self.account()?;
         Ok(crate::storage::allocations::Actor { id, name: self.name })
     }
 

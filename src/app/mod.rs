@@ -10,5 +10,6 @@ pub mod allocations;
 pub mod calculation;
 pub mod disbursements;
 pub mod division;
+pub mod imports;
 
 pub use actor::Actor;

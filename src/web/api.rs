@@ -11,9 +11,10 @@ use serde_json::{json, Value};
 
 use super::auth::{self, Session};
 use super::cache::Kept;
-use super::imports::{self, Parsers};
 use super::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
 use super::params::Number;
+use super::upload as uploaded;
+use crate::app::imports::{self, Parsers};
 use crate::config::AppConfig;
 use crate::engine::Money;
 use crate::error::AppError;
@@ -145,14 +146,14 @@ async fn upload(
     db: &Db,
     session: Session,
     year: i32,
-    form: imports::Uploaded<'_, ApiUpload<'_>>,
+    form: uploaded::Uploaded<'_, ApiUpload<'_>>,
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {
-    let mut form = imports::form_or_413(form)?;
+    let mut form = uploaded::form_or_413(form)?;
     let r = super::rounds::find(db, year).await?;
-    let (name, bytes) = imports::read_upload(&mut form.file).await?;
-    let (id, preview, same) = imports::preview(db, parsers, config, &session, &r, &name, bytes).await?;
+    let (name, bytes) = uploaded::read_upload(&mut form.file).await?;
+    let (id, preview, same) = imports::preview(db, parsers, config, session.actor(), &r, &name, bytes).await?;
     Ok(json!({ "import_id": id, "preview": preview, "same_file_confirmed_at": same.and_then(|s| s.confirmed_at) }))
 }
 
@@ -171,9 +172,9 @@ async fn confirm(
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {
-    let import = imports::find(db, &session, id).await?;
+    let import = imports::find(db, session.actor(), id).await?;
     let only_valid = body.is_some_and(|b| b.only_valid);
-    let done = imports::confirm(db, parsers, config, &session, &import, only_valid).await?;
+    let done = imports::confirm(db, parsers, config, session.actor(), &import, only_valid).await?;
     Ok(json!(done))
 }
 

@@ -33,15 +33,7 @@ pub(crate) fn digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-/// Lowercase hex of some bytes.
-#[must_use]
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
+pub(crate) use crate::sha::hex;
 
 /// A logged-in user, with what the pages need to know.
 #[derive(Debug, Clone)]

@@ -7,10 +7,9 @@ use rocket::fs::TempFile;
 use rocket::http::{ContentType, Header};
 use rocket::response::{Flash, Redirect};
 use rocket::State;
-use sha2::{Digest, Sha256};
 
 use super::auth::Session;
-use super::imports::{form_or_413, read_upload, Uploaded};
+use super::upload::{form_or_413, read_upload, Uploaded};
 use crate::accounts::Role;
 use crate::config::AppConfig;
 use crate::error::AppError;
@@ -84,7 +83,7 @@ pub(crate) async fn upload(
         sniff(&bytes).ok_or_else(|| AppError::Invalid("只接受 PDF、JPEG 或 PNG 文件，请转换后重新上传".into()))?;
     let kind = KINDS.into_iter().find(|k| *k == form.kind).ok_or_else(|| AppError::Invalid("请选择材料类别".into()))?;
     let stored_name = format!("{}.{ext}", super::auth::token());
-    let sha = super::auth::hex(&Sha256::digest(&bytes));
+    let sha = crate::sha::sha256(&bytes);
     let mut tx = storage::begin_write(db).await?;
     let s = storage::review::subject(&mut tx, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
     session.require(may_upload(&session, &s))?;

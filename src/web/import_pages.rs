@@ -10,7 +10,8 @@ use rocket::State;
 use rocket_dyn_templates::{context, Template};
 
 use super::auth::Session;
-use super::imports::{confirm, find, form_or_413, preview, read_upload, Parsers, Uploaded};
+use super::upload::{form_or_413, read_upload, Uploaded};
+use crate::app::imports::{confirm, find, preview, Parsers};
 use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::{self, Db};
@@ -45,7 +46,7 @@ pub(crate) async fn upload(
     let mut form = form_or_413(form)?;
     let round = super::rounds::find(db, year).await?;
     let (name, bytes) = read_upload(&mut form.file).await?;
-    let (id, _, _) = preview(db, parsers, config, &session, &round, &name, bytes).await?;
+    let (id, _, _) = preview(db, parsers, config, session.actor(), &round, &name, bytes).await?;
     Ok(Redirect::to(format!("/imports/{id}")))
 }
 
@@ -56,7 +57,7 @@ pub(crate) async fn show(
     id: i64,
     flash: Option<rocket::request::FlashMessage<'_>>,
 ) -> Result<Template, AppError> {
-    let import = find(db, &session, id).await?;
+    let import = find(db, session.actor(), id).await?;
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let mut conn = db.inner.acquire().await?;
     let round = storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?;
@@ -91,12 +92,12 @@ pub(crate) async fn confirm_page(
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let import = find(db, &session, id).await?;
+    let import = find(db, session.actor(), id).await?;
     let year = {
         let mut conn = db.inner.acquire().await?;
         storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?.year
     };
-    let done = confirm(db, parsers, config, &session, &import, form.only_valid).await?;
+    let done = confirm(db, parsers, config, session.actor(), &import, form.only_valid).await?;
     let mut msg = if done.already {
         "该导入此前已确认，未重复导入".to_string()
     } else {

@@ -22,10 +22,7 @@ pub mod errors;
 pub mod funds;
 pub mod headers;
 pub mod idempotency;
-pub mod import_checks;
-pub mod import_diff;
 pub mod import_pages;
-pub mod imports;
 pub mod login;
 pub mod login_limit;
 pub mod money_api;
@@ -47,6 +44,7 @@ pub mod shown_text;
 pub mod totp;
 pub mod treasury;
 pub mod units;
+pub mod upload;
 pub mod views;
 
 use rocket::fairing::AdHoc;
@@ -79,7 +77,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(retention::Daily)
         .manage(login_limit::PasswordChecks::new(checks))
         .manage(cache::Caches::default())
-        .manage(imports::Parsers::default())
+        .manage(crate::app::imports::Parsers::default())
         .mount("/", pages::routes())
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())

@@ -46,21 +46,7 @@ pub fn error_page(status: Status, message: &str) -> String {
     super::errors::page(status, message)
 }
 
-/// Money for people: `1,234,567.89`.
-#[must_use]
-pub fn yuan(m: Money) -> String {
-    let s = m.to_string();
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{frac}")
-}
+pub use crate::export::report::formal::yuan;
 
 /// The Tera filter `yuan`: a money value as the JSON carries it (`"1234567.89"`) shown as
 /// people read it (`1,234,567.89`). Anything else is a template's mistake, said in the log.

@@ -39,9 +39,9 @@ pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-/// Money as people write it in a sentence: `150,000.00`.
+/// Money as people write it in a sentence: `150,000.00` (the pages' too: `web::kernel::views`).
 #[must_use]
-pub(crate) fn yuan(m: crate::engine::Money) -> String {
+pub fn yuan(m: crate::engine::Money) -> String {
     let s = m.to_string();
     let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));

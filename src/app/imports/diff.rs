@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::views::yuan;
 use crate::engine::{Event, EventKind, Loan, Money, Project};
 use crate::export::mask;
+use crate::export::report::formal::yuan;
 
 /// One field that changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

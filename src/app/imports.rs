@@ -1,18 +1,14 @@
 //! Importing a workbook into a round: upload → preview (every error, every project's
 //! request from the engine) → confirm. The file is parsed in a child process, off the
 //! async workers, a few at a time (docs/hazards.md); at confirmation it is parsed again from
-//! the stored bytes, never taken from the client.
+//! the stored bytes, never taken from the client. The web reads the upload (`web::imports`)
+//! and calls these.
 
 use std::collections::{HashMap, HashSet};
 
-use rocket::data::Capped;
-use rocket::form::Form;
-use rocket::fs::TempFile;
-use rocket::tokio::io::AsyncReadExt;
 use rocket::tokio::sync::Semaphore;
-use sha2::{Digest, Sha256};
 
-use super::auth::Session;
+use super::Actor;
 use crate::accounts::Role;
 use crate::config::AppConfig;
 use crate::engine::{self, Policy};
@@ -20,7 +16,8 @@ use crate::error::AppError;
 use crate::import::{self, Parsed, RowError};
 use crate::storage::{self, imports::Import, rounds::Round, Db};
 
-use super::import_checks as checks;
+pub mod checks;
+pub mod diff;
 
 /// At most two parses at once, so that two cores keep serving pages.
 pub struct Parsers(Semaphore);
@@ -35,7 +32,7 @@ impl Default for Parsers {
 async fn parse(
     parsers: &Parsers,
     config: &AppConfig,
-    session: &Session,
+    actor: Actor<'_>,
     policy: &Policy,
     bytes: Vec<u8>,
 ) -> Result<Parsed, AppError> {
@@ -51,8 +48,8 @@ async fn parse(
         Err(import::ImportError::Worker(cause)) => return Err(AppError::Internal(cause)),
         Err(e) => Parsed { errors: vec![crate::cli::fatal(&e)], ..Parsed::default() },
     };
-    if session.role == Role::RegimentStaff {
-        keep_own_unit(&mut parsed, session.user.unit.as_deref().unwrap_or_default());
+    if actor.role == Role::RegimentStaff {
+        keep_own_unit(&mut parsed, actor.unit.unwrap_or_default());
     }
     Ok(parsed)
 }
@@ -89,16 +86,16 @@ async fn round_state(
 ///
 /// # Errors
 /// `Forbidden`, `Conflict` (round closed), or a database error.
-pub(crate) async fn preview(
+pub async fn preview(
     db: &Db,
     parsers: &Parsers,
     config: &AppConfig,
-    session: &Session,
+    actor: Actor<'_>,
     round: &Round,
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<(i64, serde_json::Value, Option<Import>), AppError> {
-    session.require(session.role.may_import())?;
+    actor.require(actor.role.may_import())?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
         return Err(AppError::TooLarge);
     }
@@ -106,8 +103,8 @@ pub(crate) async fn preview(
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
     }
     let policy = import::policy(&round.policy_toml)?;
-    let sha = super::auth::hex(&Sha256::digest(&bytes));
-    let mut parsed = parse(parsers, config, session, &policy, bytes.clone()).await?;
+    let sha = crate::sha::sha256(&bytes);
+    let mut parsed = parse(parsers, config, actor, &policy, bytes.clone()).await?;
     // A file with nothing to import is rejected: its bytes are not kept (issue 18), only
     // the preview that says why, until the purge of unconfirmed uploads. A valid workbook
     // whose projects the round refuses is kept: confirming it with only_valid names them.
@@ -123,7 +120,7 @@ pub(crate) async fn preview(
     let mut tx = storage::begin_write(db).await?;
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
     let id =
-        storage::imports::insert(&mut tx, round.id, session.user.id, &name, &sha, kept, &document.to_string()).await?;
+        storage::imports::insert(&mut tx, round.id, actor.account()?, &name, &sha, kept, &document.to_string()).await?;
     tx.commit().await?;
     Ok((id, document, same))
 }
@@ -132,10 +129,10 @@ pub(crate) async fn preview(
 ///
 /// # Errors
 /// `NotFound` or a database error.
-pub(crate) async fn find(db: &Db, session: &Session, id: i64) -> Result<Import, AppError> {
+pub async fn find(db: &Db, actor: Actor<'_>, id: i64) -> Result<Import, AppError> {
     let mut conn = db.inner.acquire().await?;
     let import = storage::imports::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let mine = import.user_id == session.user.id || session.role == Role::DivisionStaff;
+    let mine = Some(import.user_id) == actor.id || actor.role == Role::DivisionStaff;
     if mine {
         Ok(import)
     } else {
@@ -166,15 +163,15 @@ pub struct Confirmed {
 /// # Errors
 /// `Conflict` when the workbook has errors and `only_valid` is false (nothing written), or
 /// the round closed.
-pub(crate) async fn confirm(
+pub async fn confirm(
     db: &Db,
     parsers: &Parsers,
     config: &AppConfig,
-    session: &Session,
+    actor: Actor<'_>,
     import: &Import,
     only_valid: bool,
 ) -> Result<Confirmed, AppError> {
-    session.require(session.role.may_import())?;
+    actor.require(actor.role.may_import())?;
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let count = preview["projects"].as_array().map_or(0, Vec::len);
     let already = Confirmed { import_id: import.id, projects: count, already: true, ..Confirmed::default() };
@@ -190,7 +187,7 @@ pub(crate) async fn confirm(
     if bytes.is_empty() {
         return Err(AppError::Conflict("该上传文件未通过检查或已过保存期限，已删除；请重新上传".into()));
     }
-    let mut parsed = parse(parsers, config, session, &policy, bytes).await?;
+    let mut parsed = parse(parsers, config, actor, &policy, bytes).await?;
     let mut tx = storage::begin_write(db).await?;
     if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
@@ -207,9 +204,9 @@ pub(crate) async fn confirm(
     if !storage::imports::mark_confirmed(&mut tx, import.id, only_valid).await? {
         return Ok(already);
     }
-    let done = write(&mut tx, session, import, &round, &preview, (&mut parsed, &found)).await?;
-    storage::audit::append(&mut tx, &confirmed_entry(session, import, round.id, only_valid, &done)).await?;
-    crate::app::calculation::recalculate(&mut tx, session.actor(), &policy, round.id).await?;
+    let done = write(&mut tx, actor, import, &round, &preview, (&mut parsed, &found)).await?;
+    storage::audit::append(&mut tx, &confirmed_entry(actor, import, round.id, only_valid, &done)).await?;
+    super::calculation::recalculate(&mut tx, actor, &policy, round.id).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -218,7 +215,7 @@ pub(crate) async fn confirm(
 /// leave out what the preview or the check refused; touch no unchanged project.
 async fn write(
     tx: &mut storage::Conn,
-    session: &Session,
+    actor: Actor<'_>,
     import: &Import,
     round: &Round,
     preview: &serde_json::Value,
@@ -239,8 +236,8 @@ async fn write(
         }
         if let Some(change) = changed.get(key.as_str()) {
             storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
-            let mut e = session.actor().entry("project.import_update", "project", change.id, Some(round.id));
-            (e.old, e.new) = super::import_diff::audit_values(&change.fields);
+            let mut e = actor.entry("project.import_update", "project", change.id, Some(round.id));
+            (e.old, e.new) = diff::audit_values(&change.fields);
             e.new["import_id"] = import.id.into();
             storage::audit::append(tx, &e).await?;
             done.changed += 1;
@@ -258,55 +255,17 @@ async fn write(
 /// The audit entry of a confirmation: the file, what it added and changed, and what it
 /// left out (keys masked).
 fn confirmed_entry<'a>(
-    session: &'a Session,
+    actor: Actor<'a>,
     import: &Import,
     round_id: i64,
     only_valid: bool,
     done: &Confirmed,
 ) -> storage::audit::Entry<'a> {
-    let mut e = session.actor().entry("import.confirm", "import", import.id, Some(round_id));
+    let mut e = actor.entry("import.confirm", "import", import.id, Some(round_id));
     e.old = serde_json::json!({ "status": "previewed" });
     e.new = serde_json::json!({
         "status": "confirmed", "file_name": import.file_name, "file_sha256": import.file_sha256,
         "only_valid": only_valid, "added": done.added, "changed": done.changed, "left_out": done.left_out, "with_errors": done.with_errors,
     });
     e
-}
-
-/// An upload form, or why it could not be read.
-pub(crate) type Uploaded<'r, T> = Result<Form<T>, rocket::form::Errors<'r>>;
-
-/// Rocket answers a form with the largest status of its errors: an upload cut at the limit
-/// also lacks its file (422), which hid the 413 (docs/hazards.md "Upload limits").
-///
-/// # Errors
-/// `TooLarge` when some part was over a limit, else `Invalid`.
-pub(crate) fn form_or_413<T>(form: Uploaded<'_, T>) -> Result<Form<T>, AppError> {
-    form.map_err(|errors| {
-        if errors.iter().any(|e| e.status() == rocket::http::Status::PayloadTooLarge) {
-            AppError::TooLarge
-        } else {
-            AppError::Invalid("提交的内容无法识别，请检查后重试".into())
-        }
-    })
-}
-
-/// The uploaded bytes and file name.
-///
-/// # Errors
-/// `TooLarge` when the upload was cut at the limit.
-pub(crate) async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(String, Vec<u8>), AppError> {
-    if !file.is_complete() {
-        return Err(AppError::TooLarge);
-    }
-    let name =
-        file.raw_name().map_or_else(|| "upload".into(), |n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string());
-    let mut bytes = Vec::new();
-    file.open()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((name.chars().take(200).collect(), bytes))
 }

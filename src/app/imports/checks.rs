@@ -9,17 +9,17 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::import_diff::{changes, FieldChange};
-use super::views::yuan;
+use super::diff::{changes, FieldChange};
 use crate::engine::{EventKind, Money, Policy, Project};
 use crate::error::AppError;
 use crate::export::mask;
+use crate::export::report::formal::yuan;
 use crate::import::{Parsed, RowError};
 use crate::review::State;
 use crate::storage::{self, projects::Record, Conn};
 
 /// A stored project of the round, as the check needs it.
-pub(crate) struct Stored {
+pub struct Stored {
     pub record: Record,
     pub project: Project,
     pub holds_money: bool,
@@ -29,7 +29,7 @@ pub(crate) struct Stored {
 ///
 /// # Errors
 /// A database error.
-pub(crate) async fn stored(conn: &mut Conn, round_id: i64) -> Result<HashMap<String, Stored>, AppError> {
+pub async fn stored(conn: &mut Conn, round_id: i64) -> Result<HashMap<String, Stored>, AppError> {
     let holding = storage::projects::holding_money(conn, round_id).await?;
     let all = storage::load::round(conn, round_id).await?;
     Ok(all
@@ -43,7 +43,7 @@ pub(crate) async fn stored(conn: &mut Conn, round_id: i64) -> Result<HashMap<Str
 
 /// A stored project the workbook updates, with what changes.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct ProjectChange {
+pub struct ProjectChange {
     pub id: i64,
     pub key: String,
     pub name: String,
@@ -52,7 +52,7 @@ pub(crate) struct ProjectChange {
 
 /// What the check found besides the row errors it added.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct Findings {
+pub struct Findings {
     /// Updated projects and their changes (unchanged ones are not listed).
     pub changes: Vec<ProjectChange>,
     /// Keys of the projects the workbook adds.
@@ -104,12 +104,7 @@ fn refuse_rows(parsed_sheet: &str, p: &Project, why: &str, errors: &mut Vec<RowE
 
 /// Check the parsed workbook against the round: refused projects leave `parsed` (their rows
 /// become errors), the rest are sorted into added and changed.
-pub(crate) fn check(
-    policy: &Policy,
-    parsed: &mut Parsed,
-    stored: &HashMap<String, Stored>,
-    units: &[String],
-) -> Findings {
+pub fn check(policy: &Policy, parsed: &mut Parsed, stored: &HashMap<String, Stored>, units: &[String]) -> Findings {
     let mut found = Findings::default();
     let mut kept = Vec::with_capacity(parsed.projects.len());
     for p in std::mem::take(&mut parsed.projects) {

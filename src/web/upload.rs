@@ -1,0 +1,47 @@
+//! Reading an upload: the form, or why it could not be read (413 before 422), and the
+//! file's name and bytes. The import itself is `app::imports`.
+
+use rocket::data::Capped;
+use rocket::form::Form;
+use rocket::fs::TempFile;
+use rocket::tokio::io::AsyncReadExt;
+
+use crate::error::AppError;
+
+/// An upload form, or why it could not be read.
+pub(crate) type Uploaded<'r, T> = Result<Form<T>, rocket::form::Errors<'r>>;
+
+/// Rocket answers a form with the largest status of its errors: an upload cut at the limit
+/// also lacks its file (422), which hid the 413 (docs/hazards.md "Upload limits").
+///
+/// # Errors
+/// `TooLarge` when some part was over a limit, else `Invalid`.
+pub(crate) fn form_or_413<T>(form: Uploaded<'_, T>) -> Result<Form<T>, AppError> {
+    form.map_err(|errors| {
+        if errors.iter().any(|e| e.status() == rocket::http::Status::PayloadTooLarge) {
+            AppError::TooLarge
+        } else {
+            AppError::Invalid("提交的内容无法识别，请检查后重试".into())
+        }
+    })
+}
+
+/// The uploaded bytes and file name.
+///
+/// # Errors
+/// `TooLarge` when the upload was cut at the limit.
+pub(crate) async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(String, Vec<u8>), AppError> {
+    if !file.is_complete() {
+        return Err(AppError::TooLarge);
+    }
+    let name =
+        file.raw_name().map_or_else(|| "upload".into(), |n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string());
+    let mut bytes = Vec::new();
+    file.open()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((name.chars().take(200).collect(), bytes))
+}
