@@ -17,7 +17,7 @@ pub struct AppConfig {
     pub secure_cookies: bool,
     /// The binary that parses uploads in a child process (docs/hazards.md); default: this one.
     pub parser: Option<PathBuf>,
-    /// Failed logins per user name before each further one waits (`web::login_limit`).
+    /// Failed logins per user name before each further one waits (`web::accounts::login_limit`).
     pub login_attempts: i64,
     /// Failed logins per client address before each further one waits (offices share one
     /// address behind NAT, so this is larger).

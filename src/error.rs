@@ -33,10 +33,10 @@ pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
     /// 429: too many failed logins; the next one is checked after this many seconds.
-    #[error("登录失败次数过多，请在{}后再试", crate::web::errors::wait_text(*.0))]
+    #[error("登录失败次数过多，请在{}后再试", crate::web::kernel::errors::wait_text(*.0))]
     TooManyAttempts(u64),
     /// 503: every password check is busy; try again after this many seconds.
-    #[error("服务器繁忙，请在{}后再试", crate::web::errors::wait_text(*.0))]
+    #[error("服务器繁忙，请在{}后再试", crate::web::kernel::errors::wait_text(*.0))]
     Busy(u64),
     /// 500: logged with its cause, never shown.
     #[error("服务器内部错误")]
@@ -107,7 +107,7 @@ impl<'r> Responder<'r, 'static> for AppError {
         if status.code >= 500 && !matches!(self, AppError::Busy(_)) {
             rocket::error!("{} {}: {self:?}", req.method(), req.uri().path());
         }
-        let mut answer = crate::web::errors::answer(req, status, &self.to_string());
+        let mut answer = crate::web::kernel::errors::answer(req, status, &self.to_string());
         if let Some(seconds) = self.retry_after() {
             answer.set_header(Header::new("Retry-After", seconds.to_string()));
         }

@@ -1,6 +1,6 @@
 //! Idempotency keys: a repeated form submission (its one-time key) or API call (its
 //! `Idempotency-Key`) finds the first request's row: pending while it runs, then done with
-//! the stored response. The web fairing (`web::idempotency`) decides what to do with it.
+//! the stored response. The web fairing (`web::kernel::idempotency`) decides what to do with it.
 
 use sqlx::Row;
 

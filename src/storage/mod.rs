@@ -192,7 +192,7 @@ pub async fn begin_write(pool: &Pool) -> Result<Transaction<'static, Any>, sqlx:
 
 /// The write generation: `write_lock.n`, which every `begin_write` bumps. Data read after
 /// this value is at least as new as it, so whatever is computed from that data may serve
-/// until the generation changes (`web::cache`); a write from another process (the CLI)
+/// until the generation changes (`web::kernel::cache`); a write from another process (the CLI)
 /// counts too, since it goes through `begin_write` as well.
 ///
 /// # Errors

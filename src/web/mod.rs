@@ -2,50 +2,18 @@
 //! load, compute (through the engine), store (through storage) and respond; no SQL and
 //! no arithmetic on money here.
 
-pub mod allocation_pages;
-pub mod api;
-pub mod application_view;
-pub mod applications;
-pub mod assets;
+pub mod accounts;
+pub mod allocations;
 pub mod audit;
-pub mod auth;
-pub mod batch_pages;
-pub mod cache;
-pub mod charts;
-pub mod confirm;
-pub mod csrf;
-pub mod cuts;
 pub mod dashboard;
-pub mod disbursement_json;
-pub mod documents;
-pub mod errors;
-pub mod funds;
-pub mod headers;
-pub mod idempotency;
-pub mod import_pages;
-pub mod login;
-pub mod login_limit;
-pub mod money_api;
-pub mod money_confirm;
-pub mod pages;
-pub mod params;
-pub mod performance;
-pub mod policy_form;
+pub mod disbursements;
+pub mod division;
+pub mod imports;
+pub mod kernel;
 pub mod projects;
-pub mod publicity;
 pub mod reports;
-pub mod retention;
 pub mod review;
-pub mod review_pages;
 pub mod rounds;
-pub mod session;
-pub mod settings;
-pub mod shown_text;
-pub mod totp;
-pub mod treasury;
-pub mod units;
-pub mod upload;
-pub mod views;
 
 use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
@@ -65,39 +33,29 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
     rocket::custom(figment)
         .attach(Db::init())
         .attach(Template::custom(|engines| {
-            engines.tera.register_filter("yuan", views::yuan_filter);
+            engines.tera.register_filter("yuan", kernel::views::yuan_filter);
             // Every value a template prints loses its bidirectional controls (`bidi`).
-            engines.tera.set_escape_fn(views::escape_html);
+            engines.tera.set_escape_fn(kernel::views::escape_html);
         }))
         .attach(AdHoc::config::<AppConfig>())
-        .attach(csrf::Csrf)
-        .attach(idempotency::Idempotency)
-        .attach(shown_text::BidiFreeJson)
-        .attach(headers::SecurityHeaders)
-        .attach(retention::Daily)
-        .manage(login_limit::PasswordChecks::new(checks))
-        .manage(cache::Caches::default())
+        .attach(kernel::csrf::Csrf)
+        .attach(kernel::idempotency::Idempotency)
+        .attach(kernel::shown_text::BidiFreeJson)
+        .attach(kernel::headers::SecurityHeaders)
+        .attach(kernel::retention::Daily)
+        .manage(accounts::login_limit::PasswordChecks::new(checks))
+        .manage(kernel::cache::Caches::default())
         .manage(crate::app::imports::Parsers::default())
-        .mount("/", pages::routes())
-        .mount("/", allocation_pages::routes())
-        .mount("/", batch_pages::routes())
-        .mount("/", units::routes())
-        .mount("/", totp::routes())
-        .mount("/", assets::routes())
-        .mount("/", errors::routes())
-        .mount("/api/v1", errors::routes())
-        .mount("/", reports::page_routes())
-        .mount("/", settings::page_routes())
-        .mount("/", funds::page_routes())
-        .mount("/", performance::page_routes())
-        .mount("/", publicity::page_routes())
-        .mount("/api/v1", api::routes())
-        .mount("/api/v1", money_api::routes())
-        .mount("/api/v1", review::api_routes())
-        .mount("/api/v1", units::api_routes())
-        .mount("/api/v1", reports::api_routes())
-        .mount("/api/v1", settings::api_routes())
-        .mount("/api/v1", funds::api_routes())
-        .mount("/api/v1", performance::api_routes())
-        .register("/", errors::catchers())
+        .attach(kernel::stage())
+        .attach(accounts::stage())
+        .attach(dashboard::stage())
+        .attach(rounds::stage())
+        .attach(imports::stage())
+        .attach(projects::stage())
+        .attach(review::stage())
+        .attach(allocations::stage())
+        .attach(disbursements::stage())
+        .attach(reports::stage())
+        .attach(audit::stage())
+        .attach(division::stage())
 }

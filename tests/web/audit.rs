@@ -84,7 +84,7 @@ async fn status_users_and_reveal(app: &TestApp, admin: &Agent, project: i64) -> 
         .await
         .expect("reads")
         .expect("the round");
-    let session = tiexi::web::auth::Session {
+    let session = tiexi::web::accounts::auth::Session {
         user: storage::users::find_by_name(&mut app.pool.inner.acquire().await.expect("c"), "admin")
             .await
             .expect("reads")
@@ -92,7 +92,7 @@ async fn status_users_and_reveal(app: &TestApp, admin: &Agent, project: i64) -> 
         role: Role::DivisionStaff,
         csrf: String::new(),
     };
-    tiexi::web::rounds::set_status(&app.pool, &session, &round, "closed").await.expect("closed");
+    tiexi::web::rounds::pages::set_status(&app.pool, &session, &round, "closed").await.expect("closed");
     assert_eq!(count(app, "round.status").await, 1);
 
     server::add_user(&app.db.url, "clerk", "auditor", "a-long-password");

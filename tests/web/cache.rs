@@ -1,4 +1,4 @@
-//! The pages kept until the next write (`web::cache`): a write is on the next view of the
+//! The pages kept until the next write (`web::kernel::cache`): a write is on the next view of the
 //! dashboard and the project list, whoever made it and from wherever (another instance, the
 //! CLI); a page or figures made for one scope or session are never served to another; a
 //! session ends at once on logout or when its user is disabled. Several users share one

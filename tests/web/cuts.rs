@@ -246,12 +246,12 @@ async fn the_annual_report_shows_what_was_asked_against_what_was_cut_and_why() {
     let row = loans.iter().find(|r| support::cell(r, at("贷款合同编号")) == contract).expect("the loan's row");
     assert_eq!(support::dec(&row[at("贴息金额")]).normalize(), to.yuan().normalize(), "核定");
     let note = support::cell(row, at("说明"));
-    let computed = tiexi::web::views::yuan(Money::from_fen(fen(&loan["computed"])));
+    let computed = tiexi::web::kernel::views::yuan(Money::from_fen(fen(&loan["computed"])));
     assert!(
         note.contains("审核核减") && note.contains(&format!("计算值{computed}元")) && note.contains("逾期未还"),
         "{note}"
     );
     let projects = support::rows(&bytes, "项目明细");
-    let why = format!("{contract} 核减至 {} 元（逾期未还）", tiexi::web::views::yuan(to));
+    let why = format!("{contract} 核减至 {} 元（逾期未还）", tiexi::web::kernel::views::yuan(to));
     assert!(projects.iter().any(|r| r.iter().any(|c| c.to_string().contains(&why))), "项目明细 names the cut: {why}");
 }

@@ -284,7 +284,7 @@ async fn withdrawing_a_granted_unpaid_project_frees_exactly_its_grant() {
     let before = pools_granted(&w.app).await;
     let withdraw = [("asked.action", "withdraw"), ("asked.comment", "放弃")];
     let asked = ask(&w.maker, &format!("/projects/{id}/actions"), &withdraw).await;
-    let freed = tiexi::web::views::yuan(Money::from_fen(granted));
+    let freed = tiexi::web::kernel::views::yuan(Money::from_fen(granted));
     assert!(asked.contains(&format!("未拨付的核定贴息 {freed} 元将释放回资金池")), "{asked}");
     post(&w.maker, &format!("/projects/{id}/actions"), &[withdraw[0], withdraw[1], ("confirm", "1")]).await;
     let state: (String, i64) = sqlx::query_as("SELECT state, granted_fen FROM projects WHERE id = $1")

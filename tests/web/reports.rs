@@ -233,11 +233,14 @@ async fn report_downloads_follow_the_role_and_are_named_in_chinese() {
     assert_eq!(r.status(), Status::Ok);
     assert!(r.content_type().is_some_and(|c| c.sub().as_str().contains("spreadsheetml")));
     let disposition = r.headers().get_one("Content-Disposition").unwrap_or_default().to_string();
-    assert!(disposition.contains(&tiexi::web::reports::rfc5987("2023年度贷款贴息年度报表.xlsx")), "{disposition}");
+    assert!(
+        disposition.contains(&tiexi::web::reports::workbooks::rfc5987("2023年度贷款贴息年度报表.xlsx")),
+        "{disposition}"
+    );
     let open = admin.client.get("/rounds/2024/report.xlsx").dispatch().await;
     let disposition = open.headers().get_one("Content-Disposition").unwrap_or_default().to_string();
     assert!(
-        disposition.contains(&tiexi::web::reports::rfc5987("2024年度贷款贴息年度报表（试算）.xlsx")),
+        disposition.contains(&tiexi::web::reports::workbooks::rfc5987("2024年度贷款贴息年度报表（试算）.xlsx")),
         "{disposition}"
     );
     let bytes = r.into_bytes().await.expect("a body");

@@ -13,7 +13,7 @@ use rocket::http::Status;
 use rust_decimal::Decimal;
 use serde_json::json;
 use support::{cell, dec, rows};
-use tiexi::web::reports::rfc5987;
+use tiexi::web::reports::workbooks::rfc5987;
 use web_support::{Agent, TestApp};
 
 use check::table;

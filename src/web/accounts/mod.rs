@@ -1,0 +1,35 @@
+//! Accounts: who is asking (`auth`: the session cookie → user and role), logging in and out
+//! (`session`, `login`, with the password checks' limit in `login_limit`), the TOTP second
+//! factor (`totp`), and the API's session (`api`).
+
+pub mod api;
+pub mod auth;
+pub mod login;
+pub mod login_limit;
+pub mod session;
+pub mod totp;
+
+use rocket::fairing::AdHoc;
+
+/// Accounts: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+#[must_use]
+pub fn stage() -> AdHoc {
+    AdHoc::on_ignite("accounts", |rocket| async {
+        rocket
+            .mount(
+                "/",
+                [
+                    totp::routes(),
+                    routes![
+                        session::login_page,
+                        session::login,
+                        session::second_step_page,
+                        session::second_step,
+                        session::logout
+                    ],
+                ]
+                .concat(),
+            )
+            .mount("/api/v1", api::routes())
+    })
+}

@@ -1,0 +1,158 @@
+//! Logging in and out (pages): the password (`login`), then, for a user with a TOTP second
+//! factor, the code on a page of its own, on a session that opens nothing else.
+
+use rocket::data::{Data, Limits};
+use rocket::http::{CookieJar, Status};
+use rocket::response::Redirect;
+use rocket::State;
+use rocket_dyn_templates::{context, Template};
+
+use crate::config::AppConfig;
+use crate::error::AppError;
+use crate::storage::Db;
+use crate::web::accounts::auth::{self, LoginFormToken, Session};
+use crate::web::accounts::login::Credentials;
+use crate::web::accounts::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
+
+/// The page of the second step.
+pub const SECOND_STEP: &str = "/login/second-factor";
+
+#[get("/login")]
+pub(crate) fn login_page(token: LoginFormToken) -> Template {
+    Template::render("login", context! { csrf: token.0, error: Option::<String>::None })
+}
+
+/// The login page again with the error (a wrong name or password reads the same).
+fn refused(e: &AppError, csrf: &str, username: &str) -> (Status, Template) {
+    let (status, message) = match e {
+        AppError::Unauthorized => (Status::UnprocessableEntity, "用户名或密码错误".to_string()),
+        other => (other.status(), other.to_string()),
+    };
+    (status, Template::render("login", context! { csrf, error: Some(message), username }))
+}
+
+/// What a refused login answers: the page with the error, and `Retry-After` when there is
+/// a time to wait.
+pub(crate) struct Refused {
+    page: (Status, Template),
+    retry_after: Option<rocket::http::Header<'static>>,
+}
+
+impl<'r> rocket::response::Responder<'r, 'static> for Refused {
+    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        let mut res = self.page.respond_to(req)?;
+        if let Some(h) = self.retry_after {
+            res.set_header(h);
+        }
+        Ok(res)
+    }
+}
+
+fn refusal(e: &AppError, csrf: &str, username: &str) -> Refused {
+    let retry_after = e.retry_after().map(|s| rocket::http::Header::new("Retry-After", s.to_string()));
+    Refused { page: refused(e, csrf, username), retry_after }
+}
+
+#[expect(clippy::too_many_arguments, reason = "Rocket's guards are the handler's arguments")]
+#[post("/login", data = "<data>")]
+pub(crate) async fn login(
+    data: Data<'_>,
+    limits: &Limits,
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    config: &State<AppConfig>,
+    checks: &State<PasswordChecks>,
+    address: ClientAddress,
+    token: LoginFormToken,
+) -> Result<Redirect, Refused> {
+    let form: Credentials =
+        crate::web::accounts::login::form(data, limits).await.map_err(|e| refusal(&e, &token.0, ""))?;
+    let username = form.username.trim();
+    let who = Subjects::new(username, address);
+    match sign_in(db, cookies, config, checks, &who, username, &form.password).await {
+        Ok(next) => Ok(Redirect::to(next)),
+        Err(e) => Err(refusal(&e, &token.0, username)),
+    }
+}
+
+/// Check the password and open the session (one that waits for the code when the user
+/// has a second factor); where the browser goes next.
+async fn sign_in(
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    config: &AppConfig,
+    checks: &PasswordChecks,
+    who: &Subjects,
+    username: &str,
+    password: &str,
+) -> Result<&'static str, AppError> {
+    let user = crate::web::accounts::login::password(db, checks, config, who, username, password).await?;
+    let pending =
+        crate::storage::second_factor::state(&mut *db.inner.acquire().await?, user.id).await?.secret.is_some();
+    if pending {
+        login_limit::password_right(db, who).await?;
+    } else {
+        login_limit::succeeded(db, who).await?;
+    }
+    auth::open(db, cookies, config, &user, pending).await?;
+    Ok(if pending { SECOND_STEP } else { "/" })
+}
+
+/// The second step: the code of the authenticator app, or a recovery code.
+#[get("/login/second-factor")]
+pub(crate) async fn second_step_page(db: &Db, cookies: &CookieJar<'_>) -> Result<Template, Redirect> {
+    let csrf = pending_csrf(db, cookies).await.ok_or_else(|| Redirect::to("/login"))?;
+    Ok(Template::render("login_second_factor", context! { csrf, error: Option::<String>::None }))
+}
+
+/// The CSRF token of the browser's pending login.
+async fn pending_csrf(db: &Db, cookies: &CookieJar<'_>) -> Option<String> {
+    let c = cookies.get(auth::SESSION_COOKIE)?;
+    let mut conn = db.inner.acquire().await.ok()?;
+    crate::storage::sessions::find_pending(&mut conn, &auth::digest(c.value()), &crate::storage::now())
+        .await
+        .ok()
+        .flatten()
+        .map(|f| f.csrf)
+}
+
+#[post("/login/second-factor", data = "<data>")]
+pub(crate) async fn second_step(
+    data: Data<'_>,
+    limits: &Limits,
+    db: &Db,
+    cookies: &CookieJar<'_>,
+    config: &State<AppConfig>,
+    address: ClientAddress,
+) -> Result<Redirect, (Status, Template)> {
+    let csrf = pending_csrf(db, cookies).await.unwrap_or_default();
+    let again = |e: &AppError| {
+        let message = match e {
+            AppError::Unauthorized => "验证码错误或已使用，请重试".to_string(),
+            other => other.to_string(),
+        };
+        let status = if matches!(e, AppError::Unauthorized) { Status::UnprocessableEntity } else { e.status() };
+        (status, Template::render("login_second_factor", context! { csrf: &csrf, error: Some(message) }))
+    };
+    let Some(user) = auth::pending(db, cookies).await.map_err(|e| again(&e))? else {
+        return Ok(Redirect::to("/login"));
+    };
+    let form = crate::web::accounts::login::form(data, limits).await.map_err(|e| again(&e))?;
+    let who = Subjects::new(&user.username, address);
+    crate::web::accounts::login::second_step(db, config, &who, &user, form.code.as_deref().unwrap_or_default())
+        .await
+        .map_err(|e| again(&e))?;
+    auth::open(db, cookies, config, &user, false).await.map_err(|e| again(&e))?;
+    Ok(Redirect::to("/"))
+}
+
+#[post("/logout")]
+pub(crate) async fn logout(
+    db: &Db,
+    caches: &State<crate::web::kernel::cache::Caches>,
+    cookies: &CookieJar<'_>,
+    _session: Option<Session>,
+) -> Result<Redirect, AppError> {
+    auth::close(db, caches, cookies).await?;
+    Ok(Redirect::to("/login"))
+}

@@ -1,0 +1,156 @@
+//! The pages of allocation runs (资金分配): the dry run of the round as it stands with a
+//! button to propose it, the proposals, and one proposal with approve/cancel. The logic is
+//! `web::money`'s (the same as the API's); these handlers parse, load and respond. Division
+//! staff act; auditors read; every other role gets 403.
+
+use rocket::form::Form;
+use rocket::request::FlashMessage;
+use rocket::response::{Flash, Redirect};
+use rocket_dyn_templates::{context, Template};
+use serde_json::{json, Value};
+
+use crate::accounts::Role;
+use crate::engine::Money;
+use crate::error::AppError;
+use crate::storage::{allocations, rounds, users, Db};
+use crate::web::accounts::auth::Session;
+use crate::web::allocations::treasury::{self, allocation_json, answer, require_reader};
+use crate::web::kernel::confirm::{Answer, Confirmed};
+
+/// The pages' routes (mounted at `/`).
+#[must_use]
+pub(crate) fn routes() -> Vec<rocket::Route> {
+    routes![index, propose, show, decide]
+}
+
+/// Division staff may act on an open round's money; an auditor reads only.
+fn may_act(session: &Session, round: &rounds::Round) -> bool {
+    session.role == Role::DivisionStaff && round.status == "open"
+}
+
+/// `GET /rounds/<year>/allocations`: the dry run, the button to propose it, the proposals.
+#[get("/rounds/<year>/allocations")]
+pub(crate) async fn index(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    year: i32,
+) -> Result<Template, AppError> {
+    require_reader(&session)?;
+    let round = crate::web::rounds::pages::find(db, year).await?;
+    let mut conn = db.inner.acquire().await?;
+    let run = crate::app::allocations::run(&mut conn, &round, None).await?;
+    let list = allocations::list(&mut conn, round.id).await?;
+    let proposals: Vec<Value> = list.iter().map(allocation_json).collect();
+    Ok(Template::render(
+        "allocations/index",
+        context! {
+            me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
+            year, round_name: &round.name, run: treasury::run_json(&run), proposals,
+            may_act: may_act(&session, &round),
+        },
+    ))
+}
+
+/// The form of a button with nothing but its token.
+#[derive(FromForm)]
+pub struct Bare {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+}
+
+/// `POST /rounds/<year>/allocations`: run again and store the proposal (nothing counts yet).
+#[post("/rounds/<year>/allocations", data = "<_form>")]
+pub(crate) async fn propose(
+    db: &Db,
+    session: Session,
+    year: i32,
+    _form: Form<Bare>,
+) -> Result<Flash<Redirect>, AppError> {
+    treasury::require_staff(&session)?;
+    let round = crate::web::rounds::pages::find(db, year).await?;
+    let done = crate::app::allocations::commit(db, session.actor(), &round, None)
+        .await
+        .map(|(id, _)| (format!("/allocations/{id}"), format!("已提交分配方案 #{id}，须由另一位财务人员批准后生效")));
+    answer(done, &format!("/rounds/{year}/allocations"))
+}
+
+/// `GET /allocations/<id>`: a proposal's lines; approve (not by its proposer) and cancel.
+#[get("/allocations/<id>")]
+pub(crate) async fn show(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    id: i64,
+) -> Result<Template, AppError> {
+    require_reader(&session)?;
+    let mut conn = db.inner.acquire().await?;
+    let a = allocations::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let round = rounds::find(&mut conn, a.round_id).await?.ok_or(AppError::NotFound)?;
+    let pools = allocations::pools(&mut conn, round.id).await?;
+    let lines: Vec<Value> = allocations::lines(&mut conn, id)
+        .await?
+        .iter()
+        .map(|(g, parts)| {
+            json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name, "unit": g.unit,
+                "amount": Money::from_fen(g.amount_fen), "status_label": crate::web::kernel::views::status_label(&g.status),
+                "parts": treasury::parts_in(&pools, parts) })
+        })
+        .collect();
+    let open = a.state == "proposed" && may_act(&session, &round);
+    let names =
+        users::names(&mut conn, &[Some(a.proposed_by), a.decided_by].into_iter().flatten().collect::<Vec<_>>()).await?;
+    let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
+    Ok(Template::render(
+        "allocations/show",
+        context! {
+            me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
+            year: round.year, a: allocation_json(&a), lines, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
+            mine: a.proposed_by == session.user.id, proposer: name(Some(a.proposed_by)), decider: name(a.decided_by),
+            may_approve: open && a.proposed_by != session.user.id, may_cancel: open,
+        },
+    ))
+}
+
+/// An approve or cancel button, with an optional comment.
+#[derive(FromForm)]
+pub struct DecideForm {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+    action: String,
+    #[field(default = String::new())]
+    comment: String,
+    confirm: Confirmed,
+}
+
+/// `POST /allocations/<id>/actions`: asks first (`web::kernel::confirm`); a refusal (the proposer
+/// approving, a pool exhausted) comes back as a flash message and changes nothing.
+#[post("/allocations/<id>/actions", data = "<form>")]
+pub(crate) async fn decide(
+    db: &Db,
+    session: Session,
+    id: i64,
+    form: Form<DecideForm>,
+) -> Result<Answer<Flash<Redirect>>, AppError> {
+    treasury::require_staff(&session)?;
+    if !form.confirm.0 {
+        let asked =
+            crate::web::disbursements::confirm::allocation(db, session.user.id, id, &form.action, form.comment.trim())
+                .await?;
+        if let Some(c) = asked {
+            return Ok(c.page(&session));
+        }
+    }
+    let to = format!("/allocations/{id}");
+    let done = crate::app::allocations::decide_allocation(db, session.actor(), id, &form.action, form.comment.trim())
+        .await
+        .map(|()| {
+            let what = if form.action == "approve" {
+                "分配方案已批准，核定金额已生效"
+            } else {
+                "分配方案已撤销"
+            };
+            (to.clone(), what.to_owned())
+        });
+    answer(done, &to).map(Answer::Done)
+}

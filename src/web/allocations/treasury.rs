@@ -1,0 +1,84 @@
+//! The division's money as the pages and the API show it: who may read it, an allocation
+//! run and a proposal as JSON, and how a refused money action goes back to its page.
+
+use serde_json::{json, Value};
+
+use crate::accounts::Role;
+use crate::app::allocations::Run;
+use crate::engine::allocation as alloc;
+use crate::engine::Money;
+use crate::error::AppError;
+use crate::storage::allocations::{self, PoolRow};
+use crate::web::accounts::auth::Session;
+
+/// Money is moved by division staff only (师市总工会财务).
+///
+/// # Errors
+/// `Forbidden` for every other role.
+pub(crate) fn require_staff(session: &Session) -> Result<(), AppError> {
+    session.require(session.role == Role::DivisionStaff)
+}
+
+/// Who may read the round's money pages: division staff and auditors (everything).
+///
+/// # Errors
+/// `Forbidden` for the other roles (they see their own grants on their projects).
+pub(crate) fn require_reader(session: &Session) -> Result<(), AppError> {
+    session.require(matches!(session.role, Role::DivisionStaff | Role::Auditor))
+}
+
+/// The run as JSON (the API's dry run, the page's table).
+pub(crate) fn run_json(run: &Run) -> Value {
+    let o = &run.outcome;
+    let used = alloc::less(&o.remaining_before, &o.remaining_after);
+    let pools: Vec<Value> = run
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({ "id": p.id, "name": p.name, "amount": Money::from_fen(p.amount_fen),
+            "remaining_before": o.remaining_before[i], "granted": used[i], "remaining_after": o.remaining_after[i] })
+        })
+        .collect();
+    let projects: Vec<Value> = run
+        .records
+        .iter()
+        .zip(&run.names)
+        .zip(&o.lines)
+        .map(|((r, name), l)| {
+            json!({ "id": r.id, "key": l.key, "name": name, "requested": l.requested, "held": l.held,
+            "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status,
+                "status_label": crate::web::kernel::views::status_label(l.status.code()) })
+        })
+        .collect();
+    json!({ "budget": o.budget, "outstanding": o.outstanding, "granted": o.granted, "pools": pools,
+        "projects": projects, "waitlisted": o.waitlisted() })
+}
+
+/// A stored proposal as JSON (the API's, the pages' list).
+pub(crate) fn allocation_json(a: &allocations::Stored) -> Value {
+    json!({ "id": a.id, "rule": a.rule, "state": a.state, "budget": Money::from_fen(a.budget_fen),
+        "requested": Money::from_fen(a.requested_fen), "granted": Money::from_fen(a.granted_fen),
+        "proposed_by": a.proposed_by, "proposed_at": a.proposed_at, "decided_by": a.decided_by, "comment": a.comment })
+}
+
+/// A refusal the page shows (409, 422) goes back as a flash message to `back`; success
+/// goes to `to` with `done`; 403, 404 and 5xx stay errors.
+pub(crate) fn answer(
+    done: Result<(String, String), AppError>,
+    back: &str,
+) -> Result<rocket::response::Flash<rocket::response::Redirect>, AppError> {
+    use rocket::response::{Flash, Redirect};
+    match done {
+        Ok((to, message)) => Ok(Flash::success(Redirect::to(to), message)),
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
+            Ok(Flash::error(Redirect::to(back.to_owned()), e.to_string()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Pool parts (pool id, fen) as amounts in the order of `pools` (zero where a pool has none).
+pub(crate) fn parts_in(pools: &[PoolRow], parts: &[(i64, i64)]) -> Vec<Money> {
+    pools.iter().map(|p| Money::from_fen(parts.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, fen)| *fen))).collect()
+}

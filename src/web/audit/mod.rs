@@ -1,0 +1,14 @@
+//! The audit trail as staff see it: the filterable page (`trail`) and `GET /api/v1/audit`.
+
+pub mod api;
+pub mod trail;
+
+use rocket::fairing::AdHoc;
+
+/// Audit: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+#[must_use]
+pub fn stage() -> AdHoc {
+    AdHoc::on_ignite("audit", |rocket| async {
+        rocket.mount("/", routes![trail::index]).mount("/api/v1", api::routes())
+    })
+}

@@ -1,0 +1,14 @@
+//! The dashboard (the home page, `figures`) and the API's cumulative figures.
+
+pub mod api;
+pub mod figures;
+
+use rocket::fairing::AdHoc;
+
+/// The dashboard: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+#[must_use]
+pub fn stage() -> AdHoc {
+    AdHoc::on_ignite("dashboard", |rocket| async {
+        rocket.mount("/", routes![crate::web::kernel::pages::home]).mount("/api/v1", api::routes())
+    })
+}

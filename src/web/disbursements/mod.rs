@@ -1,0 +1,18 @@
+//! Disbursements (拨付批次) and clawbacks: prepare, approve (by another user), pay or cancel a
+//! batch, as pages and in the API (`app::disbursements`); `confirm` says what an irreversible
+//! money action will do before it is taken; `view` is a batch as the API and pages show it.
+
+pub mod api;
+pub mod confirm;
+pub mod pages;
+pub mod view;
+
+use rocket::fairing::AdHoc;
+
+/// Disbursements: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+#[must_use]
+pub fn stage() -> AdHoc {
+    AdHoc::on_ignite("disbursements", |rocket| async {
+        rocket.mount("/", pages::routes()).mount("/api/v1", api::routes())
+    })
+}

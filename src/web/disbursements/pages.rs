@@ -1,0 +1,282 @@
+//! The pages of disbursement batches (拨付批次): a round's batches, the form that prepares
+//! one from the granted projects with something left to pay, a batch with its items and
+//! control totals (approve, pay, cancel), and the clawback (追回) of a paid item. The logic
+//! is `web::disbursements`' (the same as the API's). Division staff act; auditors read.
+//! Payee accounts are whole only for division staff on a batch's own page.
+
+use rocket::form::Form;
+use rocket::request::FlashMessage;
+use rocket::response::{Flash, Redirect};
+use rocket_dyn_templates::{context, Template};
+use serde_json::{json, Value};
+
+use crate::accounts::Role;
+use crate::app::disbursements::{self, Action, Request};
+use crate::engine::{allocation as alloc, Money};
+use crate::error::AppError;
+use crate::export::mask;
+use crate::storage::{allocations, batches, rounds, users, Db};
+use crate::web::accounts::auth::Session;
+use crate::web::allocations::treasury::{self, answer, require_reader, require_staff};
+use crate::web::disbursements::view;
+use crate::web::kernel::confirm::{Answer, Confirmed};
+
+/// The pages' routes (mounted at `/`).
+#[must_use]
+pub(crate) fn routes() -> Vec<rocket::Route> {
+    routes![index, new, prepare, show, decide, claw_back]
+}
+
+fn may_act(session: &Session, round: &rounds::Round) -> bool {
+    session.role == Role::DivisionStaff && round.status == "open"
+}
+
+/// `GET /rounds/<year>/batches`: the round's batches with state and control totals.
+#[get("/rounds/<year>/batches")]
+pub(crate) async fn index(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    year: i32,
+) -> Result<Template, AppError> {
+    require_reader(&session)?;
+    let round = crate::web::rounds::pages::find(db, year).await?;
+    let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
+    let list: Vec<Value> = list.iter().map(|b| view::batch_json(b, None, false)).collect();
+    Ok(Template::render(
+        "batches/index",
+        context! {
+            me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
+            year, round_name: &round.name, batches: list, may_act: may_act(&session, &round),
+        },
+    ))
+}
+
+/// `GET /rounds/<year>/batches/new`: every granted project with something left to pay and
+/// what this batch would pay it (`engine::allocation::to_pay`).
+#[get("/rounds/<year>/batches/new")]
+pub(crate) async fn new(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    year: i32,
+) -> Result<Template, AppError> {
+    require_staff(&session)?;
+    let round = crate::web::rounds::pages::find(db, year).await?;
+    let payees = batches::payees(&mut *db.inner.acquire().await?, round.id).await?;
+    let candidates: Vec<Value> = payees
+        .iter()
+        .filter_map(|p| {
+            let f = Money::from_fen;
+            let amount = alloc::to_pay(f(p.granted_fen), f(p.paid_fen), f(p.open_payment_fen));
+            amount.is_positive().then(|| {
+                json!({ "id": p.project_id, "key": p.key, "name": p.name, "unit": p.unit, "granted": f(p.granted_fen),
+                    "paid": f(p.paid_fen), "amount": amount, "payee_name": p.payee_name, "payee_bank": p.payee_bank,
+                    "payee_account": mask::account(&p.payee_account) })
+            })
+        })
+        .collect();
+    Ok(Template::render(
+        "batches/new",
+        context! {
+            me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
+            year, candidates, open: round.status == "open",
+        },
+    ))
+}
+
+/// The selected projects of a new batch.
+#[derive(FromForm)]
+pub struct PrepareForm {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+    #[field(default = Vec::new())]
+    ids: Vec<i64>,
+    #[field(default = String::new())]
+    comment: String,
+}
+
+/// `POST /rounds/<year>/batches`: prepare a payment batch of the selected projects.
+#[post("/rounds/<year>/batches", data = "<form>")]
+pub(crate) async fn prepare(
+    db: &Db,
+    session: Session,
+    year: i32,
+    form: Form<PrepareForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    require_staff(&session)?;
+    let round = crate::web::rounds::pages::find(db, year).await?;
+    let request = Request::Payment(form.ids.clone());
+    let done = disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim())
+        .await
+        .map(|(id, number)| (format!("/batches/{id}"), format!("拨付批次 {number} 已编制，须由另一位财务人员审核")));
+    answer(done, &format!("/rounds/{year}/batches/new"))
+}
+
+/// `GET /batches/<id>`: the items, the pool split per item, the control totals and the
+/// buttons this session may use.
+#[get("/batches/<id>")]
+pub(crate) async fn show(
+    db: &Db,
+    session: Session,
+    flash: Option<FlashMessage<'_>>,
+    id: i64,
+) -> Result<Template, AppError> {
+    require_reader(&session)?;
+    let mut conn = db.inner.acquire().await?;
+    let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let round = rounds::find(&mut conn, b.round_id).await?.ok_or(AppError::NotFound)?;
+    let pools = allocations::pools(&mut conn, round.id).await?;
+    let items = batches::items(&mut conn, id).await?;
+    let mut batch = view::batch_json(&b, Some(&items), session.role == Role::DivisionStaff);
+    for (view, item) in batch["items"].as_array_mut().into_iter().flatten().zip(&items) {
+        view["pool_parts"] = json!(treasury::parts_in(&pools, &item.parts));
+    }
+    let act = may_act(&session, &round);
+    let open = matches!(b.state.as_str(), "prepared" | "approved");
+    let names =
+        users::names(&mut conn, &[Some(b.prepared_by), b.approved_by].into_iter().flatten().collect::<Vec<_>>())
+            .await?;
+    let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
+    Ok(Template::render(
+        "batches/show",
+        context! {
+            me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
+            year: round.year, b: batch, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
+            preparer: name(Some(b.prepared_by)), approver: name(b.approved_by),
+            may_approve: act && b.state == "prepared" && b.prepared_by != session.user.id,
+            may_pay: act && b.state == "approved", may_cancel: act && open,
+            may_claw_back: act && b.state == "paid" && b.kind == "payment",
+        },
+    ))
+}
+
+/// A batch's button: approve, pay (voucher number and date) or cancel.
+#[derive(FromForm)]
+pub struct ActionForm {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+    action: String,
+    #[field(default = String::new())]
+    voucher_no: String,
+    #[field(default = String::new())]
+    paid_on: String,
+    #[field(default = String::new())]
+    comment: String,
+    confirm: Confirmed,
+}
+
+/// `POST /batches/<id>/actions`: pay and cancel ask first (`web::kernel::confirm`); a refusal (the
+/// preparer approving, no voucher) is a flash.
+#[post("/batches/<id>/actions", data = "<form>")]
+pub(crate) async fn decide(
+    db: &Db,
+    session: Session,
+    id: i64,
+    form: Form<ActionForm>,
+) -> Result<Answer<Flash<Redirect>>, AppError> {
+    require_staff(&session)?;
+    let to = format!("/batches/{id}");
+    let action = Action {
+        action: form.action.clone(),
+        voucher_no: Some(form.voucher_no.clone()),
+        paid_on: Some(form.paid_on.clone()),
+        comment: Some(form.comment.clone()),
+    };
+    if !form.confirm.0 {
+        if let Some(c) = crate::web::disbursements::confirm::batch(db, id, &action).await? {
+            return Ok(c.page(&session));
+        }
+    }
+    let done = disbursements::decide(db, session.actor(), id, &action).await.map(|()| {
+        let what = match form.action.as_str() {
+            "approve" => "批次已审核",
+            "pay" => "批次已支付",
+            _ => "批次已撤销",
+        };
+        (to.clone(), what.to_owned())
+    });
+    answer(done, &to).map(Answer::Done)
+}
+
+/// A clawback of one paid project: how much (yuan; empty: all that is paid) and why.
+#[derive(FromForm)]
+pub struct ClawbackForm {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+    project_id: i64,
+    #[field(default = String::new())]
+    amount: String,
+    #[field(default = String::new())]
+    comment: String,
+    confirm: Confirmed,
+}
+
+/// `POST /batches/<id>/clawbacks`: prepare a clawback batch (追回) of a project paid by this
+/// batch, after asking (`web::kernel::confirm`).
+#[post("/batches/<id>/clawbacks", data = "<form>")]
+pub(crate) async fn claw_back(
+    db: &Db,
+    session: Session,
+    id: i64,
+    form: Form<ClawbackForm>,
+) -> Result<Answer<Flash<Redirect>>, AppError> {
+    require_staff(&session)?;
+    if !form.confirm.0 {
+        let asked =
+            crate::web::disbursements::confirm::clawback(db, id, form.project_id, &form.amount, &form.comment).await?;
+        if let Some(c) = asked {
+            return Ok(c.page(&session));
+        }
+    }
+    let back = format!("/batches/{id}");
+    let mut conn = db.inner.acquire().await?;
+    let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let round = rounds::find(&mut conn, b.round_id).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let amount = match form.amount.trim() {
+        "" => Ok(None),
+        s => s.parse::<Money>().map(Some).map_err(|_| AppError::Invalid(format!("追回金额“{s}”不是有效的金额"))),
+    };
+    let done = match amount {
+        Ok(amount) => {
+            let request = Request::Clawback { project_id: form.project_id, amount };
+            disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim()).await
+        }
+        Err(e) => Err(e),
+    };
+    let done =
+        done.map(|(id, number)| (format!("/batches/{id}"), format!("追回批次 {number} 已编制，须审核并支付后生效")));
+    answer(done, &back).map(Answer::Done)
+}
+
+/// The project page's 贴息核定与拨付: its grant lines and batch items (read-only), for
+/// every role that sees the project except the bureau's reviewers (no money).
+///
+/// # Errors
+/// A database error.
+pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result<Option<Value>, AppError> {
+    if session.role == Role::BureauReviewer {
+        return Ok(None);
+    }
+    let mut conn = db.inner.acquire().await?;
+    let Some(held) = batches::payee(&mut conn, id).await? else { return Ok(None) };
+    let lines = allocations::of_project(&mut conn, id).await?;
+    let payments = batches::of_project(&mut conn, id).await?;
+    let lines: Vec<Value> = lines
+        .iter()
+        .map(|g| {
+            json!({ "kind": g.kind, "state": g.state, "amount": Money::from_fen(g.amount_fen),
+            "status_label": crate::web::kernel::views::status_label(&g.status) })
+        })
+        .collect();
+    let payments: Vec<Value> = payments
+        .iter()
+        .map(|p| {
+            json!({ "batch_id": p.batch_id, "number": p.number, "kind": p.kind, "state": p.state,
+            "amount": Money::from_fen(p.amount_fen), "paid_on": p.paid_on })
+        })
+        .collect();
+    Ok(Some(json!({ "granted": Money::from_fen(held.granted_fen), "paid": Money::from_fen(held.paid_fen),
+        "lines": lines, "payments": payments, "links": require_reader(session).is_ok() })))
+}

@@ -1,0 +1,158 @@
+//! A round's 绩效 targets (issue 16): `/rounds/<year>/performance` shows each indicator's
+//! target, its actual (computed by the engine where the round's figures give it, else typed
+//! by staff), weight, score and the reason for a deviation; division staff set, change and
+//! remove targets. The same under `/api/v1`. The logic is `division::performance`; the
+//! scores are `engine::performance`'s; auditors read.
+
+use rocket::form::Form;
+use rocket::request::FlashMessage;
+use rocket::response::{Flash, Redirect};
+use rocket::serde::json::Json;
+use rocket::Route;
+use rocket_dyn_templates::{context, Template};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::division::performance::{self, Input};
+use crate::engine::performance::Indicator;
+use crate::error::AppError;
+use crate::storage::Db;
+use crate::web::accounts::auth::Session;
+use crate::web::allocations::treasury::{answer, require_reader};
+use crate::web::division::settings::actor;
+
+#[must_use]
+pub(crate) fn page_routes() -> Vec<Route> {
+    routes![page, set_page, delete_page]
+}
+
+#[must_use]
+pub(crate) fn api_routes() -> Vec<Route> {
+    routes![api_get, api_set, api_delete]
+}
+
+/// The targets, each with its evaluation, and the evaluation's totals.
+async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
+    let mut conn = db.inner.acquire().await?;
+    let (rows, evaluation) = crate::reports::performance(&mut conn, year).await?;
+    let lines: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let line = evaluation.as_ref().and_then(|e| e.lines.iter().find(|l| l.target.name == r.name));
+            let computed = Indicator::parse(&r.indicator).is_some_and(Indicator::computed);
+            json!({ "id": r.id, "indicator": r.indicator, "name": r.name, "unit": r.unit, "direction": r.direction,
+                "target": r.target, "weight": r.weight, "typed": r.actual, "reason": r.reason, "computed": computed,
+                "actual": line.and_then(|l| l.actual).map(|a| a.round_dp(2).to_string()),
+                "score": line.map(|l| l.score.to_string()),
+                "met": line.and_then(|l| l.met) })
+        })
+        .collect();
+    let taken: Vec<&str> = rows.iter().map(|r| r.indicator.as_str()).collect();
+    let free: Vec<Value> = Indicator::BUILT_IN
+        .iter()
+        .filter(|i| !taken.contains(&i.code()))
+        .map(|i| json!({ "code": i.code(), "name": i.label().0, "unit": i.label().1 }))
+        .collect();
+    let totals =
+        evaluation.map(|e| json!({ "weight": e.weight.to_string(), "score": e.score.to_string(), "grade": e.grade }));
+    Ok(json!({ "year": year, "targets": lines, "free": free, "totals": totals }))
+}
+
+/// A target as a form or a JSON body gives it.
+#[derive(Debug, FromForm, Deserialize)]
+pub struct TargetForm {
+    indicator: String,
+    #[field(default = String::new())]
+    #[serde(default)]
+    name: String,
+    #[field(default = String::new())]
+    #[serde(default)]
+    unit: String,
+    #[field(default = String::new())]
+    #[serde(default)]
+    direction: String,
+    target: String,
+    weight: String,
+    #[field(default = String::new())]
+    #[serde(default)]
+    actual: String,
+    #[field(default = String::new())]
+    #[serde(default)]
+    reason: String,
+}
+
+impl TargetForm {
+    fn input(&self) -> Input<'_> {
+        Input {
+            indicator: &self.indicator,
+            name: &self.name,
+            unit: &self.unit,
+            direction: &self.direction,
+            target: &self.target,
+            weight: &self.weight,
+            actual: &self.actual,
+            reason: &self.reason,
+        }
+    }
+}
+
+/// `GET /rounds/<year>/performance`.
+#[get("/rounds/<year>/performance")]
+async fn page(db: &Db, session: Session, flash: Option<FlashMessage<'_>>, year: i32) -> Result<Template, AppError> {
+    require_reader(&session)?;
+    let (error, flash) = match flash {
+        Some(f) if f.kind() == "error" => (Some(f.message().to_string()), None),
+        other => (None, other.map(|f| f.message().to_string())),
+    };
+    let may_act = actor(&session).require_staff().is_ok();
+    Ok(Template::render(
+        "performance/index",
+        context! { me: crate::web::kernel::pages::me(&session), flash, error, may_act, p: view(db, year).await? },
+    ))
+}
+
+/// `POST /rounds/<year>/performance`: set a target (one of the same name is replaced).
+#[post("/rounds/<year>/performance", data = "<form>")]
+async fn set_page(db: &Db, session: Session, year: i32, form: Form<TargetForm>) -> Result<Flash<Redirect>, AppError> {
+    let back = format!("/rounds/{year}/performance");
+    let done = performance::set(db, &actor(&session), year, &form.input()).await;
+    answer(done.map(|_| (back.clone(), "绩效指标已保存".to_string())), &back)
+}
+
+/// The form of a button with nothing but its token.
+#[derive(FromForm)]
+pub struct Bare {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+}
+
+/// `POST /performance/<id>/delete`.
+#[post("/performance/<id>/delete", data = "<_form>")]
+async fn delete_page(db: &Db, session: Session, id: i64, _form: Form<Bare>) -> Result<Flash<Redirect>, AppError> {
+    let year = performance::delete(db, &actor(&session), id).await?;
+    let back = format!("/rounds/{year}/performance");
+    Ok(Flash::success(Redirect::to(back), "绩效指标已删除"))
+}
+
+/// `GET /api/v1/rounds/<year>/performance`.
+#[get("/rounds/<year>/performance")]
+async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
+    require_reader(&session)?;
+    view(db, year).await
+}
+
+/// `POST /api/v1/rounds/<year>/performance` with `{ "indicator", "target", "weight", … }`.
+#[post("/rounds/<year>/performance", format = "json", data = "<body>")]
+async fn api_set(db: &Db, session: Session, year: i32, body: Json<TargetForm>) -> Result<Value, AppError> {
+    let id = performance::set(db, &actor(&session), year, &body.input()).await?;
+    let mut v = view(db, year).await?;
+    v["id"] = json!(id);
+    Ok(v)
+}
+
+/// `DELETE /api/v1/performance/<id>`.
+#[delete("/performance/<id>")]
+async fn api_delete(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
+    let year = performance::delete(db, &actor(&session), id).await?;
+    Ok(json!({ "id": id, "year": year, "deleted": true }))
+}

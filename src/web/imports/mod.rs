@@ -1,0 +1,17 @@
+//! Imports (导入): the upload, its preview and its confirmation, as pages and in the API. The
+//! work is `app::imports`; these parse the request and respond.
+
+pub mod api;
+pub mod pages;
+
+use rocket::fairing::AdHoc;
+
+/// Imports: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+#[must_use]
+pub fn stage() -> AdHoc {
+    AdHoc::on_ignite("imports", |rocket| async {
+        rocket
+            .mount("/", routes![pages::new, pages::upload, pages::show, pages::confirm_page])
+            .mount("/api/v1", api::routes())
+    })
+}

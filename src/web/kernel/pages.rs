@@ -1,0 +1,45 @@
+//! The home page, and what every page knows of its user (catchers: `errors`).
+
+use serde::Serialize;
+
+use crate::accounts::Role;
+use crate::error::AppError;
+use crate::storage::Db;
+use crate::web::accounts::auth::Session;
+use crate::web::kernel::cache::{Html, Kept};
+
+/// The user as the page header shows them.
+#[derive(Serialize)]
+pub struct Me {
+    pub username: String,
+    pub role: &'static str,
+    pub unit: Option<String>,
+    pub csrf: String,
+    /// A fresh one-time key for the forms of this page (`web::kernel::idempotency`).
+    pub once: String,
+    pub staff: bool,
+    /// May open the audit page.
+    pub audit: bool,
+    /// May turn on a TOTP second factor (`web::accounts::totp`).
+    pub second_factor: bool,
+}
+
+#[must_use]
+pub(crate) fn me(s: &Session) -> Me {
+    Me {
+        username: s.user.username.clone(),
+        role: s.role.label(),
+        unit: s.user.unit.clone(),
+        csrf: s.csrf.clone(),
+        once: crate::web::accounts::auth::token(),
+        staff: s.role.may_manage_rounds(),
+        audit: matches!(s.role, Role::DivisionStaff | Role::Auditor | Role::RegimentStaff),
+        second_factor: matches!(s.role, Role::DivisionStaff | Role::Auditor),
+    }
+}
+
+/// Home: the dashboard of what the user may see (`dashboard`).
+#[get("/")]
+pub(crate) async fn home(db: &Db, session: Session, kept: Kept<'_>) -> Result<Html, AppError> {
+    crate::web::dashboard::figures::page(db, kept, &session).await
+}

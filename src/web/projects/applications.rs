@@ -1,0 +1,216 @@
+//! Applications online (issue 5, item 1): a cooperative leader fills in a project with its
+//! loans and events, saved as a draft and edited while `draft` or `returned`; the fields
+//! are read by the workbook's own readers (`import::form`), so the messages are the same.
+//! Submitting is a review action (`web::review::act`).
+
+use rocket::form::{Contextual, Form};
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket_dyn_templates::{context, Template};
+use serde_json::json;
+
+use crate::accounts::Role;
+use crate::error::AppError;
+use crate::export::mask;
+use crate::import::columns::{EVENT_COLUMNS, LOAN_COLUMNS};
+use crate::import::form::{self as fields, EventFields, FieldError, LoanFields, ProjectFields};
+use crate::storage::{self, applications::Payee, rounds::Round, Db};
+use crate::web::accounts::auth::Session;
+
+/// The application form: the token first, then the project, its loans, events and payee.
+#[derive(Debug, Clone, Default, FromForm)]
+pub struct ApplicationForm {
+    #[field(name = "csrf_token", default = String::new())]
+    pub(crate) _csrf_token: String,
+    pub(crate) project: ProjectFields,
+    #[field(default = Vec::new())]
+    pub(crate) loans: Vec<LoanFields>,
+    #[field(default = Vec::new())]
+    pub(crate) events: Vec<EventFields>,
+    #[field(default = String::new())]
+    pub(crate) payee_name: String,
+    #[field(default = String::new())]
+    pub(crate) payee_bank: String,
+    #[field(default = String::new())]
+    pub(crate) payee_account: String,
+}
+
+impl ApplicationForm {
+    fn payee(&self) -> Payee {
+        let clean = |s: &str| s.trim().chars().take(100).collect::<String>();
+        Payee { name: clean(&self.payee_name), bank: clean(&self.payee_bank), account: clean(&self.payee_account) }
+    }
+}
+
+#[get("/applications")]
+pub(crate) async fn mine(
+    db: &Db,
+    session: Session,
+    flash: Option<rocket::request::FlashMessage<'_>>,
+) -> Result<Template, AppError> {
+    session.require(session.role == Role::Cooperative)?;
+    let mut conn = db.inner.acquire().await?;
+    let lines = storage::applications::owned_by(&mut conn, session.user.id).await?;
+    let open: Vec<i32> =
+        storage::rounds::list(&mut conn).await?.into_iter().filter(|r| r.status == "open").map(|r| r.year).collect();
+    let rows: Vec<_> = lines
+        .iter()
+        .map(|l| json!({ "line": l, "state_label": crate::review::State::parse(&l.state).map_or("", crate::review::State::label) }))
+        .collect();
+    Ok(Template::render(
+        "applications/index",
+        context! { me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()), rows, open },
+    ))
+}
+
+/// A round open for applications, for a cooperative.
+async fn open_round(db: &Db, session: &Session, year: i32) -> Result<Round, AppError> {
+    session.require(session.role == Role::Cooperative)?;
+    let round = crate::web::rounds::pages::find(db, year).await?;
+    if round.status != "open" {
+        return Err(AppError::Conflict("该年度已关闭，不能申请".into()));
+    }
+    Ok(round)
+}
+
+#[get("/rounds/<year>/applications/new")]
+pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
+    let round = open_round(db, &session, year).await?;
+    let blank = ApplicationForm { loans: vec![LoanFields::default(); 2], ..ApplicationForm::default() };
+    page(db, &session, &round, None, &blank, &[]).await
+}
+
+#[post("/rounds/<year>/applications", data = "<form>")]
+pub(crate) async fn create(
+    db: &Db,
+    session: Session,
+    year: i32,
+    form: Form<Contextual<'_, ApplicationForm>>,
+) -> Result<Result<Flash<Redirect>, (Status, Template)>, AppError> {
+    let round = open_round(db, &session, year).await?;
+    let Some(f) = form.value.as_ref() else {
+        return Err(AppError::Invalid("提交的内容无法识别，请检查后重试".into()));
+    };
+    let key = format!("WEB-{year}-{}", &crate::web::accounts::auth::token()[..10]);
+    match save(db, &session, &round, None, &key, f).await? {
+        Ok(id) => Ok(Ok(Flash::success(Redirect::to(format!("/projects/{id}")), "申请已保存为草稿"))),
+        Err(errors) => Ok(Err((Status::UnprocessableEntity, page(db, &session, &round, None, f, &errors).await?))),
+    }
+}
+
+/// The application the session may edit now: the owner's, in `draft` or `returned`.
+async fn editable(db: &Db, session: &Session, id: i64) -> Result<(Round, crate::engine::Project, Payee), AppError> {
+    let mut conn = db.inner.acquire().await?;
+    let s = storage::review::subject(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
+    session.require(session.role == Role::Cooperative && s.owner_id == Some(session.user.id))?;
+    if !crate::review::State::parse(&s.state).is_some_and(crate::review::State::editable) || !s.round_open {
+        return Err(AppError::Conflict("申请已提交或年度已关闭，不能修改".into()));
+    }
+    let round = storage::rounds::find(&mut conn, s.round_id).await?.ok_or(AppError::NotFound)?;
+    let (_, project) = storage::load::project(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
+    let payee = storage::applications::payee(&mut conn, id).await?;
+    Ok((round, project, payee))
+}
+
+#[get("/projects/<id>/edit")]
+pub(crate) async fn edit(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
+    let (round, project, payee) = editable(db, &session, id).await?;
+    let f = crate::web::projects::application_view::from_project(&project, &payee);
+    page(db, &session, &round, Some(id), &f, &[]).await
+}
+
+#[post("/projects/<id>/edit", data = "<form>")]
+pub(crate) async fn update(
+    db: &Db,
+    session: Session,
+    id: i64,
+    form: Form<Contextual<'_, ApplicationForm>>,
+) -> Result<Result<Flash<Redirect>, (Status, Template)>, AppError> {
+    let (round, project, _) = editable(db, &session, id).await?;
+    let Some(f) = form.value.as_ref() else {
+        return Err(AppError::Invalid("提交的内容无法识别，请检查后重试".into()));
+    };
+    match save(db, &session, &round, Some(id), &project.key, f).await? {
+        Ok(id) => Ok(Ok(Flash::success(Redirect::to(format!("/projects/{id}")), "申请已保存"))),
+        Err(errors) => Ok(Err((Status::UnprocessableEntity, page(db, &session, &round, Some(id), f, &errors).await?))),
+    }
+}
+
+/// Read the form through the import's readers and store it; the field errors otherwise.
+async fn save(
+    db: &Db,
+    session: &Session,
+    round: &Round,
+    existing: Option<i64>,
+    key: &str,
+    f: &ApplicationForm,
+) -> Result<Result<i64, Vec<FieldError>>, AppError> {
+    let policy = crate::import::policy(&round.policy_toml)?;
+    let options = crate::import::Options::of(&policy);
+    let read = fields::application(key, &f.project, &f.loans, &f.events, &options);
+    let listed = crate::web::division::units::offered(db).await?;
+    let project = match (read, unit_problem(&listed, &f.project.unit)) {
+        (Ok(p), None) => p,
+        (Ok(_), Some(problem)) => return Ok(Err(vec![problem])),
+        (Err(mut errors), problem) => {
+            errors.extend(problem);
+            return Ok(Err(errors));
+        }
+    };
+    let payee = f.payee();
+    let mut tx = storage::begin_write(db).await?;
+    let id = match existing {
+        None => storage::applications::create(&mut tx, round.id, &project, session.user.id, &payee).await?,
+        Some(id) => {
+            if !storage::applications::update(&mut tx, id, round.id, &project, &payee).await? {
+                return Err(AppError::Conflict("申请已提交，不能再修改".into()));
+            }
+            id
+        }
+    };
+    crate::app::calculation::recalculate(&mut tx, session.actor(), &policy, round.id).await?;
+    let action = if existing.is_some() { "project.edit" } else { "project.create" };
+    let mut entry = session.actor().entry(action, "project", id, Some(round.id));
+    entry.old = json!({});
+    entry.new = json!({ "key": key, "name": project.name, "id_number": mask::id_number(&project.applicant.id_number),
+            "loans": project.loans.len(), "payee_account": mask::account(&payee.account) });
+    storage::audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// The 团场 is picked from the division's list (`web::division::units`), never typed: a name outside
+/// it (红星2场) would strand the application where no regiment sees it.
+fn unit_problem(listed: &[String], unit: &str) -> Option<FieldError> {
+    let unit = unit.trim();
+    if unit.is_empty() || listed.iter().any(|u| u == unit) {
+        return None;
+    }
+    let what = format!("“{unit}”不在本师团场名单中，请从名单中选择");
+    Some(FieldError { field: "project.unit".into(), message: format!("团场：{what}"), what })
+}
+
+/// The form page, with every field's value and its problem next to it.
+async fn page(
+    db: &Db,
+    session: &Session,
+    round: &Round,
+    id: Option<i64>,
+    f: &ApplicationForm,
+    errors: &[FieldError],
+) -> Result<Template, AppError> {
+    let units = crate::web::division::units::offered(db).await?;
+    let view = crate::web::projects::application_view::fields(f, errors);
+    let general: Vec<&str> =
+        errors.iter().filter(|e| !view.placed.contains(&e.field)).map(|e| e.message.as_str()).collect();
+    let action = id.map_or_else(|| format!("/rounds/{}/applications", round.year), |id| format!("/projects/{id}/edit"));
+    Ok(Template::render(
+        "applications/form",
+        context! {
+            me: crate::web::kernel::pages::me(session), year: round.year, id, action, units, f: view, general, error_count: errors.len(),
+            payee: context! { name: &f.payee_name, bank: &f.payee_bank, account: &f.payee_account },
+            loan_headers: LOAN_COLUMNS.iter().filter(|c| !c.project_level).map(|c| c.header).collect::<Vec<_>>(),
+            event_headers: EVENT_COLUMNS.iter().map(|c| c.header).collect::<Vec<_>>(),
+        },
+    ))
+}
