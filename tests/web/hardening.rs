@@ -150,7 +150,7 @@ async fn a_method_override_is_refused_before_routing() {
     let cross_site = Header::new("Sec-Fetch-Site", "cross-site");
     for (path, body) in [
         ("/", "_method=get"),
-        ("/batches/1/payment-list.xlsx", "_method=get&csrf_token=x"),
+        ("/disbursements/1/payment-list.xlsx", "_method=get&csrf_token=x"),
         ("/api/v1/session", "_method=delete"),
         ("/rounds", "_method=put"),
     ] {

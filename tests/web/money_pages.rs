@@ -185,7 +185,7 @@ fn check(app: &TestApp) {
 
 /// The prepare form offers the granted projects; two are picked. Returns (batch, ids offered).
 async fn prepare_two(w: &World) -> (Value, Vec<String>) {
-    let new = page(&w.maker, "/rounds/2023/batches/new").await;
+    let new = page(&w.maker, "/rounds/2023/disbursements/new").await;
     let ids: Vec<String> = new
         .split("name=\"ids\" value=\"")
         .skip(1)
@@ -193,7 +193,7 @@ async fn prepare_two(w: &World) -> (Value, Vec<String>) {
         .collect();
     assert!(ids.len() >= 2, "granted projects are offered: {new}");
     let picked: Vec<(&str, &str)> = ids.iter().take(2).map(|id| ("ids", id.as_str())).collect();
-    post(&w.maker, "/rounds/2023/batches", &picked).await;
+    post(&w.maker, "/rounds/2023/disbursements", &picked).await;
     (latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await, ids)
 }
 
@@ -206,7 +206,7 @@ async fn auditor_reads_only(w: &World, path: &str) {
     );
     let download = format!("<form method=\"post\" action=\"{path}/payment-list.xlsx\"");
     let forms =
-        (audited.matches("<form method=\"post\" action=\"/batches").count(), audited.matches(&download).count());
+        (audited.matches("<form method=\"post\" action=\"/disbursements").count(), audited.matches(&download).count());
     assert_eq!(forms, (1, 1), "auditors read only: their one POST form downloads the payment list");
 }
 
@@ -215,7 +215,7 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
     let w = world().await;
     allocate(&w).await;
     let (b, ids) = prepare_two(&w).await;
-    let path = format!("/batches/{}", b["id"]);
+    let path = format!("/disbursements/{}", b["id"]);
     let shown = page(&w.maker, &path).await;
     assert!(
         shown.contains("id=\"count\">2<") && shown.contains(&format!("id=\"total\">{}<", grouped(&b["total"]))),
@@ -254,7 +254,9 @@ async fn roles_without_money_pages_are_refused() {
     allocate(&w).await;
     let coop = w.app.login("coop").await;
     let bureau = w.app.login("bureau").await;
-    for path in ["/rounds/2023/allocations", "/rounds/2023/batches", "/rounds/2023/batches/new", "/allocations/1"] {
+    for path in
+        ["/rounds/2023/allocations", "/rounds/2023/disbursements", "/rounds/2023/disbursements/new", "/allocations/1"]
+    {
         for who in [&coop, &bureau] {
             let (status, _) = who.get(path).await;
             assert!(matches!(status, Status::Forbidden | Status::NotFound), "{path}: {status}");

@@ -50,7 +50,7 @@ fn formal(bytes: &[u8], name: &str, sheet: &str) {
 async fn a_payment_list_has_its_total_in_capitals_the_paying_account_and_a_chinese_name() {
     let app = TestApp::demo().await;
     let batch = render::insert_batch(&app).await;
-    let path = format!("/batches/{batch}/payment-list.xlsx");
+    let path = format!("/disbursements/{batch}/payment-list.xlsx");
     let admin = app.login("admin").await;
     let (disposition, full) = posted(&admin, &path).await;
     assert!(disposition.contains(&rfc5987("2023年度拨付明细表-第1批.xlsx")), "{disposition}");
@@ -81,7 +81,7 @@ async fn a_payment_list_has_its_total_in_capitals_the_paying_account_and_a_chine
         assert_eq!(post(&other, &path).await.status(), Status::Forbidden, "{user}: as on the batch pages");
     }
     assert_eq!(admin.client.get(path).dispatch().await.status(), Status::NotFound, "no GET: it is audited");
-    assert_eq!(post(&admin, "/batches/999999/payment-list.xlsx").await.status(), Status::NotFound);
+    assert_eq!(post(&admin, "/disbursements/999999/payment-list.xlsx").await.status(), Status::NotFound);
 }
 
 /// A 红星二场 project of 2024 through every review level to approval, by the roles that

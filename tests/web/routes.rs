@@ -157,9 +157,9 @@ async fn every_state_changing_route_refuses_a_request_without_the_csrf_token() {
         // The money pages' forms.
         "/rounds/<year>/allocations",
         "/allocations/<id>/actions",
-        "/rounds/<year>/batches",
-        "/batches/<id>/actions",
-        "/batches/<id>/clawbacks",
+        "/rounds/<year>/disbursements",
+        "/disbursements/<id>/actions",
+        "/disbursements/<id>/clawbacks",
     ] {
         assert!(changing.iter().any(|p| p.template == route), "{route} is checked for its CSRF token");
     }

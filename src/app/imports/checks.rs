@@ -104,7 +104,12 @@ fn refuse_rows(parsed_sheet: &str, p: &Project, why: &str, errors: &mut Vec<RowE
 
 /// Check the parsed workbook against the round: refused projects leave `parsed` (their rows
 /// become errors), the rest are sorted into added and changed.
-pub(crate) fn check(policy: &Policy, parsed: &mut Parsed, stored: &HashMap<String, Stored>, units: &[String]) -> Findings {
+pub(crate) fn check(
+    policy: &Policy,
+    parsed: &mut Parsed,
+    stored: &HashMap<String, Stored>,
+    units: &[String],
+) -> Findings {
     let mut found = Findings::default();
     let mut kept = Vec::with_capacity(parsed.projects.len());
     for p in std::mem::take(&mut parsed.projects) {

@@ -68,12 +68,7 @@ pub(crate) fn record_json(r: &Record) -> Value {
 }
 
 #[get("/audit?<page>&<q..>")]
-pub(crate) async fn index(
-    db: &Db,
-    session: Session,
-    q: Query,
-    page: Number<i64>,
-) -> Result<Template, AppError> {
+pub(crate) async fn index(db: &Db, session: Session, q: Query, page: Number<i64>) -> Result<Template, AppError> {
     let current = page.or(1).max(1);
     let (rows, total) = self::page(db, &session, &q, current, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);

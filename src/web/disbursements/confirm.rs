@@ -68,8 +68,8 @@ pub(crate) async fn batch(
     let (voucher, paid_on, comment) = (text(&a.voucher_no), text(&a.paid_on), text(&a.comment));
     let c = Confirmation::new(
         format!("确认{}", if a.action == "pay" { "支付" } else { "撤销批次" }),
-        format!("/batches/{id}/actions"),
-        format!("/batches/{id}"),
+        format!("/disbursements/{id}/actions"),
+        format!("/disbursements/{id}"),
     )
     .field("action", a.action.as_str())
     .field("voucher_no", voucher.as_str())
@@ -113,18 +113,22 @@ pub(crate) async fn clawback(
         },
     };
     Ok(Some(
-        Confirmation::new("确认追回", format!("/batches/{batch_id}/clawbacks"), format!("/batches/{batch_id}"))
-            .field("project_id", project_id.to_string())
-            .field("amount", amount.trim())
-            .field("comment", comment.trim())
-            .says(format!(
-                "将编制追回批次：从项目“{}”（{}，{}）追回{how_much}，原因：{}。",
-                payee.name,
-                payee.key,
-                payee.unit,
-                comment.trim()
-            ))
-            .says("追回批次须由另一位财务人员审核并确认支付后生效；支付后不能撤销。")
-            .button("确认追回"),
+        Confirmation::new(
+            "确认追回",
+            format!("/disbursements/{batch_id}/clawbacks"),
+            format!("/disbursements/{batch_id}"),
+        )
+        .field("project_id", project_id.to_string())
+        .field("amount", amount.trim())
+        .field("comment", comment.trim())
+        .says(format!(
+            "将编制追回批次：从项目“{}”（{}，{}）追回{how_much}，原因：{}。",
+            payee.name,
+            payee.key,
+            payee.unit,
+            comment.trim()
+        ))
+        .says("追回批次须由另一位财务人员审核并确认支付后生效；支付后不能撤销。")
+        .button("确认追回"),
     ))
 }

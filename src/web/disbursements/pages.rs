@@ -31,8 +31,8 @@ fn may_act(session: &Session, round: &rounds::Round) -> bool {
     session.role == Role::DivisionStaff && round.status == "open"
 }
 
-/// `GET /rounds/<year>/batches`: the round's batches with state and control totals.
-#[get("/rounds/<year>/batches")]
+/// `GET /rounds/<year>/disbursements`: the round's batches with state and control totals.
+#[get("/rounds/<year>/disbursements")]
 pub(crate) async fn index(
     db: &Db,
     session: Session,
@@ -44,7 +44,7 @@ pub(crate) async fn index(
     let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
     let list: Vec<Value> = list.iter().map(|b| view::batch_json(b, None, false)).collect();
     Ok(Template::render(
-        "batches/index",
+        "disbursements/index",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year, round_name: &round.name, batches: list, may_act: may_act(&session, &round),
@@ -52,9 +52,9 @@ pub(crate) async fn index(
     ))
 }
 
-/// `GET /rounds/<year>/batches/new`: every granted project with something left to pay and
+/// `GET /rounds/<year>/disbursements/new`: every granted project with something left to pay and
 /// what this batch would pay it (`engine::allocation::to_pay`).
-#[get("/rounds/<year>/batches/new")]
+#[get("/rounds/<year>/disbursements/new")]
 pub(crate) async fn new(
     db: &Db,
     session: Session,
@@ -77,7 +77,7 @@ pub(crate) async fn new(
         })
         .collect();
     Ok(Template::render(
-        "batches/new",
+        "disbursements/new",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year, candidates, open: round.status == "open",
@@ -96,8 +96,8 @@ pub struct PrepareForm {
     comment: String,
 }
 
-/// `POST /rounds/<year>/batches`: prepare a payment batch of the selected projects.
-#[post("/rounds/<year>/batches", data = "<form>")]
+/// `POST /rounds/<year>/disbursements`: prepare a payment batch of the selected projects.
+#[post("/rounds/<year>/disbursements", data = "<form>")]
 pub(crate) async fn prepare(
     db: &Db,
     session: Session,
@@ -107,15 +107,16 @@ pub(crate) async fn prepare(
     require_staff(&session)?;
     let round = crate::web::rounds::pages::find(db, year).await?;
     let request = Request::Payment(form.ids.clone());
-    let done = disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim())
-        .await
-        .map(|(id, number)| (format!("/batches/{id}"), format!("拨付批次 {number} 已编制，须由另一位财务人员审核")));
-    answer(done, &format!("/rounds/{year}/batches/new"))
+    let done =
+        disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim()).await.map(|(id, number)| {
+            (format!("/disbursements/{id}"), format!("拨付批次 {number} 已编制，须由另一位财务人员审核"))
+        });
+    answer(done, &format!("/rounds/{year}/disbursements/new"))
 }
 
-/// `GET /batches/<id>`: the items, the pool split per item, the control totals and the
+/// `GET /disbursements/<id>`: the items, the pool split per item, the control totals and the
 /// buttons this session may use.
-#[get("/batches/<id>")]
+#[get("/disbursements/<id>")]
 pub(crate) async fn show(
     db: &Db,
     session: Session,
@@ -139,7 +140,7 @@ pub(crate) async fn show(
             .await?;
     let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
     Ok(Template::render(
-        "batches/show",
+        "disbursements/show",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year: round.year, b: batch, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
@@ -166,9 +167,9 @@ pub struct ActionForm {
     confirm: Confirmed,
 }
 
-/// `POST /batches/<id>/actions`: pay and cancel ask first (`web::kernel::confirm`); a refusal (the
+/// `POST /disbursements/<id>/actions`: pay and cancel ask first (`web::kernel::confirm`); a refusal (the
 /// preparer approving, no voucher) is a flash.
-#[post("/batches/<id>/actions", data = "<form>")]
+#[post("/disbursements/<id>/actions", data = "<form>")]
 pub(crate) async fn decide(
     db: &Db,
     session: Session,
@@ -176,7 +177,7 @@ pub(crate) async fn decide(
     form: Form<ActionForm>,
 ) -> Result<Answer<Flash<Redirect>>, AppError> {
     require_staff(&session)?;
-    let to = format!("/batches/{id}");
+    let to = format!("/disbursements/{id}");
     let action = Action {
         action: form.action.clone(),
         voucher_no: Some(form.voucher_no.clone()),
@@ -212,9 +213,9 @@ pub struct ClawbackForm {
     confirm: Confirmed,
 }
 
-/// `POST /batches/<id>/clawbacks`: prepare a clawback batch (追回) of a project paid by this
+/// `POST /disbursements/<id>/clawbacks`: prepare a clawback batch (追回) of a project paid by this
 /// batch, after asking (`web::kernel::confirm`).
-#[post("/batches/<id>/clawbacks", data = "<form>")]
+#[post("/disbursements/<id>/clawbacks", data = "<form>")]
 pub(crate) async fn claw_back(
     db: &Db,
     session: Session,
@@ -229,7 +230,7 @@ pub(crate) async fn claw_back(
             return Ok(c.page(&session));
         }
     }
-    let back = format!("/batches/{id}");
+    let back = format!("/disbursements/{id}");
     let mut conn = db.inner.acquire().await?;
     let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let round = rounds::find(&mut conn, b.round_id).await?.ok_or(AppError::NotFound)?;
@@ -245,8 +246,8 @@ pub(crate) async fn claw_back(
         }
         Err(e) => Err(e),
     };
-    let done =
-        done.map(|(id, number)| (format!("/batches/{id}"), format!("追回批次 {number} 已编制，须审核并支付后生效")));
+    let done = done
+        .map(|(id, number)| (format!("/disbursements/{id}"), format!("追回批次 {number} 已编制，须审核并支付后生效")));
     answer(done, &back).map(Answer::Done)
 }
 

@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::export::mask;
 use crate::storage::{self, load::Filter, projects::Record, Db};
 use crate::web::accounts::auth::Session;
-use crate::web::kernel::params::Number;
 use crate::web::kernel::cache::{Html, Kept};
+use crate::web::kernel::params::Number;
 use crate::web::kernel::views::{self, ProjectRow};
 
 pub const PER_PAGE: i64 = 50;

@@ -225,7 +225,7 @@ async fn api_cumulative(db: &Db, session: Session, through: i32) -> Result<Xlsx,
     cumulative(db, &session, through).await
 }
 
-#[post("/batches/<id>/payment-list.xlsx")]
+#[post("/disbursements/<id>/payment-list.xlsx")]
 pub(crate) async fn page_payment_list(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {
     payment_list(db, &session, id).await
 }
