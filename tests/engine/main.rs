@@ -12,6 +12,7 @@ mod cases;
 mod engine_reference;
 mod facts;
 mod facts_cli;
+mod layers;
 mod properties;
 mod rules;
 mod settle;
