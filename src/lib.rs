@@ -9,7 +9,8 @@
 //!   each taking the database and an [`app::Actor`]; web, commands and the demo call them.
 //! - [`storage`]: SQL for SQLite and PostgreSQL (one binary, chosen by URL); nothing else writes SQL.
 //! - [`web`]: the Rocket application: pages, the JSON API, sessions, CSRF ([`web::rocket`]).
-//! - [`review`]: the review workflow of a project, pure: states, actions, who may move them.
+//! - [`review`]: the review workflow of a project, pure: states, actions, who may move them;
+//!   [`signoff`]: maker-checker of the division's money, pure.
 //! - [`accounts`]: roles and argon2id passwords; [`config`]: the app's settings; [`error`]: `AppError`.
 //! - [`cli`]: `tiexi calc` and `tiexi template`, which need no database.
 //! - [`reports`]: the annual, cumulative and payment-list workbooks: storage → engine → export.
@@ -36,6 +37,7 @@ pub mod review;
 pub mod sample;
 pub mod second_factor;
 pub mod sha;
+pub mod signoff;
 pub mod storage;
 pub mod web;
 

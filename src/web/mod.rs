@@ -30,7 +30,7 @@ use crate::storage::Db;
 pub fn rocket(figment: Figment) -> Rocket<Build> {
     let figment = figment.merge(("ident", false));
     let checks: usize = figment.extract_inner("password_checks").unwrap_or(2);
-    rocket::custom(figment)
+    let app = rocket::custom(figment)
         .attach(Db::init())
         .attach(Template::custom(|engines| {
             engines.tera.register_filter("yuan", kernel::views::yuan_filter);
@@ -46,16 +46,20 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .manage(accounts::login_limit::PasswordChecks::new(checks))
         .manage(kernel::cache::Caches::default())
         .manage(crate::app::imports::Parsers::default())
-        .attach(kernel::stage())
-        .attach(accounts::stage())
-        .attach(dashboard::stage())
-        .attach(rounds::stage())
-        .attach(imports::stage())
-        .attach(projects::stage())
-        .attach(review::stage())
-        .attach(allocations::stage())
-        .attach(disbursements::stage())
-        .attach(reports::stage())
-        .attach(audit::stage())
-        .attach(division::stage())
+        .attach(kernel::stage());
+    // One stage per resource (Rocket's `databases` example): each mounts its pages and API.
+    let resources = [
+        accounts::stage(),
+        dashboard::stage(),
+        rounds::stage(),
+        imports::stage(),
+        projects::stage(),
+        review::stage(),
+        allocations::stage(),
+        disbursements::stage(),
+        reports::stage(),
+        audit::stage(),
+        division::stage(),
+    ];
+    resources.into_iter().fold(app, Rocket::attach)
 }

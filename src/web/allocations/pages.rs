@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::accounts::Role;
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::storage::{allocations, rounds, users, Db};
+use crate::storage::{allocations, rounds, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{self, allocation_json, answer, require_reader};
 use crate::web::kernel::confirm::{Answer, Confirmed};
@@ -98,16 +98,14 @@ pub(crate) async fn show(
         })
         .collect();
     let open = a.state == "proposed" && may_act(&session, &round);
-    let names =
-        users::names(&mut conn, &[Some(a.proposed_by), a.decided_by].into_iter().flatten().collect::<Vec<_>>()).await?;
-    let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
+    let (proposer, decider) = treasury::signers(&mut conn, a.proposed_by, a.decided_by).await?;
     Ok(Template::render(
         "allocations/show",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year: round.year, a: allocation_json(&a), lines, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
-            mine: a.proposed_by == session.user.id, proposer: name(Some(a.proposed_by)), decider: name(a.decided_by),
-            may_approve: open && a.proposed_by != session.user.id, may_cancel: open,
+            mine: a.proposed_by == session.user.id, proposer, decider,
+            may_approve: open && crate::signoff::may_approve(a.proposed_by, Some(session.user.id)), may_cancel: open,
         },
     ))
 }

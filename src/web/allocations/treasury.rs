@@ -27,6 +27,20 @@ pub(crate) fn require_reader(session: &Session) -> Result<(), AppError> {
     session.require(matches!(session.role, Role::DivisionStaff | Role::Auditor))
 }
 
+/// The names of who prepared and who approved (an allocation proposal, a disbursement).
+///
+/// # Errors
+/// A database error.
+pub(crate) async fn signers(
+    conn: &mut crate::storage::Conn,
+    maker: i64,
+    checker: Option<i64>,
+) -> Result<(Option<String>, Option<String>), AppError> {
+    let names =
+        crate::storage::users::names(conn, &[Some(maker), checker].into_iter().flatten().collect::<Vec<_>>()).await?;
+    Ok((names.get(&maker).cloned(), checker.and_then(|id| names.get(&id).cloned())))
+}
+
 /// The run as JSON (the API's dry run, the page's table).
 pub(crate) fn run_json(run: &Run) -> Value {
     let o = &run.outcome;

@@ -15,7 +15,7 @@ use crate::app::disbursements::{self, Action, Request};
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::mask;
-use crate::storage::{allocations, batches, rounds, users, Db};
+use crate::storage::{allocations, batches, rounds, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{self, answer, require_reader, require_staff};
 use crate::web::disbursements::view;
@@ -135,17 +135,14 @@ pub(crate) async fn show(
     }
     let act = may_act(&session, &round);
     let open = matches!(b.state.as_str(), "prepared" | "approved");
-    let names =
-        users::names(&mut conn, &[Some(b.prepared_by), b.approved_by].into_iter().flatten().collect::<Vec<_>>())
-            .await?;
-    let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
+    let (preparer, approver) = treasury::signers(&mut conn, b.prepared_by, b.approved_by).await?;
     Ok(Template::render(
         "disbursements/show",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year: round.year, b: batch, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
-            preparer: name(Some(b.prepared_by)), approver: name(b.approved_by),
-            may_approve: act && b.state == "prepared" && b.prepared_by != session.user.id,
+            preparer, approver,
+            may_approve: act && b.state == "prepared" && crate::signoff::may_approve(b.prepared_by, Some(session.user.id)),
             may_pay: act && b.state == "approved", may_cancel: act && open,
             may_claw_back: act && b.state == "paid" && b.kind == "payment",
         },

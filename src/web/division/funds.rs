@@ -168,10 +168,7 @@ impl RecordForm {
 #[get("/rounds/<year>/funds")]
 async fn page(db: &Db, session: Session, flash: Option<FlashMessage<'_>>, year: i32) -> Result<Template, AppError> {
     require_reader(&session)?;
-    let (error, flash) = match flash {
-        Some(f) if f.kind() == "error" => (Some(f.message().to_string()), None),
-        other => (None, other.map(|f| f.message().to_string())),
-    };
+    let (error, flash) = crate::web::kernel::pages::flash_parts(flash);
     let may_act = actor(&session).require_staff().is_ok();
     Ok(Template::render(
         "funds/index",

@@ -45,10 +45,7 @@ async fn listed(db: &Db) -> Result<Vec<Value>, AppError> {
 #[get("/settings")]
 async fn page(db: &Db, session: Session, flash: Option<FlashMessage<'_>>) -> Result<Template, AppError> {
     actor(&session).require_staff()?;
-    let (error, flash) = match flash {
-        Some(f) if f.kind() == "error" => (Some(f.message().to_string()), None),
-        other => (None, other.map(|f| f.message().to_string())),
-    };
+    let (error, flash) = crate::web::kernel::pages::flash_parts(flash);
     Ok(Template::render(
         "settings/index",
         context! { me: crate::web::kernel::pages::me(&session), flash, error, settings: listed(db).await? },

@@ -8,6 +8,15 @@ use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::cache::{Html, Kept};
 
+/// A flash message as a page shows it: (an error, or a notice).
+#[must_use]
+pub(crate) fn flash_parts(flash: Option<rocket::request::FlashMessage<'_>>) -> (Option<String>, Option<String>) {
+    match flash {
+        Some(f) if f.kind() == "error" => (Some(f.message().to_string()), None),
+        other => (None, other.map(|f| f.message().to_string())),
+    }
+}
+
 /// The user as the page header shows them.
 #[derive(Serialize)]
 pub struct Me {
