@@ -68,8 +68,13 @@ async fn clawback_item(
 
 /// What to put in a new batch.
 pub(crate) enum Request {
-    Payment(Vec<i64>),
-    Clawback { project_id: i64, amount: Option<Money> },
+    /// The projects, and whether the preparer acknowledged payees that are not the
+    /// applicant (docs/payments.md).
+    Payment(Vec<i64>, bool),
+    Clawback {
+        project_id: i64,
+        amount: Option<Money>,
+    },
 }
 
 /// Prepare a batch; returns (id, number).
@@ -90,8 +95,8 @@ pub(crate) async fn prepare(
     }
     let mut tx = storage::begin_write(db).await?;
     let (kind, items) = match request {
-        Request::Payment(ids) if ids.is_empty() => return Err(AppError::Invalid("请选择要拨付的项目".into())),
-        Request::Payment(ids) => {
+        Request::Payment(ids, _) if ids.is_empty() => return Err(AppError::Invalid("请选择要拨付的项目".into())),
+        Request::Payment(ids, _) => {
             let mut items = Vec::with_capacity(ids.len());
             for id in dedup(ids) {
                 items.push(payment_item(&mut tx, round, id).await?);
@@ -110,6 +115,7 @@ pub(crate) async fn prepare(
         total_fen: alloc::total(&amounts).fen(),
         items,
         comment: comment.to_owned(),
+        acknowledged: matches!(request, Request::Payment(_, true)),
     };
     let done = batches::prepare(&mut tx, &batch, actor(session)).await?;
     tx.commit().await?;
@@ -149,7 +155,8 @@ pub(crate) async fn decide(db: &Db, session: &Session, id: i64, a: &Action) -> R
             let voucher = voucher.ok_or_else(|| AppError::Invalid("请填写凭证号".into()))?;
             let on = a.paid_on.as_deref().unwrap_or("").trim();
             let on: chrono::NaiveDate = on.parse().map_err(|_| AppError::Invalid("支付日期应为 YYYY-MM-DD".into()))?;
-            batches::pay(&mut tx, id, actor(session), voucher, &on.to_string()).await?;
+            let paid = batches::Paid { voucher_no: voucher, paid_on: on, today: super::review::today() };
+            batches::pay(&mut tx, id, actor(session), paid).await?;
         }
         _ => return Err(AppError::Invalid("未知的操作".into())),
     }
@@ -168,7 +175,7 @@ pub(crate) fn batch_json(b: &Batch, items: Option<&[Item]>, full: bool) -> Value
                 let account = if full { i.payee_account.clone() } else { mask::account(&i.payee_account) };
                 json!({ "project_id": i.project_id, "key": i.project_key, "name": i.project_name, "unit": i.unit,
                     "amount": Money::from_fen(i.amount_fen), "payee_name": i.payee_name, "payee_bank": i.payee_bank,
-                    "payee_account": account,
+                    "payee_account": account, "failed": i.failed,
                     "parts": i.parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() })
             })
             .collect();

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod bank_files;
 pub mod batch_pages;
 pub mod cache;
 pub mod calculation;
@@ -34,12 +35,14 @@ pub mod money_api;
 pub mod money_confirm;
 pub mod pages;
 pub mod params;
+pub mod payees;
 pub mod performance;
 pub mod policy_form;
 pub mod projects;
 pub mod publicity;
 pub mod reports;
 pub mod retention;
+pub mod returns;
 pub mod review;
 pub mod review_pages;
 pub mod rounds;
@@ -78,6 +81,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(shown_text::BidiFreeJson)
         .attach(headers::SecurityHeaders)
         .attach(retention::Daily)
+        .attach(bank_files::stage())
         .manage(login_limit::PasswordChecks::new(checks))
         .manage(cache::Caches::default())
         .manage(imports::Parsers::default())

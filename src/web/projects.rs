@@ -271,6 +271,7 @@ async fn render(
             requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
             uncut_requested, status_label: result.status.label(), loans: loan_views(&d),
             review, money: super::batch_pages::project_money(db, session, id).await?,
+            payee: super::payees::of(db, session, id).await?,
             may_reveal: may_reveal(session), full_id,
             may_cut: super::cuts::may_cut(session, state, round_open),
             cut_reasons: crate::engine::facts::CutReason::ALL.map(|r| (r.code(), r.label())),
