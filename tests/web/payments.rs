@@ -330,3 +330,31 @@ async fn an_allocation_while_projects_are_in_review_grants_each_approved_one_its
     let ids: Vec<i64> = lines.iter().filter_map(|l| l["id"].as_i64()).collect();
     ok(&admin, "/api/v1/rounds/2024/disbursements", json!({ "projects": ids })).await;
 }
+
+#[rocket::async_test]
+async fn regiment_staff_set_a_payee_on_the_project_page_and_see_the_account_masked() {
+    let app = TestApp::demo().await;
+    let regiment = app.login("hongxing2").await;
+    let id = regiment.projects(2024).await.iter().find_map(|p| p["id"].as_i64()).expect("a 红星二场 project");
+    let form = [
+        ("name", "红星二场果蔬专业合作社"),
+        ("bank", "中国农业银行红星二场支行"),
+        ("account", "6228-4800-9876-5432-21"),
+    ];
+    let (status, _) = regiment.post_form(&format!("/projects/{id}/payee"), &form).await;
+    assert_eq!(status, Status::SeeOther);
+    let page = regiment.get(&format!("/projects/{id}")).await.1;
+    assert!(
+        page.contains("收款信息已保存") && page.contains(&tiexi::export::mask::account("622848009876543221")),
+        "masked for the regiment"
+    );
+    assert!(!page.contains("622848009876543221"), "never whole for the regiment");
+    let admin = app.login("admin").await;
+    assert!(admin.get(&format!("/projects/{id}")).await.1.contains("622848009876543221"), "whole for division staff");
+    let (status, _) = app.login("coop-a").await.post_form(&format!("/projects/{id}/payee"), &form).await;
+    assert_ne!(status, Status::SeeOther, "an applicant does not set it here");
+    let (_, bad) =
+        regiment.post_form(&format!("/projects/{id}/payee"), &[("name", "x"), ("bank", ""), ("account", "1")]).await;
+    let page = regiment.get(&format!("/projects/{id}")).await.1;
+    assert!(bad.is_empty() && page.contains("收款信息不完整：请填写开户银行、银行账号"), "a flash names the fields");
+}
