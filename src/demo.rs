@@ -190,6 +190,7 @@ async fn store_round(
         let owner = owners_at.iter().find(|(at, _)| *at == i).map(|(_, id)| *id);
         let id = storage::projects::upsert(conn, round_id, p, owner, None).await?;
         storage::load::set_calculation(conn, id, r.requested.fen(), r.status.code()).await?;
+        storage::payees::from_workbook(conn, id, &payee(p, id)).await?;
         if status == "closed" {
             storage::projects::set_paid(conn, id, r.granted.fen()).await?;
         }
@@ -198,6 +199,17 @@ async fn store_round(
         crate::app::division::demo::closed_round(conn, round_id, policy.year).await?;
     }
     Ok(())
+}
+
+/// A demo project's payee (docs/payments.md): its organisation, or the applicant when an
+/// individual applies, at a branch of its 团场; the account made from its id.
+fn payee(p: &Project, id: i64) -> storage::applications::Payee {
+    let a = &p.applicant;
+    storage::applications::Payee {
+        name: if a.org_name.is_empty() { a.leader.clone() } else { a.org_name.clone() },
+        bank: format!("中国农业银行{}支行", a.unit),
+        account: format!("6228480{id:012}"),
+    }
 }
 
 /// The 2024 round: 700,000 yuan of Corps money and 700,000 of the union's own.

@@ -20,6 +20,9 @@ pub struct Run {
     /// The projects' names, beside `records`.
     pub names: Vec<String>,
     pub outcome: Outcome,
+    /// Counted projects still in review, and what the run keeps back for them.
+    pub in_review: usize,
+    pub kept_back: Money,
 }
 
 /// Load the round's approved projects, what they hold and what the pools have left, and run
@@ -30,21 +33,30 @@ pub struct Run {
 pub async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) -> Result<Run, AppError> {
     let policy = crate::import::policy(&round.policy_toml)?;
     let wanted: Option<HashSet<i64>> = subset.map(|s| s.iter().copied().collect());
-    let (records, projects): (Vec<Record>, Vec<_>) = storage::load::round(conn, round.id)
-        .await?
-        .into_iter()
-        .filter(|(r, _)| r.state == "approved" && wanted.as_ref().is_none_or(|w| w.contains(&r.id)))
-        .unzip();
+    // Every counted project, so that those still in review keep their trial share
+    // (docs/payments.md, engine::allocation::run_fair).
+    let mut all = storage::load::round(conn, round.id).await?;
+    all.retain(|(r, _)| crate::review::State::code_counts(&r.state));
+    let (all, projects): (Vec<Record>, Vec<_>) = all.into_iter().unzip();
+    let approved: Vec<bool> = all.iter().map(|r| r.state == "approved").collect();
+    let taken: Vec<bool> =
+        all.iter().map(|r| r.state == "approved" && wanted.as_ref().is_none_or(|w| w.contains(&r.id))).collect();
     let held_by = allocations::held(conn, round.id).await?;
-    let held: Vec<Money> = records.iter().map(|r| Money::from_fen(held_by.get(&r.id).copied().unwrap_or(0))).collect();
+    let held: Vec<Money> = all.iter().map(|r| Money::from_fen(held_by.get(&r.id).copied().unwrap_or(0))).collect();
     let pools = allocations::pools(conn, round.id).await?;
     let amounts: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.amount_fen)).collect();
     let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
     // docs/rules.md §9: the review cuts in force bound what an approved project is granted.
     let facts = storage::facts::round(conn, round.id).await?;
-    let outcome = alloc::run_with(&policy, &projects, &facts, &held, &alloc::remaining(&amounts, &granted));
-    let names = projects.iter().map(|p| p.name.clone()).collect();
-    Ok(Run { pools, records, names, outcome })
+    let remaining = alloc::remaining(&amounts, &granted);
+    let fair = alloc::run_fair(&policy, &projects, &facts, (&approved, &taken), &held, &remaining);
+    let names = taken_only(projects.iter().map(|p| p.name.clone()).collect(), &taken);
+    let records = taken_only(all, &taken);
+    Ok(Run { pools, records, names, outcome: fair.outcome, in_review: fair.in_review, kept_back: fair.kept_back })
+}
+
+fn taken_only<T>(all: Vec<T>, taken: &[bool]) -> Vec<T> {
+    all.into_iter().zip(taken).filter(|(_, t)| **t).map(|(x, _)| x).collect()
 }
 
 /// Run and store the proposal (nothing counts until another user approves it).

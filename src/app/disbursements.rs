@@ -64,8 +64,13 @@ async fn clawback_item(
 
 /// What to put in a new batch.
 pub enum Request {
-    Payment(Vec<i64>),
-    Clawback { project_id: i64, amount: Option<Money> },
+    /// The projects, and whether the preparer acknowledged payees that are not the
+    /// applicant (docs/payments.md).
+    Payment(Vec<i64>, bool),
+    Clawback {
+        project_id: i64,
+        amount: Option<Money>,
+    },
 }
 
 /// Prepare a batch; returns (id, number).
@@ -86,8 +91,8 @@ pub async fn prepare(
     }
     let mut tx = storage::begin_write(db).await?;
     let (kind, items) = match request {
-        Request::Payment(ids) if ids.is_empty() => return Err(AppError::Invalid("请选择要拨付的项目".into())),
-        Request::Payment(ids) => {
+        Request::Payment(ids, _) if ids.is_empty() => return Err(AppError::Invalid("请选择要拨付的项目".into())),
+        Request::Payment(ids, _) => {
             let mut items = Vec::with_capacity(ids.len());
             for id in dedup(ids) {
                 items.push(payment_item(&mut tx, round, id).await?);
@@ -106,6 +111,7 @@ pub async fn prepare(
         total_fen: alloc::total(&amounts).fen(),
         items,
         comment: comment.to_owned(),
+        acknowledged: matches!(request, Request::Payment(_, true)),
     };
     let done = batches::prepare(&mut tx, &batch, actor.signer()?).await?;
     tx.commit().await?;
@@ -145,7 +151,8 @@ pub async fn decide(db: &Db, actor: Actor<'_>, id: i64, a: &Action) -> Result<()
             let voucher = voucher.ok_or_else(|| AppError::Invalid("请填写凭证号".into()))?;
             let on = a.paid_on.as_deref().unwrap_or("").trim();
             let on: chrono::NaiveDate = on.parse().map_err(|_| AppError::Invalid("支付日期应为 YYYY-MM-DD".into()))?;
-            batches::pay(&mut tx, id, actor.signer()?, voucher, &on.to_string()).await?;
+            let paid = batches::Paid { voucher_no: voucher, paid_on: on, today: super::today() };
+            batches::pay(&mut tx, id, actor.signer()?, paid).await?;
         }
         _ => return Err(AppError::Invalid("未知的操作".into())),
     }

@@ -22,6 +22,13 @@ pub mod diff;
 /// At most two parses at once, so that two cores keep serving pages.
 pub struct Parsers(Semaphore);
 
+impl Parsers {
+    /// A place among the parsers running at once (a bank's answer is parsed here too).
+    pub(crate) async fn permit(&self) -> Result<rocket::tokio::sync::SemaphorePermit<'_>, AppError> {
+        self.0.acquire().await.map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
 impl Default for Parsers {
     fn default() -> Parsers {
         Parsers(Semaphore::new(2))
@@ -235,14 +242,16 @@ async fn write(
             continue;
         }
         if let Some(change) = changed.get(key.as_str()) {
-            storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
+            let id = storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
+            store_payee(tx, parsed_payee(parsed, &p.key), id).await?;
             let mut e = actor.entry("project.import_update", "project", change.id, Some(round.id));
             (e.old, e.new) = diff::audit_values(&change.fields);
             e.new["import_id"] = import.id.into();
             storage::audit::append(tx, &e).await?;
             done.changed += 1;
         } else if added.contains(key.as_str()) {
-            storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
+            let id = storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
+            store_payee(tx, parsed_payee(parsed, &p.key), id).await?;
             done.added += 1;
         }
     }
@@ -250,6 +259,26 @@ async fn write(
     done.left_out.sort();
     done.left_out.dedup();
     Ok(done)
+}
+
+fn parsed_payee(parsed: &Parsed, key: &str) -> Option<storage::applications::Payee> {
+    parsed.payee(key).map(|p| storage::applications::Payee {
+        name: p.name.clone(),
+        bank: p.bank.clone(),
+        account: p.account.clone(),
+    })
+}
+
+/// The payee the workbook gives for a project it adds or updates (docs/payments.md).
+async fn store_payee(
+    tx: &mut storage::Conn,
+    payee: Option<storage::applications::Payee>,
+    id: i64,
+) -> Result<(), AppError> {
+    if let Some(p) = payee {
+        storage::payees::from_workbook(tx, id, &p).await?;
+    }
+    Ok(())
 }
 
 /// The audit entry of a confirmation: the file, what it added and changed, and what it

@@ -7,9 +7,18 @@
 
 pub mod actor;
 pub mod allocations;
+pub mod bank;
 pub mod calculation;
 pub mod disbursements;
 pub mod division;
 pub mod imports;
+pub mod payees;
 
 pub use actor::Actor;
+
+/// Today in the server's calendar (China Standard Time, UTC+8): approvals and payment dates
+/// compare with it (docs/payments.md).
+#[must_use]
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}

@@ -177,5 +177,8 @@ pub fn negate(amount: Money) -> Money {
     Money::ZERO - amount
 }
 
+mod fair;
+pub use fair::{run_fair, Fair};
+
 #[cfg(test)]
 mod tests;

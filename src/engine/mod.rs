@@ -15,6 +15,7 @@ pub mod grants;
 pub mod interest;
 pub mod loan;
 pub mod money;
+pub mod payment;
 pub mod performance;
 pub mod policy;
 pub mod project;

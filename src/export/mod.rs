@@ -2,6 +2,7 @@
 
 pub mod annotated;
 pub mod applicant;
+pub mod bank_file;
 pub mod cut;
 pub mod explain;
 pub mod json;

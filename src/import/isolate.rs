@@ -65,12 +65,22 @@ pub fn statements(exe: &Path, bytes: &[u8]) -> Result<Statement, ImportError> {
     run(exe, &Request::Statements { statements: 1 }, bytes)
 }
 
+/// Read a bank's answer to a batch (回单) in a child process, as a workbook is
+/// (`bank_return::read` there).
+///
+/// # Errors
+/// As [`workbook`].
+pub fn bank_return(exe: &Path, bytes: &[u8]) -> Result<super::bank_return::BankReturn, ImportError> {
+    run(exe, &Request::BankReturn { bank_return: 1 }, bytes)
+}
+
 /// What the parent asks for, as the child's first line: an applicant workbook's `Options`,
 /// or `{"statements": 1}` for a statement file.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(untagged)]
 enum Request {
     Statements { statements: u8 },
+    BankReturn { bank_return: u8 },
     Workbook(Options),
 }
 
@@ -181,6 +191,7 @@ pub fn serve(input: &mut dyn Read, output: &mut dyn Write) -> u8 {
     match request(input) {
         Ok((Request::Workbook(options), bytes)) => respond(&parse(bytes, options), output),
         Ok((Request::Statements { .. }, bytes)) => respond(&caught(|| super::statements::read(&bytes)), output),
+        Ok((Request::BankReturn { .. }, bytes)) => respond(&caught(|| super::bank_return::read(&bytes)), output),
         Err(e) => respond::<Parsed>(&Err(e), output),
     }
 }

@@ -3,6 +3,7 @@
 //! cannot be read at all is an `ImportError`. No database, no HTTP, no subsidy arithmetic.
 
 pub mod assemble;
+pub mod bank_return;
 pub mod cells;
 pub mod codes;
 pub mod columns;

@@ -26,6 +26,9 @@ pub struct Payee {
     pub payee_name: String,
     pub payee_bank: String,
     pub payee_account: String,
+    /// The applicant (负责人) and organisation (主体名称): whom a payee is expected to be.
+    pub leader: String,
+    pub org_name: String,
 }
 
 const OPEN: &str =
@@ -33,7 +36,7 @@ const OPEN: &str =
     WHERE i.project_id = p.id AND b.state IN ('prepared', 'approved') AND b.kind = ";
 
 const PAYEE: &str = "SELECT p.id, p.round_id, p.project_key, p.name, p.unit, p.granted_fen, p.paid_fen, p.payee_name, \
-    p.payee_bank, p.payee_account, ";
+    p.payee_bank, p.payee_account, p.leader, p.org_name, ";
 
 fn payee_of(r: &sqlx::any::AnyRow) -> Result<Payee, sqlx::Error> {
     Ok(Payee {
@@ -49,6 +52,8 @@ fn payee_of(r: &sqlx::any::AnyRow) -> Result<Payee, sqlx::Error> {
         payee_name: r.try_get("payee_name")?,
         payee_bank: r.try_get("payee_bank")?,
         payee_account: r.try_get("payee_account")?,
+        leader: r.try_get("leader")?,
+        org_name: r.try_get("org_name")?,
     })
 }
 
@@ -95,7 +100,8 @@ pub async fn pool_parts(conn: &mut Conn, round_id: i64, project_id: i64) -> Resu
     let items = |states: &str| {
         format!(
             "COALESCE((SELECT CAST(SUM(bp.amount_fen) AS BIGINT) FROM batch_parts bp JOIN batch_items i ON i.id = bp.item_id \
-             JOIN batches b ON b.id = i.batch_id WHERE bp.pool_id = l.id AND i.project_id = $2 AND b.state IN ({states})), 0)"
+             JOIN batches b ON b.id = i.batch_id WHERE bp.pool_id = l.id AND i.project_id = $2 AND b.state IN ({states}) \
+             AND NOT EXISTS (SELECT 1 FROM batch_failures f WHERE f.item_id = i.id)), 0)"
         )
     };
     let rows = sqlx::query(&format!(
@@ -136,13 +142,20 @@ pub struct NewBatch {
     pub total_fen: i64,
     pub items: Vec<NewItem>,
     pub comment: String,
+    /// The preparer has read the warnings of payees that are neither the applicant nor
+    /// the organisation (docs/payments.md) and pays them all the same.
+    pub acknowledged: bool,
 }
 
-/// Store a prepared batch, numbered `YEAR-NNN` within its round; returns (id, number).
+/// Store a prepared batch, numbered `YEAR-NNN` within its round; returns (id, number). A
+/// payment batch refuses, before writing anything, every project without a complete payee
+/// (naming each), and payees that are neither the applicant nor the organisation unless
+/// the preparer acknowledged them (docs/payments.md).
 ///
 /// # Errors
-/// A database error.
-pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<(i64, String), sqlx::Error> {
+/// `Refused` as above, or a database error.
+pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<(i64, String), Refusal> {
+    let warned = refuse_payees(b)?;
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM batches WHERE round_id = $1")
         .bind(b.round_id)
         .fetch_one(&mut *conn)
@@ -167,7 +180,8 @@ pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<
     for item in &b.items {
         insert_item(conn, id, item).await?;
     }
-    let new = json!({ "number": number, "kind": b.kind, "item_count": b.items.len(), "total_fen": b.total_fen });
+    let new = json!({ "number": number, "kind": b.kind, "item_count": b.items.len(), "total_fen": b.total_fen,
+        "payee_warnings_acknowledged": warned });
     audit::append(conn, &entry(actor, "batch.prepare", id, b.round_id, json!(null), new)).await?;
     Ok((id, number))
 }
@@ -219,8 +233,12 @@ fn entry<'a>(
 }
 
 mod decide;
+mod payees;
 mod read;
-pub use decide::{approve, cancel, pay};
+pub mod returns;
+pub use decide::{approve, cancel, pay, Paid};
+use payees::refuse_payees;
+pub use payees::{incomplete, strangers};
 pub use read::{find, items, list, of_project, Batch, Item, Payment};
 
 /// Withdrawal of a granted project (called by the project workflow in its transaction):

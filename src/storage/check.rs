@@ -16,14 +16,16 @@ const LINED: &str = "(SELECT r.id FROM rounds r WHERE r.status = 'open' \
 const SUM_GRANT_PARTS: &str = "COALESCE((SELECT CAST(SUM(gp.amount_fen) AS BIGINT) FROM grant_parts gp \
     JOIN grants g ON g.id = gp.grant_id WHERE gp.pool_id = l.id AND g.state = 'active'), 0)";
 const SUM_PAID_PARTS: &str = "COALESCE((SELECT CAST(SUM(bp.amount_fen) AS BIGINT) FROM batch_parts bp \
-    JOIN batch_items i ON i.id = bp.item_id JOIN batches b ON b.id = i.batch_id WHERE bp.pool_id = l.id AND b.state = 'paid'), 0)";
+    JOIN batch_items i ON i.id = bp.item_id JOIN batches b ON b.id = i.batch_id WHERE bp.pool_id = l.id AND b.state = 'paid' \
+    AND NOT EXISTS (SELECT 1 FROM batch_failures f WHERE f.item_id = i.id)), 0)";
 /// Payments before the system (历史拨付) of pool `l` that are not cancelled.
 const SUM_HISTORICAL: &str = "COALESCE((SELECT CAST(SUM(h.amount_fen) AS BIGINT) FROM historical_payments h \
     WHERE h.pool_id = l.id AND h.state = 'active'), 0)";
 const SUM_GRANT_LINES: &str = "COALESCE((SELECT CAST(SUM(g.amount_fen) AS BIGINT) FROM grants g \
     WHERE g.project_id = p.id AND g.state = 'active'), 0)";
 const SUM_PAID_ITEMS: &str = "COALESCE((SELECT CAST(SUM(i.amount_fen) AS BIGINT) FROM batch_items i \
-    JOIN batches b ON b.id = i.batch_id WHERE i.project_id = p.id AND b.state = 'paid'), 0)";
+    JOIN batches b ON b.id = i.batch_id WHERE i.project_id = p.id AND b.state = 'paid' \
+    AND NOT EXISTS (SELECT 1 FROM batch_failures f WHERE f.item_id = i.id)), 0)";
 
 /// Each invariant: its name (what `tiexi check` prints) and the query of the rows breaking
 /// it, each row one text column naming the record.
@@ -31,7 +33,36 @@ fn invariants() -> Vec<(&'static str, String)> {
     let mut all = pool_invariants();
     all.extend(project_invariants());
     all.extend(line_invariants());
+    all.extend(payment_invariants());
     all
+}
+
+/// Issue 14 (docs/payments.md): what the bank's answers must leave true.
+fn payment_invariants() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "a paid line has a payee (docs/payments.md)",
+            "SELECT 'batch item ' || CAST(i.id AS TEXT) FROM batch_items i JOIN batches b ON b.id = i.batch_id \
+          WHERE b.state = 'paid' AND b.kind = 'payment' AND NOT EXISTS (SELECT 1 FROM batch_failures f WHERE f.item_id = i.id) \
+          AND (i.payee_name = '' OR i.payee_bank = '' OR i.payee_account = '')"
+                .into(),
+        ),
+        (
+            "every failed line is unpaid: a line of a paid payment batch settled by its bank return",
+            "SELECT 'batch item ' || CAST(f.item_id AS TEXT) FROM batch_failures f JOIN batch_items i ON i.id = f.item_id \
+          JOIN batches b ON b.id = i.batch_id JOIN batch_returns r ON r.id = f.return_id \
+          WHERE b.state <> 'paid' OR b.kind <> 'payment' OR r.batch_id <> b.id"
+                .into(),
+        ),
+        (
+            "paid <= granted per project after returns",
+            format!("SELECT 'project ' || CAST(p.id AS TEXT) FROM projects p WHERE {SUM_PAID_ITEMS} > p.granted_fen"),
+        ),
+        (
+            "paid <= granted per pool after returns",
+            format!("SELECT 'pool ' || CAST(l.id AS TEXT) FROM pools l WHERE {SUM_PAID_PARTS} > l.granted_fen"),
+        ),
+    ]
 }
 
 fn pool_invariants() -> Vec<(&'static str, String)> {

@@ -45,7 +45,8 @@ pub async fn pools(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<
                JOIN projects p ON p.id = g.project_id WHERE gp.pool_id = po.id AND g.state = 'active'{clause}), 0) AS BIGINT) AS granted_fen, \
              CAST(COALESCE((SELECT SUM(bp.amount_fen) FROM batch_parts bp JOIN batch_items bi ON bi.id = bp.item_id \
                JOIN batches b ON b.id = bi.batch_id JOIN projects p ON p.id = bi.project_id \
-               WHERE bp.pool_id = po.id AND b.state = 'paid'{clause}), 0) AS BIGINT) AS paid_fen \
+               WHERE bp.pool_id = po.id AND b.state = 'paid'{clause} \
+               AND NOT EXISTS (SELECT 1 FROM batch_failures f WHERE f.item_id = bi.id)), 0) AS BIGINT) AS paid_fen \
              FROM pools po WHERE po.round_id = $1 ORDER BY po.position"
         ))
         .bind(round_id)

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod load;
 pub mod login_attempts;
+pub mod payees;
 pub mod performance;
 pub mod projects;
 pub mod reports;

@@ -67,7 +67,9 @@ pub struct BatchRow {
     pub paid_on: String,
 }
 
-const BATCH_COLUMNS: &str = "b.id, r.year, b.number, b.kind, b.state, b.item_count, b.total_fen, \
+const BATCH_COLUMNS: &str = "b.id, r.year, b.number, b.kind, CASE WHEN b.state = 'paid' AND EXISTS (SELECT 1 \
+    FROM batch_failures f JOIN batch_items fi ON fi.id = f.item_id WHERE fi.batch_id = b.id) THEN 'partial' ELSE b.state END \
+    AS state, b.item_count, b.total_fen, \
     COALESCE(b.voucher_no, '') AS voucher_no, COALESCE(b.paid_on, '') AS paid_on";
 
 fn batch(r: &sqlx::any::AnyRow) -> Result<BatchRow, sqlx::Error> {

@@ -8,6 +8,7 @@ mod common;
 #[path = "../hostile_support/mod.rs"]
 mod hostile_support;
 
+mod bank_return;
 mod export;
 mod hostile;
 mod import;

@@ -236,7 +236,7 @@ async fn paid_batch(p: &People, body: Value, voucher: &str) -> Value {
     let (status, own) = p.maker.post_json(&path, &json!({ "action": "approve" })).await;
     assert_eq!(status, Status::Conflict, "the preparer cannot approve: {own}");
     ok(&p.checker, &path, json!({ "action": "approve" })).await;
-    ok(&p.maker, &path, json!({ "action": "pay", "voucher_no": voucher, "paid_on": "2024-03-01" })).await;
+    ok(&p.maker, &path, json!({ "action": "pay", "voucher_no": voucher, "paid_on": web_support::today(0) })).await;
     let (_, paid) = p.maker.get_json(&format!("/api/v1/disbursements/{}", b["id"])).await;
     assert_eq!(paid["state"], "paid", "{paid}");
     paid
@@ -395,6 +395,7 @@ async fn a_whole_round_through_http_ends_as_the_engine_says() {
     allocate(&p, &claims, &amounts, &mut books).await;
     books_agree(&p, &books).await;
 
+    app.give_payees().await;
     let funded = pay_everyone(&p, &mut books).await;
     let (status, again) = p.maker.post_json("/api/v1/rounds/2023/disbursements", &json!({ "projects": funded })).await;
     assert_eq!(status, Status::Conflict, "nothing left to pay: {again}");

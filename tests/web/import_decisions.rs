@@ -113,7 +113,7 @@ async fn approve_and_pay(app: &TestApp, id: i64) {
     ok(&admin2, &path, json!({ "action": "approve" })).await;
     let run = ok(&admin, "/api/v1/rounds/2024/allocations", json!({ "dry_run": false })).await;
     ok(&admin2, &format!("/api/v1/allocations/{}/actions", run["allocation_id"]), json!({ "action": "approve" })).await;
-    sqlx::query("UPDATE projects SET payee_name = '张三', payee_bank = '农行', payee_account = '6228480012345678901' WHERE id = $1")
+    sqlx::query("UPDATE projects SET payee_name = leader, payee_bank = '农行', payee_account = '6228480012345678901' WHERE id = $1")
         .bind(id)
         .execute(&app.pool.inner)
         .await
@@ -121,7 +121,7 @@ async fn approve_and_pay(app: &TestApp, id: i64) {
     let batch = ok(&admin, "/api/v1/rounds/2024/disbursements", json!({ "projects": [id] })).await;
     let path = format!("/api/v1/disbursements/{}/actions", batch["id"]);
     ok(&admin2, &path, json!({ "action": "approve" })).await;
-    ok(&admin, &path, json!({ "action": "pay", "voucher_no": "记-12", "paid_on": "2024-06-01" })).await;
+    ok(&admin, &path, json!({ "action": "pay", "voucher_no": "记-12", "paid_on": web_support::today(0) })).await;
 }
 
 async fn audited(admin: &Agent, action: &str, id: i64) -> Vec<Value> {

@@ -43,6 +43,7 @@ async fn round_with(policy: &str, book: &[u8]) -> (TestApp, Agent, Agent) {
     assert_eq!(status, Status::Ok, "{done}");
     // Test-only: the review workflow (another helper's part) would bring them here.
     sqlx::query("UPDATE projects SET state = 'approved'").execute(&app.pool.inner).await.expect("approve all");
+    app.give_payees().await;
     let checker = app.login("checker").await;
     (app, maker, checker)
 }
@@ -85,7 +86,7 @@ async fn paid_batch(maker: &Agent, checker: &Agent, body: Value, voucher: &str) 
     assert_eq!(status, Status::Conflict, "the preparer cannot approve: {own}");
     assert!(own["error"].as_str().unwrap_or("").contains("制单人"), "{own}");
     act(checker, &path, json!({ "action": "approve" })).await;
-    act(maker, &path, json!({ "action": "pay", "voucher_no": voucher, "paid_on": "2024-03-01" })).await;
+    act(maker, &path, json!({ "action": "pay", "voucher_no": voucher, "paid_on": web_support::today(0) })).await;
     b
 }
 
@@ -265,7 +266,7 @@ async fn race_payments(app: &TestApp, maker: Agent, checker: &Agent, round: usiz
     }
     let paths: Vec<String> =
         (0..50).map(|k| format!("/api/v1/disbursements/{}/actions", batches[k % batches.len()])).collect();
-    let body = json!({ "action": "pay", "voucher_no": "V", "paid_on": "2024-05-01" });
+    let body = json!({ "action": "pay", "voucher_no": "V", "paid_on": web_support::today(0) });
     assert_eq!(racing(&Arc::new(maker), paths, body).await, 20, "round {round}");
     let paid: (i64,) = sqlx::query_as("SELECT CAST(SUM(paid_fen) AS BIGINT) FROM pools")
         .fetch_one(&app.pool.inner)

@@ -50,7 +50,7 @@ async fn world() -> World {
     let (status, done) = maker.post_json(&path, &json!({ "only_valid": true })).await;
     assert_eq!(status, Status::Ok, "{done}");
     let sql = format!(
-        "UPDATE projects SET state = 'approved', payee_name = '张三', payee_bank = '农行', payee_account = '{ACCOUNT}'"
+        "UPDATE projects SET state = 'approved', payee_name = leader, payee_bank = '农行', payee_account = '{ACCOUNT}'"
     );
     sqlx::query(&sql).execute(&app.pool.inner).await.expect("test-only setup");
     let checker = app.login("checker").await;
@@ -230,7 +230,8 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
     assert!(page(&w.maker, &path).await.contains("id=\"flash\""), "the preparer's approval is a flash refusal");
     assert_eq!(latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await["state"], "prepared");
     post(&w.checker, &format!("{path}/actions"), &[("action", "approve")]).await;
-    let pay = [("action", "pay"), ("voucher_no", "记-7"), ("paid_on", "2024-03-01")];
+    let today = web_support::today(0);
+    let pay = [("action", "pay"), ("voucher_no", "记-7"), ("paid_on", today.as_str())];
     let asked = ask(&w.maker, &format!("{path}/actions"), &pay).await;
     assert!(asked.contains("记-7") && asked.contains(&grouped(&b["total"])) && asked.contains("不能更改或撤销"));
     assert_eq!(latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await["state"], "approved");
@@ -307,7 +308,7 @@ async fn withdrawing_a_granted_unpaid_project_frees_exactly_its_grant() {
     let b = w.maker.post_json("/api/v1/rounds/2023/disbursements", &json!({ "projects": [other] })).await.1;
     let path = format!("/api/v1/disbursements/{}/actions", b["id"]);
     assert_eq!(w.checker.post_json(&path, &json!({ "action": "approve" })).await.0, Status::Ok);
-    let paid = json!({ "action": "pay", "voucher_no": "记-9", "paid_on": "2024-03-02" });
+    let paid = json!({ "action": "pay", "voucher_no": "记-9", "paid_on": web_support::today(0) });
     assert_eq!(w.maker.post_json(&path, &paid).await.0, Status::Ok);
     let (status, v) =
         w.maker.post_json(&format!("/api/v1/projects/{other}/actions"), &json!({ "action": "withdraw" })).await;

@@ -73,6 +73,7 @@ pub fn state_label(state: &str) -> &'static str {
         "prepared" => "待审批",
         "approved" => "已审批",
         "paid" => PAID,
+        "partial" => "部分支付",
         _ => "已作废",
     }
 }

@@ -1,8 +1,10 @@
 //! Approving, paying and cancelling a batch; each refusal names its reason (409).
 
+use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{entry, find, items, Batch};
+use crate::engine::payment;
 use crate::storage::allocations::{refused, release, Actor, NewLine, Refusal};
 use crate::storage::{audit, Conn};
 
@@ -40,14 +42,41 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
     Ok(())
 }
 
-/// Pay an approved batch: record the voucher, then move every item onto its project and
-/// pools with guarded SQL (never beyond the grant, never below zero); a clawback's items
-/// then release the same money from the grant. Any guard failing refuses the whole payment.
+/// How a batch was paid: the voucher (凭证号), the date of payment (拨付日期) and today
+/// (Beijing), against which the date is checked.
+#[derive(Debug, Clone, Copy)]
+pub struct Paid<'a> {
+    pub voucher_no: &'a str,
+    pub paid_on: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// The Beijing date of a stored UTC time (RFC 3339).
+pub(super) fn beijing_date(at: &str) -> Option<NaiveDate> {
+    let t = chrono::DateTime::parse_from_rfc3339(at).ok()?;
+    Some((t.with_timezone(&chrono::Utc) + chrono::Duration::hours(8)).date_naive())
+}
+
+/// Refuse a date of payment in the future or before the batch's approval (docs/payments.md).
+pub(super) fn check_date(b: &Batch, paid_on: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
+    let approved_on = b.approved_at.as_deref().and_then(beijing_date).unwrap_or(paid_on);
+    payment::check_paid_on(paid_on, approved_on, today).map_err(|r| refused(&r.message(paid_on, approved_on, today)))
+}
+
+/// Pay an approved batch in one step (offices that pay by hand): record the voucher, then
+/// move every line not failed by the bank onto its project and pools with guarded SQL
+/// (never beyond the grant, never below zero); a clawback's items then release the same
+/// money from the grant. Any guard failing refuses the whole payment.
 ///
 /// # Errors
-/// `Refused` (not approved, a bound), or a database error.
-pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, voucher_no: &str, paid_on: &str) -> Result<(), Refusal> {
+/// `Refused` (not approved, a date, a bound), or a database error.
+pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, paid: Paid<'_>) -> Result<(), Refusal> {
     let b = open_batch(conn, id).await?;
+    if b.state == "approved" {
+        check_date(&b, paid.paid_on, paid.today)?;
+    }
+    let paid_on = paid.paid_on.to_string();
+    let voucher_no = paid.voucher_no;
     let done = sqlx::query(
         "UPDATE batches SET state = 'paid', paid_by = $1, paid_at = $2, voucher_no = $3, paid_on = $4 \
          WHERE id = $5 AND state = 'approved'",
@@ -55,7 +84,7 @@ pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, voucher_no: &str, p
     .bind(actor.id)
     .bind(crate::storage::now())
     .bind(voucher_no)
-    .bind(paid_on)
+    .bind(&paid_on)
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -63,10 +92,23 @@ pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, voucher_no: &str, p
         return Err(refused(if b.state == "paid" {
             "该批次已支付"
         } else {
-            "只有已审批的批次才能支付"
+            "只有已审核的批次才能支付"
         }));
     }
-    for item in items(conn, id).await? {
+    let failed = move_items(conn, &b, actor).await?;
+    let new = json!({ "state": "paid", "voucher_no": voucher_no, "paid_on": paid_on, "total_fen": b.total_fen,
+        "failed_items": failed.len() });
+    audit::append(conn, &entry(actor, "batch.pay", id, b.round_id, json!({ "state": "approved" }), new)).await?;
+    Ok(())
+}
+
+/// Move every line of a batch the bank did not fail; returns the failed ones.
+async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>) -> Result<std::collections::HashSet<i64>, Refusal> {
+    let failed = super::returns::failed_items(conn, b.id).await?;
+    for item in items(conn, b.id).await? {
+        if failed.contains(&item.id) {
+            continue;
+        }
         move_paid(conn, item.project_id, item.amount_fen, &item.parts).await?;
         if b.kind == "clawback" {
             let line = NewLine {
@@ -78,9 +120,7 @@ pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, voucher_no: &str, p
             release(conn, b.round_id, &line, actor).await?;
         }
     }
-    let new = json!({ "state": "paid", "voucher_no": voucher_no, "paid_on": paid_on, "total_fen": b.total_fen });
-    audit::append(conn, &entry(actor, "batch.pay", id, b.round_id, json!({ "state": "approved" }), new)).await?;
-    Ok(())
+    Ok(failed)
 }
 
 async fn move_paid(conn: &mut Conn, project_id: i64, fen: i64, parts: &[(i64, i64)]) -> Result<(), Refusal> {

@@ -17,14 +17,17 @@ pub struct Batch {
     pub prepared_by: i64,
     pub prepared_at: String,
     pub approved_by: Option<i64>,
+    /// When it was approved (RFC 3339 UTC): a payment is never dated before.
+    pub approved_at: Option<String>,
     pub voucher_no: Option<String>,
     pub paid_on: Option<String>,
     pub comment: String,
 }
 
 const COLUMNS: &str =
-    "id, round_id, number, kind, state, item_count, total_fen, prepared_by, prepared_at, approved_by, \
-    voucher_no, paid_on, comment";
+    "id, round_id, number, kind, CASE WHEN state = 'paid' AND EXISTS (SELECT 1 FROM batch_failures f \
+    JOIN batch_items fi ON fi.id = f.item_id WHERE fi.batch_id = batches.id) THEN 'partial' ELSE state END AS state, item_count, total_fen, prepared_by, prepared_at, approved_by, \
+    approved_at, voucher_no, paid_on, comment";
 
 fn batch(r: &sqlx::any::AnyRow) -> Result<Batch, sqlx::Error> {
     Ok(Batch {
@@ -38,6 +41,7 @@ fn batch(r: &sqlx::any::AnyRow) -> Result<Batch, sqlx::Error> {
         prepared_by: r.try_get("prepared_by")?,
         prepared_at: r.try_get("prepared_at")?,
         approved_by: rows::opt(r, "approved_by")?,
+        approved_at: rows::opt(r, "approved_at")?,
         voucher_no: rows::opt(r, "voucher_no")?,
         paid_on: rows::opt(r, "paid_on")?,
         comment: r.try_get("comment")?,
@@ -77,6 +81,8 @@ pub struct Item {
     pub payee_bank: String,
     pub payee_account: String,
     pub parts: Vec<(i64, i64)>,
+    /// The bank's reason when it failed this line (docs/payments.md): the line is unpaid.
+    pub failed: Option<String>,
 }
 
 /// The items of a batch, in the projects' workbook order.
@@ -85,8 +91,8 @@ pub struct Item {
 /// A database error.
 pub async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<Item>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT i.id, i.project_id, p.project_key, p.name, p.unit, i.amount_fen, i.payee_name, i.payee_bank, i.payee_account \
-         FROM batch_items i JOIN projects p ON p.id = i.project_id WHERE i.batch_id = $1 ORDER BY p.position",
+        "SELECT i.id, i.project_id, p.project_key, p.name, p.unit, i.amount_fen, i.payee_name, i.payee_bank, i.payee_account, \
+         f.reason FROM batch_items i JOIN projects p ON p.id = i.project_id LEFT JOIN batch_failures f ON f.item_id = i.id WHERE i.batch_id = $1 ORDER BY p.position",
     )
     .bind(batch_id)
     .fetch_all(&mut *conn)
@@ -115,6 +121,7 @@ pub async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<Item>, sqlx::Er
             payee_bank: r.try_get("payee_bank")?,
             payee_account: r.try_get("payee_account")?,
             parts,
+            failed: rows::opt(r, "reason")?,
         });
     }
     Ok(out)
@@ -129,6 +136,8 @@ pub struct Payment {
     pub state: String,
     pub amount_fen: i64,
     pub paid_on: Option<String>,
+    /// The bank's reason when it failed this line (state `failed`).
+    pub failed: Option<String>,
 }
 
 /// Every batch item of a project, oldest batch first.
@@ -137,8 +146,9 @@ pub struct Payment {
 /// A database error.
 pub async fn of_project(conn: &mut Conn, project_id: i64) -> Result<Vec<Payment>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT b.id, b.number, b.kind, b.state, i.amount_fen, b.paid_on FROM batch_items i \
-         JOIN batches b ON b.id = i.batch_id WHERE i.project_id = $1 ORDER BY b.id",
+        "SELECT b.id, b.number, b.kind, CASE WHEN f.item_id IS NULL THEN b.state ELSE 'failed' END AS state, \
+         i.amount_fen, b.paid_on, f.reason FROM batch_items i JOIN batches b ON b.id = i.batch_id \
+         LEFT JOIN batch_failures f ON f.item_id = i.id WHERE i.project_id = $1 ORDER BY b.id",
     )
     .bind(project_id)
     .fetch_all(conn)
@@ -152,6 +162,7 @@ pub async fn of_project(conn: &mut Conn, project_id: i64) -> Result<Vec<Payment>
                 state: r.try_get("state")?,
                 amount_fen: r.try_get("amount_fen")?,
                 paid_on: rows::opt(r, "paid_on")?,
+                failed: rows::opt(r, "reason")?,
             })
         })
         .collect()

@@ -66,7 +66,7 @@ pub(crate) fn run_json(run: &Run) -> Value {
         })
         .collect();
     json!({ "budget": o.budget, "outstanding": o.outstanding, "granted": o.granted, "pools": pools,
-        "projects": projects, "waitlisted": o.waitlisted() })
+        "projects": projects, "waitlisted": o.waitlisted(), "in_review": run.in_review, "kept_back": run.kept_back })
 }
 
 /// A stored proposal as JSON (the API's, the pages' list).

@@ -29,6 +29,9 @@ pub struct DisburseBody {
     amount: Option<Money>,
     #[serde(default)]
     comment: Option<String>,
+    /// The payees that are neither the applicant nor the organisation were checked.
+    #[serde(default)]
+    acknowledged: bool,
 }
 
 fn payment() -> String {
@@ -40,7 +43,7 @@ async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>
     require_staff(&session)?;
     let round = crate::web::rounds::pages::find(db, year).await?;
     let request = match (body.kind.as_str(), body.projects.as_slice()) {
-        ("payment", ids) => Request::Payment(ids.to_vec()),
+        ("payment", ids) => Request::Payment(ids.to_vec(), body.acknowledged),
         ("clawback", [id]) => Request::Clawback { project_id: *id, amount: body.amount },
         ("clawback", _) => return Err(AppError::Invalid("追回批次只能选择一个项目".into())),
         _ => return Err(AppError::Invalid("kind 应为 payment 或 clawback".into())),

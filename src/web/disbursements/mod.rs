@@ -1,10 +1,13 @@
 //! Disbursements (拨付批次) and clawbacks: prepare, approve (by another user), pay or cancel a
 //! batch, as pages and in the API (`app::disbursements`); `confirm` says what an irreversible
-//! money action will do before it is taken; `view` is a batch as the API and pages show it.
+//! money action will do before it is taken; `view` is a batch as the API and pages show it;
+//! `bank_files` and `returns` are paying through the bank (`app::bank`, docs/payments.md).
 
 pub mod api;
+pub mod bank_files;
 pub mod confirm;
 pub mod pages;
+pub mod returns;
 pub mod view;
 
 use rocket::fairing::AdHoc;
@@ -13,6 +16,12 @@ use rocket::fairing::AdHoc;
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("disbursements", |rocket| async {
-        rocket.mount("/", pages::routes()).mount("/api/v1", api::routes())
+        rocket
+            .mount("/", pages::routes())
+            .mount("/", bank_files::page_routes())
+            .mount("/", returns::page_routes())
+            .mount("/api/v1", api::routes())
+            .mount("/api/v1", bank_files::api_routes())
+            .mount("/api/v1", returns::api_routes())
     })
 }

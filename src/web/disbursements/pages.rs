@@ -72,7 +72,9 @@ pub(crate) async fn new(
             amount.is_positive().then(|| {
                 json!({ "id": p.project_id, "key": p.key, "name": p.name, "unit": p.unit, "granted": f(p.granted_fen),
                     "paid": f(p.paid_fen), "amount": amount, "payee_name": p.payee_name, "payee_bank": p.payee_bank,
-                    "payee_account": mask::account(&p.payee_account) })
+                    "payee_account": mask::account(&p.payee_account),
+                    "payee_missing": crate::engine::payment::missing_payee(&p.payee_name, &p.payee_bank, &p.payee_account).join("、"),
+                    "payee_stranger": !crate::engine::payment::payee_is_applicant(&p.payee_name, &p.leader, &p.org_name) })
             })
         })
         .collect();
@@ -94,6 +96,9 @@ pub struct PrepareForm {
     ids: Vec<i64>,
     #[field(default = String::new())]
     comment: String,
+    /// 已核对收款户名: the preparer read the warnings of payees not the applicant's.
+    #[field(default = false)]
+    acknowledged: bool,
 }
 
 /// `POST /rounds/<year>/disbursements`: prepare a payment batch of the selected projects.
@@ -106,7 +111,7 @@ pub(crate) async fn prepare(
 ) -> Result<Flash<Redirect>, AppError> {
     require_staff(&session)?;
     let round = crate::web::rounds::pages::find(db, year).await?;
-    let request = Request::Payment(form.ids.clone());
+    let request = Request::Payment(form.ids.clone(), form.acknowledged);
     let done =
         disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim()).await.map(|(id, number)| {
             (format!("/disbursements/{id}"), format!("拨付批次 {number} 已编制，须由另一位财务人员审核"))
@@ -144,7 +149,13 @@ pub(crate) async fn show(
             preparer, approver,
             may_approve: act && b.state == "prepared" && crate::signoff::may_approve(b.prepared_by, Some(session.user.id)),
             may_pay: act && b.state == "approved", may_cancel: act && open,
-            may_claw_back: act && b.state == "paid" && b.kind == "payment",
+            may_claw_back: act && matches!(b.state.as_str(), "paid" | "partial") && b.kind == "payment",
+            may_return: act && b.state == "approved" && b.kind == "payment",
+            bank_file: session.role == Role::DivisionStaff && b.kind == "payment"
+                && matches!(b.state.as_str(), "approved" | "paid" | "partial"),
+            bank_return: batches::returns::of_batch(&mut conn, id).await?.map(|r| json!({ "file_name": r.file_name,
+                "paid_on": r.paid_on, "line_count": r.line_count, "total": Money::from_fen(r.total_fen),
+                "failed_count": r.failed_count })),
         },
     ))
 }
@@ -272,7 +283,7 @@ pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result
         .iter()
         .map(|p| {
             json!({ "batch_id": p.batch_id, "number": p.number, "kind": p.kind, "state": p.state,
-            "amount": Money::from_fen(p.amount_fen), "paid_on": p.paid_on })
+            "amount": Money::from_fen(p.amount_fen), "paid_on": p.paid_on, "failed": p.failed })
         })
         .collect();
     Ok(Some(json!({ "granted": Money::from_fen(held.granted_fen), "paid": Money::from_fen(held.paid_fen),

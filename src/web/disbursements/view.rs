@@ -18,7 +18,7 @@ pub(crate) fn batch_json(b: &Batch, items: Option<&[Item]>, full: bool) -> Value
                 let account = if full { i.payee_account.clone() } else { mask::account(&i.payee_account) };
                 json!({ "project_id": i.project_id, "key": i.project_key, "name": i.project_name, "unit": i.unit,
                     "amount": Money::from_fen(i.amount_fen), "payee_name": i.payee_name, "payee_bank": i.payee_bank,
-                    "payee_account": account,
+                    "payee_account": account, "failed": i.failed,
                     "parts": i.parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() })
             })
             .collect();

@@ -53,6 +53,7 @@ async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> 
         "requested": result.requested, "requested_before_cuts": d.uncut.as_ref().map(|u| u.requested),
         "granted": crate::engine::Money::from_fen(record.granted_fen),
         "paid": crate::engine::Money::from_fen(record.paid_fen), "loans": loans,
+        "payee": crate::web::projects::payees::of(db, &session, id).await?,
     }))
 }
 

@@ -1,11 +1,13 @@
 //! Projects (项目): the scoped list and a project's page (`pages`), the online application
-//! (`applications`, `application_view`), its documents (`documents`), and the API's projects.
+//! (`applications`, `application_view`), its documents (`documents`), its payee (`payees`,
+//! docs/payments.md), and the API's projects.
 
 pub mod api;
 pub mod application_view;
 pub mod applications;
 pub mod documents;
 pub mod pages;
+pub mod payees;
 
 use rocket::fairing::AdHoc;
 
@@ -26,9 +28,11 @@ pub fn stage() -> AdHoc {
                     applications::edit,
                     applications::update,
                     documents::upload,
-                    documents::download
+                    documents::download,
+                    payees::set_page
                 ],
             )
             .mount("/api/v1", api::routes())
+            .mount("/api/v1", routes![payees::set_api])
     })
 }

@@ -272,6 +272,7 @@ async fn render(
             requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
             uncut_requested, status_label: result.status.label(), loans: loan_views(&d),
             review, money: crate::web::disbursements::pages::project_money(db, session, id).await?,
+            payee: super::payees::of(db, session, id).await?,
             may_reveal: may_reveal(session), full_id,
             may_cut: crate::web::review::cuts::may_cut(session, state, round_open),
             cut_reasons: crate::engine::facts::CutReason::ALL.map(|r| (r.code(), r.label())),

@@ -42,7 +42,7 @@ pub struct Asked {
 /// Today in the server's calendar (China Standard Time, UTC+8): approval compares with it.
 #[must_use]
 pub(crate) fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    crate::app::today()
 }
 
 fn date(s: &str) -> Result<Option<NaiveDate>, AppError> {
