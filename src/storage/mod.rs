@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod facts;
 pub mod funds;
+pub mod history;
 pub mod idempotency;
 pub mod imports;
 pub mod load;
@@ -29,6 +30,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod settings;
 pub mod snapshot;
+pub mod statements;
 pub mod units;
 pub mod users;
 

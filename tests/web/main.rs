@@ -31,6 +31,7 @@ mod counted;
 mod cuts;
 mod dashboard;
 mod division;
+mod earlier_rounds;
 mod errors;
 mod full_round;
 mod hardening;
