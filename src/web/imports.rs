@@ -25,6 +25,13 @@ use super::import_checks as checks;
 /// At most two parses at once, so that two cores keep serving pages.
 pub struct Parsers(Semaphore);
 
+impl Parsers {
+    /// A turn of the parser's child, shared by workbooks and statements (`web::statements`).
+    pub(crate) async fn permit(&self) -> Result<rocket::tokio::sync::SemaphorePermit<'_>, AppError> {
+        self.0.acquire().await.map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
 impl Default for Parsers {
     fn default() -> Parsers {
         Parsers(Semaphore::new(2))

@@ -46,6 +46,7 @@ pub mod rounds;
 pub mod session;
 pub mod settings;
 pub mod shown_text;
+pub mod statements;
 pub mod totp;
 pub mod units;
 pub mod views;
@@ -95,6 +96,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", performance::page_routes())
         .mount("/", publicity::page_routes())
         .mount("/api/v1", api::routes())
+        .mount("/api/v1", statements::api_routes())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
         .mount("/api/v1", units::api_routes())

@@ -49,5 +49,6 @@ mod review;
 mod routes;
 mod scope;
 mod sessions;
+mod statements;
 mod storage;
 mod units;
