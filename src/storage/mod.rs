@@ -12,6 +12,7 @@ pub mod check;
 pub mod cuts;
 pub mod dashboard;
 pub mod documents;
+pub mod evidence;
 pub mod facts;
 pub mod funds;
 pub mod history;

@@ -20,6 +20,7 @@ pub mod dashboard;
 pub mod disbursements;
 pub mod documents;
 pub mod errors;
+pub mod evidence;
 pub mod funds;
 pub mod headers;
 pub mod idempotency;
@@ -96,7 +97,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", performance::page_routes())
         .mount("/", publicity::page_routes())
         .mount("/api/v1", api::routes())
-        .mount("/api/v1", statements::api_routes())
+        .attach(evidence::stage())
         .mount("/api/v1", money_api::routes())
         .mount("/api/v1", review::api_routes())
         .mount("/api/v1", units::api_routes())

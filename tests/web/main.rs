@@ -33,6 +33,7 @@ mod dashboard;
 mod division;
 mod earlier_rounds;
 mod errors;
+mod evidence;
 mod full_round;
 mod hardening;
 mod idempotency;
