@@ -8,6 +8,7 @@ pub mod allocations;
 pub mod applications;
 pub mod audit;
 pub mod batches;
+pub mod carry;
 pub mod check;
 pub mod cuts;
 pub mod dashboard;

@@ -23,6 +23,7 @@ pub(crate) fn stage() -> rocket::fairing::AdHoc {
         rocket
             .mount("/api/v1", routes![checklist_api, review])
             .mount("/api/v1", super::statements::api_routes())
+            .mount("/api/v1", super::carry::api_routes())
             .mount("/", routes![checklist_page])
     })
 }

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod batch_pages;
 pub mod cache;
 pub mod calculation;
+pub mod carry;
 pub mod charts;
 pub mod confirm;
 pub mod csrf;

@@ -162,3 +162,54 @@ async fn an_applicant_granted_in_two_earlier_rounds_is_ineligible_under_a_limit_
     assert_eq!(b.requested, Money::from_fen(800_000), "{b:?}");
     assert!(b.reasons.contains(&Reason::LimitedByApplicantTotal), "{:?}", b.reasons);
 }
+
+/// Issue 15 item 4: opening 2098, the 2097 round's approved project whose loan still runs is
+/// offered and carried forward as a draft with the same contract (the loan that ended is
+/// left behind, as is a project whose loans all ended); carrying again does nothing twice.
+#[rocket::async_test]
+#[expect(clippy::too_many_lines, reason = "one story: offer, carry, read back, carry again")]
+async fn carrying_forward_creates_drafts_with_the_same_contracts() {
+    use rocket::http::Status;
+    use serde_json::json;
+    let app = web_support::TestApp::empty().await;
+    app.add_user("admin", tiexi::accounts::Role::DivisionStaff, None).await;
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let running = vec![loan("HT-RUN", "2097-03-01", "2100-03-01"), loan("HT-END", "2097-01-01", "2097-12-01")];
+    round(
+        &mut conn,
+        &policy(2097, None, ""),
+        &[
+            (project("XX-2097-001", "650102198505054326", "", running), 1_000_000),
+            (
+                project("XX-2097-002", "650102199001011234", "", vec![loan("HT-OLD", "2097-01-01", "2097-10-01")]),
+                500_000,
+            ),
+        ],
+    )
+    .await;
+    drop(conn);
+    let admin = app.login("admin").await;
+    let (status, v) = admin.post_json("/api/v1/rounds", &json!({ "policy_toml": policy(2098, None, "") })).await;
+    assert_eq!(status, Status::Ok, "{v}");
+    let (status, offered) = admin.get_json("/api/v1/rounds/2098/carry_forward").await;
+    assert_eq!(status, Status::Ok, "{offered}");
+    assert_eq!(offered["from_year"], 2097);
+    let keys: Vec<&str> =
+        offered["projects"].as_array().into_iter().flatten().filter_map(|p| p["key"].as_str()).collect();
+    assert_eq!(keys, vec!["XX-2097-001"], "{offered}");
+    let (status, done) = admin.post_json("/api/v1/rounds/2098/carry_forward", &json!({})).await;
+    assert_eq!(status, Status::Ok, "{done}");
+    assert_eq!(done["carried"][0]["contracts"], json!(["HT-RUN"]), "{done}");
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let r98 = storage::rounds::find_by_year(&mut conn, 2098).await.expect("a read").expect("2098");
+    let stored = storage::load::round(&mut conn, r98.id).await.expect("the projects");
+    assert_eq!(stored.len(), 1);
+    let (record, p) = &stored[0];
+    assert_eq!((record.state.as_str(), p.key.as_str()), ("draft", "XX-2097-001"));
+    assert_eq!(p.loans.iter().map(|l| l.contract_no.as_str()).collect::<Vec<_>>(), vec!["HT-RUN"]);
+    drop(conn);
+    let (status, again) = admin.post_json("/api/v1/rounds/2098/carry_forward", &json!({})).await;
+    assert_eq!((status, again["carried"].clone()), (Status::Ok, json!([])), "{again}");
+    let (_, audit) = admin.get_json("/api/v1/audit?action=project.carry_forward").await;
+    assert_eq!(audit["entries"].as_array().map(Vec::len), Some(1), "{audit}");
+}
