@@ -181,3 +181,56 @@ pub async fn keys_of_round(
         .collect();
     Ok((identities, contracts))
 }
+
+/// One project of an applicant, in any round, with what it holds and was paid.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApplicantProject {
+    pub year: i32,
+    pub project_id: i64,
+    pub key: String,
+    pub name: String,
+    pub unit: String,
+    pub state: String,
+    pub requested_fen: i64,
+    pub granted_fen: i64,
+    pub paid_fen: i64,
+    pub contracts: Vec<String>,
+}
+
+/// Every project of the applicant known by `identity` (身份证号 or 统一社会信用代码), in
+/// every round, oldest first: the auditor's view of one applicant (`GET /api/v1/history`).
+///
+/// # Errors
+/// A database error.
+pub async fn of_applicant(conn: &mut Conn, identity: &str) -> Result<Vec<ApplicantProject>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.year, p.id, p.project_key, p.name, p.unit, p.state, p.requested_fen, p.granted_fen, p.paid_fen \
+         FROM projects p JOIN rounds r ON r.id = p.round_id WHERE p.id_number = $1 \
+         UNION SELECT r.year, p.id, p.project_key, p.name, p.unit, p.state, p.requested_fen, p.granted_fen, p.paid_fen \
+         FROM projects p JOIN rounds r ON r.id = p.round_id WHERE p.credit_code = $1 ORDER BY 1, 2",
+    )
+    .bind(identity)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let contracts = sqlx::query_scalar("SELECT contract_no FROM loans WHERE project_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+        out.push(ApplicantProject {
+            year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or_default(),
+            project_id: id,
+            key: r.try_get("project_key")?,
+            name: r.try_get("name")?,
+            unit: r.try_get("unit")?,
+            state: r.try_get("state")?,
+            requested_fen: r.try_get("requested_fen")?,
+            granted_fen: r.try_get("granted_fen")?,
+            paid_fen: r.try_get("paid_fen")?,
+            contracts,
+        });
+    }
+    Ok(out)
+}

@@ -24,6 +24,7 @@ pub(crate) fn stage() -> rocket::fairing::AdHoc {
             .mount("/api/v1", routes![checklist_api, review])
             .mount("/api/v1", super::statements::api_routes())
             .mount("/api/v1", super::carry::api_routes())
+            .mount("/api/v1", super::history::api_routes())
             .mount("/", routes![checklist_page])
     })
 }

@@ -24,6 +24,7 @@ pub mod errors;
 pub mod evidence;
 pub mod funds;
 pub mod headers;
+pub mod history;
 pub mod idempotency;
 pub mod import_checks;
 pub mod import_diff;

@@ -213,3 +213,31 @@ async fn carrying_forward_creates_drafts_with_the_same_contracts() {
     let (_, audit) = admin.get_json("/api/v1/audit?action=project.carry_forward").await;
     assert_eq!(audit["entries"].as_array().map(Vec::len), Some(1), "{audit}");
 }
+
+/// Issue 15 item 3: `GET /api/v1/history?applicant=…` gives division staff and auditors one
+/// applicant's rounds, projects, grants and payments, and the days its contracts were
+/// subsidised, in the document `tiexi calc --history` reads; nobody else sees it.
+#[rocket::async_test]
+async fn the_history_of_one_applicant_is_for_division_staff_and_auditors() {
+    use rocket::http::Status;
+    let app = web_support::TestApp::empty().await;
+    app.add_user("auditor", tiexi::accounts::Role::Auditor, None).await;
+    app.add_user("regiment", tiexi::accounts::Role::RegimentStaff, Some("红星一场")).await;
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let special = policy(2097, Some(("2097-07-01", "2098-07-01")), "");
+    let granted = project("XX-2097-001", "650102198505054326", "", vec![loan("HT-1", "2097-01-01", "2100-01-01")]);
+    round(&mut conn, &special, &[(granted, 1_000_000)]).await;
+    drop(conn);
+    let auditor = app.login("auditor").await;
+    let (status, h) = auditor.get_json("/api/v1/history?applicant=650102%20198505054326").await;
+    assert_eq!(status, Status::Ok, "{h}");
+    assert_eq!(h["projects"][0]["granted"], "10000.00", "{h}");
+    assert_eq!(h["projects"][0]["paid"], "10000.00", "{h}");
+    assert_eq!(h["applicants"]["650102198505054326"][0]["year"], 2097, "{h}");
+    assert_eq!(h["contracts"]["HT-1"][0]["start"], "2097-07-01", "{h}");
+    assert_eq!(h["contracts"]["HT-1"][0]["end"], "2098-07-01", "{h}");
+    let read = tiexi::import::history::read(h.to_string().as_bytes()).expect("tiexi calc --history reads it");
+    assert_eq!(read.subsidised(2098, "HT-1").map(tiexi::engine::Interval::days).sum::<i64>(), 365);
+    let (status, _) = app.login("regiment").await.get_json("/api/v1/history?applicant=650102198505054326").await;
+    assert_eq!(status, Status::Forbidden);
+}
