@@ -22,7 +22,8 @@ pub(crate) fn api_routes() -> Vec<Route> {
 }
 
 /// Identities as the workbook reader leaves them: no spaces, upper case.
-fn identity(raw: &str) -> String {
+#[must_use]
+pub fn identity(raw: &str) -> String {
     raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
 }
 
@@ -33,14 +34,27 @@ async fn applicant(db: &Db, session: Session, applicant: Option<&str>) -> Result
     if who.is_empty() {
         return Err(AppError::Invalid("请给出申请人的身份证号或统一社会信用代码（applicant=…）".into()));
     }
-    let mut conn = db.inner.acquire().await?;
-    let projects = storage::history::of_applicant(&mut conn, &who).await?;
+    document(&mut *db.inner.acquire().await?, &who).await.map_err(AppError::from)
+}
+
+fn key(p: &Project) -> String {
+    crate::export::mask::project_key(&p.key, &p.applicant.id_number)
+}
+
+/// One applicant's history (identity as the workbook reader leaves it): the History document
+/// for it and its contracts, with every project of the applicant in every round beside it.
+/// The API and `tiexi history --applicant` give this.
+///
+/// # Errors
+/// A database error.
+pub async fn document(conn: &mut storage::Conn, who: &str) -> Result<Value, sqlx::Error> {
+    let projects = storage::history::of_applicant(conn, who).await?;
     let contracts: BTreeSet<String> = projects.iter().flat_map(|p| p.contracts.iter().cloned()).collect();
     // Every round's grants and days: "other than" a year no round has.
     let mut history =
-        storage::history::for_keys(&mut conn, i32::MIN, &BTreeSet::from([who.clone()]), &contracts).await?;
-    history.applicants.retain(|k, _| *k == who);
-    let mut doc = serde_json::to_value(&history).map_err(|e| AppError::Internal(e.to_string()))?;
+        storage::history::for_keys(conn, i32::MIN, &BTreeSet::from([who.to_string()]), &contracts).await?;
+    history.applicants.retain(|k, _| k == who);
+    let mut doc = serde_json::to_value(&history).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let listed: Vec<Value> = projects
         .iter()
         .map(|p| {
@@ -50,14 +64,10 @@ async fn applicant(db: &Db, session: Session, applicant: Option<&str>) -> Result
         })
         .collect();
     if let Some(o) = doc.as_object_mut() {
-        o.insert("applicant".into(), json!(crate::export::mask::id_number(&who)));
+        o.insert("applicant".into(), json!(crate::export::mask::id_number(who)));
         o.insert("projects".into(), Value::Array(listed));
     }
     Ok(doc)
-}
-
-fn key(p: &Project) -> String {
-    crate::export::mask::project_key(&p.key, &p.applicant.id_number)
 }
 
 /// The import preview's `earlier`: each applicant of the file (by 身份证号 or 统一社会信用代码)

@@ -240,4 +240,12 @@ async fn the_history_of_one_applicant_is_for_division_staff_and_auditors() {
     assert_eq!(read.subsidised(2098, "HT-1").map(tiexi::engine::Interval::days).sum::<i64>(), 365);
     let (status, _) = app.login("regiment").await.get_json("/api/v1/history?applicant=650102198505054326").await;
     assert_eq!(status, Status::Forbidden);
+    // The command line gives the same document.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiexi"))
+        .args(["history", "--applicant", "650102198505054326", "--database", &app.db.url])
+        .output()
+        .expect("tiexi history runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(cli, h, "tiexi history --applicant and the API agree");
 }
