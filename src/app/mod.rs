@@ -8,8 +8,12 @@
 pub mod actor;
 pub mod allocations;
 pub mod calculation;
+pub mod carry;
 pub mod disbursements;
 pub mod division;
+pub mod evidence;
+pub mod history;
 pub mod imports;
+pub mod statements;
 
 pub use actor::Actor;

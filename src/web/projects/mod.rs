@@ -1,10 +1,14 @@
 //! Projects (项目): the scoped list and a project's page (`pages`), the online application
-//! (`applications`, `application_view`), its documents (`documents`), and the API's projects.
+//! (`applications`, `application_view`), its documents (`documents`) with their review and
+//! the checklist of evidence before payment (`evidence`), an applicant's projects in every
+//! round (`history`), and the API's projects.
 
 pub mod api;
 pub mod application_view;
 pub mod applications;
 pub mod documents;
+pub mod evidence;
+pub mod history;
 pub mod pages;
 
 use rocket::fairing::AdHoc;
@@ -26,9 +30,11 @@ pub fn stage() -> AdHoc {
                     applications::edit,
                     applications::update,
                     documents::upload,
-                    documents::download
+                    documents::download,
+                    evidence::checklist_page
                 ],
             )
             .mount("/api/v1", api::routes())
+            .mount("/api/v1", routes![evidence::checklist_api, evidence::review, history::applicant])
     })
 }
