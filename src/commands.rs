@@ -306,3 +306,22 @@ pub async fn settings_show(url: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `tiexi history --applicant ID`: one applicant's rounds, projects, grants and payments, the
+/// JSON of `GET /api/v1/history` (docs/facts.md), which `tiexi calc --history` reads.
+///
+/// # Errors
+/// A database error, or no identity given.
+pub async fn history(url: &str, applicant: &str) -> Result<(), String> {
+    let who = crate::app::history::identity(applicant);
+    if who.is_empty() {
+        return Err("请给出申请人的身份证号或统一社会信用代码（--applicant）".into());
+    }
+    let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
+    let mut conn = pool.inner.acquire().await.map_err(|e| e.to_string())?;
+    let doc = crate::app::history::document(&mut conn, &who).await.map_err(|e| e.to_string());
+    drop(conn);
+    pool.inner.close().await;
+    println!("{}", serde_json::to_string_pretty(&doc?).map_err(|e| e.to_string())?);
+    Ok(())
+}

@@ -48,6 +48,13 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
+    /// 往年记录：一个申请人（身份证号或统一社会信用代码）历年的项目、核定和拨付（JSON）
+    History {
+        #[arg(long)]
+        applicant: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// 账户管理
     User {
         #[command(subcommand)]
@@ -228,6 +235,11 @@ fn main() -> ExitCode {
             run_async(tiexi::commands::serve(&tiexi::commands::database_url(database), demo))
         }
         Command::Report { year, through, output, issuer, database } => report(year, through, &output, issuer, database),
+        Command::History { applicant, database } => {
+            run_async(
+                async move { tiexi::commands::history(&tiexi::commands::database_url(database), &applicant).await },
+            )
+        }
         Command::User { command } => user(command),
         Command::Settings { command } => settings(command),
         Command::Audit { command: AuditCommand::Verify { database } } => {

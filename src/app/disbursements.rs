@@ -93,6 +93,7 @@ pub async fn prepare(
     let (kind, items) = match request {
         Request::Payment(ids, _) if ids.is_empty() => return Err(AppError::Invalid("请选择要拨付的项目".into())),
         Request::Payment(ids, _) => {
+            super::evidence::require(&mut tx, round, ids).await?;
             let mut items = Vec::with_capacity(ids.len());
             for id in dedup(ids) {
                 items.push(payment_item(&mut tx, round, id).await?);

@@ -23,7 +23,8 @@ pub mod diff;
 pub struct Parsers(Semaphore);
 
 impl Parsers {
-    /// A place among the parsers running at once (a bank's answer is parsed here too).
+    /// A turn of the parser's child, shared by workbooks, bank statements (`app::statements`)
+    /// and a bank's answer to a disbursement.
     pub(crate) async fn permit(&self) -> Result<rocket::tokio::sync::SemaphorePermit<'_>, AppError> {
         self.0.acquire().await.map_err(|e| AppError::Internal(e.to_string()))
     }
@@ -117,13 +118,18 @@ pub async fn preview(
     // whose projects the round refuses is kept: confirming it with only_valid names them.
     let kept: &[u8] = if parsed.projects.is_empty() { &[] } else { &bytes };
     let name = crate::bidi::strip(name);
-    let (stored, units, facts) = round_state(&mut *db.inner.acquire().await?, round.id).await?;
+    let mut conn = db.inner.acquire().await?;
+    let (stored, units, mut facts) = round_state(&mut conn, round.id).await?;
+    // docs/rules.md §9: what other rounds granted to the file's applicants and contracts.
+    facts.history = storage::facts::history_for(&mut conn, round.year, &parsed.projects).await?;
+    drop(conn);
     let found = checks::check(&policy, &mut parsed, &stored, &units);
     let result = engine::compute_with(&policy, &parsed.projects, &facts);
     let mut document = crate::export::json::document(&policy, &parsed.projects, &result, &parsed.errors);
     if let (Some(doc), Ok(serde_json::Value::Object(more))) = (document.as_object_mut(), serde_json::to_value(&found)) {
         doc.extend(more);
     }
+    super::history::add_seen(&mut document, &facts.history, &parsed.projects);
     let mut tx = storage::begin_write(db).await?;
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
     let id =

@@ -9,10 +9,14 @@ pub mod actor;
 pub mod allocations;
 pub mod bank;
 pub mod calculation;
+pub mod carry;
 pub mod disbursements;
 pub mod division;
+pub mod evidence;
+pub mod history;
 pub mod imports;
 pub mod payees;
+pub mod statements;
 
 pub use actor::Actor;
 

@@ -1,10 +1,14 @@
 //! The facts of docs/rules.md §9 that a round's calculation takes from outside the
 //! workbook, loaded in one place so that every computation of a round (the stored
-//! calculation, previews, allocations, reports, project pages) gets the same: today the
-//! review cuts in force.
+//! calculation, previews, allocations, reports, project pages) gets the same: the review
+//! cuts in force, the lines of the round's confirmed bank statements, and what other rounds
+//! granted to the same applicants and subsidised on the same contracts (docs/facts.md).
+
+use std::collections::BTreeSet;
 
 use super::Conn;
-use crate::engine::Facts;
+use crate::engine::facts::History;
+use crate::engine::{Facts, Project};
 
 /// The facts of a round for `engine::compute_with`.
 ///
@@ -18,5 +22,28 @@ pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Facts, sqlx::Error>
             facts.cuts.insert(stored.contract_no, cut);
         }
     }
+    facts.statements = super::statements::by_contract(conn, round_id).await?;
+    let year: i64 =
+        sqlx::query_scalar("SELECT year FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
+    let (identities, contracts) = super::history::keys_of_round(conn, round_id).await?;
+    let year = i32::try_from(year).unwrap_or_default();
+    facts.history = super::history::for_keys(conn, year, &identities, &contracts).await?;
     Ok(facts)
+}
+
+/// docs/rules.md §9 for projects not stored yet (an import's preview): the history of other
+/// rounds than `year` for their applicants and contracts.
+///
+/// # Errors
+/// A database error.
+pub async fn history_for(conn: &mut Conn, year: i32, projects: &[Project]) -> Result<History, sqlx::Error> {
+    let mut identities = BTreeSet::new();
+    let mut contracts = BTreeSet::new();
+    for p in projects {
+        identities.insert(p.applicant.id_number.clone());
+        identities.insert(p.applicant.credit_code.clone());
+        contracts.extend(p.loans.iter().map(|l| l.contract_no.clone()));
+    }
+    identities.remove("");
+    super::history::for_keys(conn, year, &identities, &contracts).await
 }

@@ -1,11 +1,15 @@
 //! Projects (项目): the scoped list and a project's page (`pages`), the online application
-//! (`applications`, `application_view`), its documents (`documents`), its payee (`payees`,
-//! docs/payments.md), and the API's projects.
+//! (`applications`, `application_view`), its documents (`documents`) with their review and
+//! the checklist of evidence before payment (`evidence`), its payee (`payees`,
+//! docs/payments.md), an applicant's projects in every round (`history`), and the API's
+//! projects.
 
 pub mod api;
 pub mod application_view;
 pub mod applications;
 pub mod documents;
+pub mod evidence;
+pub mod history;
 pub mod pages;
 pub mod payees;
 
@@ -29,10 +33,11 @@ pub fn stage() -> AdHoc {
                     applications::update,
                     documents::upload,
                     documents::download,
-                    payees::set_page
+                    payees::set_page,
+                    evidence::checklist_page
                 ],
             )
             .mount("/api/v1", api::routes())
-            .mount("/api/v1", routes![payees::set_api])
+            .mount("/api/v1", routes![payees::set_api, evidence::checklist_api, evidence::review, history::applicant])
     })
 }

@@ -1,9 +1,12 @@
 //! Rounds (年度): the list, a round's page with its figures, a new round and its policy
-//! (`policy_form`), and the API's rounds.
+//! (`policy_form`), the API's rounds, the banks' interest statements with their
+//! reconciliation (`statements`) and carrying continuing loans forward (`carry`).
 
 pub mod api;
+pub mod carry;
 pub mod pages;
 pub mod policy_form;
+pub mod statements;
 
 use rocket::fairing::AdHoc;
 
@@ -17,5 +20,7 @@ pub fn stage() -> AdHoc {
                 routes![pages::index, pages::new, pages::create_page, pages::show, pages::edit, pages::update_page],
             )
             .mount("/api/v1", api::routes())
+            .mount("/api/v1", statements::routes())
+            .mount("/api/v1", carry::routes())
     })
 }

@@ -1,0 +1,236 @@
+//! What other rounds granted and subsidised (docs/rules.md §9, docs/facts.md "Days already
+//! subsidised" and "Earlier rounds of the same applicant"), read as `engine::facts::History`
+//! for the identities and contracts asked about. Set-based: each read is one indexed query
+//! per chunk of keys (`loans_contract`, `projects_id_number`, `projects_credit_code`), never
+//! a loop over earlier projects, so a database of many rounds previews an import about as
+//! fast as an empty one (issue 15 item 5, benches/history.rs).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use sqlx::Row;
+
+use super::{rows, Conn};
+use crate::engine::facts::{EarlierGrant, History, Subsidised};
+use crate::engine::{Money, Policy};
+
+/// Keys per query: well below SQLite's and PostgreSQL's limits on bound parameters.
+const CHUNK: usize = 500;
+
+/// `$from, $from+1, …` for `n` parameters.
+fn marks(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The history of other rounds than `year` for the applicants known by `identities` (a
+/// leader's 身份证号 or an organisation's 统一社会信用代码) and the `contracts`. A stored
+/// round's policy that no longer parses gives no days (its round cannot be computed either).
+///
+/// # Errors
+/// A database error.
+pub async fn for_keys(
+    conn: &mut Conn,
+    year: i32,
+    identities: &BTreeSet<String>,
+    contracts: &BTreeSet<String>,
+) -> Result<History, sqlx::Error> {
+    let mut history = History::default();
+    let ids: Vec<&String> = identities.iter().filter(|i| !i.is_empty()).collect();
+    for chunk in ids.chunks(CHUNK) {
+        for column in ["id_number", "credit_code"] {
+            let sql = format!(
+                "SELECT r.year, p.project_key, p.name, p.granted_fen, p.paid_fen, p.id_number, p.credit_code \
+                 FROM projects p JOIN rounds r ON r.id = p.round_id \
+                 WHERE p.{column} IN ({}) AND r.year <> $1 AND p.granted_fen > 0",
+                marks(2, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(i64::from(year));
+            for id in chunk {
+                q = q.bind(id.as_str());
+            }
+            for r in q.fetch_all(&mut *conn).await? {
+                add_grant(&mut history, &r)?;
+            }
+        }
+    }
+    let contracts: Vec<&String> = contracts.iter().collect();
+    for chunk in contracts.chunks(CHUNK) {
+        subsidised(conn, year, chunk, &mut history).await?;
+    }
+    Ok(history)
+}
+
+/// A project of another round under each of its identities, once each.
+fn add_grant(history: &mut History, r: &sqlx::any::AnyRow) -> Result<(), sqlx::Error> {
+    let year: i64 = r.try_get("year")?;
+    let grant = EarlierGrant {
+        year: i32::try_from(year).unwrap_or_default(),
+        project: r.try_get("project_key")?,
+        name: r.try_get("name")?,
+        granted: Money::from_fen(r.try_get("granted_fen")?),
+        paid: Some(Money::from_fen(r.try_get("paid_fen")?)),
+    };
+    for column in ["id_number", "credit_code"] {
+        let identity: String = r.try_get(column)?;
+        if identity.is_empty() {
+            continue;
+        }
+        let list = history.applicants.entry(identity).or_default();
+        if !list.iter().any(|g| g.year == grant.year && g.project == grant.project) {
+            list.push(grant.clone());
+        }
+    }
+    Ok(())
+}
+
+/// docs/rules.md §9: the eligible days (§3 of its own round's policy) of each loan of another
+/// round holding one of `contracts`, whose project holds a grant above 0. The first row of a
+/// contract in its round only: a repeated row is a `duplicate_contract` and earned nothing.
+async fn subsidised(
+    conn: &mut Conn,
+    year: i32,
+    contracts: &[&String],
+    history: &mut History,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "SELECT l.*, r.year, p.project_key FROM loans l JOIN projects p ON p.id = l.project_id \
+         JOIN rounds r ON r.id = l.round_id \
+         WHERE l.contract_no IN ({}) AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0",
+        marks(2, contracts.len())
+    );
+    let mut q = sqlx::query(&sql).bind(i64::from(year));
+    for c in contracts {
+        q = q.bind(c.as_str());
+    }
+    let found = q.fetch_all(&mut *conn).await?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let loan_ids: Vec<i64> = found.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+    let mut events = events_of(conn, &loan_ids).await?;
+    let mut policies: BTreeMap<i64, Option<Policy>> = BTreeMap::new();
+    for r in &found {
+        let round_id: i64 = r.try_get("round_id")?;
+        if let std::collections::btree_map::Entry::Vacant(e) = policies.entry(round_id) {
+            e.insert(policy(conn, round_id).await?);
+        }
+        let Some(Some(policy)) = policies.get(&round_id) else { continue };
+        let mut loan = rows::loan(r)?;
+        loan.events = events.remove(&r.try_get::<i64, _>("id")?).unwrap_or_default();
+        let days = crate::engine::loan::eligible(policy, &loan).unwrap_or_default();
+        let (project, year): (String, i64) = (r.try_get("project_key")?, r.try_get("year")?);
+        let list = history.contracts.entry(loan.contract_no.clone()).or_default();
+        for d in days {
+            list.push(Subsidised {
+                year: i32::try_from(year).unwrap_or_default(),
+                project: project.clone(),
+                start: d.start,
+                end: d.end,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The events of the loans, by loan.
+async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec<crate::engine::Event>>, sqlx::Error> {
+    let mut events: HashMap<i64, Vec<crate::engine::Event>> = HashMap::new();
+    for chunk in loan_ids.chunks(CHUNK) {
+        let sql = format!("SELECT * FROM events WHERE loan_id IN ({}) ORDER BY id", marks(1, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        for e in q.fetch_all(&mut *conn).await? {
+            events.entry(e.try_get("loan_id")?).or_default().push(rows::event(&e)?);
+        }
+    }
+    Ok(events)
+}
+
+/// A stored round's policy: storage keeps it as the TOML text the round was opened with,
+/// read by the one reader of policies (as `tiexi calc` and the web read it).
+async fn policy(conn: &mut Conn, round_id: i64) -> Result<Option<Policy>, sqlx::Error> {
+    let toml: String =
+        sqlx::query_scalar("SELECT policy_toml FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
+    Ok(crate::import::policy(&toml).ok())
+}
+
+/// The identities (身份证号, 统一社会信用代码) and contracts of a stored round.
+///
+/// # Errors
+/// A database error.
+pub async fn keys_of_round(
+    conn: &mut Conn,
+    round_id: i64,
+) -> Result<(BTreeSet<String>, BTreeSet<String>), sqlx::Error> {
+    let mut identities = BTreeSet::new();
+    for r in sqlx::query("SELECT DISTINCT id_number, credit_code FROM projects WHERE round_id = $1")
+        .bind(round_id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        identities.insert(r.try_get::<String, _>(0)?);
+        identities.insert(r.try_get::<String, _>(1)?);
+    }
+    identities.remove("");
+    let contracts = sqlx::query_scalar("SELECT DISTINCT contract_no FROM loans WHERE round_id = $1")
+        .bind(round_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok((identities, contracts))
+}
+
+/// One project of an applicant, in any round, with what it holds and was paid.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApplicantProject {
+    pub year: i32,
+    pub project_id: i64,
+    pub key: String,
+    pub name: String,
+    pub unit: String,
+    pub state: String,
+    pub requested_fen: i64,
+    pub granted_fen: i64,
+    pub paid_fen: i64,
+    pub contracts: Vec<String>,
+}
+
+/// Every project of the applicant known by `identity` (身份证号 or 统一社会信用代码), in
+/// every round, oldest first: the auditor's view of one applicant (`GET /api/v1/history`).
+///
+/// # Errors
+/// A database error.
+pub async fn of_applicant(conn: &mut Conn, identity: &str) -> Result<Vec<ApplicantProject>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.year, p.id, p.project_key, p.name, p.unit, p.state, p.requested_fen, p.granted_fen, p.paid_fen \
+         FROM projects p JOIN rounds r ON r.id = p.round_id WHERE p.id_number = $1 \
+         UNION SELECT r.year, p.id, p.project_key, p.name, p.unit, p.state, p.requested_fen, p.granted_fen, p.paid_fen \
+         FROM projects p JOIN rounds r ON r.id = p.round_id WHERE p.credit_code = $1 ORDER BY 1, 2",
+    )
+    .bind(identity)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let contracts = sqlx::query_scalar("SELECT contract_no FROM loans WHERE project_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+        out.push(ApplicantProject {
+            year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or_default(),
+            project_id: id,
+            key: r.try_get("project_key")?,
+            name: r.try_get("name")?,
+            unit: r.try_get("unit")?,
+            state: r.try_get("state")?,
+            requested_fen: r.try_get("requested_fen")?,
+            granted_fen: r.try_get("granted_fen")?,
+            paid_fen: r.try_get("paid_fen")?,
+            contracts,
+        });
+    }
+    Ok(out)
+}
