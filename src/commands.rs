@@ -17,10 +17,23 @@ pub fn database_url(flag: Option<String>) -> String {
     flag.or_else(|| std::env::var("TIEXI_DATABASE_URL").ok()).unwrap_or_else(|| DEFAULT_DATABASE.to_string())
 }
 
-/// Rocket's figment (Rocket.toml, ROCKET_*) with the database URL merged in.
+/// The settings the binary carries: the checkout's `Rocket.toml`, so that a copied binary
+/// started elsewhere has the same upload limits and defaults (docs/deployment.md).
+const BUILT_IN_SETTINGS: &str = include_str!("../Rocket.toml");
+
+/// Rocket's figment with the database URL merged in: Rocket's defaults, then the built-in
+/// settings, then a `Rocket.toml` found from the working directory up (or `ROCKET_CONFIG`),
+/// then `ROCKET_*` variables; the order of `rocket::Config::figment`, with one layer more.
 #[must_use]
 pub fn figment(url: &str) -> Figment {
-    rocket::Config::figment().merge(("databases.tiexi.url", url))
+    use rocket::figment::providers::{Env, Format, Toml};
+    use rocket::figment::Profile;
+    Figment::from(rocket::Config::default())
+        .merge(Toml::string(BUILT_IN_SETTINGS).nested())
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .select(Profile::from_env_or("ROCKET_PROFILE", rocket::Config::DEFAULT_PROFILE))
+        .merge(("databases.tiexi.url", url))
 }
 
 /// `tiexi serve [--database URL] [--demo]`.

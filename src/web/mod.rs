@@ -46,6 +46,7 @@ pub mod rounds;
 pub mod session;
 pub mod settings;
 pub mod shown_text;
+pub mod templates;
 pub mod totp;
 pub mod units;
 pub mod views;
@@ -54,7 +55,6 @@ use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 use rocket_db_pools::Database;
-use rocket_dyn_templates::Template;
 
 use crate::config::AppConfig;
 use crate::storage::Db;
@@ -67,11 +67,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
     let checks: usize = figment.extract_inner("password_checks").unwrap_or(2);
     rocket::custom(figment)
         .attach(Db::init())
-        .attach(Template::custom(|engines| {
-            engines.tera.register_filter("yuan", views::yuan_filter);
-            // Every value a template prints loses its bidirectional controls (`bidi`).
-            engines.tera.set_escape_fn(views::escape_html);
-        }))
+        .attach(templates::fairing())
         .attach(AdHoc::config::<AppConfig>())
         .attach(csrf::Csrf)
         .attach(idempotency::Idempotency)

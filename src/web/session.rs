@@ -1,11 +1,11 @@
 //! Logging in and out (pages): the password (`login`), then, for a user with a TOTP second
 //! factor, the code on a page of its own, on a session that opens nothing else.
 
+use crate::web::templates::{context, Template};
 use rocket::data::{Data, Limits};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::State;
-use rocket_dyn_templates::{context, Template};
 
 use super::auth::{self, LoginFormToken, Session};
 use super::login::Credentials;

@@ -40,6 +40,7 @@ mod kill;
 mod login;
 mod money;
 mod money_pages;
+mod one_binary;
 mod publicity;
 mod reports;
 mod reports_lists;
