@@ -133,6 +133,13 @@ fn override_refused() -> Refusal {
 #[catch(401)]
 fn unauthorized(req: &Request<'_>) -> Result<Redirect, Refusal> {
     let enrol = req.local_cache(|| EnrolmentRequired(false)).0;
+    if req.local_cache(|| super::accounts_pages::PasswordChangeRequired(false)).0 {
+        return if is_api(req) {
+            Err(Refusal(Status::Unauthorized, "须先在页面上修改密码（管理员设置的一次性密码）"))
+        } else {
+            Ok(Redirect::to(super::accounts_pages::OWN_PASSWORD))
+        };
+    }
     match (is_api(req), enrol) {
         (true, true) => Err(Refusal(Status::Unauthorized, "须先在页面上开启双重验证（动态验证码）")),
         (true, false) => Err(Refusal(Status::Unauthorized, message(Status::Unauthorized))),

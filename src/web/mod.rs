@@ -2,6 +2,7 @@
 //! load, compute (through the engine), store (through storage) and respond; no SQL and
 //! no arithmetic on money here.
 
+pub mod accounts_pages;
 pub mod allocation_pages;
 pub mod api;
 pub mod application_view;
@@ -78,6 +79,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .manage(cache::Caches::default())
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())
+        .mount("/", accounts_pages::routes())
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())
         .mount("/", units::routes())

@@ -22,6 +22,7 @@ mod support;
 #[path = "../reports/xml.rs"]
 mod xml;
 
+mod accounts;
 mod api;
 mod applications;
 mod audit;
