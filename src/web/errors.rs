@@ -144,7 +144,17 @@ fn unauthorized(req: &Request<'_>) -> Result<Redirect, Refusal> {
         (true, true) => Err(Refusal(Status::Unauthorized, "须先在页面上开启双重验证（动态验证码）")),
         (true, false) => Err(Refusal(Status::Unauthorized, message(Status::Unauthorized))),
         (false, true) => Ok(Redirect::to(super::totp::ENROL_PAGE)),
-        (false, false) => Ok(Redirect::to("/login")),
+        // A page asked for without a session: back to it after the login.
+        (false, false) => {
+            let here = req.uri().to_string();
+            let next = (req.method() == rocket::http::Method::Get && here != "/")
+                .then(|| super::resume::local(&here))
+                .flatten();
+            Ok(Redirect::to(next.map_or_else(
+                || "/login".to_string(),
+                |n| format!("/login?next={}", rocket::http::RawStr::new(&n).percent_encode()),
+            )))
+        }
     }
 }
 

@@ -40,6 +40,7 @@ pub mod policy_form;
 pub mod projects;
 pub mod publicity;
 pub mod reports;
+pub mod resume;
 pub mod retention;
 pub mod review;
 pub mod review_pages;
@@ -80,6 +81,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .manage(imports::Parsers::default())
         .mount("/", pages::routes())
         .mount("/", accounts_pages::routes())
+        .mount("/", routes![resume::login_again])
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())
         .mount("/", units::routes())

@@ -45,6 +45,7 @@ mod one_binary;
 mod publicity;
 mod reports;
 mod reports_lists;
+mod resume;
 mod retention;
 mod review;
 mod routes;
