@@ -17,10 +17,23 @@ pub fn database_url(flag: Option<String>) -> String {
     flag.or_else(|| std::env::var("TIEXI_DATABASE_URL").ok()).unwrap_or_else(|| DEFAULT_DATABASE.to_string())
 }
 
-/// Rocket's figment (Rocket.toml, ROCKET_*) with the database URL merged in.
+/// The settings the binary carries: the checkout's `Rocket.toml`, so that a copied binary
+/// started elsewhere has the same upload limits and defaults (docs/deployment.md).
+const BUILT_IN_SETTINGS: &str = include_str!("../Rocket.toml");
+
+/// Rocket's figment with the database URL merged in: Rocket's defaults, then the built-in
+/// settings, then a `Rocket.toml` found from the working directory up (or `ROCKET_CONFIG`),
+/// then `ROCKET_*` variables; the order of `rocket::Config::figment`, with one layer more.
 #[must_use]
 pub fn figment(url: &str) -> Figment {
-    rocket::Config::figment().merge(("databases.tiexi.url", url))
+    use rocket::figment::providers::{Env, Format, Toml};
+    use rocket::figment::Profile;
+    Figment::from(rocket::Config::default())
+        .merge(Toml::string(BUILT_IN_SETTINGS).nested())
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .select(Profile::from_env_or("ROCKET_PROFILE", rocket::Config::DEFAULT_PROFILE))
+        .merge(("databases.tiexi.url", url))
 }
 
 /// `tiexi serve [--database URL] [--demo]`.
@@ -45,7 +58,7 @@ pub async fn serve(url: &str, demo: bool) -> Result<(), String> {
 /// `tiexi user add --username U --role R [--unit 团场] [--password-stdin]`.
 ///
 /// # Errors
-/// A bad role, a missing unit, a short password, or a database error.
+/// A bad role, a missing unit, a password the policy refuses, or a database error.
 pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>, password: &str) -> Result<(), String> {
     let role = Role::parse(role).ok_or_else(|| {
         format!("未知角色 {role}，可选：division_staff, regiment_staff, cooperative, bureau_reviewer, auditor")
@@ -53,9 +66,8 @@ pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>,
     if role == Role::RegimentStaff && unit.is_none() {
         return Err("团场工会账户需要 --unit 团场".into());
     }
-    if password.chars().count() < 8 {
-        return Err("密码至少 8 位".into());
-    }
+    // The same policy as the pages (docs/accounts.md): 10 characters, not a common one.
+    accounts::policy::check(password).map_err(|why| why.to_string())?;
     // A name is shown on pages and in the trail: no bidirectional controls (`bidi`).
     let username = crate::bidi::strip(username.trim());
     let unit = unit.map(crate::bidi::strip);

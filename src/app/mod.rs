@@ -5,6 +5,7 @@
 //! (docs/ARCHITECTURE.md, "Use cases in one layer"). The web handlers, the command line
 //! and the demo call the same functions; nothing here knows HTTP, cookies or templates.
 
+pub mod accounts;
 pub mod actor;
 pub mod allocations;
 pub mod bank;

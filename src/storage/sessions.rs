@@ -45,6 +45,8 @@ pub struct Found {
     pub last_seen_at: String,
     /// The user has a confirmed TOTP secret.
     pub second_factor: bool,
+    /// The user must replace a one-time password first (docs/accounts.md).
+    pub must_change_password: bool,
 }
 
 /// The live session: not expired, not idle since `idle_since`, past its second factor,
@@ -78,7 +80,7 @@ async fn find_stage(
 ) -> Result<Option<Found>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.username, u.role, u.unit, u.display_name, s.csrf_token, s.expires_at, s.last_seen_at, \
-         CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS totp FROM sessions s JOIN users u ON u.id = s.user_id \
+         CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS totp, u.must_change_password FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND s.second_factor_pending = $4 \
          AND u.disabled = 0",
     )
@@ -103,6 +105,7 @@ async fn find_stage(
         expires_at: r.try_get("expires_at")?,
         last_seen_at: r.try_get("last_seen_at")?,
         second_factor: r.try_get::<i64, _>("totp")? == 1,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
     }))
 }
 

@@ -124,3 +124,106 @@ pub async fn names(conn: &mut Conn, ids: &[i64]) -> Result<std::collections::Has
     }
     Ok(names)
 }
+
+/// An account as the accounts page lists it (docs/accounts.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub user: User,
+    /// The user must replace a one-time password at the next login.
+    pub must_change_password: bool,
+    /// RFC 3339 UTC, or `None` before the first login.
+    pub last_login_at: Option<String>,
+}
+
+const LISTED: &str =
+    "SELECT id, username, role, unit, display_name, disabled, must_change_password, last_login_at FROM users";
+
+fn listed(r: &sqlx::any::AnyRow) -> Result<Listed, sqlx::Error> {
+    Ok(Listed {
+        user: from_row(r)?,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        last_login_at: super::rows::opt(r, "last_login_at")?,
+    })
+}
+
+/// Every account, by username.
+///
+/// # Errors
+/// A database error.
+pub async fn list(conn: &mut Conn) -> Result<Vec<Listed>, sqlx::Error> {
+    let rows = sqlx::query(&format!("{LISTED} ORDER BY username")).fetch_all(conn).await?;
+    rows.iter().map(listed).collect()
+}
+
+/// One account by id.
+///
+/// # Errors
+/// A database error.
+pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Listed>, sqlx::Error> {
+    let row = sqlx::query(&format!("{LISTED} WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(listed).transpose()
+}
+
+/// A new password: one set by staff must be changed at the next login (`must_change`).
+/// Staff setting it end the user's sessions; a user changing their own keeps this one
+/// (`keep_session`, the hash of its token) and ends the others.
+///
+/// # Errors
+/// A database error.
+pub async fn set_password(
+    conn: &mut Conn,
+    id: i64,
+    password_hash: &str,
+    must_change: bool,
+    keep_session: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(i64::from(must_change))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(id)
+        .bind(keep_session.unwrap_or_default())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A new role and 团场 (`None` for roles without one); the user's sessions end, so that
+/// the new role applies from the next login. A regiment's 团场 joins the division's list.
+///
+/// # Errors
+/// A database error (a regiment without a 团场 breaks the table's check).
+pub async fn set_role(conn: &mut Conn, id: i64, role: &str, unit: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET role = $1, unit = NULLIF($2, '') WHERE id = $3")
+        .bind(role)
+        .bind(super::nullable(unit))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
+    if let Some(unit) = unit.filter(|u| role == "regiment_staff" && !u.trim().is_empty()) {
+        super::units::add(conn, unit.trim()).await?;
+    }
+    Ok(())
+}
+
+/// Whether the user must replace a one-time password before anything else.
+///
+/// # Errors
+/// A database error.
+pub async fn must_change_password(conn: &mut Conn, id: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT must_change_password FROM users WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0) != 0)
+}
+
+/// Write down a login (shown on the accounts page).
+///
+/// # Errors
+/// A database error.
+pub async fn logged_in(conn: &mut Conn, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2").bind(super::now()).bind(id).execute(conn).await?;
+    Ok(())
+}

@@ -19,7 +19,6 @@ use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 use rocket_db_pools::Database;
-use rocket_dyn_templates::Template;
 
 use crate::config::AppConfig;
 use crate::storage::Db;
@@ -32,11 +31,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
     let checks: usize = figment.extract_inner("password_checks").unwrap_or(2);
     let app = rocket::custom(figment)
         .attach(Db::init())
-        .attach(Template::custom(|engines| {
-            engines.tera.register_filter("yuan", kernel::views::yuan_filter);
-            // Every value a template prints loses its bidirectional controls (`bidi`).
-            engines.tera.set_escape_fn(kernel::views::escape_html);
-        }))
+        .attach(kernel::templates::fairing())
         .attach(AdHoc::config::<AppConfig>())
         .attach(kernel::csrf::Csrf)
         .attach(kernel::idempotency::Idempotency)

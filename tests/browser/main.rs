@@ -6,6 +6,7 @@
 #[path = "../web_support/mod.rs"]
 mod web_support;
 
+mod accounts;
 mod confirm;
 mod dashboard;
 mod payment;

@@ -22,6 +22,7 @@ mod support;
 #[path = "../reports/xml.rs"]
 mod xml;
 
+mod accounts;
 mod api;
 mod applications;
 mod audit;
@@ -43,9 +44,11 @@ mod login;
 mod money;
 mod money_pages;
 mod payments;
+mod one_binary;
 mod publicity;
 mod reports;
 mod reports_lists;
+mod resume;
 mod retention;
 mod review;
 mod routes;

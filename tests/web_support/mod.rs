@@ -137,13 +137,12 @@ impl TestApp {
         .expect("test-only setup");
     }
 
-    /// The figment of `tiexi serve`, with this test's database, the real parser binary and
-    /// the templates found from anywhere.
+    /// The figment of `tiexi serve`, with this test's database and the real parser binary;
+    /// the templates are the ones built in.
     #[must_use]
     pub fn figment(&self) -> Figment {
         tiexi::commands::figment(&self.db.url)
             .merge(("parser", env!("CARGO_BIN_EXE_tiexi")))
-            .merge(("template_dir", concat!(env!("CARGO_MANIFEST_DIR"), "/templates")))
             .merge(("log_level", "critical"))
     }
 

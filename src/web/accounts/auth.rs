@@ -82,6 +82,8 @@ pub struct Live {
     pub last_seen_at: String,
     /// The user has a confirmed TOTP secret.
     pub second_factor: bool,
+    /// The user must replace a one-time password before anything else.
+    pub must_change_password: bool,
 }
 
 /// Set on a request whose user must enrol a second factor before anything else (the
@@ -121,7 +123,13 @@ pub(crate) async fn live(req: &Request<'_>) -> Result<Option<Live>, sqlx::Error>
         let Some(f) = storage::sessions::find(&mut conn, &key, &now_s, &idle_since).await? else { return Ok(None) };
         let Some(role) = Role::parse(&f.user.role) else { return Ok(None) };
         let session = Session { user: f.user, role, csrf: f.csrf };
-        Live { session, expires_at: f.expires_at, last_seen_at: f.last_seen_at, second_factor: f.second_factor }
+        Live {
+            session,
+            expires_at: f.expires_at,
+            last_seen_at: f.last_seen_at,
+            second_factor: f.second_factor,
+            must_change_password: f.must_change_password,
+        }
     };
     if found.expires_at <= now_s || found.last_seen_at <= idle_since {
         return Ok(None);
@@ -157,6 +165,11 @@ impl<'r> FromRequest<'r> for Session {
             req.local_cache(|| EnrolmentRequired(true));
             return Outcome::Error((Status::Unauthorized, ()));
         }
+        // A one-time password set by staff opens only the page that replaces it.
+        if live.must_change_password && !super::pages::password_route(req) {
+            req.local_cache(|| super::pages::PasswordChangeRequired(true));
+            return Outcome::Error((Status::Unauthorized, ()));
+        }
         Outcome::Success(live.session.clone())
     }
 }
@@ -185,6 +198,9 @@ pub(crate) async fn open(
         storage::sessions::delete(&mut tx, &digest(earlier.value())).await?;
     }
     storage::sessions::insert(&mut tx, &digest(&secret), user.id, &csrf, &expires, pending).await?;
+    if !pending {
+        storage::users::logged_in(&mut tx, user.id).await?;
+    }
     tx.commit().await?;
     cookies.add(cookie(SESSION_COOKIE, secret, config.secure_cookies));
     cookies.remove(Cookie::from(VISITOR_COOKIE));

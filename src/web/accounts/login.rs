@@ -20,6 +20,8 @@ pub struct Credentials {
     pub password: String,
     /// The TOTP or recovery code (the API sends it with the password).
     pub code: Option<String>,
+    /// The login page's `next`, `resume_action` and `resume_body` (`resume`), unchecked.
+    pub carried: [Option<String>; 3],
 }
 
 /// The body, at most the `form` limit, as text; nothing of it reaches a log.
@@ -46,6 +48,9 @@ pub(crate) async fn form(data: Data<'_>, limits: &Limits) -> Result<Credentials,
             "username" => credentials.username = value,
             "password" => credentials.password = value,
             "code" => credentials.code = Some(value),
+            "next" => credentials.carried[0] = Some(value),
+            "resume_action" => credentials.carried[1] = Some(value),
+            "resume_body" => credentials.carried[2] = Some(value),
             _ => {}
         }
     }
@@ -72,7 +77,7 @@ pub(crate) async fn json(data: Data<'_>, limits: &Limits) -> Result<Credentials,
             "登录请求应为 JSON：{\"username\": 用户名, \"password\": 密码, \"code\": 动态验证码（如已开启）}".into(),
         )
     })?;
-    Ok(Credentials { username: b.username, password: b.password, code: b.code })
+    Ok(Credentials { username: b.username, password: b.password, code: b.code, carried: [None, None, None] })
 }
 
 /// The user whose password this is, counted and limited. A wrong name and a wrong

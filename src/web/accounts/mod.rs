@@ -1,11 +1,15 @@
 //! Accounts: who is asking (`auth`: the session cookie → user and role), logging in and out
 //! (`session`, `login`, with the password checks' limit in `login_limit`), the TOTP second
-//! factor (`totp`), and the API's session (`api`).
+//! factor (`totp`), the API's session (`api`), the accounts page and one's own password
+//! (`pages`, whose use cases are `app::accounts`), and a form sent after its session ended
+//! (`resume`: the login page, then the typed form again).
 
 pub mod api;
 pub mod auth;
 pub mod login;
 pub mod login_limit;
+pub mod pages;
+pub mod resume;
 pub mod session;
 pub mod totp;
 
@@ -20,6 +24,8 @@ pub fn stage() -> AdHoc {
                 "/",
                 [
                     totp::routes(),
+                    pages::routes(),
+                    routes![resume::login_again],
                     routes![
                         session::login_page,
                         session::login,

@@ -1,11 +1,11 @@
 //! Logging in and out (pages): the password (`login`), then, for a user with a TOTP second
 //! factor, the code on a page of its own, on a session that opens nothing else.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::data::{Data, Limits};
 use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
-use rocket::State;
-use rocket_dyn_templates::{context, Template};
+use rocket::{Either, State};
 
 use crate::config::AppConfig;
 use crate::error::AppError;
@@ -13,22 +13,31 @@ use crate::storage::Db;
 use crate::web::accounts::auth::{self, LoginFormToken, Session};
 use crate::web::accounts::login::Credentials;
 use crate::web::accounts::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
+use crate::web::accounts::resume::{self, Carried};
 
 /// The page of the second step.
 pub const SECOND_STEP: &str = "/login/second-factor";
 
-#[get("/login")]
-pub(crate) fn login_page(token: LoginFormToken) -> Template {
-    Template::render("login", context! { csrf: token.0, error: Option::<String>::None })
+/// The login page; `next` is where to go after it (a local path: `resume::local`).
+#[get("/login?<next>")]
+pub(crate) fn login_page(token: LoginFormToken, next: Option<&str>) -> Template {
+    let next = next.and_then(resume::local);
+    Template::render("login", context! { csrf: token.0, error: Option::<String>::None, next })
 }
 
-/// The login page again with the error (a wrong name or password reads the same).
-fn refused(e: &AppError, csrf: &str, username: &str) -> (Status, Template) {
+/// The login page again with the error (a wrong name or password reads the same), still
+/// carrying where to go and the form to send again.
+fn refused(e: &AppError, csrf: &str, username: &str, carried: &Carried) -> (Status, Template) {
     let (status, message) = match e {
         AppError::Unauthorized => (Status::UnprocessableEntity, "用户名或密码错误".to_string()),
         other => (other.status(), other.to_string()),
     };
-    (status, Template::render("login", context! { csrf, error: Some(message), username }))
+    let page = Template::render(
+        "login",
+        context! { csrf, error: Some(message), username, next: &carried.next, resume_action: &carried.action,
+        resume_body: &carried.body },
+    );
+    (status, page)
 }
 
 /// What a refused login answers: the page with the error, and `Retry-After` when there is
@@ -48,9 +57,31 @@ impl<'r> rocket::response::Responder<'r, 'static> for Refused {
     }
 }
 
-fn refusal(e: &AppError, csrf: &str, username: &str) -> Refused {
+fn refusal(e: &AppError, csrf: &str, username: &str, carried: &Carried) -> Refused {
     let retry_after = e.retry_after().map(|s| rocket::http::Header::new("Retry-After", s.to_string()));
-    Refused { page: refused(e, csrf, username), retry_after }
+    Refused { page: refused(e, csrf, username, carried), retry_after }
+}
+
+/// Where a login leads: the second step (a page carrying the rest when there is any), the
+/// form sent again (`resume`), the `next` page, or home.
+fn after_login(pending: bool, csrf: &str, carried: &Carried) -> Either<Redirect, Template> {
+    if pending {
+        if carried.next.is_none() && carried.action.is_none() {
+            return Either::Left(Redirect::to(SECOND_STEP));
+        }
+        return Either::Right(second_step_form(csrf, None, carried));
+    }
+    if let Some(page) = resume::again(carried, csrf) {
+        return Either::Right(page);
+    }
+    Either::Left(Redirect::to(carried.next.clone().unwrap_or_else(|| "/".into())))
+}
+
+fn second_step_form(csrf: &str, error: Option<String>, carried: &Carried) -> Template {
+    Template::render(
+        "login_second_factor",
+        context! { csrf, error, next: &carried.next, resume_action: &carried.action, resume_body: &carried.body },
+    )
 }
 
 #[expect(clippy::too_many_arguments, reason = "Rocket's guards are the handler's arguments")]
@@ -64,19 +95,21 @@ pub(crate) async fn login(
     checks: &State<PasswordChecks>,
     address: ClientAddress,
     token: LoginFormToken,
-) -> Result<Redirect, Refused> {
-    let form: Credentials =
-        crate::web::accounts::login::form(data, limits).await.map_err(|e| refusal(&e, &token.0, ""))?;
+) -> Result<Either<Redirect, Template>, Refused> {
+    let nothing = Carried::default();
+    let form: Credentials = super::login::form(data, limits).await.map_err(|e| refusal(&e, &token.0, "", &nothing))?;
+    let [next, action, body] = &form.carried;
+    let carried = Carried::checked(next.as_deref(), action.as_deref(), body.as_deref());
     let username = form.username.trim();
     let who = Subjects::new(username, address);
     match sign_in(db, cookies, config, checks, &who, username, &form.password).await {
-        Ok(next) => Ok(Redirect::to(next)),
-        Err(e) => Err(refusal(&e, &token.0, username)),
+        Ok((pending, csrf)) => Ok(after_login(pending, &csrf, &carried)),
+        Err(e) => Err(refusal(&e, &token.0, username, &carried)),
     }
 }
 
 /// Check the password and open the session (one that waits for the code when the user
-/// has a second factor); where the browser goes next.
+/// has a second factor): whether it waits, and its CSRF token.
 async fn sign_in(
     db: &Db,
     cookies: &CookieJar<'_>,
@@ -85,8 +118,8 @@ async fn sign_in(
     who: &Subjects,
     username: &str,
     password: &str,
-) -> Result<&'static str, AppError> {
-    let user = crate::web::accounts::login::password(db, checks, config, who, username, password).await?;
+) -> Result<(bool, String), AppError> {
+    let user = super::login::password(db, checks, config, who, username, password).await?;
     let pending =
         crate::storage::second_factor::state(&mut *db.inner.acquire().await?, user.id).await?.secret.is_some();
     if pending {
@@ -94,8 +127,8 @@ async fn sign_in(
     } else {
         login_limit::succeeded(db, who).await?;
     }
-    auth::open(db, cookies, config, &user, pending).await?;
-    Ok(if pending { SECOND_STEP } else { "/" })
+    let csrf = auth::open(db, cookies, config, &user, pending).await?;
+    Ok((pending, csrf))
 }
 
 /// The second step: the code of the authenticator app, or a recovery code.
@@ -124,26 +157,29 @@ pub(crate) async fn second_step(
     cookies: &CookieJar<'_>,
     config: &State<AppConfig>,
     address: ClientAddress,
-) -> Result<Redirect, (Status, Template)> {
+) -> Result<Either<Redirect, Template>, (Status, Template)> {
     let csrf = pending_csrf(db, cookies).await.unwrap_or_default();
+    let form = super::login::form(data, limits).await;
+    let [next, action, body] = form.as_ref().map(|f| f.carried.clone()).unwrap_or_default();
+    let carried = Carried::checked(next.as_deref(), action.as_deref(), body.as_deref());
     let again = |e: &AppError| {
         let message = match e {
             AppError::Unauthorized => "验证码错误或已使用，请重试".to_string(),
             other => other.to_string(),
         };
         let status = if matches!(e, AppError::Unauthorized) { Status::UnprocessableEntity } else { e.status() };
-        (status, Template::render("login_second_factor", context! { csrf: &csrf, error: Some(message) }))
+        (status, second_step_form(&csrf, Some(message), &carried))
     };
     let Some(user) = auth::pending(db, cookies).await.map_err(|e| again(&e))? else {
-        return Ok(Redirect::to("/login"));
+        return Ok(Either::Left(Redirect::to("/login")));
     };
-    let form = crate::web::accounts::login::form(data, limits).await.map_err(|e| again(&e))?;
+    let form = form.map_err(|e| again(&e))?;
     let who = Subjects::new(&user.username, address);
     crate::web::accounts::login::second_step(db, config, &who, &user, form.code.as_deref().unwrap_or_default())
         .await
         .map_err(|e| again(&e))?;
-    auth::open(db, cookies, config, &user, false).await.map_err(|e| again(&e))?;
-    Ok(Redirect::to("/"))
+    let session_csrf = auth::open(db, cookies, config, &user, false).await.map_err(|e| again(&e))?;
+    Ok(after_login(false, &session_csrf, &carried))
 }
 
 #[post("/logout")]

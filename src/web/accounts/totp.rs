@@ -4,11 +4,11 @@
 //! Turning it off takes a current code, and is refused where the role must have it.
 //! Enrolling, confirming and turning off are audited.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 use rocket::State;
-use rocket_dyn_templates::{context, Template};
 
 use crate::accounts::Role;
 use crate::config::AppConfig;

@@ -3,10 +3,10 @@
 //! `web::money`'s (the same as the API's); these handlers parse, load and respond. Division
 //! staff act; auditors read; every other role gets 403.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
-use rocket_dyn_templates::{context, Template};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;

@@ -2,7 +2,7 @@
 //! the entries the web layer writes (`entry`). Division staff and auditors see every entry;
 //! regiment staff see their 团场's projects and what they did themselves; other roles none.
 
-use rocket_dyn_templates::{context, Template};
+use crate::web::kernel::templates::{context, Template};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use rocket_dyn_templates::context;
+use crate::web::kernel::templates::context;
 use rust_decimal::Decimal;
 use serde::Serialize;
 

@@ -4,10 +4,10 @@
 //! is `web::disbursements`' (the same as the API's). Division staff act; auditors read.
 //! Payee accounts are whole only for division staff on a batch's own page.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
-use rocket_dyn_templates::{context, Template};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;

@@ -4,13 +4,13 @@
 //! round (结转), and cancel a wrong line. The same under `/api/v1`. The logic is
 //! `division::funds`; auditors read.
 
+use crate::web::kernel::templates::{context, Template};
 use chrono::NaiveDate;
 use rocket::form::Form;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::Route;
-use rocket_dyn_templates::{context, Template};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

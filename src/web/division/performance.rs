@@ -4,12 +4,12 @@
 //! remove targets. The same under `/api/v1`. The logic is `division::performance`; the
 //! scores are `engine::performance`'s; auditors read.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::Route;
-use rocket_dyn_templates::{context, Template};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::Route;
-use rocket_dyn_templates::{context, Template};
 use serde_json::{json, Value};
 
 use crate::app::division::settings;

@@ -3,10 +3,10 @@
 //! a project whose 团场 was typed wrong (红星2场) is corrected to a name of the list, with
 //! the old and new names in its history and the audit trail.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
-use rocket_dyn_templates::{context, Template};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;

@@ -2,12 +2,12 @@
 //! the top, every change old → new, the trial calculation) and its confirmation. The use
 //! case is `web::imports`'s, the same as the API's.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::data::Capped;
 use rocket::form::Form;
 use rocket::fs::TempFile;
 use rocket::response::{Flash, Redirect};
 use rocket::State;
-use rocket_dyn_templates::{context, Template};
 
 use crate::app::imports::{confirm, find, preview, Parsers};
 use crate::config::AppConfig;

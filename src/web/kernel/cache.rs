@@ -15,12 +15,12 @@ use std::io::Cursor;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::templates::Template;
 use rocket::http::{ContentType, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{Orbit, Rocket};
 use rocket_db_pools::Database;
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::error::AppError;

@@ -4,7 +4,7 @@
 //! second post acts. The first post has no effect, so a replay of it (a double-click on the
 //! first button) shows the same page again.
 
-use rocket_dyn_templates::{context, Template};
+use crate::web::kernel::templates::{context, Template};
 
 use crate::web::accounts::auth::Session;
 

@@ -41,7 +41,16 @@ impl Fairing for Csrf {
         if matches!(req.method(), Method::Get | Method::Head) || exempt(req) {
             return;
         }
-        if cross_site(req) || !token_matches(req, data).await {
+        if cross_site(req) {
+            let to = if errors::is_api(req) { errors::API_CSRF_DENIED } else { errors::CSRF_DENIED };
+            redirect(req, to);
+        } else if !token_matches(req, data).await {
+            // A form of ours whose session ended: the login page, carrying what was typed
+            // (`resume`; it acts on nothing).
+            if crate::web::accounts::resume::resumable(req).await {
+                crate::web::accounts::resume::redirect(req);
+                return;
+            }
             let to = if errors::is_api(req) { errors::API_CSRF_DENIED } else { errors::CSRF_DENIED };
             redirect(req, to);
         }

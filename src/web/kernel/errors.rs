@@ -133,11 +133,28 @@ fn override_refused() -> Refusal {
 #[catch(401)]
 fn unauthorized(req: &Request<'_>) -> Result<Redirect, Refusal> {
     let enrol = req.local_cache(|| EnrolmentRequired(false)).0;
+    if req.local_cache(|| crate::web::accounts::pages::PasswordChangeRequired(false)).0 {
+        return if is_api(req) {
+            Err(Refusal(Status::Unauthorized, "须先在页面上修改密码（管理员设置的一次性密码）"))
+        } else {
+            Ok(Redirect::to(crate::web::accounts::pages::OWN_PASSWORD))
+        };
+    }
     match (is_api(req), enrol) {
         (true, true) => Err(Refusal(Status::Unauthorized, "须先在页面上开启双重验证（动态验证码）")),
         (true, false) => Err(Refusal(Status::Unauthorized, message(Status::Unauthorized))),
         (false, true) => Ok(Redirect::to(crate::web::accounts::totp::ENROL_PAGE)),
-        (false, false) => Ok(Redirect::to("/login")),
+        // A page asked for without a session: back to it after the login.
+        (false, false) => {
+            let here = req.uri().to_string();
+            let next = (req.method() == rocket::http::Method::Get && here != "/")
+                .then(|| crate::web::accounts::resume::local(&here))
+                .flatten();
+            Ok(Redirect::to(next.map_or_else(
+                || "/login".to_string(),
+                |n| format!("/login?next={}", rocket::http::RawStr::new(&n).percent_encode()),
+            )))
+        }
     }
 }
 

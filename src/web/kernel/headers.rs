@@ -34,6 +34,11 @@ impl Fairing for SecurityHeaders {
         let asset = crate::web::kernel::assets::is_asset(req.uri().path().as_str()) && res.status().code == 200;
         let cache = if asset { "public, max-age=3600" } else { "no-store" };
         res.set_header(Header::new("Cache-Control", cache));
+        // Logging out also empties the browser's cache of this site (issue 17 item 7):
+        // with `no-store` above nothing should be there, and Back shows nothing either way.
+        if req.method() == rocket::http::Method::Post && req.uri().path() == "/logout" {
+            res.set_header(Header::new("Clear-Site-Data", "\"cache\""));
+        }
         if req.rocket().state::<AppConfig>().is_some_and(|c| c.secure_cookies) {
             res.set_header(Header::new("Strict-Transport-Security", "max-age=31536000"));
         }

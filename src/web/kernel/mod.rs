@@ -17,6 +17,7 @@ pub mod pages;
 pub mod params;
 pub mod retention;
 pub mod shown_text;
+pub mod templates;
 pub mod upload;
 pub mod views;
 

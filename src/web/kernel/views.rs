@@ -55,9 +55,9 @@ pub use crate::export::report::formal::yuan;
 /// The value is not a money string.
 #[expect(clippy::implicit_hasher, reason = "the signature of a Tera filter")]
 pub fn yuan_filter(
-    value: &rocket_dyn_templates::tera::Value,
-    _: &std::collections::HashMap<String, rocket_dyn_templates::tera::Value>,
-) -> rocket_dyn_templates::tera::Result<rocket_dyn_templates::tera::Value> {
+    value: &super::templates::tera::Value,
+    _: &std::collections::HashMap<String, super::templates::tera::Value>,
+) -> super::templates::tera::Result<super::templates::tera::Value> {
     let money = value.as_str().and_then(|s| s.parse::<Money>().ok());
     money.map(|m| yuan(m).into()).ok_or_else(|| format!("yuan: {value} is not an amount").into())
 }

@@ -3,10 +3,10 @@
 //! are read by the workbook's own readers (`import::form`), so the messages are the same.
 //! Submitting is a review action (`web::review::act`).
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::{Contextual, Form};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket_dyn_templates::{context, Template};
 use serde_json::json;
 
 use crate::accounts::Role;

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::http::uri::Origin;
 use rocket::request::FlashMessage;
-use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use crate::accounts::Role;

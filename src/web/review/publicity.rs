@@ -3,8 +3,8 @@
 //! object, as the division posts them; the same list as a workbook is
 //! `/rounds/<year>/publicity.xlsx`. Posted for all to see: any logged-in user may print it.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::Route;
-use rocket_dyn_templates::{context, Template};
 
 use crate::app::division::settings;
 use crate::error::AppError;

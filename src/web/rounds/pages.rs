@@ -1,11 +1,11 @@
 //! Rounds: list, create from the policy form or a pasted/uploaded TOML, show with the
 //! engine's trial figures, edit while open. Shared with the API: `create`, `update`, `computed`.
 
+use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::fs::TempFile;
 use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
-use rocket_dyn_templates::{context, Template};
 
 use crate::engine::{Policy, Project, RoundResult};
 use crate::error::AppError;
