@@ -3,7 +3,7 @@
 //! document. The use cases are `app::evidence`.
 
 use rocket::serde::json::Json;
-use rocket_dyn_templates::{context, Template};
+use crate::web::kernel::templates::{context, Template};
 use serde_json::Value;
 
 use crate::app::evidence::{self, Decision};
