@@ -189,7 +189,7 @@ async fn projects(
 ) -> Result<Value, AppError> {
     let page = page.or(1).max(1);
     let per_page = per_page.or(super::projects::PER_PAGE);
-    let (rows, total) = super::projects::page(db, kept, &session, year, &filter, page, per_page).await?;
+    let (rows, total, _) = super::projects::page(db, kept, &session, year, &filter, page, per_page).await?;
     Ok(json!({ "total": total, "page": page, "projects": rows }))
 }
 

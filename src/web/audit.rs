@@ -95,15 +95,49 @@ pub(crate) async fn index(
     page: super::params::Number<i64>,
 ) -> Result<Template, AppError> {
     let current = page.or(1).max(1);
-    let (rows, total) = self::page(db, &session, &q, current, PER_PAGE).await?;
+    let (rows, total) = self::page(db, &session, &super::audit_view::resolve(&q), current, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let years = years(db).await?;
+    let shown: Vec<_> = rows.iter().map(|r| super::audit_view::shown(r, &years)).collect();
     Ok(Template::render(
         "audit/index",
         context! {
-            me: super::pages::me(&session), rows: rows.iter().map(record_json).collect::<Vec<_>>(), total,
-            page: current, pages, link: link(&q), q: &q,
+            me: super::pages::me(&session), rows: shown, total, page: current, pages, link: link(&q), q: &q,
+            entities: crate::labels::AUDIT_ENTITIES.map(|(_, l)| l),
+            actions: crate::labels::all_audit_actions().into_iter().map(|(_, l)| l).collect::<Vec<_>>(),
         },
     ))
+}
+
+/// Each round's id and year: the page shows rounds by year (docs/glossary.md).
+async fn years(db: &Db) -> Result<Vec<(i64, i32)>, AppError> {
+    let mut conn = db.inner.acquire().await?;
+    Ok(storage::rounds::list(&mut conn).await?.into_iter().map(|r| (r.id, r.year)).collect())
+}
+
+/// The most rows one export holds.
+const EXPORT_MOST: i64 = 50_000;
+
+/// What the filters show, as a workbook (issue 17 item 5): a POST, since taking the trail
+/// away is itself audited (`audit.export`, with the filters and the count).
+#[post("/audit/export.xlsx?<q..>")]
+pub(crate) async fn export(db: &Db, session: Session, q: Query) -> Result<super::reports::Xlsx, AppError> {
+    let visible = visible(&session)?;
+    let resolved = super::audit_view::resolve(&q);
+    let (rows, total) = {
+        let mut conn = db.inner.acquire().await?;
+        storage::audit::page(&mut conn, &resolved, &visible, 0, EXPORT_MOST).await?
+    };
+    let years = years(db).await?;
+    let shown: Vec<_> = rows.iter().map(|r| super::audit_view::shown(r, &years)).collect();
+    let mut tx = storage::begin_write(db).await?;
+    let mut e = entry(&session, "audit.export", "audit", 0, None);
+    e.new = json!({ "filters": &q, "rows": shown.len(), "matching": total });
+    storage::audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    let book = super::audit_view::workbook(&shown, &super::audit_view::filters_in_words(&q))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    super::reports::xlsx(book, "审计记录.xlsx".into(), "tiexi-audit.xlsx".into()).await
 }
 
 /// The filters as a query string, for the paging links.

@@ -148,7 +148,8 @@ pub(crate) async fn decide(db: &Db, session: &Session, id: i64, a: &Action) -> R
             let voucher = a.voucher_no.as_deref().map(str::trim).filter(|v| !v.is_empty());
             let voucher = voucher.ok_or_else(|| AppError::Invalid("请填写凭证号".into()))?;
             let on = a.paid_on.as_deref().unwrap_or("").trim();
-            let on: chrono::NaiveDate = on.parse().map_err(|_| AppError::Invalid("支付日期应为 YYYY-MM-DD".into()))?;
+            let on: chrono::NaiveDate =
+                on.parse().map_err(|_| AppError::Invalid("拨付日期应写作 YYYY-MM-DD，如 2024-06-30".into()))?;
             batches::pay(&mut tx, id, actor(session), voucher, &on.to_string()).await?;
         }
         _ => return Err(AppError::Invalid("未知的操作".into())),

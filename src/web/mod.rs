@@ -4,11 +4,14 @@
 
 pub mod allocation_pages;
 pub mod api;
+pub mod applicant_home;
 pub mod application_view;
 pub mod applications;
 pub mod assets;
 pub mod audit;
+pub mod audit_view;
 pub mod auth;
+pub mod batch_list;
 pub mod batch_pages;
 pub mod cache;
 pub mod calculation;
@@ -36,6 +39,8 @@ pub mod pages;
 pub mod params;
 pub mod performance;
 pub mod policy_form;
+pub mod policy_view;
+pub mod project_list;
 pub mod projects;
 pub mod publicity;
 pub mod reports;
@@ -68,7 +73,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
     rocket::custom(figment)
         .attach(Db::init())
         .attach(Template::custom(|engines| {
-            engines.tera.register_filter("yuan", views::yuan_filter);
+            views::register_filters(&mut engines.tera);
             // Every value a template prints loses its bidirectional controls (`bidi`).
             engines.tera.set_escape_fn(views::escape_html);
         }))

@@ -91,7 +91,7 @@ pub(crate) fn run_json(run: &Run) -> Value {
         .map(|((r, name), l)| {
             json!({ "id": r.id, "key": l.key, "name": name, "requested": l.requested, "held": l.held,
             "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status,
-                "status_label": super::views::status_label(l.status.code()) })
+                "status_label": super::views::approved_status_label(l.status.code()) })
         })
         .collect();
     json!({ "budget": o.budget, "outstanding": o.outstanding, "granted": o.granted, "pools": pools,

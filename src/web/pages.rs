@@ -30,6 +30,7 @@ pub(crate) fn routes() -> Vec<Route> {
         super::import_pages::show,
         super::import_pages::confirm_page,
         super::projects::index,
+        super::project_list::export,
         super::projects::show,
         super::applications::mine,
         super::applications::new,
@@ -43,6 +44,8 @@ pub(crate) fn routes() -> Vec<Route> {
         super::documents::download,
         super::projects::reveal_page,
         super::audit::index,
+        super::audit::export,
+        super::batch_list::export,
         super::idempotency::replay,
         super::reports::page_annual,
         super::reports::page_annual_full,
@@ -65,6 +68,8 @@ pub struct Me {
     pub audit: bool,
     /// May turn on a TOTP second factor (`web::totp`).
     pub second_factor: bool,
+    /// The role's code (`cooperative`), for what the menu offers each role.
+    pub role_code: &'static str,
 }
 
 #[must_use]
@@ -78,11 +83,20 @@ pub(crate) fn me(s: &Session) -> Me {
         staff: s.role.may_manage_rounds(),
         audit: matches!(s.role, Role::DivisionStaff | Role::Auditor | Role::RegimentStaff),
         second_factor: matches!(s.role, Role::DivisionStaff | Role::Auditor),
+        role_code: s.role.code(),
     }
 }
 
 /// Home: the dashboard of what the user may see (`dashboard`).
 #[get("/")]
-pub(crate) async fn home(db: &Db, session: Session, kept: Kept<'_>) -> Result<Html, AppError> {
-    super::dashboard::page(db, kept, &session).await
+pub(crate) async fn home(
+    db: &Db,
+    session: Session,
+    kept: Kept<'_>,
+) -> Result<rocket::Either<Html, rocket_dyn_templates::Template>, AppError> {
+    // An applicant's home is their own applications (issue 17 item 6), not the dashboard.
+    if session.role == Role::Cooperative {
+        return Ok(rocket::Either::Right(super::applicant_home::page(db, &session).await?));
+    }
+    Ok(rocket::Either::Left(super::dashboard::page(db, kept, &session).await?))
 }
