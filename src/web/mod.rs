@@ -2,6 +2,7 @@
 //! load, compute (through the engine), store (through storage) and respond; no SQL and
 //! no arithmetic on money here.
 
+pub mod allocation_list;
 pub mod allocation_pages;
 pub mod api;
 pub mod applicant_home;
@@ -89,6 +90,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", pages::routes())
         .mount("/", allocation_pages::routes())
         .mount("/", batch_pages::routes())
+        .mount("/", project_list::routes())
         .mount("/", units::routes())
         .mount("/", totp::routes())
         .mount("/", assets::routes())

@@ -94,7 +94,10 @@ pub(crate) fn run_json(run: &Run) -> Value {
                 "status_label": super::views::approved_status_label(l.status.code()) })
         })
         .collect();
+    let requested = crate::engine::report::sum(o.lines.iter().map(|l| l.requested));
+    let held = crate::engine::report::sum(o.lines.iter().map(|l| l.held));
     json!({ "budget": o.budget, "outstanding": o.outstanding, "granted": o.granted, "pools": pools,
+        "requested": requested, "held": held,
         "projects": projects, "waitlisted": o.waitlisted() })
 }
 

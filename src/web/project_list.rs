@@ -45,6 +45,12 @@ pub(crate) async fn rows(conn: &mut Conn, list: &[(Record, Project)]) -> Result<
     Ok((rows, totals))
 }
 
+/// The exports of the list pages (issue 17 item 2), mounted at `/`.
+#[must_use]
+pub(crate) fn routes() -> Vec<rocket::Route> {
+    routes![export, super::batch_list::export, super::allocation_list::export, super::audit::export]
+}
+
 /// The filters in words, for the export's second line.
 fn in_words(f: &Filter) -> String {
     let state = f.state.as_deref().and_then(crate::review::State::parse).map(crate::review::State::label);

@@ -73,3 +73,26 @@ async fn the_filtered_project_list_exports_as_its_page_shows_it() {
     let money = |s: &str| s.replace(',', "").parse::<rust_decimal::Decimal>().ok().map(|d| d.normalize());
     assert_eq!(money(&cell(sum, 7)), money(&total[0][8]), "the same 合计 of loans");
 }
+
+/// The allocation trial and the batch list export with their 合计, for those who may read
+/// money; a cooperative is refused.
+#[rocket::async_test]
+async fn the_money_lists_export_with_their_totals() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    for (path, sheet, first) in [
+        ("/rounds/2024/allocations.xlsx", "2024年度资金分配试算", "合计"),
+        ("/rounds/2024/batches.xlsx", "2024年度拨付批次", "合计（不含已撤销）"),
+    ] {
+        let r = admin.client.get(path).dispatch().await;
+        assert_eq!(r.status(), Status::Ok, "{path}");
+        let bytes = r.into_bytes().await.expect("a workbook");
+        let table = rows(&bytes, sheet);
+        let last = table.last().expect("rows");
+        assert_eq!(cell(last, 0), first, "{path}: the 合计 row last");
+        let (_, page) = admin.get(path.trim_end_matches(".xlsx")).await;
+        assert!(page.contains(first) && page.contains(&format!("href=\"{path}\"")), "{path}: the page has both");
+    }
+    let coop = app.login("coop-a").await;
+    assert_eq!(coop.get("/rounds/2024/batches.xlsx").await.0, Status::Forbidden);
+}
