@@ -73,7 +73,7 @@ fn state_count(home: &str, label: &str) -> Option<i64> {
 
 /// "共 N 个项目" of the list page.
 fn list_total(list: &str) -> i64 {
-    number_after(list, "<p>共 ").expect("the list's total")
+    number_after(list, "id=\"total\">共 ").expect("the list's total")
 }
 
 /// The dashboard's count of the current round's projects.
