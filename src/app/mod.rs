@@ -7,9 +7,12 @@
 
 pub mod actor;
 pub mod allocations;
+pub mod applicant_home;
+pub mod audit;
 pub mod calculation;
 pub mod disbursements;
 pub mod division;
 pub mod imports;
+pub mod lists;
 
 pub use actor::Actor;

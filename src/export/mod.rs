@@ -5,6 +5,7 @@ pub mod applicant;
 pub mod cut;
 pub mod explain;
 pub mod json;
+pub mod list;
 pub mod mask;
 pub mod report;
 pub mod sheet;

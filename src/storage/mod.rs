@@ -5,6 +5,7 @@
 //! `$N` placeholders both backends accept.
 
 pub mod allocations;
+pub mod applicant;
 pub mod applications;
 pub mod audit;
 pub mod batches;
@@ -16,6 +17,7 @@ pub mod facts;
 pub mod funds;
 pub mod idempotency;
 pub mod imports;
+pub mod lists;
 pub mod load;
 pub mod login_attempts;
 pub mod performance;

@@ -33,7 +33,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
     let app = rocket::custom(figment)
         .attach(Db::init())
         .attach(Template::custom(|engines| {
-            engines.tera.register_filter("yuan", kernel::views::yuan_filter);
+            kernel::views::register_filters(&mut engines.tera);
             // Every value a template prints loses its bidirectional controls (`bidi`).
             engines.tera.set_escape_fn(kernel::views::escape_html);
         }))

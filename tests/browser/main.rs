@@ -8,4 +8,5 @@ mod web_support;
 
 mod confirm;
 mod dashboard;
+mod phones;
 mod walkthrough;

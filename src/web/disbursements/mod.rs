@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod confirm;
+pub mod list;
 pub mod pages;
 pub mod view;
 
@@ -13,6 +14,6 @@ use rocket::fairing::AdHoc;
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("disbursements", |rocket| async {
-        rocket.mount("/", pages::routes()).mount("/api/v1", api::routes())
+        rocket.mount("/", [pages::routes(), routes![list::export]].concat()).mount("/api/v1", api::routes())
     })
 }

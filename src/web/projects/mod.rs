@@ -5,6 +5,7 @@ pub mod api;
 pub mod application_view;
 pub mod applications;
 pub mod documents;
+pub mod list;
 pub mod pages;
 
 use rocket::fairing::AdHoc;
@@ -26,7 +27,8 @@ pub fn stage() -> AdHoc {
                     applications::edit,
                     applications::update,
                     documents::upload,
-                    documents::download
+                    documents::download,
+                    list::export
                 ],
             )
             .mount("/api/v1", api::routes())

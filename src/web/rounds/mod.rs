@@ -4,6 +4,7 @@
 pub mod api;
 pub mod pages;
 pub mod policy_form;
+pub mod policy_view;
 
 use rocket::fairing::AdHoc;
 
