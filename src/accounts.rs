@@ -43,7 +43,7 @@ impl Role {
         match self {
             Role::DivisionStaff => "师市总工会财务",
             Role::RegimentStaff => "团场工会",
-            Role::Cooperative => "合作社负责人",
+            Role::Cooperative => "申报人",
             Role::BureauReviewer => "合作单位审核",
             Role::Auditor => "审计",
         }

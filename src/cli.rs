@@ -138,7 +138,7 @@ fn summary(policy: &Policy, r: &RoundResult, parsed: &Parsed, out: &mut dyn Writ
     let count = |s: engine::Status| r.projects.iter().filter(|p| p.status == s).count();
     writeln!(
         out,
-        "项目：{} 个计入试算，{} 个因错误未计入；全额贴息 {}，部分贴息 {}，候补 {}，不符合条件 {}",
+        "项目：{} 个计入试算，{} 个因错误未计入；全额贴息 {}，部分贴息 {}，预算不足 {}，不符合条件 {}",
         t.projects,
         parsed.rejected,
         count(engine::Status::Funded),

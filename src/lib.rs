@@ -31,6 +31,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod labels;
 pub mod reports;
 pub mod retention;
 pub mod review;

@@ -72,7 +72,7 @@ impl Action {
             Action::Reject => "不予通过",
             Action::Withdraw => "撤回",
             Action::Object => "提出异议",
-            Action::Resolve => "异议处理",
+            Action::Resolve => "处理异议",
         }
     }
 

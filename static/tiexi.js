@@ -18,3 +18,46 @@ document.addEventListener('DOMContentLoaded', function () {
     button.textContent = '已复制';
   });
 });
+
+// Phones: each list table's cells carry their column's name (data-label), so that the
+// stylesheet can show a row as a card headed cell by cell (issue 17 item 6). A table
+// whose first row is all headers is a list; one whose rows pair headers and cells is a
+// table of pairs.
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('table').forEach(function (table) {
+    var rows = table.rows;
+    if (rows.length === 0) {
+      return;
+    }
+    var first = rows[0].cells;
+    var allHeads = Array.prototype.every.call(first, function (c) { return c.tagName === 'TH'; });
+    if (!allHeads) {
+      table.classList.add('pairs');
+      return;
+    }
+    var names = [];
+    Array.prototype.forEach.call(first, function (c) {
+      for (var i = 0; i < (c.colSpan || 1); i++) {
+        names.push(c.textContent.trim());
+      }
+    });
+    rows[0].classList.add('head');
+    table.classList.add('cards');
+    for (var r = 1; r < rows.length; r++) {
+      var at = 0;
+      Array.prototype.forEach.call(rows[r].cells, function (c) {
+        if (c.colSpan <= 1 && names[at]) {
+          c.setAttribute('data-label', names[at]);
+        }
+        at += c.colSpan || 1;
+      });
+    }
+  });
+});
+
+// 打印: a list's print button (the stylesheet's print rules keep the table, drop the controls).
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('button.print-page').forEach(function (b) {
+    b.addEventListener('click', function () { window.print(); });
+  });
+});

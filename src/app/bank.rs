@@ -146,7 +146,7 @@ pub async fn answer(
 ) -> Result<Recorded, AppError> {
     actor.require_staff()?;
     let paid_on: chrono::NaiveDate =
-        upload.paid_on.trim().parse().map_err(|_| AppError::Invalid("请填写回单的支付日期（YYYY-MM-DD）".into()))?;
+        upload.paid_on.trim().parse().map_err(|_| AppError::Invalid("请填写回单的拨付日期（YYYY-MM-DD）".into()))?;
     let sha = crate::sha::sha256(&upload.bytes);
     let read = parse(parsers, config, upload.bytes).await?;
     if !read.errors.is_empty() {

@@ -151,7 +151,8 @@ pub async fn decide(db: &Db, actor: Actor<'_>, id: i64, a: &Action) -> Result<()
             let voucher = a.voucher_no.as_deref().map(str::trim).filter(|v| !v.is_empty());
             let voucher = voucher.ok_or_else(|| AppError::Invalid("请填写凭证号".into()))?;
             let on = a.paid_on.as_deref().unwrap_or("").trim();
-            let on: chrono::NaiveDate = on.parse().map_err(|_| AppError::Invalid("支付日期应为 YYYY-MM-DD".into()))?;
+            let on: chrono::NaiveDate =
+                on.parse().map_err(|_| AppError::Invalid("拨付日期应写作 YYYY-MM-DD，如 2024-06-30".into()))?;
             let paid = batches::Paid { voucher_no: voucher, paid_on: on, today: super::today() };
             batches::pay(&mut tx, id, actor.signer()?, paid).await?;
         }

@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod actor;
 pub mod allocations;
 pub mod bank;
+pub mod applicant_home;
+pub mod audit;
 pub mod calculation;
 pub mod carry;
 pub mod disbursements;
@@ -18,6 +20,7 @@ pub mod history;
 pub mod imports;
 pub mod payees;
 pub mod statements;
+pub mod lists;
 
 pub use actor::Actor;
 

@@ -81,7 +81,7 @@ impl Status {
         match self {
             Status::Funded => "全额贴息",
             Status::PartiallyFunded => "部分贴息",
-            Status::Waitlisted => "候补",
+            Status::Waitlisted => "预算不足",
             Status::Ineligible => "不符合条件",
         }
     }

@@ -64,19 +64,19 @@ impl Reason {
     pub fn label(self) -> &'static str {
         match self {
             Reason::TypeNotAllowed => "主体类型不在本年度支持范围",
-            Reason::NotUnionMember => "申请人不是工会会员",
+            Reason::NotUnionMember => "负责人不是工会会员",
             Reason::LimitedByProjectCap => "超过单个项目贴息上限",
-            Reason::RoundLimitReached => "已达申报次数上限",
-            Reason::LimitedByApplicantTotal => "超过同一申请人累计贴息上限",
+            Reason::RoundLimitReached => "获贴息年度数已达上限",
+            Reason::LimitedByApplicantTotal => "超过同一申报主体累计贴息上限",
             Reason::DuplicateContract => "贷款合同重复申报",
             Reason::RateAboveCeiling => "合同利率超过上限",
             Reason::NoOverlap => "贴息期内无计息天数",
             Reason::AlreadySubsidised => "部分天数已在其他年度贴息",
             Reason::OverdueForfeit => "逾期，不予贴息",
             Reason::ExcludedByReview => "审核核减：不予贴息",
-            Reason::LimitedByInterestPaid => "以实付利息为限",
-            Reason::LimitedByCertifiedInterest => "以银行结息清单利息为限",
-            Reason::LimitedByReview => "审核核减：以核定金额为限",
+            Reason::LimitedByInterestPaid => "以已付利息为限",
+            Reason::LimitedByCertifiedInterest => "以银行结息额为限",
+            Reason::LimitedByReview => "审核核减：以核减后金额为限",
         }
     }
 }

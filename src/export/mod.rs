@@ -6,6 +6,7 @@ pub mod bank_file;
 pub mod cut;
 pub mod explain;
 pub mod json;
+pub mod list;
 pub mod mask;
 pub mod report;
 pub mod sheet;

@@ -90,7 +90,7 @@ pub struct Payment {
     pub what: String,
     /// 拨付 or 追回.
     pub kind: &'static str,
-    /// 待审批, 已审批, 已拨付, 已作废.
+    /// 待审核, 已审核, 已拨付, 已撤销 (`crate::labels::batch_state`).
     pub state: &'static str,
     pub paid_on: Option<NaiveDate>,
     pub voucher_no: String,

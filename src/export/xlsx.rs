@@ -44,7 +44,7 @@ fn workbook(policy: &Policy, projects: &[Project], result: &RoundResult) -> Resu
 #[must_use]
 pub fn pool_kind_label(kind: PoolKind) -> &'static str {
     match kind {
-        PoolKind::Funded => "到位资金",
+        PoolKind::Funded => "上级资金",
         PoolKind::Matched => "配套资金",
     }
 }

@@ -164,7 +164,7 @@ columns! {
     MaturityOn "maturity_on" Loan Always Date "到期日期" ["贷款到期日"] "合同到期日期，须晚于放款日期";
     SettledOn "settled_on" Loan Optional Date "结清日期" [] "已结清的填写结清日期，未结清不填";
     InterestPaid "interest_paid" Loan Optional Money "已付利息" ["实付利息"]
-        "贴息年度内实际支付的利息，单位元；不填则不以实付利息为限";
+        "贴息年度内实际支付的利息，单位元；不填则不以已付利息为限";
     PayeeName "payee_name" Project Optional Text "收款户名" ["收款人", "账户名称"]
         "贴息资金的收款账户户名，同一项目各行相同";
     PayeeBank "payee_bank" Project Optional Text "开户银行" ["收款银行", "开户行"] "收款账户的开户银行，如 农业银行哈密分行";

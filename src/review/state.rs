@@ -50,10 +50,10 @@ impl State {
         match self {
             State::Draft => "草稿",
             State::Submitted => "已提交",
-            State::Returned => "退回修改",
+            State::Returned => "已退回",
             State::RegimentReviewed => "团场已初审",
             State::DivisionReviewed => "师市已复审",
-            State::Published => "公示中",
+            State::Published => "已公示",
             State::Approved => "已批准",
             State::Rejected => "未通过",
             State::Withdrawn => "已撤回",

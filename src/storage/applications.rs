@@ -38,6 +38,24 @@ pub async fn create(
     Ok(id)
 }
 
+/// The project number of a new online application: `2024-红星二场-0007`, the year, the
+/// 团场 and the next of its numbers in the round (docs/glossary.md 项目编号). Called in the
+/// write transaction, whose lock serialises two applicants of one 团场.
+///
+/// # Errors
+/// A database error.
+pub async fn next_key(conn: &mut Conn, round_id: i64, year: i32, unit: &str) -> Result<String, sqlx::Error> {
+    let prefix = format!("{year}-{unit}-");
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT project_key FROM projects WHERE round_id = $1 AND project_key LIKE $2")
+            .bind(round_id)
+            .bind(format!("{prefix}%"))
+            .fetch_all(conn)
+            .await?;
+    let last = keys.iter().filter_map(|k| k.strip_prefix(&prefix)?.parse::<u32>().ok()).max().unwrap_or(0);
+    Ok(format!("{prefix}{:04}", last + 1))
+}
+
 /// Replace an application's contents while it is still the applicant's to edit; `false`
 /// (nothing changed) when it is no longer `draft` or `returned`.
 ///

@@ -5,6 +5,7 @@
 //! `$N` placeholders both backends accept.
 
 pub mod allocations;
+pub mod applicant;
 pub mod applications;
 pub mod audit;
 pub mod batches;
@@ -19,6 +20,7 @@ pub mod funds;
 pub mod history;
 pub mod idempotency;
 pub mod imports;
+pub mod lists;
 pub mod load;
 pub mod login_attempts;
 pub mod payees;

@@ -112,9 +112,12 @@ fn each_user_sees_their_own_dashboard_with_its_charts() {
     shoot(&mut browser, "hongxing2", false);
     log_out(&mut browser);
 
+    // A cooperative's home is its own applications (issue 17 item 6), not the dashboard.
     log_in(&mut browser, &base, "coop-a");
-    check(&mut browser, "coop-a", &["红星二场"]);
-    assert_eq!(browser.eval("document.querySelector('#summary') === null"), Ok(json!(true)));
+    assert_eq!(
+        browser.eval("document.querySelector('#applicant-home') !== null && document.querySelector('svg') === null"),
+        Ok(json!(true))
+    );
     shoot(&mut browser, "coop-a", false);
     drop(server);
 }

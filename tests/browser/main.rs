@@ -10,4 +10,5 @@ mod accounts;
 mod confirm;
 mod dashboard;
 mod payment;
+mod phones;
 mod walkthrough;

@@ -24,10 +24,10 @@ fn calc(policy: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
-/// The rows of a table as text cells (header row left out).
+/// The rows of a table as text cells (the header row and a 合计 row left out).
 fn table(browser: &mut Browser, selector: &str) -> Vec<Vec<String>> {
     let js = format!(
-        "[...document.querySelectorAll({} + ' tr')].slice(1).map(tr => [...tr.cells].map(td => td.textContent.trim()))",
+        "[...document.querySelectorAll({} + ' tr:not(.total)')].slice(1).map(tr => [...tr.cells].map(td => td.textContent.trim()))",
         json!(selector)
     );
     serde_json::from_value(browser.eval(&js).expect("the table")).expect("rows of text")

@@ -36,7 +36,7 @@ fn the_summary_counts_the_caps() {
     assert_eq!(out.status.code(), Some(0));
     let s = text(&out);
     assert!(s.contains("审核核减：不予贴息 1 笔（较计算值少 4422.50 元）"), "{s}");
-    assert!(s.contains("以银行结息清单利息为限 3 笔（较计算值少 22329.16 元）"), "{s}");
+    assert!(s.contains("以银行结息额为限 3 笔（较计算值少 22329.16 元）"), "{s}");
     assert!(s.contains("3 笔贷款有结息清单，其中 2 笔与按合同利率计算的同期利息相差超过 1 元"), "{s}");
 }
 

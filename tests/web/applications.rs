@@ -90,7 +90,7 @@ async fn bad_values_get_the_workbooks_messages_next_to_their_fields() {
 /// Documents: a PDF is kept and downloads as an attachment; a renamed .exe and an over-size
 /// file are refused; another cooperative neither sees nor downloads it.
 async fn documents(coop: &Agent, other: &Agent, id: i64) {
-    assert_eq!(upload(coop, id, "contract", "合同.pdf", b"%PDF-1.4\n% test\n").await, Status::SeeOther);
+    assert_eq!(upload(coop, id, "contract", "贷款合同<甲>.PDF.exe", b"%PDF-1.4\n% test\n").await, Status::SeeOther);
     let mut exe = b"MZ\x90\x00".to_vec();
     exe.extend_from_slice(&[0; 64]);
     assert_eq!(upload(coop, id, "contract", "合同.pdf", &exe).await, Status::UnprocessableEntity);
@@ -104,7 +104,13 @@ async fn documents(coop: &Agent, other: &Agent, id: i64) {
     let r = coop.client.get(format!("/projects/{id}/documents/{link}")).dispatch().await;
     assert_eq!(r.status(), Status::Ok);
     assert_eq!(r.content_type(), Some(ContentType::PDF));
-    assert!(r.headers().get_one("Content-Disposition").unwrap_or_default().starts_with("attachment"));
+    // Under its own name, without folder or quote, with the extension of what it is (issue 17).
+    let disposition = r.headers().get_one("Content-Disposition").unwrap_or_default().to_string();
+    let own = tiexi::web::reports::workbooks::rfc5987("贷款合同甲.PDF.pdf");
+    assert!(
+        disposition.starts_with("attachment") && disposition.contains(&format!("filename*={own}")),
+        "{disposition}"
+    );
     // Another cooperative neither sees nor downloads it.
     assert_eq!(other.get(&format!("/projects/{id}")).await.0, Status::NotFound);
     assert_eq!(other.get(&format!("/projects/{id}/documents/{link}")).await.0, Status::NotFound);
@@ -124,6 +130,9 @@ async fn a_cooperative_drafts_edits_uploads_and_submits_and_nobody_else_sees_it(
     let id = id_of(&location.expect("a redirect"));
     let (_, project) = coop.get_json(&format!("/api/v1/projects/{id}")).await;
     assert_eq!((project["state"].as_str(), project["loans"].as_array().map(Vec::len)), (Some("draft"), Some(2)));
+    // A Chinese project number: the year, the 团场 and the next number (issue 17 item 4).
+    let key = project["key"].as_str().unwrap_or_default().to_string();
+    assert!(key.starts_with("2024-") && key.ends_with("-0001") && !key.contains("WEB"), "{key}");
     assert_eq!(project["loans"][1]["principal"], "200000.00", "20万元 read as the workbook reads it");
     // Edit: the form shows the stored values; a third field changes.
     let (status, form) = coop.get(&format!("/projects/{id}/edit")).await;

@@ -89,19 +89,13 @@ async fn regiment_staff_see_their_regiment_only() {
     assert!(html.contains("<td class=\"num\">—</td></tr>"), "the division's remainder of a pool is not shown");
 }
 
+/// A cooperative's home is its own applications (`applicant_home`), not the dashboard.
 #[rocket::async_test]
-async fn a_cooperative_sees_its_own_projects_only() {
+async fn a_cooperative_gets_no_dashboard() {
     let app = TestApp::demo().await;
-    let agent = app.login("coop-a").await;
-    let html = home(&agent).await;
-    let own = shows_only(&agent, &html, &["红星二场"]).await;
-    assert_eq!(own.len(), 2, "coop-a owns two 2024 projects");
-    assert!(!html.contains("id=\"summary\""), "no closed round of its own, so no cumulative sentence");
-    let other = app.login("coop-b").await;
-    let theirs = other.projects(2024).await;
-    let html_b = home(&other).await;
-    assert_ne!(after(&html_b, "id=\"requested\">"), after(&html, "id=\"requested\">"));
-    assert_eq!(theirs.len(), 2);
+    let (status, html) = app.login("coop-a").await.get("/").await;
+    assert_eq!(status, Status::Ok);
+    assert!(!html.contains("id=\"dashboard\"") && !html.contains("<svg") && !html.contains("id=\"summary\""));
 }
 
 /// One statement: the text bound first (`$1`), then the numbers; the first column of the
@@ -181,6 +175,4 @@ async fn pools_and_regiments_count_only_the_grants_in_scope() {
         pool_cells(&hongxing2),
         [("兵团项目资金".into(), "600.00".into(), "—".into()), ("师市总工会自筹".into(), "400.00".into(), "—".into())]
     );
-    let coop_b = home(&app.login("coop-b").await).await;
-    assert!(pool_cells(&coop_b).iter().all(|(_, granted, _)| granted == "0.00"), "coop-b owns neither project");
 }

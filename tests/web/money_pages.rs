@@ -237,7 +237,7 @@ async fn allocation_and_batches_go_through_the_pages_with_maker_checker() {
     assert_eq!(latest(&w.maker, "/api/v1/rounds/2023/disbursements", "disbursements").await["state"], "approved");
     post(&w.maker, &format!("{path}/actions"), &[pay[0], pay[1], pay[2], ("confirm", "1")]).await;
     let paid = page(&w.maker, &path).await;
-    assert!(paid.contains("已支付") && paid.contains("记-7") && paid.contains("id=\"clawback-"), "{paid}");
+    assert!(paid.contains("已拨付") && paid.contains("记-7") && paid.contains("id=\"clawback-"), "{paid}");
     assert!(names(&paid, &[("preparer", "maker"), ("approver", "checker")]), "who prepared, who approved: {paid}");
     let claw = [("project_id", ids[0].as_str()), ("amount", "100.00"), ("comment", "多付")];
     assert!(ask(&w.checker, &format!("{path}/clawbacks"), &claw).await.contains("追回100.00 元"));

@@ -97,7 +97,7 @@ async fn approval_waits_for_a_second_person_and_for_every_objection_to_be_resolv
     let (_, history) = admin.get_json(&format!("/api/v1/projects/{id}/transitions")).await;
     let labels: Vec<&str> =
         history["transitions"].as_array().expect("a list").iter().filter_map(|t| t["action_label"].as_str()).collect();
-    assert_eq!(labels[labels.len() - 5..], ["公示", "提出异议", "提出异议", "异议处理", "批准"], "{history}");
+    assert_eq!(labels[labels.len() - 5..], ["公示", "提出异议", "提出异议", "处理异议", "批准"], "{history}");
     for (action, n) in [("project.object", 2), ("project.resolve", 1), ("project.approve", 1)] {
         let (_, trail) = admin.get_json(&format!("/api/v1/audit?action={action}&entity_id={id}")).await;
         assert_eq!(trail["total"], json!(n), "{action}: {trail}");

@@ -167,12 +167,12 @@ async fn the_demo_cumulative_report_gives_the_published_figures_by_funding_sourc
     assert!(sentence.contains("拨付贴息资金806.635万元，撬动贷款1.68亿元，带动职工7916户"), "{sentence}");
     // 分资金来源: each year by source, the sources' 合计 and the 总计 agree with 汇总.
     let sources = table(&through, "分资金来源", "年度");
-    assert_eq!(sources.iter().filter(|r| cell(r, 1) == "上级补助" && cell(r, 0) != "合计").count(), 7);
+    assert_eq!(sources.iter().filter(|r| cell(r, 1) == "上级资金" && cell(r, 0) != "合计").count(), 7);
     let all = sources.iter().find(|r| cell(r, 0) == "总计").expect("总计");
     assert_eq!(dec(&all[4]), Decimal::new(8_066_350, 0), "已核定 of every source");
     assert_eq!(dec(&all[5]), Decimal::new(8_066_350, 0), "已拨付 of every source (历史拨付)");
-    let funded = sources.iter().find(|r| cell(r, 0) == "合计" && cell(r, 1) == "上级补助").expect("合计");
-    let matched = sources.iter().find(|r| cell(r, 0) == "合计" && cell(r, 1) == "自筹配套").expect("合计");
+    let funded = sources.iter().find(|r| cell(r, 0) == "合计" && cell(r, 1) == "上级资金").expect("合计");
+    let matched = sources.iter().find(|r| cell(r, 0) == "合计" && cell(r, 1) == "配套资金").expect("合计");
     for col in 2..6 {
         assert_eq!(dec(&funded[col]) + dec(&matched[col]), dec(&all[col]), "column {col}");
     }

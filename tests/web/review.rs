@@ -222,5 +222,5 @@ async fn the_project_page_shows_only_the_buttons_of_the_user_and_the_bulk_list_p
     assert_eq!(record(&app, id).await.0, "published");
     assert_eq!(record(&app, second).await.0, "submitted", "a project not ready is left as it was");
     let (_, list) = admin.get("/rounds/2024/projects?state=published").await;
-    assert!(list.contains("XX-2024-001") && !list.contains("XX-2024-006"), "the list filters by state");
+    assert!(list.contains("XX-2024-001") && !list.contains("XX-2024-006"), "the list filters by state: {list}");
 }

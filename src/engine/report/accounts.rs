@@ -118,8 +118,8 @@ pub fn by_kind(pools: &[PoolAccount]) -> Vec<(PoolKind, Account)> {
 #[must_use]
 pub fn kind_label(kind: PoolKind) -> &'static str {
     match kind {
-        PoolKind::Funded => "上级补助",
-        PoolKind::Matched => "自筹配套",
+        PoolKind::Funded => "上级资金",
+        PoolKind::Matched => "配套资金",
     }
 }
 

@@ -66,16 +66,10 @@ impl PaymentList {
     }
 }
 
-/// The state label of a batch state of the schema.
+/// The state label of a batch state of the schema (`crate::labels::batch_state`).
 #[must_use]
 pub fn state_label(state: &str) -> &'static str {
-    match state {
-        "prepared" => "待审批",
-        "approved" => "已审批",
-        "paid" => PAID,
-        "partial" => "部分支付",
-        _ => "已作废",
-    }
+    crate::labels::batch_state(state).unwrap_or("已撤销")
 }
 
 /// The kind label of a batch kind of the schema.
@@ -120,7 +114,7 @@ pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxE
 /// control totals and the system's record.
 fn block(list: &PaymentList) -> Block<'_> {
     let mut headers: Vec<String> =
-        ["序号", "团场", "项目编号", "项目名称", "收款人", "开户银行", "银行账号", "金额"].map(String::from).to_vec();
+        ["序号", "团场", "项目编号", "项目名称", "收款户名", "开户银行", "银行账号", "金额"].map(String::from).to_vec();
     headers.extend(list.pools.iter().cloned());
     let mut b = Block::new(&headers);
     for (i, item) in list.items.iter().enumerate() {

@@ -19,7 +19,7 @@ async fn open_batch(conn: &mut Conn, id: i64) -> Result<Batch, Refusal> {
 pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
     let b = open_batch(conn, id).await?;
     if b.state != "prepared" {
-        return Err(refused("只有待审批的批次才能审批"));
+        return Err(refused("只有待审核的批次才能审核"));
     }
     if b.prepared_by == actor.id {
         return Err(refused("制单人不能审批自己的拨付批次"));
@@ -35,7 +35,7 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() != 1 {
-        return Err(refused("只有待审批的批次才能审批"));
+        return Err(refused("只有待审核的批次才能审核"));
     }
     let new = json!({ "state": "approved", "comment": comment });
     audit::append(conn, &entry(actor, "batch.approve", id, b.round_id, json!({ "state": "prepared" }), new)).await?;
@@ -90,9 +90,9 @@ pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, paid: Paid<'_>) -> 
     .await?;
     if done.rows_affected() != 1 {
         return Err(refused(if b.state == "paid" {
-            "该批次已支付"
+            "该批次已拨付"
         } else {
-            "只有已审核的批次才能支付"
+            "只有已审核的批次才能确认拨付"
         }));
     }
     let failed = move_items(conn, &b, actor).await?;
@@ -166,7 +166,7 @@ pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() != 1 {
-        return Err(refused("已支付或已撤销的批次不能撤销"));
+        return Err(refused("已拨付或已撤销的批次不能撤销"));
     }
     let new = json!({ "state": "cancelled", "comment": comment });
     audit::append(conn, &entry(actor, "batch.cancel", id, b.round_id, json!({ "state": b.state }), new)).await?;

@@ -3,6 +3,7 @@
 //! and how a refused money action goes back to its page.
 
 pub mod api;
+pub mod list;
 pub mod pages;
 pub mod treasury;
 
@@ -12,6 +13,6 @@ use rocket::fairing::AdHoc;
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("allocations", |rocket| async {
-        rocket.mount("/", pages::routes()).mount("/api/v1", api::routes())
+        rocket.mount("/", [pages::routes(), routes![list::export]].concat()).mount("/api/v1", api::routes())
     })
 }

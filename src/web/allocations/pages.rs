@@ -93,7 +93,7 @@ pub(crate) async fn show(
         .iter()
         .map(|(g, parts)| {
             json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name, "unit": g.unit,
-                "amount": Money::from_fen(g.amount_fen), "status_label": crate::web::kernel::views::status_label(&g.status),
+                "amount": Money::from_fen(g.amount_fen), "status_label": crate::web::kernel::views::approved_status_label(&g.status),
                 "parts": treasury::parts_in(&pools, parts) })
         })
         .collect();

@@ -62,10 +62,13 @@ pub(crate) fn run_json(run: &Run) -> Value {
         .map(|((r, name), l)| {
             json!({ "id": r.id, "key": l.key, "name": name, "requested": l.requested, "held": l.held,
             "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status,
-                "status_label": crate::web::kernel::views::status_label(l.status.code()) })
+                "status_label": crate::web::kernel::views::approved_status_label(l.status.code()) })
         })
         .collect();
+    let requested = crate::engine::report::sum(o.lines.iter().map(|l| l.requested));
+    let held = crate::engine::report::sum(o.lines.iter().map(|l| l.held));
     json!({ "budget": o.budget, "outstanding": o.outstanding, "granted": o.granted, "pools": pools,
+        "requested": requested, "held": held,
         "projects": projects, "waitlisted": o.waitlisted(), "in_review": run.in_review, "kept_back": run.kept_back })
 }
 

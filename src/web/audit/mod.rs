@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod trail;
+pub mod view;
 
 use rocket::fairing::AdHoc;
 
@@ -9,6 +10,6 @@ use rocket::fairing::AdHoc;
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("audit", |rocket| async {
-        rocket.mount("/", routes![trail::index]).mount("/api/v1", api::routes())
+        rocket.mount("/", routes![trail::index, trail::export]).mount("/api/v1", api::routes())
     })
 }

@@ -11,6 +11,7 @@ use crate::storage::audit::{Query, Record, Visible};
 use crate::storage::{self, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::params::Number;
+use crate::web::reports::workbooks::Xlsx;
 
 pub const PER_PAGE: i64 = 50;
 
@@ -70,15 +71,37 @@ pub(crate) fn record_json(r: &Record) -> Value {
 #[get("/audit?<page>&<q..>")]
 pub(crate) async fn index(db: &Db, session: Session, q: Query, page: Number<i64>) -> Result<Template, AppError> {
     let current = page.or(1).max(1);
-    let (rows, total) = self::page(db, &session, &q, current, PER_PAGE).await?;
+    let (rows, total) = self::page(db, &session, &super::view::resolve(&q), current, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let years = years(db).await?;
+    let shown: Vec<_> = rows.iter().map(|r| super::view::shown(r, &years)).collect();
     Ok(Template::render(
         "audit/index",
         context! {
-            me: crate::web::kernel::pages::me(&session), rows: rows.iter().map(record_json).collect::<Vec<_>>(), total,
-            page: current, pages, link: link(&q), q: &q,
+            me: crate::web::kernel::pages::me(&session), rows: shown, total, page: current, pages, link: link(&q), q: &q,
+            entities: crate::labels::AUDIT_ENTITIES.map(|(_, l)| l),
+            actions: crate::labels::all_audit_actions().into_iter().map(|(_, l)| l).collect::<Vec<_>>(),
         },
     ))
+}
+
+/// Each round's id and year: the page shows rounds by year (docs/glossary.md).
+async fn years(db: &Db) -> Result<Vec<(i64, i32)>, AppError> {
+    let mut conn = db.inner.acquire().await?;
+    Ok(storage::rounds::list(&mut conn).await?.into_iter().map(|r| (r.id, r.year)).collect())
+}
+
+/// What the filters show, as a workbook (issue 17 item 5): a POST, since taking the trail
+/// away is itself audited (`audit.export`, with the filters and the count).
+#[post("/audit/export.xlsx?<q..>")]
+pub(crate) async fn export(db: &Db, session: Session, q: Query) -> Result<Xlsx, AppError> {
+    let visible = visible(&session)?;
+    let (rows, _) = crate::app::audit::export(db, session.actor(), &visible, &q, &super::view::resolve(&q)).await?;
+    let years = years(db).await?;
+    let shown: Vec<_> = rows.iter().map(|r| super::view::shown(r, &years)).collect();
+    let book = super::view::workbook(&shown, &super::view::filters_in_words(&q))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    crate::web::reports::workbooks::xlsx(book, "审计记录.xlsx".into(), "tiexi-audit.xlsx".into()).await
 }
 
 /// The filters as a query string, for the paging links.

@@ -23,7 +23,7 @@ const GRANTED: Series = Series { name: "已核定", color: "#de911d" };
 const PAID: Series = Series { name: "已拨付", color: "#9b1c1c" };
 const AMOUNT: Series = Series { name: "金额", color: "#de911d" };
 const COUNT: Series = Series { name: "项目数", color: "#4c63b6" };
-const SUBSIDY: Series = Series { name: "贴息资金", color: "#9b1c1c" };
+const SUBSIDY: Series = Series { name: "核定贴息", color: "#9b1c1c" };
 const LOANS: Series = Series { name: "撬动贷款", color: "#3f9142" };
 const HOUSEHOLDS: Series = Series { name: "带动职工户数", color: "#4c63b6" };
 const LEVERAGE: Series = Series { name: "撬动倍数", color: "#1f2933" };
@@ -44,20 +44,9 @@ fn hundredths_label(v: i64) -> String {
     format!("{}.{:02}", v / 100, v % 100)
 }
 
-/// The review state code → its label (issue 5's states).
-fn state_label(code: &str) -> &str {
-    match code {
-        "draft" => "草稿",
-        "submitted" => "已提交",
-        "returned" => "已退回",
-        "regiment_reviewed" => "团场已审核",
-        "division_reviewed" => "师市已审核",
-        "published" => "公示中",
-        "approved" => "已批准",
-        "rejected" => "未通过",
-        "withdrawn" => "已撤回",
-        other => other,
-    }
+/// The review state code → its one label (`review::State::label`, docs/glossary.md).
+fn state_label(code: &str) -> &'static str {
+    crate::review::State::parse(code).map_or("—", crate::review::State::label)
 }
 
 /// What the dashboard shows of a scope, before the user's header.
@@ -125,7 +114,7 @@ fn pool_rows(pools: &[PoolUse]) -> Vec<PoolRow> {
         .iter()
         .map(|p| PoolRow {
             name: p.name.clone(),
-            kind: if p.kind == "matched" { "配套资金" } else { "到位资金" },
+            kind: crate::labels::pool_kind(&p.kind).unwrap_or("—"),
             amount: yuan(p.amount),
             granted: yuan(p.granted),
             paid: yuan(p.paid),
@@ -203,7 +192,7 @@ fn trend(closed: &[ClosedRound]) -> Option<serde_json::Value> {
         "first_year": first_year, "last_year": per_round.last().map(|(y, _)| *y),
         "sentence": summary::sentence(first_year, &all),
         "rows": rows,
-        "granted_chart": charts::columns("历年贴息资金与撬动倍数", &years, &granted, SUBSIDY, Some(&line), &money_label),
+        "granted_chart": charts::columns("历年核定贴息与撬动倍数", &years, &granted, SUBSIDY, Some(&line), &money_label),
         "loans_chart": charts::columns("历年撬动贷款", &years, &loans, LOANS, None, &money_label),
         "households_chart": charts::columns("历年带动职工户数", &years, &homes, HOUSEHOLDS, None, &count_label),
     }))

@@ -1,6 +1,7 @@
 //! The dashboard (the home page, `figures`) and the API's cumulative figures.
 
 pub mod api;
+pub mod applicant_home;
 pub mod figures;
 
 use rocket::fairing::AdHoc;

@@ -1,5 +1,5 @@
 //! What the irreversible money actions will do, said before they are taken (`web::kernel::confirm`):
-//! approving or cancelling an allocation (批准, 取消), paying or cancelling a batch (确认支付,
+//! approving or cancelling an allocation (批准, 取消), paying or cancelling a batch (确认拨付,
 //! 取消), and a clawback (追回). `None` when the action would be refused anyway: it is then
 //! taken at once, and its refusal says why.
 
@@ -78,9 +78,9 @@ pub(crate) async fn batch(
     match a.action.as_str() {
         "pay" if b.state == "approved" && !voucher.is_empty() && paid_on.parse::<chrono::NaiveDate>().is_ok() => {
             Ok(Some(
-                c.says(format!("{what}将记为已支付：凭证号 {voucher}，支付日期 {paid_on}。"))
-                    .says("已支付的批次不能更改或撤销；多付的款项只能通过追回收回。")
-                    .button("确认支付"),
+                c.says(format!("{what}将记为已拨付：凭证号 {voucher}，拨付日期 {paid_on}。"))
+                    .says("已拨付的批次不能更改或撤销；多付的款项只能通过追回收回。")
+                    .button("确认拨付"),
             ))
         }
         "cancel" if matches!(b.state.as_str(), "prepared" | "approved") => Ok(Some(
@@ -128,7 +128,7 @@ pub(crate) async fn clawback(
             payee.unit,
             comment.trim()
         ))
-        .says("追回批次须由另一位财务人员审核并确认支付后生效；支付后不能撤销。")
+        .says("追回批次须由另一位财务人员审核并确认拨付后生效；拨付后不能撤销。")
         .button("确认追回"),
     ))
 }

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod bank_files;
 pub mod confirm;
+pub mod list;
 pub mod pages;
 pub mod returns;
 pub mod view;
@@ -17,7 +18,7 @@ use rocket::fairing::AdHoc;
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("disbursements", |rocket| async {
         rocket
-            .mount("/", pages::routes())
+            .mount("/", [pages::routes(), routes![list::export]].concat())
             .mount("/", bank_files::page_routes())
             .mount("/", returns::page_routes())
             .mount("/api/v1", api::routes())

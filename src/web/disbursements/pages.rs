@@ -42,12 +42,13 @@ pub(crate) async fn index(
     require_reader(&session)?;
     let round = crate::web::rounds::pages::find(db, year).await?;
     let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
+    let totals = super::list::totals(&list);
     let list: Vec<Value> = list.iter().map(|b| view::batch_json(b, None, false)).collect();
     Ok(Template::render(
         "disbursements/index",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
-            year, round_name: &round.name, batches: list, may_act: may_act(&session, &round),
+            year, round_name: &round.name, batches: list, may_act: may_act(&session, &round), totals,
         },
     ))
 }
@@ -200,7 +201,7 @@ pub(crate) async fn decide(
     let done = disbursements::decide(db, session.actor(), id, &action).await.map(|()| {
         let what = match form.action.as_str() {
             "approve" => "批次已审核",
-            "pay" => "批次已支付",
+            "pay" => "批次已拨付",
             _ => "批次已撤销",
         };
         (to.clone(), what.to_owned())
@@ -276,7 +277,7 @@ pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result
         .iter()
         .map(|g| {
             json!({ "kind": g.kind, "state": g.state, "amount": Money::from_fen(g.amount_fen),
-            "status_label": crate::web::kernel::views::status_label(&g.status) })
+            "status_label": crate::web::kernel::views::approved_status_label(&g.status) })
         })
         .collect();
     let payments: Vec<Value> = payments

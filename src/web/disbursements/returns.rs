@@ -55,7 +55,7 @@ async fn upload_page(
     let upload = Upload { file_name, bytes, paid_on: &form.paid_on };
     match bank::answer(db, session.actor(), (parsers, config), id, upload).await {
         Ok(r) if r.failed == 0 => {
-            Ok(Flash::success(to, format!("银行回单已登记：{} 笔全部支付成功，批次已支付", r.paid)))
+            Ok(Flash::success(to, format!("银行回单已登记：{} 笔全部拨付成功，批次已拨付", r.paid)))
         }
         Ok(r) => Ok(Flash::success(
             to,

@@ -31,6 +31,8 @@ pub struct Me {
     pub audit: bool,
     /// May turn on a TOTP second factor (`web::accounts::totp`).
     pub second_factor: bool,
+    /// The role's code (`cooperative`), for what the menu offers each role.
+    pub role_code: &'static str,
 }
 
 #[must_use]
@@ -44,11 +46,20 @@ pub(crate) fn me(s: &Session) -> Me {
         staff: s.role.may_manage_rounds(),
         audit: matches!(s.role, Role::DivisionStaff | Role::Auditor | Role::RegimentStaff),
         second_factor: matches!(s.role, Role::DivisionStaff | Role::Auditor),
+        role_code: s.role.code(),
     }
 }
 
-/// Home: the dashboard of what the user may see (`dashboard`).
+/// Home: the dashboard of what the user may see (`dashboard`); an applicant's home is their
+/// own applications (issue 17 item 6, `dashboard::applicant_home`).
 #[get("/")]
-pub(crate) async fn home(db: &Db, session: Session, kept: Kept<'_>) -> Result<Html, AppError> {
-    crate::web::dashboard::figures::page(db, kept, &session).await
+pub(crate) async fn home(
+    db: &Db,
+    session: Session,
+    kept: Kept<'_>,
+) -> Result<rocket::Either<Html, rocket_dyn_templates::Template>, AppError> {
+    if session.role == Role::Cooperative {
+        return Ok(rocket::Either::Right(crate::web::dashboard::applicant_home::page(db, &session).await?));
+    }
+    Ok(rocket::Either::Left(crate::web::dashboard::figures::page(db, kept, &session).await?))
 }

@@ -88,7 +88,7 @@ pub fn load(dir: Option<&Path>) -> Result<Tera, String> {
     let mut tera = Tera::default();
     // Every template is HTML, and their names carry no `.html`: escape everything.
     tera.autoescape_on(vec![""]);
-    tera.register_filter("yuan", super::views::yuan_filter);
+    super::views::register_filters(&mut tera);
     // Every value a template prints loses its bidirectional controls (`bidi`).
     tera.set_escape_fn(super::views::escape_html);
     tera.add_raw_templates(texts.iter().map(|(name, text)| (name.as_str(), text.as_ref()))).map_err(|e| chain(&e))?;

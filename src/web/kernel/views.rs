@@ -62,6 +62,52 @@ pub fn yuan_filter(
     money.map(|m| yuan(m).into()).ok_or_else(|| format!("yuan: {value} is not an amount").into())
 }
 
+/// The filters every template may use: `yuan`, `label`, `beijing`.
+pub fn register_filters(tera: &mut rocket_dyn_templates::tera::Tera) {
+    tera.register_filter("yuan", yuan_filter);
+    tera.register_filter("label", label_filter);
+    tera.register_filter("beijing", beijing_filter);
+}
+
+/// `{{ code | label(of="batch_state") }}`: the one label of a stored code (`crate::labels`).
+/// An unknown kind is an error (a template's typo); an unknown code shows a dash.
+///
+/// # Errors
+/// The kind is missing or unknown.
+#[expect(clippy::implicit_hasher, reason = "the signature of a Tera filter")]
+pub fn label_filter(
+    value: &rocket_dyn_templates::tera::Value,
+    args: &std::collections::HashMap<String, rocket_dyn_templates::tera::Value>,
+) -> rocket_dyn_templates::tera::Result<rocket_dyn_templates::tera::Value> {
+    let kind = args.get("of").and_then(|v| v.as_str()).unwrap_or_default();
+    if !crate::labels::KINDS.contains(&kind) {
+        return Err(format!("label: unknown kind {kind:?}").into());
+    }
+    Ok(crate::labels::of(kind, value.as_str().unwrap_or_default()).unwrap_or("—").into())
+}
+
+/// A stored UTC time (`2024-06-30T06:05:00Z`) as Beijing time in words (`2024年6月30日 14:05`);
+/// text that is not such a time is shown as it is (docs/glossary.md: pages show Beijing time).
+#[must_use]
+pub fn beijing(utc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(utc.trim()).map_or_else(
+        |_| utc.to_string(),
+        |t| (t.naive_utc() + chrono::Duration::hours(8)).format("%Y年%-m月%-d日 %H:%M").to_string(),
+    )
+}
+
+/// `{{ at | beijing }}`: [`beijing`] for templates.
+///
+/// # Errors
+/// Never: a value that is not text is shown empty.
+#[expect(clippy::implicit_hasher, reason = "the signature of a Tera filter")]
+pub fn beijing_filter(
+    value: &rocket_dyn_templates::tera::Value,
+    _: &std::collections::HashMap<String, rocket_dyn_templates::tera::Value>,
+) -> rocket_dyn_templates::tera::Result<rocket_dyn_templates::tera::Value> {
+    Ok(beijing(value.as_str().unwrap_or_default()).into())
+}
+
 /// A row of the project list.
 #[derive(Debug, Serialize)]
 pub struct ProjectRow {
@@ -81,15 +127,20 @@ pub struct ProjectRow {
     pub state: String,
 }
 
-/// The engine status code → its label (unknown codes shown as they are).
+/// The engine status code → its label (`crate::labels::status`; unknown codes a dash).
 #[must_use]
 pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "funded" => "全额贴息",
-        "partially_funded" => "部分贴息",
-        "waitlisted" => "候补",
-        "ineligible" => "不符合条件",
-        _ => "—",
+    crate::labels::status(code).unwrap_or("—")
+}
+
+/// The result of an approved project on the books: 候补 when an allocation left it without
+/// money; the other results as [`status_label`] (docs/glossary.md: 候补 only for these).
+#[must_use]
+pub fn approved_status_label(code: &str) -> &'static str {
+    if code == "waitlisted" {
+        crate::labels::WAITLISTED_APPROVED
+    } else {
+        status_label(code)
     }
 }
 
@@ -167,7 +218,7 @@ pub fn pools(r: &RoundResult) -> Vec<PoolView> {
         .map(|p| PoolView {
             name: p.name.clone(),
             kind: match p.kind {
-                crate::engine::PoolKind::Funded => "到位资金",
+                crate::engine::PoolKind::Funded => "上级资金",
                 crate::engine::PoolKind::Matched => "配套资金",
             },
             amount: yuan(p.amount),

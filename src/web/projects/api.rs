@@ -26,7 +26,7 @@ async fn projects(
 ) -> Result<Value, AppError> {
     let page = page.or(1).max(1);
     let per_page = per_page.or(crate::web::projects::pages::PER_PAGE);
-    let (rows, total) = crate::web::projects::pages::page(db, kept, &session, year, &filter, page, per_page).await?;
+    let (rows, total, _) = crate::web::projects::pages::page(db, kept, &session, year, &filter, page, per_page).await?;
     Ok(json!({ "total": total, "page": page, "projects": rows }))
 }
 

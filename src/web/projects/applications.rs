@@ -91,8 +91,8 @@ pub(crate) async fn create(
     let Some(f) = form.value.as_ref() else {
         return Err(AppError::Invalid("提交的内容无法识别，请检查后重试".into()));
     };
-    let key = format!("WEB-{year}-{}", &crate::web::accounts::auth::token()[..10]);
-    match save(db, &session, &round, None, &key, f).await? {
+    // The number is given in the write transaction (`storage::applications::next_key`).
+    match save(db, &session, &round, None, "待编号", f).await? {
         Ok(id) => Ok(Ok(Flash::success(Redirect::to(format!("/projects/{id}")), "申请已保存为草稿"))),
         Err(errors) => Ok(Err((Status::UnprocessableEntity, page(db, &session, &round, None, f, &errors).await?))),
     }
@@ -149,7 +149,7 @@ async fn save(
     let options = crate::import::Options::of(&policy);
     let read = fields::application(key, &f.project, &f.loans, &f.events, &options);
     let listed = crate::web::division::units::offered(db).await?;
-    let project = match (read, unit_problem(&listed, &f.project.unit)) {
+    let mut project = match (read, unit_problem(&listed, &f.project.unit)) {
         (Ok(p), None) => p,
         (Ok(_), Some(problem)) => return Ok(Err(vec![problem])),
         (Err(mut errors), problem) => {
@@ -160,7 +160,7 @@ async fn save(
     let payee = f.payee();
     let mut tx = storage::begin_write(db).await?;
     let id = match existing {
-        None => storage::applications::create(&mut tx, round.id, &project, session.user.id, &payee).await?,
+        None => numbered(&mut tx, round, &mut project, session.user.id, &payee).await?,
         Some(id) => {
             if !storage::applications::update(&mut tx, id, round.id, &project, &payee).await? {
                 return Err(AppError::Conflict("申请已提交，不能再修改".into()));
@@ -172,11 +172,23 @@ async fn save(
     let action = if existing.is_some() { "project.edit" } else { "project.create" };
     let mut entry = session.actor().entry(action, "project", id, Some(round.id));
     entry.old = json!({});
-    entry.new = json!({ "key": key, "name": project.name, "id_number": mask::id_number(&project.applicant.id_number),
+    entry.new = json!({ "key": project.key, "name": project.name, "id_number": mask::id_number(&project.applicant.id_number),
             "loans": project.loans.len(), "payee_account": mask::account(&payee.account) });
     storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(Ok(id))
+}
+
+/// A new application, numbered `2024-红星二场-0007` in the write transaction (docs/glossary.md).
+async fn numbered(
+    tx: &mut storage::Conn,
+    round: &Round,
+    project: &mut crate::engine::Project,
+    owner: i64,
+    payee: &Payee,
+) -> Result<i64, sqlx::Error> {
+    project.key = storage::applications::next_key(tx, round.id, round.year, &project.applicant.unit).await?;
+    storage::applications::create(tx, round.id, project, owner, payee).await
 }
 
 /// The 团场 is picked from the division's list (`web::division::units`), never typed: a name outside

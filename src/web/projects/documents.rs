@@ -112,6 +112,25 @@ pub(crate) struct Download {
     nosniff: Header<'static>,
 }
 
+/// The name a download is saved under: the uploader's own name (`贷款合同-张三.pdf`), without
+/// any folder, control or quote character, and always with the extension of the type found
+/// in its bytes (`stored`'s), so that a `.exe` name cannot come back as one (issue 17 item 4).
+#[must_use]
+pub fn download_name(original: &str, stored: &str) -> String {
+    let ext = stored.rsplit_once('.').map_or("", |(_, e)| e);
+    let base = original.rsplit(['/', '\\']).next().unwrap_or_default();
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    let clean: String = stem
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/' | ':' | '*' | '?' | '<' | '>' | '|'))
+        .filter(|c| !crate::bidi::is_control(*c))
+        .take(80)
+        .collect();
+    let clean = clean.trim().trim_start_matches('.');
+    let stem = if clean.is_empty() { "证明材料" } else { clean };
+    format!("{stem}.{ext}")
+}
+
 #[get("/projects/<id>/documents/<name>")]
 pub(crate) async fn download(db: &Db, session: Session, id: i64, name: &str) -> Result<Download, AppError> {
     let mut conn = db.inner.acquire().await?;
@@ -121,7 +140,13 @@ pub(crate) async fn download(db: &Db, session: Session, id: i64, name: &str) -> 
     Ok(Download {
         bytes,
         content_type,
-        disposition: Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", doc.stored_name)),
+        disposition: Header::new(
+            "Content-Disposition",
+            crate::web::reports::workbooks::disposition(
+                &download_name(&doc.original_name, &doc.stored_name),
+                &doc.stored_name,
+            ),
+        ),
         nosniff: Header::new("X-Content-Type-Options", "nosniff"),
     })
 }

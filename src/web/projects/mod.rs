@@ -10,6 +10,7 @@ pub mod applications;
 pub mod documents;
 pub mod evidence;
 pub mod history;
+pub mod list;
 pub mod pages;
 pub mod payees;
 
@@ -34,7 +35,8 @@ pub fn stage() -> AdHoc {
                     documents::upload,
                     documents::download,
                     payees::set_page,
-                    evidence::checklist_page
+                    evidence::checklist_page,
+                    list::export
                 ],
             )
             .mount("/api/v1", api::routes())

@@ -33,7 +33,7 @@ pub(crate) async fn page(
     filter: &Filter,
     page: i64,
     per_page: i64,
-) -> Result<(Vec<ProjectRow>, i64), AppError> {
+) -> Result<(Vec<ProjectRow>, i64, super::list::Totals), AppError> {
     let (caches, generation) = (kept.caches, kept.generation);
     let round = crate::web::rounds::pages::find(db, year).await?;
     let scope = session.scope();
@@ -49,13 +49,13 @@ pub(crate) async fn page(
     };
     let offset = (page.max(1) - 1).saturating_mul(per_page);
     let list = storage::load::page(&mut conn, round.id, &key.1, filter, offset, per_page).await?;
-    let rows = list.iter().map(|(r, p)| ProjectRow::new(r, p, principal(p))).collect();
-    Ok((rows, total))
+    let (rows, totals) = super::list::rows(&mut conn, &list).await?;
+    Ok((rows, total, totals))
 }
 
 /// The sum of a project's principals, as listed (the figures dedupe contracts; a list does not).
 fn principal(p: &Project) -> Money {
-    p.loans.iter().map(|l| l.principal).sum()
+    crate::engine::report::sum(p.loans.iter().map(|l| l.principal))
 }
 
 /// A project as its page and the API show it.
@@ -132,10 +132,10 @@ pub(crate) async fn index(
     let keep = flash.is_none();
     let make = async {
         let current = page.or(1).max(1);
-        let (rows, total) = self::page(db, kept, &session, year, &filter, current, PER_PAGE).await?;
+        let (rows, total, totals) = self::page(db, kept, &session, year, &filter, current, PER_PAGE).await?;
         let pages = (total + PER_PAGE - 1) / PER_PAGE;
         let context = context! {
-            me: crate::web::kernel::pages::me(&session), flash, year, rows, total, page: current, pages,
+            me: crate::web::kernel::pages::me(&session), flash, year, rows, total, totals, page: current, pages,
             unit: &filter.unit, applicant_type: &filter.applicant_type, status: &filter.status,
             types: crate::web::rounds::policy_form::PolicyForm::type_options(),
             statuses: ["funded", "partially_funded", "waitlisted", "ineligible"].map(|s| (s, views::status_label(s))),
@@ -168,6 +168,8 @@ struct LoanView<'a> {
     cut: Option<String>,
     cut_by: String,
     cut_at: String,
+    /// Why the subsidy differs from the table, in words (issue 17 item 4).
+    explained: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -191,9 +193,41 @@ fn pieces(r: &LoanResult) -> Vec<PieceView> {
             balance: views::yuan(p.balance),
             rate: p.rate.normalize().to_string(),
             subsidised_rate: p.subsidised_rate.normalize().to_string(),
-            amount: p.amount().round_dp(4).to_string(),
+            amount: grouped(&p.amount().round_dp(4).to_string()),
         })
         .collect()
+}
+
+/// A decimal written with thousands separators (`130,641.6667`), as amounts are shown.
+fn grouped(s: &str) -> String {
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut out = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    frac.map_or(out.clone(), |f| format!("{out}.{f}"))
+}
+
+/// The sentences that say why a loan's 贴息额 is not the sum of its table: the principal
+/// cap's scaling (docs/rules.md §4) and each cap that lowered it (its reasons).
+fn explained(r: &LoanResult) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((cap, total)) = r.factor {
+        out.push(format!(
+            "本项目贷款合计 {} 元，超过贷款金额上限 {} 元：上表按贷款全额计算的贴息额，按 {} ÷ {} 的比例折算，得计算值 {} 元。",
+            views::yuan(total), views::yuan(cap), views::yuan(cap), views::yuan(total), views::yuan(r.computed)
+        ));
+    }
+    if r.subsidy < r.computed {
+        let why: Vec<&str> = r.reasons.iter().map(|x| x.label()).collect();
+        let why = if why.is_empty() { String::new() } else { format!("：{}", why.join("；")) };
+        out.push(format!("贴息额 {} 元低于计算值 {} 元{why}。", views::yuan(r.subsidy), views::yuan(r.computed)));
+    }
+    out
 }
 
 fn loan_views(d: &Detail) -> Vec<LoanView<'_>> {
@@ -223,6 +257,7 @@ fn loan_views(d: &Detail) -> Vec<LoanView<'_>> {
                 cut: cut.and_then(|c| c.cut.as_ref()).map(crate::export::cut::describe),
                 cut_by: cut.map(|c| c.actor.clone()).unwrap_or_default(),
                 cut_at: cut.map(|c| c.at.clone()).unwrap_or_default(),
+                explained: explained(r),
             }
         })
         .collect()
@@ -270,15 +305,49 @@ async fn render(
             phone: mask::phone(&project.applicant.phone), union_member: project.union_member,
             reasons: result.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
             requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
-            uncut_requested, status_label: result.status.label(), loans: loan_views(&d),
+            uncut_requested, status_label: trial_label(state, result.status), loans: loan_views(&d),
             review, money: crate::web::disbursements::pages::project_money(db, session, id).await?,
             payee: super::payees::of(db, session, id).await?,
-            may_reveal: may_reveal(session), full_id,
+            may_reveal: may_reveal(session), full_id, explained: project_explained(&d),
             may_cut: crate::web::review::cuts::may_cut(session, state, round_open),
             cut_reasons: crate::engine::facts::CutReason::ALL.map(|r| (r.code(), r.label())),
             unit_correction: crate::web::division::units::correction(db, session, round_open).await?,
         },
     ))
+}
+
+/// Why the project's figures are below what its loans compute, in words: the project cap on
+/// the request, and a trial grant below the request (docs/rules.md §5, §6).
+fn project_explained(d: &Detail) -> Vec<String> {
+    let r = &d.result;
+    let mut out = Vec::new();
+    let loans = crate::engine::report::sum(r.loans.iter().map(|l| l.subsidy));
+    if r.requested < loans {
+        let why: Vec<&str> = r.reasons.iter().map(|x| x.label()).collect();
+        out.push(format!(
+            "各笔贷款贴息额合计 {} 元，申请贴息为 {} 元：{}。",
+            views::yuan(loans),
+            views::yuan(r.requested),
+            if why.is_empty() { "以上限为准".to_string() } else { why.join("；") }
+        ));
+    }
+    if r.granted < r.requested && r.granted.is_positive() {
+        out.push(format!(
+            "试算核定 {} 元低于申请贴息 {} 元：本年度预算不足以全额贴息，按政策规定的分配方式分配（试算，以批准的分配方案为准）。",
+            views::yuan(r.granted),
+            views::yuan(r.requested)
+        ));
+    }
+    out
+}
+
+/// A trial result says it is a trial until the project is approved (docs/glossary.md).
+fn trial_label(state: crate::review::State, status: crate::engine::Status) -> String {
+    if state == crate::review::State::Approved {
+        status.label().to_string()
+    } else {
+        format!("试算：{}", status.label())
+    }
 }
 
 #[get("/projects/<id>")]

@@ -101,6 +101,14 @@ fn require_all(session: &Session, full_ids: bool) -> Result<(), AppError> {
     session.require(!full_ids || session.role == Role::DivisionStaff)
 }
 
+/// A workbook as a download named `name` (`fallback` for old clients).
+///
+/// # Errors
+/// When the workbook cannot be written.
+pub(crate) async fn xlsx(book: rust_xlsxwriter::Workbook, name: String, fallback: String) -> Result<Xlsx, AppError> {
+    bytes(book, name, fallback).await
+}
+
 /// The workbook's bytes, written off the async threads.
 async fn bytes(book: rust_xlsxwriter::Workbook, name: String, fallback: String) -> Result<Xlsx, AppError> {
     let mut book = book;

@@ -7,6 +7,7 @@ pub mod carry;
 pub mod pages;
 pub mod policy_form;
 pub mod statements;
+pub mod policy_view;
 
 use rocket::fairing::AdHoc;
 

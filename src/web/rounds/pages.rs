@@ -203,6 +203,8 @@ pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Templat
             me: crate::web::kernel::pages::me(&session),
             round: context! { year: round.year, name: &round.name, status: &round.status, toml: &round.policy_toml },
             pools: views::pools(&result),
+            policy: super::policy_view::lines(&policy),
+            may_read_file: session.role == crate::accounts::Role::DivisionStaff,
             budget: views::yuan(policy.budget()),
             figures: views::FiguresView::new(&result.totals),
             may_manage: session.role.may_manage_rounds() && round.status == "open",
