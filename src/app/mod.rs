@@ -8,9 +8,9 @@
 pub mod accounts;
 pub mod actor;
 pub mod allocations;
-pub mod bank;
 pub mod applicant_home;
 pub mod audit;
+pub mod bank;
 pub mod calculation;
 pub mod carry;
 pub mod disbursements;
@@ -18,9 +18,9 @@ pub mod division;
 pub mod evidence;
 pub mod history;
 pub mod imports;
+pub mod lists;
 pub mod payees;
 pub mod statements;
-pub mod lists;
 
 pub use actor::Actor;
 

@@ -3,7 +3,7 @@
 //! documents the round asks for), and a dated list of what happened (submitted, returned
 //! with the reason, approved, paid on which day). The division's dashboard is not theirs.
 
-use rocket_dyn_templates::{context, Template};
+use crate::web::kernel::templates::{context, Template};
 use serde::Serialize;
 
 use crate::app::applicant_home::{Event, Mine};

@@ -57,7 +57,7 @@ pub(crate) async fn home(
     db: &Db,
     session: Session,
     kept: Kept<'_>,
-) -> Result<rocket::Either<Html, rocket_dyn_templates::Template>, AppError> {
+) -> Result<rocket::Either<Html, crate::web::kernel::templates::Template>, AppError> {
     if session.role == Role::Cooperative {
         return Ok(rocket::Either::Right(crate::web::dashboard::applicant_home::page(db, &session).await?));
     }

@@ -2,8 +2,8 @@
 //! (linked from the project page) and in the API, and staff's accept or reject of a
 //! document. The use cases are `app::evidence`.
 
-use rocket::serde::json::Json;
 use crate::web::kernel::templates::{context, Template};
+use rocket::serde::json::Json;
 use serde_json::Value;
 
 use crate::app::evidence::{self, Decision};

@@ -6,8 +6,8 @@ pub mod api;
 pub mod carry;
 pub mod pages;
 pub mod policy_form;
-pub mod statements;
 pub mod policy_view;
+pub mod statements;
 
 use rocket::fairing::AdHoc;
 
