@@ -16,7 +16,8 @@ const COMMON: &str = include_str!("common-passwords.txt");
 
 fn common() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| COMMON.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect())
+    // Only the header is a comment: some common passwords begin with `#` themselves.
+    SET.get_or_init(|| COMMON.lines().skip_while(|l| l.starts_with('#')).filter(|l| !l.is_empty()).collect())
 }
 
 /// Why a password is refused, in the words a user reads.

@@ -39,6 +39,8 @@ async fn granted(evidence: &str) -> (TestApp, Agent, Agent) {
     let path = format!("/api/v1/allocations/{}/actions", proposal["allocation_id"]);
     let (status, v) = checker.post_json(&path, &json!({ "action": "approve", "comment": "同意" })).await;
     assert_eq!(status, Status::Ok, "{v}");
+    // Every project has a payee, so that only the evidence can stop a batch (docs/payments.md).
+    app.give_payees().await;
     (app, maker, checker)
 }
 

@@ -29,8 +29,8 @@ fn project_routes(agent: &Agent) -> Vec<String> {
         .collect();
     assert_eq!(
         routes.len(),
-        7,
-        "the page, the API, transitions, the edit form, documents, the 审批表 (page, API): {routes:?}"
+        9,
+        "the page, the API, transitions, the edit form, documents, the evidence checklist (page, API), the 审批表 (page, API): {routes:?}"
     );
     routes
 }
