@@ -1,9 +1,9 @@
 #!/usr/bin/env sh
 # Seed the fuzz corpora from the sample workbooks (corpus/ is git-ignored: never commit it).
-# Usage: fuzz/seed.sh [CASES_DIR]   (default /work/shared/cases)
+# Usage: fuzz/seed.sh [CASES_DIR]   (optional: a directory of further cases, each with applicants.xlsx)
 set -eu
 cd "$(dirname "$0")"
-cases=${1:-/work/shared/cases}
+cases=${1:-}
 mkdir -p corpus/import corpus/import_parts
 for book in "$cases"/*/applicants.xlsx ../tests/cases/*/applicants.xlsx ../tests/fixtures/*.* ../tests/fixtures/fuzz/*; do
     [ -f "$book" ] || continue
