@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The words a page may show: file types and formats people know by these names, the
 /// product's name, and ACT (the day count's code in the policy file, ACT/360).
-const ALLOWED: [&str; 11] = ["tiexi", "Excel", "PDF", "JPEG", "PNG", "xlsx", "xls", "csv", "ods", "ACT", "TOML"];
+const ALLOWED: [&str; 12] = ["tiexi", "Excel", "PDF", "JPEG", "PNG", "xlsx", "xls", "csv", "CSV", "ods", "ACT", "TOML"];
 
 fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("the templates folder") {
