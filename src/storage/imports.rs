@@ -48,10 +48,40 @@ pub async fn insert(
     bytes: &[u8],
     preview: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO imports (round_id, user_id, file_name, file_sha256, file_bytes, preview_json, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
+    insert_previewed(conn, Previewed::Import, round_id, user_id, file_name, sha, bytes, preview).await
+}
+
+/// The two uploads kept with their preview until confirmed: an applicant workbook (`imports`)
+/// and a bank's interest statement (`statements`); both tables hold the file the same way.
+#[derive(Clone, Copy)]
+pub(crate) enum Previewed {
+    Import,
+    Statement,
+}
+
+/// A new previewed upload of either kind; returns its id.
+///
+/// # Errors
+/// A database error.
+#[expect(clippy::too_many_arguments, reason = "the columns of one row, each bound once")]
+pub(crate) async fn insert_previewed(
+    conn: &mut Conn,
+    kind: Previewed,
+    round_id: i64,
+    user_id: i64,
+    file_name: &str,
+    sha: &str,
+    bytes: &[u8],
+    preview: &str,
+) -> Result<i64, sqlx::Error> {
+    let table = match kind {
+        Previewed::Import => "imports",
+        Previewed::Statement => "statements",
+    };
+    sqlx::query(&format!(
+        "INSERT INTO {table} (round_id, user_id, file_name, file_sha256, file_bytes, preview_json, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    ))
     .bind(round_id)
     .bind(user_id)
     .bind(file_name)

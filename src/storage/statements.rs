@@ -73,20 +73,8 @@ pub async fn insert(
     bytes: &[u8],
     preview: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO statements (round_id, user_id, file_name, file_sha256, file_bytes, preview_json, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(round_id)
-    .bind(user_id)
-    .bind(file_name)
-    .bind(sha)
-    .bind(bytes)
-    .bind(preview)
-    .bind(super::now())
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    use super::imports::{insert_previewed, Previewed};
+    insert_previewed(conn, Previewed::Statement, round_id, user_id, file_name, sha, bytes, preview).await
 }
 
 /// # Errors
