@@ -9,6 +9,7 @@ pub mod application_view;
 pub mod applications;
 pub mod documents;
 pub mod evidence;
+mod explain;
 pub mod history;
 pub mod list;
 pub mod pages;
