@@ -10,7 +10,7 @@ use support::{cell, rows};
 use web_support::{encode, TestApp};
 
 /// The page's rows: each `<tr>` of the table `#projects` after the header, as cell texts.
-fn page_rows(html: &str) -> Vec<Vec<String>> {
+pub(crate) fn page_rows(html: &str) -> Vec<Vec<String>> {
     let table =
         html.split("<table id=\"projects\">").nth(1).and_then(|t| t.split("</table>").next()).expect("the list");
     table
@@ -60,9 +60,9 @@ async fn the_filtered_project_list_exports_as_its_page_shows_it() {
     assert_eq!(exported.len(), data.len() + 1, "the rows and the 合计");
     for (page, book) in data.iter().zip(&exported) {
         // The page's columns after the selection box: key, name, 团场, type, leader, ID,
-        // households, loans, request, status, state.
+        // households, loans, request, status, state, result on the books.
         let page: Vec<&str> = page.iter().skip(1).map(String::as_str).collect();
-        let book: Vec<String> = (0..11).map(|c| cell(book, c)).collect();
+        let book: Vec<String> = (0..12).map(|c| cell(book, c)).collect();
         let money = |s: &str| s.replace(',', "").parse::<rust_decimal::Decimal>().ok().map(|d| d.normalize());
         assert_eq!(book[..7], page[..7].iter().map(ToString::to_string).collect::<Vec<_>>()[..], "{page:?}");
         assert_eq!((money(&book[7]), money(&book[8])), (money(page[7]), money(page[8])), "{page:?}");

@@ -7,6 +7,7 @@ use crate::web::kernel::templates::{context, Template};
 use serde::Serialize;
 
 use crate::app::applicant_home::{Event, Mine};
+use crate::engine::report::Outcome;
 use crate::engine::Money;
 use crate::error::AppError;
 use crate::review::{Action, State};
@@ -24,7 +25,7 @@ struct Row {
     requested: String,
     granted: String,
     /// The trial result, said to be a trial until the project is approved.
-    result: String,
+    result: &'static str,
 }
 
 /// One thing to do: what, about which project, and where to do it.
@@ -55,11 +56,11 @@ fn when(at: &str) -> String {
 
 fn row(m: &Mine) -> Row {
     let state = State::parse(&m.state);
-    let status = crate::labels::status(&m.calc_status).unwrap_or("—");
+    // 贴息结果 on the books, the words of the project page and the reports (issue 14 item 2).
+    let requested = Money::from_fen(m.requested_fen);
     let result = match state {
-        Some(State::Approved) => status.to_string(),
-        Some(State::Draft | State::Rejected | State::Withdrawn) | None => "—".to_string(),
-        Some(_) => format!("试算：{status}"),
+        Some(State::Draft | State::Rejected | State::Withdrawn) | None => "—",
+        Some(s) => Outcome::of(s == State::Approved, requested, Money::from_fen(m.granted_fen)).label(),
     };
     Row {
         id: m.id,
@@ -67,7 +68,7 @@ fn row(m: &Mine) -> Row {
         key: m.key.clone(),
         name: m.name.clone(),
         state_label: state.map_or("—", State::label),
-        requested: yuan(Money::from_fen(m.requested_fen)),
+        requested: yuan(requested),
         granted: yuan(Money::from_fen(m.granted_fen)),
         result,
     }

@@ -125,6 +125,8 @@ pub struct ProjectRow {
     pub status: String,
     pub status_label: &'static str,
     pub state: String,
+    /// 贴息结果: the result on the books, the same words the reports use (issue 14 item 2).
+    pub outcome: &'static str,
 }
 
 /// The engine status code → its label (`crate::labels::status`; unknown codes a dash).
@@ -142,6 +144,13 @@ pub fn approved_status_label(code: &str) -> &'static str {
     } else {
         status_label(code)
     }
+}
+
+/// A project's result on the books (贴息结果) as every page, export and report states it:
+/// its review state and the grant allocations gave it, never the trial (docs/glossary.md).
+#[must_use]
+pub fn outcome(r: &Record, requested: Money) -> &'static str {
+    crate::engine::report::Outcome::of(r.state == "approved", requested, Money::from_fen(r.granted_fen)).label()
 }
 
 #[must_use]
@@ -168,6 +177,7 @@ impl ProjectRow {
             status: r.calc_status.clone(),
             status_label: status_label(&r.calc_status),
             state: r.state.clone(),
+            outcome: outcome(r, Money::from_fen(r.requested_fen)),
         }
     }
 }

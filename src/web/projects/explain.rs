@@ -148,12 +148,3 @@ pub(super) fn project_explained(d: &Detail) -> Vec<String> {
     }
     out
 }
-
-/// A trial result says it is a trial until the project is approved (docs/glossary.md).
-pub(super) fn trial_label(state: crate::review::State, status: crate::engine::Status) -> String {
-    if state == crate::review::State::Approved {
-        status.label().to_string()
-    } else {
-        format!("试算：{}", status.label())
-    }
-}

@@ -78,7 +78,7 @@ pub(crate) async fn export(db: &Db, session: Session, year: i32, filter: Filter)
 }
 
 /// The page's columns (without the selection box).
-pub const HEADERS: [&str; 11] = [
+pub const HEADERS: [&str; 12] = [
     "项目编号",
     "项目名称",
     "团场",
@@ -90,6 +90,7 @@ pub const HEADERS: [&str; 11] = [
     "申请贴息",
     "试算结果",
     "审核状态",
+    "贴息结果",
 ];
 
 fn workbook(
@@ -119,6 +120,7 @@ fn workbook(
                     money(&r.requested),
                     Cell::text(r.status_label),
                     Cell::text(state(&r.state)),
+                    Cell::text(r.outcome),
                 ]
             })
             .collect(),
@@ -132,6 +134,7 @@ fn workbook(
             Cell::Count(totals.households),
             money(&totals.principal),
             money(&totals.requested),
+            Cell::Blank,
             Cell::Blank,
             Cell::Blank,
         ]),

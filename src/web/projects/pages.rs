@@ -17,7 +17,7 @@ use crate::web::kernel::cache::{Html, Kept};
 use crate::web::kernel::params::Number;
 use crate::web::kernel::views::{self, ProjectRow};
 
-use super::explain::{loan_views, project_explained, trial_label};
+use super::explain::{loan_views, project_explained};
 
 pub const PER_PAGE: i64 = 50;
 
@@ -190,7 +190,7 @@ async fn render(
             phone: mask::phone(&project.applicant.phone), union_member: project.union_member,
             reasons: result.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
             requested: views::yuan(result.requested), trial_granted: views::yuan(result.granted),
-            uncut_requested, status_label: trial_label(state, result.status), loans: loan_views(&d),
+            uncut_requested, status_label: result.status.label(), loans: loan_views(&d),
             review, money: crate::web::disbursements::pages::project_money(db, session, id).await?,
             payee: super::payees::of(db, session, id).await?,
             may_reveal: may_reveal(session), full_id, explained: project_explained(&d),
