@@ -33,6 +33,7 @@ mod cache;
 mod counted;
 mod cuts;
 mod dashboard;
+mod dates_in_words;
 mod division;
 mod earlier_rounds;
 mod errors;

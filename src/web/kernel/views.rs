@@ -62,11 +62,32 @@ pub fn yuan_filter(
     money.map(|m| yuan(m).into()).ok_or_else(|| format!("yuan: {value} is not an amount").into())
 }
 
-/// The filters every template may use: `yuan`, `label`, `beijing`.
+/// The filters every template may use: `yuan`, `label`, `beijing`, `day`.
 pub fn register_filters(tera: &mut rocket_dyn_templates::tera::Tera) {
     tera.register_filter("yuan", yuan_filter);
     tera.register_filter("label", label_filter);
     tera.register_filter("beijing", beijing_filter);
+    tera.register_filter("day", day_filter);
+}
+
+/// A calendar day (`2024-01-01`) in words (`2024年1月1日`); other text as it is
+/// (docs/glossary.md: pages show 年月日 dates).
+#[must_use]
+pub fn day(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d")
+        .map_or_else(|_| iso.to_string(), |d| d.format("%Y年%-m月%-d日").to_string())
+}
+
+/// `{{ on | day }}`: [`day`] for templates.
+///
+/// # Errors
+/// Never: a value that is not text is shown empty.
+#[expect(clippy::implicit_hasher, reason = "the signature of a Tera filter")]
+pub fn day_filter(
+    value: &rocket_dyn_templates::tera::Value,
+    _: &std::collections::HashMap<String, rocket_dyn_templates::tera::Value>,
+) -> rocket_dyn_templates::tera::Result<rocket_dyn_templates::tera::Value> {
+    Ok(day(value.as_str().unwrap_or_default()).into())
 }
 
 /// `{{ code | label(of="batch_state") }}`: the one label of a stored code (`crate::labels`).

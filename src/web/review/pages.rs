@@ -55,8 +55,8 @@ fn consequences(c: Confirmation, s: &Subject, action: Action, comment: &str) -> 
             .says(format!("{what}将被批准。"))
             .says(format!(
                 "公示期 {} 至 {} 已结束，没有待处理的异议。",
-                s.publication_start.as_deref().unwrap_or("—"),
-                s.publication_end.as_deref().unwrap_or("—")
+                s.publication_start.as_deref().map_or_else(|| "—".into(), crate::web::kernel::views::day),
+                s.publication_end.as_deref().map_or_else(|| "—".into(), crate::web::kernel::views::day)
             ))
             .says("批准后项目进入资金分配：核定金额由财务人员编制分配方案、经另一位财务人员批准后生效。")
             .says("批准不能撤销；如需变更，只能撤回项目（已拨付的须先追回）。"),
