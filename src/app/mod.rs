@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod actor;
 pub mod allocations;
 pub mod applicant_home;
+pub mod applications;
 pub mod audit;
 pub mod bank;
 pub mod calculation;
@@ -20,7 +21,9 @@ pub mod history;
 pub mod imports;
 pub mod lists;
 pub mod payees;
+pub mod review;
 pub mod statements;
+pub mod units;
 
 pub use actor::Actor;
 

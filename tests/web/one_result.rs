@@ -25,9 +25,9 @@ fn by_id(html: &str, id: &str) -> String {
     at.split_once('>').map_or("", |(_, r)| r).split('<').next().unwrap_or_default().to_string()
 }
 
-#[rocket::async_test]
-async fn a_project_reads_the_same_result_on_every_page_and_in_the_report() {
-    let app = TestApp::demo().await;
+/// The demo's 2024 round with ten projects approved, the other 26 still in review, and an
+/// allocation run and approved.
+async fn allocated_with_26_in_review(app: &TestApp) -> Agent {
     let admin = app.login("admin").await;
     // Test-only: ten projects approved, the other 26 still in review.
     sqlx::query(
@@ -40,17 +40,42 @@ async fn a_project_reads_the_same_result_on_every_page_and_in_the_report() {
     let run = ok(&admin, "/api/v1/rounds/2024/allocations", json!({ "dry_run": false })).await;
     let admin2 = app.login("admin2").await;
     ok(&admin2, &format!("/api/v1/allocations/{}/actions", run["allocation_id"]), json!({ "action": "approve" })).await;
+    admin
+}
 
+/// 项目明细 of the annual report.
+async fn reported(app: &TestApp) -> Vec<Vec<calamine::Data>> {
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let heading = Heading::plain("测试", chrono::NaiveDate::from_ymd_opt(2024, 12, 6).expect("a date"));
+    let mut book = tiexi::reports::annual(&mut conn, 2024, &heading).await.expect("the report");
+    table(&book.save_to_buffer().expect("bytes"), "项目明细", "序号")
+}
+
+/// A cooperative's home gives its own applications the words of the list.
+async fn home_agrees(app: &TestApp, listed: &[Vec<String>]) {
+    let (_, home) = app.login("coop-a").await.get("/").await;
+    let mine = home.split("<table id=\"mine\">").nth(1).expect("its applications");
+    let mut compared = 0;
+    for row in listed.iter().filter(|r| r.len() > 2) {
+        if let Some(after) = mine.split(&format!(">{}</a></td>", row[1])).nth(1) {
+            let tr = after.split("</tr>").next().unwrap_or_default();
+            let last = tr.rsplit("<td>").next().unwrap_or_default().trim_end_matches("</td>");
+            assert_eq!(last, row.last().expect("a result"), "{}: home and list", row[1]);
+            compared += 1;
+        }
+    }
+    assert!(compared > 0, "coop-a has 2024 applications");
+}
+
+#[rocket::async_test]
+async fn a_project_reads_the_same_result_on_every_page_and_in_the_report() {
+    let app = TestApp::demo().await;
+    let admin = allocated_with_26_in_review(&app).await;
     let (_, html) = admin.get("/rounds/2024/projects").await;
     let listed = page_rows(&html);
     let r = admin.client.get("/rounds/2024/projects.xlsx").dispatch().await;
     let exported = rows(&r.into_bytes().await.expect("a workbook"), "2024年度项目");
-    let mut conn = app.pool.inner.acquire().await.expect("a connection");
-    let heading = Heading::plain("测试", chrono::NaiveDate::from_ymd_opt(2024, 12, 6).expect("a date"));
-    let mut book = tiexi::reports::annual(&mut conn, 2024, &heading).await.expect("the report");
-    drop(conn);
-    let report = table(&book.save_to_buffer().expect("bytes"), "项目明细", "序号");
-
+    let report = reported(&app).await;
     let mut seen = Vec::new();
     for key in ["XX-2024-001", "XX-2024-005", "XX-2024-020"] {
         let row = listed.iter().find(|r| r.get(1).is_some_and(|k| k == key)).expect("listed");
@@ -68,24 +93,10 @@ async fn a_project_reads_the_same_result_on_every_page_and_in_the_report() {
         assert_eq!(
             [&in_export, &in_report, &on_page],
             [&in_list, &in_list, &in_list],
-            "{key}: list, export, report and page"
+            "{key}: list, export, report, page"
         );
         seen.push(in_list);
     }
     assert_eq!(seen, ["部分贴息", "部分贴息", "待核定"], "approved and granted part; still in review");
-
-    // A cooperative's home gives its own applications the same words.
-    let (_, home) = app.login("coop-a").await.get("/").await;
-    let mine = home.split("<table id=\"mine\">").nth(1).expect("its applications");
-    let mut compared = 0;
-    for row in listed.iter().filter(|r| r.len() > 2) {
-        let cells = format!(">{}</a></td>", row[1]);
-        if let Some(after) = mine.split(&cells).nth(1) {
-            let tr = after.split("</tr>").next().unwrap_or_default();
-            let last = tr.rsplit("<td>").next().unwrap_or_default().trim_end_matches("</td>");
-            assert_eq!(last, row.last().expect("a result"), "{}: home and list", row[1]);
-            compared += 1;
-        }
-    }
-    assert!(compared > 0, "coop-a has 2024 applications");
+    home_agrees(&app, &listed).await;
 }

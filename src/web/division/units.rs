@@ -10,8 +10,9 @@ use rocket::response::{Flash, Redirect};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;
+use crate::app;
 use crate::error::AppError;
-use crate::storage::{self, review::Move, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 
 #[must_use]
@@ -29,8 +30,7 @@ pub(crate) fn api_routes() -> Vec<rocket::Route> {
 /// # Errors
 /// A database error.
 pub(crate) async fn offered(db: &Db) -> Result<Vec<String>, AppError> {
-    let list = storage::units::list(&mut *db.inner.acquire().await?, true).await?;
-    Ok(list.into_iter().map(|u| u.name).collect())
+    app::units::offered(db).await
 }
 
 /// What the project page offers division staff to correct the 团场 with (open rounds only).
@@ -42,37 +42,6 @@ pub(crate) async fn correction(db: &Db, session: &Session, round_open: bool) -> 
         return Ok(None);
     }
     Ok(Some(json!({ "units": offered(db).await? })))
-}
-
-/// Correct a project's 团场 to a name of the list; returns (old, new).
-///
-/// # Errors
-/// `Forbidden` (not division staff), `NotFound`, `Conflict` (round closed), `Invalid` (not
-/// a 团场 of the list, or unchanged), or a database error.
-pub(crate) async fn correct(db: &Db, session: &Session, id: i64, unit: &str) -> Result<(String, String), AppError> {
-    session.require(session.role == Role::DivisionStaff)?;
-    let unit = unit.trim();
-    let mut tx = storage::begin_write(db).await?;
-    let s = storage::review::subject(&mut tx, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    if !s.round_open {
-        return Err(AppError::Conflict("该年度已关闭，不能更正团场".into()));
-    }
-    if !storage::units::is_active(&mut tx, unit).await? {
-        return Err(AppError::Invalid(format!("“{unit}”不在本师团场名单中，请从名单中选择（名单由师市总工会维护）")));
-    }
-    if s.unit == unit {
-        return Err(AppError::Invalid(format!("项目的团场已是“{unit}”")));
-    }
-    storage::units::set_project_unit(&mut tx, id, unit).await?;
-    let words = format!("更正团场：{} → {unit}", s.unit);
-    let m = Move { id, from: &s.state, to: &s.state, publication: None, reason: None };
-    storage::review::record(&mut tx, &m, "unit", session.user.id, &words).await?;
-    let mut e = session.actor().entry("project.unit", "project", id, Some(s.round_id));
-    e.old = json!({ "unit": s.unit });
-    e.new = json!({ "unit": unit });
-    storage::audit::append(&mut tx, &e).await?;
-    tx.commit().await?;
-    Ok((s.unit, unit.to_string()))
 }
 
 #[derive(FromForm)]
@@ -91,7 +60,7 @@ pub(crate) async fn correct_page(
     form: Form<UnitForm>,
 ) -> Result<Flash<Redirect>, AppError> {
     let to = Redirect::to(format!("/projects/{id}"));
-    match correct(db, &session, id, &form.unit).await {
+    match app::units::correct(db, session.actor(), id, &form.unit).await {
         Ok((old, new)) => Ok(Flash::success(to, format!("团场已更正：{old} → {new}"))),
         Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => Ok(Flash::error(to, e.to_string())),
         Err(e) => Err(e),
@@ -111,7 +80,7 @@ pub(crate) async fn correct_api(
     id: i64,
     body: rocket::serde::json::Json<UnitBody>,
 ) -> Result<Value, AppError> {
-    let (old, new) = correct(db, &session, id, &body.unit).await?;
+    let (old, new) = app::units::correct(db, session.actor(), id, &body.unit).await?;
     Ok(json!({ "id": id, "old_unit": old, "unit": new }))
 }
 
@@ -124,8 +93,7 @@ pub(crate) async fn list_api(db: &Db, _session: Session) -> Result<Value, AppErr
 /// `GET /units`: the list, with add and stop/resume for division staff.
 #[get("/units")]
 pub(crate) async fn index(db: &Db, session: Session, flash: Option<FlashMessage<'_>>) -> Result<Template, AppError> {
-    session.require(matches!(session.role, Role::DivisionStaff | Role::Auditor))?;
-    let units = storage::units::list(&mut *db.inner.acquire().await?, false).await?;
+    let units = app::units::all(db, session.actor()).await?;
     Ok(Template::render(
         "units/index",
         context! { me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()), units,
@@ -143,21 +111,14 @@ pub struct NewUnit {
 /// `POST /units`: add a 团场 at the end of the list.
 #[post("/units", data = "<form>")]
 pub(crate) async fn add(db: &Db, session: Session, form: Form<NewUnit>) -> Result<Flash<Redirect>, AppError> {
-    session.require(session.role == Role::DivisionStaff)?;
     let name = form.name.trim();
     let to = Redirect::to("/units");
-    if name.is_empty() || name.chars().count() > 50 {
-        return Ok(Flash::error(to, "团场名称不能为空，最多 50 个字"));
-    }
-    let mut tx = storage::begin_write(db).await?;
-    let Some(id) = storage::units::add(&mut tx, name).await? else {
-        return Ok(Flash::error(to, format!("“{name}”已在名单中")));
-    };
-    let mut e = session.actor().entry("unit.add", "unit", id, None);
-    e.new = json!({ "name": name, "active": true });
-    storage::audit::append(&mut tx, &e).await?;
-    tx.commit().await?;
-    Ok(Flash::success(to, format!("已添加团场“{name}”")))
+    Ok(match app::units::add(db, session.actor(), name).await {
+        Ok(Some(_)) => Flash::success(to, format!("已添加团场“{name}”")),
+        Ok(None) => Flash::error(to, format!("“{name}”已在名单中")),
+        Err(AppError::Invalid(m)) => Flash::error(to, m),
+        Err(e) => return Err(e),
+    })
 }
 
 #[derive(FromForm)]
@@ -175,14 +136,7 @@ pub(crate) async fn toggle(
     id: i64,
     form: Form<Toggle>,
 ) -> Result<Flash<Redirect>, AppError> {
-    session.require(session.role == Role::DivisionStaff)?;
-    let mut tx = storage::begin_write(db).await?;
-    let before = storage::units::set_active(&mut tx, id, form.active).await?.ok_or(AppError::NotFound)?;
-    let mut e = session.actor().entry(if form.active { "unit.restore" } else { "unit.retire" }, "unit", id, None);
-    e.old = json!({ "name": before.name, "active": before.active });
-    e.new = json!({ "name": before.name, "active": form.active });
-    storage::audit::append(&mut tx, &e).await?;
-    tx.commit().await?;
+    let name = app::units::set_active(db, session.actor(), id, form.active).await?;
     let what = if form.active { "恢复使用" } else { "停用" };
-    Ok(Flash::success(Redirect::to("/units"), format!("团场“{}”已{what}", before.name)))
+    Ok(Flash::success(Redirect::to("/units"), format!("团场“{name}”已{what}")))
 }

@@ -1,7 +1,6 @@
-//! Applications online (issue 5, item 1): a cooperative leader fills in a project with its
-//! loans and events, saved as a draft and edited while `draft` or `returned`; the fields
-//! are read by the workbook's own readers (`import::form`), so the messages are the same.
-//! Submitting is a review action (`web::review::act`).
+//! Applications online through the web (`app::applications`): the form's fields are read
+//! by the workbook's own readers (`import::form`), so the messages are the same, and the
+//! 团场 must be one of the division's list. Submitting is a review action (`app::review`).
 
 use crate::web::kernel::templates::{context, Template};
 use rocket::form::{Contextual, Form};
@@ -9,12 +8,11 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use serde_json::json;
 
-use crate::accounts::Role;
+use crate::app::applications::{self, Payee, Round};
 use crate::error::AppError;
-use crate::export::mask;
 use crate::import::columns::{EVENT_COLUMNS, LOAN_COLUMNS};
 use crate::import::form::{self as fields, EventFields, FieldError, LoanFields, ProjectFields};
-use crate::storage::{self, applications::Payee, rounds::Round, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 
 /// The application form: the token first, then the project, its loans, events and payee.
@@ -48,11 +46,7 @@ pub(crate) async fn mine(
     session: Session,
     flash: Option<rocket::request::FlashMessage<'_>>,
 ) -> Result<Template, AppError> {
-    session.require(session.role == Role::Cooperative)?;
-    let mut conn = db.inner.acquire().await?;
-    let lines = storage::applications::owned_by(&mut conn, session.user.id).await?;
-    let open: Vec<i32> =
-        storage::rounds::list(&mut conn).await?.into_iter().filter(|r| r.status == "open").map(|r| r.year).collect();
+    let (lines, open) = applications::mine(db, session.actor()).await?;
     let rows: Vec<_> = lines
         .iter()
         .map(|l| json!({ "line": l, "state_label": crate::review::State::parse(&l.state).map_or("", crate::review::State::label) }))
@@ -65,12 +59,7 @@ pub(crate) async fn mine(
 
 /// A round open for applications, for a cooperative.
 async fn open_round(db: &Db, session: &Session, year: i32) -> Result<Round, AppError> {
-    session.require(session.role == Role::Cooperative)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
-    if round.status != "open" {
-        return Err(AppError::Conflict("该年度已关闭，不能申请".into()));
-    }
-    Ok(round)
+    applications::open_round(db, session.actor(), year).await
 }
 
 #[get("/rounds/<year>/applications/new")]
@@ -100,16 +89,7 @@ pub(crate) async fn create(
 
 /// The application the session may edit now: the owner's, in `draft` or `returned`.
 async fn editable(db: &Db, session: &Session, id: i64) -> Result<(Round, crate::engine::Project, Payee), AppError> {
-    let mut conn = db.inner.acquire().await?;
-    let s = storage::review::subject(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    session.require(session.role == Role::Cooperative && s.owner_id == Some(session.user.id))?;
-    if !crate::review::State::parse(&s.state).is_some_and(crate::review::State::editable) || !s.round_open {
-        return Err(AppError::Conflict("申请已提交或年度已关闭，不能修改".into()));
-    }
-    let round = storage::rounds::find(&mut conn, s.round_id).await?.ok_or(AppError::NotFound)?;
-    let (_, project) = storage::load::project(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let payee = storage::applications::payee(&mut conn, id).await?;
-    Ok((round, project, payee))
+    applications::editable(db, session.actor(), id).await
 }
 
 #[get("/projects/<id>/edit")]
@@ -149,7 +129,7 @@ async fn save(
     let options = crate::import::Options::of(&policy);
     let read = fields::application(key, &f.project, &f.loans, &f.events, &options);
     let listed = crate::web::division::units::offered(db).await?;
-    let mut project = match (read, unit_problem(&listed, &f.project.unit)) {
+    let project = match (read, unit_problem(&listed, &f.project.unit)) {
         (Ok(p), None) => p,
         (Ok(_), Some(problem)) => return Ok(Err(vec![problem])),
         (Err(mut errors), problem) => {
@@ -157,38 +137,7 @@ async fn save(
             return Ok(Err(errors));
         }
     };
-    let payee = f.payee();
-    let mut tx = storage::begin_write(db).await?;
-    let id = match existing {
-        None => numbered(&mut tx, round, &mut project, session.user.id, &payee).await?,
-        Some(id) => {
-            if !storage::applications::update(&mut tx, id, round.id, &project, &payee).await? {
-                return Err(AppError::Conflict("申请已提交，不能再修改".into()));
-            }
-            id
-        }
-    };
-    crate::app::calculation::recalculate(&mut tx, session.actor(), &policy, round.id).await?;
-    let action = if existing.is_some() { "project.edit" } else { "project.create" };
-    let mut entry = session.actor().entry(action, "project", id, Some(round.id));
-    entry.old = json!({});
-    entry.new = json!({ "key": project.key, "name": project.name, "id_number": mask::id_number(&project.applicant.id_number),
-            "loans": project.loans.len(), "payee_account": mask::account(&payee.account) });
-    storage::audit::append(&mut tx, &entry).await?;
-    tx.commit().await?;
-    Ok(Ok(id))
-}
-
-/// A new application, numbered `2024-红星二场-0007` in the write transaction (docs/glossary.md).
-async fn numbered(
-    tx: &mut storage::Conn,
-    round: &Round,
-    project: &mut crate::engine::Project,
-    owner: i64,
-    payee: &Payee,
-) -> Result<i64, sqlx::Error> {
-    project.key = storage::applications::next_key(tx, round.id, round.year, &project.applicant.unit).await?;
-    storage::applications::create(tx, round.id, project, owner, payee).await
+    Ok(Ok(applications::save(db, session.actor(), round, existing, project, &f.payee()).await?))
 }
 
 /// The 团场 is picked from the division's list (`web::division::units`), never typed: a name outside

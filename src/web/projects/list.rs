@@ -124,20 +124,26 @@ fn workbook(
                 ]
             })
             .collect(),
-        total: Some(vec![
-            Cell::text("合计"),
-            Cell::text(format!("{} 个项目", totals.projects)),
-            Cell::Blank,
-            Cell::Blank,
-            Cell::Blank,
-            Cell::Blank,
-            Cell::Count(totals.households),
-            money(&totals.principal),
-            money(&totals.requested),
-            Cell::Blank,
-            Cell::Blank,
-            Cell::Blank,
-        ]),
+        total: Some(total_row(totals)),
     };
     crate::export::list::workbook(&list)
+}
+
+/// The export's 合计 row, under the columns it sums.
+fn total_row(totals: &Totals) -> Vec<Cell<'_>> {
+    let money = |s: &str| s.replace(',', "").parse::<Money>().map_or(Cell::Blank, Cell::Money);
+    vec![
+        Cell::text("合计"),
+        Cell::text(format!("{} 个项目", totals.projects)),
+        Cell::Blank,
+        Cell::Blank,
+        Cell::Blank,
+        Cell::Blank,
+        Cell::Count(totals.households),
+        money(&totals.principal),
+        money(&totals.requested),
+        Cell::Blank,
+        Cell::Blank,
+        Cell::Blank,
+    ]
 }

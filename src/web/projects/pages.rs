@@ -194,7 +194,7 @@ async fn render(
             review, money: crate::web::disbursements::pages::project_money(db, session, id).await?,
             payee: super::payees::of(db, session, id).await?,
             may_reveal: may_reveal(session), full_id, explained: project_explained(&d),
-            may_cut: crate::web::review::cuts::may_cut(session, state, round_open),
+            may_cut: crate::app::review::cuts::may_cut(session.actor(), state, round_open),
             cut_reasons: crate::engine::facts::CutReason::ALL.map(|r| (r.code(), r.label())),
             unit_correction: crate::web::division::units::correction(db, session, round_open).await?,
         },

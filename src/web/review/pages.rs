@@ -1,20 +1,21 @@
 //! The pages of the review: the project page's action buttons and the bulk 公示名单. An
 //! irreversible action (批准, 不予通过, 撤回) is decided first, then confirmed on a page that
-//! says what will happen (`web::kernel::confirm`), then taken by `web::review::act::act`.
+//! says what will happen (`web::kernel::confirm`), then taken by `app::review::act`.
 
 use rocket::form::Form;
 use rocket::response::{Flash, Redirect};
 use serde_json::json;
 
 use crate::accounts::Role;
+use crate::app::{self, review::Subject};
 use crate::engine::{allocation, Money};
 use crate::error::AppError;
 use crate::review::{self, Action, State};
-use crate::storage::{self, review::Subject, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::confirm::{Answer, Confirmation, Confirmed};
 use crate::web::kernel::views::yuan;
-use crate::web::review::act::{act, actor, facts_of, refused, views, Asked};
+use crate::web::review::act::{act, views, Asked};
 
 /// The project page's action form.
 #[derive(FromForm)]
@@ -39,12 +40,8 @@ fn to_flash(to: &str, done: Result<State, AppError>) -> Result<Flash<Redirect>, 
 /// The project and what the action would do, if the decision allows it now.
 async fn decided(db: &Db, session: &Session, id: i64, asked: &Asked) -> Result<(Subject, Action), AppError> {
     let action = Action::parse(asked.action.trim()).ok_or_else(|| AppError::Invalid("未知的操作".into()))?;
-    let mut conn = db.inner.acquire().await?;
-    let s = storage::review::subject(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let facts = facts_of(&mut conn, &s).await?;
     let request = review::Request { action, comment: asked.comment.trim(), start: None, end: None };
-    review::decide(actor(session, &s), &facts, &request).map_err(refused)?;
-    Ok((s, action))
+    Ok((app::review::decide(db, session.actor(), id, &request).await?, action))
 }
 
 /// What an irreversible action on one project will do, in words.
@@ -122,13 +119,10 @@ async fn bulk_confirmation(db: &Db, session: &Session, year: i32, form: &BulkFor
     let mut c = Confirmation::new("确认批准所选项目", format!("/rounds/{year}/publications"), &back)
         .field("action", "approve")
         .button(format!("确认批准 {} 个项目", form.ids.len()));
-    let mut conn = db.inner.acquire().await?;
     let mut names = Vec::new();
-    for id in &form.ids {
-        if let Some(s) = storage::review::subject(&mut conn, *id, &session.scope()).await? {
-            names.push(format!("{}（{}）", s.name, s.key));
-            c = c.field("ids", id.to_string());
-        }
+    for s in app::review::subjects(db, session.actor(), &form.ids).await? {
+        names.push(format!("{}（{}）", s.name, s.key));
+        c = c.field("ids", s.id.to_string());
     }
     Ok(c.says(format!("以下 {} 个项目将被批准：{}。", names.len(), names.join("、")))
         .says("公示未结束、由您本人发布公示或有待处理异议的项目不会被批准，并逐一列出原因。")
@@ -175,12 +169,9 @@ pub(crate) async fn bulk(
 /// # Errors
 /// `NotFound` outside the scope, or a database error.
 pub(crate) async fn panel(db: &Db, session: &Session, id: i64) -> Result<serde_json::Value, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    let s = storage::review::subject(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let history = views(storage::review::history(&mut conn, id).await?);
-    let documents = storage::documents::list(&mut conn, id).await?;
-    let facts = facts_of(&mut conn, &s).await?;
-    let a = actor(session, &s);
+    let app::review::Panel { subject: s, history, documents, facts, relation: a } =
+        app::review::panel(db, session.actor(), id).await?;
+    let history = views(history);
     let actions: Vec<_> = review::available(a, &facts)
         .into_iter()
         .map(|x| json!({ "code": x.code(), "label": x.label(), "needs_comment": x.needs_comment() }))
