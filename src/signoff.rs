@@ -3,6 +3,11 @@
 //! allocation proposal or a disbursement, another approves. Pure: no I/O. The storage
 //! guards hold the same rule in their SQL (`proposed_by <> $actor`), as the database's
 //! guarantee; this is the rule the pages and the use cases ask before offering the button.
+//! The two things signed off this way have their state machines beside it, pure like
+//! `crate::review`: [`allocation`] and [`disbursement`].
+
+pub mod allocation;
+pub mod disbursement;
 
 /// Whether `checker` may approve what `maker` prepared: someone, and not the maker.
 #[must_use]

@@ -70,6 +70,12 @@ impl<'a> Actor<'a> {
         self.id.ok_or(AppError::Forbidden)
     }
 
+    /// Who asks, as the maker-checker state machines see them (`crate::signoff`).
+    #[must_use]
+    pub fn asker(&self) -> crate::signoff::disbursement::Asker {
+        crate::signoff::disbursement::Asker { staff: self.role == Role::DivisionStaff, account: self.id }
+    }
+
     /// The signer of the storage guards of allocations and disbursements (maker-checker
     /// compares accounts, so an actor without one may not sign).
     ///

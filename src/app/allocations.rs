@@ -9,6 +9,7 @@ use super::Actor;
 use crate::engine::allocation::{self as alloc, Outcome};
 use crate::engine::Money;
 use crate::error::AppError;
+use crate::signoff::allocation;
 use crate::storage::allocations::{self, NewLine, PoolRow, Proposal};
 use crate::storage::{self, projects::Record, rounds::Round, Conn, Db};
 
@@ -115,7 +116,10 @@ pub async fn decide_allocation(
     comment: &str,
 ) -> Result<(), AppError> {
     actor.require_staff()?;
+    let step = allocation::Action::parse(action).ok_or_else(|| AppError::Invalid("未知的操作".into()))?;
     let mut tx = storage::begin_write(db).await?;
+    let a = allocations::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    allocation::decide(actor.asker(), &facts(&a), step).map_err(super::review::refused)?;
     match action {
         "approve" => allocations::approve(&mut tx, id, actor.signer()?, comment).await?,
         "cancel" => allocations::cancel(&mut tx, id, actor.signer()?, comment).await?,
@@ -123,4 +127,14 @@ pub async fn decide_allocation(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The proposal as its state machine sees it (`signoff::allocation`); an unknown code
+/// allows nothing.
+#[must_use]
+pub fn facts(a: &allocations::Stored) -> allocation::Facts {
+    allocation::Facts {
+        state: allocation::State::parse(&a.state).unwrap_or(allocation::State::Cancelled),
+        proposed_by: a.proposed_by,
+    }
 }

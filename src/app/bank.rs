@@ -29,13 +29,7 @@ const SHOWN: usize = 20;
 pub async fn file(db: &Db, actor: Actor<'_>, id: i64) -> Result<BankFile, AppError> {
     actor.require_staff()?;
     let mut conn = db.inner.acquire().await?;
-    let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    if b.kind != "payment" {
-        return Err(AppError::Conflict("追回批次没有代发文件".into()));
-    }
-    if !matches!(b.state.as_str(), "approved" | "paid" | "partial") {
-        return Err(AppError::Conflict("批次审核通过后才能下载代发文件".into()));
-    }
+    let b = super::disbursements::allowed(&mut conn, actor, id, crate::signoff::disbursement::Action::BankFile).await?;
     let round = rounds::find(&mut conn, b.round_id).await?.ok_or(AppError::NotFound)?;
     let items = batches::items(&mut conn, id).await?;
     drop(conn);

@@ -6,6 +6,7 @@ use super::Actor;
 use crate::engine::allocation as alloc;
 use crate::engine::Money;
 use crate::error::AppError;
+use crate::signoff::disbursement::{self, Action as Step, Facts, Kind, State};
 use crate::storage::batches::{self, NewBatch, NewItem, Payee, PoolParts};
 use crate::storage::{self, rounds::Round, Conn, Db};
 
@@ -124,6 +125,27 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
     ids.iter().copied().filter(|i| seen.insert(*i)).collect()
 }
 
+/// The batch as its state machine sees it (`signoff::disbursement`); an unknown code
+/// allows nothing.
+#[must_use]
+pub fn facts(b: &batches::Batch) -> Facts {
+    Facts {
+        state: State::parse(&b.state).unwrap_or(State::Cancelled),
+        kind: Kind::parse(&b.kind).unwrap_or(Kind::Clawback),
+        prepared_by: b.prepared_by,
+    }
+}
+
+/// The batch and whether the actor may take `action` on it now.
+///
+/// # Errors
+/// `NotFound`, the refusal of `signoff::disbursement::decide`, or a database error.
+pub async fn allowed(conn: &mut Conn, actor: Actor<'_>, id: i64, action: Step) -> Result<batches::Batch, AppError> {
+    let b = batches::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    disbursement::decide(actor.asker(), &facts(&b), action).map_err(super::review::refused)?;
+    Ok(b)
+}
+
 /// The fields of a batch action.
 #[derive(Debug, Default, serde::Deserialize, rocket::FromForm)]
 pub struct Action {
@@ -143,7 +165,14 @@ pub struct Action {
 pub async fn decide(db: &Db, actor: Actor<'_>, id: i64, a: &Action) -> Result<(), AppError> {
     actor.require_staff()?;
     let comment = a.comment.as_deref().unwrap_or("").trim();
+    let step = match a.action.as_str() {
+        "approve" => Step::Approve,
+        "cancel" => Step::Cancel,
+        "pay" => Step::Pay,
+        _ => return Err(AppError::Invalid("未知的操作".into())),
+    };
     let mut tx = storage::begin_write(db).await?;
+    allowed(&mut tx, actor, id, step).await?;
     match a.action.as_str() {
         "approve" => batches::approve(&mut tx, id, actor.signer()?, comment).await?,
         "cancel" => batches::cancel(&mut tx, id, actor.signer()?, comment).await?,

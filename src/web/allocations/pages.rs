@@ -97,7 +97,8 @@ pub(crate) async fn show(
                 "parts": treasury::parts_in(&pools, parts) })
         })
         .collect();
-    let open = a.state == "proposed" && may_act(&session, &round);
+    let offered = crate::signoff::allocation::available(session.actor().asker(), &crate::app::allocations::facts(&a));
+    let act = |step| may_act(&session, &round) && offered.contains(&step);
     let (proposer, decider) = treasury::signers(&mut conn, a.proposed_by, a.decided_by).await?;
     Ok(Template::render(
         "allocations/show",
@@ -105,7 +106,8 @@ pub(crate) async fn show(
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year: round.year, a: allocation_json(&a), lines, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
             mine: a.proposed_by == session.user.id, proposer, decider,
-            may_approve: open && crate::signoff::may_approve(a.proposed_by, Some(session.user.id)), may_cancel: open,
+            may_approve: act(crate::signoff::allocation::Action::Approve),
+            may_cancel: act(crate::signoff::allocation::Action::Cancel),
         },
     ))
 }
@@ -132,9 +134,14 @@ pub(crate) async fn decide(
 ) -> Result<Answer<Flash<Redirect>>, AppError> {
     treasury::require_staff(&session)?;
     if !form.confirm.0 {
-        let asked =
-            crate::web::disbursements::confirm::allocation(db, session.user.id, id, &form.action, form.comment.trim())
-                .await?;
+        let asked = crate::web::disbursements::confirm::allocation(
+            db,
+            session.actor().asker(),
+            id,
+            &form.action,
+            form.comment.trim(),
+        )
+        .await?;
         if let Some(c) = asked {
             return Ok(c.page(&session));
         }

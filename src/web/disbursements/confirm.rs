@@ -5,6 +5,8 @@
 
 use crate::engine::Money;
 use crate::error::AppError;
+use crate::signoff::allocation;
+use crate::signoff::disbursement::{self, Action as Step, Asker};
 use crate::storage::{allocations, batches, Db};
 use crate::web::kernel::confirm::Confirmation;
 use crate::web::kernel::views::yuan;
@@ -15,7 +17,7 @@ use crate::web::kernel::views::yuan;
 /// A database error.
 pub(crate) async fn allocation(
     db: &Db,
-    user_id: i64,
+    asker: Asker,
     id: i64,
     action: &str,
     comment: &str,
@@ -23,7 +25,8 @@ pub(crate) async fn allocation(
     let mut conn = db.inner.acquire().await?;
     let Some(a) = allocations::find(&mut conn, id).await? else { return Ok(None) };
     let approve = action == "approve";
-    if a.state != "proposed" || (approve && a.proposed_by == user_id) || !matches!(action, "approve" | "cancel") {
+    let facts = crate::app::allocations::facts(&a);
+    if allocation::Action::parse(action).is_none_or(|step| allocation::decide(asker, &facts, step).is_err()) {
         return Ok(None);
     }
     let lines = allocations::lines(&mut conn, id).await?;
@@ -52,6 +55,7 @@ pub(crate) async fn allocation(
 /// A database error.
 pub(crate) async fn batch(
     db: &Db,
+    asker: Asker,
     id: i64,
     a: &crate::app::disbursements::Action,
 ) -> Result<Option<Confirmation>, AppError> {
@@ -75,15 +79,14 @@ pub(crate) async fn batch(
     .field("voucher_no", voucher.as_str())
     .field("paid_on", paid_on.as_str())
     .field("comment", comment.as_str());
+    let may = |step| disbursement::decide(asker, &crate::app::disbursements::facts(&b), step).is_ok();
     match a.action.as_str() {
-        "pay" if b.state == "approved" && !voucher.is_empty() && paid_on.parse::<chrono::NaiveDate>().is_ok() => {
-            Ok(Some(
-                c.says(format!("{what}将记为已拨付：凭证号 {voucher}，拨付日期 {paid_on}。"))
-                    .says("已拨付的批次不能更改或撤销；多付的款项只能通过追回收回。")
-                    .button("确认拨付"),
-            ))
-        }
-        "cancel" if matches!(b.state.as_str(), "prepared" | "approved") => Ok(Some(
+        "pay" if may(Step::Pay) && !voucher.is_empty() && paid_on.parse::<chrono::NaiveDate>().is_ok() => Ok(Some(
+            c.says(format!("{what}将记为已拨付：凭证号 {voucher}，拨付日期 {paid_on}。"))
+                .says("已拨付的批次不能更改或撤销；多付的款项只能通过追回收回。")
+                .button("确认拨付"),
+        )),
+        "cancel" if may(Step::Cancel) => Ok(Some(
             c.says(format!("{what}将撤销，其中的项目可重新编入新的批次。"))
                 .says("撤销不能恢复。")
                 .button("确认撤销批次"),

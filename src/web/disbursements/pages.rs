@@ -15,6 +15,7 @@ use crate::app::disbursements::{self, Action, Request};
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::mask;
+use crate::signoff::disbursement::{self, Action as Step};
 use crate::storage::{allocations, batches, rounds, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{self, answer, require_reader, require_staff};
@@ -139,8 +140,10 @@ pub(crate) async fn show(
     for (view, item) in batch["items"].as_array_mut().into_iter().flatten().zip(&items) {
         view["pool_parts"] = json!(treasury::parts_in(&pools, &item.parts));
     }
-    let act = may_act(&session, &round);
-    let open = matches!(b.state.as_str(), "prepared" | "approved");
+    // The buttons are the state machine's (`signoff::disbursement`); all but the bank
+    // file only while the round is open.
+    let offered = disbursement::available(session.actor().asker(), &crate::app::disbursements::facts(&b));
+    let act = |a: Step| may_act(&session, &round) && offered.contains(&a);
     let (preparer, approver) = treasury::signers(&mut conn, b.prepared_by, b.approved_by).await?;
     Ok(Template::render(
         "disbursements/show",
@@ -148,12 +151,9 @@ pub(crate) async fn show(
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
             year: round.year, b: batch, pools: pools.iter().map(|p| &p.name).collect::<Vec<_>>(),
             preparer, approver,
-            may_approve: act && b.state == "prepared" && crate::signoff::may_approve(b.prepared_by, Some(session.user.id)),
-            may_pay: act && b.state == "approved", may_cancel: act && open,
-            may_claw_back: act && matches!(b.state.as_str(), "paid" | "partial") && b.kind == "payment",
-            may_return: act && b.state == "approved" && b.kind == "payment",
-            bank_file: session.role == Role::DivisionStaff && b.kind == "payment"
-                && matches!(b.state.as_str(), "approved" | "paid" | "partial"),
+            may_approve: act(Step::Approve), may_pay: act(Step::Pay), may_cancel: act(Step::Cancel),
+            may_claw_back: act(Step::ClawBack), may_return: act(Step::Return),
+            bank_file: offered.contains(&Step::BankFile),
             bank_return: batches::returns::of_batch(&mut conn, id).await?.map(|r| json!({ "file_name": r.file_name,
                 "paid_on": r.paid_on, "line_count": r.line_count, "total": Money::from_fen(r.total_fen),
                 "failed_count": r.failed_count })),
@@ -194,7 +194,7 @@ pub(crate) async fn decide(
         comment: Some(form.comment.clone()),
     };
     if !form.confirm.0 {
-        if let Some(c) = crate::web::disbursements::confirm::batch(db, id, &action).await? {
+        if let Some(c) = crate::web::disbursements::confirm::batch(db, session.actor().asker(), id, &action).await? {
             return Ok(c.page(&session));
         }
     }
