@@ -70,8 +70,9 @@ const BANKS: [&str; 4] = ["农业银行", "农村信用社", "邮储银行", "�
 const TYPES: [&str; 4] = ["合作社", "小微企业", "个体工商户", "个人"];
 
 /// The template's columns that the generated workbooks fill, in its order, after a 序号
-/// column (unknown to the importer, kept in the notes, as in the regiments' files).
-const COLUMNS: [Key; 20] = [
+/// column (unknown to the importer, kept in the notes, as in the regiments' files). The
+/// tests' workbook builder writes the same columns.
+pub const COLUMNS: [Key; 20] = [
     Key::ProjectNo,
     Key::Unit,
     Key::ProjectName,

@@ -6,30 +6,8 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use tiexi::export::applicant;
 use tiexi::import::codes::id_check_digit;
 use tiexi::import::columns::Key;
-
-/// The columns written, after a 序号 column, in the template's order.
-const COLUMNS: [Key; 20] = [
-    Key::ProjectNo,
-    Key::Unit,
-    Key::ProjectName,
-    Key::ApplicantType,
-    Key::OrgName,
-    Key::Leader,
-    Key::IdNumber,
-    Key::UnionMember,
-    Key::Industry,
-    Key::Households,
-    Key::IncomeIncrease,
-    Key::Bank,
-    Key::ContractNo,
-    Key::Principal,
-    Key::Rate,
-    Key::DisbursedOn,
-    Key::MaturityOn,
-    Key::SettledOn,
-    Key::InterestPaid,
-    Key::Score,
-];
+// The columns written, after a 序号 column, in the template's order: the sample's.
+use tiexi::sample::COLUMNS;
 
 /// The column index of a key in the sheets written here.
 fn col(key: Key) -> u16 {
