@@ -57,6 +57,7 @@ mod review;
 mod routes;
 mod scope;
 mod sessions;
+mod statement_pages;
 mod statements;
 mod storage;
 mod template_words;

@@ -212,6 +212,7 @@ pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Templat
             may_report: session.scope() == storage::projects::Scope::All,
             may_full_ids: session.role == crate::accounts::Role::DivisionStaff,
             may_read_money: crate::web::allocations::treasury::require_reader(&session).is_ok(),
+            may_statements: session.role != crate::accounts::Role::Cooperative,
         },
     ))
 }
