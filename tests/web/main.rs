@@ -34,6 +34,7 @@ mod counted;
 mod cuts;
 mod dashboard;
 mod division;
+mod document_review;
 mod earlier_rounds;
 mod errors;
 mod evidence;
