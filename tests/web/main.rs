@@ -30,6 +30,7 @@ mod audit;
 mod audit_page;
 mod backup;
 mod cache;
+mod carry_pages;
 mod counted;
 mod cuts;
 mod dashboard;
