@@ -3,7 +3,7 @@
 //! for the identities and contracts asked about. Set-based: each read is one indexed query
 //! per chunk of keys (`loans_contract`, `projects_id_number`, `projects_credit_code`), never
 //! a loop over earlier projects, so a database of many rounds previews an import about as
-//! fast as an empty one (issue 15 item 5, benches/history.rs).
+//! fast as an empty one (issue 15 item 5, `benches/figures.rs` `history`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -152,7 +152,7 @@ async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec
 async fn policy(conn: &mut Conn, round_id: i64) -> Result<Option<Policy>, sqlx::Error> {
     let toml: String =
         sqlx::query_scalar("SELECT policy_toml FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
-    Ok(crate::import::policy(&toml).ok())
+    Ok(crate::policy::policy(&toml).ok())
 }
 
 /// The identities (身份证号, 统一社会信用代码) and contracts of a stored round.
