@@ -3,7 +3,7 @@
 //! for the identities and contracts asked about. Set-based: each read is one indexed query
 //! per chunk of keys (`loans_contract`, `projects_id_number`, `projects_credit_code`), never
 //! a loop over earlier projects, so a database of many rounds previews an import about as
-//! fast as an empty one (issue 15 item 5, `benches/figures.rs` `history`).
+//! fast as an empty one (issue 15 item 5, benches/history.rs).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
