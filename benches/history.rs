@@ -5,7 +5,7 @@
 //!
 //! `cargo bench --bench history -- EMPTY_URL LOADED_URL`
 //!
-//! Both databases get the round 2031 and one division account; LOADED_URL first gets the
+//! Both databases get the round 2031 and one division account; `LOADED_URL` first gets the
 //! rounds 2024–2030, each holding the same 10,000 loans (the same applicants and contract
 //! numbers, every project granted), so the preview's history (`storage::history`) finds
 //! every applicant and contract of the file seven times: the worst case for the lookup.
