@@ -65,6 +65,14 @@ if "report-annual" in fig and "report-floor" in fig:
     row("annual report ÷ bare write of the same cells", f"{r:.2f}x", "≤ 1.5x", r <= 1.5)
 row(f"confirmed import of {loans:,} loans into SQLite (parse, upserts, recalculation)", ms("store-sqlite"))
 row(f"confirmed import of {loans:,} loans into PostgreSQL", ms("store-postgres"))
+# Issue 15 item 5: the import preview with seven earlier rounds against an empty database.
+for backend, label in [("sqlite", "SQLite"), ("postgres", "PostgreSQL")]:
+    empty, loaded = f"history-empty-{backend}", f"history-loaded-{backend}"
+    if empty in fig and loaded in fig:
+        row(f"import preview of 10,000 loans, {label}, empty database", ms(empty))
+        row(f"the same preview, {label}, seven earlier rounds of 10,000 loans each", ms(loaded))
+        r = fig[loaded] / fig[empty]
+        row(f"preview with seven earlier rounds ÷ into an empty database ({label})", f"{r:.2f}x", "≤ 1.5x", r <= 1.5)
 for name, what in [("static", "static page (/login)"), ("home", "home page /"), ("list", "project list")]:
     if name in load:
         row(f"{what}, {projects:,} projects, wrk -t2 -c16", f"{load[name][0]:,.0f} req/s, p99 {load[name][1]}")

@@ -3,7 +3,9 @@
 //! Module map (dependencies point one way, towards the pure engine):
 //!
 //! - [`engine`]: docs/rules.md as pure functions; its one door is [`engine::compute`].
-//! - [`import`]: workbook and policy bytes → engine inputs, every row problem as data.
+//! - [`import`]: workbook bytes → engine inputs, every row problem as data.
+//! - [`policy`]: the policy file (TOML) → `engine::Policy`; beside the engine, below import and
+//!   storage (storage reads stored rounds' policies, and must not depend on import).
 //! - [`export`]: engine results → JSON, text explanations and workbooks.
 //! - [`app`]: the use cases (import and confirm, review, allocation, disbursement, the division's books),
 //!   each taking the database and an [`app::Actor`]; web, commands and the demo call them.
@@ -32,6 +34,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod labels;
+pub mod policy;
 pub mod reports;
 pub mod retention;
 pub mod review;

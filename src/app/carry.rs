@@ -55,3 +55,65 @@ pub async fn forward(db: &Db, actor: Actor<'_>, round: &Round, chosen: Option<&[
     tx.commit().await?;
     Ok(json!({ "carried": carried }))
 }
+
+/// The carried projects of `round` still drafts, for the actor's 团场 (division staff: all).
+///
+/// # Errors
+/// `Forbidden` but for division and regiment staff, or a database error.
+pub async fn drafts(db: &Db, actor: Actor<'_>, round: &Round) -> Result<Vec<storage::carry::Draft>, AppError> {
+    actor.require(actor.role.may_import())?;
+    Ok(storage::carry::drafts(&mut *db.inner.acquire().await?, round.id, &actor.scope()).await?)
+}
+
+/// The regiment confirms a carried draft (it goes to 初审 as an imported project does:
+/// `submitted`, and the round is recalculated) or drops it (`withdrawn`). Recorded as the
+/// review workflow's `submit` or `withdraw`, with one audit row.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` (not a carried draft of the actor's 团场), `Conflict` (round
+/// closed, or moved meanwhile), or a database error.
+pub async fn settle(db: &Db, actor: Actor<'_>, id: i64, keep: bool) -> Result<Value, AppError> {
+    actor.require(actor.role.may_import())?;
+    let account = actor.account()?;
+    let mut tx = storage::begin_write(db).await?;
+    let subject = storage::review::subject(&mut tx, id, &actor.scope()).await?.ok_or(AppError::NotFound)?;
+    let carried = storage::carry::drafts(&mut tx, subject.round_id, &actor.scope()).await?;
+    if !carried.iter().any(|d| d.id == id) {
+        return Err(AppError::NotFound);
+    }
+    if !subject.round_open {
+        return Err(AppError::Conflict("该年度已关闭".into()));
+    }
+    let (action, to) = if keep { ("submit", "submitted") } else { ("withdraw", "withdrawn") };
+    let m = storage::review::Move { id, from: "draft", to, publication: None, reason: None };
+    if !storage::review::move_state(&mut tx, &m).await? {
+        return Err(AppError::Conflict("项目状态刚被他人更改，请刷新页面后重试".into()));
+    }
+    let comment = if keep { "确认结转" } else { "放弃结转" };
+    storage::review::record(&mut tx, &m, action, account, comment).await?;
+    if keep {
+        let round = storage::rounds::find(&mut tx, subject.round_id).await?.ok_or(AppError::NotFound)?;
+        let policy = crate::import::policy(&round.policy_toml)?;
+        super::calculation::recalculate(&mut tx, actor, &policy, round.id).await?;
+    }
+    let mut e = actor.entry(
+        if keep { "project.carry_confirm" } else { "project.carry_drop" },
+        "project",
+        id,
+        Some(subject.round_id),
+    );
+    e.old = json!({ "state": "draft" });
+    e.new = json!({ "state": to });
+    storage::audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(json!({ "id": id, "state": to }))
+}
+
+/// The year of a project the actor may see (else 404), for the page to go back to.
+///
+/// # Errors
+/// `NotFound`, or a database error.
+pub async fn year_of(db: &Db, actor: Actor<'_>, id: i64) -> Result<i32, AppError> {
+    let mut conn = db.inner.acquire().await?;
+    Ok(storage::review::subject(&mut conn, id, &actor.scope()).await?.ok_or(AppError::NotFound)?.year)
+}

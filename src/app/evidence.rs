@@ -107,6 +107,17 @@ pub struct Decision {
     pub category: Option<String>,
 }
 
+/// The project of a document the actor may see (else 404), for the page to go back to.
+///
+/// # Errors
+/// `NotFound`, or a database error.
+pub async fn project_of(db: &Db, actor: Actor<'_>, id: i64) -> Result<i64, AppError> {
+    let mut conn = db.inner.acquire().await?;
+    let doc = storage::evidence::document(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    storage::load::project(&mut conn, doc.project_id, &actor.scope()).await?.ok_or(AppError::NotFound)?;
+    Ok(doc.project_id)
+}
+
 /// Staff accept or reject a document (rejecting needs a reason, which the applicant sees);
 /// regiment staff only on their own 团场's projects. One audit row, old and new.
 ///

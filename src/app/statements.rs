@@ -19,13 +19,15 @@ use crate::error::AppError;
 use crate::import::statements::{self as read, SheetColumns, Statement};
 use crate::storage::{self, rounds::Round, statements::Upload, Db};
 
-/// The uploads of a round.
+/// The uploads of a round; regiment staff see their own 团场's only (issue 15: "regiment
+/// sees its own").
 ///
 /// # Errors
 /// `Forbidden` for applicants, or a database error.
 pub async fn list(db: &Db, actor: Actor<'_>, round: &Round) -> Result<Vec<Upload>, AppError> {
     actor.require(may_see(actor.role))?;
-    Ok(storage::statements::list(&mut *db.inner.acquire().await?, round.id).await?)
+    let unit = if actor.role == Role::RegimentStaff { Some(actor.unit.unwrap_or_default()) } else { None };
+    Ok(storage::statements::list(&mut *db.inner.acquire().await?, round.id, unit).await?)
 }
 
 /// The reconciliation per loan of the round's counted projects (docs/facts.md "Reconciliation").
@@ -33,12 +35,28 @@ pub async fn list(db: &Db, actor: Actor<'_>, round: &Round) -> Result<Vec<Upload
 /// # Errors
 /// `Forbidden` for applicants, a policy that no longer parses, or a database error.
 pub async fn reconciliation(db: &Db, actor: Actor<'_>, round: &Round) -> Result<Value, AppError> {
+    Ok(reconciled(&reconciliation_rows(db, actor, round).await?))
+}
+
+/// The reconciliation's rows, for the page's workbook (`reconciled` is the same list as
+/// JSON); regiment staff get their own 团场's loans only.
+///
+/// # Errors
+/// `Forbidden` for applicants, a policy that no longer parses, or a database error.
+pub async fn reconciliation_rows(
+    db: &Db,
+    actor: Actor<'_>,
+    round: &Round,
+) -> Result<Vec<engine::reconcile::Reconciled>, AppError> {
     actor.require(may_see(actor.role))?;
     let policy = crate::import::policy(&round.policy_toml)?;
     let mut conn = db.inner.acquire().await?;
-    let projects = counted(&mut conn, round.id).await?;
+    let mut projects = counted(&mut conn, round.id).await?;
+    if let storage::projects::Scope::Unit(unit) = actor.scope() {
+        projects.retain(|p| p.applicant.unit == unit);
+    }
     let facts = storage::facts::round(&mut conn, round.id).await?;
-    Ok(reconciled(&engine::reconcile::reconcile(&policy, &projects, &facts)))
+    Ok(engine::reconcile::reconcile(&policy, &projects, &facts))
 }
 
 /// The projects the round's calculation counts (`review::State::counts`), in workbook order.
@@ -67,7 +85,12 @@ pub fn reconciled(list: &[engine::reconcile::Reconciled]) -> Value {
         })
         .collect();
     let lacking: Vec<&str> = list.iter().filter(|r| r.lacks_statement).map(|r| r.contract_no.as_str()).collect();
-    json!({ "loans": loans, "lacking": lacking })
+    // The 合计 row: sums are the engine's (docs/ARCHITECTURE.md, money arithmetic).
+    let totals = json!({ "loans": list.len(), "lacking": lacking.len(),
+        "certified": engine::report::sum(list.iter().filter_map(|r| r.certified)),
+        "contract_interest": engine::report::sum(list.iter().filter_map(|r| r.contract_interest)),
+        "difference": engine::report::sum(list.iter().filter_map(|r| r.difference)) });
+    json!({ "loans": loans, "lacking": lacking, "totals": totals })
 }
 
 /// A statement upload the actor may act on (its author, or division staff), else 404.
@@ -255,4 +278,20 @@ pub async fn confirm(
     super::calculation::recalculate(&mut tx, actor, &policy, round.id).await?;
     tx.commit().await?;
     Ok(json!({ "statement_id": upload.id, "lines": checked.lines.len(), "already": false }))
+}
+
+/// A statement as its preview page shows it: the upload, its round, its stored preview and
+/// an earlier confirmed upload of the same file in the round (then confirming does nothing).
+///
+/// # Errors
+/// `NotFound` (not the actor's), or a database error.
+pub async fn shown(db: &Db, actor: Actor<'_>, id: i64) -> Result<(Upload, Round, Value, Option<Upload>), AppError> {
+    let upload = find(db, actor, id).await?;
+    let mut conn = db.inner.acquire().await?;
+    let round = storage::rounds::find(&mut conn, upload.round_id).await?.ok_or(AppError::NotFound)?;
+    let same = storage::statements::confirmed_same_file(&mut conn, round.id, &upload.file_sha256)
+        .await?
+        .filter(|s| s.id != upload.id);
+    let preview = serde_json::from_str(&upload.preview_json).unwrap_or_default();
+    Ok((upload, round, preview, same))
 }

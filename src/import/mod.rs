@@ -16,7 +16,6 @@ pub mod header;
 pub mod history;
 pub mod isolate;
 pub mod loans;
-pub mod policy;
 pub mod projects;
 pub mod rows;
 pub mod sheet;
@@ -25,7 +24,9 @@ pub mod statements;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Project;
-pub use policy::policy;
+// The policy file's reader sits below import and storage (`crate::policy`); kept here too,
+// where every caller has always found it.
+pub use crate::policy::policy;
 pub use sheet::Format;
 
 /// One problem in the workbook (docs/cli.md `errors`). `isolate` reads it back from JSON.

@@ -106,3 +106,48 @@ pub async fn forward(
     .await?;
     Ok(Some((new, project)))
 }
+
+/// A carried project still a draft, as the regiment's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Draft {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub unit: String,
+    /// Its loans' contract numbers, in order.
+    pub contracts: Vec<String>,
+}
+
+/// The carried projects of `round_id` still drafts, within `scope`, in workbook order.
+///
+/// # Errors
+/// A database error.
+pub async fn drafts(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<Draft>, sqlx::Error> {
+    let (clause, value) = super::load::scope_clause(scope, 2);
+    let rows = sqlx::query(&format!(
+        "SELECT p.id, p.project_key, p.name, p.unit, l.contract_no FROM projects p \
+         LEFT JOIN loans l ON l.project_id = p.id WHERE p.round_id = $1 AND p.state = 'draft' \
+         AND p.carried_from IS NOT NULL{clause} ORDER BY p.position, l.id"
+    ))
+    .bind(round_id)
+    .bind(value)
+    .fetch_all(conn)
+    .await?;
+    let mut out: Vec<Draft> = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        if out.last().is_none_or(|d| d.id != id) {
+            out.push(Draft {
+                id,
+                key: r.try_get("project_key")?,
+                name: r.try_get("name")?,
+                unit: r.try_get("unit")?,
+                contracts: Vec::new(),
+            });
+        }
+        if let (Some(d), Some(c)) = (out.last_mut(), super::rows::opt::<String>(r, "contract_no")?) {
+            d.contracts.push(c);
+        }
+    }
+    Ok(out)
+}

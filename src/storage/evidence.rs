@@ -137,6 +137,8 @@ pub struct Reviewed {
     pub project_id: i64,
     pub category: String,
     pub original_name: String,
+    /// The name it is stored and downloaded by (`/projects/{id}/documents/{stored_name}`).
+    pub stored_name: String,
     /// `pending`, `accepted` or `rejected`.
     pub review: String,
     /// Why it was rejected (the applicant sees it).
@@ -150,6 +152,7 @@ fn reviewed(r: &sqlx::any::AnyRow) -> Result<Reviewed, sqlx::Error> {
         project_id: r.try_get("project_id")?,
         category: r.try_get("category")?,
         original_name: r.try_get("original_name")?,
+        stored_name: r.try_get("stored_name")?,
         review: r.try_get("review")?,
         reason: r.try_get("review_reason")?,
         reviewed_at: super::rows::opt(r, "reviewed_at")?,
@@ -162,7 +165,8 @@ fn reviewed(r: &sqlx::any::AnyRow) -> Result<Reviewed, sqlx::Error> {
 /// A database error.
 pub async fn documents(conn: &mut Conn, project_id: i64) -> Result<Vec<Reviewed>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT d.id, d.project_id, {CATEGORY} AS category, d.original_name, d.review, d.review_reason, d.reviewed_at \
+        "SELECT d.id, d.project_id, {CATEGORY} AS category, d.original_name, d.stored_name, d.review, d.review_reason, \
+         d.reviewed_at \
          FROM documents d WHERE d.project_id = $1 ORDER BY d.id"
     ))
     .bind(project_id)
@@ -177,7 +181,8 @@ pub async fn documents(conn: &mut Conn, project_id: i64) -> Result<Vec<Reviewed>
 /// A database error.
 pub async fn document(conn: &mut Conn, id: i64) -> Result<Option<Reviewed>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "SELECT d.id, d.project_id, {CATEGORY} AS category, d.original_name, d.review, d.review_reason, d.reviewed_at \
+        "SELECT d.id, d.project_id, {CATEGORY} AS category, d.original_name, d.stored_name, d.review, d.review_reason, \
+         d.reviewed_at \
          FROM documents d WHERE d.id = $1"
     ))
     .bind(id)

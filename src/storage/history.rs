@@ -36,20 +36,20 @@ pub async fn for_keys(
     let mut history = History::default();
     let ids: Vec<&String> = identities.iter().filter(|i| !i.is_empty()).collect();
     for chunk in ids.chunks(CHUNK) {
-        for column in ["id_number", "credit_code"] {
-            let sql = format!(
-                "SELECT r.year, p.project_key, p.name, p.granted_fen, p.paid_fen, p.id_number, p.credit_code \
-                 FROM projects p JOIN rounds r ON r.id = p.round_id \
-                 WHERE p.{column} IN ({}) AND r.year <> $1 AND p.granted_fen > 0",
-                marks(2, chunk.len())
-            );
-            let mut q = sqlx::query(&sql).bind(i64::from(year));
-            for id in chunk {
-                q = q.bind(id.as_str());
-            }
-            for r in q.fetch_all(&mut *conn).await? {
-                add_grant(&mut history, &r)?;
-            }
+        // One query for both identities, each project once (SQLite: a multi-index OR over
+        // `projects_id_number` and `projects_credit_code`; the same parameters serve both).
+        let keys = marks(2, chunk.len());
+        let sql = format!(
+            "SELECT r.year, p.project_key, p.name, p.granted_fen, p.paid_fen, p.id_number, p.credit_code \
+             FROM projects p JOIN rounds r ON r.id = p.round_id \
+             WHERE (p.id_number IN ({keys}) OR p.credit_code IN ({keys})) AND r.year <> $1 AND p.granted_fen > 0"
+        );
+        let mut q = sqlx::query(&sql).bind(i64::from(year));
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            add_grant(&mut history, &r)?;
         }
     }
     let contracts: Vec<&String> = contracts.iter().collect();
@@ -105,8 +105,7 @@ async fn subsidised(
     if found.is_empty() {
         return Ok(());
     }
-    let loan_ids: Vec<i64> = found.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
-    let mut events = events_of(conn, &loan_ids).await?;
+    let mut events = events_of(conn, year, contracts).await?;
     let mut policies: BTreeMap<i64, Option<Policy>> = BTreeMap::new();
     for r in &found {
         let round_id: i64 = r.try_get("round_id")?;
@@ -131,18 +130,26 @@ async fn subsidised(
     Ok(())
 }
 
-/// The events of the loans, by loan.
-async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec<crate::engine::Event>>, sqlx::Error> {
+/// The events of the loans the query of `subsidised` finds, by loan: one query per chunk of
+/// contracts (through `loans_contract` and `events_loan`), not one per chunk of loans.
+async fn events_of(
+    conn: &mut Conn,
+    year: i32,
+    contracts: &[&String],
+) -> Result<HashMap<i64, Vec<crate::engine::Event>>, sqlx::Error> {
+    let sql = format!(
+        "SELECT e.* FROM events e JOIN loans l ON l.id = e.loan_id JOIN projects p ON p.id = l.project_id \
+         JOIN rounds r ON r.id = l.round_id \
+         WHERE l.contract_no IN ({}) AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0 ORDER BY e.id",
+        marks(2, contracts.len())
+    );
+    let mut q = sqlx::query(&sql).bind(i64::from(year));
+    for c in contracts {
+        q = q.bind(c.as_str());
+    }
     let mut events: HashMap<i64, Vec<crate::engine::Event>> = HashMap::new();
-    for chunk in loan_ids.chunks(CHUNK) {
-        let sql = format!("SELECT * FROM events WHERE loan_id IN ({}) ORDER BY id", marks(1, chunk.len()));
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(id);
-        }
-        for e in q.fetch_all(&mut *conn).await? {
-            events.entry(e.try_get("loan_id")?).or_default().push(rows::event(&e)?);
-        }
+    for e in q.fetch_all(&mut *conn).await? {
+        events.entry(e.try_get("loan_id")?).or_default().push(rows::event(&e)?);
     }
     Ok(events)
 }
@@ -152,7 +159,7 @@ async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec
 async fn policy(conn: &mut Conn, round_id: i64) -> Result<Option<Policy>, sqlx::Error> {
     let toml: String =
         sqlx::query_scalar("SELECT policy_toml FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
-    Ok(crate::import::policy(&toml).ok())
+    Ok(crate::policy::policy(&toml).ok())
 }
 
 /// The identities (身份证号, 统一社会信用代码) and contracts of a stored round.

@@ -85,15 +85,29 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Upload>, sqlx::Erro
     row.as_ref().map(upload).transpose()
 }
 
-/// The round's statement uploads, newest first.
+/// The round's statement uploads, newest first; with `unit`, those uploaded by its users.
 ///
 /// # Errors
 /// A database error.
-pub async fn list(conn: &mut Conn, round_id: i64) -> Result<Vec<Upload>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM statements WHERE round_id = $1 ORDER BY id DESC"))
-        .bind(round_id)
-        .fetch_all(conn)
-        .await?;
+pub async fn list(conn: &mut Conn, round_id: i64, unit: Option<&str>) -> Result<Vec<Upload>, sqlx::Error> {
+    let rows = match unit {
+        None => {
+            sqlx::query(&format!("SELECT {COLUMNS} FROM statements WHERE round_id = $1 ORDER BY id DESC"))
+                .bind(round_id)
+                .fetch_all(conn)
+                .await?
+        }
+        Some(unit) => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM statements WHERE round_id = $1 \
+                 AND user_id IN (SELECT id FROM users WHERE unit = $2) ORDER BY id DESC"
+            ))
+            .bind(round_id)
+            .bind(unit)
+            .fetch_all(conn)
+            .await?
+        }
+    };
     rows.iter().map(upload).collect()
 }
 

@@ -109,7 +109,12 @@ fn staff(browser: &mut Browser, base: &str, project: String) {
     let mut staff_pages = vec![
         ("home", "/".to_string()),
         ("projects", "/rounds/2024/projects".to_string()),
+        ("evidence", format!("{project}/evidence")),
         ("project", project),
+        // Issue 15's pages: the bank statements, the reconciliation, the carried drafts.
+        ("statements", "/rounds/2024/statements".to_string()),
+        ("reconciliation", "/rounds/2024/reconciliation".to_string()),
+        ("carried", "/rounds/2024/carried".to_string()),
         ("allocations", "/rounds/2024/allocations".to_string()),
         ("batches", "/rounds/2024/disbursements".to_string()),
         ("audit", "/audit".to_string()),

@@ -153,3 +153,14 @@ fn app_knows_no_http() {
         assert!(web.is_empty(), "{name} names web: use cases take an Actor, never the HTTP session");
     }
 }
+
+/// Storage turns rows into engine values: it names the engine and the policy file's reader
+/// (`crate::policy`, for stored rounds' policies), never the layers above it.
+#[test]
+fn storage_names_no_layer_above_it() {
+    let above = ["import", "export", "app", "web", "reports", "cli", "commands", "demo"];
+    for (name, lines) in code().iter().filter(|(n, _)| n.starts_with("storage/") || n == "storage.rs") {
+        let named: Vec<_> = crate_modules(lines).into_iter().filter(|m| above.contains(&m.as_str())).collect();
+        assert!(named.is_empty(), "{name} names {named:?}: storage depends only on the engine and the policy file");
+    }
+}

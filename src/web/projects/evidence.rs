@@ -1,8 +1,10 @@
 //! A project's evidence (docs/rules.md §9, issue 15 item 2): its checklist, as a page
 //! (linked from the project page) and in the API, and staff's accept or reject of a
-//! document. The use cases are `app::evidence`.
+//! document, from the checklist's forms and in the API. The use cases are `app::evidence`.
 
 use crate::web::kernel::templates::{context, Template};
+use rocket::form::Form;
+use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use serde_json::Value;
 
@@ -17,13 +19,56 @@ pub(crate) async fn checklist_api(db: &Db, session: Session, id: i64) -> Result<
 }
 
 #[get("/projects/<id>/evidence")]
-pub(crate) async fn checklist_page(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
+pub(crate) async fn checklist_page(
+    db: &Db,
+    session: Session,
+    id: i64,
+    flash: Option<rocket::request::FlashMessage<'_>>,
+) -> Result<Template, AppError> {
     let (round, list) = evidence::checklist(db, session.actor(), id).await?;
-    let may_review = evidence::may_review(session.role);
+    let may_review = evidence::may_review(session.role) && round.status == "open";
+    let (error, notice) = crate::web::kernel::pages::flash_parts(flash);
     Ok(Template::render(
         "evidence/checklist",
-        context! { me: crate::web::kernel::pages::me(&session), year: round.year, list, may_review },
+        context! { me: crate::web::kernel::pages::me(&session), year: round.year, list, may_review, error, notice },
     ))
+}
+
+/// The checklist's form for one document: accept, or reject with the reason the applicant sees.
+#[derive(FromForm)]
+pub struct ReviewForm {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+    decision: String,
+    reason: String,
+    category: Option<String>,
+}
+
+/// Staff accept or reject a document from the checklist; back to the checklist, saying
+/// what was done or why not (a rejection without a reason).
+#[post("/documents/<id>/review", data = "<form>")]
+pub(crate) async fn review_page(
+    db: &Db,
+    session: Session,
+    id: i64,
+    form: Form<ReviewForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let form = form.into_inner();
+    let project = evidence::project_of(db, session.actor(), id).await?;
+    let back = Redirect::to(format!("/projects/{project}/evidence"));
+    let decision = Decision { decision: form.decision, reason: form.reason, category: form.category };
+    match evidence::review(db, session.actor(), id, &decision).await {
+        Ok(done) => Ok(Flash::success(
+            back,
+            if done["document"]["review"] == "accepted" {
+                "已认可该材料"
+            } else {
+                "已标记为未认可，申请人将看到原因"
+            },
+        )),
+        Err(AppError::Invalid(why)) => Ok(Flash::error(back, why)),
+        Err(e) => Err(e),
+    }
 }
 
 /// Staff accept or reject a document (rejecting needs a reason, which the applicant sees).

@@ -37,6 +37,7 @@ pub fn stage() -> AdHoc {
                     documents::download,
                     payees::set_page,
                     evidence::checklist_page,
+                    evidence::review_page,
                     list::export
                 ],
             )

@@ -1,12 +1,14 @@
 //! Rounds (年度): the list, a round's page with its figures, a new round and its policy
 //! (`policy_form`), the API's rounds, the banks' interest statements with their
-//! reconciliation (`statements`) and carrying continuing loans forward (`carry`).
+//! reconciliation (`statements`, their pages `statement_pages`) and carrying continuing loans forward (`carry`, its pages `carry_pages`).
 
 pub mod api;
 pub mod carry;
+pub mod carry_pages;
 pub mod pages;
 pub mod policy_form;
 pub mod policy_view;
+pub mod statement_pages;
 pub mod statements;
 
 use rocket::fairing::AdHoc;
@@ -19,6 +21,20 @@ pub fn stage() -> AdHoc {
             .mount(
                 "/",
                 routes![pages::index, pages::new, pages::create_page, pages::show, pages::edit, pages::update_page],
+            )
+            .mount(
+                "/",
+                routes![
+                    statement_pages::index,
+                    statement_pages::upload,
+                    statement_pages::show,
+                    statement_pages::confirm,
+                    statement_pages::reconciliation,
+                    statement_pages::export,
+                    carry_pages::forward,
+                    carry_pages::drafts,
+                    carry_pages::settle
+                ],
             )
             .mount("/api/v1", api::routes())
             .mount("/api/v1", statements::routes())

@@ -194,9 +194,21 @@ pub(crate) async fn create_page(
 }
 
 #[get("/rounds/<year>")]
-pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
+pub(crate) async fn show(
+    db: &Db,
+    session: Session,
+    year: i32,
+    flash: Option<rocket::request::FlashMessage<'_>>,
+) -> Result<Template, AppError> {
     let round = find(db, year).await?;
     let (policy, _, result) = computed(db, &round).await?;
+    // Issue 15 item 4: a round just opened offers the previous round's continuing loans.
+    let carry = if session.role.may_manage_rounds() && round.status == "open" {
+        Some(crate::app::carry::offered(db, session.actor(), &round).await?)
+    } else {
+        None
+    };
+    let (error, notice) = crate::web::kernel::pages::flash_parts(flash);
     Ok(Template::render(
         "rounds/show",
         context! {
@@ -212,6 +224,9 @@ pub(crate) async fn show(db: &Db, session: Session, year: i32) -> Result<Templat
             may_report: session.scope() == storage::projects::Scope::All,
             may_full_ids: session.role == crate::accounts::Role::DivisionStaff,
             may_read_money: crate::web::allocations::treasury::require_reader(&session).is_ok(),
+            may_statements: session.role != crate::accounts::Role::Cooperative,
+            may_carried: session.role.may_import(),
+            carry, error, notice,
         },
     ))
 }

@@ -1,4 +1,7 @@
 //! The policy file (policy.example.toml) → `engine::Policy`, defaults as in docs/rules.md §2.
+//! It uses only the engine, so both `import` (a policy uploaded with a round) and `storage`
+//! (the policies of stored rounds, `storage::history`) read policies here, and storage does
+//! not depend on import (docs/ARCHITECTURE.md, "The dependency rule").
 //! Amounts and rates are read exactly as written: `21755.4` is 21,755.40 yuan.
 
 use std::collections::BTreeMap;
