@@ -125,7 +125,7 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
 }
 
 /// The fields of a batch action.
-#[derive(Debug, Default, serde::Deserialize, rocket::FromForm)]
+#[derive(Debug, Default, serde::Deserialize, rocket::FromForm, utoipa::ToSchema)]
 pub struct Action {
     pub action: String,
     #[serde(default)]

@@ -47,6 +47,7 @@ mod login;
 mod money;
 mod money_pages;
 mod one_binary;
+mod openapi;
 mod payments;
 mod publicity;
 mod reports;

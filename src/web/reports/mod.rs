@@ -6,6 +6,18 @@ pub mod workbooks;
 use rocket::fairing::AdHoc;
 
 /// Reports: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    workbooks::api_annual,
+    workbooks::api_annual_full,
+    workbooks::api_cumulative,
+    workbooks::api_payment_list,
+    workbooks::api_publicity,
+    workbooks::api_approval_form
+))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("reports", |rocket| async {

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::export::json::totals;
 use crate::storage::{self, Db};
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn routes() -> Vec<rocket::Route> {
@@ -19,12 +20,27 @@ fn round_json(r: &storage::rounds::Round) -> Value {
     json!({ "year": r.year, "name": r.name, "status": r.status, "policy_toml": r.policy_toml })
 }
 
+#[utoipa::path(get, operation_id = "rounds", path = "/rounds", summary = "All rounds", tag = "rounds", security(("session" = [])),
+    responses(
+        (status = 200, description = "Every round: year, name, status and policy_toml", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds")]
 async fn rounds(db: &Db, _session: Session) -> Result<Value, AppError> {
     let list = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
     Ok(json!({ "rounds": list.iter().map(round_json).collect::<Vec<_>>() }))
 }
 
+#[utoipa::path(get, operation_id = "rounds_round", path = "/rounds/{year}", summary = "One round with pools and the engine's trial totals", tag = "rounds", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The round: year, name, status, policy_toml, budget, pools, totals, and (division staff, auditors) balances: each pool's amount, granted, paid, remaining", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>")]
 async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     let r = crate::web::rounds::pages::find(db, year).await?;
@@ -52,11 +68,24 @@ async fn balances(db: &Db, round_id: i64) -> Result<Value, AppError> {
     Ok(Value::Array(rows.collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewRound {
     policy_toml: String,
 }
 
+#[utoipa::path(post, operation_id = "rounds_create_round", path = "/rounds", summary = "Create a round from policy TOML (division_staff)", tag = "rounds", security(("session" = [], "csrf" = [])),
+    request_body(content = NewRound, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The new round: year, name, status, policy_toml", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
+        (status = 409, description = "A round of that year exists, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "An invalid policy, or a body that does not fit", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds", format = "json", data = "<body>")]
 async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Value, AppError> {
     let r = crate::web::rounds::pages::create(db, &session, &body.policy_toml).await?;
