@@ -235,7 +235,7 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = RecordForm, content_type = "application/json", description = "A receipt (到位), a payment before the system (历史拨付) or a carry-over (结转)"),
     responses(
-        (status = 200, description = "The line recorded: id, kind", body = Object),
+        (status = 200, description = "The line recorded", body = Recorded),
         (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
         (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
@@ -246,9 +246,26 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
         (status = 500, description = "Server error (logged, never described)", body = ApiError),
     ))]
 #[post("/rounds/<year>/funds", format = "json", data = "<body>")]
-async fn api_record(db: &Db, session: Session, year: i32, body: Json<RecordForm>) -> Result<Value, AppError> {
+async fn api_record(db: &Db, session: Session, year: i32, body: Json<RecordForm>) -> Result<Json<Recorded>, AppError> {
     let id = funds::record(db, &actor(&session), year, &body.entry()?).await?;
-    Ok(json!({ "id": id, "kind": body.kind }))
+    Ok(Json(Recorded { id, kind: body.into_inner().kind }))
+}
+
+/// A line recorded. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Recorded {
+    id: i64,
+    /// `receipt`, `historical` or `carryover`.
+    kind: String,
+}
+
+/// A line cancelled.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Cancelled {
+    id: i64,
+    kind: String,
+    /// Always `cancelled`.
+    state: &'static str,
 }
 
 /// `POST /api/v1/funds/<id>/cancel` with `{ "kind" }`.
@@ -256,7 +273,7 @@ async fn api_record(db: &Db, session: Session, year: i32, body: Json<RecordForm>
     params(("id" = i64, Path, description = "The line's id")),
     request_body(content = CancelForm, content_type = "application/json"),
     responses(
-        (status = 200, description = "The line cancelled: id, kind, state", body = Object),
+        (status = 200, description = "The line cancelled", body = Cancelled),
         (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
         (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
@@ -267,7 +284,7 @@ async fn api_record(db: &Db, session: Session, year: i32, body: Json<RecordForm>
         (status = 500, description = "Server error (logged, never described)", body = ApiError),
     ))]
 #[post("/funds/<id>/cancel", format = "json", data = "<body>")]
-async fn api_cancel(db: &Db, session: Session, id: i64, body: Json<CancelForm>) -> Result<Value, AppError> {
+async fn api_cancel(db: &Db, session: Session, id: i64, body: Json<CancelForm>) -> Result<Json<Cancelled>, AppError> {
     funds::cancel(db, &actor(&session), kind(&body.kind)?, id).await?;
-    Ok(json!({ "id": id, "kind": body.kind, "state": "cancelled" }))
+    Ok(Json(Cancelled { id, kind: body.into_inner().kind, state: "cancelled" }))
 }

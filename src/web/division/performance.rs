@@ -159,7 +159,7 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
         (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
-        (status = 409, description = "an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad indicator, target or weight, or a number in the path or query that is not an integer in range", body = ApiError),
         (status = 500, description = "Server error (logged, never described)", body = ApiError),
@@ -172,21 +172,31 @@ async fn api_set(db: &Db, session: Session, year: i32, body: Json<TargetForm>) -
     Ok(v)
 }
 
+/// A target deleted. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TargetDeleted {
+    /// Always true.
+    deleted: bool,
+    id: i64,
+    /// The round the target was of.
+    year: i32,
+}
+
 /// `DELETE /api/v1/performance/<id>`.
 #[utoipa::path(delete, operation_id = "performance_delete", path = "/performance/{id}", summary = "Remove a target; audited", tag = "division", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The target's id")),
     responses(
-        (status = 200, description = "The target deleted: id, year, deleted", body = Object),
+        (status = 200, description = "The target deleted", body = TargetDeleted),
         (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
         (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such target", body = ApiError),
-        (status = 409, description = "an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
         (status = 500, description = "Server error (logged, never described)", body = ApiError),
     ))]
 #[delete("/performance/<id>")]
-async fn api_delete(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
+async fn api_delete(db: &Db, session: Session, id: i64) -> Result<Json<TargetDeleted>, AppError> {
     let year = performance::delete(db, &actor(&session), id).await?;
-    Ok(json!({ "id": id, "year": year, "deleted": true }))
+    Ok(Json(TargetDeleted { deleted: true, id, year }))
 }

@@ -87,7 +87,7 @@ async fn api_get(db: &Db, session: Session) -> Result<Value, AppError> {
         (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
-        (status = 409, description = "an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An unknown setting or a bad value, or a body that does not fit", body = ApiError),
         (status = 500, description = "Server error (logged, never described)", body = ApiError),

@@ -16,20 +16,41 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![rounds, round, create_round]
 }
 
+/// A round as the API lists it. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RoundView {
+    name: String,
+    /// The round's policy (docs/rules.md), as TOML.
+    policy_toml: String,
+    /// `open` or `closed`.
+    status: String,
+    year: i32,
+}
+
+/// The rounds.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Rounds {
+    rounds: Vec<RoundView>,
+}
+
+fn round_view(r: &storage::rounds::Round) -> RoundView {
+    RoundView { name: r.name.clone(), policy_toml: r.policy_toml.clone(), status: r.status.clone(), year: r.year }
+}
+
 fn round_json(r: &storage::rounds::Round) -> Value {
-    json!({ "year": r.year, "name": r.name, "status": r.status, "policy_toml": r.policy_toml })
+    json!(round_view(r))
 }
 
 #[utoipa::path(get, operation_id = "rounds", path = "/rounds", summary = "All rounds", tag = "rounds", security(("session" = [])),
     responses(
-        (status = 200, description = "Every round: year, name, status and policy_toml", body = Object),
+        (status = 200, description = "Every round", body = Rounds),
         (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
         (status = 500, description = "Server error (logged, never described)", body = ApiError),
     ))]
 #[get("/rounds")]
-async fn rounds(db: &Db, _session: Session) -> Result<Value, AppError> {
+async fn rounds(db: &Db, _session: Session) -> Result<Json<Rounds>, AppError> {
     let list = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
-    Ok(json!({ "rounds": list.iter().map(round_json).collect::<Vec<_>>() }))
+    Ok(Json(Rounds { rounds: list.iter().map(round_view).collect() }))
 }
 
 #[utoipa::path(get, operation_id = "rounds_round", path = "/rounds/{year}", summary = "One round with pools and the engine's trial totals", tag = "rounds", security(("session" = [])),
@@ -76,7 +97,7 @@ pub struct NewRound {
 #[utoipa::path(post, operation_id = "rounds_create_round", path = "/rounds", summary = "Create a round from policy TOML (division_staff)", tag = "rounds", security(("session" = [], "csrf" = [])),
     request_body(content = NewRound, content_type = "application/json"),
     responses(
-        (status = 200, description = "The new round: year, name, status, policy_toml", body = Object),
+        (status = 200, description = "The new round", body = RoundView),
         (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
         (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
@@ -87,7 +108,7 @@ pub struct NewRound {
         (status = 500, description = "Server error (logged, never described)", body = ApiError),
     ))]
 #[post("/rounds", format = "json", data = "<body>")]
-async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Value, AppError> {
+async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Json<RoundView>, AppError> {
     let r = crate::web::rounds::pages::create(db, &session, &body.policy_toml).await?;
-    Ok(round_json(&r))
+    Ok(Json(round_view(&r)))
 }
