@@ -24,9 +24,9 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 #[derive(Serialize, ToSchema)]
 pub struct SessionUser {
     id: i64,
-    /// `division_staff`, `unit_staff`, `applicant`, `auditor`, `admin`.
+    /// `division_staff`, `regiment_staff`, `cooperative`, `bureau_reviewer` or `auditor`.
     role: String,
-    /// The 团场 of unit staff and applicants.
+    /// The 团场 of regiment staff.
     unit: Option<String>,
     username: String,
 }
