@@ -147,7 +147,7 @@ pub async fn allowed(conn: &mut Conn, actor: Actor<'_>, id: i64, action: Step) -
 }
 
 /// The fields of a batch action.
-#[derive(Debug, Default, serde::Deserialize, rocket::FromForm)]
+#[derive(Debug, Default, serde::Deserialize, rocket::FromForm, utoipa::ToSchema)]
 pub struct Action {
     pub action: String,
     #[serde(default)]

@@ -96,7 +96,7 @@ pub fn may_review(role: Role) -> bool {
     matches!(role, Role::DivisionStaff | Role::RegimentStaff)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Decision {
     /// `accept` or `reject`.
     pub decision: String,

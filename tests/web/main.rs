@@ -51,6 +51,7 @@ mod money;
 mod money_pages;
 mod one_binary;
 mod one_result;
+mod openapi;
 mod payments;
 mod publicity;
 mod reports;

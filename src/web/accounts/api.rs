@@ -3,24 +3,73 @@
 
 use rocket::data::{Data, Limits};
 use rocket::http::CookieJar;
+use rocket::serde::json::Json;
 use rocket::State;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::{self, Db};
 use crate::web::accounts::auth::{self, Session};
 use crate::web::accounts::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![login, logout]
 }
 
-fn user_json(s: &storage::users::User) -> Value {
-    json!({ "id": s.id, "username": s.username, "role": s.role, "unit": s.unit })
+/// The user of a new session. Fields in key order: the JSON is what `json!` gave before.
+#[derive(Serialize, ToSchema)]
+pub struct SessionUser {
+    id: i64,
+    /// `division_staff`, `regiment_staff`, `cooperative`, `bureau_reviewer` or `auditor`.
+    role: String,
+    /// The 团场 of regiment staff.
+    unit: Option<String>,
+    username: String,
 }
 
+/// A login's answer.
+#[derive(Serialize, ToSchema)]
+pub struct LoggedIn {
+    /// Send it as X-CSRF-Token with every request but GET and HEAD.
+    csrf_token: String,
+    user: SessionUser,
+}
+
+/// The body of `POST /session` (read by `login::json`, which refuses other fields).
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "the schema of the body login::json reads; never built")]
+pub struct LoginBody {
+    username: String,
+    password: String,
+    /// The TOTP code (6 digits) or a recovery code, when the user has a second factor.
+    code: Option<String>,
+}
+
+/// A logout's answer, `{"ok": true}`.
+#[derive(Serialize, ToSchema)]
+pub struct Done {
+    ok: bool,
+}
+
+#[utoipa::path(post, operation_id = "accounts_login", path = "/session", summary = "Log in; sets the session cookie (ends the browser's earlier session). With a TOTP second factor, send code (6 digits or a recovery code) in the same request", tag = "accounts",
+    description = "The only request without a CSRF token: it answers one. The password is checked under the login limit (docs/hazards.md).",
+    request_body(content = LoginBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Logged in: the session cookie is set", body = LoggedIn),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Wrong user name, password or code; or a code is required", body = ApiError),
+        (status = 403, description = "Not JSON: any other request needs the CSRF token of a session", body = ApiError),
+        (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A body that does not fit (unknown or missing fields)", body = ApiError),
+        (status = 429, description = "Too many failed logins: wait the Retry-After seconds (the message says how long)", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 503, description = "Every password check is busy: try again after Retry-After", body = ApiError),
+    ))]
 /// The JSON login: the password, and the code in the same request when the user has a
 /// second factor. The body is read by `login::json`, never by a data guard that would log it.
 #[post("/session", format = "json", data = "<data>")]
@@ -32,7 +81,7 @@ async fn login(
     config: &State<AppConfig>,
     checks: &State<PasswordChecks>,
     address: ClientAddress,
-) -> Result<Value, AppError> {
+) -> Result<Json<LoggedIn>, AppError> {
     let body = crate::web::accounts::login::json(data, limits).await?;
     let username = body.username.trim();
     let who = Subjects::new(username, address);
@@ -51,16 +100,25 @@ async fn login(
     }
     login_limit::succeeded(db, &who).await?;
     let csrf = auth::open(db, cookies, config, &user, false).await?;
-    Ok(json!({ "csrf_token": csrf, "user": user_json(&user) }))
+    let user = SessionUser { id: user.id, role: user.role, unit: user.unit, username: user.username };
+    Ok(Json(LoggedIn { csrf_token: csrf, user }))
 }
 
+/// Log out: the session ends and its cookie is removed.
+#[utoipa::path(delete, operation_id = "accounts_logout", path = "/session", summary = "Log out", tag = "accounts", security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "Logged out", body = Done),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The CSRF token is missing", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[delete("/session")]
 async fn logout(
     db: &Db,
     caches: &State<crate::web::kernel::cache::Caches>,
     cookies: &CookieJar<'_>,
     _session: Session,
-) -> Result<Value, AppError> {
+) -> Result<Json<Done>, AppError> {
     auth::close(db, caches, cookies).await?;
-    Ok(json!({ "ok": true }))
+    Ok(Json(Done { ok: true }))
 }

@@ -16,6 +16,11 @@ pub mod totp;
 use rocket::fairing::AdHoc;
 
 /// Accounts: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::login, api::logout))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("accounts", |rocket| async {

@@ -11,13 +11,14 @@ use crate::error::AppError;
 use crate::storage::{allocations, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{self, allocation_json, require_reader, require_staff};
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn routes() -> Vec<Route> {
     routes![allocate, allocation_list, allocation, allocation_action]
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AllocateBody {
     #[serde(default)]
     dry_run: bool,
@@ -25,6 +26,20 @@ pub struct AllocateBody {
     projects: Option<Vec<i64>>,
 }
 
+#[utoipa::path(post, operation_id = "allocations_allocate", path = "/rounds/{year}/allocations", summary = "Allocation run of the round's approved projects (rules.md §6 against the pools' remaining amounts): a dry run, or a proposal that another user approves", tag = "allocations", security(("session" = [], "csrf" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    request_body(content = AllocateBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The run (dry_run true), or the proposal made: allocation_id, state, run", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "A guard refused (the message says which), or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A body that does not fit, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds/<year>/allocations", format = "json", data = "<body>")]
 async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>) -> Result<Value, AppError> {
     require_staff(&session)?;
@@ -38,6 +53,16 @@ async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>
     Ok(json!({ "dry_run": false, "allocation_id": id, "state": "proposed", "run": treasury::run_json(&run) }))
 }
 
+#[utoipa::path(get, operation_id = "allocations_allocation_list", path = "/rounds/{year}/allocations", summary = "The round's allocations (division staff, auditors)", tag = "allocations", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The round's allocations", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read the books", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>/allocations")]
 async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     require_reader(&session)?;
@@ -46,6 +71,16 @@ async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, 
     Ok(json!({ "allocations": list.iter().map(allocation_json).collect::<Vec<_>>() }))
 }
 
+#[utoipa::path(get, operation_id = "allocations_allocation", path = "/allocations/{id}", summary = "An allocation with its grant lines and pool parts", tag = "allocations", security(("session" = [])),
+    params(("id" = i64, Path, description = "The allocation's id")),
+    responses(
+        (status = 200, description = "The allocation with its lines and each line's parts per pool", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read the books", body = ApiError),
+        (status = 404, description = "No such allocation", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/allocations/<id>")]
 async fn allocation(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
     require_reader(&session)?;
@@ -62,13 +97,27 @@ async fn allocation(db: &Db, session: Session, id: i64) -> Result<Value, AppErro
     Ok(v)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DecideBody {
     action: String,
     #[serde(default)]
     comment: Option<String>,
 }
 
+#[utoipa::path(post, operation_id = "allocations_allocation_action", path = "/allocations/{id}/actions", summary = "Approve (not the proposer; guarded SQL, all or nothing) or cancel a proposal", tag = "allocations", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The allocation's id")),
+    request_body(content = DecideBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The allocation after the action", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such allocation; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "The action is not open from this state, or a guard refused; or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "An unknown action, a missing comment, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/allocations/<id>/actions", format = "json", data = "<body>")]
 async fn allocation_action(db: &Db, session: Session, id: i64, body: Json<DecideBody>) -> Result<Value, AppError> {
     let comment = body.comment.as_deref().unwrap_or("").trim();

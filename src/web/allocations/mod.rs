@@ -10,6 +10,11 @@ pub mod treasury;
 use rocket::fairing::AdHoc;
 
 /// Allocations: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::allocate, api::allocation_list, api::allocation, api::allocation_action))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("allocations", |rocket| async {

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 use crate::error::AppError;
 use crate::storage::{self, Db};
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
 
 #[must_use]
@@ -13,6 +14,15 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 /// The audit trail with the page's filters, newest first.
+#[utoipa::path(get, operation_id = "audit", path = "/audit", summary = "The audit trail, newest first: {total, page, entries: [{seq, at (UTC), actor_id, actor, action, entity, entity_id, round_id, old, new, hash}]}. Division staff and auditors see every entry; regiment staff their 团场's projects' entries and their own; other roles 403. Personal numbers are masked.", tag = "audit", security(("session" = [])),
+    params(("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "Entries per page"), ("entity" = Option<String>, Query, description = "What changed (project, round, …)"), ("entity_id" = Option<String>, Query, description = "Its id"), ("actor" = Option<String>, Query, description = "Who"), ("action" = Option<String>, Query, description = "The action"), ("year" = Option<i32>, Query, description = "The round"), ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD (UTC)"), ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD (UTC)")),
+    responses(
+        (status = 200, description = "A page of the trail, newest first: total, page, entries", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read the trail", body = ApiError),
+        (status = 422, description = "A bad date, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/audit?<page>&<per_page>&<q..>")]
 async fn audit(
     db: &Db,

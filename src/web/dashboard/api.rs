@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::export::json::totals;
 use crate::storage::{self, Db};
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
 
 #[must_use]
@@ -14,6 +15,15 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 /// docs/rules.md §7: the figures of one round (`year`) or of every round up to `through`.
+#[utoipa::path(get, operation_id = "dashboard_figures", path = "/figures", summary = "The totals object of cli.md for one round (year) or cumulative (through)", tag = "dashboard", security(("session" = [])),
+    params(("year" = Option<i32>, Query, description = "One round"), ("through" = Option<i32>, Query, description = "Every round up to this year")),
+    responses(
+        (status = 200, description = "The figures (docs/rules.md §7) of one round, or of every round up to through", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "Neither or both of year and through, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/figures?<year>&<through>")]
 async fn figures(db: &Db, _session: Session, year: Number<i32>, through: Number<i32>) -> Result<Value, AppError> {
     let all = storage::rounds::list(&mut *db.inner.acquire().await?).await?;

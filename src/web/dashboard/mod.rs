@@ -7,6 +7,11 @@ pub mod figures;
 use rocket::fairing::AdHoc;
 
 /// The dashboard: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::figures))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("dashboard", |rocket| async {

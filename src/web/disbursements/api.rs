@@ -12,13 +12,14 @@ use crate::storage::{batches, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{require_reader, require_staff};
 use crate::web::disbursements::view;
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn routes() -> Vec<Route> {
     routes![disburse, batch_list, batch, batch_action]
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DisburseBody {
     #[serde(default)]
     projects: Vec<i64>,
@@ -26,6 +27,7 @@ pub struct DisburseBody {
     kind: String,
     /// For a clawback: the yuan amount (default all that is paid).
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     amount: Option<Money>,
     #[serde(default)]
     comment: Option<String>,
@@ -38,6 +40,20 @@ fn payment() -> String {
     "payment".into()
 }
 
+#[utoipa::path(post, operation_id = "disbursements_disburse", path = "/rounds/{year}/disbursements", summary = "Prepare a batch (拨付批次): payment of the selected granted projects (granted − paid − other open batches), or a clawback (追回) of one project", tag = "disbursements", security(("session" = [], "csrf" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    request_body(content = DisburseBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The batch prepared, with its items", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "A guard refused (nothing to pay, no evidence, payees not acknowledged), or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A bad kind or amount, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds/<year>/disbursements", format = "json", data = "<body>")]
 async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>) -> Result<Value, AppError> {
     require_staff(&session)?;
@@ -53,6 +69,16 @@ async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>
     batch_detail(db, &session, id).await
 }
 
+#[utoipa::path(get, operation_id = "disbursements_batch_list", path = "/rounds/{year}/disbursements", summary = "The round's batches with control totals", tag = "disbursements", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The round's batches", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read the books", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>/disbursements")]
 async fn batch_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     require_reader(&session)?;
@@ -70,11 +96,35 @@ async fn batch_detail(db: &Db, session: &Session, id: i64) -> Result<Value, AppE
     Ok(view::batch_json(&b, Some(&items), full))
 }
 
+#[utoipa::path(get, operation_id = "disbursements_batch", path = "/disbursements/{id}", summary = "A batch with its items, payees (account in full for division staff) and pool split", tag = "disbursements", security(("session" = [])),
+    params(("id" = i64, Path, description = "The batch's id")),
+    responses(
+        (status = 200, description = "The batch with its items (accounts in full for division staff)", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read the books", body = ApiError),
+        (status = 404, description = "No such batch", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/disbursements/<id>")]
 async fn batch(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
     batch_detail(db, &session, id).await
 }
 
+#[utoipa::path(post, operation_id = "disbursements_batch_action", path = "/disbursements/{id}/actions", summary = "Approve (not the preparer), pay (voucher_no, paid_on YYYY-MM-DD; guarded SQL) or cancel (prepared or approved only)", tag = "disbursements", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The batch's id")),
+    request_body(content = Action, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The batch after the action", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such batch; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "The action is not open from this state, or a guard refused; or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "An unknown action, no voucher, a bad date, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/disbursements/<id>/actions", format = "json", data = "<body>")]
 async fn batch_action(db: &Db, session: Session, id: i64, body: Json<Action>) -> Result<Value, AppError> {
     disbursements::decide(db, session.actor(), id, &body).await?;

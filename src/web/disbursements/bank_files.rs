@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::export::bank_file;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
 /// The pages' routes (mounted at `/`).
 #[must_use]
@@ -86,11 +87,35 @@ async fn page_csv(db: &Db, session: Session, id: i64) -> Result<Download, AppErr
     csv(db, &session, id).await
 }
 
+#[utoipa::path(post, operation_id = "bank_files_xlsx", path = "/disbursements/{id}/bank-file.xlsx", summary = "代发文件 (xlsx): the bank payment file of an approved or paid payment batch: 序号, 收款户名, 银行账号, 开户银行, 金额, 用途 and the control line (笔数, 合计), named like 2024年度代发文件-第1批.xlsx. Issue 14 names it GET; it is a POST because every download is audited (whole account numbers; division staff only). docs/payments.md", tag = "disbursements", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The batch's id")),
+    responses(
+        (status = 200, description = "The bank file as a workbook (full account numbers; audited)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::web::kernel::openapi::File),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such batch", body = ApiError),
+        (status = 409, description = "The batch is not approved, or a payee is missing", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/disbursements/<id>/bank-file.xlsx")]
 async fn api_xlsx(db: &Db, session: Session, id: i64) -> Result<Download, AppError> {
     xlsx(db, &session, id).await
 }
 
+#[utoipa::path(post, operation_id = "bank_files_csv", path = "/disbursements/{id}/bank-file.csv", summary = "代发文件 (csv): the bank payment file of an approved or paid payment batch: 序号, 收款户名, 银行账号, 开户银行, 金额, 用途 and the control line (笔数, 合计), named like 2024年度代发文件-第1批.csv. Issue 14 names it GET; it is a POST because every download is audited (whole account numbers; division staff only). docs/payments.md", tag = "disbursements", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The batch's id")),
+    responses(
+        (status = 200, description = "The bank file as CSV (full account numbers; audited)", content_type = "text/csv", body = crate::web::kernel::openapi::File),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such batch", body = ApiError),
+        (status = 409, description = "The batch is not approved, or a payee is missing; or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/disbursements/<id>/bank-file.csv")]
 async fn api_csv(db: &Db, session: Session, id: i64) -> Result<Download, AppError> {
     csv(db, &session, id).await

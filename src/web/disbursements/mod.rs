@@ -14,6 +14,19 @@ pub mod view;
 use rocket::fairing::AdHoc;
 
 /// Disbursements: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::disburse,
+    api::batch_list,
+    api::batch,
+    api::batch_action,
+    bank_files::api_xlsx,
+    bank_files::api_csv,
+    returns::upload_api
+))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("disbursements", |rocket| async {

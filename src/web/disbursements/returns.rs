@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::disbursements::view;
+use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
 
 /// The pages' routes (mounted at `/`).
@@ -77,7 +78,32 @@ pub struct ApiReturn<'r> {
     paid_on: String,
 }
 
+/// The API's form: the bank's answer and, when the file does not say, the day it paid.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "the schema of `ApiReturn`, which holds a `TempFile`")]
+pub struct ReturnUpload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// YYYY-MM-DD.
+    paid_on: Option<String>,
+}
+
 /// `POST /api/v1/disbursements/<id>/returns`: the batch as it now stands.
+#[utoipa::path(post, operation_id = "returns_upload", path = "/disbursements/{id}/returns", summary = "银行回单: the bank's answer to an approved payment batch (division staff). Multipart: file (xlsx, xls or CSV: 账号 or 户名, 金额, 状态 成功/失败, 原因; optional control line 笔数/合计) and paid_on (YYYY-MM-DD, not in the future, not before the batch's approval). Every line is matched; any unmatched, duplicate or differing line, or control totals that differ, refuse the whole answer (422, each named at its row). Lines 成功 are paid on paid_on; lines 失败 stay unpaid with the bank's reason. Answers the batch: state paid, or partial when some failed, with paid_count and failed_count. docs/payments.md", tag = "disbursements", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The batch's id")),
+    request_body(content = ReturnUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The batch as it now stands, with paid_count and the lines that failed", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such batch", body = ApiError),
+        (status = 409, description = "The batch is not sent to the bank, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 415, description = "Not multipart/form-data", body = ApiError),
+        (status = 422, description = "A file that cannot be read as the bank's answer, a bad date, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/disbursements/<id>/returns", data = "<form>")]
 async fn upload_api(
     db: &Db,

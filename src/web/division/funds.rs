@@ -23,6 +23,7 @@ use crate::storage::{self, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{answer, require_reader};
 use crate::web::division::settings::actor;
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn page_routes() -> Vec<Route> {
@@ -121,7 +122,7 @@ async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
 }
 
 /// A record as a form or a JSON body gives it.
-#[derive(Debug, FromForm, Deserialize)]
+#[derive(Debug, FromForm, Deserialize, utoipa::ToSchema)]
 pub struct RecordForm {
     kind: String,
     pool_id: i64,
@@ -193,7 +194,7 @@ async fn record_page(
 }
 
 /// A cancel button: which kind of line.
-#[derive(Debug, FromForm, Deserialize)]
+#[derive(Debug, FromForm, Deserialize, utoipa::ToSchema)]
 pub struct CancelForm {
     kind: String,
     #[field(default = 0)]
@@ -213,6 +214,16 @@ async fn cancel_page(db: &Db, session: Session, id: i64, form: Form<CancelForm>)
 }
 
 /// `GET /api/v1/rounds/<year>/funds`.
+#[utoipa::path(get, operation_id = "funds_get", path = "/rounds/{year}/funds", summary = "The round's pools as accounts (预算, 上年结转, 到位, 已核定, 已拨付, 结转下年, 剩余, 可结转, rates) and every line (division staff, auditors)", tag = "division", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The round's pools as accounts (预算, 上年结转, 到位, 已核定, 已拨付, 结转下年, 剩余, 可结转, rates) and every line", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read the books", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>/funds")]
 async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     require_reader(&session)?;
@@ -220,15 +231,60 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
 }
 
 /// `POST /api/v1/rounds/<year>/funds` with `{ "kind", "pool_id", "amount", "on", "document_no", … }`.
+#[utoipa::path(post, operation_id = "funds_record", path = "/rounds/{year}/funds", summary = "Record a receipt (到位), a payment before the system (历史拨付: at most what the pool granted and has not paid) or a carry-over (结转: to a pool of the next round, at most what is uncommitted); audited", tag = "division", security(("session" = [], "csrf" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    request_body(content = RecordForm, content_type = "application/json", description = "A receipt (到位), a payment before the system (历史拨付) or a carry-over (结转)"),
+    responses(
+        (status = 200, description = "The line recorded", body = Recorded),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such round or pool in it; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "Beyond what the pool allows, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A bad amount, date, kind or pool, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds/<year>/funds", format = "json", data = "<body>")]
-async fn api_record(db: &Db, session: Session, year: i32, body: Json<RecordForm>) -> Result<Value, AppError> {
+async fn api_record(db: &Db, session: Session, year: i32, body: Json<RecordForm>) -> Result<Json<Recorded>, AppError> {
     let id = funds::record(db, &actor(&session), year, &body.entry()?).await?;
-    Ok(json!({ "id": id, "kind": body.kind }))
+    Ok(Json(Recorded { id, kind: body.into_inner().kind }))
+}
+
+/// A line recorded. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Recorded {
+    id: i64,
+    /// `receipt`, `historical` or `carryover`.
+    kind: String,
+}
+
+/// A line cancelled.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Cancelled {
+    id: i64,
+    kind: String,
+    /// Always `cancelled`.
+    state: &'static str,
 }
 
 /// `POST /api/v1/funds/<id>/cancel` with `{ "kind" }`.
+#[utoipa::path(post, operation_id = "funds_cancel", path = "/funds/{id}/cancel", summary = "Cancel a wrong line (it stays, marked cancelled); kind: receipt, historical or carryover; audited", tag = "division", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The line's id")),
+    request_body(content = CancelForm, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The line cancelled", body = Cancelled),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such line; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "Already cancelled, or what depends on it; or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A bad kind, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/funds/<id>/cancel", format = "json", data = "<body>")]
-async fn api_cancel(db: &Db, session: Session, id: i64, body: Json<CancelForm>) -> Result<Value, AppError> {
+async fn api_cancel(db: &Db, session: Session, id: i64, body: Json<CancelForm>) -> Result<Json<Cancelled>, AppError> {
     funds::cancel(db, &actor(&session), kind(&body.kind)?, id).await?;
-    Ok(json!({ "id": id, "kind": body.kind, "state": "cancelled" }))
+    Ok(Json(Cancelled { id, kind: body.into_inner().kind, state: "cancelled" }))
 }

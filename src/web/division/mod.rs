@@ -10,6 +10,22 @@ pub mod units;
 use rocket::fairing::AdHoc;
 
 /// Division: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    settings::api_get,
+    settings::api_set,
+    funds::api_get,
+    funds::api_record,
+    funds::api_cancel,
+    performance::api_get,
+    performance::api_set,
+    performance::api_delete,
+    units::list_api,
+    units::correct_api
+))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("division", |rocket| async {

@@ -20,6 +20,7 @@ use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{answer, require_reader};
 use crate::web::division::settings::actor;
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn page_routes() -> Vec<Route> {
@@ -59,7 +60,7 @@ async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
 }
 
 /// A target as a form or a JSON body gives it.
-#[derive(Debug, FromForm, Deserialize)]
+#[derive(Debug, FromForm, Deserialize, utoipa::ToSchema)]
 pub struct TargetForm {
     indicator: String,
     #[field(default = String::new())]
@@ -132,6 +133,16 @@ async fn delete_page(db: &Db, session: Session, id: i64, _form: Form<Bare>) -> R
 }
 
 /// `GET /api/v1/rounds/<year>/performance`.
+#[utoipa::path(get, operation_id = "performance_get", path = "/rounds/{year}/performance", summary = "绩效: the round's targets with their actuals (computed where the engine can), scores, the total and the grade (division staff, auditors)", tag = "division", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The round's 绩效 targets and what was reached", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read the books", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>/performance")]
 async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     require_reader(&session)?;
@@ -139,6 +150,20 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
 }
 
 /// `POST /api/v1/rounds/<year>/performance` with `{ "indicator", "target", "weight", … }`.
+#[utoipa::path(post, operation_id = "performance_set", path = "/rounds/{year}/performance", summary = "Set a target (replacing one of the same name): indicator (projects, loans_unlocked, leverage, households, hardship_households, income_increase, received_rate, execution_rate, satisfaction or custom with name and unit), direction (at_least, at_most), target, weight, actual (satisfaction and custom only), reason; audited", tag = "division", security(("session" = [], "csrf" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    request_body(content = TargetForm, content_type = "application/json", description = "A target; one of the same name is replaced"),
+    responses(
+        (status = 200, description = "The round's targets after the change, with id", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A bad indicator, target or weight, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds/<year>/performance", format = "json", data = "<body>")]
 async fn api_set(db: &Db, session: Session, year: i32, body: Json<TargetForm>) -> Result<Value, AppError> {
     let id = performance::set(db, &actor(&session), year, &body.input()).await?;
@@ -147,9 +172,31 @@ async fn api_set(db: &Db, session: Session, year: i32, body: Json<TargetForm>) -
     Ok(v)
 }
 
+/// A target deleted. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TargetDeleted {
+    /// Always true.
+    deleted: bool,
+    id: i64,
+    /// The round the target was of.
+    year: i32,
+}
+
 /// `DELETE /api/v1/performance/<id>`.
+#[utoipa::path(delete, operation_id = "performance_delete", path = "/performance/{id}", summary = "Remove a target; audited", tag = "division", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The target's id")),
+    responses(
+        (status = 200, description = "The target deleted", body = TargetDeleted),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such target", body = ApiError),
+        (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[delete("/performance/<id>")]
-async fn api_delete(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
+async fn api_delete(db: &Db, session: Session, id: i64) -> Result<Json<TargetDeleted>, AppError> {
     let year = performance::delete(db, &actor(&session), id).await?;
-    Ok(json!({ "id": id, "year": year, "deleted": true }))
+    Ok(Json(TargetDeleted { deleted: true, id, year }))
 }

@@ -16,6 +16,7 @@ use crate::app::division::settings;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn page_routes() -> Vec<Route> {
@@ -64,6 +65,13 @@ async fn save(db: &Db, session: Session, form: Form<HashMap<String, String>>) ->
 }
 
 /// `GET /api/v1/settings`.
+#[utoipa::path(get, operation_id = "settings_get", path = "/settings", summary = "The division's settings printed on every report (division staff)", tag = "division", security(("session" = [])),
+    responses(
+        (status = 200, description = "Every setting with its value", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "Not division staff", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/settings")]
 async fn api_get(db: &Db, session: Session) -> Result<Value, AppError> {
     actor(&session).require_staff()?;
@@ -71,6 +79,19 @@ async fn api_get(db: &Db, session: Session) -> Result<Value, AppError> {
 }
 
 /// `POST /api/v1/settings` with `{ "division_name": "…", … }`.
+#[utoipa::path(post, operation_id = "settings_set", path = "/settings", summary = "Change settings: an object of key → value (division_name, title_head, title_finance, title_reviewer, title_preparer, preparer, payer_name, payer_bank, payer_account, objection_contact); audited", tag = "division", security(("session" = [], "csrf" = [])),
+    request_body(content = Object, content_type = "application/json", description = "Setting names and their new values, all strings"),
+    responses(
+        (status = 200, description = "changed (how many) and every setting", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
+        (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "An unknown setting or a bad value, or a body that does not fit", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/settings", format = "json", data = "<body>")]
 async fn api_set(db: &Db, session: Session, body: Json<HashMap<String, String>>) -> Result<Value, AppError> {
     let asked: Vec<(String, String)> = body.into_inner().into_iter().collect();

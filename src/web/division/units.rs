@@ -14,6 +14,7 @@ use crate::app;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn routes() -> Vec<rocket::Route> {
@@ -67,27 +68,61 @@ pub(crate) async fn correct_page(
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct UnitBody {
     unit: String,
 }
 
+/// A project's 团场 corrected. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct UnitCorrected {
+    id: i64,
+    old_unit: String,
+    unit: String,
+}
+
+/// The 团场 offered.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Units {
+    units: Vec<String>,
+}
+
 /// `POST /api/v1/projects/<id>/unit` `{"unit": "红星二场"}`.
+#[utoipa::path(post, operation_id = "units_correct", path = "/projects/{id}/unit", summary = "Correct a project's 团场 (division staff, open rounds)", tag = "division", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The project's id")),
+    request_body(content = UnitBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The project's 团场 corrected", body = UnitCorrected),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such project; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "The project's state does not allow it, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A 团场 not on the list, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/projects/<id>/unit", format = "json", data = "<body>")]
 pub(crate) async fn correct_api(
     db: &Db,
     session: Session,
     id: i64,
     body: rocket::serde::json::Json<UnitBody>,
-) -> Result<Value, AppError> {
-    let (old, new) = app::units::correct(db, session.actor(), id, &body.unit).await?;
-    Ok(json!({ "id": id, "old_unit": old, "unit": new }))
+) -> Result<rocket::serde::json::Json<UnitCorrected>, AppError> {
+    let (old_unit, unit) = app::units::correct(db, session.actor(), id, &body.unit).await?;
+    Ok(rocket::serde::json::Json(UnitCorrected { id, old_unit, unit }))
 }
 
 /// `GET /api/v1/units`: the 团场 offered (every logged-in user fills in applications).
+#[utoipa::path(get, operation_id = "units_list", path = "/units", summary = "The division's 团场 (what applications pick from)", tag = "division", security(("session" = [])),
+    responses(
+        (status = 200, description = "The 团场 offered, in the division's order", body = Units),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/units")]
-pub(crate) async fn list_api(db: &Db, _session: Session) -> Result<Value, AppError> {
-    Ok(json!({ "units": offered(db).await? }))
+pub(crate) async fn list_api(db: &Db, _session: Session) -> Result<rocket::serde::json::Json<Units>, AppError> {
+    Ok(rocket::serde::json::Json(Units { units: offered(db).await? }))
 }
 
 /// `GET /units`: the list, with add and stop/resume for division staff.

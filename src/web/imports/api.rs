@@ -12,6 +12,7 @@ use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::upload as uploaded;
 
 #[must_use]
@@ -24,6 +25,21 @@ pub struct ApiUpload<'r> {
     file: Capped<TempFile<'r>>,
 }
 
+#[utoipa::path(post, operation_id = "imports_upload", path = "/rounds/{year}/imports", summary = "Upload a workbook; answers import_id and the preview (the JSON of cli.md)", tag = "imports", security(("session" = [], "csrf" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The preview: import_id, preview (every row's check, the round's figures with it), same_file_confirmed_at", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 409, description = "The round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 415, description = "Not multipart/form-data", body = ApiError),
+        (status = 422, description = "A workbook that cannot be read (the message says why), or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds/<year>/imports", data = "<form>")]
 async fn upload(
     db: &Db,
@@ -40,12 +56,25 @@ async fn upload(
     Ok(json!({ "import_id": id, "preview": preview, "same_file_confirmed_at": same.and_then(|s| s.confirmed_at) }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct ConfirmBody {
     #[serde(default)]
     only_valid: bool,
 }
 
+#[utoipa::path(post, operation_id = "imports_confirm", path = "/imports/{id}/confirm", summary = "Write the previewed import (all or nothing); a second call does nothing", tag = "imports", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The import's id (import_id of the upload)")),
+    request_body(content = ConfirmBody, content_type = "application/json", description = "Optional"),
+    responses(
+        (status = 200, description = "What the confirmation wrote (projects added, changed, withdrawn)", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such import, or not yours", body = ApiError),
+        (status = 409, description = "Already confirmed, the round is closed, or rows with errors and only_valid not set; or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/imports/<id>/confirm", data = "<body>")]
 async fn confirm(
     db: &Db,

@@ -88,7 +88,8 @@ fn message(status: Status) -> &'static str {
 #[must_use]
 pub fn answer(req: &Request<'_>, status: Status, message: &str) -> Response<'static> {
     let (content_type, body) = if is_api(req) {
-        (ContentType::JSON, serde_json::json!({ "error": message }).to_string())
+        let body = super::openapi::ApiError { error: message.to_string() };
+        (ContentType::JSON, serde_json::to_string(&body).unwrap_or_default())
     } else {
         (ContentType::HTML, page(status, message))
     };
@@ -118,13 +119,19 @@ impl<'r> Responder<'r, 'static> for Refusal {
     }
 }
 
+/// Where the CSRF fairing sends a request without the session's token: not called directly.
+#[utoipa::path(get, path = "/csrf-denied", tag = "kernel",
+    responses((status = 403, description = "The request lacked the session's CSRF token (X-CSRF-Token)", body = super::openapi::ApiError)))]
 #[get("/csrf-denied")]
-fn csrf_denied() -> Refusal {
+pub(crate) fn csrf_denied() -> Refusal {
     Refusal(Status::Forbidden, "请求缺少有效的安全令牌（CSRF），请刷新页面后重试")
 }
 
+/// Where a request asking to rewrite its method (`_method`) is sent: not called directly.
+#[utoipa::path(get, path = "/method-override-refused", tag = "kernel",
+    responses((status = 400, description = "A form whose first field is _method (refused)", body = super::openapi::ApiError)))]
 #[get("/method-override-refused")]
-fn override_refused() -> Refusal {
+pub(crate) fn override_refused() -> Refusal {
     Refusal(Status::BadRequest, "不接受以 _method 改写请求方式")
 }
 

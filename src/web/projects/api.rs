@@ -7,6 +7,7 @@ use crate::export::mask;
 use crate::storage::{load::Filter, Db};
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::cache::Kept;
+use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
 
 #[must_use]
@@ -14,6 +15,15 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![projects, project, reveal]
 }
 
+#[utoipa::path(get, operation_id = "projects", path = "/rounds/{year}/projects", summary = "Projects the session may see, paged", tag = "projects", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)"), ("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "Projects per page"), ("unit" = Option<String>, Query, description = "团场"), ("applicant_type" = Option<String>, Query, description = "Applicant type"), ("status" = Option<String>, Query, description = "Calculation status"), ("state" = Option<String>, Query, description = "Review state")),
+    responses(
+        (status = 200, description = "A page of the round's projects the session may see: total, page, projects", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>/projects?<page>&<per_page>&<filter..>")]
 async fn projects(
     db: &Db,
@@ -30,6 +40,15 @@ async fn projects(
     Ok(json!({ "total": total, "page": page, "projects": rows }))
 }
 
+#[utoipa::path(get, operation_id = "projects_project", path = "/projects/{id}", summary = "One project with its loans and the per-loan explanation", tag = "projects", security(("session" = [])),
+    params(("id" = i64, Path, description = "The project's id")),
+    responses(
+        (status = 200, description = "The project: applicant (ID and phone masked), loans with their subsidy and explanation, state, status, requested, granted, paid, payee", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 404, description = "No such project, or not the session's", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/projects/<id>")]
 async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
     let d = crate::web::projects::pages::detail(db, &session, id).await?;
@@ -57,9 +76,27 @@ async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> 
     }))
 }
 
+/// A revealed ID number. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Revealed {
+    id: i64,
+    id_number: String,
+}
+
 /// The full ID number of one project, for division staff and auditors; audited.
+#[utoipa::path(post, operation_id = "projects_reveal", path = "/projects/{id}/id-number", summary = "The full ID number of one project (division staff and auditors); every reveal is written to the audit trail as id_number.reveal", tag = "projects", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The project's id")),
+    responses(
+        (status = 200, description = "The full ID number (audited)", body = Revealed),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such project, or not the session's", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/projects/<id>/id-number")]
-async fn reveal(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
+async fn reveal(db: &Db, session: Session, id: i64) -> Result<rocket::serde::json::Json<Revealed>, AppError> {
     let full = crate::web::projects::pages::reveal(db, &session, id).await?;
-    Ok(json!({ "id": id, "id_number": full }))
+    Ok(rocket::serde::json::Json(Revealed { id, id_number: full }))
 }

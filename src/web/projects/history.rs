@@ -7,7 +7,17 @@ use crate::app::history;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
+#[utoipa::path(get, operation_id = "history_applicant", summary = "An applicant's projects in every round (docs/facts.md), as tiexi calc --history reads them", path = "/history", tag = "projects", security(("session" = [])),
+    params(("applicant" = String, Query, description = "The applicant (ID number, or the organisation code)")),
+    responses(
+        (status = 200, description = "The applicant's projects in every round (docs/facts.md)", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read histories", body = ApiError),
+        (status = 422, description = "No applicant given", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/history?<applicant>")]
 pub(crate) async fn applicant(db: &Db, session: Session, applicant: Option<&str>) -> Result<Value, AppError> {
     history::of_applicant(db, session.actor(), applicant.unwrap_or_default()).await

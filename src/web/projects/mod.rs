@@ -18,6 +18,19 @@ pub mod payees;
 use rocket::fairing::AdHoc;
 
 /// Projects: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::projects,
+    api::project,
+    api::reveal,
+    payees::set_api,
+    evidence::checklist_api,
+    evidence::review,
+    history::applicant
+))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("projects", |rocket| async {

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::export::mask;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
 /// The payee as a session sees it: the account whole for division staff only.
 fn shown(session: &Session, p: &Payee) -> Value {
@@ -67,7 +68,7 @@ pub(crate) async fn set_page(
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct PayeeBody {
     name: String,
     bank: String,
@@ -75,6 +76,20 @@ pub struct PayeeBody {
 }
 
 /// `PUT /api/v1/projects/<id>/payee` `{"name", "bank", "account"}`: the payee as stored.
+#[utoipa::path(put, operation_id = "payees_set", path = "/projects/{id}/payee", summary = "Set a project's payee (收款户名, 开户银行, 银行账号): division staff, and regiment staff for their 团场's projects. Audited with old and new values (account masked). The account is 8 to 30 digits (spaces and dashes dropped). Answers the payee; the account whole for division staff only. docs/payments.md", tag = "projects", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The project's id")),
+    request_body(content = PayeeBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The payee as stored (the account masked but for division staff)", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such project, or not the session's; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "The project may not change its payee now, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "A bad name, bank or account, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[put("/projects/<id>/payee", format = "json", data = "<body>")]
 pub(crate) async fn set_api(db: &Db, session: Session, id: i64, body: Json<PayeeBody>) -> Result<Value, AppError> {
     let p = payees::set(db, session.actor(), id, &body.name, &body.bank, &body.account).await?;

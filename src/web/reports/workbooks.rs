@@ -1,6 +1,6 @@
 //! Report downloads (issues 6 and 16): the annual report of a round, the cumulative report,
-//! a batch's payment list, a round's 公示名单 and a project's 审批表, as pages' links and
-//! under `/api/v1`. The round reports hold every project: only roles that see all of them
+//! a batch's payment list, a round's 公示名单 and a project's 审批表, for the pages' links and
+//! the API's (`reports::api`). The round reports hold every project: only roles that see all of them
 //! (division staff, bureau reviewers, auditors); full ID numbers only for division staff who
 //! ask (a POST, audited). A payment list follows its batch page: division staff and
 //! auditors; full account numbers only for division staff (the role that pays), audited.
@@ -22,12 +22,6 @@ use crate::export::report::Heading;
 use crate::reports::{self, ReportError};
 use crate::storage::{self, projects::Scope, Db};
 use crate::web::accounts::auth::Session;
-
-/// The API's routes of this module (the pages' are in `page_routes`).
-#[must_use]
-pub(crate) fn api_routes() -> Vec<Route> {
-    routes![api_annual, api_annual_full, api_cumulative, api_payment_list, api_publicity, api_approval_form]
-}
 
 /// The pages' routes of this module added by issue 16 (the others are in `pages::routes`).
 #[must_use]
@@ -131,7 +125,7 @@ async fn audit_reveal(db: &Db, session: &Session, action: &str, entity: &str, id
 }
 
 /// The annual report of a round: `2024年度贷款贴息年度报表（试算）.xlsx` while it is open.
-async fn annual(db: &Db, session: &Session, year: i32, full: bool) -> Result<Xlsx, AppError> {
+pub(crate) async fn annual(db: &Db, session: &Session, year: i32, full: bool) -> Result<Xlsx, AppError> {
     require_all(session, full)?;
     let round = crate::web::rounds::pages::find(db, year).await?;
     if full {
@@ -146,7 +140,7 @@ async fn annual(db: &Db, session: &Session, year: i32, full: bool) -> Result<Xls
 }
 
 /// The cumulative report through a year.
-async fn cumulative(db: &Db, session: &Session, through: i32) -> Result<Xlsx, AppError> {
+pub(crate) async fn cumulative(db: &Db, session: &Session, through: i32) -> Result<Xlsx, AppError> {
     require_all(session, false)?;
     let (_, heading) = heading_of(db, false).await?;
     let mut conn = db.inner.acquire().await?;
@@ -157,7 +151,7 @@ async fn cumulative(db: &Db, session: &Session, through: i32) -> Result<Xlsx, Ap
 
 /// A batch's payment list (`2024年度拨付明细表-第1批.xlsx`); full account numbers for
 /// division staff, audited.
-async fn payment_list(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppError> {
+pub(crate) async fn payment_list(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppError> {
     crate::web::allocations::treasury::require_reader(session)?;
     let full = session.role == Role::DivisionStaff;
     let (settings, heading) = heading_of(db, false).await?;
@@ -173,7 +167,7 @@ async fn payment_list(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppEr
 
 /// A round's 公示名单 (names and numbers masked): any logged-in user may have it, since it
 /// is posted for all to see.
-async fn publicity(db: &Db, year: i32) -> Result<Xlsx, AppError> {
+pub(crate) async fn publicity(db: &Db, year: i32) -> Result<Xlsx, AppError> {
     let (settings, heading) = heading_of(db, false).await?;
     let mut conn = db.inner.acquire().await?;
     let book = reports::publicity_list(&mut conn, year, &heading, settings.get("objection_contact")).await?;
@@ -182,7 +176,7 @@ async fn publicity(db: &Db, year: i32) -> Result<Xlsx, AppError> {
 }
 
 /// A project's 审批表, for whoever may see the project (404 otherwise).
-async fn approval_form(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppError> {
+pub(crate) async fn approval_form(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppError> {
     let (_, heading) = heading_of(db, false).await?;
     let mut conn = db.inner.acquire().await?;
     let (book, name) =
@@ -193,7 +187,7 @@ async fn approval_form(db: &Db, session: &Session, id: i64) -> Result<Xlsx, AppE
 
 /// `?full=true` on a GET is refused rather than ignored: the full report is audited, so
 /// it is a POST.
-fn masked_only(full: Option<bool>) -> Result<(), AppError> {
+pub(crate) fn masked_only(full: Option<bool>) -> Result<(), AppError> {
     if full == Some(true) {
         return Err(AppError::Invalid("含完整身份证号的年度报表须以 POST 请求下载（将记入审计）".into()));
     }
@@ -212,24 +206,8 @@ pub(crate) async fn page_annual_full(db: &Db, session: Session, year: i32) -> Re
     annual(db, &session, year, true).await
 }
 
-#[get("/rounds/<year>/report.xlsx?<full>")]
-async fn api_annual(db: &Db, session: Session, year: i32, full: Option<bool>) -> Result<Xlsx, AppError> {
-    masked_only(full)?;
-    annual(db, &session, year, false).await
-}
-
-#[post("/rounds/<year>/report.xlsx")]
-async fn api_annual_full(db: &Db, session: Session, year: i32) -> Result<Xlsx, AppError> {
-    annual(db, &session, year, true).await
-}
-
 #[get("/reports/cumulative.xlsx?<through>")]
 pub(crate) async fn page_cumulative(db: &Db, session: Session, through: i32) -> Result<Xlsx, AppError> {
-    cumulative(db, &session, through).await
-}
-
-#[get("/reports/cumulative.xlsx?<through>")]
-async fn api_cumulative(db: &Db, session: Session, through: i32) -> Result<Xlsx, AppError> {
     cumulative(db, &session, through).await
 }
 
@@ -238,28 +216,13 @@ pub(crate) async fn page_payment_list(db: &Db, session: Session, id: i64) -> Res
     payment_list(db, &session, id).await
 }
 
-#[post("/disbursements/<id>/payment-list.xlsx")]
-async fn api_payment_list(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {
-    payment_list(db, &session, id).await
-}
-
 #[get("/rounds/<year>/publicity.xlsx")]
 async fn page_publicity(db: &Db, _session: Session, year: i32) -> Result<Xlsx, AppError> {
     publicity(db, year).await
 }
 
-#[get("/rounds/<year>/publicity.xlsx")]
-async fn api_publicity(db: &Db, _session: Session, year: i32) -> Result<Xlsx, AppError> {
-    publicity(db, year).await
-}
-
 #[get("/projects/<id>/approval-form.xlsx")]
 async fn page_approval_form(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {
-    approval_form(db, &session, id).await
-}
-
-#[get("/projects/<id>/approval-form.xlsx")]
-async fn api_approval_form(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {
     approval_form(db, &session, id).await
 }
 

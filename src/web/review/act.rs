@@ -12,10 +12,11 @@ use crate::error::AppError;
 use crate::review::{self, Action, State};
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
 /// An action as asked for (form or JSON); dates `YYYY-MM-DD` for publish; the loan, the
 /// limit and the reason for a cut (`web::review::cuts`).
-#[derive(Debug, Clone, Default, Deserialize, FromForm)]
+#[derive(Debug, Clone, Default, Deserialize, FromForm, utoipa::ToSchema)]
 pub struct Asked {
     pub action: String,
     #[serde(default)]
@@ -87,6 +88,20 @@ pub(crate) fn views(list: Vec<app::review::Transition>) -> Vec<TransitionView> {
 }
 
 /// `POST /api/v1/projects/<id>/actions`: a move, an objection or its resolution, or a cut.
+#[utoipa::path(post, operation_id = "review_act", path = "/projects/{id}/actions", summary = "Take a review action on a project (submit, regiment_review, return, opinion, division_review, publish, approve, reject, withdraw), raise or resolve an objection (object, resolve), or cut a loan (cut)", tag = "review", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The project's id")),
+    request_body(content = Asked, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The project's new state: id, state, state_label (a cut answers the cut project)", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such project, or not the session's; or a body that is not JSON", body = ApiError),
+        (status = 409, description = "The move is not open from this state, the round is closed, or another move came first; or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "An unknown action, a bad date, a missing comment, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/projects/<id>/actions", format = "json", data = "<body>")]
 pub(crate) async fn api_act(
     db: &Db,
@@ -103,6 +118,15 @@ pub(crate) async fn api_act(
 }
 
 /// `GET /api/v1/projects/<id>/transitions`.
+#[utoipa::path(get, operation_id = "review_transitions", path = "/projects/{id}/transitions", summary = "The project's state and its transitions (every move and opinion: who, when in UTC, comment), oldest first", tag = "review", security(("session" = [])),
+    params(("id" = i64, Path, description = "The project's id")),
+    responses(
+        (status = 200, description = "The project's state, open objections and every move", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 404, description = "No such project, or not the session's", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/projects/<id>/transitions")]
 pub(crate) async fn api_transitions(db: &Db, session: Session, id: i64) -> Result<serde_json::Value, AppError> {
     let (s, history) = app::review::transitions(db, session.actor(), id).await?;

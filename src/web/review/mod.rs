@@ -10,6 +10,11 @@ pub mod publicity;
 use rocket::fairing::AdHoc;
 
 /// Review: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(act::api_act, act::api_transitions))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("review", |rocket| async {

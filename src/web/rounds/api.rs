@@ -9,22 +9,59 @@ use crate::error::AppError;
 use crate::export::json::totals;
 use crate::storage::{self, Db};
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
 pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![rounds, round, create_round]
 }
 
+/// A round as the API lists it. Fields in key order: the JSON is what `json!` gave before.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RoundView {
+    name: String,
+    /// The round's policy (docs/rules.md), as TOML.
+    policy_toml: String,
+    /// `open` or `closed`.
+    status: String,
+    year: i32,
+}
+
+/// The rounds.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Rounds {
+    rounds: Vec<RoundView>,
+}
+
+fn round_view(r: &storage::rounds::Round) -> RoundView {
+    RoundView { name: r.name.clone(), policy_toml: r.policy_toml.clone(), status: r.status.clone(), year: r.year }
+}
+
 fn round_json(r: &storage::rounds::Round) -> Value {
-    json!({ "year": r.year, "name": r.name, "status": r.status, "policy_toml": r.policy_toml })
+    json!(round_view(r))
 }
 
+#[utoipa::path(get, operation_id = "rounds", path = "/rounds", summary = "All rounds", tag = "rounds", security(("session" = [])),
+    responses(
+        (status = 200, description = "Every round", body = Rounds),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds")]
-async fn rounds(db: &Db, _session: Session) -> Result<Value, AppError> {
+async fn rounds(db: &Db, _session: Session) -> Result<Json<Rounds>, AppError> {
     let list = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
-    Ok(json!({ "rounds": list.iter().map(round_json).collect::<Vec<_>>() }))
+    Ok(Json(Rounds { rounds: list.iter().map(round_view).collect() }))
 }
 
+#[utoipa::path(get, operation_id = "rounds_round", path = "/rounds/{year}", summary = "One round with pools and the engine's trial totals", tag = "rounds", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The round: year, name, status, policy_toml, budget, pools, totals, and (division staff, auditors) balances: each pool's amount, granted, paid, remaining", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>")]
 async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     let r = crate::web::rounds::pages::find(db, year).await?;
@@ -52,13 +89,26 @@ async fn balances(db: &Db, round_id: i64) -> Result<Value, AppError> {
     Ok(Value::Array(rows.collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewRound {
     policy_toml: String,
 }
 
+#[utoipa::path(post, operation_id = "rounds_create_round", path = "/rounds", summary = "Create a round from policy TOML (division_staff)", tag = "rounds", security(("session" = [], "csrf" = [])),
+    request_body(content = NewRound, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The new round", body = RoundView),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
+        (status = 409, description = "A round of that year exists, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 422, description = "An invalid policy, or a body that does not fit", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds", format = "json", data = "<body>")]
-async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Value, AppError> {
+async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Json<RoundView>, AppError> {
     let r = crate::web::rounds::pages::create(db, &session, &body.policy_toml).await?;
-    Ok(round_json(&r))
+    Ok(Json(round_view(&r)))
 }

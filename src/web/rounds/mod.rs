@@ -14,6 +14,21 @@ pub mod statements;
 use rocket::fairing::AdHoc;
 
 /// Rounds: mounts its pages at `/` and its API at `/api/v1` (Rocket's stage pattern).
+/// This resource's part of the API's contract (`kernel::openapi`, issue 13 item 6).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::rounds,
+    api::round,
+    api::create_round,
+    statements::upload,
+    statements::confirm,
+    statements::list,
+    statements::reconciliation,
+    carry::offered,
+    carry::forward
+))]
+pub struct Api;
+
 #[must_use]
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("rounds", |rocket| async {

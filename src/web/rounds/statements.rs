@@ -14,6 +14,7 @@ use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
 
 #[must_use]
@@ -26,6 +27,21 @@ pub struct ApiUpload<'r> {
     file: Capped<TempFile<'r>>,
 }
 
+#[utoipa::path(post, operation_id = "statements_upload", summary = "Upload a bank's interest statement (利息对账单) for its preview", path = "/rounds/{year}/statements", tag = "rounds", security(("session" = [], "csrf" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The statement's preview: statement_id, preview (every row, matched to the round's loans), same_file_confirmed_at", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 409, description = "The round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 415, description = "Not multipart/form-data", body = ApiError),
+        (status = 422, description = "A file that cannot be read as a bank statement, or a number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/rounds/<year>/statements", data = "<form>")]
 async fn upload(
     db: &Db,
@@ -42,6 +58,19 @@ async fn upload(
     Ok(json!({ "statement_id": id, "preview": preview, "same_file_confirmed_at": same.and_then(|s| s.confirmed_at) }))
 }
 
+#[utoipa::path(post, operation_id = "statements_confirm", summary = "Confirm a previewed bank statement", path = "/statements/{id}/confirm", tag = "rounds", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The statement's id (statement_id of the upload)")),
+    request_body(content = Object, content_type = "application/json", description = "Ignored"),
+    responses(
+        (status = 200, description = "The confirmed statement", body = Object),
+        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        (status = 404, description = "No such statement, or not yours", body = ApiError),
+        (status = 409, description = "Already confirmed, or the round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[post("/statements/<id>/confirm", data = "<_body>")]
 async fn confirm(
     db: &Db,
@@ -55,6 +84,16 @@ async fn confirm(
     statements::confirm(db, parsers, config, session.actor(), &upload).await
 }
 
+#[utoipa::path(get, operation_id = "statements_list", summary = "The round's bank statements", path = "/rounds/{year}/statements", tag = "rounds", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The round's bank statements", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read statements", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>/statements")]
 async fn list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     let round = round(db, year).await?;
@@ -62,6 +101,16 @@ async fn list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
 }
 
 /// The reconciliation per loan of the round's counted projects (docs/facts.md "Reconciliation").
+#[utoipa::path(get, operation_id = "statements_reconciliation", summary = "The reconciliation per loan of the round's counted projects (docs/facts.md)", path = "/rounds/{year}/reconciliation", tag = "rounds", security(("session" = [])),
+    params(("year" = i32, Path, description = "The round's year (年度)")),
+    responses(
+        (status = 200, description = "The reconciliation per loan of the round's counted projects (docs/facts.md)", body = Object),
+        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 403, description = "The role may not read statements", body = ApiError),
+        (status = 404, description = "No such round", body = ApiError),
+        (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
+        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+    ))]
 #[get("/rounds/<year>/reconciliation")]
 async fn reconciliation(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     let round = round(db, year).await?;
