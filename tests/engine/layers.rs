@@ -41,7 +41,6 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/disbursements/view.rs",
     "web/division/funds.rs",
     "web/division/units.rs",
-    "web/imports/pages.rs",
     "web/projects/api.rs",
     "web/projects/application_view.rs",
     "web/projects/applications.rs",

@@ -29,6 +29,7 @@ pub fn stage() -> AdHoc {
                     pages::show,
                     pages::reveal_page,
                     applications::mine,
+                    applications::export,
                     applications::new,
                     applications::create,
                     applications::edit,
