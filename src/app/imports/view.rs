@@ -17,7 +17,7 @@ pub const PAGE: usize = 50;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorLine {
     pub sheet: String,
-    /// `7`, or `3–58、60` for several.
+    /// `7`, or `56 行` for several (the message names them: `第 3–58、60 行`).
     pub rows: String,
     pub column: String,
     /// The value found; empty when several rows are summarised.
@@ -76,7 +76,7 @@ pub fn error_lines(errors: &[Value]) -> Vec<ErrorLine> {
             let one = all.len() == 1;
             ErrorLine {
                 sheet,
-                rows: ranges(&rows),
+                rows: if one { ranges(&rows) } else { format!("{} 行", all.len()) },
                 column,
                 value: if one { all[0]["value"].as_str().unwrap_or_default().to_string() } else { String::new() },
                 message: if one {
