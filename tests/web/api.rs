@@ -164,7 +164,10 @@ async fn a_second_upload_says_when_the_same_file_was_confirmed() {
     assert_eq!(second["same_file_confirmed_at"], json!(confirmed_at));
     let (_, page) = admin.get(&format!("/imports/{}", second["import_id"])).await;
     let shown = tiexi::web::kernel::views::beijing(&confirmed_at);
-    assert!(page.contains(&format!("此文件已于 {shown} 导入过本年度")), "the preview page says it too, in Beijing time");
+    assert!(
+        page.contains(&format!("此文件已于 {shown} 导入过本年度")),
+        "the preview page says it too, in Beijing time"
+    );
 }
 
 #[rocket::async_test]

@@ -146,7 +146,8 @@ async fn my_applications_export_as_the_page_lists_them() {
     assert_eq!(r.status(), Status::Ok);
     let sheet = rows(&r.into_bytes().await.expect("a workbook"), "我的申请");
     let exported: Vec<Vec<String>> = sheet.iter().skip(4).map(|r| (0..5).map(|c| cell(r, c)).collect()).collect();
-    let shown: Vec<Vec<String>> = shown.into_iter().map(|r| r.into_iter().map(|c| c.replace("&#x2F;", "/")).collect()).collect();
+    let shown: Vec<Vec<String>> =
+        shown.into_iter().map(|r| r.into_iter().map(|c| c.replace("&#x2F;", "/")).collect()).collect();
     assert_eq!(exported, shown);
     assert_eq!(app.login("admin").await.client.get("/applications.xlsx").dispatch().await.status(), Status::Forbidden);
 }

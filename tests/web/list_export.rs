@@ -17,11 +17,8 @@ fn page_rows(html: &str) -> Vec<Vec<String>> {
 /// Each `<tr>` of the table with the id given (its opening tag `<table id="…">`) after
 /// the header, as cell texts.
 pub(crate) fn table_rows(html: &str, id: &str) -> Vec<Vec<String>> {
-    let table = html
-        .split(&format!("<table id=\"{id}\">"))
-        .nth(1)
-        .and_then(|t| t.split("</table>").next())
-        .expect("the list");
+    let table =
+        html.split(&format!("<table id=\"{id}\">")).nth(1).and_then(|t| t.split("</table>").next()).expect("the list");
     table
         .split("<tr")
         .skip(2)

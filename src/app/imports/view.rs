@@ -29,7 +29,8 @@ pub struct ErrorLine {
 /// The message without its place (`第7行 身份证号 "…"：`), as `RowError::sheet` wrote it.
 fn what(e: &Value) -> String {
     let text = |k: &str| e[k].as_str().unwrap_or_default().to_string();
-    let (row, column, value, message) = (e["row"].as_u64().unwrap_or(0), text("column"), text("value"), text("message"));
+    let (row, column, value, message) =
+        (e["row"].as_u64().unwrap_or(0), text("column"), text("value"), text("message"));
     let place = if column.is_empty() { format!("第{row}行") } else { format!("第{row}行 {column}") };
     let prefix = if value.is_empty() { format!("{place}：") } else { format!("{place} \"{value}\"：") };
     message.strip_prefix(&prefix).map_or(message.clone(), ToString::to_string)
@@ -54,12 +55,15 @@ pub fn ranges(rows: &[u64]) -> String {
     out.join("、")
 }
 
+/// A kind of error: its sheet, its column and its message but for the place.
+type Kind = (String, String, String);
+
 /// The preview's errors, those of one kind (sheet, column and message but for the place)
 /// summarised in one line, in the order each kind first appears. Whole-file errors (row 0)
 /// stay one a line.
 #[must_use]
 pub fn error_lines(errors: &[Value]) -> Vec<ErrorLine> {
-    let mut kinds: Vec<((String, String, String), Vec<&Value>)> = Vec::new();
+    let mut kinds: Vec<(Kind, Vec<&Value>)> = Vec::new();
     for e in errors {
         let text = |k: &str| e[k].as_str().unwrap_or_default().to_string();
         let kind = (text("sheet"), text("column"), what(e));
@@ -194,8 +198,9 @@ mod tests {
 
     #[test]
     fn left_out_projects_come_first_fifty_a_page() {
-        let valid: Vec<Value> =
-            (0..60).map(|i| json!({"key": format!("P{i}"), "status": "eligible", "requested": "1234.5", "loans": []})).collect();
+        let valid: Vec<Value> = (0..60)
+            .map(|i| json!({"key": format!("P{i}"), "status": "eligible", "requested": "1234.5", "loans": []}))
+            .collect();
         let preview = json!({"projects": valid, "faulty": [{"key": "X", "why": "不属于", "loans": 2}]});
         let first = projects(&preview, 1);
         assert_eq!((first.pages, first.total, first.lines.len()), (2, 61, 50));
