@@ -10,7 +10,7 @@ use crate::engine::Status;
 use crate::review::{Action, State};
 
 /// The kinds of code a template or export may ask a label for (`label` filter).
-pub const KINDS: [&str; 13] = [
+pub const KINDS: [&str; 14] = [
     "state",
     "status",
     "role",
@@ -24,6 +24,7 @@ pub const KINDS: [&str; 13] = [
     "pool_kind",
     "document_kind",
     "audit_entity",
+    "import_result",
 ];
 
 /// The label of `code` of the kind `kind`, or `None` when the code is unknown.
@@ -43,6 +44,7 @@ pub fn of(kind: &str, code: &str) -> Option<&'static str> {
         "pool_kind" => pool_kind(code)?,
         "document_kind" => document_kind(code)?,
         "audit_entity" => audit_entity(code)?,
+        "import_result" => import_result(code)?,
         _ => return None,
     })
 }
@@ -79,6 +81,18 @@ pub fn batch_state(code: &str) -> Option<&'static str> {
         // Read, never stored: a paid batch with lines the bank failed (docs/payments.md).
         "partial" => Some("部分支付"),
         "cancelled" => Some("已撤销"),
+        _ => None,
+    }
+}
+
+/// What became of an upload, in a round's import history (`app::imports::history`).
+#[must_use]
+pub fn import_result(code: &str) -> Option<&'static str> {
+    match code {
+        "confirmed" => Some("已导入"),
+        "errors" => Some("有错误"),
+        "abandoned" => Some("已放弃"),
+        "pending" => Some("待确认"),
         _ => None,
     }
 }

@@ -61,3 +61,42 @@ document.addEventListener('DOMContentLoaded', function () {
     b.addEventListener('click', function () { window.print(); });
   });
 });
+
+// The upload of an applicant workbook (issue 17 item 3): once sent, the button is disabled
+// and 正在解析… shown, so a large file is not sent twice while the server parses it.
+document.addEventListener('DOMContentLoaded', function () {
+  var form = document.getElementById('upload');
+  if (!form) {
+    return;
+  }
+  var sent = false;
+  form.addEventListener('submit', function (e) {
+    if (sent) {
+      e.preventDefault();
+      return;
+    }
+    sent = true;
+    var button = document.getElementById('upload-button');
+    if (button) {
+      button.disabled = true;
+      button.textContent = '正在解析…';
+    }
+    var progress = document.getElementById('upload-progress');
+    if (progress) {
+      progress.hidden = false;
+    }
+  });
+  // Back to this page from the preview: the form may be sent again.
+  window.addEventListener('pageshow', function (e) {
+    if (!e.persisted) {
+      return;
+    }
+    sent = false;
+    var button = document.getElementById('upload-button');
+    if (button) {
+      button.disabled = false;
+      button.textContent = '上传并预览';
+    }
+    document.getElementById('upload-progress').hidden = true;
+  });
+});

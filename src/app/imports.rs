@@ -14,10 +14,14 @@ use crate::config::AppConfig;
 use crate::engine::{self, Policy};
 use crate::error::AppError;
 use crate::import::{self, Parsed, RowError};
-use crate::storage::{self, imports::Import, rounds::Round, Db};
+pub use crate::storage::imports::Import;
+use crate::storage::{self, rounds::Round, Db};
 
 pub mod checks;
 pub mod diff;
+pub mod history;
+pub mod marked;
+pub mod view;
 
 /// At most two parses at once, so that two cores keep serving pages.
 pub struct Parsers(Semaphore);
@@ -36,14 +40,15 @@ impl Default for Parsers {
     }
 }
 
-/// Parse in the child process; regiment staff may only bring projects of their own 团场.
+/// Parse in the child process; regiment staff may only bring projects of their own 团场
+/// (the others are returned beside, for the preview's list).
 async fn parse(
     parsers: &Parsers,
     config: &AppConfig,
     actor: Actor<'_>,
     policy: &Policy,
     bytes: Vec<u8>,
-) -> Result<Parsed, AppError> {
+) -> Result<(Parsed, Vec<checks::Faulty>), AppError> {
     let _permit = parsers.0.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     let exe = config.parser();
     let options = import::Options::of(policy);
@@ -56,25 +61,28 @@ async fn parse(
         Err(import::ImportError::Worker(cause)) => return Err(AppError::Internal(cause)),
         Err(e) => Parsed { errors: vec![crate::cli::fatal(&e)], ..Parsed::default() },
     };
-    if actor.role == Role::RegimentStaff {
-        keep_own_unit(&mut parsed, actor.unit.unwrap_or_default());
-    }
-    Ok(parsed)
+    let faulty = if actor.role == Role::RegimentStaff {
+        keep_own_unit(&mut parsed, actor.unit.unwrap_or_default())
+    } else {
+        Vec::new()
+    };
+    Ok((parsed, faulty))
 }
 
-fn keep_own_unit(parsed: &mut Parsed, unit: &str) {
+fn keep_own_unit(parsed: &mut Parsed, unit: &str) -> Vec<checks::Faulty> {
     let (own, other): (Vec<_>, Vec<_>) =
         std::mem::take(&mut parsed.projects).into_iter().partition(|p| p.applicant.unit == unit);
+    let msg = format!("不属于{unit}，团场工会只能导入本团场的项目");
     for p in &other {
         for loan in &p.loans {
-            let msg = format!("不属于{unit}，团场工会只能导入本团场的项目");
             parsed
                 .errors
-                .push(RowError::sheet(&parsed.sheet, loan.row, "团场", &p.applicant.unit, msg).with_key("unit"));
+                .push(RowError::sheet(&parsed.sheet, loan.row, "团场", &p.applicant.unit, &msg).with_key("unit"));
         }
     }
     parsed.rejected += other.len();
     parsed.projects = own;
+    other.iter().map(|p| checks::Faulty::of(p, &msg)).collect()
 }
 
 /// The round's stored projects, its 团场 list and its facts, read for a check.
@@ -112,7 +120,7 @@ pub async fn preview(
     }
     let policy = import::policy(&round.policy_toml)?;
     let sha = crate::sha::sha256(&bytes);
-    let mut parsed = parse(parsers, config, actor, &policy, bytes.clone()).await?;
+    let (mut parsed, other_units) = parse(parsers, config, actor, &policy, bytes.clone()).await?;
     // A file with nothing to import is rejected: its bytes are not kept (issue 18), only
     // the preview that says why, until the purge of unconfirmed uploads. A valid workbook
     // whose projects the round refuses is kept: confirming it with only_valid names them.
@@ -123,9 +131,11 @@ pub async fn preview(
     // docs/rules.md §9: what other rounds granted to the file's applicants and contracts.
     facts.history = storage::facts::history_for(&mut conn, round.year, &parsed.projects).await?;
     drop(conn);
-    let found = checks::check(&policy, &mut parsed, &stored, &units);
+    let mut found = checks::check(&policy, &mut parsed, &stored, &units);
+    found.faulty.splice(0..0, other_units);
     let result = engine::compute_with(&policy, &parsed.projects, &facts);
     let mut document = crate::export::json::document(&policy, &parsed.projects, &result, &parsed.errors);
+    view::add_people(&mut document, &parsed.projects);
     if let (Some(doc), Ok(serde_json::Value::Object(more))) = (document.as_object_mut(), serde_json::to_value(&found)) {
         doc.extend(more);
     }
@@ -134,6 +144,10 @@ pub async fn preview(
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
     let id =
         storage::imports::insert(&mut tx, round.id, actor.account()?, &name, &sha, kept, &document.to_string()).await?;
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let loans = parsed.projects.iter().map(|p| p.loans.len()).sum();
+    storage::imports::set_counts(&mut tx, id, count(parsed.projects.len()), count(loans), count(parsed.errors.len()))
+        .await?;
     tx.commit().await?;
     Ok((id, document, same))
 }
@@ -200,7 +214,7 @@ pub async fn confirm(
     if bytes.is_empty() {
         return Err(AppError::Conflict("该上传文件未通过检查或已过保存期限，已删除；请重新上传".into()));
     }
-    let mut parsed = parse(parsers, config, actor, &policy, bytes).await?;
+    let (mut parsed, _) = parse(parsers, config, actor, &policy, bytes).await?;
     let mut tx = storage::begin_write(db).await?;
     if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));

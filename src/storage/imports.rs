@@ -138,3 +138,68 @@ pub async fn mark_confirmed(conn: &mut Conn, id: i64, only_valid: bool) -> Resul
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// What the preview of an upload found, kept for the round's import history.
+///
+/// # Errors
+/// A database error.
+pub async fn set_counts(conn: &mut Conn, id: i64, projects: i64, loans: i64, errors: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE imports SET project_count = $1, loan_count = $2, error_count = $3 WHERE id = $4")
+        .bind(projects)
+        .bind(loans)
+        .bind(errors)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One upload of a round's import history: who, when, the file and what its preview found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Listed {
+    pub id: i64,
+    pub user_id: i64,
+    /// The uploader's name (display name, else user name).
+    pub who: String,
+    pub file_name: String,
+    pub status: String,
+    pub created_at: String,
+    pub confirmed_at: Option<String>,
+    /// `None` for an upload made before the counts were kept (migration 0013).
+    pub projects: Option<i64>,
+    pub loans: Option<i64>,
+    pub errors: Option<i64>,
+}
+
+/// The uploads of a round, newest first; only `user`'s when given.
+///
+/// # Errors
+/// A database error.
+pub async fn of_round(conn: &mut Conn, round_id: i64, user: Option<i64>) -> Result<Vec<Listed>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.user_id, COALESCE(NULLIF(u.display_name, ''), u.username) AS who, i.file_name, i.status, \
+         i.created_at, i.confirmed_at, i.project_count, i.loan_count, i.error_count \
+         FROM imports i JOIN users u ON u.id = i.user_id \
+         WHERE i.round_id = $1 AND ($2 = 0 OR i.user_id = $2) ORDER BY i.id DESC",
+    )
+    .bind(round_id)
+    .bind(user.unwrap_or(0))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Listed {
+                id: r.try_get("id")?,
+                user_id: r.try_get("user_id")?,
+                who: r.try_get("who")?,
+                file_name: r.try_get("file_name")?,
+                status: r.try_get("status")?,
+                created_at: r.try_get("created_at")?,
+                confirmed_at: super::rows::opt(r, "confirmed_at")?,
+                projects: super::rows::opt(r, "project_count")?,
+                loans: super::rows::opt(r, "loan_count")?,
+                errors: super::rows::opt(r, "error_count")?,
+            })
+        })
+        .collect()
+}

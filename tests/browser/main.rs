@@ -9,6 +9,7 @@ mod web_support;
 mod accounts;
 mod confirm;
 mod dashboard;
+mod imports;
 mod payment;
 mod phones;
 mod walkthrough;

@@ -77,7 +77,9 @@ fn import(browser: &mut Browser, policy: &Path) -> Vec<(String, String)> {
         .iter()
         .map(|p| (text(&p["key"]), text(&p["requested"])))
         .collect();
-    let got: Vec<(String, String)> = table(browser, "#projects").iter().map(|r| (r[0].clone(), r[2].clone())).collect();
+    // Columns: 项目编号, 项目名称, 团场, 负责人, 状态, 申请贴息 (with thousands separators), …
+    let got: Vec<(String, String)> =
+        table(browser, "#projects").iter().map(|r| (r[0].clone(), r[5].replace(',', ""))).collect();
     assert_eq!(got, want, "the preview table shows each project and its request as tiexi calc computes them");
     assert!(want.iter().any(|(_, r)| r != "0.00"), "some project requests a subsidy: {want:?}");
     assert_eq!(browser.eval("document.querySelector('#error-count').textContent"), Ok(json!("0")));

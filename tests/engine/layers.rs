@@ -40,7 +40,6 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/disbursements/pages.rs",
     "web/disbursements/view.rs",
     "web/division/funds.rs",
-    "web/imports/pages.rs",
     "web/projects/api.rs",
     "web/projects/application_view.rs",
     "web/projects/documents.rs",

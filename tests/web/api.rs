@@ -61,6 +61,13 @@ async fn the_preview_of_an_upload_is_what_tiexi_calc_prints() {
     let mut preview = body["preview"].clone();
     let checked =
         ["changes", "added", "refused", "warnings"].map(|k| preview.as_object_mut().and_then(|o| o.remove(k)));
+    // The projects left out (issue 17 item 3: none here), and each project's 团场 and 负责人
+    // for the preview page, are the import's additions too.
+    assert_eq!(preview.as_object_mut().and_then(|o| o.remove("faulty")), Some(json!([])));
+    for p in preview["projects"].as_array_mut().into_iter().flatten() {
+        let o = p.as_object_mut().expect("a project");
+        assert!(o.remove("unit").is_some() && o.remove("leader").is_some(), "团场 and 负责人");
+    }
     assert_eq!(preview, calc_json(), "besides what the import's check adds, the preview is the calculation");
     assert_eq!(body["preview"]["projects"].as_array().map(Vec::len), Some(20), "case000 has 20 projects");
     let [changes, added, refused, warnings] = checked;
@@ -156,7 +163,11 @@ async fn a_second_upload_says_when_the_same_file_was_confirmed() {
     let second = upload(&admin, 2023, &case000("applicants.xlsx")).await;
     assert_eq!(second["same_file_confirmed_at"], json!(confirmed_at));
     let (_, page) = admin.get(&format!("/imports/{}", second["import_id"])).await;
-    assert!(page.contains(&format!("此文件已于 {confirmed_at} 导入过本年度")), "the preview page says it too");
+    let shown = tiexi::web::kernel::views::beijing(&confirmed_at);
+    assert!(
+        page.contains(&format!("此文件已于 {shown} 导入过本年度")),
+        "the preview page says it too, in Beijing time"
+    );
 }
 
 #[rocket::async_test]

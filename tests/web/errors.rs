@@ -132,5 +132,8 @@ async fn pages_answer_errors_in_chinese_headed_in_words() {
         .body(format!("csrf_token={csrf}&only_valid=false"))
         .dispatch()
         .await;
-    page_error(r, Status::Conflict, "操作未能完成", "409").await;
+    // A refused confirmation is the preview again, with why (issue 17 item 3).
+    assert_eq!((r.status(), r.content_type()), (Status::Conflict, Some(ContentType::HTML)));
+    let page = r.into_string().await.unwrap_or_default();
+    assert!(page.contains("<h1>导入预览：") && page.contains("id=\"refusal\""), "{page}");
 }

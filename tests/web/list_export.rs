@@ -11,8 +11,14 @@ use web_support::{encode, TestApp};
 
 /// The page's rows: each `<tr>` of the table `#projects` after the header, as cell texts.
 pub(crate) fn page_rows(html: &str) -> Vec<Vec<String>> {
+    table_rows(html, "projects")
+}
+
+/// Each `<tr>` of the table with the id given (its opening tag `<table id="…">`) after
+/// the header, as cell texts.
+pub(crate) fn table_rows(html: &str, id: &str) -> Vec<Vec<String>> {
     let table =
-        html.split("<table id=\"projects\">").nth(1).and_then(|t| t.split("</table>").next()).expect("the list");
+        html.split(&format!("<table id=\"{id}\">")).nth(1).and_then(|t| t.split("</table>").next()).expect("the list");
     table
         .split("<tr")
         .skip(2)

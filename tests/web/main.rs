@@ -44,6 +44,7 @@ mod full_round;
 mod hardening;
 mod idempotency;
 mod import_decisions;
+mod import_preview;
 mod kill;
 mod list_export;
 mod login;

@@ -45,7 +45,9 @@ impl Server {
     /// The same with more environment (`ROCKET_LOG_LEVEL=debug`, `ROCKET_PASSWORD_CHECKS`…).
     pub fn start_with(db_url: &str, demo: bool, log: &Path, env: &[(&str, &str)]) -> Server {
         let port = free_port();
-        let mut cmd = Command::new(BIN);
+        // TIEXI_TEST_BIN: a copy of this tree's binary, when a target dir shared by several
+        // worktrees may hold another's at BIN.
+        let mut cmd = Command::new(std::env::var_os("TIEXI_TEST_BIN").unwrap_or_else(|| BIN.into()));
         cmd.args(["serve", "--database", db_url]);
         if demo {
             cmd.arg("--demo");

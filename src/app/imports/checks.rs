@@ -61,6 +61,34 @@ pub struct Findings {
     pub refused: Vec<String>,
     /// Shown at the top of the preview; never stop the import.
     pub warnings: Vec<String>,
+    /// The projects left out for what is stored or for their 团场, listed first on the
+    /// preview's pages (`view`).
+    pub faulty: Vec<Faulty>,
+}
+
+/// A project of the workbook that will not be imported, and why (issue 17 item 3).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Faulty {
+    pub key: String,
+    pub name: String,
+    pub unit: String,
+    pub leader: String,
+    pub loans: usize,
+    pub why: String,
+}
+
+impl Faulty {
+    #[must_use]
+    pub fn of(p: &Project, why: &str) -> Faulty {
+        Faulty {
+            key: shown_key(p),
+            name: p.name.clone(),
+            unit: p.applicant.unit.clone(),
+            leader: p.applicant.leader.clone(),
+            loans: p.loans.len(),
+            why: why.to_string(),
+        }
+    }
 }
 
 fn shown_key(p: &Project) -> String {
@@ -121,6 +149,7 @@ pub(crate) fn check(
         if let Some(why) = refusal(&p, s) {
             refuse_rows(&parsed.sheet, &p, &why, &mut parsed.errors);
             found.refused.push(shown_key(&p));
+            found.faulty.push(Faulty::of(&p, &why));
             parsed.rejected += 1;
             continue;
         }

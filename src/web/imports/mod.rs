@@ -2,6 +2,7 @@
 //! work is `app::imports`; these parse the request and respond.
 
 pub mod api;
+pub mod history;
 pub mod pages;
 
 use rocket::fairing::AdHoc;
@@ -16,7 +17,18 @@ pub struct Api;
 pub fn stage() -> AdHoc {
     AdHoc::on_ignite("imports", |rocket| async {
         rocket
-            .mount("/", routes![pages::new, pages::upload, pages::show, pages::confirm_page])
+            .mount(
+                "/",
+                routes![
+                    pages::new,
+                    pages::upload,
+                    pages::show,
+                    pages::confirm_page,
+                    history::list,
+                    history::export,
+                    history::marked_workbook
+                ],
+            )
             .mount("/api/v1", api::routes())
     })
 }

@@ -1,18 +1,21 @@
-//! The pages of an import: the upload form, the preview (errors at their rows, warnings at
-//! the top, every change old → new, the trial calculation) and its confirmation. The use
-//! case is `web::imports`'s, the same as the API's.
+//! The pages of an import: the upload form, the preview (errors at their rows, those of one
+//! kind in one line, warnings at the top, every change old → new, the trial calculation 50
+//! projects a page: `app::imports::view`) and its confirmation. The use case is
+//! `app::imports`'s, the same as the API's.
 
 use crate::web::kernel::templates::{context, Template};
 use rocket::data::Capped;
 use rocket::form::Form;
 use rocket::fs::TempFile;
+use rocket::http::Status;
+use rocket::response::status::Custom;
 use rocket::response::{Flash, Redirect};
-use rocket::State;
+use rocket::{Either, State};
 
-use crate::app::imports::{confirm, find, preview, Parsers};
+use crate::app::imports::{confirm, find, history, preview, view, Import, Parsers};
 use crate::config::AppConfig;
 use crate::error::AppError;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
 
@@ -50,32 +53,32 @@ pub(crate) async fn upload(
     Ok(Redirect::to(format!("/imports/{id}")))
 }
 
-#[get("/imports/<id>")]
-pub(crate) async fn show(
+/// The preview page of an upload: page `page` of its projects, and the refusal of a
+/// confirmation when there was one (the user stays on the preview, issue 17 item 3).
+async fn preview_page(
     db: &Db,
-    session: Session,
-    id: i64,
-    flash: Option<rocket::request::FlashMessage<'_>>,
+    session: &Session,
+    import: &Import,
+    page: usize,
+    refusal: Option<String>,
 ) -> Result<Template, AppError> {
-    let import = find(db, session.actor(), id).await?;
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
-    let mut conn = db.inner.acquire().await?;
-    let round = storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?;
-    let same = storage::imports::confirmed_same_file(&mut conn, round.id, &import.file_sha256)
-        .await?
-        .filter(|s| s.id != import.id);
-    let labels = preview["projects"].as_array().map(|ps| {
-        ps.iter()
-            .map(|p| crate::web::kernel::views::status_label(p["status"].as_str().unwrap_or_default()))
-            .collect::<Vec<_>>()
-    });
+    let (round, same_file_at) = history::round_of(db, import).await?;
+    let errors = view::error_lines(preview["errors"].as_array().map_or(&[][..], Vec::as_slice));
+    let projects = view::projects(&preview, page);
     Ok(Template::render(
         "imports/preview",
         context! {
-            me: crate::web::kernel::pages::me(&session), id, year: round.year, file_name: &import.file_name, status: &import.status,
-            preview, labels, same_file_at: same.and_then(|s| s.confirmed_at), flash: flash.map(|f| f.message().to_string()),
+            me: crate::web::kernel::pages::me(session), id: import.id, year: round.year, file_name: &import.file_name,
+            status: &import.status, preview, errors, projects, same_file_at, refusal,
         },
     ))
+}
+
+#[get("/imports/<id>?<page>")]
+pub(crate) async fn show(db: &Db, session: Session, id: i64, page: Option<usize>) -> Result<Template, AppError> {
+    let import = find(db, session.actor(), id).await?;
+    preview_page(db, &session, &import, page.unwrap_or(1), None).await
 }
 
 #[derive(FromForm)]
@@ -85,6 +88,7 @@ pub struct ConfirmForm {
     only_valid: bool,
 }
 
+/// Confirm; a refusal (errors, a closed round) shows the preview again with why, as a 409.
 #[post("/imports/<id>/confirm", data = "<form>")]
 pub(crate) async fn confirm_page(
     db: &Db,
@@ -93,13 +97,16 @@ pub(crate) async fn confirm_page(
     form: Form<ConfirmForm>,
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
-) -> Result<Flash<Redirect>, AppError> {
+) -> Result<Either<Flash<Redirect>, Custom<Template>>, AppError> {
     let import = find(db, session.actor(), id).await?;
-    let year = {
-        let mut conn = db.inner.acquire().await?;
-        storage::rounds::find(&mut conn, import.round_id).await?.ok_or(AppError::NotFound)?.year
+    let done = match confirm(db, parsers, config, session.actor(), &import, form.only_valid).await {
+        Err(AppError::Conflict(why)) => {
+            let page = preview_page(db, &session, &import, 1, Some(why)).await?;
+            return Ok(Either::Right(Custom(Status::Conflict, page)));
+        }
+        done => done?,
     };
-    let done = confirm(db, parsers, config, session.actor(), &import, form.only_valid).await?;
+    let year = history::round_of(db, &import).await?.0.year;
     let mut msg = if done.already {
         "该导入此前已确认，未重复导入".to_string()
     } else {
@@ -111,5 +118,5 @@ pub(crate) async fn confirm_page(
     if done.with_errors > 0 {
         msg = format!("{msg}；另有 {} 个项目因申报表中的错误未导入", done.with_errors);
     }
-    Ok(Flash::success(Redirect::to(format!("/rounds/{year}/projects")), msg))
+    Ok(Either::Left(Flash::success(Redirect::to(format!("/rounds/{year}/projects")), msg)))
 }

@@ -42,6 +42,7 @@ pub fn stage() -> AdHoc {
                     pages::show,
                     pages::reveal_page,
                     applications::mine,
+                    applications::export,
                     applications::new,
                     applications::create,
                     applications::edit,

@@ -36,6 +36,14 @@ pub struct Xlsx {
     bytes: Vec<u8>,
 }
 
+impl Xlsx {
+    /// A workbook already written, named `name` (Chinese) with an ASCII `fallback`.
+    #[must_use]
+    pub fn new(name: String, fallback: String, bytes: Vec<u8>) -> Xlsx {
+        Xlsx { name, fallback, bytes }
+    }
+}
+
 /// RFC 5987 `ext-value`: UTF-8, every byte outside `attr-char` percent-encoded.
 #[must_use]
 pub fn rfc5987(name: &str) -> String {
