@@ -245,7 +245,11 @@ fn a_hundred_concurrent_logins_keep_the_peak_memory_low() {
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM");
+        .unwrap_or_else(|| {
+            // No VmHWM: the server has ended; its log says why.
+            let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap_or_default();
+            panic!("the server ended during the logins: {status}\n{log}")
+        });
     println!("server peak after 100 concurrent logins: {} MB", peak_kb / 1024);
     assert!(peak_kb < 400 * 1024, "peak {peak_kb} kB");
     assert!(answers.iter().all(|a| matches!(a.0, 401 | 429 | 503)), "{answers:?}");
