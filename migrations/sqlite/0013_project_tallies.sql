@@ -3,7 +3,9 @@
 -- paid fen. Triggers keep it in the transaction of every change of projects, so the
 -- dashboard and the lists' counts read a few hundred rows instead of scanning the round, and
 -- stay exact (storage::dashboard, storage::load::count). A group that empties keeps a row
--- of zeros; readers skip it.
+-- of zeros; readers skip it. A group's row is added with WHERE NOT EXISTS, not INSERT OR
+-- IGNORE: inside a trigger the conflict clause of the statement that fired it wins, and the
+-- upsert of storage::projects would make an ignored conflict an error.
 CREATE TABLE project_tallies (
     round_id BIGINT NOT NULL,
     unit TEXT NOT NULL,
@@ -21,8 +23,10 @@ SELECT round_id, unit, applicant_type, state, calc_status, COUNT(*), SUM(request
 FROM projects GROUP BY round_id, unit, applicant_type, state, calc_status;
 
 CREATE TRIGGER project_tallies_insert AFTER INSERT ON projects BEGIN
-    INSERT OR IGNORE INTO project_tallies (round_id, unit, applicant_type, state, calc_status)
-    VALUES (NEW.round_id, NEW.unit, NEW.applicant_type, NEW.state, NEW.calc_status);
+    INSERT INTO project_tallies (round_id, unit, applicant_type, state, calc_status)
+    SELECT NEW.round_id, NEW.unit, NEW.applicant_type, NEW.state, NEW.calc_status WHERE NOT EXISTS (
+        SELECT 1 FROM project_tallies WHERE round_id = NEW.round_id AND unit = NEW.unit
+        AND applicant_type = NEW.applicant_type AND state = NEW.state AND calc_status = NEW.calc_status);
     UPDATE project_tallies SET projects = projects + 1, requested_fen = requested_fen + NEW.requested_fen,
         granted_fen = granted_fen + NEW.granted_fen, paid_fen = paid_fen + NEW.paid_fen
     WHERE round_id = NEW.round_id AND unit = NEW.unit AND applicant_type = NEW.applicant_type
@@ -33,8 +37,10 @@ CREATE TRIGGER project_tallies_update AFTER UPDATE OF round_id, unit, applicant_
         granted_fen = granted_fen - OLD.granted_fen, paid_fen = paid_fen - OLD.paid_fen
     WHERE round_id = OLD.round_id AND unit = OLD.unit AND applicant_type = OLD.applicant_type
         AND state = OLD.state AND calc_status = OLD.calc_status;
-    INSERT OR IGNORE INTO project_tallies (round_id, unit, applicant_type, state, calc_status)
-    VALUES (NEW.round_id, NEW.unit, NEW.applicant_type, NEW.state, NEW.calc_status);
+    INSERT INTO project_tallies (round_id, unit, applicant_type, state, calc_status)
+    SELECT NEW.round_id, NEW.unit, NEW.applicant_type, NEW.state, NEW.calc_status WHERE NOT EXISTS (
+        SELECT 1 FROM project_tallies WHERE round_id = NEW.round_id AND unit = NEW.unit
+        AND applicant_type = NEW.applicant_type AND state = NEW.state AND calc_status = NEW.calc_status);
     UPDATE project_tallies SET projects = projects + 1, requested_fen = requested_fen + NEW.requested_fen,
         granted_fen = granted_fen + NEW.granted_fen, paid_fen = paid_fen + NEW.paid_fen
     WHERE round_id = NEW.round_id AND unit = NEW.unit AND applicant_type = NEW.applicant_type
