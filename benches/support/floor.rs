@@ -128,9 +128,9 @@ async fn ids_by_position(conn: &mut storage::Conn, round_id: i64, n: usize) -> V
 pub async fn insert(pool: &storage::Pool, round_id: i64, projects: &[Project]) {
     let mut tx = pool.inner.begin().await.expect("a transaction");
     let rows: Vec<_> = projects.iter().enumerate().map(|(i, p)| project_row(round_id, i, p)).collect();
-    insert_rows(&mut *tx, "projects", PROJECT_COLUMNS, PROJECT_INTS, &rows).await;
-    let ids = ids_by_position(&mut *tx, round_id, projects.len()).await;
-    insert_rows(&mut *tx, "loans", LOAN_COLUMNS, LOAN_INTS, &loan_rows(round_id, projects, &ids)).await;
+    insert_rows(&mut tx, "projects", PROJECT_COLUMNS, PROJECT_INTS, &rows).await;
+    let ids = ids_by_position(&mut tx, round_id, projects.len()).await;
+    insert_rows(&mut tx, "loans", LOAN_COLUMNS, LOAN_INTS, &loan_rows(round_id, projects, &ids)).await;
     tx.commit().await.expect("committed");
 }
 
@@ -173,12 +173,12 @@ pub async fn copy_in(url: &str, round_id: i64, projects: &[Project]) {
     let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL");
     let mut tx = conn.begin().await.expect("a transaction");
     let rows: Vec<_> = projects.iter().enumerate().map(|(i, p)| project_row(round_id, i, p)).collect();
-    copy(&mut *tx, "projects", PROJECT_COLUMNS, &rows).await;
+    copy(&mut tx, "projects", PROJECT_COLUMNS, &rows).await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE round_id = $1 ORDER BY position")
         .bind(round_id)
         .fetch_all(&mut *tx)
         .await
         .expect("ids");
-    copy(&mut *tx, "loans", LOAN_COLUMNS, &loan_rows(round_id, projects, &ids)).await;
+    copy(&mut tx, "loans", LOAN_COLUMNS, &loan_rows(round_id, projects, &ids)).await;
     tx.commit().await.expect("committed");
 }

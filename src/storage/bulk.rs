@@ -59,6 +59,7 @@ pub struct NewProject<'a> {
 ///
 /// # Errors
 /// A database error (a key the round holds already is a unique violation).
+#[expect(clippy::too_many_lines, reason = "one multi-row statement and its binds, column by column")]
 pub async fn add_projects(
     conn: &mut Conn,
     round_id: i64,
@@ -141,6 +142,7 @@ pub async fn add_projects(
 
 /// The loans of new projects; the k-th row of a contract in the round is occurrence k,
 /// counting what the round holds already (docs/rules.md §4 `duplicate_contract`).
+#[expect(clippy::too_many_lines, reason = "one multi-row statement and its binds, column by column")]
 async fn add_loans(conn: &mut Conn, round_id: i64, new: &[NewProject<'_>], ids: &[i64]) -> Result<(), sqlx::Error> {
     let mut next: HashMap<String, i64> = HashMap::new();
     for r in sqlx::query("SELECT contract_no, CAST(MAX(occurrence) AS BIGINT) AS last FROM loans WHERE round_id = $1 GROUP BY contract_no")
@@ -187,6 +189,7 @@ async fn add_loans(conn: &mut Conn, round_id: i64, new: &[NewProject<'_>], ids: 
 }
 
 /// The events of the new projects' loans, found by (project, position).
+#[expect(clippy::too_many_lines, reason = "one multi-row statement and its binds, column by column")]
 async fn add_events(
     conn: &mut Conn,
     round_id: i64,

@@ -68,8 +68,8 @@ pub async fn pools(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<
         .collect()
 }
 
-/// Where a scope's figures of a round are read, as a relation `p` with the columns round_id,
-/// unit, state, calc_status, n (projects), requested_fen, granted_fen and paid_fen: for the
+/// Where a scope's figures of a round are read, as a relation `p` with the columns `round_id`,
+/// `unit`, `state`, `calc_status`, `n` (projects), `requested_fen`, `granted_fen` and `paid_fen`: for the
 /// division and a 团场 the tallies the triggers keep (migration 0013: a few hundred rows
 /// however large the round, issue 19); for an owner their own projects, one row each.
 fn source(scope: &Scope, n: usize) -> (&'static str, String, String) {

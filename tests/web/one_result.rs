@@ -26,6 +26,7 @@ fn by_id(html: &str, id: &str) -> String {
 }
 
 #[rocket::async_test]
+#[expect(clippy::too_many_lines, reason = "one project walked through every page and the report")]
 async fn a_project_reads_the_same_result_on_every_page_and_in_the_report() {
     let app = TestApp::demo().await;
     let admin = app.login("admin").await;

@@ -93,6 +93,7 @@ pub const HEADERS: [&str; 12] = [
     "贴息结果",
 ];
 
+#[expect(clippy::too_many_lines, reason = "the sheet's header, rows and 合计 row, cell by cell")]
 fn workbook(
     year: i32,
     filters: &str,
