@@ -39,15 +39,23 @@ pub async fn recalculate(
     }
     let computed = counted.iter().zip(&result.projects).map(|((r, _), p)| (r, p.requested.fen(), p.status.code()));
     let excluded = left_out.iter().map(|(r, _)| (r, r.granted_fen, "ineligible"));
-    for (record, fen, status) in computed.chain(excluded) {
-        if record.requested_fen == fen && record.calc_status == status {
-            continue;
-        }
-        storage::load::set_calculation(conn, record.id, fen, status).await?;
-        let mut e = actor.entry("project.recalculate", "project", record.id, Some(round_id));
-        e.old = serde_json::json!({ "requested_fen": record.requested_fen, "calc_status": record.calc_status });
-        e.new = serde_json::json!({ "requested_fen": fen, "calc_status": status, "state": record.state });
-        storage::audit::append(conn, &e).await?;
-    }
+    // Only the projects whose figures change are written, each with its audit entry, in a
+    // few multi-row statements (issue 19; storage::bulk).
+    let changed: Vec<_> = computed
+        .chain(excluded)
+        .filter(|(r, fen, status)| r.requested_fen != *fen || r.calc_status != *status)
+        .collect();
+    let figures: Vec<(i64, i64, &str)> = changed.iter().map(|(r, fen, status)| (r.id, *fen, *status)).collect();
+    storage::bulk::set_calculations(conn, &figures).await?;
+    let entries: Vec<_> = changed
+        .iter()
+        .map(|(record, fen, status)| {
+            let mut e = actor.entry("project.recalculate", "project", record.id, Some(round_id));
+            e.old = serde_json::json!({ "requested_fen": record.requested_fen, "calc_status": record.calc_status });
+            e.new = serde_json::json!({ "requested_fen": fen, "calc_status": status, "state": record.state });
+            e
+        })
+        .collect();
+    storage::audit::append_all(conn, &entries).await?;
     Ok(())
 }

@@ -255,6 +255,10 @@ async fn write(
     let mut done = Confirmed { import_id: import.id, ..Confirmed::default() };
     done.left_out = found.refused.clone();
     done.with_errors = parsed.rejected.saturating_sub(found.refused.len());
+    // New projects go in together (storage::bulk, issue 19), in workbook order: the run of
+    // them before a changed project is written before it, so positions and contract
+    // occurrences are what one-by-one writes would give.
+    let mut new: Vec<storage::bulk::NewProject<'_>> = Vec::new();
     for p in &parsed.projects {
         let key = crate::export::mask::project_key(&p.key, &p.applicant.id_number);
         if refused_before.contains(key.as_str()) {
@@ -262,6 +266,7 @@ async fn write(
             continue;
         }
         if let Some(change) = changed.get(key.as_str()) {
+            storage::bulk::add_projects(tx, round.id, &std::mem::take(&mut new), Some(import.id)).await?;
             let id = storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
             store_payee(tx, parsed_payee(parsed, &p.key), id).await?;
             let mut e = actor.entry("project.import_update", "project", change.id, Some(round.id));
@@ -270,11 +275,13 @@ async fn write(
             storage::audit::append(tx, &e).await?;
             done.changed += 1;
         } else if added.contains(key.as_str()) {
-            let id = storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
-            store_payee(tx, parsed_payee(parsed, &p.key), id).await?;
+            let payee =
+                parsed.payee(&p.key).map_or(["", "", ""], |y| [y.name.as_str(), y.bank.as_str(), y.account.as_str()]);
+            new.push(storage::bulk::NewProject { project: p, payee });
             done.added += 1;
         }
     }
+    storage::bulk::add_projects(tx, round.id, &new, Some(import.id)).await?;
     done.projects = done.added + done.changed;
     done.left_out.sort();
     done.left_out.dedup();

@@ -68,6 +68,20 @@ pub async fn pools(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<
         .collect()
 }
 
+/// Where a scope's figures of a round are read, as a relation `p` with the columns `round_id`,
+/// `unit`, `state`, `calc_status`, `n` (projects), `requested_fen`, `granted_fen` and `paid_fen`: for the
+/// division and a 团场 the tallies the triggers keep (migration 0013: a few hundred rows
+/// however large the round, issue 19); for an owner their own projects, one row each.
+fn source(scope: &Scope, n: usize) -> (&'static str, String, String) {
+    let (clause, value) = scope_clause(scope, n);
+    let from = if matches!(scope, Scope::Owner(_)) {
+        "(SELECT round_id, unit, state, calc_status, owner_id, 1 AS n, requested_fen, granted_fen, paid_fen FROM projects) p"
+    } else {
+        "(SELECT round_id, unit, state, calc_status, projects AS n, requested_fen, granted_fen, paid_fen FROM project_tallies) p"
+    };
+    (from, clause, value)
+}
+
 /// A round's projects in scope against its whole budget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requests {
@@ -81,12 +95,12 @@ pub struct Requests {
 /// # Errors
 /// A database error.
 pub async fn requests(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Requests, sqlx::Error> {
-    let (clause, value) = scope_clause(scope, 2);
+    let (from, clause, value) = source(scope, 2);
     let r = sqlx::query(&format!(
         "SELECT CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM pools WHERE round_id = $1) AS BIGINT) AS budget_fen, \
-         COUNT(*) AS n, CAST(COALESCE(SUM(p.requested_fen), 0) AS BIGINT) AS requested_fen, \
+         CAST(COALESCE(SUM(p.n), 0) AS BIGINT) AS n, CAST(COALESCE(SUM(p.requested_fen), 0) AS BIGINT) AS requested_fen, \
          CAST(COALESCE(SUM(p.granted_fen), 0) AS BIGINT) AS granted_fen, CAST(COALESCE(SUM(p.paid_fen), 0) AS BIGINT) AS paid_fen \
-         FROM projects p WHERE p.round_id = $1{clause}"
+         FROM {from} WHERE p.round_id = $1{clause}"
     ))
     .bind(round_id)
     .bind(value)
@@ -122,9 +136,10 @@ pub async fn counts(
         StatusKind::State => "p.state",
         StatusKind::Calc => "p.calc_status",
     };
-    let (clause, value) = scope_clause(scope, 2);
+    let (from, clause, value) = source(scope, 2);
     let rows = sqlx::query(&format!(
-        "SELECT {column} AS code, COUNT(*) AS n FROM projects p WHERE p.round_id = $1{clause} GROUP BY {column} ORDER BY n DESC, code"
+        "SELECT {column} AS code, CAST(SUM(p.n) AS BIGINT) AS n FROM {from} WHERE p.round_id = $1{clause} \
+         GROUP BY {column} HAVING SUM(p.n) > 0 ORDER BY n DESC, code"
     ))
     .bind(round_id)
     .bind(value)
@@ -152,11 +167,11 @@ pub async fn regiments(
     scope: &Scope,
     limit: i64,
 ) -> Result<Vec<Regiment>, sqlx::Error> {
-    let (clause, value) = scope_clause(scope, 2);
+    let (from, clause, value) = source(scope, 2);
     let rows = sqlx::query(&format!(
-        "SELECT p.unit, COUNT(*) AS n, CAST(SUM(p.requested_fen) AS BIGINT) AS requested_fen, \
-         CAST(SUM(p.granted_fen) AS BIGINT) AS granted_fen FROM projects p WHERE p.round_id = $1{clause} \
-         GROUP BY p.unit ORDER BY granted_fen DESC, requested_fen DESC, p.unit LIMIT $3"
+        "SELECT p.unit, CAST(SUM(p.n) AS BIGINT) AS n, CAST(SUM(p.requested_fen) AS BIGINT) AS requested_fen, \
+         CAST(SUM(p.granted_fen) AS BIGINT) AS granted_fen FROM {from} WHERE p.round_id = $1{clause} \
+         GROUP BY p.unit HAVING SUM(p.n) > 0 ORDER BY granted_fen DESC, requested_fen DESC, p.unit LIMIT $3"
     ))
     .bind(round_id)
     .bind(value)

@@ -25,9 +25,8 @@ pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Facts, sqlx::Error>
     facts.statements = super::statements::by_contract(conn, round_id).await?;
     let year: i64 =
         sqlx::query_scalar("SELECT year FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
-    let (identities, contracts) = super::history::keys_of_round(conn, round_id).await?;
     let year = i32::try_from(year).unwrap_or_default();
-    facts.history = super::history::for_keys(conn, year, &identities, &contracts).await?;
+    facts.history = super::history::of_round(conn, year, round_id).await?;
     Ok(facts)
 }
 

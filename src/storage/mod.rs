@@ -9,6 +9,7 @@ pub mod applicant;
 pub mod applications;
 pub mod audit;
 pub mod batches;
+pub mod bulk;
 pub mod carry;
 pub mod check;
 pub mod cuts;
