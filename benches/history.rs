@@ -3,12 +3,16 @@
 //! A plain timed bench, as `figures` (`benches/run` reads its lines
 //! `figure <name> <median ms> <runs>`):
 //!
-//! `cargo bench --bench history -- EMPTY_URL LOADED_URL`
+//! `cargo bench --bench history -- EMPTY_URL LOADED_URL [CONTINUING_URL]`
 //!
-//! Both databases get the round 2031 and one division account; `LOADED_URL` first gets the
+//! Every database gets the round 2031 and one division account. `LOADED_URL` first gets the
 //! rounds 2024–2030, each holding the same 10,000 loans (the same applicants and contract
 //! numbers, every project granted), so the preview's history (`storage::history`) finds
-//! every applicant and contract of the file seven times: the worst case for the lookup.
+//! every applicant and contract of the file seven times: the worst case for the lookup, and
+//! one no program meets (a loan runs three years at most, docs/rules.md §9).
+//! `CONTINUING_URL` gets seven rounds of 10,000 loans each as a program has them: each
+//! round its own loans and applicants, but for a third of the file's projects, whose
+//! applicants and loans were granted in the two rounds before (loans still running).
 //! Then `app::imports::preview`, as the server runs it (parse child, checks, history, the
 //! engine, the stored preview), is timed `FIGURE_RUNS` times on each.
 
@@ -68,13 +72,46 @@ async fn earlier(pool: &storage::Pool, year: i32, projects: &[Project]) {
     tx.commit().await.expect("committed");
 }
 
+/// How the earlier rounds relate to the file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Earlier {
+    /// No earlier round.
+    None,
+    /// The file's projects in every earlier round.
+    Same,
+    /// Each round its own projects, but for a third of the file's in the last two rounds.
+    Continuing,
+}
+
+/// The file's projects as round `year` held them: the same ones, or (continuing) other
+/// applicants and contracts but for every third project in the two rounds before `YEAR`.
+fn as_of(projects: &[Project], year: i32, how: Earlier) -> Vec<Project> {
+    let mut out = projects.to_vec();
+    if how == Earlier::Continuing {
+        for (i, p) in out.iter_mut().enumerate() {
+            if year >= YEAR - 2 && i % 3 == 0 {
+                continue;
+            }
+            p.key = format!("{}-{year}", p.key);
+            p.applicant.id_number = format!("{year}{}", p.applicant.id_number);
+            if !p.applicant.credit_code.is_empty() {
+                p.applicant.credit_code = format!("{year}{}", p.applicant.credit_code);
+            }
+            for l in &mut p.loans {
+                l.contract_no = format!("{}-{year}", l.contract_no);
+            }
+        }
+    }
+    out
+}
+
 /// The previews of `bytes` into the round `YEAR` of the database at `url`, in microseconds.
-async fn previews(url: &str, bytes: &[u8], earlier_rounds: Option<&[Project]>) -> Vec<u128> {
+async fn previews(url: &str, bytes: &[u8], projects: &[Project], how: Earlier) -> Vec<u128> {
     let pool = storage::connect(url, 4).await.expect("the database");
-    if let Some(projects) = earlier_rounds {
+    if how != Earlier::None {
         let start = Instant::now();
         for year in YEAR - EARLIER..YEAR {
-            earlier(&pool, year, projects).await;
+            earlier(&pool, year, &as_of(projects, year, how)).await;
         }
         println!("seeded {EARLIER} earlier rounds of {LOANS} loans in {} s", start.elapsed().as_secs());
     }
@@ -102,8 +139,8 @@ async fn previews(url: &str, bytes: &[u8], earlier_rounds: Option<&[Project]>) -
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let [empty, loaded] =
-        [0, 1].map(|i| args.get(i).cloned().expect("cargo bench --bench history -- EMPTY_URL LOADED_URL"));
+    let [empty, loaded] = [0, 1]
+        .map(|i| args.get(i).cloned().expect("cargo bench --bench history -- EMPTY_URL LOADED_URL [CONTINUING_URL]"));
     let path = std::env::temp_dir().join(format!("tiexi-history-{}.xlsx", std::process::id()));
     tiexi::sample::workbook(LOANS, YEAR, &path).expect("the workbook is written");
     let bytes = std::fs::read(&path).expect("read back");
@@ -112,7 +149,11 @@ fn main() {
     let projects = import::guard::workbook(&bytes, &options).expect("the workbook imports").projects;
     rocket::execute(async {
         let backend = if empty.starts_with("postgres") { "postgres" } else { "sqlite" };
-        print_median(&format!("history-empty-{backend}"), previews(&empty, &bytes, None).await);
-        print_median(&format!("history-loaded-{backend}"), previews(&loaded, &bytes, Some(&projects)).await);
+        print_median(&format!("history-empty-{backend}"), previews(&empty, &bytes, &projects, Earlier::None).await);
+        print_median(&format!("history-loaded-{backend}"), previews(&loaded, &bytes, &projects, Earlier::Same).await);
+        if let Some(continuing) = args.get(2) {
+            let times = previews(continuing, &bytes, &projects, Earlier::Continuing).await;
+            print_median(&format!("history-continuing-{backend}"), times);
+        }
     });
 }

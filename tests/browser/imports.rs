@@ -75,12 +75,13 @@ fn started() -> Option<(tempfile::TempDir, Server, Browser, String)> {
 fn upload_shows_progress(browser: &mut Browser, base: &str, file: &std::path::Path) {
     browser.goto(&format!("{base}/rounds/2024/imports/new"));
     browser.set_file("#upload input[type=file]", file);
-    browser.click("#upload-button");
+    // Click and read in one script: the submit handler runs within the click, and the page
+    // is still this one when the script reads it (a fast parse may replace it right after).
     let shown = browser
         .eval(
-            "({ disabled: document.getElementById('upload-button').disabled, \
-               button: document.getElementById('upload-button').textContent, \
-               progress: !document.getElementById('upload-progress').hidden })",
+            "(() => { const b = document.getElementById('upload-button'); b.click(); \
+               return { disabled: b.disabled, button: b.textContent, \
+               progress: !document.getElementById('upload-progress').hidden }; })()",
         )
         .expect("the upload page, still there while the file is parsed");
     assert_eq!(shown, json!({ "disabled": true, "button": "正在解析…", "progress": true }), "{shown}");
