@@ -233,6 +233,7 @@ pub async fn confirm(
     }
     let done = write(&mut tx, actor, import, &round, &preview, (&mut parsed, &found)).await?;
     storage::audit::append(&mut tx, &confirmed_entry(actor, import, round.id, only_valid, &done)).await?;
+    storage::bulk::analyze_grown(&mut tx, done.added).await?;
     super::calculation::recalculate(&mut tx, actor, &policy, round.id).await?;
     tx.commit().await?;
     Ok(done)
