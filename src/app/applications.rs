@@ -1,4 +1,4 @@
-//! Applications online (docs/workbook.md, "The online application"): a cooperative leader
+//! Applications online (docs/workbook.md: its readers serve the form): a cooperative leader
 //! fills in a project with its loans and events, saved as a draft and edited while `draft`
 //! or `returned`; the web reads the fields through the workbook's own readers, so the
 //! messages are the same. Submitting is a review action (`app::review::act`).
