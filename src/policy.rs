@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Deserialize;
-use toml::Spanned;
 
 use crate::engine::dates::{new_year, Interval};
 use crate::engine::policy::{Evidence, StatementRule};
@@ -17,96 +15,9 @@ use crate::engine::{
     Allocation, ApplicantType, DayCount, Money, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode,
 };
 
-type Num = Spanned<toml::Value>;
+mod raw;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Raw {
-    year: Option<i64>,
-    name: Option<String>,
-    window: Option<RawWindow>,
-    day_count: Option<String>,
-    eligible_types: Option<Vec<String>>,
-    require_union_member: Option<bool>,
-    overdue: Option<String>,
-    subsidize_extensions: Option<bool>,
-    #[serde(default)]
-    rate: RawRate,
-    #[serde(default)]
-    term: RawTerm,
-    #[serde(default)]
-    principal_cap: BTreeMap<String, Num>,
-    #[serde(default)]
-    limits: RawLimits,
-    #[serde(default)]
-    allocation: RawAllocation,
-    #[serde(default)]
-    review: RawReview,
-    #[serde(default)]
-    evidence: RawEvidence,
-    #[serde(default)]
-    pools: Vec<RawPool>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWindow {
-    start: Option<toml::value::Datetime>,
-    end: Option<toml::value::Datetime>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawRate {
-    mode: Option<String>,
-    cap_percent: Option<Num>,
-    share_percent: Option<Num>,
-    borrower_percent: Option<Num>,
-    max_contract_percent: Option<Num>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawTerm {
-    max_months: Option<i64>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-#[expect(clippy::struct_field_names, reason = "the names are the policy file's, docs/rules.md §2")]
-struct RawLimits {
-    max_subsidy_per_project: Option<Num>,
-    max_rounds_per_applicant: Option<i64>,
-    max_subsidy_per_applicant_total: Option<Num>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawReview {
-    publicity_days: Option<i64>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawEvidence {
-    interest_statement: Option<String>,
-    documents: Option<Vec<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawAllocation {
-    method: Option<String>,
-    partial_last: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPool {
-    name: Option<String>,
-    kind: Option<String>,
-    amount: Option<Num>,
-}
+use raw::{Num, Raw, RawAllocation, RawEvidence, RawPool, RawRate, RawWindow};
 
 /// Parse and validate a policy file.
 ///
