@@ -60,14 +60,14 @@ pub struct Done {
     request_body(content = LoginBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Logged in: the session cookie is set", body = LoggedIn),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
         (status = 401, description = "Wrong user name, password or code; or a code is required", body = ApiError),
         (status = 403, description = "Not JSON: any other request needs the CSRF token of a session", body = ApiError),
         (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A body that does not fit (unknown or missing fields)", body = ApiError),
         (status = 429, description = "Too many failed logins: wait the Retry-After seconds (the message says how long)", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
         (status = 503, description = "Every password check is busy: try again after Retry-After", body = ApiError),
     ))]
 /// The JSON login: the password, and the code in the same request when the user has a
@@ -108,9 +108,9 @@ async fn login(
 #[utoipa::path(delete, operation_id = "accounts_logout", path = "/session", summary = "Log out", tag = "accounts", security(("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Logged out", body = Done),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The CSRF token is missing", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[delete("/session")]
 async fn logout(

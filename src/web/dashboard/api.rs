@@ -19,10 +19,10 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     params(("year" = Option<i32>, Query, description = "One round"), ("through" = Option<i32>, Query, description = "Every round up to this year")),
     responses(
         (status = 200, description = "The figures (docs/rules.md §7) of one round, or of every round up to through", body = Object),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "Neither or both of year and through, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/figures?<year>&<through>")]
 async fn figures(db: &Db, _session: Session, year: Number<i32>, through: Number<i32>) -> Result<Value, AppError> {

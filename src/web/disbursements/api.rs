@@ -45,14 +45,14 @@ fn payment() -> String {
     request_body(content = DisburseBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The batch prepared, with its items", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
         (status = 409, description = "A guard refused (nothing to pay, no evidence, payees not acknowledged), or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad kind or amount, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/disbursements", format = "json", data = "<body>")]
 async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>) -> Result<Value, AppError> {
@@ -73,11 +73,11 @@ async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's batches", body = Object),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/disbursements")]
 async fn batch_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -100,11 +100,11 @@ async fn batch_detail(db: &Db, session: &Session, id: i64) -> Result<Value, AppE
     params(("id" = i64, Path, description = "The batch's id")),
     responses(
         (status = 200, description = "The batch with its items (accounts in full for division staff)", body = Object),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such batch", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/disbursements/<id>")]
 async fn batch(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
@@ -116,14 +116,14 @@ async fn batch(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
     request_body(content = Action, content_type = "application/json"),
     responses(
         (status = 200, description = "The batch after the action", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such batch; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The action is not open from this state, or a guard refused; or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An unknown action, no voucher, a bad date, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/disbursements/<id>/actions", format = "json", data = "<body>")]
 async fn batch_action(db: &Db, session: Session, id: i64, body: Json<Action>) -> Result<Value, AppError> {

@@ -94,15 +94,15 @@ pub struct ReturnUpload {
     request_body(content = ReturnUpload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The batch as it now stands, with paid_count and the lines that failed", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such batch", body = ApiError),
         (status = 409, description = "The batch is not sent to the bank, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 415, description = "Not multipart/form-data", body = ApiError),
         (status = 422, description = "A file that cannot be read as the bank's answer, a bad date, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/disbursements/<id>/returns", data = "<form>")]
 async fn upload_api(

@@ -30,15 +30,15 @@ pub struct ApiUpload<'r> {
     request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The preview: import_id, preview (every row's check, the round's figures with it), same_file_confirmed_at", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 409, description = "The round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 415, description = "Not multipart/form-data", body = ApiError),
         (status = 422, description = "A workbook that cannot be read (the message says why), or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/imports", data = "<form>")]
 async fn upload(
@@ -67,13 +67,13 @@ pub struct ConfirmBody {
     request_body(content = ConfirmBody, content_type = "application/json", description = "Optional"),
     responses(
         (status = 200, description = "What the confirmation wrote (projects added, changed, withdrawn)", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such import, or not yours", body = ApiError),
         (status = 409, description = "Already confirmed, the round is closed, or rows with errors and only_valid not set; or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/imports/<id>/confirm", data = "<body>")]
 async fn confirm(

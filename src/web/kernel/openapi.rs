@@ -26,6 +26,25 @@ pub struct ApiError {
     pub error: String,
 }
 
+// The answers almost every operation shares, described once as components and referred to
+// from each operation (`(status = 401, response = NotLoggedIn)`); each doc comment below is
+// its description in the document.
+
+/// Not logged in (or the session ended).
+#[derive(utoipa::ToResponse)]
+#[expect(dead_code, reason = "the description of an answer; errors are written by `kernel::errors::answer`")]
+pub struct NotLoggedIn(ApiError);
+
+/// A body that does not parse, or a form whose first field is _method (refused).
+#[derive(utoipa::ToResponse)]
+#[expect(dead_code, reason = "the description of an answer; errors are written by `kernel::errors::answer`")]
+pub struct BadRequest(ApiError);
+
+/// Server error (logged, never described).
+#[derive(utoipa::ToResponse)]
+#[expect(dead_code, reason = "the description of an answer; errors are written by `kernel::errors::answer`")]
+pub struct ServerError(ApiError);
+
 /// A file sent as `multipart/form-data`, in the field `file`.
 #[derive(ToSchema)]
 #[expect(dead_code, reason = "the schema of an upload form; the handlers read `Capped<TempFile>`")]
@@ -67,7 +86,7 @@ fn openapi() -> (ContentType, &'static str) {
     ),
     servers((url = "/api/v1")),
     paths(openapi, super::errors::csrf_denied, super::errors::override_refused),
-    components(schemas(ApiError)),
+    components(schemas(ApiError), responses(NotLoggedIn, BadRequest, ServerError)),
     modifiers(&Schemes),
     tags(
         (name = "accounts", description = "登录与会话 (the session: cookie plus CSRF token)"),

@@ -13,10 +13,10 @@ use crate::web::kernel::openapi::ApiError;
     params(("applicant" = String, Query, description = "The applicant (ID number, or the organisation code)")),
     responses(
         (status = 200, description = "The applicant's projects in every round (docs/facts.md)", body = Object),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not read histories", body = ApiError),
         (status = 422, description = "No applicant given", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/history?<applicant>")]
 pub(crate) async fn applicant(db: &Db, session: Session, applicant: Option<&str>) -> Result<Value, AppError> {

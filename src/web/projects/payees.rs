@@ -81,14 +81,14 @@ pub struct PayeeBody {
     request_body(content = PayeeBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The payee as stored (the account masked but for division staff)", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such project, or not the session's; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The project may not change its payee now, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad name, bank or account, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[put("/projects/<id>/payee", format = "json", data = "<body>")]
 pub(crate) async fn set_api(db: &Db, session: Session, id: i64, body: Json<PayeeBody>) -> Result<Value, AppError> {

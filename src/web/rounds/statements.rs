@@ -32,15 +32,15 @@ pub struct ApiUpload<'r> {
     request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The statement's preview: statement_id, preview (every row, matched to the round's loans), same_file_confirmed_at", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 409, description = "The round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 415, description = "Not multipart/form-data", body = ApiError),
         (status = 422, description = "A file that cannot be read as a bank statement, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/statements", data = "<form>")]
 async fn upload(
@@ -63,13 +63,13 @@ async fn upload(
     request_body(content = Object, content_type = "application/json", description = "Ignored"),
     responses(
         (status = 200, description = "The confirmed statement", body = Object),
-        (status = 400, description = "A body that does not parse, or a form whose first field is _method (refused)", body = ApiError),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
         (status = 404, description = "No such statement, or not yours", body = ApiError),
         (status = 409, description = "Already confirmed, or the round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/statements/<id>/confirm", data = "<_body>")]
 async fn confirm(
@@ -88,11 +88,11 @@ async fn confirm(
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's bank statements", body = Object),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not read statements", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/statements")]
 async fn list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -105,11 +105,11 @@ async fn list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The reconciliation per loan of the round's counted projects (docs/facts.md)", body = Object),
-        (status = 401, description = "Not logged in (or the session ended)", body = ApiError),
+        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
         (status = 403, description = "The role may not read statements", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, description = "Server error (logged, never described)", body = ApiError),
+        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/reconciliation")]
 async fn reconciliation(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
