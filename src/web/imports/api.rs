@@ -1,7 +1,5 @@
 //! Imports in the JSON API: upload a workbook for its preview, confirm it (`app::imports`).
 
-use rocket::data::Capped;
-use rocket::fs::TempFile;
 use rocket::serde::json::Json;
 use rocket::State;
 use serde::Deserialize;
@@ -18,11 +16,6 @@ use crate::web::kernel::upload as uploaded;
 #[must_use]
 pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![upload, confirm]
-}
-
-#[derive(FromForm)]
-pub struct ApiUpload<'r> {
-    file: Capped<TempFile<'r>>,
 }
 
 #[utoipa::path(post, operation_id = "imports_upload", path = "/rounds/{year}/imports", summary = "Upload a workbook; answers import_id and the preview (the JSON of cli.md)", tag = "imports", security(("session" = [], "csrf" = [])),
@@ -45,7 +38,7 @@ async fn upload(
     db: &Db,
     session: Session,
     year: i32,
-    form: uploaded::Uploaded<'_, ApiUpload<'_>>,
+    form: uploaded::Uploaded<'_, uploaded::ApiFile<'_>>,
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {

@@ -4,9 +4,7 @@
 //! `app::imports`'s, the same as the API's.
 
 use crate::web::kernel::templates::{context, Template};
-use rocket::data::Capped;
 use rocket::form::Form;
-use rocket::fs::TempFile;
 use rocket::http::Status;
 use rocket::response::status::Custom;
 use rocket::response::{Flash, Redirect};
@@ -17,15 +15,7 @@ use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
-
-/// The upload form: the token first, then the file (required, so an oversized file is a 413).
-#[derive(FromForm)]
-pub struct Upload<'r> {
-    #[field(name = "csrf_token")]
-    _csrf_token: String,
-    file: Capped<TempFile<'r>>,
-}
+use crate::web::kernel::upload::{form_or_413, read_upload, PageFile, Uploaded};
 
 #[get("/rounds/<year>/imports/new")]
 pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
@@ -42,7 +32,7 @@ pub(crate) async fn upload(
     db: &Db,
     session: Session,
     year: i32,
-    form: Uploaded<'_, Upload<'_>>,
+    form: Uploaded<'_, PageFile<'_>>,
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Redirect, AppError> {

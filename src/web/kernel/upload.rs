@@ -26,6 +26,21 @@ pub(crate) fn form_or_413<T>(form: Uploaded<'_, T>) -> Result<Form<T>, AppError>
     })
 }
 
+/// An upload through the API: the file alone (the CSRF token is in the header).
+#[derive(FromForm)]
+pub struct ApiFile<'r> {
+    pub(crate) file: Capped<TempFile<'r>>,
+}
+
+/// An upload from a page: the token first, then the file (required, so an oversized file is
+/// a 413).
+#[derive(FromForm)]
+pub struct PageFile<'r> {
+    #[field(name = "csrf_token")]
+    _csrf_token: String,
+    pub(crate) file: Capped<TempFile<'r>>,
+}
+
 /// The uploaded bytes and file name.
 ///
 /// # Errors

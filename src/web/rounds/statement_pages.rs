@@ -6,9 +6,7 @@
 //! same as the API's, so the pages and the API cannot disagree.
 
 use crate::web::kernel::templates::{context, Template};
-use rocket::data::Capped;
 use rocket::form::Form;
-use rocket::fs::TempFile;
 use rocket::response::{Flash, Redirect};
 use rocket::State;
 
@@ -21,16 +19,8 @@ use crate::export::sheet::Cell;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::pages::{flash_parts, me};
-use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
+use crate::web::kernel::upload::{form_or_413, read_upload, PageFile, Uploaded};
 use crate::web::reports::workbooks::Xlsx;
-
-/// The upload form: the token first, then the file (required, so an oversized file is a 413).
-#[derive(FromForm)]
-pub struct Upload<'r> {
-    #[field(name = "csrf_token")]
-    _csrf_token: String,
-    file: Capped<TempFile<'r>>,
-}
 
 /// A form that carries only its token.
 #[derive(FromForm)]
@@ -63,7 +53,7 @@ pub(crate) async fn upload(
     db: &Db,
     session: Session,
     year: i32,
-    form: Uploaded<'_, Upload<'_>>,
+    form: Uploaded<'_, PageFile<'_>>,
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Redirect, AppError> {

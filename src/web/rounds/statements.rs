@@ -2,8 +2,6 @@
 //! interest"): upload and preview, confirm, the list and the reconciliation. The use cases
 //! are `app::statements`; these handlers parse the request and answer.
 
-use rocket::data::Capped;
-use rocket::fs::TempFile;
 use rocket::serde::json::Json;
 use rocket::{Route, State};
 use serde_json::{json, Value};
@@ -15,16 +13,11 @@ use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::openapi::ApiError;
-use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
+use crate::web::kernel::upload::{form_or_413, read_upload, ApiFile, Uploaded};
 
 #[must_use]
 pub(crate) fn routes() -> Vec<Route> {
     routes![upload, confirm, list, reconciliation]
-}
-
-#[derive(FromForm)]
-pub struct ApiUpload<'r> {
-    file: Capped<TempFile<'r>>,
 }
 
 #[utoipa::path(post, operation_id = "statements_upload", summary = "Upload a bank's interest statement (利息对账单) for its preview", path = "/rounds/{year}/statements", tag = "rounds", security(("session" = [], "csrf" = [])),
@@ -47,7 +40,7 @@ async fn upload(
     db: &Db,
     session: Session,
     year: i32,
-    form: Uploaded<'_, ApiUpload<'_>>,
+    form: Uploaded<'_, ApiFile<'_>>,
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {
