@@ -9,7 +9,8 @@ use std::sync::mpsc;
 
 use calamine::{DataRef, Reader, Xlsx};
 
-use super::{formulas, from_ref, streamed, MAX_COLUMNS, MAX_ROWS};
+use super::xlsx::{formulas, streamed};
+use super::{from_ref, MAX_COLUMNS, MAX_ROWS};
 use crate::import::assemble::Book;
 use crate::import::cells::Value;
 use crate::import::header::{self, HEADER_SEARCH_ROWS};
@@ -39,7 +40,7 @@ pub(in crate::import) fn xlsx<'a>(
     options: &'a Options,
     formulas: bool,
 ) -> Result<Option<Book<'a>>, ImportError> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| super::xlsx_error(&e))?;
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| super::xlsx::xlsx_error(&e))?;
     let is_1904 = book.has_1904_epoch();
     let names = book.sheet_names();
     let mut looked = true;
