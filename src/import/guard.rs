@@ -10,6 +10,7 @@
 //!
 //! Messages are for the user (Chinese, what was refused); no internal cause is shown.
 
+mod streamed;
 mod xml;
 
 use std::io::{Cursor, Read};
@@ -63,6 +64,9 @@ fn inspect(bytes: &[u8], keep: bool) -> Result<(Format, Walked), ImportError> {
 /// # Errors
 /// As `check` and `import::workbook`.
 pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
+    if let Some(parsed) = streamed_xlsx(bytes, options)? {
+        return Ok(parsed);
+    }
     let (format, walked) = inspect(bytes, true)?;
     match walked.stored {
         Some(stored) => super::sheet::parse_kept(stored, format, walked.kept, *options),
@@ -77,6 +81,9 @@ pub fn workbook(bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> 
 /// # Errors
 /// As [`workbook`].
 pub fn workbook_owned(bytes: Vec<u8>, options: &Options) -> Result<Parsed, ImportError> {
+    if let Some(parsed) = streamed_xlsx(&bytes, options)? {
+        return Ok(parsed);
+    }
     let (format, walked) = inspect(&bytes, true)?;
     match walked.stored {
         Some(stored) => {
@@ -84,6 +91,19 @@ pub fn workbook_owned(bytes: Vec<u8>, options: &Options) -> Result<Parsed, Impor
             super::sheet::parse_kept(stored, format, walked.kept, *options)
         }
         None => super::sheet::parse(&bytes, format, walked.kept.merged, *options),
+    }
+}
+
+/// An .xlsx read with its worksheets inflated as calamine reads them (`streamed`): every
+/// part still inflated and scanned through the limits, but once. `None` for another
+/// format, or when the parts must be walked whole and kept first.
+fn streamed_xlsx(bytes: &[u8], options: &Options) -> Result<Option<Parsed>, ImportError> {
+    if bytes.len() > MAX_UPLOAD {
+        return Err(hostile("文件超过 20 MB"));
+    }
+    match detect(bytes)? {
+        Format::Xlsx => streamed::workbook(bytes, options),
+        Format::Xls | Format::Ods | Format::Csv => Ok(None),
     }
 }
 

@@ -150,11 +150,24 @@ pub fn statement_sheets(names: &[String]) -> Vec<bool> {
 /// As `read`; `NoSheet` when the workbook has no sheet.
 pub(super) fn parse(bytes: &[u8], format: Format, merged: bool, options: Options) -> Result<Parsed, ImportError> {
     if format == Format::Xlsx && !merged {
-        if let Some(book) = stream::xlsx(bytes, &options, has_formulas(bytes))? {
+        if let Some(book) = stream::xlsx(std::io::Cursor::new(bytes), &options, has_formulas(bytes))? {
             return Ok(book.finish());
         }
     }
     super::assemble::from_grids(&read_known(bytes, format, merged)?, &options)
+}
+
+/// An .xlsx whose worksheets the upload guard inflates as they are read (`guard::streamed`),
+/// read as it streams; the guard has ruled out merged cells and formulas. `None` as
+/// `parse` would read it through grids.
+///
+/// # Errors
+/// As `parse`.
+pub(super) fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
+    zip: RS,
+    options: &Options,
+) -> Result<Option<super::assemble::Book<'_>>, ImportError> {
+    stream::xlsx(zip, options, false)
 }
 
 /// `parse` of an .xlsx held in `bytes`, which go as soon as its cells are read (before
@@ -165,7 +178,7 @@ pub(super) fn parse(bytes: &[u8], format: Format, merged: bool, options: Options
 pub(super) fn parse_xlsx(bytes: Vec<u8>, parts: Parts, options: Options) -> Result<Parsed, ImportError> {
     let Parts { merged, formulas } = parts;
     if !merged {
-        if let Some(book) = stream::xlsx(&bytes, &options, formulas)? {
+        if let Some(book) = stream::xlsx(std::io::Cursor::new(&bytes[..]), &options, formulas)? {
             drop(bytes);
             return Ok(book.finish());
         }

@@ -4,7 +4,7 @@
 //! at a sheet that fails) says so with `None`, and the caller reads the grids instead:
 //! both end in the same `Book`, so they give the same answer.
 
-use std::io::Cursor;
+use std::io::{Read, Seek};
 use std::sync::mpsc;
 
 use calamine::{DataRef, Reader, Xlsx};
@@ -35,12 +35,12 @@ const IN_FLIGHT: usize = 4;
 ///
 /// # Errors
 /// As `sheet::read` would for the same bytes.
-pub(in crate::import) fn xlsx<'a>(
-    bytes: &[u8],
-    options: &'a Options,
+pub(in crate::import) fn xlsx<RS: Read + Seek>(
+    zip: RS,
+    options: &Options,
     formulas: bool,
-) -> Result<Option<Book<'a>>, ImportError> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| super::xlsx::xlsx_error(&e))?;
+) -> Result<Option<Book<'_>>, ImportError> {
+    let mut book = Xlsx::new(zip).map_err(|e| super::xlsx::xlsx_error(&e))?;
     let is_1904 = book.has_1904_epoch();
     let names = book.sheet_names();
     let mut looked = true;
@@ -92,8 +92,8 @@ fn assemble<'a>(mut book: Book<'a>, fed: &mpsc::Receiver<Fed>) -> Book<'a> {
 ///
 /// Formulas are read in a pass of their own, and only when the guard found any
 /// (`Parts::formulas`), so that the cells are read with calamine's plain reader.
-fn sheet(
-    book: &mut Xlsx<Cursor<&[u8]>>,
+fn sheet<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
     (name, is_1904, any_formulas): (&str, bool, bool),
     into: Option<(usize, &mpsc::SyncSender<Fed>)>,
 ) -> Result<bool, ImportError> {
@@ -169,7 +169,7 @@ impl<'f> Out<'f> {
 
 /// The first rows of a sheet, or `None` when they cannot be read as the grid would. Cells
 /// beyond the business maximum of columns are left out: no header is there.
-pub(super) fn head(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, is_1904: bool) -> Option<Vec<(u32, Vec<Value>)>> {
+pub(super) fn head<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str, is_1904: bool) -> Option<Vec<(u32, Vec<Value>)>> {
     let mut cells = book.worksheet_cells_reader(name).ok()?;
     let mut rows: Vec<(u32, Vec<Value>)> = Vec::new();
     while let Some(cell) = cells.next_cell().ok()? {

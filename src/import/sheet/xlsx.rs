@@ -43,7 +43,11 @@ pub(super) fn read_xlsx(bytes: &[u8], any_merged: bool, which: Which) -> Result<
 pub(super) type Formulas = std::collections::HashMap<(u32, u32), String>;
 
 /// The formulas of the sheet `name`, or none when the workbook has none.
-pub(super) fn formulas(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, any: bool) -> Result<Formulas, ImportError> {
+pub(super) fn formulas<RS: std::io::Read + std::io::Seek>(
+    book: &mut Xlsx<RS>,
+    name: &str,
+    any: bool,
+) -> Result<Formulas, ImportError> {
     let mut found = Formulas::new();
     if any {
         let mut cells = book.worksheet_cells_reader(name).map_err(|e| ImportError::unreadable(&e))?;
