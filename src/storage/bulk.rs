@@ -60,6 +60,7 @@ pub struct NewProject<'a> {
 ///
 /// # Errors
 /// A database error (a key the round holds already is a unique violation).
+#[expect(clippy::too_many_lines, reason = "one row of cells, column by column")]
 pub async fn add_projects(
     conn: &mut Conn,
     round_id: i64,
