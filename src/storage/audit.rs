@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use sqlx::Row;
 
+use super::bulk::batch::{self, Cell, Table, Type};
 use super::Conn;
 
 /// The `prev_hash` of the first row.
@@ -136,15 +137,13 @@ pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> 
 }
 
 /// Append many entries in order, chained as `append` would chain them one by one, in
-/// multi-row statements (issue 19: a confirmed import of 100,000 projects writes 100,000
+/// statements of many rows (`bulk::batch`) (issue 19: a confirmed import of 100,000 projects writes 100,000
 /// `project.recalculate` rows).
 ///
 /// # Errors
 /// A database error (the caller's transaction then rolls back with the change itself).
-#[expect(clippy::too_many_lines, reason = "the chain, then its multi-row statements and their binds")]
+#[expect(clippy::too_many_lines, reason = "the chain, then its rows cell by cell")]
 pub async fn append_all(conn: &mut Conn, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
-    const CHUNK: usize = 500;
-    const BIGINT: &str = "CAST(NULLIF(?, '') AS BIGINT)";
     if entries.is_empty() {
         return Ok(());
     }
@@ -170,32 +169,45 @@ pub async fn append_all(conn: &mut Conn, entries: &[Entry<'_>]) -> Result<(), sq
         prev_hash.clone_from(&record.hash);
         records.push(record);
     }
-    for chunk in records.chunks(CHUNK) {
-        // Rows take their seq in the order of the VALUES list on both backends, so the
-        // chain reads back in the order it was hashed.
-        let sql = format!(
-            "INSERT INTO audit (at, actor_id, actor, action, entity, entity_id, round_id, old_json, new_json, prev_hash, hash) VALUES {}",
-            super::bulk::values(conn, chunk.len(), &["?", BIGINT, "?", "?", "?", "?", BIGINT, "?", "?", "?", "?"])
-        );
-        let mut q = sqlx::query(&sql);
-        for r in chunk {
-            q = q
-                .bind(r.at.as_str())
-                .bind(super::nullable(r.actor_id))
-                .bind(r.actor.as_str())
-                .bind(r.action.as_str())
-                .bind(r.entity.as_str())
-                .bind(r.entity_id.as_str())
-                .bind(super::nullable(r.round_id))
-                .bind(r.old_json.as_str())
-                .bind(r.new_json.as_str())
-                .bind(r.prev_hash.as_str())
-                .bind(r.hash.as_str());
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    // Rows take their seq in the order given on both backends (`bulk::batch`), so the chain
+    // reads back in the order it was hashed.
+    let cells: Vec<Cell<'_>> = records
+        .iter()
+        .flat_map(|r| {
+            [
+                Cell::text(r.at.as_str()),
+                Cell::Int(r.actor_id),
+                Cell::text(r.actor.as_str()),
+                Cell::text(r.action.as_str()),
+                Cell::text(r.entity.as_str()),
+                Cell::text(r.entity_id.as_str()),
+                Cell::Int(r.round_id),
+                Cell::text(r.old_json.as_str()),
+                Cell::text(r.new_json.as_str()),
+                Cell::text(r.prev_hash.as_str()),
+                Cell::text(r.hash.as_str()),
+            ]
+        })
+        .collect();
+    batch::insert(conn, &AUDIT, &cells).await
 }
+
+const AUDIT: Table<'static> = Table {
+    name: "audit",
+    columns: &[
+        ("at", Type::Text),
+        ("actor_id", Type::Int),
+        ("actor", Type::Text),
+        ("action", Type::Text),
+        ("entity", Type::Text),
+        ("entity_id", Type::Text),
+        ("round_id", Type::Int),
+        ("old_json", Type::Text),
+        ("new_json", Type::Text),
+        ("prev_hash", Type::Text),
+        ("hash", Type::Text),
+    ],
+};
 
 fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
     Ok(Record {

@@ -1,10 +1,9 @@
 //! Writing many rows at once: a confirmed import's new projects with their loans, events
 //! and payees, the round's recalculated figures, and their audit rows. Each is a few
-//! multi-row `INSERT … VALUES` (or `UPDATE … FROM (VALUES …)`) statements of a fixed number
-//! of rows, so that one prepared statement serves every full chunk (issue 19: 100,000
-//! loans written one statement at a time took 34 s of a 36 s confirmed import;
-//! benches/RESULTS.md). Both backends take the same SQL; binds stay within SQLite's 32,766
-//! variables and PostgreSQL's 65,535.
+//! statements of many rows (`batch`: multi-row `INSERT … VALUES` on SQLite, arrays through
+//! `UNNEST` on PostgreSQL), so that one prepared statement serves every full chunk (issue
+//! 19: 100,000 loans written one statement at a time took 34 s of a 36 s confirmed import;
+//! benches/RESULTS.md). Binds stay within SQLite's 32,766 variables.
 
 use std::collections::HashMap;
 
@@ -13,9 +12,13 @@ use sqlx::Row;
 use super::{rows, Conn};
 use crate::engine::{Money, Project};
 
-/// Rows per statement: every full chunk is the same statement (one prepared statement per
-/// shape; the last, shorter chunk is a second shape).
-const CHUNK: usize = 500;
+pub(crate) mod batch;
+
+use batch::{Cell, Table, Type};
+
+/// Rows per multi-row statement on SQLite: every full chunk is the same statement (one
+/// prepared statement per shape; the last, shorter chunk is a second shape).
+const CHUNK: usize = batch::SQLITE_ROWS;
 
 /// `(…), (…)` for `rows` rows of `columns`, each column an SQL expression in which `?` is
 /// its placeholder: `$1`, `$2`, … in order on PostgreSQL, an anonymous `?` on SQLite.
@@ -44,9 +47,6 @@ pub(super) fn values(conn: &Conn, rows: usize, columns: &[&str]) -> String {
     sql
 }
 
-const BIGINT: &str = "CAST(NULLIF(?, '') AS BIGINT)";
-const TEXT: &str = "NULLIF(?, '')";
-
 /// A new project of an import and the payee its workbook gives (name, bank, account; empty
 /// when none).
 pub struct NewProject<'a> {
@@ -56,18 +56,19 @@ pub struct NewProject<'a> {
 
 /// Insert new projects (keys the round does not hold: the caller checked, under the write
 /// lock), last in the round and in the order given, with their loans, events and payees.
+/// Returns the new projects' ids, in the order given.
 ///
 /// # Errors
 /// A database error (a key the round holds already is a unique violation).
-#[expect(clippy::too_many_lines, reason = "one multi-row statement and its binds, column by column")]
+#[expect(clippy::too_many_lines, reason = "one row of cells, column by column")]
 pub async fn add_projects(
     conn: &mut Conn,
     round_id: i64,
     new: &[NewProject<'_>],
     import: Option<i64>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<i64>, sqlx::Error> {
     if new.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let first: i64 =
         sqlx::query_scalar("SELECT CAST(COALESCE(MAX(position), -1) + 1 AS BIGINT) FROM projects WHERE round_id = $1")
@@ -75,52 +76,40 @@ pub async fn add_projects(
             .fetch_one(&mut *conn)
             .await?;
     let now = super::now();
-    let columns = [
-        "?", "?", "?", "?", "?", "?", "?", "?", "?", "?", "?", BIGINT, "?", "?", BIGINT, BIGINT, BIGINT, TEXT, "?",
-        "?", "?", "?", "?", "?", "?", BIGINT,
-    ];
-    for (c, chunk) in new.chunks(CHUNK).enumerate() {
-        let sql = format!(
-            "INSERT INTO projects (round_id, project_key, position, name, unit, applicant_type, org_name, credit_code, \
-             leader, id_number, phone, union_member, industry, households, hardship_households, radiated_households, \
-             income_increase_fen, score, note, extra_json, created_at, updated_at, payee_name, payee_bank, payee_account, \
-             import_id) VALUES {}",
-            values(conn, chunk.len(), &columns)
-        );
-        let mut q = sqlx::query(&sql);
-        for (i, n) in chunk.iter().enumerate() {
-            let (p, a) = (n.project, &n.project.applicant);
-            let position = first + i64::try_from(c * CHUNK + i).unwrap_or(i64::MAX);
-            q = q
-                .bind(round_id)
-                .bind(p.key.as_str())
-                .bind(position)
-                .bind(p.name.as_str())
-                .bind(a.unit.as_str())
-                .bind(p.applicant_type.code())
-                .bind(a.org_name.as_str())
-                .bind(a.credit_code.as_str())
-                .bind(a.leader.as_str())
-                .bind(a.id_number.as_str())
-                .bind(a.phone.as_str())
-                .bind(super::nullable(p.union_member.map(i64::from)))
-                .bind(a.industry.as_str())
-                .bind(i64::from(p.households))
-                .bind(super::nullable(a.hardship_households))
-                .bind(super::nullable(a.radiated_households))
-                .bind(super::nullable(p.income_increase.map(Money::fen)))
-                .bind(super::nullable(p.score.map(|s| s.normalize())))
-                .bind(a.note.as_str())
-                .bind(serde_json::to_string(&a.extra).unwrap_or_else(|_| "[]".into()))
-                .bind(now.as_str())
-                .bind(now.as_str())
-                .bind(n.payee[0])
-                .bind(n.payee[1])
-                .bind(n.payee[2])
-                .bind(super::nullable(import));
-        }
-        q.execute(&mut *conn).await?;
+    let mut cells = Vec::with_capacity(new.len() * PROJECTS.columns.len());
+    for (i, n) in new.iter().enumerate() {
+        let (p, a) = (n.project, &n.project.applicant);
+        cells.extend([
+            Cell::int(round_id),
+            Cell::text(p.key.as_str()),
+            Cell::int(first + i64::try_from(i).unwrap_or(i64::MAX)),
+            Cell::text(p.name.as_str()),
+            Cell::text(a.unit.as_str()),
+            Cell::text(p.applicant_type.code()),
+            Cell::text(a.org_name.as_str()),
+            Cell::text(a.credit_code.as_str()),
+            Cell::text(a.leader.as_str()),
+            Cell::text(a.id_number.as_str()),
+            Cell::text(a.phone.as_str()),
+            Cell::Int(p.union_member.map(i64::from)),
+            Cell::text(a.industry.as_str()),
+            Cell::int(i64::from(p.households)),
+            Cell::Int(a.hardship_households.map(i64::from)),
+            Cell::Int(a.radiated_households.map(i64::from)),
+            Cell::Int(p.income_increase.map(Money::fen)),
+            Cell::Text(p.score.map(|s| s.normalize().to_string().into())),
+            Cell::text(a.note.as_str()),
+            Cell::text(serde_json::to_string(&a.extra).unwrap_or_else(|_| "[]".into())),
+            Cell::text(now.as_str()),
+            Cell::text(now.as_str()),
+            Cell::text(n.payee[0]),
+            Cell::text(n.payee[1]),
+            Cell::text(n.payee[2]),
+            Cell::Int(import),
+        ]);
     }
+    batch::insert(conn, &PROJECTS, &cells).await?;
+    drop(cells);
     let ids: HashMap<i64, i64> =
         sqlx::query("SELECT id, position FROM projects WHERE round_id = $1 AND position >= $2")
             .bind(round_id)
@@ -137,12 +126,74 @@ pub async fn add_projects(
     if new.iter().any(|n| n.project.loans.iter().any(|l| !l.events.is_empty())) {
         add_events(conn, round_id, first, new, &project_ids).await?;
     }
-    Ok(())
+    Ok(project_ids)
 }
+
+const PROJECTS: Table<'static> = Table {
+    name: "projects",
+    columns: &[
+        ("round_id", Type::Int),
+        ("project_key", Type::Text),
+        ("position", Type::Int),
+        ("name", Type::Text),
+        ("unit", Type::Text),
+        ("applicant_type", Type::Text),
+        ("org_name", Type::Text),
+        ("credit_code", Type::Text),
+        ("leader", Type::Text),
+        ("id_number", Type::Text),
+        ("phone", Type::Text),
+        ("union_member", Type::Int),
+        ("industry", Type::Text),
+        ("households", Type::Int),
+        ("hardship_households", Type::Int),
+        ("radiated_households", Type::Int),
+        ("income_increase_fen", Type::Int),
+        ("score", Type::Text),
+        ("note", Type::Text),
+        ("extra_json", Type::Text),
+        ("created_at", Type::Text),
+        ("updated_at", Type::Text),
+        ("payee_name", Type::Text),
+        ("payee_bank", Type::Text),
+        ("payee_account", Type::Text),
+        ("import_id", Type::Int),
+    ],
+};
+
+const LOANS: Table<'static> = Table {
+    name: "loans",
+    columns: &[
+        ("round_id", Type::Int),
+        ("project_id", Type::Int),
+        ("contract_no", Type::Text),
+        ("occurrence", Type::Int),
+        ("position", Type::Int),
+        ("bank", Type::Text),
+        ("principal_fen", Type::Int),
+        ("rate", Type::Text),
+        ("disbursed_on", Type::Text),
+        ("maturity_on", Type::Text),
+        ("settled_on", Type::Text),
+        ("interest_paid_fen", Type::Int),
+        ("source_row", Type::Int),
+    ],
+};
+
+const EVENTS: Table<'static> = Table {
+    name: "events",
+    columns: &[
+        ("loan_id", Type::Int),
+        ("on_date", Type::Text),
+        ("kind", Type::Text),
+        ("amount_fen", Type::Int),
+        ("rate", Type::Text),
+        ("extended_to", Type::Text),
+    ],
+};
 
 /// The loans of new projects; the k-th row of a contract in the round is occurrence k,
 /// counting what the round holds already (docs/rules.md §4 `duplicate_contract`).
-#[expect(clippy::too_many_lines, reason = "one multi-row statement and its binds, column by column")]
 async fn add_loans(conn: &mut Conn, round_id: i64, new: &[NewProject<'_>], ids: &[i64]) -> Result<(), sqlx::Error> {
     let mut next: HashMap<String, i64> = HashMap::new();
     for r in sqlx::query("SELECT contract_no, CAST(MAX(occurrence) AS BIGINT) AS last FROM loans WHERE round_id = $1 GROUP BY contract_no")
@@ -152,44 +203,32 @@ async fn add_loans(conn: &mut Conn, round_id: i64, new: &[NewProject<'_>], ids: 
     {
         next.insert(r.try_get("contract_no")?, r.try_get::<i64, _>("last")? + 1);
     }
-    let loans: Vec<(i64, usize, &crate::engine::Loan)> = new
-        .iter()
-        .zip(ids)
-        .flat_map(|(n, id)| n.project.loans.iter().enumerate().map(move |(at, l)| (*id, at, l)))
-        .collect();
-    let columns = ["?", "?", "?", "?", "?", "?", "?", "?", "?", "?", TEXT, BIGINT, "?"];
-    for chunk in loans.chunks(CHUNK) {
-        let sql = format!(
-            "INSERT INTO loans (round_id, project_id, contract_no, occurrence, position, bank, principal_fen, rate, \
-             disbursed_on, maturity_on, settled_on, interest_paid_fen, source_row) VALUES {}",
-            values(conn, chunk.len(), &columns)
-        );
-        let mut q = sqlx::query(&sql);
-        for (project_id, at, l) in chunk {
+    let mut cells = Vec::new();
+    for (n, project_id) in new.iter().zip(ids) {
+        for (at, l) in n.project.loans.iter().enumerate() {
             let occurrence = next.entry(l.contract_no.clone()).or_insert(0);
-            q = q
-                .bind(round_id)
-                .bind(*project_id)
-                .bind(l.contract_no.as_str())
-                .bind(*occurrence)
-                .bind(i64::try_from(*at).unwrap_or(i64::MAX))
-                .bind(l.bank.as_str())
-                .bind(l.principal.fen())
-                .bind(l.rate.normalize().to_string())
-                .bind(l.disbursed_on.to_string())
-                .bind(l.maturity_on.to_string())
-                .bind(super::nullable(l.settled_on))
-                .bind(super::nullable(l.interest_paid.map(Money::fen)))
-                .bind(i64::from(l.row));
+            cells.extend([
+                Cell::int(round_id),
+                Cell::int(*project_id),
+                Cell::text(l.contract_no.as_str()),
+                Cell::int(*occurrence),
+                Cell::int(i64::try_from(at).unwrap_or(i64::MAX)),
+                Cell::text(l.bank.as_str()),
+                Cell::int(l.principal.fen()),
+                Cell::text(l.rate.normalize().to_string()),
+                Cell::text(l.disbursed_on.to_string()),
+                Cell::text(l.maturity_on.to_string()),
+                Cell::Text(l.settled_on.map(|d| d.to_string().into())),
+                Cell::Int(l.interest_paid.map(Money::fen)),
+                Cell::int(i64::from(l.row)),
+            ]);
             *occurrence += 1;
         }
-        q.execute(&mut *conn).await?;
     }
-    Ok(())
+    batch::insert(conn, &LOANS, &cells).await
 }
 
 /// The events of the new projects' loans, found by (project, position).
-#[expect(clippy::too_many_lines, reason = "one multi-row statement and its binds, column by column")]
 async fn add_events(
     conn: &mut Conn,
     round_id: i64,
@@ -208,34 +247,25 @@ async fn add_events(
     .iter()
     .map(|r| Ok(((r.try_get("project_id")?, r.try_get("position")?), r.try_get("id")?)))
     .collect::<Result<_, sqlx::Error>>()?;
-    let mut events = Vec::new();
+    let mut cells = Vec::new();
     for (n, project_id) in new.iter().zip(ids) {
         for (at, l) in n.project.loans.iter().enumerate() {
             let key = (*project_id, i64::try_from(at).unwrap_or(i64::MAX));
             let loan_id = *loan_ids.get(&key).ok_or(sqlx::Error::RowNotFound)?;
-            events.extend(l.events.iter().map(|e| (loan_id, e)));
+            for e in &l.events {
+                let (kind, amount, rate, to) = rows::event_columns(e);
+                cells.extend([
+                    Cell::int(loan_id),
+                    Cell::text(e.on.to_string()),
+                    Cell::text(kind),
+                    Cell::Int(amount),
+                    Cell::Text(rate.map(Into::into)),
+                    Cell::Text(to.map(Into::into)),
+                ]);
+            }
         }
     }
-    let columns = ["?", "?", "?", BIGINT, TEXT, TEXT];
-    for chunk in events.chunks(CHUNK) {
-        let sql = format!(
-            "INSERT INTO events (loan_id, on_date, kind, amount_fen, rate, extended_to) VALUES {}",
-            values(conn, chunk.len(), &columns)
-        );
-        let mut q = sqlx::query(&sql);
-        for (loan_id, e) in chunk {
-            let (kind, amount, rate, to) = rows::event_columns(e);
-            q = q
-                .bind(*loan_id)
-                .bind(e.on.to_string())
-                .bind(kind)
-                .bind(super::nullable(amount))
-                .bind(super::nullable(rate))
-                .bind(super::nullable(to));
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    batch::insert(conn, &EVENTS, &cells).await
 }
 
 /// Store the engine's request and status of many projects: `(id, requested fen, status)`.
@@ -243,6 +273,26 @@ async fn add_events(
 /// # Errors
 /// A database error.
 pub async fn set_calculations(conn: &mut Conn, figures: &[(i64, i64, &str)]) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == "PostgreSQL" {
+        const FIGURES: Table<'static> =
+            Table { name: "v", columns: &[("id", Type::Int), ("fen", Type::Int), ("status", Type::Text)] };
+        let sql = format!(
+            "UPDATE projects SET requested_fen = v.fen, calc_status = v.status FROM {} WHERE projects.id = v.id",
+            batch::unnest(FIGURES.columns, 1).replace("AS x(", "AS v(")
+        );
+        for chunk in figures.chunks(10_000) {
+            let cells: Vec<Cell<'_>> = chunk
+                .iter()
+                .flat_map(|(id, fen, status)| [Cell::int(*id), Cell::int(*fen), Cell::text(*status)])
+                .collect();
+            let mut q = sqlx::query(&sql);
+            for array in batch::arrays(&FIGURES, &cells) {
+                q = q.bind(array);
+            }
+            q.execute(&mut *conn).await?;
+        }
+        return Ok(());
+    }
     for chunk in figures.chunks(CHUNK) {
         // VALUES columns are column1, column2, … on both backends.
         let sql = format!(
