@@ -116,15 +116,15 @@ pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> 
     record.hash = hash(&prev_hash, &record);
     let seq: i64 = sqlx::query(
         "INSERT INTO audit (at, actor_id, actor, action, entity, entity_id, round_id, old_json, new_json, prev_hash, hash) \
-         VALUES ($1, CAST(NULLIF($2, '') AS BIGINT), $3, $4, $5, $6, CAST(NULLIF($7, '') AS BIGINT), $8, $9, $10, $11) RETURNING seq",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
     )
     .bind(&record.at)
-    .bind(super::nullable(record.actor_id))
+    .bind(record.actor_id)
     .bind(&record.actor)
     .bind(&record.action)
     .bind(&record.entity)
     .bind(&record.entity_id)
-    .bind(super::nullable(record.round_id))
+    .bind(record.round_id)
     .bind(&record.old_json)
     .bind(&record.new_json)
     .bind(&record.prev_hash)
@@ -144,7 +144,7 @@ pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> 
 #[expect(clippy::too_many_lines, reason = "the chain, then its multi-row statements and their binds")]
 pub async fn append_all(conn: &mut Conn, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
     const CHUNK: usize = 500;
-    const BIGINT: &str = "CAST(NULLIF(?, '') AS BIGINT)";
+    const BIGINT: &str = "CAST(? AS BIGINT)";
     if entries.is_empty() {
         return Ok(());
     }
@@ -181,12 +181,12 @@ pub async fn append_all(conn: &mut Conn, entries: &[Entry<'_>]) -> Result<(), sq
         for r in chunk {
             q = q
                 .bind(r.at.as_str())
-                .bind(super::nullable(r.actor_id))
+                .bind(r.actor_id)
                 .bind(r.actor.as_str())
                 .bind(r.action.as_str())
                 .bind(r.entity.as_str())
                 .bind(r.entity_id.as_str())
-                .bind(super::nullable(r.round_id))
+                .bind(r.round_id)
                 .bind(r.old_json.as_str())
                 .bind(r.new_json.as_str())
                 .bind(r.prev_hash.as_str())

@@ -44,9 +44,6 @@ pub(super) fn values(conn: &Conn, rows: usize, columns: &[&str]) -> String {
     sql
 }
 
-const BIGINT: &str = "CAST(NULLIF(?, '') AS BIGINT)";
-const TEXT: &str = "NULLIF(?, '')";
-
 /// A new project of an import and the payee its workbook gives (name, bank, account; empty
 /// when none).
 pub struct NewProject<'a> {
@@ -75,10 +72,7 @@ pub async fn add_projects(
             .fetch_one(&mut *conn)
             .await?;
     let now = super::now();
-    let columns = [
-        "?", "?", "?", "?", "?", "?", "?", "?", "?", "?", "?", BIGINT, "?", "?", BIGINT, BIGINT, BIGINT, TEXT, "?",
-        "?", "?", "?", "?", "?", "?", BIGINT,
-    ];
+    let columns = ["?"; 26];
     for (c, chunk) in new.chunks(CHUNK).enumerate() {
         let sql = format!(
             "INSERT INTO projects (round_id, project_key, position, name, unit, applicant_type, org_name, credit_code, \
@@ -103,13 +97,13 @@ pub async fn add_projects(
                 .bind(a.leader.as_str())
                 .bind(a.id_number.as_str())
                 .bind(a.phone.as_str())
-                .bind(super::nullable(p.union_member.map(i64::from)))
+                .bind(p.union_member.map(i64::from))
                 .bind(a.industry.as_str())
                 .bind(i64::from(p.households))
-                .bind(super::nullable(a.hardship_households))
-                .bind(super::nullable(a.radiated_households))
-                .bind(super::nullable(p.income_increase.map(Money::fen)))
-                .bind(super::nullable(p.score.map(|s| s.normalize())))
+                .bind(a.hardship_households.map(i64::from))
+                .bind(a.radiated_households.map(i64::from))
+                .bind(p.income_increase.map(Money::fen))
+                .bind(p.score.map(|s| s.normalize().to_string()))
                 .bind(a.note.as_str())
                 .bind(serde_json::to_string(&a.extra).unwrap_or_else(|_| "[]".into()))
                 .bind(now.as_str())
@@ -117,7 +111,7 @@ pub async fn add_projects(
                 .bind(n.payee[0])
                 .bind(n.payee[1])
                 .bind(n.payee[2])
-                .bind(super::nullable(import));
+                .bind(import);
         }
         q.execute(&mut *conn).await?;
     }
@@ -157,7 +151,7 @@ async fn add_loans(conn: &mut Conn, round_id: i64, new: &[NewProject<'_>], ids: 
         .zip(ids)
         .flat_map(|(n, id)| n.project.loans.iter().enumerate().map(move |(at, l)| (*id, at, l)))
         .collect();
-    let columns = ["?", "?", "?", "?", "?", "?", "?", "?", "?", "?", TEXT, BIGINT, "?"];
+    let columns = ["?"; 13];
     for chunk in loans.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO loans (round_id, project_id, contract_no, occurrence, position, bank, principal_fen, rate, \
@@ -178,8 +172,8 @@ async fn add_loans(conn: &mut Conn, round_id: i64, new: &[NewProject<'_>], ids: 
                 .bind(l.rate.normalize().to_string())
                 .bind(l.disbursed_on.to_string())
                 .bind(l.maturity_on.to_string())
-                .bind(super::nullable(l.settled_on))
-                .bind(super::nullable(l.interest_paid.map(Money::fen)))
+                .bind(l.settled_on.map(|d| d.to_string()))
+                .bind(l.interest_paid.map(Money::fen))
                 .bind(i64::from(l.row));
             *occurrence += 1;
         }
@@ -216,7 +210,7 @@ async fn add_events(
             events.extend(l.events.iter().map(|e| (loan_id, e)));
         }
     }
-    let columns = ["?", "?", "?", BIGINT, TEXT, TEXT];
+    let columns = ["?"; 6];
     for chunk in events.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO events (loan_id, on_date, kind, amount_fen, rate, extended_to) VALUES {}",
@@ -225,13 +219,7 @@ async fn add_events(
         let mut q = sqlx::query(&sql);
         for (loan_id, e) in chunk {
             let (kind, amount, rate, to) = rows::event_columns(e);
-            q = q
-                .bind(*loan_id)
-                .bind(e.on.to_string())
-                .bind(kind)
-                .bind(super::nullable(amount))
-                .bind(super::nullable(rate))
-                .bind(super::nullable(to));
+            q = q.bind(*loan_id).bind(e.on.to_string()).bind(kind).bind(amount).bind(rate).bind(to);
         }
         q.execute(&mut *conn).await?;
     }
