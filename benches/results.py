@@ -104,6 +104,18 @@ for backend, label in [("sqlite", "SQLite"), ("postgres", "PostgreSQL")]:
         r = fig[loaded] / fig[empty]
         row(f"worst case ÷ into an empty database ({label}; grows with the matches found)", f"{r:.2f}x")
 
+# Issue 13 item 5: the driver defect storage works around (benches/driver.rs): one INSERT
+# through sqlx on SQLite with numbered against anonymous parameters, at two sizes.
+for n in (1300, 13000):
+    num, anon = f"bind-numbered-{n}", f"bind-anonymous-{n}"
+    if num in fig and anon in fig:
+        row(f"one INSERT of {n:,} parameters through sqlx on SQLite: numbered $N / anonymous ?", f"{fig[num]:.1f} ms / {fig[anon]:.1f} ms")
+if all(f"bind-{k}-{n}" in fig for k in ("numbered", "anonymous") for n in (1300, 13000)):
+    grow_num = fig["bind-numbered-13000"] / fig["bind-numbered-1300"]
+    grow_anon = fig["bind-anonymous-13000"] / fig["bind-anonymous-1300"]
+    row("growth from 1,300 to 13,000 parameters: numbered / anonymous (n² against n: storage binds `?`)", f"{grow_num:.0f}x / {grow_anon:.0f}x")
+
+
 def wrk_ms(text):
     """wrk's latency ("828.00us", "2.62ms", "1.20s") in milliseconds."""
     for unit, f in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)]:

@@ -16,15 +16,19 @@ pub mod calculation;
 pub mod carry;
 pub mod disbursements;
 pub mod division;
+pub mod documents;
 pub mod evidence;
 pub mod history;
 pub mod imports;
 pub mod lists;
 pub mod payees;
+pub mod projects;
 pub mod review;
+pub mod rounds;
 pub mod statements;
 pub mod units;
 
+pub use crate::storage::projects::Scope;
 pub use actor::Actor;
 
 /// Today in the server's calendar (China Standard Time, UTC+8): approvals and payment dates

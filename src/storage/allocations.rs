@@ -163,10 +163,10 @@ async fn insert_line(
     let kind = if line.amount_fen < 0 { "release" } else { "grant" };
     let id: i64 = sqlx::query(
         "INSERT INTO grants (round_id, allocation_id, project_id, kind, amount_fen, status, state, created_by, created_at) \
-         VALUES ($1, CAST(NULLIF($2, '') AS BIGINT), $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(round_id)
-    .bind(super::nullable(allocation))
+    .bind(allocation)
     .bind(line.project_id)
     .bind(kind)
     .bind(line.amount_fen)

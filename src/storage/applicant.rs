@@ -38,9 +38,9 @@ pub async fn events(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event
 async fn moves(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.id, p.project_key, p.name, t.action, t.to_state, t.comment, t.at FROM transitions t \
-         JOIN projects p ON p.id = t.project_id WHERE CAST(p.owner_id AS TEXT) = $1 ORDER BY t.id DESC LIMIT $2",
+         JOIN projects p ON p.id = t.project_id WHERE p.owner_id = $1 ORDER BY t.id DESC LIMIT $2",
     )
-    .bind(owner.to_string())
+    .bind(owner)
     .bind(limit)
     .fetch_all(conn)
     .await?;
@@ -64,9 +64,9 @@ async fn payments(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>,
     let rows = sqlx::query(
         "SELECT p.id, p.project_key, p.name, b.kind, i.amount_fen, b.paid_on FROM batch_items i \
          JOIN batches b ON b.id = i.batch_id JOIN projects p ON p.id = i.project_id \
-         WHERE CAST(p.owner_id AS TEXT) = $1 AND b.state = 'paid' ORDER BY b.paid_on DESC, b.id DESC LIMIT $2",
+         WHERE p.owner_id = $1 AND b.state = 'paid' ORDER BY b.paid_on DESC, b.id DESC LIMIT $2",
     )
-    .bind(owner.to_string())
+    .bind(owner)
     .bind(limit)
     .fetch_all(conn)
     .await?;
@@ -94,9 +94,9 @@ async fn payments(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>,
 pub async fn document_kinds(conn: &mut Conn, owner: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT DISTINCT d.project_id, d.kind FROM documents d JOIN projects p ON p.id = d.project_id \
-         WHERE CAST(p.owner_id AS TEXT) = $1",
+         WHERE p.owner_id = $1",
     )
-    .bind(owner.to_string())
+    .bind(owner)
     .fetch_all(conn)
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
@@ -125,9 +125,9 @@ pub async fn projects(conn: &mut Conn, owner: i64) -> Result<Vec<Mine>, sqlx::Er
     let rows = sqlx::query(
         "SELECT p.id, r.year, r.status, r.policy_toml, p.project_key, p.name, p.state, p.calc_status, \
          p.requested_fen, p.granted_fen FROM projects p JOIN rounds r ON r.id = p.round_id \
-         WHERE CAST(p.owner_id AS TEXT) = $1 ORDER BY r.year DESC, p.id DESC",
+         WHERE p.owner_id = $1 ORDER BY r.year DESC, p.id DESC",
     )
-    .bind(owner.to_string())
+    .bind(owner)
     .fetch_all(conn)
     .await?;
     rows.iter()

@@ -111,9 +111,9 @@ pub struct Line {
 pub async fn owned_by(conn: &mut Conn, owner: i64) -> Result<Vec<Line>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.id, r.year, p.project_key, p.name, p.state, p.updated_at FROM projects p \
-         JOIN rounds r ON r.id = p.round_id WHERE CAST(p.owner_id AS TEXT) = $1 ORDER BY r.year DESC, p.id DESC",
+         JOIN rounds r ON r.id = p.round_id WHERE p.owner_id = $1 ORDER BY r.year DESC, p.id DESC",
     )
-    .bind(owner.to_string())
+    .bind(owner)
     .fetch_all(conn)
     .await?;
     rows.iter()

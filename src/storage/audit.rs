@@ -117,15 +117,15 @@ pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> 
     record.hash = hash(&prev_hash, &record);
     let seq: i64 = sqlx::query(
         "INSERT INTO audit (at, actor_id, actor, action, entity, entity_id, round_id, old_json, new_json, prev_hash, hash) \
-         VALUES ($1, CAST(NULLIF($2, '') AS BIGINT), $3, $4, $5, $6, CAST(NULLIF($7, '') AS BIGINT), $8, $9, $10, $11) RETURNING seq",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
     )
     .bind(&record.at)
-    .bind(super::nullable(record.actor_id))
+    .bind(record.actor_id)
     .bind(&record.actor)
     .bind(&record.action)
     .bind(&record.entity)
     .bind(&record.entity_id)
-    .bind(super::nullable(record.round_id))
+    .bind(record.round_id)
     .bind(&record.old_json)
     .bind(&record.new_json)
     .bind(&record.prev_hash)

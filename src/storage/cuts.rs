@@ -32,11 +32,11 @@ pub struct Stored {
     pub at: String,
 }
 
-fn columns(limit: Option<CutLimit>) -> (&'static str, String) {
+fn columns(limit: Option<CutLimit>) -> (&'static str, Option<i64>) {
     match limit {
-        None => ("none", String::new()),
-        Some(CutLimit::Excluded) => ("excluded", String::new()),
-        Some(CutLimit::Amount(m)) => ("amount", m.fen().to_string()),
+        None => ("none", None),
+        Some(CutLimit::Excluded) => ("excluded", None),
+        Some(CutLimit::Amount(m)) => ("amount", Some(m.fen())),
     }
 }
 
@@ -48,7 +48,7 @@ pub async fn insert(conn: &mut Conn, c: &NewCut<'_>) -> Result<i64, sqlx::Error>
     let (kind, amount) = columns(c.limit);
     sqlx::query(
         "INSERT INTO cuts (round_id, project_id, contract_no, kind, amount_fen, reason, comment, actor_id, at) \
-         VALUES ($1, $2, $3, $4, CAST(NULLIF($5, '') AS BIGINT), $6, $7, $8, $9) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(c.round_id)
     .bind(c.project_id)

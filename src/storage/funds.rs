@@ -195,14 +195,14 @@ pub struct NewLine<'a> {
 pub async fn add_receipt(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO pool_receipts (pool_id, received_on, amount_fen, document_no, note, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, CAST(NULLIF($6, '') AS BIGINT), $7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(l.pool_id)
     .bind(l.on.unwrap_or_default())
     .bind(l.amount_fen)
     .bind(l.document_no)
     .bind(l.note)
-    .bind(super::nullable(l.by))
+    .bind(l.by)
     .bind(super::now())
     .fetch_one(conn)
     .await?
@@ -216,7 +216,7 @@ pub async fn add_receipt(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::
 pub async fn add_carryover(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO carryovers (from_pool_id, to_pool_id, carried_on, amount_fen, document_no, note, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, CAST(NULLIF($7, '') AS BIGINT), $8) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(l.pool_id)
     .bind(l.to_pool_id.unwrap_or_default())
@@ -224,7 +224,7 @@ pub async fn add_carryover(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx
     .bind(l.amount_fen)
     .bind(l.document_no)
     .bind(l.note)
-    .bind(super::nullable(l.by))
+    .bind(l.by)
     .bind(super::now())
     .fetch_one(conn)
     .await?
@@ -247,14 +247,14 @@ pub async fn add_historical(conn: &mut Conn, l: &NewLine<'_>) -> Result<Option<i
     }
     let id = sqlx::query(
         "INSERT INTO historical_payments (pool_id, paid_on, amount_fen, voucher_no, note, created_by, created_at) \
-         VALUES ($1, NULLIF($2, ''), $3, $4, $5, CAST(NULLIF($6, '') AS BIGINT), $7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(l.pool_id)
     .bind(l.on.unwrap_or_default())
     .bind(l.amount_fen)
     .bind(l.document_no)
     .bind(l.note)
-    .bind(super::nullable(l.by))
+    .bind(l.by)
     .bind(super::now())
     .fetch_one(conn)
     .await?
@@ -269,11 +269,11 @@ pub async fn add_historical(conn: &mut Conn, l: &NewLine<'_>) -> Result<Option<i
 /// A database error.
 pub async fn cancel(conn: &mut Conn, kind: Kind, id: i64, by: Option<i64>) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(&format!(
-        "UPDATE {} SET state = 'cancelled', cancelled_by = CAST(NULLIF($1, '') AS BIGINT), cancelled_at = $2 \
+        "UPDATE {} SET state = 'cancelled', cancelled_by = $1, cancelled_at = $2 \
          WHERE id = $3 AND state = 'active'",
         kind.table()
     ))
-    .bind(super::nullable(by))
+    .bind(by)
     .bind(super::now())
     .bind(id)
     .execute(&mut *conn)

@@ -88,12 +88,12 @@ pub async fn find(conn: &mut Conn, user_id: i64, key: &str) -> Result<Option<Fou
 /// A database error.
 pub async fn finish(conn: &mut Conn, user_id: i64, key: &str, response: &Stored) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE idempotency SET state = 'done', status = $1, content_type = NULLIF($2, ''), location = NULLIF($3, ''), \
+        "UPDATE idempotency SET state = 'done', status = $1, content_type = $2, location = $3, \
          body = $4 WHERE user_id = $5 AND key = $6",
     )
     .bind(i64::from(response.status))
-    .bind(super::nullable(response.content_type.as_deref()))
-    .bind(super::nullable(response.location.as_deref()))
+    .bind(response.content_type.as_deref())
+    .bind(response.location.as_deref())
     .bind(&response.body)
     .bind(user_id)
     .bind(key)

@@ -90,13 +90,14 @@ pub async fn project(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<(
     Ok(out.pop())
 }
 
-/// The SQL for a scope and its bound value, always text (owner ids are compared as text;
-/// never NULL: see `storage::nullable`).
+/// The SQL for a scope and its bound value, always text, so that the three scopes bind
+/// one type (`Scope::All` compares the parameter with '' and matches every row).
 pub(super) fn scope_clause(scope: &Scope, n: usize) -> (String, String) {
     match scope {
         Scope::All => (format!(" AND ${n} = ''"), String::new()),
         Scope::Unit(u) => (format!(" AND p.unit = ${n}"), u.clone()),
-        Scope::Owner(o) => (format!(" AND CAST(p.owner_id AS TEXT) = ${n}"), o.to_string()),
+        // The cast is on the parameter, not the column, so the index `projects_owner` serves.
+        Scope::Owner(o) => (format!(" AND p.owner_id = CAST(${n} AS BIGINT)"), o.to_string()),
     }
 }
 
@@ -111,22 +112,16 @@ pub struct Filter {
 }
 
 /// The WHERE clause of a filtered list (`$1` the round, `$2` the scope, `$3`..`$6` the
-/// filters) and its text binds. An empty filter is no filter (bound as '' rather than
-/// NULL: see `storage::nullable`).
-fn filtered(scope: &Scope, f: &Filter) -> (String, [String; 5]) {
+/// filters) and its binds: the scope's text, then each filter or NULL. An empty filter
+/// (`?unit=` from the list's form) is no filter.
+fn filtered(scope: &Scope, f: &Filter) -> (String, String, [Option<String>; 4]) {
     let (clause, scope_value) = scope_clause(scope, 2);
     let sql = format!(
-        "p.round_id = $1{clause} AND ($3 = '' OR p.unit = $3) AND ($4 = '' OR p.applicant_type = $4) \
-         AND ($5 = '' OR p.calc_status = $5) AND ($6 = '' OR p.state = $6)"
+        "p.round_id = $1{clause} AND ($3 IS NULL OR p.unit = $3) AND ($4 IS NULL OR p.applicant_type = $4) \
+         AND ($5 IS NULL OR p.calc_status = $5) AND ($6 IS NULL OR p.state = $6)"
     );
-    let binds = [
-        scope_value,
-        super::nullable(f.unit.as_ref()),
-        super::nullable(f.applicant_type.as_ref()),
-        super::nullable(f.status.as_ref()),
-        super::nullable(f.state.as_ref()),
-    ];
-    (sql, binds)
+    let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    (sql, scope_value, [given(&f.unit), given(&f.applicant_type), given(&f.status), given(&f.state)])
 }
 
 /// How many of a round's projects in scope match the filter.
@@ -134,7 +129,7 @@ fn filtered(scope: &Scope, f: &Filter) -> (String, [String; 5]) {
 /// # Errors
 /// A database error.
 pub async fn count(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter) -> Result<i64, sqlx::Error> {
-    let (sql, binds) = filtered(scope, f);
+    let (sql, scope_value, filters) = filtered(scope, f);
     // The division's and a 团场's counts come from the tallies the triggers keep
     // (migration 0013): a few hundred rows, not the round (issue 19). An owner's few
     // projects are counted where they are.
@@ -146,9 +141,9 @@ pub async fn count(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter) ->
             sql.replace("p.", "t.")
         )
     };
-    let mut query = sqlx::query_scalar(&sql).bind(round_id);
-    for b in binds {
-        query = query.bind(b);
+    let mut query = sqlx::query_scalar(&sql).bind(round_id).bind(scope_value);
+    for f in filters {
+        query = query.bind(f);
     }
     query.fetch_one(conn).await
 }
@@ -167,11 +162,11 @@ pub async fn page(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<(Record, Project)>, sqlx::Error> {
-    let (sql, binds) = filtered(scope, f);
+    let (sql, scope_value, filters) = filtered(scope, f);
     let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE {sql} ORDER BY p.position LIMIT $7 OFFSET $8");
-    let mut query = sqlx::query(&sql).bind(round_id);
-    for b in binds {
-        query = query.bind(b);
+    let mut query = sqlx::query(&sql).bind(round_id).bind(scope_value);
+    for f in filters {
+        query = query.bind(f);
     }
     let rows = query.bind(limit).bind(offset).fetch_all(conn).await?;
     rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect()

@@ -185,7 +185,7 @@ pub async fn migrate(pool: &Pool) -> Result<(), sqlx::Error> {
 }
 
 /// The one way in for writes. SQLite: the first statement writes, which takes the write
-/// lock up front like `BEGIN IMMEDIATE` (sqlx 0.7 only opens deferred transactions, and a
+/// lock up front like `BEGIN IMMEDIATE` (sqlx opens only deferred transactions, and a
 /// deferred read-then-write fails at once under concurrency: docs/hazards.md). PostgreSQL: the
 /// same row lock serialises writers too, so that a read-then-write (a year that must not
 /// exist yet, `MAX(position) + 1`) sees every write committed before it, on both backends.
@@ -207,15 +207,6 @@ pub async fn begin_write(pool: &Pool) -> Result<Transaction<'static, Any>, sqlx:
 /// A database error.
 pub async fn generation(pool: &Pool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT n FROM write_lock WHERE id = 1").fetch_one(&pool.inner).await
-}
-
-/// A nullable value as it is bound: text, `''` for NULL. sqlx 0.7's `Any` driver sends every
-/// NULL to PostgreSQL as an INT4: a text comparison refuses it, and the statement cache keeps
-/// that type, so the statement's next non-NULL value fails ("incorrect binary data format in
-/// bind parameter"). The SQL turns it back: `NULLIF($n, '')`, `CAST(NULLIF($n, '') AS BIGINT)`.
-#[must_use]
-pub fn nullable<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// The current time as stored: RFC 3339 UTC. Storage and web read the clock; the engine never does.

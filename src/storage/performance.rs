@@ -76,7 +76,7 @@ pub async fn upsert(conn: &mut Conn, t: &TargetRow, by: Option<i64>) -> Result<i
     sqlx::query(
         "INSERT INTO performance_targets (round_id, position, indicator, name, unit, direction, target, weight, actual, reason, \
          updated_by, updated_at) VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM performance_targets WHERE round_id = $1), \
-         $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9, CAST(NULLIF($10, '') AS BIGINT), $11) \
+         $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (round_id, name) DO UPDATE SET indicator = excluded.indicator, unit = excluded.unit, \
          direction = excluded.direction, target = excluded.target, weight = excluded.weight, actual = excluded.actual, \
          reason = excluded.reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at RETURNING id",
@@ -88,9 +88,9 @@ pub async fn upsert(conn: &mut Conn, t: &TargetRow, by: Option<i64>) -> Result<i
     .bind(&t.direction)
     .bind(&t.target)
     .bind(&t.weight)
-    .bind(t.actual.clone().unwrap_or_default())
+    .bind(t.actual.as_deref())
     .bind(&t.reason)
-    .bind(super::nullable(by))
+    .bind(by)
     .bind(super::now())
     .fetch_one(conn)
     .await?

@@ -50,9 +50,9 @@ pub async fn upsert(
          id_number, phone, union_member, industry, households, hardship_households, radiated_households, income_increase_fen, \
          score, note, extra_json, owner_id, import_id, created_at, updated_at) \
          VALUES ($1, $2, (SELECT COALESCE(MAX(position), -1) + 1 FROM projects WHERE round_id = $1), $3, $4, $5, $6, $7, $8, $9, \
-         $10, CAST(NULLIF($11, '') AS BIGINT), $12, $13, CAST(NULLIF($14, '') AS BIGINT), CAST(NULLIF($15, '') AS BIGINT), \
-         CAST(NULLIF($16, '') AS BIGINT), NULLIF($17, ''), $18, $19, CAST(NULLIF($20, '') AS BIGINT), \
-         CAST(NULLIF($21, '') AS BIGINT), $22, $22) \
+         $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, \
+         $21, $22, $22) \
          ON CONFLICT (round_id, project_key) DO UPDATE SET name = excluded.name, unit = excluded.unit, \
          applicant_type = excluded.applicant_type, org_name = excluded.org_name, credit_code = excluded.credit_code, \
          leader = excluded.leader, id_number = excluded.id_number, phone = excluded.phone, union_member = excluded.union_member, \
@@ -73,17 +73,17 @@ pub async fn upsert(
     .bind(&a.leader)
     .bind(&a.id_number)
     .bind(&a.phone)
-    .bind(super::nullable(p.union_member.map(i64::from)))
+    .bind(p.union_member.map(i64::from))
     .bind(&a.industry)
     .bind(i64::from(p.households))
-    .bind(super::nullable(a.hardship_households))
-    .bind(super::nullable(a.radiated_households))
-    .bind(super::nullable(p.income_increase.map(crate::engine::Money::fen)))
-    .bind(super::nullable(p.score.map(|s| s.normalize())))
+    .bind(a.hardship_households.map(i64::from))
+    .bind(a.radiated_households.map(i64::from))
+    .bind(p.income_increase.map(crate::engine::Money::fen))
+    .bind(p.score.map(|s| s.normalize().to_string()))
     .bind(&a.note)
     .bind(serde_json::to_string(&a.extra).unwrap_or_else(|_| "[]".into()))
-    .bind(super::nullable(owner))
-    .bind(super::nullable(import))
+    .bind(owner)
+    .bind(import)
     .bind(super::now())
     .fetch_one(&mut *conn)
     .await?;
@@ -129,7 +129,7 @@ async fn insert_loan(conn: &mut Conn, round_id: i64, project_id: i64, at: usize,
         "INSERT INTO loans (round_id, project_id, contract_no, occurrence, position, bank, principal_fen, rate, disbursed_on, \
          maturity_on, settled_on, interest_paid_fen, source_row) VALUES ($1, $2, $3, \
          (SELECT COALESCE(MAX(occurrence), -1) + 1 FROM loans WHERE round_id = $1 AND contract_no = $3), $4, $5, $6, $7, $8, $9, \
-         NULLIF($10, ''), CAST(NULLIF($11, '') AS BIGINT), $12) RETURNING id",
+         $10, $11, $12) RETURNING id",
     )
     .bind(round_id)
     .bind(project_id)
@@ -140,8 +140,8 @@ async fn insert_loan(conn: &mut Conn, round_id: i64, project_id: i64, at: usize,
     .bind(l.rate.normalize().to_string())
     .bind(l.disbursed_on.to_string())
     .bind(l.maturity_on.to_string())
-    .bind(super::nullable(l.settled_on))
-    .bind(super::nullable(l.interest_paid.map(crate::engine::Money::fen)))
+    .bind(l.settled_on.map(|d| d.to_string()))
+    .bind(l.interest_paid.map(crate::engine::Money::fen))
     .bind(i64::from(l.row))
     .fetch_one(conn)
     .await?
@@ -151,7 +151,7 @@ async fn insert_loan(conn: &mut Conn, round_id: i64, project_id: i64, at: usize,
 async fn update_loan(conn: &mut Conn, id: i64, at: usize, l: &Loan) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "UPDATE loans SET position = $1, bank = $2, principal_fen = $3, rate = $4, disbursed_on = $5, maturity_on = $6, \
-         settled_on = NULLIF($7, ''), interest_paid_fen = CAST(NULLIF($8, '') AS BIGINT), source_row = $9 WHERE id = $10",
+         settled_on = $7, interest_paid_fen = $8, source_row = $9 WHERE id = $10",
     )
     .bind(position(at))
     .bind(&l.bank)
@@ -159,8 +159,8 @@ async fn update_loan(conn: &mut Conn, id: i64, at: usize, l: &Loan) -> Result<i6
     .bind(l.rate.normalize().to_string())
     .bind(l.disbursed_on.to_string())
     .bind(l.maturity_on.to_string())
-    .bind(super::nullable(l.settled_on))
-    .bind(super::nullable(l.interest_paid.map(crate::engine::Money::fen)))
+    .bind(l.settled_on.map(|d| d.to_string()))
+    .bind(l.interest_paid.map(crate::engine::Money::fen))
     .bind(i64::from(l.row))
     .bind(id)
     .execute(conn)
@@ -172,13 +172,13 @@ async fn replace_events(conn: &mut Conn, loan_id: i64, l: &Loan) -> Result<(), s
     sqlx::query("DELETE FROM events WHERE loan_id = $1").bind(loan_id).execute(&mut *conn).await?;
     for e in &l.events {
         let (kind, amount, rate, to) = rows::event_columns(e);
-        sqlx::query("INSERT INTO events (loan_id, on_date, kind, amount_fen, rate, extended_to) VALUES ($1, $2, $3, CAST(NULLIF($4, '') AS BIGINT), NULLIF($5, ''), NULLIF($6, ''))")
+        sqlx::query("INSERT INTO events (loan_id, on_date, kind, amount_fen, rate, extended_to) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(loan_id)
             .bind(e.on.to_string())
             .bind(kind)
-            .bind(super::nullable(amount))
-            .bind(super::nullable(rate))
-            .bind(super::nullable(to))
+            .bind(amount)
+            .bind(rate)
+            .bind(to)
             .execute(&mut *conn)
             .await?;
     }

@@ -96,14 +96,14 @@ pub struct Move<'a> {
 pub async fn move_state(conn: &mut Conn, m: &Move<'_>) -> Result<bool, sqlx::Error> {
     let (start, end) = m.publication.clone().unzip();
     let done = sqlx::query(
-        "UPDATE projects SET state = $1, publication_start = COALESCE(NULLIF($2, ''), publication_start), \
-         publication_end = COALESCE(NULLIF($3, ''), publication_end), \
+        "UPDATE projects SET state = $1, publication_start = COALESCE($2, publication_start), \
+         publication_end = COALESCE($3, publication_end), \
          decision_reason = CASE WHEN $4 = '' THEN decision_reason ELSE $4 END, updated_at = $5 \
          WHERE id = $6 AND state = $7",
     )
     .bind(m.to)
-    .bind(super::nullable(start))
-    .bind(super::nullable(end))
+    .bind(start)
+    .bind(end)
     .bind(m.reason.unwrap_or_default())
     .bind(super::now())
     .bind(m.id)

@@ -29,12 +29,12 @@ pub async fn set(conn: &mut Conn, key: &str, value: &str, by: Option<i64>) -> Re
         .map(|r| r.try_get(0))
         .transpose()?;
     sqlx::query(
-        "INSERT INTO division_settings (key, value, updated_by, updated_at) VALUES ($1, $2, CAST(NULLIF($3, '') AS BIGINT), $4) \
+        "INSERT INTO division_settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
     )
     .bind(key)
     .bind(value)
-    .bind(super::nullable(by))
+    .bind(by)
     .bind(super::now())
     .execute(conn)
     .await?;

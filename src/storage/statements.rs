@@ -154,7 +154,7 @@ pub async fn confirm(conn: &mut Conn, upload: &Upload, lines: &[Line]) -> Result
     for l in lines {
         sqlx::query(
             "INSERT INTO statement_lines (statement_id, round_id, contract_no, from_on, to_on, paid_fen, penalty_fen, \
-             bank, sheet, source_row) VALUES ($1, $2, $3, $4, $5, $6, CAST(NULLIF($7, '') AS BIGINT), $8, $9, $10)",
+             bank, sheet, source_row) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(upload.id)
         .bind(upload.round_id)
@@ -162,7 +162,7 @@ pub async fn confirm(conn: &mut Conn, upload: &Upload, lines: &[Line]) -> Result
         .bind(l.from.to_string())
         .bind(l.to.to_string())
         .bind(l.paid.fen())
-        .bind(super::nullable(l.penalty.map(Money::fen)))
+        .bind(l.penalty.map(Money::fen))
         .bind(&l.bank)
         .bind(&l.sheet)
         .bind(i64::from(l.row))

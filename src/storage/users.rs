@@ -36,12 +36,12 @@ pub async fn insert(
     unit: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
-        "INSERT INTO users (username, password_hash, role, unit, display_name, created_at) VALUES ($1, $2, $3, NULLIF($4, ''), $1, $5) RETURNING id",
+        "INSERT INTO users (username, password_hash, role, unit, display_name, created_at) VALUES ($1, $2, $3, $4, $1, $5) RETURNING id",
     )
     .bind(username)
     .bind(password_hash)
     .bind(role)
-    .bind(super::nullable(unit))
+    .bind(unit)
     .bind(super::now())
     .fetch_one(&mut *conn)
     .await?;
@@ -197,9 +197,9 @@ pub async fn set_password(
 /// # Errors
 /// A database error (a regiment without a 团场 breaks the table's check).
 pub async fn set_role(conn: &mut Conn, id: i64, role: &str, unit: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET role = $1, unit = NULLIF($2, '') WHERE id = $3")
+    sqlx::query("UPDATE users SET role = $1, unit = $2 WHERE id = $3")
         .bind(role)
-        .bind(super::nullable(unit))
+        .bind(unit)
         .bind(id)
         .execute(&mut *conn)
         .await?;

@@ -46,7 +46,6 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/projects/pages.rs",
     "web/reports/workbooks.rs",
     "web/rounds/api.rs",
-    "web/rounds/pages.rs",
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -92,7 +92,7 @@ async fn status_users_and_reveal(app: &TestApp, admin: &Agent, project: i64) -> 
         role: Role::DivisionStaff,
         csrf: String::new(),
     };
-    tiexi::web::rounds::pages::set_status(&app.pool, &session, &round, "closed").await.expect("closed");
+    tiexi::app::rounds::set_status(&app.pool, session.actor(), &round, "closed").await.expect("closed");
     assert_eq!(count(app, "round.status").await, 1);
 
     server::add_user(&app.db.url, "clerk", "auditor", "a-long-password");

@@ -37,6 +37,7 @@ mod dashboard;
 mod dates_in_words;
 mod division;
 mod document_review;
+mod driver;
 mod earlier_rounds;
 mod errors;
 mod evidence;

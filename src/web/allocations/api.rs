@@ -43,7 +43,7 @@ pub struct AllocateBody {
 #[post("/rounds/<year>/allocations", format = "json", data = "<body>")]
 async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>) -> Result<Value, AppError> {
     require_staff(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     if body.dry_run {
         let run =
             crate::app::allocations::run(&mut *db.inner.acquire().await?, &round, body.projects.as_deref()).await?;
@@ -66,7 +66,7 @@ async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>
 #[get("/rounds/<year>/allocations")]
 async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     require_reader(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let list = allocations::list(&mut *db.inner.acquire().await?, round.id).await?;
     Ok(json!({ "allocations": list.iter().map(allocation_json).collect::<Vec<_>>() }))
 }

@@ -29,7 +29,7 @@ fn total(o: &crate::engine::allocation::Outcome) -> Vec<Cell<'static>> {
 #[get("/rounds/<year>/allocations.xlsx")]
 pub(crate) async fn export(db: &Db, session: Session, year: i32) -> Result<Xlsx, AppError> {
     require_reader(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let run = crate::app::allocations::run(&mut *db.inner.acquire().await?, &round, None).await?;
     let o = &run.outcome;
     let headers = ["项目编号", "项目名称", "申请贴息", "已核定", "尚缺", "本次核定", "状态"];

@@ -37,7 +37,7 @@ pub(crate) async fn index(
     year: i32,
 ) -> Result<Template, AppError> {
     require_reader(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let mut conn = db.inner.acquire().await?;
     let run = crate::app::allocations::run(&mut conn, &round, None).await?;
     let list = allocations::list(&mut conn, round.id).await?;
@@ -68,7 +68,7 @@ pub(crate) async fn propose(
     _form: Form<Bare>,
 ) -> Result<Flash<Redirect>, AppError> {
     treasury::require_staff(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let done = crate::app::allocations::commit(db, session.actor(), &round, None)
         .await
         .map(|(id, _)| (format!("/allocations/{id}"), format!("已提交分配方案 #{id}，须由另一位财务人员批准后生效")));

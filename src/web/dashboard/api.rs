@@ -37,7 +37,7 @@ async fn figures(db: &Db, _session: Session, year: Number<i32>, through: Number<
     }
     let mut computed = Vec::new();
     for r in &chosen {
-        let (_, stored, result) = crate::web::rounds::pages::computed(db, r).await?;
+        let (_, stored, result) = crate::app::rounds::computed(db, r).await?;
         computed.push((stored.into_iter().map(|(_, p)| p).collect::<Vec<_>>(), result));
     }
     let f = crate::engine::figures::cumulative(computed.iter().map(|(p, r)| (p.as_slice(), r)));

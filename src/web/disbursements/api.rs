@@ -57,7 +57,7 @@ fn payment() -> String {
 #[post("/rounds/<year>/disbursements", format = "json", data = "<body>")]
 async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>) -> Result<Value, AppError> {
     require_staff(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let request = match (body.kind.as_str(), body.projects.as_slice()) {
         ("payment", ids) => Request::Payment(ids.to_vec(), body.acknowledged),
         ("clawback", [id]) => Request::Clawback { project_id: *id, amount: body.amount },
@@ -82,7 +82,7 @@ async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>
 #[get("/rounds/<year>/disbursements")]
 async fn batch_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     require_reader(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
     Ok(json!({ "disbursements": list.iter().map(|b| view::batch_json(b, None, false)).collect::<Vec<_>>() }))
 }

@@ -77,7 +77,7 @@ fn list_of<'a>(year: i32, list: &'a [Batch], t: &Totals) -> crate::export::list:
 #[get("/rounds/<year>/disbursements.xlsx")]
 pub(crate) async fn export(db: &Db, session: Session, year: i32) -> Result<Xlsx, AppError> {
     require_reader(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let list = lists::batches(db, round.id).await?;
     let t = totals(&list);
     let list = list_of(year, &list, &t);

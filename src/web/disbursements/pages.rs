@@ -41,7 +41,7 @@ pub(crate) async fn index(
     year: i32,
 ) -> Result<Template, AppError> {
     require_reader(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
     let totals = super::list::totals(&list);
     let list: Vec<Value> = list.iter().map(|b| view::batch_json(b, None, false)).collect();
@@ -64,7 +64,7 @@ pub(crate) async fn new(
     year: i32,
 ) -> Result<Template, AppError> {
     require_staff(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let payees = batches::payees(&mut *db.inner.acquire().await?, round.id).await?;
     let candidates: Vec<Value> = payees
         .iter()
@@ -112,7 +112,7 @@ pub(crate) async fn prepare(
     form: Form<PrepareForm>,
 ) -> Result<Flash<Redirect>, AppError> {
     require_staff(&session)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let request = Request::Payment(form.ids.clone(), form.acknowledged);
     let done =
         disbursements::prepare(db, session.actor(), &round, &request, form.comment.trim()).await.map(|(id, number)| {

@@ -90,7 +90,7 @@ async fn names(
 /// The round's pools as accounts and their lines, and the next round's pools (where a
 /// carry-over may go), as JSON.
 async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let mut conn = db.inner.acquire().await?;
     let (pools, lines) = funds::of_round(&mut conn, round.id).await?;
     let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();

@@ -43,7 +43,7 @@ async fn upload(
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {
     let mut form = uploaded::form_or_413(form)?;
-    let r = crate::web::rounds::pages::find(db, year).await?;
+    let r = crate::app::rounds::find(db, year).await?;
     let (name, bytes) = uploaded::read_upload(&mut form.file).await?;
     let (id, preview, same) = imports::preview(db, parsers, config, session.actor(), &r, &name, bytes).await?;
     Ok(json!({ "import_id": id, "preview": preview, "same_file_confirmed_at": same.and_then(|s| s.confirmed_at) }))

@@ -40,7 +40,7 @@ fn chosen(result: Option<&str>) -> Option<&'static str> {
 }
 
 async fn rows(db: &Db, session: &Session, year: i32, result: Option<&str>) -> Result<(i32, Vec<Row>), AppError> {
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let lines = history::list(db, session.actor(), round.id, Some(chosen(result).unwrap_or_default())).await?;
     let rows = lines
         .into_iter()

@@ -20,7 +20,7 @@ use crate::web::kernel::upload::{form_or_413, read_upload, PageFile, Uploaded};
 #[get("/rounds/<year>/imports/new")]
 pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
     session.require(session.role.may_import())?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     Ok(Template::render(
         "imports/new",
         context! { me: crate::web::kernel::pages::me(&session), year: round.year, name: &round.name },
@@ -37,7 +37,7 @@ pub(crate) async fn upload(
     config: &State<AppConfig>,
 ) -> Result<Redirect, AppError> {
     let mut form = form_or_413(form)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let (name, bytes) = read_upload(&mut form.file).await?;
     let (id, _, _) = preview(db, parsers, config, session.actor(), &round, &name, bytes).await?;
     Ok(Redirect::to(format!("/imports/{id}")))

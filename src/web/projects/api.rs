@@ -97,6 +97,6 @@ pub struct Revealed {
     ))]
 #[post("/projects/<id>/id-number")]
 async fn reveal(db: &Db, session: Session, id: i64) -> Result<rocket::serde::json::Json<Revealed>, AppError> {
-    let full = crate::web::projects::pages::reveal(db, &session, id).await?;
+    let full = crate::app::projects::reveal(db, session.actor(), id).await?;
     Ok(rocket::serde::json::Json(Revealed { id, id_number: full }))
 }

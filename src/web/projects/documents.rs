@@ -1,6 +1,6 @@
-//! Supporting documents of a project: upload (size-capped, type told by the magic bytes,
-//! stored under a random server-chosen name) and download as an attachment, only for
-//! those who may see the project. The client's file name and type are never trusted.
+//! Supporting documents of a project: the upload form (size-capped here, the rest in
+//! `app::documents`) and the download, always as an attachment under a clean name. The
+//! client's file name and type are never trusted.
 
 use rocket::data::Capped;
 use rocket::fs::TempFile;
@@ -8,43 +8,12 @@ use rocket::http::{ContentType, Header};
 use rocket::response::{Flash, Redirect};
 use rocket::State;
 
-use crate::accounts::Role;
+use crate::app::documents;
 use crate::config::AppConfig;
 use crate::error::AppError;
-use crate::storage::{self, review::Subject, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
-
-/// The kinds of `documents.kind`.
-const KINDS: [&str; 3] = ["contract", "interest_statement", "other"];
-
-/// The type of a file by its first bytes: PDF, JPEG or PNG, else `None`.
-#[must_use]
-pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else {
-        None
-    }
-}
-
-/// Who may add documents: the owner while the application is theirs to edit, the
-/// project's regiment staff and division staff; never after the round closed.
-#[must_use]
-pub(crate) fn may_upload(session: &Session, s: &Subject) -> bool {
-    let editable = crate::review::State::parse(&s.state).is_some_and(crate::review::State::editable);
-    let who = match session.role {
-        Role::Cooperative => s.owner_id == Some(session.user.id) && editable,
-        Role::RegimentStaff => session.user.unit.as_deref() == Some(s.unit.as_str()),
-        Role::DivisionStaff => true,
-        Role::BureauReviewer | Role::Auditor => false,
-    };
-    who && s.round_open
-}
 
 #[derive(FromForm)]
 pub struct DocumentUpload<'r> {
@@ -52,18 +21,6 @@ pub struct DocumentUpload<'r> {
     _csrf_token: String,
     kind: String,
     file: Capped<TempFile<'r>>,
-}
-
-/// A file name fit to show: the last path part, at most 100 characters, no control
-/// characters, no bidirectional controls (`bidi`).
-fn shown_name(raw: &str) -> String {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = last.chars().filter(|c| !c.is_control() && !crate::bidi::is_control(*c)).take(100).collect();
-    if clean.trim().is_empty() {
-        "文件".into()
-    } else {
-        clean
-    }
 }
 
 #[post("/projects/<id>/documents", data = "<form>")]
@@ -79,27 +36,7 @@ pub(crate) async fn upload(
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.document_limit {
         return Err(AppError::TooLarge);
     }
-    let (content_type, ext) =
-        sniff(&bytes).ok_or_else(|| AppError::Invalid("只接受 PDF、JPEG 或 PNG 文件，请转换后重新上传".into()))?;
-    let kind = KINDS.into_iter().find(|k| *k == form.kind).ok_or_else(|| AppError::Invalid("请选择材料类别".into()))?;
-    let stored_name = format!("{}.{ext}", crate::web::accounts::auth::token());
-    let sha = crate::sha::sha256(&bytes);
-    let mut tx = storage::begin_write(db).await?;
-    let s = storage::review::subject(&mut tx, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    session.require(may_upload(&session, &s))?;
-    let original_name = shown_name(&name);
-    let new = storage::documents::New {
-        project_id: id,
-        kind,
-        stored_name: &stored_name,
-        original_name: &original_name,
-        content_type,
-        sha256: &sha,
-        content: &bytes,
-        uploaded_by: session.user.id,
-    };
-    storage::documents::insert(&mut tx, &new).await?;
-    tx.commit().await?;
+    let original_name = documents::add(db, session.actor(), id, &form.kind, &name, &bytes).await?;
     Ok(Flash::success(Redirect::to(format!("/projects/{id}")), format!("已上传：{original_name}")))
 }
 
@@ -133,9 +70,7 @@ pub fn download_name(original: &str, stored: &str) -> String {
 
 #[get("/projects/<id>/documents/<name>")]
 pub(crate) async fn download(db: &Db, session: Session, id: i64, name: &str) -> Result<Download, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    storage::review::subject(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let (doc, bytes) = storage::documents::fetch(&mut conn, id, name).await?.ok_or(AppError::NotFound)?;
+    let (doc, bytes) = documents::fetch(db, session.actor(), id, name).await?;
     let content_type = ContentType::parse_flexible(&doc.content_type).unwrap_or(ContentType::Binary);
     Ok(Download {
         bytes,

@@ -69,7 +69,7 @@ pub(crate) async fn export(db: &Db, session: Session, year: i32, filter: Filter)
         status: blank(filter.status),
         state: blank(filter.state),
     };
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let (list, principals) = lists::projects(db, session.actor(), round.id, &filter).await?;
     let (rows, totals) = shown(&list, &principals);
     let book = workbook(year, &in_words(&filter), &rows, &totals).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -7,7 +7,7 @@ use crate::web::kernel::templates::{context, Template};
 use rocket::http::uri::Origin;
 use rocket::request::FlashMessage;
 
-use crate::accounts::Role;
+use crate::app::projects;
 use crate::engine::{Money, Project};
 use crate::error::AppError;
 use crate::export::mask;
@@ -36,7 +36,7 @@ pub(crate) async fn page(
     per_page: i64,
 ) -> Result<(Vec<ProjectRow>, i64, super::list::Totals), AppError> {
     let (caches, generation) = (kept.caches, kept.generation);
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     let scope = session.scope();
     let mut conn = db.inner.acquire().await?;
     let per_page = per_page.clamp(1, 500);
@@ -85,7 +85,7 @@ pub(crate) async fn detail(db: &Db, session: &Session, id: i64) -> Result<Detail
     let cuts: Vec<_> =
         storage::cuts::in_force(&mut conn, round.id).await?.into_iter().filter(|c| c.project_id == id).collect();
     drop(conn);
-    let (policy, stored, result) = crate::web::rounds::pages::computed(db, &round).await?;
+    let (policy, stored, result) = crate::app::rounds::computed(db, &round).await?;
     let at = stored.iter().position(|(r, _)| r.id == id);
     // Not counted (draft, rejected, withdrawn): what it would get after the counted ones.
     let mut all: Vec<Project> = stored.into_iter().map(|(_, p)| p).collect();
@@ -148,27 +148,6 @@ pub(crate) async fn index(
     Ok(kept.page(&session, &uri.to_string(), keep, make).await?.with_fresh_key())
 }
 
-/// Division staff and auditors may see one project's full ID number; every reveal is
-/// audited (`id_number.reveal`, the number masked in the entry). Others get 403.
-///
-/// # Errors
-/// `Forbidden`, `NotFound` or a database error.
-pub(crate) async fn reveal(db: &Db, session: &Session, id: i64) -> Result<String, AppError> {
-    session.require(may_reveal(session))?;
-    let mut tx = storage::begin_write(db).await?;
-    let (record, project) = storage::load::project(&mut tx, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let full = project.applicant.id_number;
-    let mut e = session.actor().entry("id_number.reveal", "project", id, Some(record.round_id));
-    e.new = serde_json::json!({ "id_number": mask::id_number(&full) });
-    storage::audit::append(&mut tx, &e).await?;
-    tx.commit().await?;
-    Ok(full)
-}
-
-fn may_reveal(session: &Session) -> bool {
-    matches!(session.role, Role::DivisionStaff | Role::Auditor)
-}
-
 async fn render(
     db: &Db,
     session: &Session,
@@ -181,7 +160,7 @@ async fn render(
     let row = ProjectRow::new(record, project, principal(project));
     let review = crate::web::review::pages::panel(db, session, id).await?;
     let state = crate::review::State::parse(&record.state).unwrap_or(crate::review::State::Submitted);
-    let round_open = crate::web::rounds::pages::find(db, d.year).await?.status == "open";
+    let round_open = crate::app::rounds::find(db, d.year).await?.status == "open";
     let uncut_requested = d.uncut.as_ref().map(|u| views::yuan(u.requested));
     Ok(Template::render(
         "projects/show",
@@ -193,7 +172,7 @@ async fn render(
             uncut_requested, status_label: result.status.label(), loans: loan_views(&d),
             review, money: crate::web::disbursements::pages::project_money(db, session, id).await?,
             payee: super::payees::of(db, session, id).await?,
-            may_reveal: may_reveal(session), full_id, explained: project_explained(&d),
+            may_reveal: projects::may_reveal(session.actor()), full_id, explained: project_explained(&d),
             may_cut: crate::app::review::cuts::may_cut(session.actor(), state, round_open),
             cut_reasons: crate::engine::facts::CutReason::ALL.map(|r| (r.code(), r.label())),
             unit_correction: crate::web::division::units::correction(db, session, round_open).await?,
@@ -214,6 +193,6 @@ pub(crate) async fn show(
 /// The project page with the full ID number (the CSRF token is checked by the fairing).
 #[post("/projects/<id>/id-number")]
 pub(crate) async fn reveal_page(db: &Db, session: Session, id: i64) -> Result<Template, AppError> {
-    let full = reveal(db, &session, id).await?;
+    let full = projects::reveal(db, session.actor(), id).await?;
     render(db, &session, id, Some(full), None).await
 }

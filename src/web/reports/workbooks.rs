@@ -135,7 +135,7 @@ async fn audit_reveal(db: &Db, session: &Session, action: &str, entity: &str, id
 /// The annual report of a round: `2024年度贷款贴息年度报表（试算）.xlsx` while it is open.
 pub(crate) async fn annual(db: &Db, session: &Session, year: i32, full: bool) -> Result<Xlsx, AppError> {
     require_all(session, full)?;
-    let round = crate::web::rounds::pages::find(db, year).await?;
+    let round = crate::app::rounds::find(db, year).await?;
     if full {
         audit_reveal(db, session, "id_number.reveal", "report", format!("annual-{year}")).await?;
     }

@@ -181,7 +181,7 @@ pub(crate) async fn panel(db: &Db, session: &Session, id: i64) -> Result<serde_j
     let last = facts.today + chrono::Duration::days(i64::from(facts.publicity_days.max(1)) - 1);
     Ok(json!({
         "state": facts.state.code(), "state_label": facts.state.label(), "history": history, "documents": documents,
-        "actions": actions, "may_edit": may_edit, "may_upload": crate::web::projects::documents::may_upload(session, &s),
+        "actions": actions, "may_edit": may_edit, "may_upload": crate::app::documents::may_upload(session.actor(), &s),
         "publication_start": s.publication_start, "publication_end": s.publication_end,
         "open_objections": s.open_objections, "publicity_days": facts.publicity_days,
         "publish_start": facts.today.to_string(), "publish_end": last.to_string(),

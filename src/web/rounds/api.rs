@@ -64,8 +64,8 @@ async fn rounds(db: &Db, _session: Session) -> Result<Json<Rounds>, AppError> {
     ))]
 #[get("/rounds/<year>")]
 async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
-    let r = crate::web::rounds::pages::find(db, year).await?;
-    let (_, _, result) = crate::web::rounds::pages::computed(db, &r).await?;
+    let r = crate::app::rounds::find(db, year).await?;
+    let (_, _, result) = crate::app::rounds::computed(db, &r).await?;
     let mut v = round_json(&r);
     v["budget"] = json!(result.budget);
     v["pools"] = json!(result.pools);
@@ -109,6 +109,6 @@ pub struct NewRound {
     ))]
 #[post("/rounds", format = "json", data = "<body>")]
 async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Json<RoundView>, AppError> {
-    let r = crate::web::rounds::pages::create(db, &session, &body.policy_toml).await?;
+    let r = crate::app::rounds::create(db, session.actor(), &body.policy_toml).await?;
     Ok(Json(round_view(&r)))
 }

@@ -6,8 +6,8 @@ use rocket::Route;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::pages::find as round;
 use crate::app::carry;
+use crate::app::rounds::find as round;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;

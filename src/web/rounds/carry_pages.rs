@@ -9,8 +9,8 @@ use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;
 use rocket::response::{Flash, Redirect};
 
-use super::pages::find as round;
 use crate::app::carry;
+use crate::app::rounds::find as round;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;

@@ -10,7 +10,7 @@ use rocket::form::Form;
 use rocket::response::{Flash, Redirect};
 use rocket::State;
 
-use super::pages::find as round;
+use crate::app::rounds::find as round;
 use crate::app::{imports::Parsers, statements};
 use crate::config::AppConfig;
 use crate::engine::reconcile::{Cause, Reconciled};

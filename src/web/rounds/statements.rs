@@ -6,7 +6,7 @@ use rocket::serde::json::Json;
 use rocket::{Route, State};
 use serde_json::{json, Value};
 
-use super::pages::find as round;
+use crate::app::rounds::find as round;
 use crate::app::{imports::Parsers, statements};
 use crate::config::AppConfig;
 use crate::error::AppError;
