@@ -53,7 +53,8 @@ async fn round(pool: &storage::Pool, year: i32) -> i64 {
 }
 
 /// An earlier round holding `projects`, each granted and paid what it requests (the grant on
-/// the books that docs/rules.md §9 counts), in one write transaction.
+/// the books that docs/rules.md §9 counts), in one write transaction, which ends as a
+/// confirmed import's does: analyzing the grown tables (`storage::bulk::analyze_grown`).
 async fn earlier(pool: &storage::Pool, year: i32, projects: &[Project]) {
     let round_id = round(pool, year).await;
     let policy = import::policy(&policy_toml(year)).expect("a policy");
@@ -69,6 +70,11 @@ async fn earlier(pool: &storage::Pool, year: i32, projects: &[Project]) {
         storage::load::set_calculation(&mut tx, record.id, fen, r.status.code()).await.expect("stored");
         storage::projects::set_paid(&mut tx, record.id, fen).await.expect("granted");
     }
+    // As a confirmed import of the round would have (`app::imports::confirm`): PostgreSQL's
+    // statistics of the grown tables, without which the preview is planned as if the tables
+    // were empty wherever autovacuum is off or has not come by yet (it is off on the bench's
+    // server).
+    storage::bulk::analyze_grown(&mut tx, projects.len()).await.expect("analyzed");
     tx.commit().await.expect("committed");
 }
 

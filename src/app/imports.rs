@@ -85,15 +85,14 @@ fn keep_own_unit(parsed: &mut Parsed, unit: &str) -> Vec<checks::Faulty> {
     other.iter().map(|p| checks::Faulty::of(p, &msg)).collect()
 }
 
-/// The round's stored projects, its 团场 list and its facts, read for a check.
+/// The round's stored projects and its 团场 list, read for a check.
 async fn round_state(
     conn: &mut storage::Conn,
     round_id: i64,
-) -> Result<(HashMap<String, checks::Stored>, Vec<String>, engine::Facts), AppError> {
+) -> Result<(HashMap<String, checks::Stored>, Vec<String>), AppError> {
     let stored = checks::stored(conn, round_id).await?;
     let units = storage::units::list(conn, false).await?.into_iter().map(|u| u.name).collect();
-    let facts = storage::facts::round(conn, round_id).await?;
-    Ok((stored, units, facts))
+    Ok((stored, units))
 }
 
 /// Store a previewed import; returns its id, the preview (docs/cli.md JSON, with the check's
@@ -127,8 +126,10 @@ pub async fn preview(
     let kept: &[u8] = if parsed.projects.is_empty() { &[] } else { &bytes };
     let name = crate::bidi::strip(name);
     let mut conn = db.inner.acquire().await?;
-    let (stored, units, mut facts) = round_state(&mut conn, round.id).await?;
-    // docs/rules.md §9: what other rounds granted to the file's applicants and contracts.
+    let (stored, units) = round_state(&mut conn, round.id).await?;
+    // The round's cuts and statements; the history is the file's own (docs/rules.md §9):
+    // what other rounds granted to the file's applicants and contracts.
+    let mut facts = storage::facts::own(&mut conn, round.id).await?;
     facts.history = storage::facts::history_for(&mut conn, round.year, &parsed.projects).await?;
     drop(conn);
     let mut found = checks::check(&policy, &mut parsed, &stored, &units);
@@ -219,7 +220,7 @@ pub async fn confirm(
     if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
     }
-    let (stored, units, _) = round_state(&mut tx, round.id).await?;
+    let (stored, units) = round_state(&mut tx, round.id).await?;
     let found = checks::check(&policy, &mut parsed, &stored, &units);
     // What the preview refused is refused now too, even if the check would pass it today.
     let errors = parsed.errors.len().max(preview["errors"].as_array().map_or(0, Vec::len));

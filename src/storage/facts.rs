@@ -15,6 +15,22 @@ use crate::engine::{Facts, Project};
 /// # Errors
 /// A database error.
 pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Facts, sqlx::Error> {
+    let mut facts = own(conn, round_id).await?;
+    let year: i64 =
+        sqlx::query_scalar("SELECT year FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
+    let year = i32::try_from(year).unwrap_or_default();
+    facts.history = super::history::of_round(conn, year, round_id).await?;
+    Ok(facts)
+}
+
+/// The round's own facts (its cuts and bank statements) without the history of other
+/// rounds: for an import's preview, whose history is that of the file's keys
+/// (`history_for`), not of the round's stored projects (issue 15 item 5: reading both
+/// cost the preview a second lookup of every earlier round).
+///
+/// # Errors
+/// A database error.
+pub async fn own(conn: &mut Conn, round_id: i64) -> Result<Facts, sqlx::Error> {
     let mut facts = Facts::default();
     // Oldest first: where two projects of the round carry one contract, the later cut wins.
     for stored in super::cuts::in_force(conn, round_id).await? {
@@ -23,10 +39,6 @@ pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Facts, sqlx::Error>
         }
     }
     facts.statements = super::statements::by_contract(conn, round_id).await?;
-    let year: i64 =
-        sqlx::query_scalar("SELECT year FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
-    let year = i32::try_from(year).unwrap_or_default();
-    facts.history = super::history::of_round(conn, year, round_id).await?;
     Ok(facts)
 }
 

@@ -1,9 +1,14 @@
 //! What other rounds granted and subsidised (docs/rules.md §9, docs/facts.md "Days already
 //! subsidised" and "Earlier rounds of the same applicant"), read as `engine::facts::History`
-//! for the identities and contracts asked about. Set-based: each read is one indexed query
-//! per chunk of keys (`loans_contract`, `projects_id_number`, `projects_credit_code`), never
-//! a loop over earlier projects, so a database of many rounds previews an import about as
-//! fast as an empty one (issue 15 item 5, benches/history.rs).
+//! for the identities and contracts asked about. Set-based: the keys go in as one JSON array
+//! and each kind is one query joining it to its index (`loans_contract`, `projects_id_number`,
+//! `projects_credit_code`), never a loop over earlier projects, so a database of many rounds
+//! previews an import about as fast as an empty one (issue 15 item 5, benches/history.rs).
+//!
+//! Not chunks of `IN ($2, …, $501)`: PostgreSQL plans such a list as a filter compared
+//! element by element, and chose a scan of every loan for each of the 20 chunks of a
+//! 10,000-loan file (1 s of a 1.5 s preview over seven earlier rounds), where the array's
+//! elements probe the index once each.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -13,12 +18,25 @@ use super::{rows, Conn};
 use crate::engine::facts::{EarlierGrant, History, Subsidised};
 use crate::engine::{Money, Policy};
 
-/// Keys per query: well below SQLite's and PostgreSQL's limits on bound parameters.
-const CHUNK: usize = 500;
+/// The columns of a loan that `rows::loan` and the days need: not `l.*`, whose every column
+/// the driver would decode for thousands of matches (issue 15 item 5).
+const LOAN: &str = "l.id, l.round_id, l.contract_no, l.bank, l.principal_fen, l.rate, l.disbursed_on, \
+                    l.maturity_on, l.settled_on, l.interest_paid_fen, l.source_row";
 
-/// `$from, $from+1, …` for `n` parameters.
-fn marks(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+/// A subquery giving the elements of the JSON array of strings bound at `$n`, as text.
+fn elements(conn: &Conn, n: usize) -> String {
+    if conn.backend_name() == "PostgreSQL" {
+        format!("SELECT json_array_elements_text(${n}::json)")
+    } else {
+        format!("SELECT value FROM json_each(${n})")
+    }
+}
+
+/// The keys as one JSON array, to bind as one parameter whatever their number. Strings and
+/// integers always serialize; were one not to, the empty text is no JSON array and the
+/// query fails rather than finding nothing.
+fn array<T: serde::Serialize>(keys: &[T]) -> String {
+    serde_json::to_string(keys).unwrap_or_default()
 }
 
 /// The history of other rounds than `year` for the applicants known by `identities` (a
@@ -35,26 +53,25 @@ pub async fn for_keys(
 ) -> Result<History, sqlx::Error> {
     let mut history = History::default();
     let ids: Vec<&String> = identities.iter().filter(|i| !i.is_empty()).collect();
-    for chunk in ids.chunks(CHUNK) {
-        // One query for both identities, each project once (SQLite: a multi-index OR over
-        // `projects_id_number` and `projects_credit_code`; the same parameters serve both).
-        let keys = marks(2, chunk.len());
-        let sql = format!(
-            "SELECT r.year, p.project_key, p.name, p.granted_fen, p.paid_fen, p.id_number, p.credit_code \
-             FROM projects p JOIN rounds r ON r.id = p.round_id \
-             WHERE (p.id_number IN ({keys}) OR p.credit_code IN ({keys})) AND r.year <> $1 AND p.granted_fen > 0"
-        );
-        let mut q = sqlx::query(&sql).bind(i64::from(year));
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            add_grant(&mut history, &r)?;
+    if !ids.is_empty() {
+        let ids = array(&ids);
+        // Either identity of the file against either column, one indexed join each; a
+        // project found through both is listed once under each identity (`add_grant`).
+        for column in ["id_number", "credit_code"] {
+            let sql = format!(
+                "SELECT r.year, p.project_key, p.name, p.granted_fen, p.paid_fen, p.id_number, p.credit_code \
+                 FROM projects p JOIN rounds r ON r.id = p.round_id \
+                 WHERE p.{column} IN ({}) AND r.year <> $1 AND p.granted_fen > 0",
+                elements(conn, 2)
+            );
+            for r in sqlx::query(&sql).bind(i64::from(year)).bind(&ids).fetch_all(&mut *conn).await? {
+                add_grant(&mut history, &r)?;
+            }
         }
     }
-    let contracts: Vec<&String> = contracts.iter().collect();
-    for chunk in contracts.chunks(CHUNK) {
-        subsidised(conn, year, chunk, &mut history).await?;
+    if !contracts.is_empty() {
+        let contracts: Vec<&String> = contracts.iter().collect();
+        subsidised(conn, year, &array(&contracts), &mut history).await?;
     }
     Ok(history)
 }
@@ -83,25 +100,17 @@ fn add_grant(history: &mut History, r: &sqlx::any::AnyRow) -> Result<(), sqlx::E
 }
 
 /// docs/rules.md §9: the eligible days (§3 of its own round's policy) of each loan of another
-/// round holding one of `contracts`, whose project holds a grant above 0. The first row of a
-/// contract in its round only: a repeated row is a `duplicate_contract` and earned nothing.
-async fn subsidised(
-    conn: &mut Conn,
-    year: i32,
-    contracts: &[&String],
-    history: &mut History,
-) -> Result<(), sqlx::Error> {
+/// round holding one of the `contracts` (a JSON array), whose project holds a grant above 0.
+/// The first row of a contract in its round only: a repeated row is a `duplicate_contract`
+/// and earned nothing.
+async fn subsidised(conn: &mut Conn, year: i32, contracts: &str, history: &mut History) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "SELECT l.*, r.year, p.project_key FROM loans l JOIN projects p ON p.id = l.project_id \
+        "SELECT {LOAN}, r.year, p.project_key FROM loans l JOIN projects p ON p.id = l.project_id \
          JOIN rounds r ON r.id = l.round_id \
          WHERE l.contract_no IN ({}) AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0",
-        marks(2, contracts.len())
+        elements(conn, 2)
     );
-    let mut q = sqlx::query(&sql).bind(i64::from(year));
-    for c in contracts {
-        q = q.bind(c.as_str());
-    }
-    let found = q.fetch_all(&mut *conn).await?;
+    let found = sqlx::query(&sql).bind(i64::from(year)).bind(contracts).fetch_all(&mut *conn).await?;
     add_subsidised(conn, &found, history).await
 }
 
@@ -143,15 +152,14 @@ async fn add_subsidised(
 /// The events of the loans, by loan.
 async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec<crate::engine::Event>>, sqlx::Error> {
     let mut events: HashMap<i64, Vec<crate::engine::Event>> = HashMap::new();
-    for chunk in loan_ids.chunks(CHUNK) {
-        let sql = format!("SELECT * FROM events WHERE loan_id IN ({}) ORDER BY id", marks(1, chunk.len()));
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(id);
-        }
-        for e in q.fetch_all(&mut *conn).await? {
-            events.entry(e.try_get("loan_id")?).or_default().push(rows::event(&e)?);
-        }
+    let ids = if conn.backend_name() == "PostgreSQL" {
+        "SELECT json_array_elements_text($1::json)::bigint"
+    } else {
+        "SELECT value FROM json_each($1)"
+    };
+    let sql = format!("SELECT * FROM events WHERE loan_id IN ({ids}) ORDER BY id");
+    for e in sqlx::query(&sql).bind(array(loan_ids)).fetch_all(&mut *conn).await? {
+        events.entry(e.try_get("loan_id")?).or_default().push(rows::event(&e)?);
     }
     Ok(events)
 }
@@ -185,16 +193,13 @@ pub async fn of_round(conn: &mut Conn, year: i32, round_id: i64) -> Result<Histo
             add_grant(&mut history, &r)?;
         }
     }
-    let found = sqlx::query(
-        "SELECT l.*, r.year, p.project_key FROM loans l JOIN projects p ON p.id = l.project_id \
+    let sql = format!(
+        "SELECT {LOAN}, r.year, p.project_key FROM loans l JOIN projects p ON p.id = l.project_id \
          JOIN rounds r ON r.id = l.round_id \
          WHERE l.contract_no IN (SELECT k.contract_no FROM loans k WHERE k.round_id = $2) \
-         AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0",
-    )
-    .bind(i64::from(year))
-    .bind(round_id)
-    .fetch_all(&mut *conn)
-    .await?;
+         AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0"
+    );
+    let found = sqlx::query(&sql).bind(i64::from(year)).bind(round_id).fetch_all(&mut *conn).await?;
     add_subsidised(conn, &found, &mut history).await?;
     Ok(history)
 }

@@ -163,6 +163,39 @@ async fn an_applicant_granted_in_two_earlier_rounds_is_ineligible_under_a_limit_
     assert!(b.reasons.contains(&Reason::LimitedByApplicantTotal), "{:?}", b.reasons);
 }
 
+/// Issue 15 item 5: an import's preview reads the round's own facts (`storage::facts::own`,
+/// no history) and the history of the file's keys (`storage::facts::history_for`), one lookup
+/// of the earlier rounds instead of two; what it finds, and what the engine then computes,
+/// is what the stored round's calculation (`storage::facts::round`) finds and computes.
+#[rocket::async_test]
+async fn a_preview_finds_what_the_stored_round_finds() {
+    let (_db, pool) = database().await;
+    let mut conn = pool.inner.acquire().await.expect("as written");
+    let (id, code) = ("650102198505054326", "93650000MA7ABCDE1R");
+    let special = policy(2097, Some(("2097-07-01", "2098-07-01")), "");
+    let earlier = [
+        (project("XX-2097-001", id, code, vec![loan("HT-1", "2097-01-01", "2100-01-01")]), 1_000_000),
+        (project("XX-2097-002", "650102199001011234", "", vec![loan("HT-2", "2097-01-01", "2100-01-01")]), 0),
+    ];
+    round(&mut conn, &special, &earlier).await;
+    let limited = policy(2098, None, "max_subsidy_per_applicant_total = 25000");
+    let both = vec![loan("HT-1", "2097-01-01", "2100-01-01"), loan("HT-2", "2097-01-01", "2100-01-01")];
+    let file = vec![project("XX-2098-001", "", code, both)];
+    let id98 = round(&mut conn, &limited, &[]).await;
+    let mut facts = storage::facts::own(&mut conn, id98).await.expect("the facts load");
+    assert!(facts.history.is_empty(), "{:?}", facts.history);
+    facts.history = storage::facts::history_for(&mut conn, 2098, &file).await.expect("the history loads");
+    let previewed = engine::compute_with(&tiexi::import::policy(&limited).expect("as written"), &file, &facts);
+    let (once, free) = (&previewed.projects[0].loans[0], &previewed.projects[0].loans[1]);
+    assert_eq!((once.already_subsidised_days, free.already_subsidised_days), (181, 0), "{previewed:?}");
+    // 25,000.00 less the 10,000.00 granted in 2097 by the 统一社会信用代码.
+    assert!(previewed.projects[0].reasons.contains(&Reason::LimitedByApplicantTotal), "{previewed:?}");
+    storage::projects::upsert(&mut conn, id98, &file[0], None, None).await.expect("stored");
+    let stored = storage::facts::round(&mut conn, id98).await.expect("the facts load");
+    assert_eq!(stored.history, facts.history);
+    assert_eq!(computed(&mut conn, &limited, id98).await, previewed);
+}
+
 /// Issue 15 item 4: opening 2098, the 2097 round's approved project whose loan still runs is
 /// offered and carried forward as a draft with the same contract (the loan that ended is
 /// left behind, as is a project whose loans all ended); carrying again does nothing twice.
