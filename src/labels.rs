@@ -6,8 +6,9 @@
 //! page, a report and an export can never say two things. Pure: no I/O.
 
 use crate::accounts::Role;
-use crate::engine::Status;
+use crate::engine::{PoolKind, RoundStatus, Status};
 use crate::review::{Action, State};
+use crate::signoff::{allocation, disbursement};
 
 /// The kinds of code a template or export may ask a label for (`label` filter).
 pub const KINDS: [&str; 14] = [
@@ -52,11 +53,7 @@ pub fn of(kind: &str, code: &str) -> Option<&'static str> {
 /// A trial result (`engine::Status`); `released` is a grant line given back.
 #[must_use]
 pub fn status(code: &str) -> Option<&'static str> {
-    [Status::Funded, Status::PartiallyFunded, Status::Waitlisted, Status::Ineligible]
-        .into_iter()
-        .find(|s| s.code() == code)
-        .map(Status::label)
-        .or(if code == "released" { Some("已释放") } else { None })
+    Status::parse(code).map(Status::label).or(if code == "released" { Some("已释放") } else { None })
 }
 
 /// 候补: only an approved project an allocation run leaves without money (docs/glossary.md).
@@ -65,24 +62,12 @@ pub const WAITLISTED_APPROVED: &str = "候补";
 /// A round's status: it stays open through review and payment, so 进行中, not 申报中.
 #[must_use]
 pub fn round_status(code: &str) -> Option<&'static str> {
-    match code {
-        "open" => Some("进行中"),
-        "closed" => Some("已结束"),
-        _ => None,
-    }
+    RoundStatus::parse(code).map(RoundStatus::label)
 }
 
 #[must_use]
 pub fn batch_state(code: &str) -> Option<&'static str> {
-    match code {
-        "prepared" => Some("待审核"),
-        "approved" => Some("已审核"),
-        "paid" => Some("已拨付"),
-        // Read, never stored: a paid batch with lines the bank failed (docs/payments.md).
-        "partial" => Some("部分支付"),
-        "cancelled" => Some("已撤销"),
-        _ => None,
-    }
+    disbursement::State::parse(code).map(disbursement::State::label)
 }
 
 /// What became of an upload, in a round's import history (`app::imports::history`).
@@ -99,21 +84,12 @@ pub fn import_result(code: &str) -> Option<&'static str> {
 
 #[must_use]
 pub fn batch_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "payment" => Some("拨付"),
-        "clawback" => Some("追回"),
-        _ => None,
-    }
+    disbursement::Kind::parse(code).map(disbursement::Kind::label)
 }
 
 #[must_use]
 pub fn allocation_state(code: &str) -> Option<&'static str> {
-    match code {
-        "proposed" => Some("待批准"),
-        "approved" => Some("已批准"),
-        "cancelled" => Some("已撤销"),
-        _ => None,
-    }
+    allocation::State::parse(code).map(allocation::State::label)
 }
 
 #[must_use]
@@ -149,11 +125,7 @@ pub fn line_state(code: &str) -> Option<&'static str> {
 /// A budget pool's kind: where the money comes from (上级资金), not whether it arrived.
 #[must_use]
 pub fn pool_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "funded" => Some("上级资金"),
-        "matched" => Some("配套资金"),
-        _ => None,
-    }
+    PoolKind::parse(code).map(PoolKind::label)
 }
 
 #[must_use]

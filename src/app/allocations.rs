@@ -37,11 +37,13 @@ pub async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) -> Resu
     // Every counted project, so that those still in review keep their trial share
     // (docs/payments.md, engine::allocation::run_fair).
     let mut all = storage::load::round(conn, round.id).await?;
-    all.retain(|(r, _)| crate::review::State::code_counts(&r.state));
+    all.retain(|(r, _)| r.state.counts());
     let (all, projects): (Vec<Record>, Vec<_>) = all.into_iter().unzip();
-    let approved: Vec<bool> = all.iter().map(|r| r.state == "approved").collect();
-    let taken: Vec<bool> =
-        all.iter().map(|r| r.state == "approved" && wanted.as_ref().is_none_or(|w| w.contains(&r.id))).collect();
+    let approved: Vec<bool> = all.iter().map(|r| r.state == crate::review::State::Approved).collect();
+    let taken: Vec<bool> = all
+        .iter()
+        .map(|r| r.state == crate::review::State::Approved && wanted.as_ref().is_none_or(|w| w.contains(&r.id)))
+        .collect();
     let held_by = allocations::held(conn, round.id).await?;
     let held: Vec<Money> = all.iter().map(|r| Money::from_fen(held_by.get(&r.id).copied().unwrap_or(0))).collect();
     let pools = allocations::pools(conn, round.id).await?;

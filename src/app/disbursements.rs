@@ -5,6 +5,7 @@
 use super::Actor;
 use crate::engine::allocation as alloc;
 use crate::engine::Money;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::signoff::disbursement::{self, Action as Step, Facts, Kind, State};
 use crate::storage::batches::{self, NewBatch, NewItem, Payee, PoolParts};
@@ -87,7 +88,7 @@ pub async fn prepare(
     comment: &str,
 ) -> Result<(i64, String), AppError> {
     actor.require_staff()?;
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(AppError::Conflict("该年度已关闭".into()));
     }
     let mut tx = storage::begin_write(db).await?;

@@ -121,14 +121,14 @@ async fn evaluation(
 /// What 项目明细 shows of each project beside the engine's result: paid, the reason staff
 /// wrote, its review state and its result on the books (kept apart: 候补 only if approved).
 fn columns(c: &Computed, decided: &HashMap<i64, String>) -> (Vec<Money>, Vec<String>, Vec<&'static str>, Vec<Outcome>) {
-    let paid = c.records.iter().map(|r| Money::from_fen(r.paid_fen)).collect();
+    let paid = c.records.iter().map(|r| r.paid).collect();
     let decisions = c.records.iter().map(|r| decided.get(&r.id).cloned().unwrap_or_default()).collect();
-    let states = c.records.iter().map(|r| crate::review::State::parse(&r.state).map_or("—", |s| s.label())).collect();
+    let states = c.records.iter().map(|r| r.state.label()).collect();
     let outcomes = c
         .records
         .iter()
         .zip(&c.result.projects)
-        .map(|(r, pr)| Outcome::of(r.state == "approved", pr.requested, pr.granted))
+        .map(|(r, pr)| Outcome::of(r.state == crate::review::State::Approved, pr.requested, pr.granted))
         .collect();
     (paid, decisions, states, outcomes)
 }

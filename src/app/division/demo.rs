@@ -3,6 +3,7 @@
 //! 到位 − 已拨付 = 剩余 on every line), the open round's receipts so far, and 绩效 targets.
 //! Written straight to storage inside the demo's one transaction, like the rest of it.
 
+use crate::engine::RoundStatus;
 use crate::storage::funds::{self, NewLine};
 use crate::storage::performance::TargetRow;
 use crate::storage::{self, Conn};
@@ -138,7 +139,7 @@ pub async fn targets(conn: &mut Conn, round_id: i64, closed: bool) -> Result<(),
 pub async fn books(conn: &mut Conn) -> Result<(), sqlx::Error> {
     settings(conn).await?;
     for round in storage::rounds::list(conn).await? {
-        let closed = round.status == "closed";
+        let closed = round.status == RoundStatus::Closed;
         if !closed {
             open_round(conn, round.id, round.year).await?;
         }

@@ -117,10 +117,7 @@ pub fn by_kind(pools: &[PoolAccount]) -> Vec<(PoolKind, Account)> {
 /// What the reports call a funding source.
 #[must_use]
 pub fn kind_label(kind: PoolKind) -> &'static str {
-    match kind {
-        PoolKind::Funded => "上级资金",
-        PoolKind::Matched => "配套资金",
-    }
+    kind.label()
 }
 
 #[cfg(test)]

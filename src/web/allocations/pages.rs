@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::accounts::Role;
 use crate::engine::Money;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::{allocations, rounds, Db};
 use crate::web::accounts::auth::Session;
@@ -25,7 +26,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 
 /// Division staff may act on an open round's money; an auditor reads only.
 fn may_act(session: &Session, round: &rounds::Round) -> bool {
-    session.role == Role::DivisionStaff && round.status == "open"
+    session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
 /// `GET /rounds/<year>/allocations`: the dry run, the button to propose it, the proposals.

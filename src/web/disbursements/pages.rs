@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::accounts::Role;
 use crate::app::disbursements::{self, Action, Request};
+use crate::engine::RoundStatus;
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::mask;
@@ -29,7 +30,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 fn may_act(session: &Session, round: &rounds::Round) -> bool {
-    session.role == Role::DivisionStaff && round.status == "open"
+    session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
 /// `GET /rounds/<year>/disbursements`: the round's batches with state and control totals.
@@ -84,7 +85,7 @@ pub(crate) async fn new(
         "disbursements/new",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
-            year, candidates, open: round.status == "open",
+            year, candidates, open: round.status == RoundStatus::Open,
         },
     ))
 }

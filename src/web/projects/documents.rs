@@ -36,7 +36,7 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 /// project's regiment staff and division staff; never after the round closed.
 #[must_use]
 pub(crate) fn may_upload(session: &Session, s: &Subject) -> bool {
-    let editable = crate::review::State::parse(&s.state).is_some_and(crate::review::State::editable);
+    let editable = s.state.editable();
     let who = match session.role {
         Role::Cooperative => s.owner_id == Some(session.user.id) && editable,
         Role::RegimentStaff => session.user.unit.as_deref() == Some(s.unit.as_str()),

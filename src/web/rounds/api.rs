@@ -34,7 +34,7 @@ pub struct Rounds {
 }
 
 fn round_view(r: &storage::rounds::Round) -> RoundView {
-    RoundView { name: r.name.clone(), policy_toml: r.policy_toml.clone(), status: r.status.clone(), year: r.year }
+    RoundView { name: r.name.clone(), policy_toml: r.policy_toml.clone(), status: r.status.code().into(), year: r.year }
 }
 
 fn round_json(r: &storage::rounds::Round) -> Value {

@@ -7,6 +7,7 @@ use rocket::fs::TempFile;
 use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
 
+use crate::engine::RoundStatus;
 use crate::engine::{Policy, Project, RoundResult};
 use crate::error::AppError;
 use crate::storage::{self, projects::Record, rounds::Round, Db};
@@ -31,7 +32,7 @@ pub(crate) async fn find(db: &Db, year: i32) -> Result<Round, AppError> {
 /// A database error.
 pub(crate) async fn counted(conn: &mut storage::Conn, round_id: i64) -> Result<Vec<(Record, Project)>, sqlx::Error> {
     let mut all = storage::load::round(conn, round_id).await?;
-    all.retain(|(r, _)| crate::review::State::code_counts(&r.state));
+    all.retain(|(r, _)| r.state.counts());
     Ok(all)
 }
 
@@ -62,7 +63,7 @@ pub(crate) async fn create(db: &Db, session: &Session, toml: &str) -> Result<Rou
     if storage::rounds::find_by_year(&mut tx, policy.year).await?.is_some() {
         return Err(AppError::Conflict(format!("{}年度已存在", policy.year)));
     }
-    let id = storage::rounds::insert(&mut tx, &policy, toml, "open").await?;
+    let id = storage::rounds::insert(&mut tx, &policy, toml, RoundStatus::Open).await?;
     let round = storage::rounds::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let mut e = session.actor().entry("round.create", "round", id, Some(id));
     e.new = round_json(&round);
@@ -103,9 +104,9 @@ pub(crate) async fn update(db: &Db, session: &Session, round: &Round, toml: &str
 /// `Forbidden`, `Invalid` (a status other than open or closed), `NotFound`, or a database error.
 pub async fn set_status(pool: &storage::Pool, session: &Session, round: &Round, status: &str) -> Result<(), AppError> {
     session.require(session.role.may_manage_rounds())?;
-    if !matches!(status, "open" | "closed") {
+    let Some(status) = RoundStatus::parse(status) else {
         return Err(AppError::Invalid("年度状态只能是 open 或 closed".into()));
-    }
+    };
     let mut tx = storage::begin_write(pool).await?;
     let before = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
     storage::rounds::set_status(&mut tx, round.id, status).await?;
@@ -203,7 +204,7 @@ pub(crate) async fn show(
     let round = find(db, year).await?;
     let (policy, _, result) = computed(db, &round).await?;
     // Issue 15 item 4: a round just opened offers the previous round's continuing loans.
-    let carry = if session.role.may_manage_rounds() && round.status == "open" {
+    let carry = if session.role.may_manage_rounds() && round.status == RoundStatus::Open {
         Some(crate::app::carry::offered(db, session.actor(), &round).await?)
     } else {
         None
@@ -219,8 +220,8 @@ pub(crate) async fn show(
             may_read_file: session.role == crate::accounts::Role::DivisionStaff,
             budget: views::yuan(policy.budget()),
             figures: views::FiguresView::new(&result.totals),
-            may_manage: session.role.may_manage_rounds() && round.status == "open",
-            may_import: session.role.may_import() && round.status == "open",
+            may_manage: session.role.may_manage_rounds() && round.status == RoundStatus::Open,
+            may_import: session.role.may_import() && round.status == RoundStatus::Open,
             may_report: session.scope() == storage::projects::Scope::All,
             may_full_ids: session.role == crate::accounts::Role::DivisionStaff,
             may_read_money: crate::web::allocations::treasury::require_reader(&session).is_ok(),
