@@ -68,3 +68,4 @@ mod statements;
 mod storage;
 mod template_words;
 mod units;
+mod unknown_codes;
