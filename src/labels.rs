@@ -6,6 +6,7 @@
 //! page, a report and an export can never say two things. Pure: no I/O.
 
 use crate::accounts::Role;
+use crate::engine::allocation::line;
 use crate::engine::{PoolKind, RoundStatus, Status};
 use crate::review::{Action, State};
 use crate::signoff::{allocation, disbursement};
@@ -104,22 +105,13 @@ pub fn allocation_rule(code: &str) -> Option<&'static str> {
 /// A grant line's kind.
 #[must_use]
 pub fn line_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "grant" => Some("核定"),
-        "release" => Some("释放"),
-        _ => None,
-    }
+    line::Kind::parse(code).map(line::Kind::label)
 }
 
 /// A grant line's state.
 #[must_use]
 pub fn line_state(code: &str) -> Option<&'static str> {
-    match code {
-        "active" => Some("有效"),
-        "proposed" => Some("待批准"),
-        "cancelled" => Some("已撤销"),
-        _ => None,
-    }
+    line::State::parse(code).map(line::State::label)
 }
 
 /// A budget pool's kind: where the money comes from (上级资金), not whether it arrived.

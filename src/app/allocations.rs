@@ -47,8 +47,8 @@ pub async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) -> Resu
     let held_by = allocations::held(conn, round.id).await?;
     let held: Vec<Money> = all.iter().map(|r| Money::from_fen(held_by.get(&r.id).copied().unwrap_or(0))).collect();
     let pools = allocations::pools(conn, round.id).await?;
-    let amounts: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.amount_fen)).collect();
-    let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
+    let amounts: Vec<Money> = pools.iter().map(|p| p.amount).collect();
+    let granted: Vec<Money> = pools.iter().map(|p| p.granted).collect();
     // docs/rules.md §9: the review cuts in force bound what an approved project is granted.
     let facts = storage::facts::round(conn, round.id).await?;
     let remaining = alloc::remaining(&amounts, &granted);
@@ -135,8 +135,5 @@ pub async fn decide_allocation(
 /// allows nothing.
 #[must_use]
 pub fn facts(a: &allocations::Stored) -> allocation::Facts {
-    allocation::Facts {
-        state: allocation::State::parse(&a.state).unwrap_or(allocation::State::Cancelled),
-        proposed_by: a.proposed_by,
-    }
+    allocation::Facts { state: a.state, proposed_by: a.proposed_by }
 }

@@ -8,7 +8,7 @@ use rust_xlsxwriter::Workbook;
 use super::{date, history, published, rounds_through, Computed, ReportError};
 use crate::app::division;
 use crate::engine::performance;
-use crate::engine::report::accounts::{total, PoolAccount};
+use crate::engine::report::accounts::{total, LineState, PoolAccount};
 use crate::engine::report::{self, Outcome};
 use crate::engine::Money;
 use crate::export::report::{payment, Annual, Carryover, Heading, Payment, Receipt};
@@ -42,8 +42,8 @@ fn movements(pools: &[Pool], lines: &[Line], names: &HashMap<i64, String>) -> (V
     let ours = |id: i64| pools.iter().find(|p| p.id == id).map(|p| p.name.clone());
     let mut receipts = Vec::new();
     let mut out = Vec::new();
-    for l in lines.iter().filter(|l| l.state == "active") {
-        let amount = Money::from_fen(l.amount_fen);
+    for l in lines.iter().filter(|l| l.state == LineState::Active) {
+        let amount = l.amount;
         let received = |pool: String, what| Receipt {
             on: date(l.on.as_deref()),
             pool,
@@ -73,7 +73,7 @@ async fn payments(conn: &mut Conn, pools: &[Pool], lines: &[Line], round_id: i64
     let ids: Vec<i64> = pools.iter().map(|p| p.id).collect();
     let mut out: Vec<Payment> = lines
         .iter()
-        .filter(|l| l.kind == Kind::Historical && l.state == "active")
+        .filter(|l| l.kind == Kind::Historical && l.state == LineState::Active)
         .map(|l| Payment {
             what: "历史拨付".into(),
             kind: "拨付",
@@ -81,8 +81,8 @@ async fn payments(conn: &mut Conn, pools: &[Pool], lines: &[Line], round_id: i64
             paid_on: date(l.on.as_deref()),
             voucher_no: l.document_no.clone(),
             items: None,
-            total: Money::from_fen(l.amount_fen),
-            parts: by_pool(&ids, &[(l.pool_id, l.amount_fen)]),
+            total: l.amount,
+            parts: by_pool(&ids, &[(l.pool_id, l.amount.fen())]),
         })
         .collect();
     for (b, items) in storage::reports::batches(conn, round_id).await? {

@@ -11,6 +11,8 @@ use sqlx::Row;
 
 use super::audit::{self, Entry};
 use super::Conn;
+use crate::engine::Money;
+use crate::signoff::allocation::State;
 
 /// A money write a guard refused (answered 409 with the text), or a database error.
 #[derive(Debug, thiserror::Error)]
@@ -39,9 +41,9 @@ pub struct Actor<'a> {
 pub struct PoolRow {
     pub id: i64,
     pub name: String,
-    pub amount_fen: i64,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub amount: Money,
+    pub granted: Money,
+    pub paid: Money,
 }
 
 /// # Errors
@@ -58,9 +60,9 @@ pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<PoolRow>, sqlx:
             Ok(PoolRow {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
-                amount_fen: r.try_get("amount_fen")?,
-                granted_fen: r.try_get("granted_fen")?,
-                paid_fen: r.try_get("paid_fen")?,
+                amount: super::rows::money(r, "amount_fen")?,
+                granted: super::rows::money(r, "granted_fen")?,
+                paid: super::rows::money(r, "paid_fen")?,
             })
         })
         .collect()
@@ -225,10 +227,10 @@ pub struct Stored {
     pub id: i64,
     pub round_id: i64,
     pub rule: String,
-    pub state: String,
-    pub budget_fen: i64,
-    pub requested_fen: i64,
-    pub granted_fen: i64,
+    pub state: State,
+    pub budget: Money,
+    pub requested: Money,
+    pub granted: Money,
     pub proposed_by: i64,
     pub proposed_at: String,
     pub decided_by: Option<i64>,
@@ -243,10 +245,10 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<Stored, sqlx::Error> {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         rule: r.try_get("rule")?,
-        state: r.try_get("state")?,
-        budget_fen: r.try_get("budget_fen")?,
-        requested_fen: r.try_get("requested_fen")?,
-        granted_fen: r.try_get("granted_fen")?,
+        state: super::rows::code(r, "state", State::parse)?,
+        budget: super::rows::money(r, "budget_fen")?,
+        requested: super::rows::money(r, "requested_fen")?,
+        granted: super::rows::money(r, "granted_fen")?,
         proposed_by: r.try_get("proposed_by")?,
         proposed_at: r.try_get("proposed_at")?,
         decided_by: super::rows::opt(r, "decided_by")?,

@@ -3,7 +3,7 @@
 //! 到位 − 已拨付 = 剩余 on every line), the open round's receipts so far, and 绩效 targets.
 //! Written straight to storage inside the demo's one transaction, like the rest of it.
 
-use crate::engine::RoundStatus;
+use crate::engine::{Money, PoolKind, RoundStatus};
 use crate::storage::funds::{self, NewLine};
 use crate::storage::performance::TargetRow;
 use crate::storage::{self, Conn};
@@ -30,8 +30,8 @@ pub async fn settings(conn: &mut Conn) -> Result<(), sqlx::Error> {
 }
 
 /// The document numbers of a pool's money: the Corps' allocation or the union's own.
-fn document(kind: &str, year: i32) -> String {
-    if kind == "funded" {
+fn document(kind: PoolKind, year: i32) -> String {
+    if kind == PoolKind::Funded {
         format!("兵工发〔{year}〕12号")
     } else {
         format!("师市工发〔{year}〕8号")
@@ -51,9 +51,9 @@ pub async fn closed_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(
         let mut line = NewLine {
             pool_id: p.id,
             to_pool_id: None,
-            amount_fen: p.amount_fen,
+            amount: p.amount,
             on: Some(&received),
-            document_no: &document(&p.kind, year),
+            document_no: &document(p.kind, year),
             note: "",
             by: None,
         };
@@ -70,17 +70,17 @@ pub async fn closed_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(
 /// A database error.
 pub async fn open_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(), sqlx::Error> {
     for p in funds::pools(conn, round_id).await? {
-        let (on, amount) = if p.kind == "funded" {
-            (format!("{year}-04-10"), p.amount_fen)
+        let (on, amount) = if p.kind == PoolKind::Funded {
+            (format!("{year}-04-10"), p.amount)
         } else {
-            (format!("{year}-05-20"), p.amount_fen / 2)
+            (format!("{year}-05-20"), Money::from_fen(p.amount.fen() / 2))
         };
         let line = NewLine {
             pool_id: p.id,
             to_pool_id: None,
-            amount_fen: amount,
+            amount,
             on: Some(&on),
-            document_no: &document(&p.kind, year),
+            document_no: &document(p.kind, year),
             note: "",
             by: None,
         };

@@ -10,7 +10,6 @@ use rocket::response::{Flash, Redirect};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;
-use crate::engine::Money;
 use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::{allocations, rounds, Db};
@@ -94,7 +93,7 @@ pub(crate) async fn show(
         .iter()
         .map(|(g, parts)| {
             json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name, "unit": g.unit,
-                "amount": Money::from_fen(g.amount_fen), "status_label": crate::web::kernel::views::approved_status_label(&g.status),
+                "amount": g.amount, "status_label": crate::web::kernel::views::approved_status_label(&g.status),
                 "parts": treasury::parts_in(&pools, parts) })
         })
         .collect();

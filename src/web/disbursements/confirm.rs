@@ -30,7 +30,7 @@ pub(crate) async fn allocation(
         return Ok(None);
     }
     let lines = allocations::lines(&mut conn, id).await?;
-    let granted = yuan(Money::from_fen(a.granted_fen));
+    let granted = yuan(a.granted);
     let c = Confirmation::new(
         if approve { format!("确认批准分配方案 #{id}") } else { format!("确认撤销分配方案 #{id}") },
         format!("/allocations/{id}/actions"),

@@ -277,7 +277,7 @@ pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result
     let lines: Vec<Value> = lines
         .iter()
         .map(|g| {
-            json!({ "kind": g.kind, "state": g.state, "amount": Money::from_fen(g.amount_fen),
+            json!({ "kind": g.kind, "state": g.state, "amount": g.amount,
             "status_label": crate::web::kernel::views::approved_status_label(&g.status) })
         })
         .collect();
