@@ -7,7 +7,7 @@ use crate::engine::allocation as alloc;
 use crate::engine::Money;
 use crate::engine::RoundStatus;
 use crate::error::AppError;
-use crate::signoff::disbursement::{self, Action as Step, Facts, Kind, State};
+use crate::signoff::disbursement::{self, Action as Step, Facts};
 use crate::storage::batches::{self, NewBatch, NewItem, Payee, PoolParts};
 use crate::storage::{self, rounds::Round, Conn, Db};
 
@@ -27,11 +27,7 @@ async fn payee_in(conn: &mut Conn, round: &Round, project_id: i64) -> Result<Pay
 /// split by its granted, unpaid and unreserved pool parts.
 async fn payment_item(conn: &mut Conn, round: &Round, project_id: i64) -> Result<NewItem, AppError> {
     let payee = payee_in(conn, round, project_id).await?;
-    let amount = alloc::to_pay(
-        Money::from_fen(payee.granted_fen),
-        Money::from_fen(payee.paid_fen),
-        Money::from_fen(payee.open_payment_fen),
-    );
+    let amount = alloc::to_pay(payee.granted, payee.paid, payee.open_payment);
     if !amount.is_positive() {
         return Err(AppError::Conflict(format!("项目 {} 没有可拨付的金额", payee.key)));
     }
@@ -50,8 +46,8 @@ async fn clawback_item(
     amount: Option<Money>,
 ) -> Result<NewItem, AppError> {
     let payee = payee_in(conn, round, project_id).await?;
-    let open = alloc::negate(Money::from_fen(payee.open_clawback_fen));
-    let most = alloc::lacking(Money::from_fen(payee.paid_fen), open);
+    let open = alloc::negate(payee.open_clawback);
+    let most = alloc::lacking(payee.paid, open);
     let amount = amount.unwrap_or(most);
     if !amount.is_positive() || amount > most {
         return Err(AppError::Conflict(format!("项目 {} 可追回金额为 {most} 元", payee.key)));
@@ -130,11 +126,7 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
 /// allows nothing.
 #[must_use]
 pub fn facts(b: &batches::Batch) -> Facts {
-    Facts {
-        state: State::parse(&b.state).unwrap_or(State::Cancelled),
-        kind: Kind::parse(&b.kind).unwrap_or(Kind::Clawback),
-        prepared_by: b.prepared_by,
-    }
+    Facts { state: b.state, kind: b.kind, prepared_by: b.prepared_by }
 }
 
 /// The batch and whether the actor may take `action` on it now.

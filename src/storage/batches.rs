@@ -7,7 +7,8 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::allocations::{refused, release, Actor, NewLine, Refusal};
-use super::{audit, Conn};
+use super::{audit, rows, Conn};
+use crate::engine::Money;
 
 /// What a batch needs to know about one project.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,12 +18,12 @@ pub struct Payee {
     pub key: String,
     pub name: String,
     pub unit: String,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub granted: Money,
+    pub paid: Money,
     /// Σ items of this project in prepared or approved payment batches.
-    pub open_payment_fen: i64,
+    pub open_payment: Money,
     /// Σ items (negative) of this project in prepared or approved clawback batches.
-    pub open_clawback_fen: i64,
+    pub open_clawback: Money,
     pub payee_name: String,
     pub payee_bank: String,
     pub payee_account: String,
@@ -45,10 +46,10 @@ fn payee_of(r: &sqlx::any::AnyRow) -> Result<Payee, sqlx::Error> {
         key: r.try_get("project_key")?,
         name: r.try_get("name")?,
         unit: r.try_get("unit")?,
-        granted_fen: r.try_get("granted_fen")?,
-        paid_fen: r.try_get("paid_fen")?,
-        open_payment_fen: r.try_get("open_payment")?,
-        open_clawback_fen: r.try_get("open_clawback")?,
+        granted: rows::money(r, "granted_fen")?,
+        paid: rows::money(r, "paid_fen")?,
+        open_payment: rows::money(r, "open_payment")?,
+        open_clawback: rows::money(r, "open_clawback")?,
         payee_name: r.try_get("payee_name")?,
         payee_bank: r.try_get("payee_bank")?,
         payee_account: r.try_get("payee_account")?,
@@ -253,10 +254,10 @@ pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) 
     use crate::engine::allocation as alloc;
     use crate::engine::Money;
     let p = payee(conn, project_id).await?.ok_or_else(|| refused("找不到该项目"))?;
-    if p.open_payment_fen != 0 || p.open_clawback_fen != 0 {
+    if !p.open_payment.is_zero() || !p.open_clawback.is_zero() {
         return Err(refused("该项目在未完成的拨付批次中，请先撤销批次"));
     }
-    let amount = alloc::lacking(Money::from_fen(p.granted_fen), Money::from_fen(p.paid_fen));
+    let amount = alloc::lacking(p.granted, p.paid);
     if !amount.is_positive() {
         return Ok(None);
     }

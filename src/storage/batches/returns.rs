@@ -11,6 +11,7 @@ use sqlx::Row;
 use super::decide::{check_date, pay, Paid};
 use super::{entry, find};
 use crate::engine::payment::Settled;
+use crate::signoff::disbursement::{Kind, State};
 use crate::storage::allocations::{refused, Actor, Refusal};
 use crate::storage::{audit, Conn};
 
@@ -59,10 +60,10 @@ pub struct Stored {
 /// `Refused` (not an approved payment batch, a date, a bound), or a database error.
 pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer<'_>) -> Result<(), Refusal> {
     let b = find(conn, batch_id).await?.ok_or_else(|| refused("找不到该拨付批次"))?;
-    if b.kind != "payment" {
+    if b.kind != Kind::Payment {
         return Err(refused("追回批次没有银行回单，请用“确认支付”登记"));
     }
-    if b.state != "approved" {
+    if b.state != State::Approved {
         return Err(refused("只有已审核、尚未支付的批次才能导入银行回单"));
     }
     check_date(&b, a.paid_on, a.today)?;

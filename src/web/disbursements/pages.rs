@@ -70,11 +70,10 @@ pub(crate) async fn new(
     let candidates: Vec<Value> = payees
         .iter()
         .filter_map(|p| {
-            let f = Money::from_fen;
-            let amount = alloc::to_pay(f(p.granted_fen), f(p.paid_fen), f(p.open_payment_fen));
+            let amount = alloc::to_pay(p.granted, p.paid, p.open_payment);
             amount.is_positive().then(|| {
-                json!({ "id": p.project_id, "key": p.key, "name": p.name, "unit": p.unit, "granted": f(p.granted_fen),
-                    "paid": f(p.paid_fen), "amount": amount, "payee_name": p.payee_name, "payee_bank": p.payee_bank,
+                json!({ "id": p.project_id, "key": p.key, "name": p.name, "unit": p.unit, "granted": p.granted,
+                    "paid": p.paid, "amount": amount, "payee_name": p.payee_name, "payee_bank": p.payee_bank,
                     "payee_account": mask::account(&p.payee_account),
                     "payee_missing": crate::engine::payment::missing_payee(&p.payee_name, &p.payee_bank, &p.payee_account).join("、"),
                     "payee_stranger": !crate::engine::payment::payee_is_applicant(&p.payee_name, &p.leader, &p.org_name) })
@@ -277,17 +276,18 @@ pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result
     let lines: Vec<Value> = lines
         .iter()
         .map(|g| {
-            json!({ "kind": g.kind, "state": g.state, "amount": g.amount,
+            json!({ "kind_label": g.kind.label(), "state_label": g.state.label(), "amount": g.amount,
             "status_label": crate::web::kernel::views::approved_status_label(&g.status) })
         })
         .collect();
     let payments: Vec<Value> = payments
         .iter()
         .map(|p| {
-            json!({ "batch_id": p.batch_id, "number": p.number, "kind": p.kind, "state": p.state,
-            "amount": Money::from_fen(p.amount_fen), "paid_on": p.paid_on, "failed": p.failed })
+            json!({ "batch_id": p.batch_id, "number": p.number, "kind_label": p.kind.label(),
+            "state_label": p.state.label(), "amount": p.amount, "paid_on": p.paid_on, "failed": p.failed,
+            "line_failed": p.failed.is_some() })
         })
         .collect();
-    Ok(Some(json!({ "granted": Money::from_fen(held.granted_fen), "paid": Money::from_fen(held.paid_fen),
+    Ok(Some(json!({ "granted": held.granted, "paid": held.paid,
         "lines": lines, "payments": payments, "links": require_reader(session).is_ok() })))
 }
