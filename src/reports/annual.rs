@@ -89,12 +89,12 @@ async fn payments(conn: &mut Conn, pools: &[Pool], lines: &[Line], round_id: i64
         let items: Vec<Vec<Money>> = items.iter().map(|parts| by_pool(&ids, parts)).collect();
         out.push(Payment {
             what: b.number,
-            kind: payment::kind_label(&b.kind),
-            state: payment::state_label(&b.state),
+            kind: b.kind.label(),
+            state: b.state.label(),
             paid_on: date(Some(&b.paid_on)),
             voucher_no: b.voucher_no,
             items: u64::try_from(b.item_count).ok(),
-            total: Money::from_fen(b.total_fen),
+            total: b.total,
             parts: report::column_sums(items.iter().map(Vec::as_slice), pools.len()),
         });
     }

@@ -4,7 +4,7 @@
 use rust_xlsxwriter::Workbook;
 
 use super::{date, ReportError};
-use crate::engine::{self, ApplicantType, Money, Project};
+use crate::engine::{self, ApplicantType, Project};
 use crate::export::mask;
 use crate::export::report::formal::{chinese_date, yuan};
 use crate::export::report::publicity::{Item, Publicity};
@@ -30,8 +30,8 @@ pub async fn payment_list(
     let record = record(&storage::reports::signers(conn, batch_id).await?);
     let list = payment::PaymentList {
         year: batch.year,
-        kind: payment::kind_label(&batch.kind),
-        state: payment::state_label(&batch.state),
+        kind: batch.kind.label(),
+        state: batch.state.label(),
         number: batch.number,
         voucher_no: batch.voucher_no,
         paid_on: date(Some(&batch.paid_on)),
@@ -46,7 +46,7 @@ pub async fn payment_list(
                 payee_name: i.payee_name,
                 payee_bank: i.payee_bank,
                 payee_account: i.payee_account,
-                amount: Money::from_fen(i.amount_fen),
+                amount: i.amount,
             })
             .collect(),
         full_accounts,

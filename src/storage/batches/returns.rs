@@ -48,7 +48,7 @@ pub struct Stored {
     pub paid_on: String,
     pub file_name: String,
     pub line_count: i64,
-    pub total_fen: i64,
+    pub total: crate::engine::Money,
     pub failed_count: i64,
     pub created_at: String,
 }
@@ -122,7 +122,7 @@ pub async fn of_batch(conn: &mut Conn, batch_id: i64) -> Result<Option<Stored>, 
             paid_on: r.try_get("paid_on")?,
             file_name: r.try_get("file_name")?,
             line_count: r.try_get("line_count")?,
-            total_fen: r.try_get("total_fen")?,
+            total: crate::storage::rows::money(&r, "total_fen")?,
             failed_count: r.try_get("failed_count")?,
             created_at: r.try_get("created_at")?,
         })

@@ -155,7 +155,7 @@ pub(crate) async fn show(
             may_claw_back: act(Step::ClawBack), may_return: act(Step::Return),
             bank_file: offered.contains(&Step::BankFile),
             bank_return: batches::returns::of_batch(&mut conn, id).await?.map(|r| json!({ "file_name": r.file_name,
-                "paid_on": r.paid_on, "line_count": r.line_count, "total": Money::from_fen(r.total_fen),
+                "paid_on": r.paid_on, "line_count": r.line_count, "total": r.total,
                 "failed_count": r.failed_count })),
         },
     ))
