@@ -203,7 +203,7 @@ pub async fn confirm(
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let count = preview["projects"].as_array().map_or(0, Vec::len);
     let already = Confirmed { import_id: import.id, projects: count, already: true, ..Confirmed::default() };
-    if import.status == "confirmed" {
+    if import.status == storage::imports::Status::Confirmed {
         return Ok(already);
     }
     let round = {

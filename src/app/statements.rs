@@ -249,7 +249,7 @@ pub async fn confirm(
 ) -> Result<Value, AppError> {
     actor.require(actor.role.may_import())?;
     let nothing = |why: &str| json!({ "statement_id": upload.id, "lines": 0, "already": true, "why": why });
-    if upload.status == "confirmed" {
+    if upload.status == storage::imports::Status::Confirmed {
         return Ok(nothing("该结息清单已确认"));
     }
     let bytes = storage::statements::bytes(&mut *db.inner.acquire().await?, upload.id).await?;

@@ -115,7 +115,7 @@ fn pool_rows(pools: &[PoolUse]) -> Vec<PoolRow> {
         .iter()
         .map(|p| PoolRow {
             name: p.name.clone(),
-            kind: crate::labels::pool_kind(&p.kind).unwrap_or("—"),
+            kind: p.kind.label(),
             amount: yuan(p.amount),
             granted: yuan(p.granted),
             paid: yuan(p.paid),
