@@ -3,6 +3,7 @@
 //! 到位 − 已拨付 = 剩余 on every line), the open round's receipts so far, and 绩效 targets.
 //! Written straight to storage inside the demo's one transaction, like the rest of it.
 
+use crate::engine::performance::{Direction, Indicator};
 use crate::engine::{Money, PoolKind, RoundStatus};
 use crate::storage::funds::{self, NewLine};
 use crate::storage::performance::TargetRow;
@@ -117,10 +118,10 @@ pub async fn targets(conn: &mut Conn, round_id: i64, closed: bool) -> Result<(),
             id: 0,
             round_id,
             position: 0,
-            indicator: indicator.into(),
+            indicator: Indicator::parse(indicator).ok_or(sqlx::Error::RowNotFound)?,
             name: name.into(),
             unit: unit.into(),
-            direction: "at_least".into(),
+            direction: Direction::AtLeast,
             target: target.into(),
             weight: weight.into(),
             actual,
