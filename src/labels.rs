@@ -240,6 +240,44 @@ mod tests {
         }
     }
 
+    /// Every enum storage decodes: its code reads back as itself (the one decoding function
+    /// storage uses, `parse`), and the `label` filter of the templates says the enum's own
+    /// label, so a page and a report cannot name a state twice (issue 13 item 2).
+    #[test]
+    fn codes_read_back_and_labels_are_the_enums_own() {
+        use crate::engine::allocation::line;
+        use crate::engine::report::accounts::LineState;
+        use crate::signoff::{allocation, disbursement};
+        macro_rules! round_trip {
+            ($kind:expr, $all:expr, $parse:path) => {
+                for x in $all {
+                    assert_eq!($parse(x.code()), Some(x), "{:?}", x);
+                    assert!(!x.label().is_empty() && x.label() != x.code(), "{:?}", x);
+                    if let Some(kind) = $kind {
+                        assert_eq!(of(kind, x.code()), Some(x.label()), "{:?}", x);
+                    }
+                }
+            };
+        }
+        round_trip!(Some("state"), State::ALL, State::parse);
+        round_trip!(Some("status"), Status::ALL, Status::parse);
+        round_trip!(Some("role"), Role::ALL, Role::parse);
+        round_trip!(Some("round_status"), RoundStatus::ALL, RoundStatus::parse);
+        round_trip!(Some("pool_kind"), PoolKind::ALL, PoolKind::parse);
+        round_trip!(Some("line_kind"), line::Kind::ALL, line::Kind::parse);
+        round_trip!(Some("line_state"), line::State::ALL, line::State::parse);
+        round_trip!(None::<&str>, LineState::ALL, LineState::parse);
+        round_trip!(Some("allocation_state"), allocation::State::ALL, allocation::State::parse);
+        round_trip!(Some("batch_state"), disbursement::State::ALL, disbursement::State::parse);
+        round_trip!(Some("batch_kind"), disbursement::Kind::ALL, disbursement::Kind::parse);
+        // The labels the glossary fixes (docs/glossary.md).
+        assert_eq!(RoundStatus::Open.label(), "进行中");
+        assert_eq!(PoolKind::Matched.label(), "配套资金");
+        assert_eq!(disbursement::State::Approved.label(), "已审核");
+        assert_eq!(allocation::State::Proposed.label(), "待批准");
+        assert_eq!(RoundStatus::parse("OPEN"), None);
+    }
+
     /// Two codes with one label would make a filter by label ambiguous.
     #[test]
     fn audit_labels_are_unique() {

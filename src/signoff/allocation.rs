@@ -15,6 +15,8 @@ pub enum State {
 }
 
 impl State {
+    pub const ALL: [State; 3] = [State::Proposed, State::Approved, State::Cancelled];
+
     #[must_use]
     pub fn parse(code: &str) -> Option<State> {
         match code {

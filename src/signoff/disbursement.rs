@@ -18,6 +18,8 @@ pub enum State {
 }
 
 impl State {
+    pub const ALL: [State; 5] = [State::Prepared, State::Approved, State::Paid, State::Partial, State::Cancelled];
+
     /// A stored (or derived) code; `None` for an unknown one.
     #[must_use]
     pub fn parse(code: &str) -> Option<State> {
@@ -76,6 +78,8 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Payment, Kind::Clawback];
+
     #[must_use]
     pub fn parse(code: &str) -> Option<Kind> {
         match code {

@@ -238,3 +238,17 @@ pub async fn of_round(conn: &mut Conn, round_id: i64, user: Option<i64>) -> Resu
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn an_upload_status_reads_back_and_has_its_label() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.code()), Some(s));
+        }
+        assert_eq!(Status::parse("Confirmed"), None);
+        assert_eq!((Status::Previewed.label(), Status::Confirmed.label()), ("待确认", "已确认"));
+    }
+}
