@@ -8,6 +8,7 @@ use super::rows;
 use super::Conn;
 use crate::engine::{Money, RoundStatus, Status};
 use crate::review::State;
+use crate::signoff::disbursement::Kind;
 
 /// One thing that happened to one of the user's projects.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -76,12 +77,12 @@ async fn payments(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>,
     .await?;
     rows.iter()
         .map(|r| {
-            let kind: String = r.try_get(3)?;
+            let kind = rows::code(r, "kind", Kind::parse)?;
             Ok(Event {
                 project_id: r.try_get(0)?,
                 key: r.try_get(1)?,
                 name: r.try_get(2)?,
-                what: if kind == "clawback" { "clawed_back".into() } else { "paid".into() },
+                what: if kind == Kind::Clawback { "clawed_back".into() } else { "paid".into() },
                 to_state: None,
                 comment: String::new(),
                 amount: rows::money(r, "amount_fen")?,

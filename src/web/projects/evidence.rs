@@ -72,7 +72,7 @@ pub(crate) async fn review_page(
     match evidence::review(db, session.actor(), id, &decision).await {
         Ok(done) => Ok(Flash::success(
             back,
-            if done["document"]["review"] == "accepted" {
+            if done["document"]["review"] == crate::review::DocumentReview::Accepted.code() {
                 "已认可该材料"
             } else {
                 "已标记为未认可，申请人将看到原因"
