@@ -80,7 +80,7 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
         .filter(|(_, l)| l.granted.is_positive())
         .map(|(r, l)| NewLine {
             project_id: r.id,
-            amount_fen: l.granted.fen(),
+            amount: l.granted,
             status: l.status.code(),
             parts: ids.iter().copied().zip(l.parts.iter().map(|m| m.fen())).collect(),
         })
@@ -89,9 +89,9 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
     let proposal = Proposal {
         round_id: round.id,
         rule: rule_code(policy.allocation),
-        budget_fen: run.outcome.budget.fen(),
-        requested_fen: run.outcome.outstanding.fen(),
-        granted_fen: run.outcome.granted.fen(),
+        budget: run.outcome.budget,
+        requested: run.outcome.outstanding,
+        granted: run.outcome.granted,
         lines,
     };
     let id = allocations::propose(&mut tx, &proposal, actor.signer()?).await?;

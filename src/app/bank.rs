@@ -162,7 +162,7 @@ pub async fn answer(
         today: super::today(),
         settled: &settled,
         line_count: i64::try_from(answered.len()).unwrap_or(i64::MAX),
-        total_fen: total.fen(),
+        total,
     };
     batches::returns::record(&mut tx, id, actor.signer()?, &answer).await?;
     let batch = batches::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;

@@ -34,7 +34,7 @@ async fn payment_item(conn: &mut Conn, round: &Round, project_id: i64) -> Result
     let p = batches::pool_parts(conn, round.id, project_id).await?;
     let basis = alloc::less(&alloc::less(&money(&p.granted), &money(&p.paid)), &money(&p.open));
     let parts = parts_of(&p, &alloc::split_by(amount, &basis));
-    Ok(NewItem { payee, amount_fen: amount.fen(), parts })
+    Ok(NewItem { payee, amount, parts })
 }
 
 /// A clawback item: `amount` (yuan, default all that is paid and not already being clawed
@@ -57,7 +57,7 @@ async fn clawback_item(
         money(&p.open).into_iter().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
     let basis = alloc::less(&money(&p.paid), &open_parts);
     let parts = parts_of(&p, &alloc::split_by(alloc::negate(amount), &basis));
-    Ok(NewItem { payee, amount_fen: alloc::negate(amount).fen(), parts })
+    Ok(NewItem { payee, amount: alloc::negate(amount), parts })
 }
 
 /// What to put in a new batch.
@@ -102,12 +102,12 @@ pub async fn prepare(
             ("clawback", vec![clawback_item(&mut tx, round, *project_id, *amount).await?])
         }
     };
-    let amounts: Vec<Money> = items.iter().map(|i| Money::from_fen(i.amount_fen)).collect();
+    let amounts: Vec<Money> = items.iter().map(|i| i.amount).collect();
     let batch = NewBatch {
         round_id: round.id,
         year: round.year,
         kind,
-        total_fen: alloc::total(&amounts).fen(),
+        total: alloc::total(&amounts),
         items,
         comment: comment.to_owned(),
         acknowledged: matches!(request, Request::Payment(_, true)),

@@ -11,6 +11,7 @@ use sqlx::Row;
 
 use super::audit::{self, Entry};
 use super::Conn;
+use crate::engine::allocation::line;
 use crate::engine::Money;
 use crate::signoff::allocation::State;
 
@@ -88,7 +89,7 @@ pub async fn held(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, i64>, s
 #[derive(Debug, Clone)]
 pub struct NewLine {
     pub project_id: i64,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub status: &'static str,
     pub parts: Vec<(i64, i64)>,
 }
@@ -98,9 +99,9 @@ pub struct NewLine {
 pub struct Proposal {
     pub round_id: i64,
     pub rule: &'static str,
-    pub budget_fen: i64,
-    pub requested_fen: i64,
-    pub granted_fen: i64,
+    pub budget: Money,
+    pub requested: Money,
+    pub granted: Money,
     pub lines: Vec<NewLine>,
 }
 
@@ -116,9 +117,9 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
     )
     .bind(p.round_id)
     .bind(p.rule)
-    .bind(p.budget_fen)
-    .bind(p.requested_fen)
-    .bind(p.granted_fen)
+    .bind(p.budget.fen())
+    .bind(p.requested.fen())
+    .bind(p.granted.fen())
     .bind(actor.id)
     .bind(&now)
     .fetch_one(&mut *conn)
@@ -128,7 +129,7 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
         insert_line(conn, p.round_id, Some(id), line, actor, "proposed").await?;
     }
     let new =
-        json!({ "rule": p.rule, "budget_fen": p.budget_fen, "granted_fen": p.granted_fen, "lines": p.lines.len() });
+        json!({ "rule": p.rule, "budget_fen": p.budget.fen(), "granted_fen": p.granted.fen(), "lines": p.lines.len() });
     audit::append(conn, &entry(actor, "allocation.propose", id, p.round_id, json!(null), new)).await?;
     Ok(id)
 }
@@ -162,7 +163,7 @@ async fn insert_line(
     actor: Actor<'_>,
     state: &str,
 ) -> Result<i64, sqlx::Error> {
-    let kind = if line.amount_fen < 0 { "release" } else { "grant" };
+    let kind = if line.amount < Money::ZERO { line::Kind::Release } else { line::Kind::Grant };
     let id: i64 = sqlx::query(
         "INSERT INTO grants (round_id, allocation_id, project_id, kind, amount_fen, status, state, created_by, created_at) \
          VALUES ($1, CAST(NULLIF($2, '') AS BIGINT), $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -170,8 +171,8 @@ async fn insert_line(
     .bind(round_id)
     .bind(super::nullable(allocation))
     .bind(line.project_id)
-    .bind(kind)
-    .bind(line.amount_fen)
+    .bind(kind.code())
+    .bind(line.amount.fen())
     .bind(line.status)
     .bind(state)
     .bind(actor.id)
@@ -198,7 +199,7 @@ async fn count_line(conn: &mut Conn, line: &NewLine) -> Result<(), Refusal> {
         "UPDATE projects SET granted_fen = granted_fen + $1 WHERE id = $2 \
          AND granted_fen + $1 <= requested_fen AND granted_fen + $1 >= paid_fen",
     )
-    .bind(line.amount_fen)
+    .bind(line.amount.fen())
     .bind(line.project_id)
     .execute(&mut *conn)
     .await?;

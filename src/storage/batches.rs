@@ -130,7 +130,7 @@ pub async fn pool_parts(conn: &mut Conn, round_id: i64, project_id: i64) -> Resu
 #[derive(Debug, Clone)]
 pub struct NewItem {
     pub payee: Payee,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub parts: Vec<(i64, i64)>,
 }
 
@@ -140,7 +140,7 @@ pub struct NewBatch {
     pub round_id: i64,
     pub year: i32,
     pub kind: &'static str,
-    pub total_fen: i64,
+    pub total: Money,
     pub items: Vec<NewItem>,
     pub comment: String,
     /// The preparer has read the warnings of payees that are neither the applicant nor
@@ -171,7 +171,7 @@ pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<
     .bind(&number)
     .bind(b.kind)
     .bind(i64::try_from(b.items.len()).unwrap_or(i64::MAX))
-    .bind(b.total_fen)
+    .bind(b.total.fen())
     .bind(actor.id)
     .bind(super::now())
     .bind(&b.comment)
@@ -181,7 +181,7 @@ pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<
     for item in &b.items {
         insert_item(conn, id, item).await?;
     }
-    let new = json!({ "number": number, "kind": b.kind, "item_count": b.items.len(), "total_fen": b.total_fen,
+    let new = json!({ "number": number, "kind": b.kind, "item_count": b.items.len(), "total_fen": b.total.fen(),
         "payee_warnings_acknowledged": warned });
     audit::append(conn, &entry(actor, "batch.prepare", id, b.round_id, json!(null), new)).await?;
     Ok((id, number))
@@ -195,7 +195,7 @@ async fn insert_item(conn: &mut Conn, batch_id: i64, item: &NewItem) -> Result<(
     )
     .bind(batch_id)
     .bind(p.project_id)
-    .bind(item.amount_fen)
+    .bind(item.amount.fen())
     .bind(&p.payee_name)
     .bind(&p.payee_bank)
     .bind(&p.payee_account)
@@ -267,7 +267,7 @@ pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) 
     let split = alloc::split_by(alloc::negate(amount), &basis);
     let line = NewLine {
         project_id,
-        amount_fen: alloc::negate(amount).fen(),
+        amount: alloc::negate(amount),
         status: "released",
         parts: parts.pool_ids.iter().copied().zip(split.iter().map(|m| m.fen())).collect(),
     };

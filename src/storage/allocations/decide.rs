@@ -106,7 +106,7 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
         return Err(refused("该分配方案已处理"));
     }
     for (g, parts) in lines(conn, id).await? {
-        let line = NewLine { project_id: g.project_id, amount_fen: g.amount.fen(), status: "funded", parts };
+        let line = NewLine { project_id: g.project_id, amount: g.amount, status: "funded", parts };
         count_line(conn, &line).await?;
         sqlx::query("UPDATE grants SET state = 'active' WHERE id = $1 AND state = 'proposed'")
             .bind(g.id)
@@ -164,12 +164,12 @@ pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -
 /// # Errors
 /// `Refused` when a bound would break (releasing what is paid), or a database error.
 pub async fn release(conn: &mut Conn, round_id: i64, line: &NewLine, actor: Actor<'_>) -> Result<i64, Refusal> {
-    if line.amount_fen >= 0 {
+    if line.amount >= Money::ZERO {
         return Err(refused("释放金额无效"));
     }
     count_line(conn, line).await?;
     let id = insert_line(conn, round_id, None, line, actor, "active").await?;
-    let new = json!({ "project_id": line.project_id, "amount_fen": line.amount_fen });
+    let new = json!({ "project_id": line.project_id, "amount_fen": line.amount.fen() });
     audit::append(conn, &entry(actor, "grant.release", id, round_id, json!(null), new)).await?;
     Ok(id)
 }

@@ -112,12 +112,8 @@ async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>) -> Result<std:
         }
         move_paid(conn, item.project_id, item.amount.fen(), &item.parts).await?;
         if b.kind == Kind::Clawback {
-            let line = NewLine {
-                project_id: item.project_id,
-                amount_fen: item.amount.fen(),
-                status: "released",
-                parts: item.parts,
-            };
+            let line =
+                NewLine { project_id: item.project_id, amount: item.amount, status: "released", parts: item.parts };
             release(conn, b.round_id, &line, actor).await?;
         }
     }

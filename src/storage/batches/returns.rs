@@ -39,7 +39,7 @@ pub struct Answer<'a> {
     pub settled: &'a [Settled],
     /// The answer's control totals, already checked against the batch by the engine.
     pub line_count: i64,
-    pub total_fen: i64,
+    pub total: crate::engine::Money,
 }
 
 /// A stored answer, for the batch's page.
@@ -77,7 +77,7 @@ pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer
     .bind(a.file_name)
     .bind(a.sha256)
     .bind(a.line_count)
-    .bind(a.total_fen)
+    .bind(a.total.fen())
     .bind(i64::try_from(failed.len()).unwrap_or(i64::MAX))
     .bind(actor.id)
     .bind(crate::storage::now())
@@ -86,7 +86,7 @@ pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer
     .try_get(0)?;
     insert_failures(conn, id, &failed).await?;
     let new = json!({ "file_name": a.file_name, "sha256": a.sha256, "paid_on": a.paid_on.to_string(),
-        "line_count": a.line_count, "total_fen": a.total_fen,
+        "line_count": a.line_count, "total_fen": a.total.fen(),
         "failed": failed.iter().map(|s| json!({ "item_id": s.item_id, "reason": s.reason })).collect::<Vec<_>>() });
     audit::append(conn, &entry(actor, "batch.return", batch_id, b.round_id, json!(null), new)).await?;
     let voucher = format!("银行回单 {}", b.number);
