@@ -96,7 +96,7 @@ async fn fresh_round(pool: &storage::Pool, year: i32) -> i64 {
     let toml = policy_toml(year);
     let policy = import::policy(&toml).expect("a policy");
     let mut tx = storage::begin_write(pool).await.expect("a transaction");
-    let id = storage::rounds::insert(&mut tx, &policy, &toml, "open").await.expect("a round");
+    let id = storage::rounds::insert(&mut tx, &policy, &toml, tiexi::engine::RoundStatus::Open).await.expect("a round");
     tx.commit().await.expect("committed");
     id
 }
@@ -157,7 +157,7 @@ async fn store_figure(url: &str, workbook: &str) {
     let user = {
         let mut conn = pool.inner.acquire().await.expect("a connection");
         let name = format!("bench-{}", std::process::id());
-        storage::users::insert(&mut conn, &name, "-", "division_staff", None).await.expect("a user")
+        storage::users::insert(&mut conn, &name, "-", tiexi::accounts::Role::DivisionStaff, None).await.expect("a user")
     };
     let db = storage::Db::from(pool.clone());
     let config = tiexi::config::AppConfig { parser: Some(tiexi_exe()), ..tiexi::config::AppConfig::default() };

@@ -47,7 +47,7 @@ async fn round(pool: &storage::Pool, year: i32) -> i64 {
     let toml = policy_toml(year);
     let policy = import::policy(&toml).expect("a policy");
     let mut tx = storage::begin_write(pool).await.expect("a transaction");
-    let id = storage::rounds::insert(&mut tx, &policy, &toml, "open").await.expect("a round");
+    let id = storage::rounds::insert(&mut tx, &policy, &toml, tiexi::engine::RoundStatus::Open).await.expect("a round");
     tx.commit().await.expect("committed");
     id
 }
@@ -67,7 +67,9 @@ async fn earlier(pool: &storage::Pool, year: i32, projects: &[Project]) {
     let result = engine::compute(&policy, &inputs);
     for ((record, _), r) in stored.iter().zip(&result.projects) {
         let fen = r.requested.fen().max(100);
-        storage::load::set_calculation(&mut tx, record.id, fen, r.status.code()).await.expect("stored");
+        storage::load::set_calculation(&mut tx, record.id, engine::Money::from_fen(fen), r.status)
+            .await
+            .expect("stored");
         storage::projects::set_paid(&mut tx, record.id, fen).await.expect("granted");
     }
     // As a confirmed import of the round would have (`app::imports::confirm`): PostgreSQL's
@@ -123,8 +125,7 @@ async fn previews(url: &str, bytes: &[u8], projects: &[Project], how: Earlier) -
     }
     let round_id = round(&pool, YEAR).await;
     let mut tx = storage::begin_write(&pool).await.expect("a transaction");
-    let user =
-        storage::users::insert(&mut tx, "bench-history", "-", Role::DivisionStaff.code(), None).await.expect("a user");
+    let user = storage::users::insert(&mut tx, "bench-history", "-", Role::DivisionStaff, None).await.expect("a user");
     let round = storage::rounds::find(&mut tx, round_id).await.expect("a read").expect("the round");
     tx.commit().await.expect("committed");
     let db = storage::Db::from(pool);

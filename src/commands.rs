@@ -75,7 +75,7 @@ pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>,
     let hash = accounts::hash_password(password).map_err(|e| e.to_string())?;
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
     let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
-    let id = storage::users::insert(&mut tx, &username, &hash, role.code(), unit)
+    let id = storage::users::insert(&mut tx, &username, &hash, role, unit)
         .await
         .map_err(|e| format!("无法创建账户（用户名可能已存在）：{e}"))?;
     let mut e = by_cli("user.add", "user", id);

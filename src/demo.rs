@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::accounts::{self, Role};
-use crate::engine::{self, Applicant, ApplicantType, Loan, Money, Project};
+use crate::engine::{self, Applicant, ApplicantType, Loan, Money, Project, RoundStatus};
 use crate::sample::{Seq, TRADES, UNITS};
 use crate::storage::{self, Pool};
 
@@ -136,7 +136,7 @@ async fn users(conn: &mut storage::Conn) -> Result<Vec<i64>, sqlx::Error> {
     let mut owners = Vec::new();
     for (name, role, unit) in ACCOUNTS {
         let hash = accounts::hash_password(PASSWORD).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        owners.push(storage::users::insert(conn, name, &hash, role.code(), unit).await?);
+        owners.push(storage::users::insert(conn, name, &hash, role, unit).await?);
     }
     for unit in UNITS {
         storage::units::add(conn, unit).await?;
@@ -158,12 +158,12 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     for round in CLOSED {
         let toml = closed_policy(round.0, round.2);
         let projects = closed_projects(&mut seq, round);
-        store_round(&mut tx, &toml, &projects, "closed", &[]).await?;
+        store_round(&mut tx, &toml, &projects, RoundStatus::Closed, &[]).await?;
     }
     let projects = open_projects(&mut seq);
     let coop = |name: &str| ACCOUNTS.iter().position(|(n, _, _)| *n == name).map_or(0, |i| owners[i]);
     let owned = [(0, coop("coop-a")), (1, coop("coop-a")), (2, coop("coop-b")), (3, coop("coop-b"))];
-    store_round(&mut tx, OPEN_POLICY, &projects, "open", &owned).await?;
+    store_round(&mut tx, OPEN_POLICY, &projects, RoundStatus::Open, &owned).await?;
     crate::app::division::demo::books(&mut tx).await?;
     let mut entry = crate::app::Actor::system().entry("demo.load", "database", "", None);
     entry.new = serde_json::json!({
@@ -180,7 +180,7 @@ async fn store_round(
     conn: &mut storage::Conn,
     toml: &str,
     projects: &[Project],
-    status: &str,
+    status: RoundStatus,
     owners_at: &[(usize, i64)],
 ) -> Result<(), sqlx::Error> {
     let policy = crate::import::policy(toml).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
@@ -189,13 +189,13 @@ async fn store_round(
     for (i, (p, r)) in projects.iter().zip(&result.projects).enumerate() {
         let owner = owners_at.iter().find(|(at, _)| *at == i).map(|(_, id)| *id);
         let id = storage::projects::upsert(conn, round_id, p, owner, None).await?;
-        storage::load::set_calculation(conn, id, r.requested.fen(), r.status.code()).await?;
+        storage::load::set_calculation(conn, id, r.requested, r.status).await?;
         storage::payees::from_workbook(conn, id, &payee(p, id)).await?;
-        if status == "closed" {
+        if status == RoundStatus::Closed {
             storage::projects::set_paid(conn, id, r.granted.fen()).await?;
         }
     }
-    if status == "closed" {
+    if status == RoundStatus::Closed {
         crate::app::division::demo::closed_round(conn, round_id, policy.year).await?;
     }
     Ok(())

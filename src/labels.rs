@@ -6,8 +6,10 @@
 //! page, a report and an export can never say two things. Pure: no I/O.
 
 use crate::accounts::Role;
-use crate::engine::Status;
+use crate::engine::allocation::line;
+use crate::engine::{PoolKind, RoundStatus, Status};
 use crate::review::{Action, State};
+use crate::signoff::{allocation, disbursement};
 
 /// The kinds of code a template or export may ask a label for (`label` filter).
 pub const KINDS: [&str; 14] = [
@@ -52,11 +54,7 @@ pub fn of(kind: &str, code: &str) -> Option<&'static str> {
 /// A trial result (`engine::Status`); `released` is a grant line given back.
 #[must_use]
 pub fn status(code: &str) -> Option<&'static str> {
-    [Status::Funded, Status::PartiallyFunded, Status::Waitlisted, Status::Ineligible]
-        .into_iter()
-        .find(|s| s.code() == code)
-        .map(Status::label)
-        .or(if code == "released" { Some("已释放") } else { None })
+    Status::parse(code).map(Status::label).or(if code == "released" { Some("已释放") } else { None })
 }
 
 /// 候补: only an approved project an allocation run leaves without money (docs/glossary.md).
@@ -65,24 +63,12 @@ pub const WAITLISTED_APPROVED: &str = "候补";
 /// A round's status: it stays open through review and payment, so 进行中, not 申报中.
 #[must_use]
 pub fn round_status(code: &str) -> Option<&'static str> {
-    match code {
-        "open" => Some("进行中"),
-        "closed" => Some("已结束"),
-        _ => None,
-    }
+    RoundStatus::parse(code).map(RoundStatus::label)
 }
 
 #[must_use]
 pub fn batch_state(code: &str) -> Option<&'static str> {
-    match code {
-        "prepared" => Some("待审核"),
-        "approved" => Some("已审核"),
-        "paid" => Some("已拨付"),
-        // Read, never stored: a paid batch with lines the bank failed (docs/payments.md).
-        "partial" => Some("部分支付"),
-        "cancelled" => Some("已撤销"),
-        _ => None,
-    }
+    disbursement::State::parse(code).map(disbursement::State::label)
 }
 
 /// What became of an upload, in a round's import history (`app::imports::history`).
@@ -99,21 +85,12 @@ pub fn import_result(code: &str) -> Option<&'static str> {
 
 #[must_use]
 pub fn batch_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "payment" => Some("拨付"),
-        "clawback" => Some("追回"),
-        _ => None,
-    }
+    disbursement::Kind::parse(code).map(disbursement::Kind::label)
 }
 
 #[must_use]
 pub fn allocation_state(code: &str) -> Option<&'static str> {
-    match code {
-        "proposed" => Some("待批准"),
-        "approved" => Some("已批准"),
-        "cancelled" => Some("已撤销"),
-        _ => None,
-    }
+    allocation::State::parse(code).map(allocation::State::label)
 }
 
 #[must_use]
@@ -128,32 +105,19 @@ pub fn allocation_rule(code: &str) -> Option<&'static str> {
 /// A grant line's kind.
 #[must_use]
 pub fn line_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "grant" => Some("核定"),
-        "release" => Some("释放"),
-        _ => None,
-    }
+    line::Kind::parse(code).map(line::Kind::label)
 }
 
 /// A grant line's state.
 #[must_use]
 pub fn line_state(code: &str) -> Option<&'static str> {
-    match code {
-        "active" => Some("有效"),
-        "proposed" => Some("待批准"),
-        "cancelled" => Some("已撤销"),
-        _ => None,
-    }
+    line::State::parse(code).map(line::State::label)
 }
 
 /// A budget pool's kind: where the money comes from (上级资金), not whether it arrived.
 #[must_use]
 pub fn pool_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "funded" => Some("上级资金"),
-        "matched" => Some("配套资金"),
-        _ => None,
-    }
+    PoolKind::parse(code).map(PoolKind::label)
 }
 
 #[must_use]
@@ -274,6 +238,44 @@ mod tests {
         for kind in KINDS {
             assert!(of(kind, "").is_none(), "{kind}");
         }
+    }
+
+    /// Every enum storage decodes: its code reads back as itself (the one decoding function
+    /// storage uses, `parse`), and the `label` filter of the templates says the enum's own
+    /// label, so a page and a report cannot name a state twice (issue 13 item 2).
+    #[test]
+    fn codes_read_back_and_labels_are_the_enums_own() {
+        use crate::engine::allocation::line;
+        use crate::engine::report::accounts::LineState;
+        use crate::signoff::{allocation, disbursement};
+        macro_rules! round_trip {
+            ($kind:expr, $all:expr, $parse:path) => {
+                for x in $all {
+                    assert_eq!($parse(x.code()), Some(x), "{:?}", x);
+                    assert!(!x.label().is_empty() && x.label() != x.code(), "{:?}", x);
+                    if let Some(kind) = $kind {
+                        assert_eq!(of(kind, x.code()), Some(x.label()), "{:?}", x);
+                    }
+                }
+            };
+        }
+        round_trip!(Some("state"), State::ALL, State::parse);
+        round_trip!(Some("status"), Status::ALL, Status::parse);
+        round_trip!(Some("role"), Role::ALL, Role::parse);
+        round_trip!(Some("round_status"), RoundStatus::ALL, RoundStatus::parse);
+        round_trip!(Some("pool_kind"), PoolKind::ALL, PoolKind::parse);
+        round_trip!(Some("line_kind"), line::Kind::ALL, line::Kind::parse);
+        round_trip!(Some("line_state"), line::State::ALL, line::State::parse);
+        round_trip!(None::<&str>, LineState::ALL, LineState::parse);
+        round_trip!(Some("allocation_state"), allocation::State::ALL, allocation::State::parse);
+        round_trip!(Some("batch_state"), disbursement::State::ALL, disbursement::State::parse);
+        round_trip!(Some("batch_kind"), disbursement::Kind::ALL, disbursement::Kind::parse);
+        // The labels the glossary fixes (docs/glossary.md).
+        assert_eq!(RoundStatus::Open.label(), "进行中");
+        assert_eq!(PoolKind::Matched.label(), "配套资金");
+        assert_eq!(disbursement::State::Approved.label(), "已审核");
+        assert_eq!(allocation::State::Proposed.label(), "待批准");
+        assert_eq!(RoundStatus::parse("OPEN"), None);
     }
 
     /// Two codes with one label would make a filter by label ambiguous.

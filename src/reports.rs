@@ -13,6 +13,7 @@ pub use annual::{annual, cumulative, performance};
 pub use lists::{approval_form, payment_list, publicity, publicity_list};
 
 use crate::engine::report::YearFigures;
+use crate::engine::RoundStatus;
 use crate::engine::{self, Money, PolicyError, Project, RoundResult};
 use crate::storage::{self, projects::Record, Conn};
 
@@ -40,7 +41,7 @@ struct Computed {
 
 impl Computed {
     fn closed(&self) -> bool {
-        self.round.status == "closed"
+        self.round.status == RoundStatus::Closed
     }
 }
 
@@ -52,11 +53,8 @@ async fn rounds_through(conn: &mut Conn, through: i32) -> Result<Vec<Computed>, 
     let mut out = Vec::with_capacity(rounds.len());
     for round in rounds {
         let policy = crate::import::policy(&round.policy_toml)?;
-        let (records, projects): (Vec<Record>, Vec<Project>) = storage::load::round(conn, round.id)
-            .await?
-            .into_iter()
-            .filter(|(r, _)| crate::review::State::code_counts(&r.state))
-            .unzip();
+        let (records, projects): (Vec<Record>, Vec<Project>) =
+            storage::load::round(conn, round.id).await?.into_iter().filter(|(r, _)| r.state.counts()).unzip();
         let result = books(conn, round.id, &policy, &records, &projects).await?;
         out.push(Computed { round, policy, records, projects, result });
     }
@@ -80,7 +78,7 @@ pub async fn settled(
     // docs/rules.md §9: the review cuts in force, as every computation of a round takes them.
     let facts = storage::facts::round(conn, round_id).await?;
     let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
-    if ledger.is_none() && records.iter().all(|r| r.granted_fen == 0) {
+    if ledger.is_none() && records.iter().all(|r| r.granted.is_zero()) {
         return Ok(engine::compute_with(policy, projects, &facts));
     }
     Ok(decided(policy, records, projects, ledger, &facts))
@@ -111,7 +109,7 @@ fn decided(
     facts: &engine::Facts,
 ) -> RoundResult {
     let trial = engine::compute_with(policy, projects, facts);
-    let granted: Vec<Money> = records.iter().map(|r| Money::from_fen(r.granted_fen)).collect();
+    let granted: Vec<Money> = records.iter().map(|r| r.granted).collect();
     let pools: Option<Vec<Money>> = ledger.map(|l| l.into_iter().map(Money::from_fen).collect());
     let decided = engine::settle::Decided { granted: &granted, pools: pools.as_deref() };
     engine::settle::settle(trial, projects, decided)

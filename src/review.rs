@@ -246,9 +246,11 @@ pub fn available(actor: Actor, facts: &Facts) -> Vec<Action> {
         .collect()
 }
 
+mod document;
 pub mod publicity;
 mod state;
 
+pub use document::DocumentReview;
 pub use state::State;
 #[cfg(test)]
 mod tests;

@@ -90,7 +90,7 @@ pub async fn add(
     if storage::users::find_by_name(&mut tx, &username).await?.is_some() {
         return Err(AppError::Invalid(format!("用户名“{username}”已存在")));
     }
-    let id = storage::users::insert(&mut tx, &username, &hashed, role.code(), unit.as_deref()).await?;
+    let id = storage::users::insert(&mut tx, &username, &hashed, role, unit.as_deref()).await?;
     storage::users::set_password(&mut tx, id, &hashed, true, None).await?;
     let mut e = actor.entry("user.add", "user", id, None);
     e.new = json!({ "username": username, "role": role.code(), "unit": unit, "disabled": false, "must_change_password": true });
@@ -158,11 +158,11 @@ pub struct RoleChanged {
 pub async fn set_role(db: &Db, actor: Actor<'_>, id: i64, role: &str, unit: &str) -> Result<RoleChanged, AppError> {
     let before = other(db, actor, id).await?;
     let (role, unit) = role_and_unit(db, role, unit).await?;
-    if role.code() == before.user.role && unit == before.user.unit {
+    if role == before.user.role && unit == before.user.unit {
         return Err(AppError::Invalid(format!("“{}”的角色和团场没有变化", before.user.username)));
     }
     let mut tx = storage::begin_write(db).await?;
-    storage::users::set_role(&mut tx, id, role.code(), unit.as_deref()).await?;
+    storage::users::set_role(&mut tx, id, role, unit.as_deref()).await?;
     let mut e = actor.entry("user.role", "user", id, None);
     e.old = json!({ "role": before.user.role, "unit": before.user.unit });
     e.new = json!({ "role": role.code(), "unit": unit });

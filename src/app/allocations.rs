@@ -37,16 +37,18 @@ pub async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) -> Resu
     // Every counted project, so that those still in review keep their trial share
     // (docs/payments.md, engine::allocation::run_fair).
     let mut all = storage::load::round(conn, round.id).await?;
-    all.retain(|(r, _)| crate::review::State::code_counts(&r.state));
+    all.retain(|(r, _)| r.state.counts());
     let (all, projects): (Vec<Record>, Vec<_>) = all.into_iter().unzip();
-    let approved: Vec<bool> = all.iter().map(|r| r.state == "approved").collect();
-    let taken: Vec<bool> =
-        all.iter().map(|r| r.state == "approved" && wanted.as_ref().is_none_or(|w| w.contains(&r.id))).collect();
+    let approved: Vec<bool> = all.iter().map(|r| r.state == crate::review::State::Approved).collect();
+    let taken: Vec<bool> = all
+        .iter()
+        .map(|r| r.state == crate::review::State::Approved && wanted.as_ref().is_none_or(|w| w.contains(&r.id)))
+        .collect();
     let held_by = allocations::held(conn, round.id).await?;
     let held: Vec<Money> = all.iter().map(|r| Money::from_fen(held_by.get(&r.id).copied().unwrap_or(0))).collect();
     let pools = allocations::pools(conn, round.id).await?;
-    let amounts: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.amount_fen)).collect();
-    let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
+    let amounts: Vec<Money> = pools.iter().map(|p| p.amount).collect();
+    let granted: Vec<Money> = pools.iter().map(|p| p.granted).collect();
     // docs/rules.md §9: the review cuts in force bound what an approved project is granted.
     let facts = storage::facts::round(conn, round.id).await?;
     let remaining = alloc::remaining(&amounts, &granted);
@@ -78,7 +80,7 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
         .filter(|(_, l)| l.granted.is_positive())
         .map(|(r, l)| NewLine {
             project_id: r.id,
-            amount_fen: l.granted.fen(),
+            amount: l.granted,
             status: l.status.code(),
             parts: ids.iter().copied().zip(l.parts.iter().map(|m| m.fen())).collect(),
         })
@@ -87,9 +89,9 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
     let proposal = Proposal {
         round_id: round.id,
         rule: rule_code(policy.allocation),
-        budget_fen: run.outcome.budget.fen(),
-        requested_fen: run.outcome.outstanding.fen(),
-        granted_fen: run.outcome.granted.fen(),
+        budget: run.outcome.budget,
+        requested: run.outcome.outstanding,
+        granted: run.outcome.granted,
         lines,
     };
     let id = allocations::propose(&mut tx, &proposal, actor.signer()?).await?;
@@ -133,8 +135,5 @@ pub async fn decide_allocation(
 /// allows nothing.
 #[must_use]
 pub fn facts(a: &allocations::Stored) -> allocation::Facts {
-    allocation::Facts {
-        state: allocation::State::parse(&a.state).unwrap_or(allocation::State::Cancelled),
-        proposed_by: a.proposed_by,
-    }
+    allocation::Facts { state: a.state, proposed_by: a.proposed_by }
 }

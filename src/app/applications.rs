@@ -8,6 +8,7 @@ use serde_json::json;
 use super::Actor;
 use crate::accounts::Role;
 use crate::engine::Project;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::export::mask;
 use crate::storage::{self, Db};
@@ -23,8 +24,12 @@ pub async fn mine(db: &Db, actor: Actor<'_>) -> Result<(Vec<Line>, Vec<i32>), Ap
     actor.require(actor.role == Role::Cooperative)?;
     let mut conn = db.inner.acquire().await?;
     let lines = storage::applications::owned_by(&mut conn, actor.account()?).await?;
-    let open =
-        storage::rounds::list(&mut conn).await?.into_iter().filter(|r| r.status == "open").map(|r| r.year).collect();
+    let open = storage::rounds::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == RoundStatus::Open)
+        .map(|r| r.year)
+        .collect();
     Ok((lines, open))
 }
 
@@ -36,7 +41,7 @@ pub async fn open_round(db: &Db, actor: Actor<'_>, year: i32) -> Result<Round, A
     actor.require(actor.role == Role::Cooperative)?;
     let mut conn = db.inner.acquire().await?;
     let round = storage::rounds::find_by_year(&mut conn, year).await?.ok_or(AppError::NotFound)?;
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(AppError::Conflict("该年度已关闭，不能申请".into()));
     }
     Ok(round)
@@ -52,7 +57,7 @@ pub async fn editable(db: &Db, actor: Actor<'_>, id: i64) -> Result<(Round, Proj
     let mut conn = db.inner.acquire().await?;
     let s = super::review::subject(&mut conn, actor, id).await?;
     actor.require(actor.role == Role::Cooperative && actor.id.is_some() && s.owner_id == actor.id)?;
-    if !crate::review::State::parse(&s.state).is_some_and(crate::review::State::editable) || !s.round_open {
+    if !s.state.editable() || !s.round_open {
         return Err(AppError::Conflict("申请已提交或年度已关闭，不能修改".into()));
     }
     let round = storage::rounds::find(&mut conn, s.round_id).await?.ok_or(AppError::NotFound)?;

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use super::imports::Parsers;
 use super::Actor;
 use crate::config::AppConfig;
+use crate::engine::allocation as alloc;
 use crate::engine::payment::{self, Answered, Asked, Control};
-use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::bank_file::{BankFile, Line};
 use crate::import::{self, bank_return::BankReturn};
@@ -39,7 +39,7 @@ pub async fn file(db: &Db, actor: Actor<'_>, id: i64) -> Result<BankFile, AppErr
             payee_name: i.payee_name.clone(),
             account: i.payee_account.clone(),
             bank: i.payee_bank.clone(),
-            amount: Money::from_fen(i.amount_fen),
+            amount: i.amount,
         })
         .collect();
     let total = alloc::total(&lines.iter().map(|l| l.amount).collect::<Vec<_>>());
@@ -151,12 +151,7 @@ pub async fn answer(
     let asked: Vec<Asked> = batches::items(&mut tx, id)
         .await?
         .into_iter()
-        .map(|i| Asked {
-            item_id: i.id,
-            payee_name: i.payee_name,
-            account: i.payee_account,
-            amount: Money::from_fen(i.amount_fen),
-        })
+        .map(|i| Asked { item_id: i.id, payee_name: i.payee_name, account: i.payee_account, amount: i.amount })
         .collect();
     let (answered, settled) = matched(&read, &asked)?;
     let total = alloc::total(&answered.iter().map(|a| a.amount).collect::<Vec<_>>());
@@ -167,7 +162,7 @@ pub async fn answer(
         today: super::today(),
         settled: &settled,
         line_count: i64::try_from(answered.len()).unwrap_or(i64::MAX),
-        total_fen: total.fen(),
+        total,
     };
     batches::returns::record(&mut tx, id, actor.signer()?, &answer).await?;
     let batch = batches::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;

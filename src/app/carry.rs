@@ -5,7 +5,9 @@
 use serde_json::{json, Value};
 
 use super::Actor;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
+use crate::review::State;
 use crate::storage::{self, rounds::Round, Db};
 
 /// The projects the previous round offers to `round`.
@@ -31,7 +33,7 @@ pub async fn offered(db: &Db, actor: Actor<'_>, round: &Round) -> Result<Value, 
 /// `Forbidden`, `Conflict` (round closed, no previous round), or a database error.
 pub async fn forward(db: &Db, actor: Actor<'_>, round: &Round, chosen: Option<&[i64]>) -> Result<Value, AppError> {
     actor.require(actor.role.may_manage_rounds())?;
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(AppError::Conflict("该年度已关闭".into()));
     }
     let policy = crate::import::policy(&round.policy_toml)?;
@@ -84,8 +86,8 @@ pub async fn settle(db: &Db, actor: Actor<'_>, id: i64, keep: bool) -> Result<Va
     if !subject.round_open {
         return Err(AppError::Conflict("该年度已关闭".into()));
     }
-    let (action, to) = if keep { ("submit", "submitted") } else { ("withdraw", "withdrawn") };
-    let m = storage::review::Move { id, from: "draft", to, publication: None, reason: None };
+    let (action, to) = if keep { ("submit", State::Submitted) } else { ("withdraw", State::Withdrawn) };
+    let m = storage::review::Move { id, from: State::Draft, to, publication: None, reason: None };
     if !storage::review::move_state(&mut tx, &m).await? {
         return Err(AppError::Conflict("项目状态刚被他人更改，请刷新页面后重试".into()));
     }

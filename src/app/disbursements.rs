@@ -5,8 +5,9 @@
 use super::Actor;
 use crate::engine::allocation as alloc;
 use crate::engine::Money;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
-use crate::signoff::disbursement::{self, Action as Step, Facts, Kind, State};
+use crate::signoff::disbursement::{self, Action as Step, Facts};
 use crate::storage::batches::{self, NewBatch, NewItem, Payee, PoolParts};
 use crate::storage::{self, rounds::Round, Conn, Db};
 
@@ -26,18 +27,14 @@ async fn payee_in(conn: &mut Conn, round: &Round, project_id: i64) -> Result<Pay
 /// split by its granted, unpaid and unreserved pool parts.
 async fn payment_item(conn: &mut Conn, round: &Round, project_id: i64) -> Result<NewItem, AppError> {
     let payee = payee_in(conn, round, project_id).await?;
-    let amount = alloc::to_pay(
-        Money::from_fen(payee.granted_fen),
-        Money::from_fen(payee.paid_fen),
-        Money::from_fen(payee.open_payment_fen),
-    );
+    let amount = alloc::to_pay(payee.granted, payee.paid, payee.open_payment);
     if !amount.is_positive() {
         return Err(AppError::Conflict(format!("项目 {} 没有可拨付的金额", payee.key)));
     }
     let p = batches::pool_parts(conn, round.id, project_id).await?;
     let basis = alloc::less(&alloc::less(&money(&p.granted), &money(&p.paid)), &money(&p.open));
     let parts = parts_of(&p, &alloc::split_by(amount, &basis));
-    Ok(NewItem { payee, amount_fen: amount.fen(), parts })
+    Ok(NewItem { payee, amount, parts })
 }
 
 /// A clawback item: `amount` (yuan, default all that is paid and not already being clawed
@@ -49,8 +46,8 @@ async fn clawback_item(
     amount: Option<Money>,
 ) -> Result<NewItem, AppError> {
     let payee = payee_in(conn, round, project_id).await?;
-    let open = alloc::negate(Money::from_fen(payee.open_clawback_fen));
-    let most = alloc::lacking(Money::from_fen(payee.paid_fen), open);
+    let open = alloc::negate(payee.open_clawback);
+    let most = alloc::lacking(payee.paid, open);
     let amount = amount.unwrap_or(most);
     if !amount.is_positive() || amount > most {
         return Err(AppError::Conflict(format!("项目 {} 可追回金额为 {most} 元", payee.key)));
@@ -60,7 +57,7 @@ async fn clawback_item(
         money(&p.open).into_iter().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
     let basis = alloc::less(&money(&p.paid), &open_parts);
     let parts = parts_of(&p, &alloc::split_by(alloc::negate(amount), &basis));
-    Ok(NewItem { payee, amount_fen: alloc::negate(amount).fen(), parts })
+    Ok(NewItem { payee, amount: alloc::negate(amount), parts })
 }
 
 /// What to put in a new batch.
@@ -87,7 +84,7 @@ pub async fn prepare(
     comment: &str,
 ) -> Result<(i64, String), AppError> {
     actor.require_staff()?;
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(AppError::Conflict("该年度已关闭".into()));
     }
     let mut tx = storage::begin_write(db).await?;
@@ -105,12 +102,12 @@ pub async fn prepare(
             ("clawback", vec![clawback_item(&mut tx, round, *project_id, *amount).await?])
         }
     };
-    let amounts: Vec<Money> = items.iter().map(|i| Money::from_fen(i.amount_fen)).collect();
+    let amounts: Vec<Money> = items.iter().map(|i| i.amount).collect();
     let batch = NewBatch {
         round_id: round.id,
         year: round.year,
         kind,
-        total_fen: alloc::total(&amounts).fen(),
+        total: alloc::total(&amounts),
         items,
         comment: comment.to_owned(),
         acknowledged: matches!(request, Request::Payment(_, true)),
@@ -129,11 +126,7 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
 /// allows nothing.
 #[must_use]
 pub fn facts(b: &batches::Batch) -> Facts {
-    Facts {
-        state: State::parse(&b.state).unwrap_or(State::Cancelled),
-        kind: Kind::parse(&b.kind).unwrap_or(Kind::Clawback),
-        prepared_by: b.prepared_by,
-    }
+    Facts { state: b.state, kind: b.kind, prepared_by: b.prepared_by }
 }
 
 /// The batch and whether the actor may take `action` on it now.

@@ -29,7 +29,7 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 /// project's regiment staff and division staff; never after the round closed.
 #[must_use]
 pub fn may_upload(actor: Actor<'_>, s: &Subject) -> bool {
-    let editable = crate::review::State::parse(&s.state).is_some_and(crate::review::State::editable);
+    let editable = s.state.editable();
     let who = match actor.role {
         Role::Cooperative => actor.id.is_some() && s.owner_id == actor.id && editable,
         Role::RegimentStaff => actor.unit == Some(s.unit.as_str()),

@@ -10,6 +10,7 @@ use super::Actor;
 use crate::accounts::Role;
 use crate::engine::policy::{Evidence, Policy, StatementRule};
 use crate::error::AppError;
+use crate::review::DocumentReview;
 use crate::storage::{self, evidence::Missing, rounds::Round, Db};
 
 /// The batch preparation's check, in its transaction: every project of a payment batch has
@@ -59,35 +60,29 @@ pub async fn checklist(db: &Db, actor: Actor<'_>, id: i64) -> Result<(Round, Val
         .iter()
         .map(|c| {
             let of: Vec<_> = documents.iter().filter(|d| &d.category == c).collect();
-            let state = if of.iter().any(|d| d.review == "accepted") {
-                "accepted"
-            } else if of.iter().any(|d| d.review == "pending") {
-                "pending"
+            // `None`: nothing uploaded (未上传).
+            let state = if of.iter().any(|d| d.review == DocumentReview::Accepted) {
+                Some(DocumentReview::Accepted)
+            } else if of.iter().any(|d| d.review == DocumentReview::Pending) {
+                Some(DocumentReview::Pending)
             } else if of.is_empty() {
-                "missing"
+                None
             } else {
-                "rejected"
+                Some(DocumentReview::Rejected)
             };
-            let reason = of.iter().rev().find(|d| d.review == "rejected").map(|d| d.reason.clone());
-            json!({ "category": c, "state": state, "label": label(state), "reason": reason })
+            let reason = of.iter().rev().find(|d| d.review == DocumentReview::Rejected).map(|d| d.reason.clone());
+            json!({ "category": c, "state": state.map_or("missing", DocumentReview::code),
+                "label": state.map_or("未上传", DocumentReview::label), "reason": reason })
         })
         .collect();
     let required = policy.evidence.interest_statement == StatementRule::Required;
-    let ready = (!required || lacking.is_empty()) && categories.iter().all(|c| c["state"] == "accepted");
+    let ready =
+        (!required || lacking.is_empty()) && categories.iter().all(|c| c["state"] == DocumentReview::Accepted.code());
     Ok((
         round,
         json!({ "project_id": id, "statement_required": required, "lacking_statements": lacking,
             "categories": categories, "documents": documents, "ready": ready }),
     ))
-}
-
-fn label(state: &str) -> &'static str {
-    match state {
-        "accepted" => "已认可",
-        "pending" => "待审核",
-        "rejected" => "未认可",
-        _ => "未上传",
-    }
 }
 
 /// Who accepts or rejects documents: division staff, and regiment staff for their 团场.
@@ -127,12 +122,12 @@ pub async fn project_of(db: &Db, actor: Actor<'_>, id: i64) -> Result<i64, AppEr
 pub async fn review(db: &Db, actor: Actor<'_>, id: i64, body: &Decision) -> Result<Value, AppError> {
     actor.require(may_review(actor.role))?;
     let review = match body.decision.as_str() {
-        "accept" => "accepted",
-        "reject" => "rejected",
+        "accept" => DocumentReview::Accepted,
+        "reject" => DocumentReview::Rejected,
         _ => return Err(AppError::Invalid("请选择认可或不认可".into())),
     };
     let reason = body.reason.trim();
-    if review == "rejected" && reason.is_empty() {
+    if review == DocumentReview::Rejected && reason.is_empty() {
         return Err(AppError::Invalid("不认可时须填写原因，申请人将看到该原因".into()));
     }
     let category = body.category.as_deref().map(str::trim).filter(|c| !c.is_empty());

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::Actor;
 use crate::accounts::Role;
 use crate::engine::facts::History;
-use crate::engine::{Money, Project};
+use crate::engine::Project;
 use crate::error::AppError;
 use crate::storage::{self, Db};
 
@@ -56,8 +56,7 @@ pub async fn document(conn: &mut storage::Conn, who: &str) -> Result<Value, sqlx
         .iter()
         .map(|p| {
             json!({ "year": p.year, "id": p.project_id, "key": p.key, "name": p.name, "unit": p.unit, "state": p.state,
-                "requested": Money::from_fen(p.requested_fen), "granted": Money::from_fen(p.granted_fen),
-                "paid": Money::from_fen(p.paid_fen), "contracts": p.contracts })
+                "requested": p.requested, "granted": p.granted, "paid": p.paid, "contracts": p.contracts })
         })
         .collect();
     if let Some(o) = doc.as_object_mut() {

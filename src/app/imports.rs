@@ -11,6 +11,7 @@ use rocket::tokio::sync::Semaphore;
 use super::Actor;
 use crate::accounts::Role;
 use crate::config::AppConfig;
+use crate::engine::RoundStatus;
 use crate::engine::{self, Policy};
 use crate::error::AppError;
 use crate::import::{self, Parsed, RowError};
@@ -114,7 +115,7 @@ pub async fn preview(
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
         return Err(AppError::TooLarge);
     }
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
     }
     let policy = import::policy(&round.policy_toml)?;
@@ -203,7 +204,7 @@ pub async fn confirm(
     let preview: serde_json::Value = serde_json::from_str(&import.preview_json).unwrap_or_default();
     let count = preview["projects"].as_array().map_or(0, Vec::len);
     let already = Confirmed { import_id: import.id, projects: count, already: true, ..Confirmed::default() };
-    if import.status == "confirmed" {
+    if import.status == storage::imports::Status::Confirmed {
         return Ok(already);
     }
     let round = {
@@ -217,7 +218,7 @@ pub async fn confirm(
     }
     let (mut parsed, _) = parse(parsers, config, actor, &policy, bytes).await?;
     let mut tx = storage::begin_write(db).await?;
-    if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != "open") {
+    if storage::rounds::find(&mut tx, round.id).await?.is_none_or(|r| r.status != RoundStatus::Open) {
         return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
     }
     let (stored, units) = round_state(&mut tx, round.id).await?;

@@ -32,14 +32,14 @@ pub fn relation(actor: Actor<'_>, s: &Subject) -> review::Actor {
 pub fn facts(s: &Subject, publicity_days: u32, today: NaiveDate) -> Facts {
     let day = |d: &Option<String>| d.as_deref().and_then(|d| d.parse().ok());
     Facts {
-        state: State::parse(&s.state).unwrap_or(State::Submitted),
+        state: s.state,
         round_open: s.round_open,
         has_opinion: s.has_opinion,
         publication_start: day(&s.publication_start),
         publication_end: day(&s.publication_end),
         publicity_days,
         open_objections: u32::try_from(s.open_objections).unwrap_or(u32::MAX),
-        paid_fen: s.paid_fen,
+        paid_fen: s.paid.fen(),
         today,
     }
 }
@@ -114,17 +114,17 @@ pub async fn act(db: &Db, actor: Actor<'_>, id: i64, request: &Request<'_>) -> R
         _ => None,
     };
     let reason = (action == Action::Reject).then_some(request.comment);
-    let m = Move { id, from: &subject.state, to: to.code(), publication, reason };
+    let m = Move { id, from: subject.state, to, publication, reason };
     if !storage::review::move_state(&mut tx, &m).await? {
         return Err(AppError::Conflict("项目状态刚被他人更改，请刷新页面后重试".into()));
     }
     storage::review::record(&mut tx, &m, action.code(), actor.account()?, request.comment).await?;
-    if action == Action::Withdraw && subject.granted_fen > 0 {
+    if action == Action::Withdraw && subject.granted.is_positive() {
         // The unpaid grant goes back to its pools (a release line) in the move's transaction;
         // money in an open batch must be cancelled out first (docs/payments.md).
         storage::batches::release_unpaid(&mut tx, id, actor.signer()?).await?;
     }
-    if State::parse(&subject.state).is_none_or(State::counts) != to.counts() {
+    if subject.state.counts() != to.counts() {
         recount(&mut tx, actor, subject.round_id).await?;
     }
     let name = format!("project.{}", action.code());

@@ -4,7 +4,7 @@
 //! change is audited with the round before and after (docs/policy.md, docs/ARCHITECTURE.md).
 
 use super::Actor;
-use crate::engine::{Policy, Project, RoundResult};
+use crate::engine::{Policy, Project, RoundResult, RoundStatus};
 use crate::error::AppError;
 use crate::storage::{self, projects::Record, Db};
 
@@ -35,7 +35,7 @@ pub async fn find(db: &Db, year: i32) -> Result<Round, AppError> {
 /// A database error.
 pub async fn counted(conn: &mut storage::Conn, round_id: i64) -> Result<Vec<(Record, Project)>, sqlx::Error> {
     let mut all = storage::load::round(conn, round_id).await?;
-    all.retain(|(r, _)| crate::review::State::code_counts(&r.state));
+    all.retain(|(r, _)| r.state.counts());
     Ok(all)
 }
 
@@ -63,7 +63,7 @@ pub async fn create(db: &Db, actor: Actor<'_>, toml: &str) -> Result<Round, AppE
     if storage::rounds::find_by_year(&mut tx, policy.year).await?.is_some() {
         return Err(AppError::Conflict(format!("{}年度已存在", policy.year)));
     }
-    let id = storage::rounds::insert(&mut tx, &policy, toml, "open").await?;
+    let id = storage::rounds::insert(&mut tx, &policy, toml, RoundStatus::Open).await?;
     let round = storage::rounds::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let mut e = actor.entry("round.create", "round", id, Some(id));
     e.new = round_json(&round);
@@ -104,9 +104,9 @@ pub async fn update(db: &Db, actor: Actor<'_>, round: &Round, toml: &str) -> Res
 /// `Forbidden`, `Invalid` (a status other than open or closed), `NotFound`, or a database error.
 pub async fn set_status(pool: &storage::Pool, actor: Actor<'_>, round: &Round, status: &str) -> Result<(), AppError> {
     actor.require(actor.role.may_manage_rounds())?;
-    if !matches!(status, "open" | "closed") {
-        return Err(AppError::Invalid("年度状态只能是 open 或 closed".into()));
-    }
+    let Some(status) = RoundStatus::parse(status) else {
+        return Err(AppError::Invalid("年度状态只能是进行中或已结束".into()));
+    };
     let mut tx = storage::begin_write(pool).await?;
     let before = storage::rounds::find(&mut tx, round.id).await?.ok_or(AppError::NotFound)?;
     storage::rounds::set_status(&mut tx, round.id, status).await?;

@@ -14,6 +14,7 @@ use super::imports::Parsers;
 use super::Actor;
 use crate::accounts::Role;
 use crate::config::AppConfig;
+use crate::engine::RoundStatus;
 use crate::engine::{self, facts::StatementLine, Project};
 use crate::error::AppError;
 use crate::import::statements::{self as read, SheetColumns, Statement};
@@ -62,7 +63,7 @@ pub async fn reconciliation_rows(
 /// The projects the round's calculation counts (`review::State::counts`), in workbook order.
 async fn counted(conn: &mut storage::Conn, round_id: i64) -> Result<Vec<Project>, sqlx::Error> {
     let mut all = storage::load::round(conn, round_id).await?;
-    all.retain(|(r, _)| crate::review::State::code_counts(&r.state));
+    all.retain(|(r, _)| r.state.counts());
     Ok(all.into_iter().map(|(_, p)| p).collect())
 }
 
@@ -209,7 +210,7 @@ pub async fn preview(
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
         return Err(AppError::TooLarge);
     }
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(AppError::Conflict("该年度已关闭，不能上传结息清单".into()));
     }
     let policy = crate::import::policy(&round.policy_toml)?;
@@ -248,14 +249,14 @@ pub async fn confirm(
 ) -> Result<Value, AppError> {
     actor.require(actor.role.may_import())?;
     let nothing = |why: &str| json!({ "statement_id": upload.id, "lines": 0, "already": true, "why": why });
-    if upload.status == "confirmed" {
+    if upload.status == storage::imports::Status::Confirmed {
         return Ok(nothing("该结息清单已确认"));
     }
     let bytes = storage::statements::bytes(&mut *db.inner.acquire().await?, upload.id).await?;
     let file = parse(parsers, config, &upload.file_name, bytes).await?;
     let mut tx = storage::begin_write(db).await?;
     let round = storage::rounds::find(&mut tx, upload.round_id).await?.ok_or(AppError::NotFound)?;
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(AppError::Conflict("该年度已关闭，不能上传结息清单".into()));
     }
     if storage::statements::confirmed_same_file(&mut tx, round.id, &upload.file_sha256).await?.is_some() {

@@ -88,7 +88,7 @@ pub async fn correct(db: &Db, actor: Actor<'_>, id: i64, unit: &str) -> Result<(
     }
     storage::units::set_project_unit(&mut tx, id, unit).await?;
     let words = format!("更正团场：{} → {unit}", s.unit);
-    let m = Move { id, from: &s.state, to: &s.state, publication: None, reason: None };
+    let m = Move { id, from: s.state, to: s.state, publication: None, reason: None };
     storage::review::record(&mut tx, &m, "unit", actor.account()?, &words).await?;
     let mut e = actor.entry("project.unit", "project", id, Some(s.round_id));
     e.old = json!({ "unit": s.unit });

@@ -178,6 +178,7 @@ pub fn negate(amount: Money) -> Money {
 }
 
 mod fair;
+pub mod line;
 pub use fair::{run_fair, Fair};
 
 #[cfg(test)]

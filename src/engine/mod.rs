@@ -23,6 +23,7 @@ pub mod reasons;
 pub mod reconcile;
 pub mod report;
 mod request;
+pub mod round;
 pub mod settle;
 pub mod summary;
 
@@ -37,6 +38,7 @@ pub use policy::{Allocation, OverdueRule, Policy, PolicyError, Pool, PoolKind, R
 pub use project::{Applicant, ApplicantType, Event, EventKind, Loan, Project};
 pub use reasons::Reason;
 pub use reconcile::reconcile;
+pub use round::RoundStatus;
 
 /// docs/rules.md §6 statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -84,6 +86,13 @@ impl Status {
             Status::Waitlisted => "预算不足",
             Status::Ineligible => "不符合条件",
         }
+    }
+
+    pub const ALL: [Status; 4] = [Status::Funded, Status::PartiallyFunded, Status::Waitlisted, Status::Ineligible];
+
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 

@@ -92,12 +92,28 @@ pub enum PoolKind {
 }
 
 impl PoolKind {
+    pub const ALL: [PoolKind; 2] = [PoolKind::Funded, PoolKind::Matched];
+
     #[must_use]
-    pub fn label(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             PoolKind::Funded => "funded",
             PoolKind::Matched => "matched",
         }
+    }
+
+    /// Where the money comes from (上级资金), not whether it arrived (docs/glossary.md).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            PoolKind::Funded => "上级资金",
+            PoolKind::Matched => "配套资金",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(code: &str) -> Option<PoolKind> {
+        PoolKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 

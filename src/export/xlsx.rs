@@ -43,10 +43,7 @@ fn workbook(policy: &Policy, projects: &[Project], result: &RoundResult) -> Resu
 /// The Chinese name of a pool's kind (docs/rules.md §2).
 #[must_use]
 pub fn pool_kind_label(kind: PoolKind) -> &'static str {
-    match kind {
-        PoolKind::Funded => "上级资金",
-        PoolKind::Matched => "配套资金",
-    }
+    kind.label()
 }
 
 /// 资金来源: one row per pool, then 合计.

@@ -8,7 +8,7 @@ use rust_xlsxwriter::Workbook;
 use super::{date, history, published, rounds_through, Computed, ReportError};
 use crate::app::division;
 use crate::engine::performance;
-use crate::engine::report::accounts::{total, PoolAccount};
+use crate::engine::report::accounts::{total, LineState, PoolAccount};
 use crate::engine::report::{self, Outcome};
 use crate::engine::Money;
 use crate::export::report::{payment, Annual, Carryover, Heading, Payment, Receipt};
@@ -42,8 +42,8 @@ fn movements(pools: &[Pool], lines: &[Line], names: &HashMap<i64, String>) -> (V
     let ours = |id: i64| pools.iter().find(|p| p.id == id).map(|p| p.name.clone());
     let mut receipts = Vec::new();
     let mut out = Vec::new();
-    for l in lines.iter().filter(|l| l.state == "active") {
-        let amount = Money::from_fen(l.amount_fen);
+    for l in lines.iter().filter(|l| l.state == LineState::Active) {
+        let amount = l.amount;
         let received = |pool: String, what| Receipt {
             on: date(l.on.as_deref()),
             pool,
@@ -73,7 +73,7 @@ async fn payments(conn: &mut Conn, pools: &[Pool], lines: &[Line], round_id: i64
     let ids: Vec<i64> = pools.iter().map(|p| p.id).collect();
     let mut out: Vec<Payment> = lines
         .iter()
-        .filter(|l| l.kind == Kind::Historical && l.state == "active")
+        .filter(|l| l.kind == Kind::Historical && l.state == LineState::Active)
         .map(|l| Payment {
             what: "历史拨付".into(),
             kind: "拨付",
@@ -81,20 +81,20 @@ async fn payments(conn: &mut Conn, pools: &[Pool], lines: &[Line], round_id: i64
             paid_on: date(l.on.as_deref()),
             voucher_no: l.document_no.clone(),
             items: None,
-            total: Money::from_fen(l.amount_fen),
-            parts: by_pool(&ids, &[(l.pool_id, l.amount_fen)]),
+            total: l.amount,
+            parts: by_pool(&ids, &[(l.pool_id, l.amount.fen())]),
         })
         .collect();
     for (b, items) in storage::reports::batches(conn, round_id).await? {
         let items: Vec<Vec<Money>> = items.iter().map(|parts| by_pool(&ids, parts)).collect();
         out.push(Payment {
             what: b.number,
-            kind: payment::kind_label(&b.kind),
-            state: payment::state_label(&b.state),
+            kind: b.kind.label(),
+            state: b.state.label(),
             paid_on: date(Some(&b.paid_on)),
             voucher_no: b.voucher_no,
             items: u64::try_from(b.item_count).ok(),
-            total: Money::from_fen(b.total_fen),
+            total: b.total,
             parts: report::column_sums(items.iter().map(Vec::as_slice), pools.len()),
         });
     }
@@ -121,14 +121,14 @@ async fn evaluation(
 /// What 项目明细 shows of each project beside the engine's result: paid, the reason staff
 /// wrote, its review state and its result on the books (kept apart: 候补 only if approved).
 fn columns(c: &Computed, decided: &HashMap<i64, String>) -> (Vec<Money>, Vec<String>, Vec<&'static str>, Vec<Outcome>) {
-    let paid = c.records.iter().map(|r| Money::from_fen(r.paid_fen)).collect();
+    let paid = c.records.iter().map(|r| r.paid).collect();
     let decisions = c.records.iter().map(|r| decided.get(&r.id).cloned().unwrap_or_default()).collect();
-    let states = c.records.iter().map(|r| crate::review::State::parse(&r.state).map_or("—", |s| s.label())).collect();
+    let states = c.records.iter().map(|r| r.state.label()).collect();
     let outcomes = c
         .records
         .iter()
         .zip(&c.result.projects)
-        .map(|(r, pr)| Outcome::of(r.state == "approved", pr.requested, pr.granted))
+        .map(|(r, pr)| Outcome::of(r.state == crate::review::State::Approved, pr.requested, pr.granted))
         .collect();
     (paid, decisions, states, outcomes)
 }

@@ -4,7 +4,7 @@
 use rust_xlsxwriter::Workbook;
 
 use super::{date, ReportError};
-use crate::engine::{self, ApplicantType, Money, Project};
+use crate::engine::{self, ApplicantType, Project};
 use crate::export::mask;
 use crate::export::report::formal::{chinese_date, yuan};
 use crate::export::report::publicity::{Item, Publicity};
@@ -30,8 +30,8 @@ pub async fn payment_list(
     let record = record(&storage::reports::signers(conn, batch_id).await?);
     let list = payment::PaymentList {
         year: batch.year,
-        kind: payment::kind_label(&batch.kind),
-        state: payment::state_label(&batch.state),
+        kind: batch.kind.label(),
+        state: batch.state.label(),
         number: batch.number,
         voucher_no: batch.voucher_no,
         paid_on: date(Some(&batch.paid_on)),
@@ -46,7 +46,7 @@ pub async fn payment_list(
                 payee_name: i.payee_name,
                 payee_bank: i.payee_bank,
                 payee_account: i.payee_account,
-                amount: Money::from_fen(i.amount_fen),
+                amount: i.amount,
             })
             .collect(),
         full_accounts,
@@ -84,11 +84,8 @@ fn applicant(p: &Project) -> String {
 pub async fn publicity(conn: &mut Conn, year: i32, contact: &str) -> Result<Publicity, ReportError> {
     let round = storage::rounds::find_by_year(conn, year).await?.ok_or(ReportError::NoRound(year))?;
     let policy = crate::import::policy(&round.policy_toml)?;
-    let (records, projects): (Vec<_>, Vec<Project>) = storage::load::round(conn, round.id)
-        .await?
-        .into_iter()
-        .filter(|(r, _)| crate::review::State::code_counts(&r.state))
-        .unzip();
+    let (records, projects): (Vec<_>, Vec<Project>) =
+        storage::load::round(conn, round.id).await?.into_iter().filter(|(r, _)| r.state.counts()).unzip();
     let facts = storage::facts::round(conn, round.id).await?;
     let result = engine::compute_with(&policy, &projects, &facts);
     let dates = storage::reports::publications(conn, round.id).await?;
@@ -96,7 +93,7 @@ pub async fn publicity(conn: &mut Conn, year: i32, contact: &str) -> Result<Publ
         .iter()
         .zip(&projects)
         .zip(&result.projects)
-        .filter(|((r, _), _)| matches!(r.state.as_str(), "published" | "approved"))
+        .filter(|((r, _), _)| matches!(r.state, crate::review::State::Published | crate::review::State::Approved))
         .filter_map(|((r, p), pr)| {
             let (start, end) = dates.get(&r.id)?;
             Some(Item {
@@ -169,13 +166,14 @@ pub async fn approval_form(
     let form = ApprovalForm {
         year: round.year,
         key: mask::project_key(&project.key, &project.applicant.id_number),
-        state: crate::review::State::parse(&record.state).map_or("—", |s| s.label()),
+        state: record.state.label(),
         facts: facts(&project),
         loans,
         computed: pr.requested,
         note: cut_note(&pr),
         // Approved and not yet allocated is not a grant of 0: the form says 尚未核定.
-        approved: (record.state == "approved" && record.granted_fen > 0).then(|| Money::from_fen(record.granted_fen)),
+        approved: (record.state == crate::review::State::Approved && record.granted.is_positive())
+            .then_some(record.granted),
         opinions: opinions(&history, &subject),
     };
     let name = format!("{}年度贴息审批表-{}.xlsx", round.year, file_safe(&project.name));
@@ -191,7 +189,7 @@ async fn in_round(
 ) -> Result<engine::ProjectResult, ReportError> {
     let policy = crate::import::policy(&round.policy_toml)?;
     let mut counted = storage::load::round(conn, round.id).await?;
-    counted.retain(|(r, _)| crate::review::State::code_counts(&r.state) || r.id == id);
+    counted.retain(|(r, _)| r.state.counts() || r.id == id);
     let at = counted.iter().position(|(r, _)| r.id == id).unwrap_or_default();
     let projects: Vec<Project> = counted.into_iter().map(|(_, p)| p).collect();
     let facts = storage::facts::round(conn, round.id).await?;

@@ -79,12 +79,6 @@ impl State {
         !matches!(self, State::Draft | State::Rejected | State::Withdrawn)
     }
 
-    /// Whether a stored state code counts (an unknown code does not).
-    #[must_use]
-    pub fn code_counts(code: &str) -> bool {
-        State::parse(code).is_some_and(State::counts)
-    }
-
     /// docs/rules.md §9: a reviewer cuts a loan while the project is under review and its
     /// amounts are not yet published.
     #[must_use]

@@ -6,7 +6,8 @@
 use super::disbursement::Asker;
 use crate::review::Refusal;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum State {
     Proposed,
     Approved,
@@ -14,6 +15,8 @@ pub enum State {
 }
 
 impl State {
+    pub const ALL: [State; 3] = [State::Proposed, State::Approved, State::Cancelled];
+
     #[must_use]
     pub fn parse(code: &str) -> Option<State> {
         match code {
@@ -33,10 +36,14 @@ impl State {
         }
     }
 
-    /// Its one Chinese name (`crate::labels`).
+    /// Its one Chinese name (docs/glossary.md).
     #[must_use]
     pub fn label(self) -> &'static str {
-        crate::labels::allocation_state(self.code()).unwrap_or("—")
+        match self {
+            State::Proposed => "待批准",
+            State::Approved => "已批准",
+            State::Cancelled => "已撤销",
+        }
     }
 }
 

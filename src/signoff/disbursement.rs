@@ -7,7 +7,8 @@
 use crate::review::Refusal;
 
 /// A batch's state. 部分支付 is read, never stored: a paid batch whose bank failed lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum State {
     Prepared,
     Approved,
@@ -17,6 +18,8 @@ pub enum State {
 }
 
 impl State {
+    pub const ALL: [State; 5] = [State::Prepared, State::Approved, State::Paid, State::Partial, State::Cancelled];
+
     /// A stored (or derived) code; `None` for an unknown one.
     #[must_use]
     pub fn parse(code: &str) -> Option<State> {
@@ -41,10 +44,16 @@ impl State {
         }
     }
 
-    /// Its one Chinese name (`crate::labels`).
+    /// Its one Chinese name (docs/glossary.md).
     #[must_use]
     pub fn label(self) -> &'static str {
-        crate::labels::batch_state(self.code()).unwrap_or("—")
+        match self {
+            State::Prepared => "待审核",
+            State::Approved => "已审核",
+            State::Paid => "已拨付",
+            State::Partial => "部分支付",
+            State::Cancelled => "已撤销",
+        }
     }
 
     /// Not yet paid nor cancelled: it may still be cancelled.
@@ -61,19 +70,38 @@ impl State {
 }
 
 /// What a batch does: pays projects (拨付) or takes money back (追回).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Payment,
     Clawback,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Payment, Kind::Clawback];
+
     #[must_use]
     pub fn parse(code: &str) -> Option<Kind> {
         match code {
             "payment" => Some(Kind::Payment),
             "clawback" => Some(Kind::Clawback),
             _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Payment => "payment",
+            Kind::Clawback => "clawback",
+        }
+    }
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Payment => "拨付",
+            Kind::Clawback => "追回",
         }
     }
 }

@@ -11,6 +11,9 @@ use sqlx::Row;
 
 use super::audit::{self, Entry};
 use super::Conn;
+use crate::engine::allocation::line;
+use crate::engine::Money;
+use crate::signoff::allocation::State;
 
 /// A money write a guard refused (answered 409 with the text), or a database error.
 #[derive(Debug, thiserror::Error)]
@@ -39,9 +42,9 @@ pub struct Actor<'a> {
 pub struct PoolRow {
     pub id: i64,
     pub name: String,
-    pub amount_fen: i64,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub amount: Money,
+    pub granted: Money,
+    pub paid: Money,
 }
 
 /// # Errors
@@ -58,9 +61,9 @@ pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<PoolRow>, sqlx:
             Ok(PoolRow {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
-                amount_fen: r.try_get("amount_fen")?,
-                granted_fen: r.try_get("granted_fen")?,
-                paid_fen: r.try_get("paid_fen")?,
+                amount: super::rows::money(r, "amount_fen")?,
+                granted: super::rows::money(r, "granted_fen")?,
+                paid: super::rows::money(r, "paid_fen")?,
             })
         })
         .collect()
@@ -86,7 +89,7 @@ pub async fn held(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, i64>, s
 #[derive(Debug, Clone)]
 pub struct NewLine {
     pub project_id: i64,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub status: &'static str,
     pub parts: Vec<(i64, i64)>,
 }
@@ -96,9 +99,9 @@ pub struct NewLine {
 pub struct Proposal {
     pub round_id: i64,
     pub rule: &'static str,
-    pub budget_fen: i64,
-    pub requested_fen: i64,
-    pub granted_fen: i64,
+    pub budget: Money,
+    pub requested: Money,
+    pub granted: Money,
     pub lines: Vec<NewLine>,
 }
 
@@ -114,9 +117,9 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
     )
     .bind(p.round_id)
     .bind(p.rule)
-    .bind(p.budget_fen)
-    .bind(p.requested_fen)
-    .bind(p.granted_fen)
+    .bind(p.budget.fen())
+    .bind(p.requested.fen())
+    .bind(p.granted.fen())
     .bind(actor.id)
     .bind(&now)
     .fetch_one(&mut *conn)
@@ -126,7 +129,7 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
         insert_line(conn, p.round_id, Some(id), line, actor, "proposed").await?;
     }
     let new =
-        json!({ "rule": p.rule, "budget_fen": p.budget_fen, "granted_fen": p.granted_fen, "lines": p.lines.len() });
+        json!({ "rule": p.rule, "budget_fen": p.budget.fen(), "granted_fen": p.granted.fen(), "lines": p.lines.len() });
     audit::append(conn, &entry(actor, "allocation.propose", id, p.round_id, json!(null), new)).await?;
     Ok(id)
 }
@@ -160,7 +163,7 @@ async fn insert_line(
     actor: Actor<'_>,
     state: &str,
 ) -> Result<i64, sqlx::Error> {
-    let kind = if line.amount_fen < 0 { "release" } else { "grant" };
+    let kind = if line.amount < Money::ZERO { line::Kind::Release } else { line::Kind::Grant };
     let id: i64 = sqlx::query(
         "INSERT INTO grants (round_id, allocation_id, project_id, kind, amount_fen, status, state, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -168,8 +171,8 @@ async fn insert_line(
     .bind(round_id)
     .bind(allocation)
     .bind(line.project_id)
-    .bind(kind)
-    .bind(line.amount_fen)
+    .bind(kind.code())
+    .bind(line.amount.fen())
     .bind(line.status)
     .bind(state)
     .bind(actor.id)
@@ -196,7 +199,7 @@ async fn count_line(conn: &mut Conn, line: &NewLine) -> Result<(), Refusal> {
         "UPDATE projects SET granted_fen = granted_fen + $1 WHERE id = $2 \
          AND granted_fen + $1 <= requested_fen AND granted_fen + $1 >= paid_fen",
     )
-    .bind(line.amount_fen)
+    .bind(line.amount.fen())
     .bind(line.project_id)
     .execute(&mut *conn)
     .await?;
@@ -225,10 +228,10 @@ pub struct Stored {
     pub id: i64,
     pub round_id: i64,
     pub rule: String,
-    pub state: String,
-    pub budget_fen: i64,
-    pub requested_fen: i64,
-    pub granted_fen: i64,
+    pub state: State,
+    pub budget: Money,
+    pub requested: Money,
+    pub granted: Money,
     pub proposed_by: i64,
     pub proposed_at: String,
     pub decided_by: Option<i64>,
@@ -243,10 +246,10 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<Stored, sqlx::Error> {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         rule: r.try_get("rule")?,
-        state: r.try_get("state")?,
-        budget_fen: r.try_get("budget_fen")?,
-        requested_fen: r.try_get("requested_fen")?,
-        granted_fen: r.try_get("granted_fen")?,
+        state: super::rows::code(r, "state", State::parse)?,
+        budget: super::rows::money(r, "budget_fen")?,
+        requested: super::rows::money(r, "requested_fen")?,
+        granted: super::rows::money(r, "granted_fen")?,
         proposed_by: r.try_get("proposed_by")?,
         proposed_at: r.try_get("proposed_at")?,
         decided_by: super::rows::opt(r, "decided_by")?,

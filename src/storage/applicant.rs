@@ -4,7 +4,11 @@
 
 use sqlx::Row;
 
+use super::rows;
 use super::Conn;
+use crate::engine::{Money, RoundStatus, Status};
+use crate::review::State;
+use crate::signoff::disbursement::Kind;
 
 /// One thing that happened to one of the user's projects.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -14,10 +18,11 @@ pub struct Event {
     pub name: String,
     /// A review action's code (`submit`, `return`, …), or `paid` / `clawed_back`.
     pub what: String,
-    pub to_state: String,
+    /// The state a review move led to (`None` for a payment).
+    pub to_state: Option<State>,
     pub comment: String,
-    /// The paid amount in fen, for `paid` and `clawed_back`.
-    pub amount_fen: i64,
+    /// The paid amount, for `paid` and `clawed_back`.
+    pub amount: Money,
     /// UTC time (`2024-06-30T06:05:00Z`), or the day paid (`2024-06-30`).
     pub at: String,
 }
@@ -51,9 +56,9 @@ async fn moves(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>, sq
                 key: r.try_get(1)?,
                 name: r.try_get(2)?,
                 what: r.try_get(3)?,
-                to_state: r.try_get(4)?,
+                to_state: Some(rows::code(r, "to_state", State::parse)?),
                 comment: r.try_get(5)?,
-                amount_fen: 0,
+                amount: Money::ZERO,
                 at: r.try_get(6)?,
             })
         })
@@ -72,15 +77,15 @@ async fn payments(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>,
     .await?;
     rows.iter()
         .map(|r| {
-            let kind: String = r.try_get(3)?;
+            let kind = rows::code(r, "kind", Kind::parse)?;
             Ok(Event {
                 project_id: r.try_get(0)?,
                 key: r.try_get(1)?,
                 name: r.try_get(2)?,
-                what: if kind == "clawback" { "clawed_back".into() } else { "paid".into() },
-                to_state: String::new(),
+                what: if kind == Kind::Clawback { "clawed_back".into() } else { "paid".into() },
+                to_state: None,
                 comment: String::new(),
-                amount_fen: r.try_get(4)?,
+                amount: rows::money(r, "amount_fen")?,
                 at: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
             })
         })
@@ -111,10 +116,10 @@ pub struct Mine {
     pub round_policy: String,
     pub key: String,
     pub name: String,
-    pub state: String,
-    pub calc_status: String,
-    pub requested_fen: i64,
-    pub granted_fen: i64,
+    pub state: State,
+    pub calc_status: Status,
+    pub requested: Money,
+    pub granted: Money,
 }
 
 /// Every project the user owns, newest round first.
@@ -135,14 +140,14 @@ pub async fn projects(conn: &mut Conn, owner: i64) -> Result<Vec<Mine>, sqlx::Er
             Ok(Mine {
                 id: r.try_get(0)?,
                 year: r.try_get(1)?,
-                round_open: r.try_get::<String, _>(2)? == "open",
+                round_open: rows::code(r, "status", RoundStatus::parse)?.is_open(),
                 round_policy: r.try_get(3)?,
                 key: r.try_get(4)?,
                 name: r.try_get(5)?,
-                state: r.try_get(6)?,
-                calc_status: r.try_get::<Option<String>, _>(7)?.unwrap_or_default(),
-                requested_fen: r.try_get(8)?,
-                granted_fen: r.try_get(9)?,
+                state: rows::code(r, "state", State::parse)?,
+                calc_status: rows::code(r, "calc_status", Status::parse)?,
+                requested: rows::money(r, "requested_fen")?,
+                granted: rows::money(r, "granted_fen")?,
             })
         })
         .collect()

@@ -100,7 +100,7 @@ pub struct Line {
     pub year: i64,
     pub key: String,
     pub name: String,
-    pub state: String,
+    pub state: crate::review::State,
     pub updated_at: String,
 }
 
@@ -123,7 +123,7 @@ pub async fn owned_by(conn: &mut Conn, owner: i64) -> Result<Vec<Line>, sqlx::Er
                 year: r.try_get(1)?,
                 key: r.try_get(2)?,
                 name: r.try_get(3)?,
-                state: r.try_get(4)?,
+                state: super::rows::code(r, "state", crate::review::State::parse)?,
                 updated_at: r.try_get(5)?,
             })
         })

@@ -7,7 +7,8 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::allocations::{refused, release, Actor, NewLine, Refusal};
-use super::{audit, Conn};
+use super::{audit, rows, Conn};
+use crate::engine::Money;
 
 /// What a batch needs to know about one project.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,12 +18,12 @@ pub struct Payee {
     pub key: String,
     pub name: String,
     pub unit: String,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub granted: Money,
+    pub paid: Money,
     /// Σ items of this project in prepared or approved payment batches.
-    pub open_payment_fen: i64,
+    pub open_payment: Money,
     /// Σ items (negative) of this project in prepared or approved clawback batches.
-    pub open_clawback_fen: i64,
+    pub open_clawback: Money,
     pub payee_name: String,
     pub payee_bank: String,
     pub payee_account: String,
@@ -45,10 +46,10 @@ fn payee_of(r: &sqlx::any::AnyRow) -> Result<Payee, sqlx::Error> {
         key: r.try_get("project_key")?,
         name: r.try_get("name")?,
         unit: r.try_get("unit")?,
-        granted_fen: r.try_get("granted_fen")?,
-        paid_fen: r.try_get("paid_fen")?,
-        open_payment_fen: r.try_get("open_payment")?,
-        open_clawback_fen: r.try_get("open_clawback")?,
+        granted: rows::money(r, "granted_fen")?,
+        paid: rows::money(r, "paid_fen")?,
+        open_payment: rows::money(r, "open_payment")?,
+        open_clawback: rows::money(r, "open_clawback")?,
         payee_name: r.try_get("payee_name")?,
         payee_bank: r.try_get("payee_bank")?,
         payee_account: r.try_get("payee_account")?,
@@ -129,7 +130,7 @@ pub async fn pool_parts(conn: &mut Conn, round_id: i64, project_id: i64) -> Resu
 #[derive(Debug, Clone)]
 pub struct NewItem {
     pub payee: Payee,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub parts: Vec<(i64, i64)>,
 }
 
@@ -139,7 +140,7 @@ pub struct NewBatch {
     pub round_id: i64,
     pub year: i32,
     pub kind: &'static str,
-    pub total_fen: i64,
+    pub total: Money,
     pub items: Vec<NewItem>,
     pub comment: String,
     /// The preparer has read the warnings of payees that are neither the applicant nor
@@ -170,7 +171,7 @@ pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<
     .bind(&number)
     .bind(b.kind)
     .bind(i64::try_from(b.items.len()).unwrap_or(i64::MAX))
-    .bind(b.total_fen)
+    .bind(b.total.fen())
     .bind(actor.id)
     .bind(super::now())
     .bind(&b.comment)
@@ -180,7 +181,7 @@ pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<
     for item in &b.items {
         insert_item(conn, id, item).await?;
     }
-    let new = json!({ "number": number, "kind": b.kind, "item_count": b.items.len(), "total_fen": b.total_fen,
+    let new = json!({ "number": number, "kind": b.kind, "item_count": b.items.len(), "total_fen": b.total.fen(),
         "payee_warnings_acknowledged": warned });
     audit::append(conn, &entry(actor, "batch.prepare", id, b.round_id, json!(null), new)).await?;
     Ok((id, number))
@@ -194,7 +195,7 @@ async fn insert_item(conn: &mut Conn, batch_id: i64, item: &NewItem) -> Result<(
     )
     .bind(batch_id)
     .bind(p.project_id)
-    .bind(item.amount_fen)
+    .bind(item.amount.fen())
     .bind(&p.payee_name)
     .bind(&p.payee_bank)
     .bind(&p.payee_account)
@@ -253,10 +254,10 @@ pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) 
     use crate::engine::allocation as alloc;
     use crate::engine::Money;
     let p = payee(conn, project_id).await?.ok_or_else(|| refused("找不到该项目"))?;
-    if p.open_payment_fen != 0 || p.open_clawback_fen != 0 {
+    if !p.open_payment.is_zero() || !p.open_clawback.is_zero() {
         return Err(refused("该项目在未完成的拨付批次中，请先撤销批次"));
     }
-    let amount = alloc::lacking(Money::from_fen(p.granted_fen), Money::from_fen(p.paid_fen));
+    let amount = alloc::lacking(p.granted, p.paid);
     if !amount.is_positive() {
         return Ok(None);
     }
@@ -266,7 +267,7 @@ pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) 
     let split = alloc::split_by(alloc::negate(amount), &basis);
     let line = NewLine {
         project_id,
-        amount_fen: alloc::negate(amount).fen(),
+        amount: alloc::negate(amount),
         status: "released",
         parts: parts.pool_ids.iter().copied().zip(split.iter().map(|m| m.fen())).collect(),
     };

@@ -16,7 +16,7 @@ use crate::engine::Money;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolUse {
     pub name: String,
-    pub kind: String,
+    pub kind: crate::engine::PoolKind,
     pub amount: Money,
     pub granted: Money,
     pub paid: Money,
@@ -58,7 +58,7 @@ pub async fn pools(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<
         .map(|r| {
             Ok(PoolUse {
                 name: r.try_get("name")?,
-                kind: r.try_get("kind")?,
+                kind: rows::code(r, "kind", crate::engine::PoolKind::parse)?,
                 amount: money(r, "amount_fen")?,
                 granted: money(r, "granted_fen")?,
                 paid: money(r, "paid_fen")?,

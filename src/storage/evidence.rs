@@ -139,8 +139,7 @@ pub struct Reviewed {
     pub original_name: String,
     /// The name it is stored and downloaded by (`/projects/{id}/documents/{stored_name}`).
     pub stored_name: String,
-    /// `pending`, `accepted` or `rejected`.
-    pub review: String,
+    pub review: crate::review::DocumentReview,
     /// Why it was rejected (the applicant sees it).
     pub reason: String,
     pub reviewed_at: Option<String>,
@@ -153,7 +152,7 @@ fn reviewed(r: &sqlx::any::AnyRow) -> Result<Reviewed, sqlx::Error> {
         category: r.try_get("category")?,
         original_name: r.try_get("original_name")?,
         stored_name: r.try_get("stored_name")?,
-        review: r.try_get("review")?,
+        review: super::rows::code(r, "review", crate::review::DocumentReview::parse)?,
         reason: r.try_get("review_reason")?,
         reviewed_at: super::rows::opt(r, "reviewed_at")?,
     })
@@ -199,7 +198,7 @@ pub async fn document(conn: &mut Conn, id: i64) -> Result<Option<Reviewed>, sqlx
 pub async fn set_review(
     conn: &mut Conn,
     id: i64,
-    review: &str,
+    review: crate::review::DocumentReview,
     reason: &str,
     category: Option<&str>,
     actor_id: i64,
@@ -209,7 +208,7 @@ pub async fn set_review(
          reviewed_by = $4, reviewed_at = $5 WHERE id = $6 \
          AND NOT (review = $1 AND review_reason = $2 AND (NULLIF($3, '') IS NULL OR category = $3))",
     )
-    .bind(review)
+    .bind(review.code())
     .bind(reason)
     .bind(category.unwrap_or_default())
     .bind(actor_id)

@@ -2,11 +2,13 @@
 //! next round, one row for both sides) and 历史拨付 (payments made before the system).
 //! Rows are never edited: a wrong one is cancelled (state, who, when). A payment before the
 //! system adds to its pool's `paid_fen` in the same statement that the pools' CHECKs bound,
-//! so that it can never exceed what was granted. Amounts come back as fen, never summed.
+//! so that it can never exceed what was granted. Amounts come back as `Money`, never summed.
 
 use sqlx::Row;
 
 use super::{rows, Conn};
+use crate::engine::report::accounts::LineState;
+use crate::engine::{Money, PoolKind};
 
 /// A pool of a round, with its round's year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,11 +17,10 @@ pub struct Pool {
     pub round_id: i64,
     pub year: i32,
     pub name: String,
-    /// `funded` or `matched`.
-    pub kind: String,
-    pub amount_fen: i64,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub kind: PoolKind,
+    pub amount: Money,
+    pub granted: Money,
+    pub paid: Money,
 }
 
 const POOL: &str = "SELECT l.id, l.round_id, r.year, l.name, l.kind, l.amount_fen, l.granted_fen, l.paid_fen \
@@ -31,10 +32,10 @@ fn pool(r: &sqlx::any::AnyRow) -> Result<Pool, sqlx::Error> {
         round_id: r.try_get("round_id")?,
         year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or_default(),
         name: r.try_get("name")?,
-        kind: r.try_get("kind")?,
-        amount_fen: r.try_get("amount_fen")?,
-        granted_fen: r.try_get("granted_fen")?,
-        paid_fen: r.try_get("paid_fen")?,
+        kind: rows::code(r, "kind", PoolKind::parse)?,
+        amount: rows::money(r, "amount_fen")?,
+        granted: rows::money(r, "granted_fen")?,
+        paid: rows::money(r, "paid_fen")?,
     })
 }
 
@@ -89,14 +90,13 @@ pub struct Line {
     pub kind: Kind,
     pub pool_id: i64,
     pub to_pool_id: Option<i64>,
-    pub amount_fen: i64,
+    pub amount: Money,
     /// The date it happened; unknown for some payments before the system.
     pub on: Option<String>,
     /// 文号 or 凭证号.
     pub document_no: String,
     pub note: String,
-    /// `active` or `cancelled`.
-    pub state: String,
+    pub state: LineState,
     pub created_at: String,
 }
 
@@ -118,11 +118,11 @@ fn line(r: &sqlx::any::AnyRow, kind: Kind) -> Result<Line, sqlx::Error> {
         kind,
         pool_id,
         to_pool_id,
-        amount_fen: r.try_get("amount_fen")?,
+        amount: rows::money(r, "amount_fen")?,
         on,
         document_no,
         note: r.try_get("note")?,
-        state: r.try_get("state")?,
+        state: rows::code(r, "state", LineState::parse)?,
         created_at: r.try_get("created_at")?,
     })
 }
@@ -181,7 +181,7 @@ pub async fn find(conn: &mut Conn, kind: Kind, id: i64) -> Result<Option<Line>, 
 pub struct NewLine<'a> {
     pub pool_id: i64,
     pub to_pool_id: Option<i64>,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub on: Option<&'a str>,
     pub document_no: &'a str,
     pub note: &'a str,
@@ -199,7 +199,7 @@ pub async fn add_receipt(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::
     )
     .bind(l.pool_id)
     .bind(l.on.unwrap_or_default())
-    .bind(l.amount_fen)
+    .bind(l.amount.fen())
     .bind(l.document_no)
     .bind(l.note)
     .bind(l.by)
@@ -221,7 +221,7 @@ pub async fn add_carryover(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx
     .bind(l.pool_id)
     .bind(l.to_pool_id.unwrap_or_default())
     .bind(l.on.unwrap_or_default())
-    .bind(l.amount_fen)
+    .bind(l.amount.fen())
     .bind(l.document_no)
     .bind(l.note)
     .bind(l.by)
@@ -238,7 +238,7 @@ pub async fn add_carryover(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx
 /// A database error.
 pub async fn add_historical(conn: &mut Conn, l: &NewLine<'_>) -> Result<Option<i64>, sqlx::Error> {
     let paid = sqlx::query("UPDATE pools SET paid_fen = paid_fen + $1 WHERE id = $2 AND paid_fen + $1 <= granted_fen")
-        .bind(l.amount_fen)
+        .bind(l.amount.fen())
         .bind(l.pool_id)
         .execute(&mut *conn)
         .await?;
@@ -251,7 +251,7 @@ pub async fn add_historical(conn: &mut Conn, l: &NewLine<'_>) -> Result<Option<i
     )
     .bind(l.pool_id)
     .bind(l.on.unwrap_or_default())
-    .bind(l.amount_fen)
+    .bind(l.amount.fen())
     .bind(l.document_no)
     .bind(l.note)
     .bind(l.by)

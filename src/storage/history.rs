@@ -239,10 +239,10 @@ pub struct ApplicantProject {
     pub key: String,
     pub name: String,
     pub unit: String,
-    pub state: String,
-    pub requested_fen: i64,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub state: crate::review::State,
+    pub requested: crate::engine::Money,
+    pub granted: crate::engine::Money,
+    pub paid: crate::engine::Money,
     pub contracts: Vec<String>,
 }
 
@@ -274,10 +274,10 @@ pub async fn of_applicant(conn: &mut Conn, identity: &str) -> Result<Vec<Applica
             key: r.try_get("project_key")?,
             name: r.try_get("name")?,
             unit: r.try_get("unit")?,
-            state: r.try_get("state")?,
-            requested_fen: r.try_get("requested_fen")?,
-            granted_fen: r.try_get("granted_fen")?,
-            paid_fen: r.try_get("paid_fen")?,
+            state: super::rows::code(&r, "state", crate::review::State::parse)?,
+            requested: super::rows::money(&r, "requested_fen")?,
+            granted: super::rows::money(&r, "granted_fen")?,
+            paid: super::rows::money(&r, "paid_fen")?,
             contracts,
         });
     }

@@ -5,6 +5,41 @@ use sqlx::Row;
 
 use super::Conn;
 
+/// Where an upload (an applicant workbook, a bank's statement) stands: previewed and kept
+/// until confirmed (待确认), or confirmed (已确认), docs/glossary.md "Imports and documents".
+/// No pure module owns an upload's life: it is this guarded state change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Previewed,
+    Confirmed,
+}
+
+impl Status {
+    pub const ALL: [Status; 2] = [Status::Previewed, Status::Confirmed];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Previewed => "previewed",
+            Status::Confirmed => "confirmed",
+        }
+    }
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Previewed => "待确认",
+            Status::Confirmed => "已确认",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 /// A stored import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Import {
@@ -13,7 +48,7 @@ pub struct Import {
     pub user_id: i64,
     pub file_name: String,
     pub file_sha256: String,
-    pub status: String,
+    pub status: Status,
     pub preview_json: String,
     pub created_at: String,
     pub confirmed_at: Option<String>,
@@ -26,7 +61,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Import, sqlx::Error> {
         user_id: r.try_get("user_id")?,
         file_name: r.try_get("file_name")?,
         file_sha256: r.try_get("file_sha256")?,
-        status: r.try_get("status")?,
+        status: super::rows::code(r, "status", Status::parse)?,
         preview_json: r.try_get("preview_json")?,
         created_at: r.try_get("created_at")?,
         confirmed_at: super::rows::opt(r, "confirmed_at")?,
@@ -162,7 +197,7 @@ pub struct Listed {
     /// The uploader's name (display name, else user name).
     pub who: String,
     pub file_name: String,
-    pub status: String,
+    pub status: Status,
     pub created_at: String,
     pub confirmed_at: Option<String>,
     /// `None` for an upload made before the counts were kept (migration 0013).
@@ -193,7 +228,7 @@ pub async fn of_round(conn: &mut Conn, round_id: i64, user: Option<i64>) -> Resu
                 user_id: r.try_get("user_id")?,
                 who: r.try_get("who")?,
                 file_name: r.try_get("file_name")?,
-                status: r.try_get("status")?,
+                status: super::rows::code(r, "status", Status::parse)?,
                 created_at: r.try_get("created_at")?,
                 confirmed_at: super::rows::opt(r, "confirmed_at")?,
                 projects: super::rows::opt(r, "project_count")?,
@@ -202,4 +237,18 @@ pub async fn of_round(conn: &mut Conn, round_id: i64, user: Option<i64>) -> Resu
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn an_upload_status_reads_back_and_has_its_label() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.code()), Some(s));
+        }
+        assert_eq!(Status::parse("Confirmed"), None);
+        assert_eq!((Status::Previewed.label(), Status::Confirmed.label()), ("待确认", "已确认"));
+    }
 }

@@ -17,11 +17,11 @@ fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         owner_id: rows::opt(r, "owner_id")?,
-        state: r.try_get("state")?,
-        requested_fen: r.try_get("requested_fen")?,
-        granted_fen: r.try_get("granted_fen")?,
-        paid_fen: r.try_get("paid_fen")?,
-        calc_status: r.try_get("calc_status")?,
+        state: rows::code(r, "state", crate::review::State::parse)?,
+        requested: rows::money(r, "requested_fen")?,
+        granted: rows::money(r, "granted_fen")?,
+        paid: rows::money(r, "paid_fen")?,
+        calc_status: rows::code(r, "calc_status", crate::engine::Status::parse)?,
     })
 }
 
@@ -176,10 +176,15 @@ pub async fn page(
 ///
 /// # Errors
 /// A database error.
-pub async fn set_calculation(conn: &mut Conn, id: i64, requested_fen: i64, status: &str) -> Result<(), sqlx::Error> {
+pub async fn set_calculation(
+    conn: &mut Conn,
+    id: i64,
+    requested: crate::engine::Money,
+    status: crate::engine::Status,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE projects SET requested_fen = $1, calc_status = $2 WHERE id = $3")
-        .bind(requested_fen)
-        .bind(status)
+        .bind(requested.fen())
+        .bind(status.code())
         .bind(id)
         .execute(conn)
         .await?;

@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::{rows, Conn};
+use crate::engine::performance::{Direction, Indicator};
 
 /// A stored target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,12 +12,10 @@ pub struct TargetRow {
     pub id: i64,
     pub round_id: i64,
     pub position: i64,
-    /// `engine::performance::Indicator::code`.
-    pub indicator: String,
+    pub indicator: Indicator,
     pub name: String,
     pub unit: String,
-    /// `at_least` or `at_most`.
-    pub direction: String,
+    pub direction: Direction,
     pub target: String,
     pub weight: String,
     /// Typed by staff (satisfaction, their own indicators).
@@ -29,10 +28,10 @@ fn target(r: &sqlx::any::AnyRow) -> Result<TargetRow, sqlx::Error> {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         position: r.try_get("position")?,
-        indicator: r.try_get("indicator")?,
+        indicator: rows::code(r, "indicator", Indicator::parse)?,
         name: r.try_get("name")?,
         unit: r.try_get("unit")?,
-        direction: r.try_get("direction")?,
+        direction: rows::code(r, "direction", Direction::parse)?,
         target: r.try_get("target")?,
         weight: r.try_get("weight")?,
         actual: rows::opt(r, "actual")?,
@@ -82,10 +81,10 @@ pub async fn upsert(conn: &mut Conn, t: &TargetRow, by: Option<i64>) -> Result<i
          reason = excluded.reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at RETURNING id",
     )
     .bind(t.round_id)
-    .bind(&t.indicator)
+    .bind(t.indicator.code())
     .bind(&t.name)
     .bind(&t.unit)
-    .bind(&t.direction)
+    .bind(t.direction.code())
     .bind(&t.target)
     .bind(&t.weight)
     .bind(t.actual.as_deref())

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::Row;
 
 use super::{rows, Conn};
-use crate::engine::{Loan, Project};
+use crate::engine::{Loan, Money, Project, Status};
 
 /// Who may see which projects; the web layer decides, the SQL applies it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -22,11 +22,11 @@ pub struct Record {
     pub id: i64,
     pub round_id: i64,
     pub owner_id: Option<i64>,
-    pub state: String,
-    pub requested_fen: i64,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
-    pub calc_status: String,
+    pub state: crate::review::State,
+    pub requested: Money,
+    pub granted: Money,
+    pub paid: Money,
+    pub calc_status: Status,
 }
 
 /// Insert or update a project by (round, key); returns its id. A new project goes last.

@@ -1,20 +1,22 @@
 //! What the reports read besides a round's projects (`load::round`): the pools' paid
 //! amounts, the staff's decision reasons, the disbursement batches with their pool split,
-//! and one batch's payment list. Read-only; amounts come back as fen, never summed here.
+//! and one batch's payment list. Read-only; amounts come back as `Money`, never summed here.
 
 use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::Conn;
+use super::{rows, Conn};
+use crate::engine::Money;
+use crate::signoff::disbursement::{Kind, State};
 
 /// A pool of a round as stored (issue 5: `paid_fen` counts paid batches only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolRow {
     pub id: i64,
     pub name: String,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub granted: Money,
+    pub paid: Money,
 }
 
 /// A round's pools in the policy's order.
@@ -31,8 +33,8 @@ pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<PoolRow>, sqlx:
             Ok(PoolRow {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
-                granted_fen: r.try_get("granted_fen")?,
-                paid_fen: r.try_get("paid_fen")?,
+                granted: rows::money(r, "granted_fen")?,
+                paid: rows::money(r, "paid_fen")?,
             })
         })
         .collect()
@@ -59,10 +61,11 @@ pub struct BatchRow {
     pub id: i64,
     pub year: i32,
     pub number: String,
-    pub kind: String,
-    pub state: String,
+    pub kind: Kind,
+    /// `Partial` when paid with lines the bank failed (read, never stored).
+    pub state: State,
     pub item_count: i64,
-    pub total_fen: i64,
+    pub total: Money,
     pub voucher_no: String,
     pub paid_on: String,
 }
@@ -78,10 +81,10 @@ fn batch(r: &sqlx::any::AnyRow) -> Result<BatchRow, sqlx::Error> {
         id: r.try_get("id")?,
         year: i32::try_from(year).unwrap_or_default(),
         number: r.try_get("number")?,
-        kind: r.try_get("kind")?,
-        state: r.try_get("state")?,
+        kind: rows::code(r, "kind", Kind::parse)?,
+        state: rows::code(r, "state", State::parse)?,
         item_count: r.try_get("item_count")?,
-        total_fen: r.try_get("total_fen")?,
+        total: rows::money(r, "total_fen")?,
         voucher_no: r.try_get("voucher_no")?,
         paid_on: r.try_get("paid_on")?,
     })
@@ -137,7 +140,7 @@ pub struct ItemRow {
     pub payee_name: String,
     pub payee_bank: String,
     pub payee_account: String,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub parts: Parts,
 }
 
@@ -194,7 +197,7 @@ async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<ItemRow>, sqlx::Err
                 payee_name: r.try_get("payee_name")?,
                 payee_bank: r.try_get("payee_bank")?,
                 payee_account: r.try_get("payee_account")?,
-                amount_fen: r.try_get("amount_fen")?,
+                amount: rows::money(r, "amount_fen")?,
                 parts: by_item.remove(&r.try_get::<i64, _>("id")?).unwrap_or_default(),
             })
         })

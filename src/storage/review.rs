@@ -6,6 +6,8 @@ use sqlx::Row;
 
 use super::projects::Scope;
 use super::{rows, Conn};
+use crate::engine::{Money, RoundStatus};
+use crate::review::State;
 
 /// A project as the review sees it, with its round's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,9 +20,9 @@ pub struct Subject {
     pub name: String,
     pub unit: String,
     pub owner_id: Option<i64>,
-    pub state: String,
-    pub granted_fen: i64,
-    pub paid_fen: i64,
+    pub state: State,
+    pub granted: Money,
+    pub paid: Money,
     pub publication_start: Option<String>,
     pub publication_end: Option<String>,
     /// A bureau opinion recorded after the latest 初审 (the current review cycle).
@@ -61,14 +63,14 @@ pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<S
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or_default(),
-        round_open: r.try_get::<String, _>("status")? == "open",
+        round_open: rows::code(&r, "status", RoundStatus::parse)?.is_open(),
         key: r.try_get("project_key")?,
         name: r.try_get("name")?,
         unit: r.try_get("unit")?,
         owner_id: rows::opt(&r, "owner_id")?,
-        state: r.try_get("state")?,
-        granted_fen: r.try_get("granted_fen")?,
-        paid_fen: r.try_get("paid_fen")?,
+        state: rows::code(&r, "state", State::parse)?,
+        granted: rows::money(&r, "granted_fen")?,
+        paid: rows::money(&r, "paid_fen")?,
         publication_start: rows::opt(&r, "publication_start")?,
         publication_end: rows::opt(&r, "publication_end")?,
         has_opinion: r.try_get::<i64, _>("opinions")? > 0,
@@ -81,8 +83,8 @@ pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<S
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move<'a> {
     pub id: i64,
-    pub from: &'a str,
-    pub to: &'a str,
+    pub from: State,
+    pub to: State,
     /// Publication dates (publish), kept otherwise.
     pub publication: Option<(String, String)>,
     /// The decision's reason (reject), kept otherwise.
@@ -101,13 +103,13 @@ pub async fn move_state(conn: &mut Conn, m: &Move<'_>) -> Result<bool, sqlx::Err
          decision_reason = CASE WHEN $4 = '' THEN decision_reason ELSE $4 END, updated_at = $5 \
          WHERE id = $6 AND state = $7",
     )
-    .bind(m.to)
+    .bind(m.to.code())
     .bind(start)
     .bind(end)
     .bind(m.reason.unwrap_or_default())
     .bind(super::now())
     .bind(m.id)
-    .bind(m.from)
+    .bind(m.from.code())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -130,8 +132,8 @@ pub async fn record(
     )
     .bind(m.id)
     .bind(action)
-    .bind(m.from)
-    .bind(m.to)
+    .bind(m.from.code())
+    .bind(m.to.code())
     .bind(actor_id)
     .bind(comment)
     .bind(super::now())
@@ -145,8 +147,8 @@ pub async fn record(
 pub struct Transition {
     pub id: i64,
     pub action: String,
-    pub from_state: String,
-    pub to_state: String,
+    pub from_state: State,
+    pub to_state: State,
     pub actor: String,
     pub comment: String,
     pub at: String,
@@ -169,8 +171,8 @@ pub async fn history(conn: &mut Conn, project_id: i64) -> Result<Vec<Transition>
             Ok(Transition {
                 id: r.try_get("id")?,
                 action: r.try_get("action")?,
-                from_state: r.try_get("from_state")?,
-                to_state: r.try_get("to_state")?,
+                from_state: rows::code(r, "from_state", State::parse)?,
+                to_state: rows::code(r, "to_state", State::parse)?,
                 actor: r.try_get("username")?,
                 comment: r.try_get("comment")?,
                 at: r.try_get("at")?,

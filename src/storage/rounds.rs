@@ -2,8 +2,8 @@
 
 use sqlx::Row;
 
-use super::Conn;
-use crate::engine::{Policy, PoolKind};
+use super::{rows, Conn};
+use crate::engine::{Policy, PoolKind, RoundStatus};
 
 /// A stored round: its policy text is parsed by `import::policy` wherever it is used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +12,7 @@ pub struct Round {
     pub year: i32,
     pub name: String,
     pub policy_toml: String,
-    pub status: String,
+    pub status: RoundStatus,
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Round, sqlx::Error> {
@@ -22,7 +22,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Round, sqlx::Error> {
         year: i32::try_from(year).unwrap_or_default(),
         name: r.try_get("name")?,
         policy_toml: r.try_get("policy_toml")?,
-        status: r.try_get("status")?,
+        status: rows::code(r, "status", RoundStatus::parse)?,
     })
 }
 
@@ -56,13 +56,13 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Round>, sqlx::Error
 ///
 /// # Errors
 /// A database error, e.g. a round of that year exists.
-pub async fn insert(conn: &mut Conn, policy: &Policy, toml: &str, status: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert(conn: &mut Conn, policy: &Policy, toml: &str, status: RoundStatus) -> Result<i64, sqlx::Error> {
     let now = super::now();
     let id: i64 = sqlx::query("INSERT INTO rounds (year, name, policy_toml, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id")
         .bind(i64::from(policy.year))
         .bind(&policy.name)
         .bind(toml)
-        .bind(status)
+        .bind(status.code())
         .bind(now)
         .fetch_one(&mut *conn)
         .await?
@@ -86,7 +86,7 @@ async fn insert_pools(conn: &mut Conn, round_id: i64, policy: &Policy) -> Result
 }
 
 fn kind(k: PoolKind) -> &'static str {
-    k.label()
+    k.code()
 }
 
 /// Replace an open round's policy and pools. Only a round with nothing granted may change
@@ -117,9 +117,9 @@ pub async fn update_policy(conn: &mut Conn, round_id: i64, policy: &Policy, toml
 
 /// # Errors
 /// A database error.
-pub async fn set_status(conn: &mut Conn, round_id: i64, status: &str) -> Result<(), sqlx::Error> {
+pub async fn set_status(conn: &mut Conn, round_id: i64, status: RoundStatus) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE rounds SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.code())
         .bind(super::now())
         .bind(round_id)
         .execute(conn)

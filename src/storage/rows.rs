@@ -28,6 +28,38 @@ where
     r.try_get::<Option<T>, _>(column)
 }
 
+/// A money column (integer fen) as `Money`: every amount storage hands back is typed here.
+///
+/// # Errors
+/// The column is missing or is not an integer.
+pub fn money(r: &AnyRow, column: &str) -> Result<Money, sqlx::Error> {
+    Ok(Money::from_fen(r.try_get(column)?))
+}
+
+/// A code stored as text that is not one of its enum's codes: a row that cannot be read,
+/// never a silent default (issue 13 item 2).
+#[derive(Debug, thiserror::Error)]
+#[error("unknown code {code:?}")]
+pub struct UnknownCode {
+    pub code: String,
+}
+
+/// A state, kind or role column decoded once, by its enum's one `parse`: an unknown code is
+/// a `ColumnDecode` error naming the column.
+///
+/// # Errors
+/// The column is missing, is not text, or holds an unknown code.
+pub fn code<T>(r: &AnyRow, column: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+    let text: String = r.try_get(column)?;
+    parse(&text).ok_or_else(|| unknown(column, text))
+}
+
+/// The error of an unknown code in `column`.
+#[must_use]
+pub fn unknown(column: &str, code: String) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: column.to_string(), source: Box::new(UnknownCode { code }) }
+}
+
 fn count(v: Option<i64>) -> Option<u32> {
     v.and_then(|v| u32::try_from(v).ok())
 }

@@ -94,7 +94,7 @@ async fn find_stage(
     let user = User {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
-        role: r.try_get("role")?,
+        role: super::rows::code(&r, "role", crate::accounts::Role::parse)?,
         unit: super::rows::opt(&r, "unit")?,
         display_name: r.try_get("display_name")?,
         disabled: false,

@@ -21,7 +21,7 @@ pub struct Upload {
     pub user_id: i64,
     pub file_name: String,
     pub file_sha256: String,
-    pub status: String,
+    pub status: super::imports::Status,
     #[serde(skip)]
     pub preview_json: String,
     pub created_at: String,
@@ -37,7 +37,7 @@ fn upload(r: &sqlx::any::AnyRow) -> Result<Upload, sqlx::Error> {
         user_id: r.try_get("user_id")?,
         file_name: r.try_get("file_name")?,
         file_sha256: r.try_get("file_sha256")?,
-        status: r.try_get("status")?,
+        status: super::rows::code(r, "status", super::imports::Status::parse)?,
         preview_json: r.try_get("preview_json")?,
         created_at: r.try_get("created_at")?,
         confirmed_at: super::rows::opt(r, "confirmed_at")?,

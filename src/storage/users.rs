@@ -3,13 +3,14 @@
 use sqlx::Row;
 
 use super::Conn;
+use crate::accounts::Role;
 
 /// A user row (never carries the password hash out of storage except for verification).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: i64,
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub unit: Option<String>,
     pub display_name: String,
     pub disabled: bool,
@@ -19,7 +20,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
-        role: r.try_get("role")?,
+        role: super::rows::code(r, "role", Role::parse)?,
         unit: super::rows::opt(r, "unit")?,
         display_name: r.try_get("display_name")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
@@ -32,7 +33,7 @@ pub async fn insert(
     conn: &mut Conn,
     username: &str,
     password_hash: &str,
-    role: &str,
+    role: Role,
     unit: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
@@ -40,14 +41,14 @@ pub async fn insert(
     )
     .bind(username)
     .bind(password_hash)
-    .bind(role)
+    .bind(role.code())
     .bind(unit)
     .bind(super::now())
     .fetch_one(&mut *conn)
     .await?;
     // A regiment's 团场 belongs to the division's list (storage::units), as migration 0007
     // seeded it from the accounts of its day.
-    if let Some(unit) = unit.filter(|u| role == "regiment_staff" && !u.trim().is_empty()) {
+    if let Some(unit) = unit.filter(|u| role == Role::RegimentStaff && !u.trim().is_empty()) {
         super::units::add(conn, unit.trim()).await?;
     }
     row.try_get(0)
@@ -196,15 +197,15 @@ pub async fn set_password(
 ///
 /// # Errors
 /// A database error (a regiment without a 团场 breaks the table's check).
-pub async fn set_role(conn: &mut Conn, id: i64, role: &str, unit: Option<&str>) -> Result<(), sqlx::Error> {
+pub async fn set_role(conn: &mut Conn, id: i64, role: Role, unit: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET role = $1, unit = $2 WHERE id = $3")
-        .bind(role)
+        .bind(role.code())
         .bind(unit)
         .bind(id)
         .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
-    if let Some(unit) = unit.filter(|u| role == "regiment_staff" && !u.trim().is_empty()) {
+    if let Some(unit) = unit.filter(|u| role == Role::RegimentStaff && !u.trim().is_empty()) {
         super::units::add(conn, unit.trim()).await?;
     }
     Ok(())

@@ -176,7 +176,7 @@ async fn a_round_closed_after_the_preview_refuses_the_confirmation() {
     let id = upload(&admin, 2023, &case000("applicants.xlsx")).await["import_id"].as_i64().expect("an id");
     let mut tx = storage::begin_write(&app.pool).await.expect("a transaction");
     let round = storage::rounds::find_by_year(&mut tx, 2023).await.expect("a query").expect("the round");
-    storage::rounds::set_status(&mut tx, round.id, "closed").await.expect("closed");
+    storage::rounds::set_status(&mut tx, round.id, tiexi::engine::RoundStatus::Closed).await.expect("closed");
     tx.commit().await.expect("commit");
     let (status, body) = admin.post_json(&format!("/api/v1/imports/{id}/confirm"), &json!({})).await;
     assert_eq!(status, Status::Conflict, "{body}");

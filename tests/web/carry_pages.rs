@@ -63,7 +63,9 @@ async fn the_round_page_offers_carrying_forward_and_each_regiment_settles_its_dr
     drop(conn);
     let contracts: Vec<(String, String, Vec<String>)> = stored
         .iter()
-        .map(|(r, p)| (p.key.clone(), r.state.clone(), p.loans.iter().map(|l| l.contract_no.clone()).collect()))
+        .map(|(r, p)| {
+            (p.key.clone(), r.state.code().to_string(), p.loans.iter().map(|l| l.contract_no.clone()).collect())
+        })
         .collect();
     assert_eq!(
         contracts,

@@ -57,11 +57,19 @@ pub fn project(key: &str, id_number: &str, credit_code: &str, loans: Vec<Loan>) 
 /// A round with its projects; each granted (and paid) the amount beside it when above 0.
 pub async fn round(conn: &mut storage::Conn, toml: &str, projects: &[(Project, i64)]) -> i64 {
     let policy = tiexi::import::policy(toml).expect("the policy reads");
-    let round_id = storage::rounds::insert(conn, &policy, toml, "open").await.expect("a round");
+    let round_id =
+        storage::rounds::insert(conn, &policy, toml, tiexi::engine::RoundStatus::Open).await.expect("a round");
     for (p, fen) in projects {
         let id = storage::projects::upsert(conn, round_id, p, None, None).await.expect("a project");
         if *fen > 0 {
-            storage::load::set_calculation(conn, id, *fen, "funded").await.expect("a request");
+            storage::load::set_calculation(
+                conn,
+                id,
+                tiexi::engine::Money::from_fen(*fen),
+                tiexi::engine::Status::Funded,
+            )
+            .await
+            .expect("a request");
             storage::projects::set_paid(conn, id, *fen).await.expect("a grant");
         }
     }
@@ -238,7 +246,7 @@ async fn carrying_forward_creates_drafts_with_the_same_contracts() {
     let stored = storage::load::round(&mut conn, r98.id).await.expect("the projects");
     assert_eq!(stored.len(), 1);
     let (record, p) = &stored[0];
-    assert_eq!((record.state.as_str(), p.key.as_str()), ("draft", "XX-2097-001"));
+    assert_eq!((record.state.code(), p.key.as_str()), ("draft", "XX-2097-001"));
     assert_eq!(p.loans.iter().map(|l| l.contract_no.as_str()).collect::<Vec<_>>(), vec!["HT-RUN"]);
     drop(conn);
     let (status, again) = admin.post_json("/api/v1/rounds/2098/carry_forward", &json!({})).await;

@@ -69,3 +69,4 @@ mod statements;
 mod storage;
 mod template_words;
 mod units;
+mod unknown_codes;

@@ -136,7 +136,8 @@ async fn concurrent_read_then_write_transactions_all_succeed() {
                 let mut tx = storage::begin_write(&pool).await?;
                 let seen = storage::users::count(&mut tx).await?;
                 rocket::tokio::task::yield_now().await;
-                storage::users::insert(&mut tx, &format!("w{w}-{i}-{seen}"), "x", "auditor", None).await?;
+                storage::users::insert(&mut tx, &format!("w{w}-{i}-{seen}"), "x", tiexi::accounts::Role::Auditor, None)
+                    .await?;
                 tx.commit().await?;
             }
             Ok::<(), sqlx::Error>(())

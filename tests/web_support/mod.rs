@@ -102,7 +102,7 @@ impl TestApp {
     pub async fn add_user(&self, name: &str, role: Role, unit: Option<&str>) -> i64 {
         let hash = tiexi::accounts::hash_password(PASSWORD).expect("a hash");
         let mut tx = storage::begin_write(&self.pool).await.expect("a write transaction");
-        let id = storage::users::insert(&mut tx, name, &hash, role.code(), unit).await.expect("a new user");
+        let id = storage::users::insert(&mut tx, name, &hash, role, unit).await.expect("a new user");
         tx.commit().await.expect("commit");
         id
     }

@@ -3,6 +3,8 @@
 //! 到位 − 已拨付 = 剩余 on every line), the open round's receipts so far, and 绩效 targets.
 //! Written straight to storage inside the demo's one transaction, like the rest of it.
 
+use crate::engine::performance::{Direction, Indicator};
+use crate::engine::{Money, PoolKind, RoundStatus};
 use crate::storage::funds::{self, NewLine};
 use crate::storage::performance::TargetRow;
 use crate::storage::{self, Conn};
@@ -29,8 +31,8 @@ pub async fn settings(conn: &mut Conn) -> Result<(), sqlx::Error> {
 }
 
 /// The document numbers of a pool's money: the Corps' allocation or the union's own.
-fn document(kind: &str, year: i32) -> String {
-    if kind == "funded" {
+fn document(kind: PoolKind, year: i32) -> String {
+    if kind == PoolKind::Funded {
         format!("兵工发〔{year}〕12号")
     } else {
         format!("师市工发〔{year}〕8号")
@@ -50,9 +52,9 @@ pub async fn closed_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(
         let mut line = NewLine {
             pool_id: p.id,
             to_pool_id: None,
-            amount_fen: p.amount_fen,
+            amount: p.amount,
             on: Some(&received),
-            document_no: &document(&p.kind, year),
+            document_no: &document(p.kind, year),
             note: "",
             by: None,
         };
@@ -69,17 +71,17 @@ pub async fn closed_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(
 /// A database error.
 pub async fn open_round(conn: &mut Conn, round_id: i64, year: i32) -> Result<(), sqlx::Error> {
     for p in funds::pools(conn, round_id).await? {
-        let (on, amount) = if p.kind == "funded" {
-            (format!("{year}-04-10"), p.amount_fen)
+        let (on, amount) = if p.kind == PoolKind::Funded {
+            (format!("{year}-04-10"), p.amount)
         } else {
-            (format!("{year}-05-20"), p.amount_fen / 2)
+            (format!("{year}-05-20"), Money::from_fen(p.amount.fen() / 2))
         };
         let line = NewLine {
             pool_id: p.id,
             to_pool_id: None,
-            amount_fen: amount,
+            amount,
             on: Some(&on),
-            document_no: &document(&p.kind, year),
+            document_no: &document(p.kind, year),
             note: "",
             by: None,
         };
@@ -116,10 +118,10 @@ pub async fn targets(conn: &mut Conn, round_id: i64, closed: bool) -> Result<(),
             id: 0,
             round_id,
             position: 0,
-            indicator: indicator.into(),
+            indicator: Indicator::parse(indicator).ok_or(sqlx::Error::RowNotFound)?,
             name: name.into(),
             unit: unit.into(),
-            direction: "at_least".into(),
+            direction: Direction::AtLeast,
             target: target.into(),
             weight: weight.into(),
             actual,
@@ -138,7 +140,7 @@ pub async fn targets(conn: &mut Conn, round_id: i64, closed: bool) -> Result<(),
 pub async fn books(conn: &mut Conn) -> Result<(), sqlx::Error> {
     settings(conn).await?;
     for round in storage::rounds::list(conn).await? {
-        let closed = round.status == "closed";
+        let closed = round.status == RoundStatus::Closed;
         if !closed {
             open_round(conn, round.id, round.year).await?;
         }

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::app::Actor;
-use crate::engine::report::accounts::{Account, PoolAccount};
+use crate::engine::report::accounts::{Account, LineState, PoolAccount};
 use crate::engine::report::sum;
-use crate::engine::{Money, PoolKind};
+use crate::engine::Money;
 use crate::error::AppError;
 use crate::storage::funds::{self, Kind, Line, NewLine};
 use crate::storage::{self, Conn, Pool};
@@ -69,7 +69,7 @@ pub async fn record(pool: &Pool, actor: &Actor<'_>, year: i32, e: &Entry<'_>) ->
     let line = NewLine {
         pool_id: from.id,
         to_pool_id: e.to_pool_id,
-        amount_fen: e.amount.fen(),
+        amount: e.amount,
         on: on.as_deref(),
         document_no: e.document_no.trim(),
         note: e.note.trim(),
@@ -124,7 +124,7 @@ pub async fn cancel(pool: &Pool, actor: &Actor<'_>, kind: Kind, id: i64) -> Resu
     let (entity, _) = names(kind);
     let action = format!("{entity}.cancel");
     let mut a = actor.entry(&action, entity, id.to_string(), Some(owner.round_id));
-    a.old = json!({ "state": "active", "pool": owner.name, "amount": Money::from_fen(line.amount_fen),
+    a.old = json!({ "state": "active", "pool": owner.name, "amount": line.amount,
         "on": line.on, "document_no": line.document_no });
     a.new = json!({ "state": "cancelled" });
     storage::audit::append(&mut tx, &a).await?;
@@ -135,7 +135,7 @@ pub async fn cancel(pool: &Pool, actor: &Actor<'_>, kind: Kind, id: i64) -> Resu
 /// One pool's account as the books stand.
 async fn account_of(conn: &mut Conn, p: &funds::Pool) -> Result<Account, sqlx::Error> {
     let lines = funds::lines(conn, p.round_id).await?;
-    let granted = [Money::from_fen(p.granted_fen)];
+    let granted = [p.granted];
     Ok(accounts(std::slice::from_ref(p), &lines, &granted).remove(0).account)
 }
 
@@ -143,20 +143,20 @@ async fn account_of(conn: &mut Conn, p: &funds::Pool) -> Result<Account, sqlx::E
 /// grants on the books), paid as the pools hold it (batches and payments before the system).
 #[must_use]
 pub fn accounts(pools: &[funds::Pool], lines: &[Line], granted: &[Money]) -> Vec<PoolAccount> {
-    let active = || lines.iter().filter(|l| l.state == "active");
-    let amounts = |f: &dyn Fn(&Line) -> bool| sum(active().filter(|l| f(l)).map(|l| Money::from_fen(l.amount_fen)));
+    let active = || lines.iter().filter(|l| l.state == LineState::Active);
+    let amounts = |f: &dyn Fn(&Line) -> bool| sum(active().filter(|l| f(l)).map(|l| l.amount));
     pools
         .iter()
         .zip(granted)
         .map(|(p, granted)| PoolAccount {
             name: p.name.clone(),
-            kind: if p.kind == "matched" { PoolKind::Matched } else { PoolKind::Funded },
+            kind: p.kind,
             account: Account {
-                budget: Money::from_fen(p.amount_fen),
+                budget: p.amount,
                 carried_in: amounts(&|l| l.kind == Kind::Carryover && l.to_pool_id == Some(p.id)),
                 received: amounts(&|l| l.kind == Kind::Receipt && l.pool_id == p.id),
                 granted: *granted,
-                paid: Money::from_fen(p.paid_fen),
+                paid: p.paid,
                 carried_out: amounts(&|l| l.kind == Kind::Carryover && l.pool_id == p.id),
             },
         })

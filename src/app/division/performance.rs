@@ -67,10 +67,10 @@ fn row(round_id: i64, i: &Input<'_>) -> Result<TargetRow, AppError> {
         id: 0,
         round_id,
         position: 0,
-        indicator: indicator.code().into(),
+        indicator,
         name: name.into(),
         unit: unit.into(),
-        direction: direction.code().into(),
+        direction,
         target: target.to_string(),
         weight: weight.to_string(),
         actual: actual.map(|a| a.to_string()),
@@ -79,7 +79,7 @@ fn row(round_id: i64, i: &Input<'_>) -> Result<TargetRow, AppError> {
 }
 
 fn row_json(t: &TargetRow) -> serde_json::Value {
-    json!({ "indicator": t.indicator, "name": t.name, "unit": t.unit, "direction": t.direction, "target": t.target,
+    json!({ "indicator": t.indicator.code(), "name": t.name, "unit": t.unit, "direction": t.direction.code(), "target": t.target,
         "weight": t.weight, "actual": t.actual, "reason": t.reason })
 }
 
@@ -124,10 +124,10 @@ pub fn targets(rows: &[TargetRow]) -> Vec<Target> {
     rows.iter()
         .filter_map(|r| {
             Some(Target {
-                indicator: Indicator::parse(&r.indicator)?,
+                indicator: r.indicator,
                 name: r.name.clone(),
                 unit: r.unit.clone(),
-                direction: Direction::parse(&r.direction)?,
+                direction: r.direction,
                 target: r.target.parse().ok()?,
                 weight: r.weight.parse().ok()?,
                 typed: r.actual.as_deref().and_then(|a| a.parse().ok()),

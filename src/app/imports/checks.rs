@@ -10,12 +10,11 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::diff::{changes, FieldChange};
-use crate::engine::{EventKind, Money, Policy, Project};
+use crate::engine::{EventKind, Policy, Project};
 use crate::error::AppError;
 use crate::export::mask;
 use crate::export::report::formal::yuan;
 use crate::import::{Parsed, RowError};
-use crate::review::State;
 use crate::storage::{self, projects::Record, Conn};
 
 /// A stored project of the round, as the check needs it.
@@ -35,7 +34,7 @@ pub async fn stored(conn: &mut Conn, round_id: i64) -> Result<HashMap<String, St
     Ok(all
         .into_iter()
         .map(|(record, project)| {
-            let holds_money = holding.contains(&record.id) || record.granted_fen > 0 || record.paid_fen > 0;
+            let holds_money = holding.contains(&record.id) || record.granted.is_positive() || record.paid.is_positive();
             (project.key.clone(), Stored { record, project, holds_money })
         })
         .collect())
@@ -104,16 +103,12 @@ fn refusal(new: &Project, s: &Stored) -> Option<String> {
             s.project.applicant.unit, new.applicant.unit
         ));
     }
-    let state = State::parse(&s.record.state).unwrap_or(State::Approved);
+    let state = s.record.state;
     if state.open_to_workbook() && !s.holds_money {
         return None;
     }
     let money = if s.holds_money {
-        format!(
-            "，已有核定或拨付（核定 {} 元，已拨付 {} 元）",
-            yuan(Money::from_fen(s.record.granted_fen)),
-            yuan(Money::from_fen(s.record.paid_fen))
-        )
+        format!("，已有核定或拨付（核定 {} 元，已拨付 {} 元）", yuan(s.record.granted), yuan(s.record.paid))
     } else {
         String::new()
     };

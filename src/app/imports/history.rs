@@ -22,7 +22,7 @@ pub struct Line {
 /// followed by a later upload of the same person (given up for that one); else awaiting
 /// confirmation.
 fn result(upload: &Listed, later: bool) -> &'static str {
-    if upload.status == "confirmed" {
+    if upload.status == storage::imports::Status::Confirmed {
         "confirmed"
     } else if upload.errors.unwrap_or(0) > 0 {
         "errors"

@@ -103,7 +103,7 @@ pub async fn cut(db: &Db, actor: Actor<'_>, id: i64, asked: &Request) -> Result<
     let mut tx = storage::begin_write(db).await?;
     let s = super::subject(&mut tx, actor, id).await?;
     actor.require(matches!(actor.role, Role::BureauReviewer | Role::DivisionStaff))?;
-    let state = State::parse(&s.state).unwrap_or(State::Submitted);
+    let state = s.state;
     if !s.round_open {
         return Err(AppError::Conflict("该年度已关闭，不能核减".into()));
     }
@@ -163,7 +163,7 @@ async fn record(
     } else {
         format!("{words}。{}", asked.comment)
     };
-    let m = Move { id: s.id, from: &s.state, to: &s.state, publication: None, reason: None };
+    let m = Move { id: s.id, from: s.state, to: s.state, publication: None, reason: None };
     storage::review::record(conn, &m, action, actor.account()?, &words).await?;
     let mut e = actor.entry("project.cut", "project", s.id, Some(s.round_id));
     e.old = json!({ "contract_no": asked.contract_no, "cut": before.map(cut_json) });

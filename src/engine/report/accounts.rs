@@ -14,6 +14,41 @@ use rust_decimal::Decimal;
 use super::percent;
 use crate::engine::{Money, PoolKind};
 
+/// A line of a pool's account (到位, 结转, 历史拨付): never edited, a wrong one is cancelled,
+/// and only an active line counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineState {
+    Active,
+    Cancelled,
+}
+
+impl LineState {
+    pub const ALL: [LineState; 2] = [LineState::Active, LineState::Cancelled];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            LineState::Active => "active",
+            LineState::Cancelled => "cancelled",
+        }
+    }
+
+    /// The words of a grant line's state (docs/glossary.md): 有效, 已撤销.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            LineState::Active => "有效",
+            LineState::Cancelled => "已撤销",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(code: &str) -> Option<LineState> {
+        LineState::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 /// The amounts of one pool, or of several added up (a funding source's 小计, the 合计).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Account {
@@ -117,10 +152,7 @@ pub fn by_kind(pools: &[PoolAccount]) -> Vec<(PoolKind, Account)> {
 /// What the reports call a funding source.
 #[must_use]
 pub fn kind_label(kind: PoolKind) -> &'static str {
-    match kind {
-        PoolKind::Funded => "上级资金",
-        PoolKind::Matched => "配套资金",
-    }
+    kind.label()
 }
 
 #[cfg(test)]

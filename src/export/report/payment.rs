@@ -66,22 +66,6 @@ impl PaymentList {
     }
 }
 
-/// The state label of a batch state of the schema (`crate::labels::batch_state`).
-#[must_use]
-pub fn state_label(state: &str) -> &'static str {
-    crate::labels::batch_state(state).unwrap_or("已撤销")
-}
-
-/// The kind label of a batch kind of the schema.
-#[must_use]
-pub fn kind_label(kind: &str) -> &'static str {
-    if kind == "clawback" {
-        "追回"
-    } else {
-        "拨付"
-    }
-}
-
 /// The payment list workbook.
 ///
 /// # Errors

@@ -3,8 +3,10 @@
 use serde_json::json;
 use sqlx::Row;
 
-use super::{count_line, entry, find, insert_line, refused, Actor, NewLine, Refusal};
-use crate::storage::{audit, Conn};
+use super::{count_line, entry, find, insert_line, refused, Actor, NewLine, Refusal, State};
+use crate::engine::allocation::line;
+use crate::engine::Money;
+use crate::storage::{audit, rows, Conn};
 
 /// A stored grant line with its project, for the pages.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -14,10 +16,11 @@ pub struct Granted {
     pub project_key: String,
     pub project_name: String,
     pub unit: String,
-    pub kind: String,
-    pub amount_fen: i64,
+    pub kind: line::Kind,
+    pub amount: Money,
+    /// The engine's status of the line (`funded`, …), or `released`.
     pub status: String,
-    pub state: String,
+    pub state: line::State,
 }
 
 /// The lines of an allocation, in the projects' workbook order.
@@ -63,10 +66,10 @@ fn granted(r: &sqlx::any::AnyRow) -> Result<Granted, sqlx::Error> {
         project_key: r.try_get("project_key")?,
         project_name: r.try_get("name")?,
         unit: r.try_get("unit")?,
-        kind: r.try_get("kind")?,
-        amount_fen: r.try_get("amount_fen")?,
+        kind: rows::code(r, "kind", line::Kind::parse)?,
+        amount: rows::money(r, "amount_fen")?,
         status: r.try_get("status")?,
-        state: r.try_get("state")?,
+        state: rows::code(r, "state", line::State::parse)?,
     })
 }
 
@@ -103,14 +106,14 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
         return Err(refused("该分配方案已处理"));
     }
     for (g, parts) in lines(conn, id).await? {
-        let line = NewLine { project_id: g.project_id, amount_fen: g.amount_fen, status: "funded", parts };
+        let line = NewLine { project_id: g.project_id, amount: g.amount, status: "funded", parts };
         count_line(conn, &line).await?;
         sqlx::query("UPDATE grants SET state = 'active' WHERE id = $1 AND state = 'proposed'")
             .bind(g.id)
             .execute(&mut *conn)
             .await?;
     }
-    let new = json!({ "state": "approved", "granted_fen": a.granted_fen, "comment": comment });
+    let new = json!({ "state": "approved", "granted_fen": a.granted.fen(), "comment": comment });
     audit::append(conn, &entry(actor, "allocation.approve", id, a.round_id, json!({ "state": "proposed" }), new))
         .await?;
     Ok(())
@@ -119,7 +122,7 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
 /// A proposal that `actor` may decide: it exists, is still proposed, and is not theirs.
 async fn decidable(conn: &mut Conn, id: i64, actor: Actor<'_>) -> Result<super::Stored, Refusal> {
     let a = find(conn, id).await?.ok_or_else(|| refused("找不到该分配方案"))?;
-    if a.state != "proposed" {
+    if a.state != State::Proposed {
         return Err(refused("该分配方案已处理"));
     }
     if a.proposed_by == actor.id {
@@ -161,12 +164,12 @@ pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -
 /// # Errors
 /// `Refused` when a bound would break (releasing what is paid), or a database error.
 pub async fn release(conn: &mut Conn, round_id: i64, line: &NewLine, actor: Actor<'_>) -> Result<i64, Refusal> {
-    if line.amount_fen >= 0 {
+    if line.amount >= Money::ZERO {
         return Err(refused("释放金额无效"));
     }
     count_line(conn, line).await?;
     let id = insert_line(conn, round_id, None, line, actor, "active").await?;
-    let new = json!({ "project_id": line.project_id, "amount_fen": line.amount_fen });
+    let new = json!({ "project_id": line.project_id, "amount_fen": line.amount.fen() });
     audit::append(conn, &entry(actor, "grant.release", id, round_id, json!(null), new)).await?;
     Ok(id)
 }

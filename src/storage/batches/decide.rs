@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{entry, find, items, Batch};
 use crate::engine::payment;
+use crate::signoff::disbursement::{Kind, State};
 use crate::storage::allocations::{refused, release, Actor, NewLine, Refusal};
 use crate::storage::{audit, Conn};
 
@@ -18,7 +19,7 @@ async fn open_batch(conn: &mut Conn, id: i64) -> Result<Batch, Refusal> {
 /// `Refused` (not prepared, the preparer), or a database error.
 pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
     let b = open_batch(conn, id).await?;
-    if b.state != "prepared" {
+    if b.state != State::Prepared {
         return Err(refused("只有待审核的批次才能审核"));
     }
     if b.prepared_by == actor.id {
@@ -72,7 +73,7 @@ pub(super) fn check_date(b: &Batch, paid_on: NaiveDate, today: NaiveDate) -> Res
 /// `Refused` (not approved, a date, a bound), or a database error.
 pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, paid: Paid<'_>) -> Result<(), Refusal> {
     let b = open_batch(conn, id).await?;
-    if b.state == "approved" {
+    if b.state == State::Approved {
         check_date(&b, paid.paid_on, paid.today)?;
     }
     let paid_on = paid.paid_on.to_string();
@@ -89,14 +90,14 @@ pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, paid: Paid<'_>) -> 
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() != 1 {
-        return Err(refused(if b.state == "paid" {
+        return Err(refused(if b.state == State::Paid {
             "该批次已拨付"
         } else {
             "只有已审核的批次才能确认拨付"
         }));
     }
     let failed = move_items(conn, &b, actor).await?;
-    let new = json!({ "state": "paid", "voucher_no": voucher_no, "paid_on": paid_on, "total_fen": b.total_fen,
+    let new = json!({ "state": "paid", "voucher_no": voucher_no, "paid_on": paid_on, "total_fen": b.total.fen(),
         "failed_items": failed.len() });
     audit::append(conn, &entry(actor, "batch.pay", id, b.round_id, json!({ "state": "approved" }), new)).await?;
     Ok(())
@@ -109,14 +110,10 @@ async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>) -> Result<std:
         if failed.contains(&item.id) {
             continue;
         }
-        move_paid(conn, item.project_id, item.amount_fen, &item.parts).await?;
-        if b.kind == "clawback" {
-            let line = NewLine {
-                project_id: item.project_id,
-                amount_fen: item.amount_fen,
-                status: "released",
-                parts: item.parts,
-            };
+        move_paid(conn, item.project_id, item.amount.fen(), &item.parts).await?;
+        if b.kind == Kind::Clawback {
+            let line =
+                NewLine { project_id: item.project_id, amount: item.amount, status: "released", parts: item.parts };
             release(conn, b.round_id, &line, actor).await?;
         }
     }

@@ -2,6 +2,8 @@
 
 use sqlx::Row;
 
+use crate::engine::Money;
+use crate::signoff::disbursement::{Kind, State};
 use crate::storage::{rows, Conn};
 
 /// A stored batch with its control totals.
@@ -10,10 +12,11 @@ pub struct Batch {
     pub id: i64,
     pub round_id: i64,
     pub number: String,
-    pub kind: String,
-    pub state: String,
+    pub kind: Kind,
+    /// `Partial` when paid with lines the bank failed (read, never stored).
+    pub state: State,
     pub item_count: i64,
-    pub total_fen: i64,
+    pub total: Money,
     pub prepared_by: i64,
     pub prepared_at: String,
     pub approved_by: Option<i64>,
@@ -34,10 +37,10 @@ fn batch(r: &sqlx::any::AnyRow) -> Result<Batch, sqlx::Error> {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
         number: r.try_get("number")?,
-        kind: r.try_get("kind")?,
-        state: r.try_get("state")?,
+        kind: rows::code(r, "kind", Kind::parse)?,
+        state: rows::code(r, "state", State::parse)?,
         item_count: r.try_get("item_count")?,
-        total_fen: r.try_get("total_fen")?,
+        total: rows::money(r, "total_fen")?,
         prepared_by: r.try_get("prepared_by")?,
         prepared_at: r.try_get("prepared_at")?,
         approved_by: rows::opt(r, "approved_by")?,
@@ -76,7 +79,7 @@ pub struct Item {
     pub project_key: String,
     pub project_name: String,
     pub unit: String,
-    pub amount_fen: i64,
+    pub amount: Money,
     pub payee_name: String,
     pub payee_bank: String,
     pub payee_account: String,
@@ -116,7 +119,7 @@ pub async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<Item>, sqlx::Er
             project_key: r.try_get("project_key")?,
             project_name: r.try_get("name")?,
             unit: r.try_get("unit")?,
-            amount_fen: r.try_get("amount_fen")?,
+            amount: rows::money(r, "amount_fen")?,
             payee_name: r.try_get("payee_name")?,
             payee_bank: r.try_get("payee_bank")?,
             payee_account: r.try_get("payee_account")?,
@@ -132,11 +135,12 @@ pub async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<Item>, sqlx::Er
 pub struct Payment {
     pub batch_id: i64,
     pub number: String,
-    pub kind: String,
-    pub state: String,
-    pub amount_fen: i64,
+    pub kind: Kind,
+    /// The batch's state (as stored: a failed line's batch is `Paid`).
+    pub state: State,
+    pub amount: Money,
     pub paid_on: Option<String>,
-    /// The bank's reason when it failed this line (state `failed`).
+    /// The bank's reason when it failed this line: the line is unpaid.
     pub failed: Option<String>,
 }
 
@@ -146,7 +150,7 @@ pub struct Payment {
 /// A database error.
 pub async fn of_project(conn: &mut Conn, project_id: i64) -> Result<Vec<Payment>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT b.id, b.number, b.kind, CASE WHEN f.item_id IS NULL THEN b.state ELSE 'failed' END AS state, \
+        "SELECT b.id, b.number, b.kind, b.state, \
          i.amount_fen, b.paid_on, f.reason FROM batch_items i JOIN batches b ON b.id = i.batch_id \
          LEFT JOIN batch_failures f ON f.item_id = i.id WHERE i.project_id = $1 ORDER BY b.id",
     )
@@ -158,9 +162,9 @@ pub async fn of_project(conn: &mut Conn, project_id: i64) -> Result<Vec<Payment>
             Ok(Payment {
                 batch_id: r.try_get("id")?,
                 number: r.try_get("number")?,
-                kind: r.try_get("kind")?,
-                state: r.try_get("state")?,
-                amount_fen: r.try_get("amount_fen")?,
+                kind: rows::code(r, "kind", Kind::parse)?,
+                state: rows::code(r, "state", State::parse)?,
+                amount: rows::money(r, "amount_fen")?,
                 paid_on: rows::opt(r, "paid_on")?,
                 failed: rows::opt(r, "reason")?,
             })

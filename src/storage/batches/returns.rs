@@ -11,6 +11,7 @@ use sqlx::Row;
 use super::decide::{check_date, pay, Paid};
 use super::{entry, find};
 use crate::engine::payment::Settled;
+use crate::signoff::disbursement::{Kind, State};
 use crate::storage::allocations::{refused, Actor, Refusal};
 use crate::storage::{audit, Conn};
 
@@ -38,7 +39,7 @@ pub struct Answer<'a> {
     pub settled: &'a [Settled],
     /// The answer's control totals, already checked against the batch by the engine.
     pub line_count: i64,
-    pub total_fen: i64,
+    pub total: crate::engine::Money,
 }
 
 /// A stored answer, for the batch's page.
@@ -47,7 +48,7 @@ pub struct Stored {
     pub paid_on: String,
     pub file_name: String,
     pub line_count: i64,
-    pub total_fen: i64,
+    pub total: crate::engine::Money,
     pub failed_count: i64,
     pub created_at: String,
 }
@@ -59,10 +60,10 @@ pub struct Stored {
 /// `Refused` (not an approved payment batch, a date, a bound), or a database error.
 pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer<'_>) -> Result<(), Refusal> {
     let b = find(conn, batch_id).await?.ok_or_else(|| refused("找不到该拨付批次"))?;
-    if b.kind != "payment" {
+    if b.kind != Kind::Payment {
         return Err(refused("追回批次没有银行回单，请用“确认支付”登记"));
     }
-    if b.state != "approved" {
+    if b.state != State::Approved {
         return Err(refused("只有已审核、尚未支付的批次才能导入银行回单"));
     }
     check_date(&b, a.paid_on, a.today)?;
@@ -76,7 +77,7 @@ pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer
     .bind(a.file_name)
     .bind(a.sha256)
     .bind(a.line_count)
-    .bind(a.total_fen)
+    .bind(a.total.fen())
     .bind(i64::try_from(failed.len()).unwrap_or(i64::MAX))
     .bind(actor.id)
     .bind(crate::storage::now())
@@ -85,7 +86,7 @@ pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer
     .try_get(0)?;
     insert_failures(conn, id, &failed).await?;
     let new = json!({ "file_name": a.file_name, "sha256": a.sha256, "paid_on": a.paid_on.to_string(),
-        "line_count": a.line_count, "total_fen": a.total_fen,
+        "line_count": a.line_count, "total_fen": a.total.fen(),
         "failed": failed.iter().map(|s| json!({ "item_id": s.item_id, "reason": s.reason })).collect::<Vec<_>>() });
     audit::append(conn, &entry(actor, "batch.return", batch_id, b.round_id, json!(null), new)).await?;
     let voucher = format!("银行回单 {}", b.number);
@@ -121,7 +122,7 @@ pub async fn of_batch(conn: &mut Conn, batch_id: i64) -> Result<Option<Stored>, 
             paid_on: r.try_get("paid_on")?,
             file_name: r.try_get("file_name")?,
             line_count: r.try_get("line_count")?,
-            total_fen: r.try_get("total_fen")?,
+            total: crate::storage::rows::money(&r, "total_fen")?,
             failed_count: r.try_get("failed_count")?,
             created_at: r.try_get("created_at")?,
         })

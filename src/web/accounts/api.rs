@@ -100,7 +100,7 @@ async fn login(
     }
     login_limit::succeeded(db, &who).await?;
     let csrf = auth::open(db, cookies, config, &user, false).await?;
-    let user = SessionUser { id: user.id, role: user.role, unit: user.unit, username: user.username };
+    let user = SessionUser { id: user.id, role: user.role.code().into(), unit: user.unit, username: user.username };
     Ok(Json(LoggedIn { csrf_token: csrf, user }))
 }
 

@@ -145,8 +145,8 @@ pub(crate) async fn second_factor(db: &Db, user: &User, code: &str) -> Result<bo
 /// An entry about the user's own second factor, by the user.
 #[must_use]
 pub(crate) fn user_entry<'a>(user: &'a User, action: &'a str, codes_left: i64) -> storage::audit::Entry<'a> {
-    let role = crate::accounts::Role::parse(&user.role).unwrap_or(crate::accounts::Role::Cooperative);
-    let actor = crate::app::Actor { id: Some(user.id), name: &user.username, role, unit: user.unit.as_deref() };
+    let actor =
+        crate::app::Actor { id: Some(user.id), name: &user.username, role: user.role, unit: user.unit.as_deref() };
     let mut e = actor.entry(action, "user", user.id, None);
     e.old = serde_json::json!({});
     e.new = serde_json::json!({ "recovery_codes_left": codes_left });

@@ -50,7 +50,7 @@ struct Row {
     id: i64,
     username: String,
     role: &'static str,
-    role_code: String,
+    role_code: &'static str,
     unit: Option<String>,
     last_login: String,
     disabled: bool,
@@ -77,8 +77,8 @@ fn beijing(stamp: Option<&str>) -> String {
 fn row(l: Listed, session: &Session) -> Row {
     Row {
         id: l.user.id,
-        role: Role::parse(&l.user.role).map_or("—", Role::label),
-        role_code: l.user.role,
+        role: l.user.role.label(),
+        role_code: l.user.role.code(),
         unit: l.user.unit,
         last_login: beijing(l.last_login_at.as_deref()),
         disabled: l.user.disabled,

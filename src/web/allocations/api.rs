@@ -91,7 +91,7 @@ async fn allocation(db: &Db, session: Session, id: i64) -> Result<Value, AppErro
     v["lines"] = lines
         .iter()
         .map(|(g, parts)| json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name,
-            "amount": Money::from_fen(g.amount_fen), "status": g.status, "state": g.state,
+            "amount": g.amount, "status": g.status, "state": g.state,
             "parts": parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() }))
         .collect();
     Ok(v)

@@ -10,7 +10,7 @@ use rocket::response::{Flash, Redirect};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;
-use crate::engine::Money;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::{allocations, rounds, Db};
 use crate::web::accounts::auth::Session;
@@ -25,7 +25,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 
 /// Division staff may act on an open round's money; an auditor reads only.
 fn may_act(session: &Session, round: &rounds::Round) -> bool {
-    session.role == Role::DivisionStaff && round.status == "open"
+    session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
 /// `GET /rounds/<year>/allocations`: the dry run, the button to propose it, the proposals.
@@ -93,7 +93,7 @@ pub(crate) async fn show(
         .iter()
         .map(|(g, parts)| {
             json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name, "unit": g.unit,
-                "amount": Money::from_fen(g.amount_fen), "status_label": crate::web::kernel::views::approved_status_label(&g.status),
+                "amount": g.amount, "status_label": crate::web::kernel::views::approved_status_label(&g.status),
                 "parts": treasury::parts_in(&pools, parts) })
         })
         .collect();

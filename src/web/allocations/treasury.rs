@@ -50,7 +50,7 @@ pub(crate) fn run_json(run: &Run) -> Value {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            json!({ "id": p.id, "name": p.name, "amount": Money::from_fen(p.amount_fen),
+            json!({ "id": p.id, "name": p.name, "amount": p.amount,
             "remaining_before": o.remaining_before[i], "granted": used[i], "remaining_after": o.remaining_after[i] })
         })
         .collect();
@@ -74,8 +74,8 @@ pub(crate) fn run_json(run: &Run) -> Value {
 
 /// A stored proposal as JSON (the API's, the pages' list).
 pub(crate) fn allocation_json(a: &allocations::Stored) -> Value {
-    json!({ "id": a.id, "rule": a.rule, "state": a.state, "budget": Money::from_fen(a.budget_fen),
-        "requested": Money::from_fen(a.requested_fen), "granted": Money::from_fen(a.granted_fen),
+    json!({ "id": a.id, "rule": a.rule, "state": a.state, "budget": a.budget,
+        "requested": a.requested, "granted": a.granted,
         "proposed_by": a.proposed_by, "proposed_at": a.proposed_at, "decided_by": a.decided_by, "comment": a.comment })
 }
 

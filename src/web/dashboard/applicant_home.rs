@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::app::applicant_home::{Event, Mine};
 use crate::engine::report::Outcome;
-use crate::engine::Money;
 use crate::error::AppError;
 use crate::review::{Action, State};
 use crate::storage::Db;
@@ -55,21 +54,20 @@ fn when(at: &str) -> String {
 }
 
 fn row(m: &Mine) -> Row {
-    let state = State::parse(&m.state);
     // 贴息结果 on the books, the words of the project page and the reports (issue 14 item 2).
-    let requested = Money::from_fen(m.requested_fen);
-    let result = match state {
-        Some(State::Draft | State::Rejected | State::Withdrawn) | None => "—",
-        Some(s) => Outcome::of(s == State::Approved, requested, Money::from_fen(m.granted_fen)).label(),
+    let requested = m.requested;
+    let result = match m.state {
+        State::Draft | State::Rejected | State::Withdrawn => "—",
+        s => Outcome::of(s == State::Approved, requested, m.granted).label(),
     };
     Row {
         id: m.id,
         year: m.year,
         key: m.key.clone(),
         name: m.name.clone(),
-        state_label: state.map_or("—", State::label),
+        state_label: m.state.label(),
         requested: yuan(requested),
-        granted: yuan(Money::from_fen(m.granted_fen)),
+        granted: yuan(m.granted),
         result,
     }
 }
@@ -86,7 +84,7 @@ fn todos(mine: &[Mine], kinds: &[(i64, String)], returned_why: &[(i64, String)])
 }
 
 fn next_step(m: &Mine, returned_why: &[(i64, String)]) -> Option<Todo> {
-    let (what, go, why) = match State::parse(&m.state)? {
+    let (what, go, why) = match m.state {
         State::Draft => ("提交申请", "show", "申请还是草稿，填写完整并上传证明材料后提交".to_string()),
         State::Returned => (
             "修改退回的申请",
@@ -104,7 +102,7 @@ fn next_step(m: &Mine, returned_why: &[(i64, String)]) -> Option<Todo> {
 /// The documents the round asks for (its policy's `evidence.documents`, and a 贷款合同 while
 /// the application is the applicant's to edit) that the project does not have.
 fn missing_documents(m: &Mine, kinds: &[(i64, String)]) -> Option<Todo> {
-    let state = State::parse(&m.state)?;
+    let state = m.state;
     if !state.counts() && state != State::Draft {
         return None;
     }
@@ -129,12 +127,12 @@ fn missing_documents(m: &Mine, kinds: &[(i64, String)]) -> Option<Todo> {
 
 fn happened(e: &Event) -> Happened {
     let what = match e.what.as_str() {
-        "paid" => format!("已拨付 {} 元", yuan(Money::from_fen(e.amount_fen))),
-        "clawed_back" => format!("追回 {} 元", yuan(Money::from_fen(e.amount_fen)).trim_start_matches('-')),
+        "paid" => format!("已拨付 {} 元", yuan(e.amount)),
+        "clawed_back" => format!("追回 {} 元", yuan(e.amount).trim_start_matches('-')),
         code => {
             let action = Action::parse(code).map_or("审核", Action::label);
-            let to = State::parse(&e.to_state).map_or("", State::label);
-            if to.is_empty() || e.to_state == e.what {
+            let to = e.to_state.map_or("", State::label);
+            if to.is_empty() || e.to_state.is_some_and(|s| s.code() == e.what) {
                 action.to_string()
             } else {
                 format!("{action}（{to}）")

@@ -8,6 +8,7 @@ use crate::web::kernel::templates::context;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::engine::RoundStatus;
 use crate::engine::{summary, Figures, Money};
 use crate::error::AppError;
 use crate::storage::dashboard::{self as data, ClosedRound, PoolUse, StatusKind};
@@ -81,7 +82,7 @@ async fn board(db: &Db, caches: &Caches, scope: Scope, generation: Generation) -
     let mut conn = db.inner.acquire().await?;
     let rounds = crate::storage::rounds::list(&mut conn).await?;
     // The current round: the latest open one, else the latest.
-    let current = match rounds.iter().find(|r| r.status == "open").or(rounds.first()) {
+    let current = match rounds.iter().find(|r| r.status == RoundStatus::Open).or(rounds.first()) {
         Some(r) => Some(current(&mut conn, r, &scope).await?),
         None => None,
     };
@@ -114,7 +115,7 @@ fn pool_rows(pools: &[PoolUse]) -> Vec<PoolRow> {
         .iter()
         .map(|p| PoolRow {
             name: p.name.clone(),
-            kind: crate::labels::pool_kind(&p.kind).unwrap_or("—"),
+            kind: p.kind.label(),
             amount: yuan(p.amount),
             granted: yuan(p.granted),
             paid: yuan(p.paid),
@@ -144,7 +145,7 @@ async fn current(conn: &mut Conn, round: &Round, scope: &Scope) -> Result<serde_
     let table =
         |rows: &[(String, Vec<i64>)]| -> Vec<(String, i64)> { rows.iter().map(|(l, v)| (l.clone(), v[0])).collect() };
     Ok(serde_json::json!({
-        "year": round.year, "name": round.name, "open": round.status == "open",
+        "year": round.year, "name": round.name, "open": round.status == RoundStatus::Open,
         "pools": pool_rows(&pools),
         "pools_chart": charts::bars("资金池：预算、已核定、已拨付", &pool_bars, &[BUDGET, GRANTED, PAID], Layout::Overlaid, &money_label),
         "requests": { "budget": yuan(req.budget), "projects": req.projects, "requested": yuan(req.requested),

@@ -30,7 +30,7 @@ pub(crate) async fn allocation(
         return Ok(None);
     }
     let lines = allocations::lines(&mut conn, id).await?;
-    let granted = yuan(Money::from_fen(a.granted_fen));
+    let granted = yuan(a.granted);
     let c = Confirmation::new(
         if approve { format!("确认批准分配方案 #{id}") } else { format!("确认撤销分配方案 #{id}") },
         format!("/allocations/{id}/actions"),
@@ -61,13 +61,7 @@ pub(crate) async fn batch(
 ) -> Result<Option<Confirmation>, AppError> {
     let mut conn = db.inner.acquire().await?;
     let Some(b) = batches::find(&mut conn, id).await? else { return Ok(None) };
-    let what = format!(
-        "{}批次 {}（{} 笔，合计 {} 元）",
-        if b.kind == "clawback" { "追回" } else { "拨付" },
-        b.number,
-        b.item_count,
-        yuan(Money::from_fen(b.total_fen))
-    );
+    let what = format!("{}批次 {}（{} 笔，合计 {} 元）", b.kind.label(), b.number, b.item_count, yuan(b.total));
     let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
     let (voucher, paid_on, comment) = (text(&a.voucher_no), text(&a.paid_on), text(&a.comment));
     let c = Confirmation::new(
@@ -109,7 +103,7 @@ pub(crate) async fn clawback(
     let mut conn = db.inner.acquire().await?;
     let Some(payee) = batches::payee(&mut conn, project_id).await? else { return Ok(None) };
     let how_much = match amount.trim() {
-        "" => format!("全部可追回金额（已拨付 {} 元）", yuan(Money::from_fen(payee.paid_fen))),
+        "" => format!("全部可追回金额（已拨付 {} 元）", yuan(payee.paid)),
         s => match s.parse::<Money>() {
             Ok(m) => format!("{} 元", yuan(m)),
             Err(_) => return Ok(None),

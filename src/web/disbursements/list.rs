@@ -23,18 +23,15 @@ pub struct Totals {
 
 #[must_use]
 pub fn totals(list: &[Batch]) -> Totals {
-    let counted: Vec<&Batch> = list.iter().filter(|b| b.state != "cancelled").collect();
-    let amount = report::sum(counted.iter().map(|b| Money::from_fen(b.total_fen)));
+    let counted: Vec<&Batch> =
+        list.iter().filter(|b| b.state != crate::signoff::disbursement::State::Cancelled).collect();
+    let amount = report::sum(counted.iter().map(|b| b.total));
     Totals {
         batches: counted.len(),
         items: counted.iter().map(|b| u64::try_from(b.item_count).unwrap_or(0)).sum(),
         amount: yuan(amount),
         amount_money: amount,
     }
-}
-
-fn label(kind: &str, code: &str) -> String {
-    crate::labels::of(kind, code).unwrap_or("—").to_string()
 }
 
 fn list_of<'a>(year: i32, list: &'a [Batch], t: &Totals) -> crate::export::list::List<'a> {
@@ -44,10 +41,10 @@ fn list_of<'a>(year: i32, list: &'a [Batch], t: &Totals) -> crate::export::list:
         .map(|b| {
             vec![
                 Cell::code(b.number.clone()),
-                Cell::text(label("batch_kind", &b.kind)),
-                Cell::text(label("batch_state", &b.state)),
+                Cell::text(b.kind.label()),
+                Cell::text(b.state.label()),
                 Cell::Count(u64::try_from(b.item_count).unwrap_or(0)),
-                Cell::Money(Money::from_fen(b.total_fen)),
+                Cell::Money(b.total),
                 Cell::code(b.voucher_no.clone().unwrap_or_default()),
                 Cell::text(b.paid_on.clone().unwrap_or_default()),
                 Cell::text(b.comment.clone()),

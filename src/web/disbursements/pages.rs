@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::accounts::Role;
 use crate::app::disbursements::{self, Action, Request};
+use crate::engine::RoundStatus;
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::mask;
@@ -29,7 +30,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 fn may_act(session: &Session, round: &rounds::Round) -> bool {
-    session.role == Role::DivisionStaff && round.status == "open"
+    session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
 /// `GET /rounds/<year>/disbursements`: the round's batches with state and control totals.
@@ -69,11 +70,10 @@ pub(crate) async fn new(
     let candidates: Vec<Value> = payees
         .iter()
         .filter_map(|p| {
-            let f = Money::from_fen;
-            let amount = alloc::to_pay(f(p.granted_fen), f(p.paid_fen), f(p.open_payment_fen));
+            let amount = alloc::to_pay(p.granted, p.paid, p.open_payment);
             amount.is_positive().then(|| {
-                json!({ "id": p.project_id, "key": p.key, "name": p.name, "unit": p.unit, "granted": f(p.granted_fen),
-                    "paid": f(p.paid_fen), "amount": amount, "payee_name": p.payee_name, "payee_bank": p.payee_bank,
+                json!({ "id": p.project_id, "key": p.key, "name": p.name, "unit": p.unit, "granted": p.granted,
+                    "paid": p.paid, "amount": amount, "payee_name": p.payee_name, "payee_bank": p.payee_bank,
                     "payee_account": mask::account(&p.payee_account),
                     "payee_missing": crate::engine::payment::missing_payee(&p.payee_name, &p.payee_bank, &p.payee_account).join("、"),
                     "payee_stranger": !crate::engine::payment::payee_is_applicant(&p.payee_name, &p.leader, &p.org_name) })
@@ -84,7 +84,7 @@ pub(crate) async fn new(
         "disbursements/new",
         context! {
             me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()),
-            year, candidates, open: round.status == "open",
+            year, candidates, open: round.status == RoundStatus::Open,
         },
     ))
 }
@@ -155,7 +155,7 @@ pub(crate) async fn show(
             may_claw_back: act(Step::ClawBack), may_return: act(Step::Return),
             bank_file: offered.contains(&Step::BankFile),
             bank_return: batches::returns::of_batch(&mut conn, id).await?.map(|r| json!({ "file_name": r.file_name,
-                "paid_on": r.paid_on, "line_count": r.line_count, "total": Money::from_fen(r.total_fen),
+                "paid_on": r.paid_on, "line_count": r.line_count, "total": r.total,
                 "failed_count": r.failed_count })),
         },
     ))
@@ -276,17 +276,18 @@ pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result
     let lines: Vec<Value> = lines
         .iter()
         .map(|g| {
-            json!({ "kind": g.kind, "state": g.state, "amount": Money::from_fen(g.amount_fen),
+            json!({ "kind_label": g.kind.label(), "state_label": g.state.label(), "amount": g.amount,
             "status_label": crate::web::kernel::views::approved_status_label(&g.status) })
         })
         .collect();
     let payments: Vec<Value> = payments
         .iter()
         .map(|p| {
-            json!({ "batch_id": p.batch_id, "number": p.number, "kind": p.kind, "state": p.state,
-            "amount": Money::from_fen(p.amount_fen), "paid_on": p.paid_on, "failed": p.failed })
+            json!({ "batch_id": p.batch_id, "number": p.number, "kind_label": p.kind.label(),
+            "state_label": p.state.label(), "amount": p.amount, "paid_on": p.paid_on, "failed": p.failed,
+            "line_failed": p.failed.is_some() })
         })
         .collect();
-    Ok(Some(json!({ "granted": Money::from_fen(held.granted_fen), "paid": Money::from_fen(held.paid_fen),
+    Ok(Some(json!({ "granted": held.granted, "paid": held.paid,
         "lines": lines, "payments": payments, "links": require_reader(session).is_ok() })))
 }

@@ -10,14 +10,14 @@ use crate::storage::batches::{Batch, Item};
 /// A batch as JSON, its payee accounts masked unless `full` (the batch's own page, division staff).
 pub(crate) fn batch_json(b: &Batch, items: Option<&[Item]>, full: bool) -> Value {
     let mut v = json!({ "id": b.id, "number": b.number, "kind": b.kind, "state": b.state, "item_count": b.item_count,
-        "total": Money::from_fen(b.total_fen), "voucher_no": b.voucher_no, "paid_on": b.paid_on, "comment": b.comment });
+        "total": b.total, "voucher_no": b.voucher_no, "paid_on": b.paid_on, "comment": b.comment });
     if let Some(items) = items {
         v["items"] = items
             .iter()
             .map(|i| {
                 let account = if full { i.payee_account.clone() } else { mask::account(&i.payee_account) };
                 json!({ "project_id": i.project_id, "key": i.project_key, "name": i.project_name, "unit": i.unit,
-                    "amount": Money::from_fen(i.amount_fen), "payee_name": i.payee_name, "payee_bank": i.payee_bank,
+                    "amount": i.amount, "payee_name": i.payee_name, "payee_bank": i.payee_bank,
                     "payee_account": account, "failed": i.failed,
                     "parts": i.parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() })
             })

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::division::funds::{self, Entry};
-use crate::engine::report::accounts::kind_label;
+use crate::engine::report::accounts::{kind_label, LineState};
 use crate::engine::Money;
 use crate::error::AppError;
 use crate::storage::funds::Kind;
@@ -93,7 +93,7 @@ async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
     let round = crate::app::rounds::find(db, year).await?;
     let mut conn = db.inner.acquire().await?;
     let (pools, lines) = funds::of_round(&mut conn, round.id).await?;
-    let granted: Vec<Money> = pools.iter().map(|p| Money::from_fen(p.granted_fen)).collect();
+    let granted: Vec<Money> = pools.iter().map(|p| p.granted).collect();
     let accounts = funds::accounts(&pools, &lines, &granted);
     let next = match storage::rounds::find_by_year(&mut conn, year + 1).await? {
         Some(r) => storage::funds::pools(&mut conn, r.id).await?,
@@ -113,7 +113,7 @@ async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
         .map(|l| {
             json!({ "id": l.id, "kind": code(l.kind), "kind_label": label(l.kind), "on": l.on, "pool": name(&l.pool_id),
             "to_pool": l.to_pool_id.map(|id| name(&id)), "document_no": l.document_no, "note": l.note,
-            "amount": Money::from_fen(l.amount_fen), "active": l.state == "active" })
+            "amount": l.amount, "active": l.state == LineState::Active })
         })
         .collect();
     let next_json: Vec<Value> = next.iter().map(|p| json!({ "id": p.id, "name": name(&p.id) })).collect();

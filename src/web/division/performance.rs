@@ -40,15 +40,15 @@ async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
         .iter()
         .map(|r| {
             let line = evaluation.as_ref().and_then(|e| e.lines.iter().find(|l| l.target.name == r.name));
-            let computed = Indicator::parse(&r.indicator).is_some_and(Indicator::computed);
-            json!({ "id": r.id, "indicator": r.indicator, "name": r.name, "unit": r.unit, "direction": r.direction,
+            let computed = r.indicator.computed();
+            json!({ "id": r.id, "indicator": r.indicator.code(), "name": r.name, "unit": r.unit, "direction": r.direction.code(),
                 "target": r.target, "weight": r.weight, "typed": r.actual, "reason": r.reason, "computed": computed,
                 "actual": line.and_then(|l| l.actual).map(|a| a.round_dp(2).to_string()),
                 "score": line.map(|l| l.score.to_string()),
                 "met": line.and_then(|l| l.met) })
         })
         .collect();
-    let taken: Vec<&str> = rows.iter().map(|r| r.indicator.as_str()).collect();
+    let taken: Vec<&str> = rows.iter().map(|r| r.indicator.code()).collect();
     let free: Vec<Value> = Indicator::BUILT_IN
         .iter()
         .filter(|i| !taken.contains(&i.code()))

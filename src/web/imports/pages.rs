@@ -60,7 +60,7 @@ async fn preview_page(
         "imports/preview",
         context! {
             me: crate::web::kernel::pages::me(session), id: import.id, year: round.year, file_name: &import.file_name,
-            status: &import.status, preview, errors, projects, same_file_at, refusal,
+            status: import.status.code(), preview, errors, projects, same_file_at, refusal,
         },
     ))
 }

@@ -145,7 +145,7 @@ pub struct ProjectRow {
     pub granted: String,
     pub status: String,
     pub status_label: &'static str,
-    pub state: String,
+    pub state: crate::review::State,
     /// 贴息结果: the result on the books, the same words the reports use (issue 14 item 2).
     pub outcome: &'static str,
 }
@@ -171,7 +171,7 @@ pub fn approved_status_label(code: &str) -> &'static str {
 /// its review state and the grant allocations gave it, never the trial (docs/glossary.md).
 #[must_use]
 pub fn outcome(r: &Record, requested: Money) -> &'static str {
-    crate::engine::report::Outcome::of(r.state == "approved", requested, Money::from_fen(r.granted_fen)).label()
+    crate::engine::report::Outcome::of(r.state == crate::review::State::Approved, requested, r.granted).label()
 }
 
 #[must_use]
@@ -193,12 +193,12 @@ impl ProjectRow {
             id_number: mask::id_number(&p.applicant.id_number),
             households: p.households,
             principal: yuan(principal),
-            requested: yuan(Money::from_fen(r.requested_fen)),
-            granted: yuan(Money::from_fen(r.granted_fen)),
-            status: r.calc_status.clone(),
-            status_label: status_label(&r.calc_status),
-            state: r.state.clone(),
-            outcome: outcome(r, Money::from_fen(r.requested_fen)),
+            requested: yuan(r.requested),
+            granted: yuan(r.granted),
+            status: r.calc_status.code().into(),
+            status_label: status_label(r.calc_status.code()),
+            state: r.state,
+            outcome: outcome(r, r.requested),
         }
     }
 }
@@ -248,10 +248,7 @@ pub fn pools(r: &RoundResult) -> Vec<PoolView> {
         .iter()
         .map(|p| PoolView {
             name: p.name.clone(),
-            kind: match p.kind {
-                crate::engine::PoolKind::Funded => "上级资金",
-                crate::engine::PoolKind::Matched => "配套资金",
-            },
+            kind: p.kind.label(),
             amount: yuan(p.amount),
             granted: yuan(p.granted),
             remaining: yuan(p.remaining),

@@ -70,8 +70,8 @@ async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> 
         "org_name": a.org_name, "leader": a.leader, "id_number": mask::id_number(&a.id_number), "phone": mask::phone(&a.phone),
         "households": p.households, "state": record.state, "status": result.status, "reasons": result.reasons,
         "requested": result.requested, "requested_before_cuts": d.uncut.as_ref().map(|u| u.requested),
-        "granted": crate::engine::Money::from_fen(record.granted_fen),
-        "paid": crate::engine::Money::from_fen(record.paid_fen), "loans": loans,
+        "granted": record.granted,
+        "paid": record.paid, "loans": loans,
         "payee": crate::web::projects::payees::of(db, &session, id).await?,
     }))
 }

@@ -48,10 +48,7 @@ pub(crate) async fn mine(
     flash: Option<rocket::request::FlashMessage<'_>>,
 ) -> Result<Template, AppError> {
     let (lines, open) = applications::mine(db, session.actor()).await?;
-    let rows: Vec<_> = lines
-        .iter()
-        .map(|l| json!({ "line": l, "state_label": crate::review::State::parse(&l.state).map_or("", crate::review::State::label) }))
-        .collect();
+    let rows: Vec<_> = lines.iter().map(|l| json!({ "line": l, "state_label": l.state.label() })).collect();
     Ok(Template::render(
         "applications/index",
         context! { me: crate::web::kernel::pages::me(&session), flash: flash.map(|f| f.message().to_string()), rows, open },
@@ -66,7 +63,6 @@ const COLUMNS: [&str; 5] = ["年度", "项目编号", "项目名称", "审核状
 pub(crate) async fn export(db: &Db, session: Session) -> Result<Xlsx, AppError> {
     use crate::export::sheet::Cell;
     let (lines, _) = applications::mine(db, session.actor()).await?;
-    let state = |code: &str| crate::review::State::parse(code).map_or("", crate::review::State::label);
     let list = crate::export::list::List {
         title: "我的申请".into(),
         filters: String::new(),
@@ -78,7 +74,7 @@ pub(crate) async fn export(db: &Db, session: Session) -> Result<Xlsx, AppError> 
                     Cell::text(l.year.to_string()),
                     Cell::code(l.key.as_str()),
                     Cell::text(l.name.as_str()),
-                    Cell::text(state(&l.state)),
+                    Cell::text(l.state.label()),
                     Cell::text(crate::web::kernel::views::beijing(&l.updated_at)),
                 ]
             })

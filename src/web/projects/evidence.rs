@@ -9,6 +9,7 @@ use rocket::serde::json::Json;
 use serde_json::Value;
 
 use crate::app::evidence::{self, Decision};
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
@@ -37,7 +38,7 @@ pub(crate) async fn checklist_page(
     flash: Option<rocket::request::FlashMessage<'_>>,
 ) -> Result<Template, AppError> {
     let (round, list) = evidence::checklist(db, session.actor(), id).await?;
-    let may_review = evidence::may_review(session.role) && round.status == "open";
+    let may_review = evidence::may_review(session.role) && round.status == RoundStatus::Open;
     let (error, notice) = crate::web::kernel::pages::flash_parts(flash);
     Ok(Template::render(
         "evidence/checklist",
@@ -71,7 +72,7 @@ pub(crate) async fn review_page(
     match evidence::review(db, session.actor(), id, &decision).await {
         Ok(done) => Ok(Flash::success(
             back,
-            if done["document"]["review"] == "accepted" {
+            if done["document"]["review"] == crate::review::DocumentReview::Accepted.code() {
                 "已认可该材料"
             } else {
                 "已标记为未认可，申请人将看到原因"

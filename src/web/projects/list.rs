@@ -38,7 +38,7 @@ fn shown(list: &[(Record, Project)], principals: &[Money]) -> (Vec<ProjectRow>, 
         projects: list.len(),
         households: list.iter().map(|(_, p)| u64::from(p.households)).sum(),
         principal: views::yuan(report::sum(principals.iter().copied())),
-        requested: views::yuan(report::sum(list.iter().map(|(r, _)| Money::from_fen(r.requested_fen)))),
+        requested: views::yuan(report::sum(list.iter().map(|(r, _)| r.requested))),
     };
     (rows, totals)
 }
@@ -100,7 +100,6 @@ fn workbook(
     totals: &Totals,
 ) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
     let money = |s: &str| s.replace(',', "").parse::<Money>().map_or(Cell::Blank, Cell::Money);
-    let state = |code: &str| crate::review::State::parse(code).map_or("", crate::review::State::label);
     let list = crate::export::list::List {
         title: format!("{year}年度项目"),
         filters: filters.to_string(),
@@ -119,7 +118,7 @@ fn workbook(
                     money(&r.principal),
                     money(&r.requested),
                     Cell::text(r.status_label),
-                    Cell::text(state(&r.state)),
+                    Cell::text(r.state.label()),
                     Cell::text(r.outcome),
                 ]
             })

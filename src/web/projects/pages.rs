@@ -8,6 +8,7 @@ use rocket::http::uri::Origin;
 use rocket::request::FlashMessage;
 
 use crate::app::projects;
+use crate::engine::RoundStatus;
 use crate::engine::{Money, Project};
 use crate::error::AppError;
 use crate::export::mask;
@@ -159,8 +160,8 @@ async fn render(
     let (record, project, result) = (&d.record, &d.project, &d.result);
     let row = ProjectRow::new(record, project, principal(project));
     let review = crate::web::review::pages::panel(db, session, id).await?;
-    let state = crate::review::State::parse(&record.state).unwrap_or(crate::review::State::Submitted);
-    let round_open = crate::app::rounds::find(db, d.year).await?.status == "open";
+    let state = record.state;
+    let round_open = crate::app::rounds::find(db, d.year).await?.status == RoundStatus::Open;
     let uncut_requested = d.uncut.as_ref().map(|u| views::yuan(u.requested));
     Ok(Template::render(
         "projects/show",

@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::accounts::Role;
 use crate::app::division::settings::{self, Settings};
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::export::report::Heading;
 use crate::reports::{self, ReportError};
@@ -143,7 +144,7 @@ pub(crate) async fn annual(db: &Db, session: &Session, year: i32, full: bool) ->
     let mut conn = db.inner.acquire().await?;
     let book = reports::annual(&mut conn, year, &heading).await?;
     drop(conn);
-    let trial = if round.status == "closed" { "" } else { "（试算）" };
+    let trial = if round.status == RoundStatus::Closed { "" } else { "（试算）" };
     bytes(book, format!("{year}年度贷款贴息年度报表{trial}.xlsx"), format!("tiexi-annual-{year}.xlsx")).await
 }
 

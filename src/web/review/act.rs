@@ -81,7 +81,7 @@ pub(crate) fn views(list: Vec<app::review::Transition>) -> Vec<TransitionView> {
         .map(|t| TransitionView {
             action_label: Action::parse(&t.action)
                 .map_or_else(|| app::review::cuts::action_label(&t.action), Action::label),
-            to_label: State::parse(&t.to_state).map_or("", State::label),
+            to_label: t.to_state.label(),
             t,
         })
         .collect()

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::accounts::Role;
 use crate::app::{self, review::Subject};
-use crate::engine::{allocation, Money};
+use crate::engine::allocation;
 use crate::error::AppError;
 use crate::review::{self, Action, State};
 use crate::storage::Db;
@@ -62,7 +62,7 @@ fn consequences(c: Confirmation, s: &Subject, action: Action, comment: &str) -> 
             .says("项目不再计入本年度试算与资金分配，其他项目的申请额将随之重算。")
             .says("不予通过不能撤销。"),
         _ => {
-            let unpaid = allocation::lacking(Money::from_fen(s.granted_fen), Money::from_fen(s.paid_fen));
+            let unpaid = allocation::lacking(s.granted, s.paid);
             let c = c.says(format!("{what}将撤回，不再计入本年度试算与资金分配。"));
             let c = if unpaid.is_positive() {
                 c.says(format!("未拨付的核定贴息 {} 元将释放回资金池。", yuan(unpaid)))

@@ -4,7 +4,6 @@ use rocket::serde::json::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::engine::Money;
 use crate::error::AppError;
 use crate::export::json::totals;
 use crate::storage::{self, Db};
@@ -34,7 +33,7 @@ pub struct Rounds {
 }
 
 fn round_view(r: &storage::rounds::Round) -> RoundView {
-    RoundView { name: r.name.clone(), policy_toml: r.policy_toml.clone(), status: r.status.clone(), year: r.year }
+    RoundView { name: r.name.clone(), policy_toml: r.policy_toml.clone(), status: r.status.code().into(), year: r.year }
 }
 
 fn round_json(r: &storage::rounds::Round) -> Value {
@@ -81,9 +80,9 @@ async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> 
 async fn balances(db: &Db, round_id: i64) -> Result<Value, AppError> {
     let stored = storage::allocations::pools(&mut *db.inner.acquire().await?, round_id).await?;
     let rows = stored.iter().map(|p| {
-        let (amount, granted) = (Money::from_fen(p.amount_fen), Money::from_fen(p.granted_fen));
+        let (amount, granted) = (p.amount, p.granted);
         let remaining = crate::engine::allocation::remaining(&[amount], &[granted]);
-        json!({ "name": p.name, "amount": amount, "granted": granted, "paid": Money::from_fen(p.paid_fen),
+        json!({ "name": p.name, "amount": amount, "granted": granted, "paid": p.paid,
             "remaining": remaining[0] })
     });
     Ok(Value::Array(rows.collect()))

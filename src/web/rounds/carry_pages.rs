@@ -11,6 +11,7 @@ use rocket::response::{Flash, Redirect};
 
 use crate::app::carry;
 use crate::app::rounds::find as round;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
@@ -55,7 +56,7 @@ pub(crate) async fn drafts(
     Ok(Template::render(
         "rounds/carried",
         context! {
-            me: me(&session), year: round.year, name: &round.name, list, open: round.status == "open",
+            me: me(&session), year: round.year, name: &round.name, list, open: round.status == RoundStatus::Open,
             may_import: session.role.may_import(), error, notice,
         },
     ))

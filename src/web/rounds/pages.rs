@@ -8,6 +8,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
 
 use crate::app::rounds;
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
@@ -95,7 +96,7 @@ pub(crate) async fn show(
     let round = rounds::find(db, year).await?;
     let (policy, _, result) = rounds::computed(db, &round).await?;
     // Issue 15 item 4: a round just opened offers the previous round's continuing loans.
-    let carry = if session.role.may_manage_rounds() && round.status == "open" {
+    let carry = if session.role.may_manage_rounds() && round.status == RoundStatus::Open {
         Some(crate::app::carry::offered(db, session.actor(), &round).await?)
     } else {
         None
@@ -111,8 +112,8 @@ pub(crate) async fn show(
             may_read_file: session.role == crate::accounts::Role::DivisionStaff,
             budget: views::yuan(policy.budget()),
             figures: views::FiguresView::new(&result.totals),
-            may_manage: session.role.may_manage_rounds() && round.status == "open",
-            may_import: session.role.may_import() && round.status == "open",
+            may_manage: session.role.may_manage_rounds() && round.status == RoundStatus::Open,
+            may_import: session.role.may_import() && round.status == RoundStatus::Open,
             may_report: session.scope() == crate::app::Scope::All,
             may_full_ids: session.role == crate::accounts::Role::DivisionStaff,
             may_read_money: crate::web::allocations::treasury::require_reader(&session).is_ok(),

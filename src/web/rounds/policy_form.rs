@@ -81,7 +81,7 @@ impl PolicyForm {
         let mut pools: Vec<PoolRow> = p
             .pools
             .iter()
-            .map(|x| PoolRow { name: x.name.clone(), kind: x.kind.label().into(), amount: x.amount.to_string() })
+            .map(|x| PoolRow { name: x.name.clone(), kind: x.kind.code().into(), amount: x.amount.to_string() })
             .collect();
         pools.resize_with(pools.len().max(3), <PoolRow as Default>::default);
         PolicyForm {

@@ -14,6 +14,7 @@ use crate::app::rounds::find as round;
 use crate::app::{imports::Parsers, statements};
 use crate::config::AppConfig;
 use crate::engine::reconcile::{Cause, Reconciled};
+use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::export::sheet::Cell;
 use crate::storage::Db;
@@ -43,7 +44,7 @@ pub(crate) async fn index(
         "statements/index",
         context! {
             me: me(&session), year: round.year, name: &round.name, list,
-            may_upload: session.role.may_import() && round.status == "open", error, notice,
+            may_upload: session.role.may_import() && round.status == RoundStatus::Open, error, notice,
         },
     ))
 }
@@ -78,7 +79,7 @@ pub(crate) async fn show(
         context! {
             me: me(&session), id, year: round.year, file_name: &upload.file_name, status: &upload.status,
             confirmed_at: &upload.confirmed_at, r: preview["reconciliation"].clone(), preview, same_file_at: same.and_then(|s| s.confirmed_at),
-            may_confirm: session.role.may_import() && round.status == "open", error, notice,
+            may_confirm: session.role.may_import() && round.status == RoundStatus::Open, error, notice,
         },
     ))
 }
