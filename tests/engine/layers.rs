@@ -42,7 +42,6 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/division/funds.rs",
     "web/projects/api.rs",
     "web/projects/application_view.rs",
-    "web/projects/documents.rs",
     "web/projects/pages.rs",
     "web/reports/workbooks.rs",
     "web/rounds/api.rs",
