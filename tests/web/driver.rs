@@ -48,3 +48,51 @@ async fn a_null_parameter_keeps_its_type() {
         sqlx::query_scalar("SELECT CAST($1 AS BIGINT)").bind(Some(42_i64)).fetch_one(&mut *conn).await.expect("42");
     assert_eq!(back, Some(42));
 }
+
+/// Text that array literals, SQL and the driver could each misread goes through the bulk
+/// write (`storage::bulk`: multi-row VALUES on SQLite, `UNNEST` of array literals on
+/// PostgreSQL) and back unchanged, NULLs as NULLs, in the order given.
+#[rocket::async_test]
+async fn hostile_text_survives_the_bulk_write() {
+    use crate::earlier_rounds::{loan, policy, project};
+    let (_db, pool) = pool().await;
+    let tricky =
+        ["a,b", "{x}", "\"引号\"", "back\\slash", "NULL", "  空格  ", "'; DROP TABLE projects; --", "多行\n文本", ""];
+    let projects: Vec<_> = tricky
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut p = project(
+                &format!("P{i}"),
+                "650102199001011234",
+                "",
+                vec![loan(&format!("C{i}{t}"), "2024-01-01", "2025-01-01")],
+            );
+            p.name = (*t).to_string();
+            p.applicant.note = format!("{t}{t}");
+            p
+        })
+        .collect();
+    let new: Vec<_> = projects.iter().map(|p| storage::bulk::NewProject { project: p, payee: ["", "", ""] }).collect();
+    let mut tx = storage::begin_write(&pool).await.expect("a transaction");
+    let toml = policy(2099, None, "");
+    let round_id = storage::rounds::insert(
+        &mut tx,
+        &tiexi::import::policy(&toml).expect("a policy"),
+        &toml,
+        tiexi::engine::RoundStatus::Open,
+    )
+    .await
+    .expect("a round");
+    storage::bulk::add_projects(&mut tx, round_id, &new, None).await.expect("written");
+    tx.commit().await.expect("committed");
+    let back =
+        storage::load::round(&mut pool.inner.acquire().await.expect("a connection"), round_id).await.expect("read");
+    let back: Vec<_> = back.into_iter().map(|(_, p)| p).collect();
+    assert_eq!(back.len(), projects.len());
+    for (b, p) in back.iter().zip(&projects) {
+        assert_eq!((&b.key, &b.name, &b.applicant.note), (&p.key, &p.name, &p.applicant.note));
+        assert_eq!(b.loans[0].contract_no, p.loans[0].contract_no);
+        assert_eq!((b.score, b.income_increase, b.applicant.hardship_households), (None, None, None));
+    }
+}
