@@ -49,12 +49,18 @@ async fn a_null_parameter_keeps_its_type() {
     assert_eq!(back, Some(42));
 }
 
+async fn round(conn: &mut storage::Conn) -> i64 {
+    let toml = crate::earlier_rounds::policy(2099, None, "");
+    let policy = tiexi::import::policy(&toml).expect("a policy");
+    storage::rounds::insert(conn, &policy, &toml, tiexi::engine::RoundStatus::Open).await.expect("a round")
+}
+
 /// Text that array literals, SQL and the driver could each misread goes through the bulk
 /// write (`storage::bulk`: multi-row VALUES on SQLite, `UNNEST` of array literals on
 /// PostgreSQL) and back unchanged, NULLs as NULLs, in the order given.
 #[rocket::async_test]
 async fn hostile_text_survives_the_bulk_write() {
-    use crate::earlier_rounds::{loan, policy, project};
+    use crate::earlier_rounds::{loan, project};
     let (_db, pool) = pool().await;
     let tricky =
         ["a,b", "{x}", "\"引号\"", "back\\slash", "NULL", "  空格  ", "'; DROP TABLE projects; --", "多行\n文本", ""];
@@ -75,15 +81,7 @@ async fn hostile_text_survives_the_bulk_write() {
         .collect();
     let new: Vec<_> = projects.iter().map(|p| storage::bulk::NewProject { project: p, payee: ["", "", ""] }).collect();
     let mut tx = storage::begin_write(&pool).await.expect("a transaction");
-    let toml = policy(2099, None, "");
-    let round_id = storage::rounds::insert(
-        &mut tx,
-        &tiexi::import::policy(&toml).expect("a policy"),
-        &toml,
-        tiexi::engine::RoundStatus::Open,
-    )
-    .await
-    .expect("a round");
+    let round_id = round(&mut tx).await;
     storage::bulk::add_projects(&mut tx, round_id, &new, None).await.expect("written");
     tx.commit().await.expect("committed");
     let back =
