@@ -1,5 +1,5 @@
 //! A project's personal numbers: the full ID number shown to the roles that need it, each
-//! reveal audited with the number masked (docs/accounts.md).
+//! reveal audited with the number masked (docs/glossary.md, the roles and `id_number.reveal`).
 
 use super::Actor;
 use crate::accounts::Role;
