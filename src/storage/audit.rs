@@ -94,15 +94,12 @@ async fn last_hash(conn: &mut Conn) -> Result<String, sqlx::Error> {
     Ok(prev.unwrap_or_else(|| GENESIS.to_owned()))
 }
 
-/// Append one entry; returns its sequence number.
-///
-/// # Errors
-/// A database error (the caller's transaction then rolls back with the change itself).
-pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
-    let prev_hash = last_hash(conn).await?;
+/// The row of `e` written at `at` after the row whose hash is `prev_hash`, its own hash
+/// computed: the one place an entry joins the chain, for `append` and `append_all` alike.
+fn chained(e: &Entry<'_>, at: String, prev_hash: String) -> Record {
     let mut record = Record {
         seq: 0,
-        at: super::now(),
+        at,
         actor_id: e.actor_id,
         actor: e.actor.to_owned(),
         action: e.action.to_owned(),
@@ -111,10 +108,19 @@ pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> 
         round_id: e.round_id,
         old_json: e.old.to_string(),
         new_json: e.new.to_string(),
-        prev_hash: prev_hash.clone(),
+        prev_hash,
         hash: String::new(),
     };
-    record.hash = hash(&prev_hash, &record);
+    record.hash = hash(&record.prev_hash, &record);
+    record
+}
+
+/// Append one entry; returns its sequence number.
+///
+/// # Errors
+/// A database error (the caller's transaction then rolls back with the change itself).
+pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> {
+    let record = chained(e, super::now(), last_hash(conn).await?);
     let seq: i64 = sqlx::query(
         "INSERT INTO audit (at, actor_id, actor, action, entity, entity_id, round_id, old_json, new_json, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
@@ -142,7 +148,6 @@ pub async fn append(conn: &mut Conn, e: &Entry<'_>) -> Result<i64, sqlx::Error> 
 ///
 /// # Errors
 /// A database error (the caller's transaction then rolls back with the change itself).
-#[expect(clippy::too_many_lines, reason = "the chain, then its rows cell by cell")]
 pub async fn append_all(conn: &mut Conn, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
     if entries.is_empty() {
         return Ok(());
@@ -151,21 +156,7 @@ pub async fn append_all(conn: &mut Conn, entries: &[Entry<'_>]) -> Result<(), sq
     let at = super::now();
     let mut records = Vec::with_capacity(entries.len());
     for e in entries {
-        let mut record = Record {
-            seq: 0,
-            at: at.clone(),
-            actor_id: e.actor_id,
-            actor: e.actor.to_owned(),
-            action: e.action.to_owned(),
-            entity: e.entity.to_owned(),
-            entity_id: e.entity_id.clone(),
-            round_id: e.round_id,
-            old_json: e.old.to_string(),
-            new_json: e.new.to_string(),
-            prev_hash: std::mem::take(&mut prev_hash),
-            hash: String::new(),
-        };
-        record.hash = hash(&record.prev_hash, &record);
+        let record = chained(e, at.clone(), std::mem::take(&mut prev_hash));
         prev_hash.clone_from(&record.hash);
         records.push(record);
     }
