@@ -3,7 +3,6 @@
 //! (`web::dashboard::applicant_home`) says what to do next.
 
 use super::Actor;
-use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::{self, Db};
 
@@ -34,11 +33,6 @@ pub async fn load(db: &Db, actor: Actor<'_>) -> Result<Home, AppError> {
     let mine = storage::applicant::projects(&mut conn, owner).await?;
     let kinds = storage::applicant::document_kinds(&mut conn, owner).await?;
     let events = storage::applicant::events(&mut conn, owner, EVENTS).await?;
-    let open = storage::rounds::list(&mut conn)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == RoundStatus::Open)
-        .map(|r| r.year)
-        .collect();
+    let open = super::rounds::open_years(&mut conn).await?;
     Ok(Home { mine, kinds, events, open })
 }

@@ -24,12 +24,7 @@ pub async fn mine(db: &Db, actor: Actor<'_>) -> Result<(Vec<Line>, Vec<i32>), Ap
     actor.require(actor.role == Role::Cooperative)?;
     let mut conn = db.inner.acquire().await?;
     let lines = storage::applications::owned_by(&mut conn, actor.account()?).await?;
-    let open = storage::rounds::list(&mut conn)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == RoundStatus::Open)
-        .map(|r| r.year)
-        .collect();
+    let open = super::rounds::open_years(&mut conn).await?;
     Ok((lines, open))
 }
 

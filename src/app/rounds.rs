@@ -18,6 +18,15 @@ pub async fn list(db: &Db) -> Result<Vec<Round>, AppError> {
     Ok(storage::rounds::list(&mut *db.inner.acquire().await?).await?)
 }
 
+/// The years of the rounds open now, newest first: where an applicant may still apply.
+///
+/// # Errors
+/// A database error.
+pub async fn open_years(conn: &mut storage::Conn) -> Result<Vec<i32>, sqlx::Error> {
+    let rounds = storage::rounds::list(conn).await?;
+    Ok(rounds.into_iter().filter(|r| r.status == RoundStatus::Open).map(|r| r.year).collect())
+}
+
 /// A round by year, or 404.
 ///
 /// # Errors
