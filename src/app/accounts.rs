@@ -12,7 +12,7 @@ use serde_json::json;
 use super::Actor;
 use crate::accounts::{policy, Role};
 use crate::error::AppError;
-pub use crate::storage::users::Listed;
+pub use crate::storage::users::{Listed, User};
 use crate::storage::{self, Db};
 
 /// Hashing and checking passwords, off the async threads and under a limit the caller
@@ -34,6 +34,27 @@ pub struct Listing {
 pub struct Issued {
     pub username: String,
     pub password: String,
+}
+
+/// The account of `username` and its stored password hash, for the login to check.
+///
+/// # Errors
+/// A database error.
+pub async fn for_login(db: &Db, username: &str) -> Result<Option<(User, String)>, AppError> {
+    Ok(storage::users::find_for_login(&mut *db.inner.acquire().await?, username).await?)
+}
+
+/// The names of who prepared and who approved (an allocation proposal, a disbursement).
+///
+/// # Errors
+/// A database error.
+pub async fn signers(
+    conn: &mut storage::Conn,
+    maker: i64,
+    checker: Option<i64>,
+) -> Result<(Option<String>, Option<String>), sqlx::Error> {
+    let names = storage::users::names(conn, &[Some(maker), checker].into_iter().flatten().collect::<Vec<_>>()).await?;
+    Ok((names.get(&maker).cloned(), checker.and_then(|id| names.get(&id).cloned())))
 }
 
 /// The accounts and 团场 for the page.

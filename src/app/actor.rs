@@ -62,6 +62,15 @@ impl<'a> Actor<'a> {
         self.require(self.role == Role::DivisionStaff)
     }
 
+    /// The round's money pages (allocations, batches, the pools' balances) are read by
+    /// division staff and auditors; the other roles see their own grants on their projects.
+    ///
+    /// # Errors
+    /// `Forbidden` for the other roles.
+    pub fn require_reader(&self) -> Result<(), AppError> {
+        self.require(matches!(self.role, Role::DivisionStaff | Role::Auditor))
+    }
+
     /// The actor's account, for what is stored as someone's (an upload, an application).
     ///
     /// # Errors

@@ -10,8 +10,13 @@ use crate::engine::allocation::{self as alloc, Outcome};
 use crate::engine::Money;
 use crate::error::AppError;
 use crate::signoff::allocation;
-use crate::storage::allocations::{self, NewLine, PoolRow, Proposal};
+use crate::storage::allocations::{self, NewLine, Proposal};
 use crate::storage::{self, projects::Record, rounds::Round, Conn, Db};
+
+pub use crate::storage::allocations::{Granted, PoolRow, Stored};
+
+/// A proposal's grant lines, each with its parts (pool id, fen).
+pub type Lines = Vec<(Granted, Vec<(i64, i64)>)>;
 
 /// A run of the round as it stands: its pools, the approved projects taken (optionally a
 /// subset) and the engine's outcome.
@@ -136,4 +141,76 @@ pub async fn decide_allocation(
 #[must_use]
 pub fn facts(a: &allocations::Stored) -> allocation::Facts {
     allocation::Facts { state: a.state, proposed_by: a.proposed_by }
+}
+
+/// A round's pools with what is granted and paid from them (the pools' balances), for
+/// those who read the division's money (`Actor::require_reader`).
+///
+/// # Errors
+/// `Forbidden` or a database error.
+pub async fn pools(db: &Db, actor: Actor<'_>, round_id: i64) -> Result<Vec<PoolRow>, AppError> {
+    actor.require_reader()?;
+    Ok(allocations::pools(&mut *db.inner.acquire().await?, round_id).await?)
+}
+
+/// The round of `year` and its proposals.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` or a database error.
+pub async fn of_round(db: &Db, actor: Actor<'_>, year: i32) -> Result<(Round, Vec<Stored>), AppError> {
+    actor.require_reader()?;
+    let round = super::rounds::find(db, year).await?;
+    let list = allocations::list(&mut *db.inner.acquire().await?, round.id).await?;
+    Ok((round, list))
+}
+
+/// The round of `year`, its run as it stands (every approved project) and its proposals.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, a stored policy that no longer parses, or a database error.
+pub async fn overview(db: &Db, actor: Actor<'_>, year: i32) -> Result<(Round, Run, Vec<Stored>), AppError> {
+    actor.require_reader()?;
+    let round = super::rounds::find(db, year).await?;
+    let mut conn = db.inner.acquire().await?;
+    let run = run(&mut conn, &round, None).await?;
+    let list = allocations::list(&mut conn, round.id).await?;
+    Ok((round, run, list))
+}
+
+/// A proposal and its grant lines.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` or a database error.
+pub async fn find(db: &Db, actor: Actor<'_>, id: i64) -> Result<(Stored, Lines), AppError> {
+    actor.require_reader()?;
+    let mut conn = db.inner.acquire().await?;
+    let a = allocations::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let lines = allocations::lines(&mut conn, id).await?;
+    Ok((a, lines))
+}
+
+/// A proposal as its page shows it: with its round, the round's pools, its lines and who
+/// proposed and decided it.
+pub struct Detail {
+    pub allocation: Stored,
+    pub round: Round,
+    pub pools: Vec<PoolRow>,
+    pub lines: Lines,
+    pub proposer: Option<String>,
+    pub decider: Option<String>,
+}
+
+/// A proposal with what its page shows.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` or a database error.
+pub async fn detail(db: &Db, actor: Actor<'_>, id: i64) -> Result<Detail, AppError> {
+    actor.require_reader()?;
+    let mut conn = db.inner.acquire().await?;
+    let a = allocations::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let round = storage::rounds::find(&mut conn, a.round_id).await?.ok_or(AppError::NotFound)?;
+    let pools = allocations::pools(&mut conn, round.id).await?;
+    let lines = allocations::lines(&mut conn, id).await?;
+    let (proposer, decider) = super::accounts::signers(&mut conn, a.proposed_by, a.decided_by).await?;
+    Ok(Detail { allocation: a, round, pools, lines, proposer, decider })
 }

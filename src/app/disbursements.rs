@@ -11,6 +11,10 @@ use crate::signoff::disbursement::{self, Action as Step, Facts};
 use crate::storage::batches::{self, NewBatch, NewItem, Payee, PoolParts};
 use crate::storage::{self, rounds::Round, Conn, Db};
 
+mod read;
+pub use read::{candidates, detail, find, of_project, of_round, payee, round_of, with_items};
+pub use read::{Batch, Detail, Item, OfProject, Payment};
+
 fn money(v: &[i64]) -> Vec<Money> {
     v.iter().copied().map(Money::from_fen).collect()
 }

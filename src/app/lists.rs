@@ -28,6 +28,29 @@ pub async fn principals(conn: &mut Conn, list: &[(Record, Project)]) -> Result<V
     Ok(list.iter().map(|(r, _)| report::sum(loans.get(&r.id).into_iter().flatten().copied())).collect())
 }
 
+/// How many projects of the round `filter` matches that the actor may see.
+///
+/// # Errors
+/// A database error.
+pub async fn count(conn: &mut Conn, actor: Actor<'_>, round_id: i64, filter: &Filter) -> Result<i64, AppError> {
+    Ok(storage::load::count(conn, round_id, &actor.scope(), filter).await?)
+}
+
+/// A page, `(offset, limit)`, of the projects of the round `filter` matches that the actor
+/// may see, in the list's order.
+///
+/// # Errors
+/// A database error.
+pub async fn page(
+    conn: &mut Conn,
+    actor: Actor<'_>,
+    round_id: i64,
+    filter: &Filter,
+    (offset, limit): (i64, i64),
+) -> Result<Vec<(Record, Project)>, AppError> {
+    Ok(storage::load::page(conn, round_id, &actor.scope(), filter, offset, limit).await?)
+}
+
 /// Every project of the round that `filter` matches and the actor may see, with their
 /// loans totals.
 ///

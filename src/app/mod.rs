@@ -14,6 +14,7 @@ pub mod audit;
 pub mod bank;
 pub mod calculation;
 pub mod carry;
+pub mod dashboard;
 pub mod disbursements;
 pub mod division;
 pub mod documents;
@@ -25,10 +26,13 @@ pub mod payees;
 pub mod projects;
 pub mod review;
 pub mod rounds;
+pub mod second_factor;
 pub mod statements;
 pub mod units;
 
 pub use crate::storage::projects::Scope;
+/// The database as the use cases take it (a pool; `storage::Db` is the web's handle on it).
+pub use crate::storage::Pool;
 pub use actor::Actor;
 
 /// Today in the server's calendar (China Standard Time, UTC+8): approvals and payment dates

@@ -31,8 +31,6 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/allocations/api.rs",
     "web/allocations/pages.rs",
     "web/allocations/treasury.rs",
-    "web/audit/api.rs",
-    "web/audit/trail.rs",
     "web/dashboard/api.rs",
     "web/dashboard/figures.rs",
     "web/disbursements/api.rs",
@@ -43,7 +41,6 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/projects/api.rs",
     "web/projects/application_view.rs",
     "web/projects/pages.rs",
-    "web/reports/workbooks.rs",
     "web/rounds/api.rs",
 ];
 

@@ -10,8 +10,10 @@ use crate::engine::report::accounts::{Account, LineState, PoolAccount};
 use crate::engine::report::sum;
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::storage::funds::{self, Kind, Line, NewLine};
-use crate::storage::{self, Conn, Pool};
+use crate::storage::funds::{self, Line, NewLine};
+use crate::storage::{self, rounds::Round, Conn, Db, Pool};
+
+pub use crate::storage::funds::Kind;
 
 /// A new record of a pool's account, as staff enter it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,4 +173,49 @@ pub async fn of_round(conn: &mut Conn, round_id: i64) -> Result<(Vec<funds::Pool
     let pools = funds::pools(conn, round_id).await?;
     let lines = funds::lines(conn, round_id).await?;
     Ok((pools, lines))
+}
+
+/// A round's pools as accounts, as the funds page and the API show them.
+pub struct Book {
+    pub round: Round,
+    pub pools: Vec<funds::Pool>,
+    pub lines: Vec<Line>,
+    /// Each pool's account, beside `pools`.
+    pub accounts: Vec<PoolAccount>,
+    /// The next round's pools, where a carry-over may go.
+    pub next: Vec<funds::Pool>,
+    /// `2024年度·兵团项目资金` for every pool of `pools`, `next` and the lines.
+    pub names: std::collections::HashMap<i64, String>,
+}
+
+/// The round of `year`'s pools as accounts, their lines and the next round's pools, for
+/// those who read the division's money (`Actor::require_reader`).
+///
+/// # Errors
+/// `Forbidden`, `NotFound` or a database error.
+pub async fn book(db: &Db, actor: Actor<'_>, year: i32) -> Result<Book, AppError> {
+    actor.require_reader()?;
+    let round = crate::app::rounds::find(db, year).await?;
+    let mut conn = db.inner.acquire().await?;
+    let (pools, lines) = of_round(&mut conn, round.id).await?;
+    let granted: Vec<Money> = pools.iter().map(|p| p.granted).collect();
+    let accounts = accounts(&pools, &lines, &granted);
+    let next = match storage::rounds::find_by_year(&mut conn, year + 1).await? {
+        Some(r) => funds::pools(&mut conn, r.id).await?,
+        None => Vec::new(),
+    };
+    let mut names: std::collections::HashMap<i64, String> =
+        pools.iter().chain(&next).map(|p| (p.id, format!("{}年度·{}", p.year, p.name))).collect();
+    let other: Vec<i64> = lines
+        .iter()
+        .flat_map(|l| [Some(l.pool_id), l.to_pool_id])
+        .flatten()
+        .filter(|id| !names.contains_key(id))
+        .collect();
+    for id in other {
+        if let Some(p) = funds::find_pool(&mut conn, id).await? {
+            names.insert(id, format!("{}年度·{}", p.year, p.name));
+        }
+    }
+    Ok(Book { round, pools, lines, accounts, next, names })
 }

@@ -2,8 +2,9 @@
 
 use serde_json::{json, Value};
 
+use crate::app::audit::Query;
 use crate::error::AppError;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
@@ -27,13 +28,13 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 async fn audit(
     db: &Db,
     session: Session,
-    q: storage::audit::Query,
+    q: Query,
     page: Number<i64>,
     per_page: Number<i64>,
 ) -> Result<Value, AppError> {
     let page = page.or(1).max(1);
     let (rows, total) =
-        crate::web::audit::trail::page(db, &session, &q, page, per_page.or(crate::web::audit::trail::PER_PAGE)).await?;
+        crate::app::audit::page(db, session.actor(), &q, page, per_page.or(crate::web::audit::trail::PER_PAGE)).await?;
     Ok(
         json!({ "total": total, "page": page, "entries": rows.iter().map(crate::web::audit::trail::record_json).collect::<Vec<_>>() }),
     )

@@ -1,61 +1,17 @@
-//! The audit trail as staff see it: a filterable, paged page and `GET /api/v1/audit`, and
-//! the entries the web layer writes (`entry`). Division staff and auditors see every entry;
-//! regiment staff see their 团场's projects and what they did themselves; other roles none.
+//! The audit trail as staff see it: a filterable, paged page and its export; who sees what
+//! is `app::audit`'s (docs/ARCHITECTURE.md, "The audit trail").
 
 use crate::web::kernel::templates::{context, Template};
 use serde_json::{json, Value};
 
-use crate::accounts::Role;
+use crate::app::audit::{Query, Record};
 use crate::error::AppError;
-use crate::storage::audit::{Query, Record, Visible};
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::params::Number;
 use crate::web::reports::workbooks::Xlsx;
 
 pub const PER_PAGE: i64 = 50;
-
-/// What this session may see of the trail.
-///
-/// # Errors
-/// `Forbidden` for cooperatives and bureau reviewers.
-fn visible(session: &Session) -> Result<Visible, AppError> {
-    match session.role {
-        Role::DivisionStaff | Role::Auditor => Ok(Visible::All),
-        Role::RegimentStaff => {
-            Ok(Visible::Unit { unit: session.user.unit.clone().unwrap_or_default(), user_id: session.user.id })
-        }
-        Role::Cooperative | Role::BureauReviewer => Err(AppError::Forbidden),
-    }
-}
-
-/// One page of the entries this session may see, and how many match.
-///
-/// # Errors
-/// `Forbidden`, `Invalid` (a date that is not `YYYY-MM-DD`) or a database error.
-pub(crate) async fn page(
-    db: &Db,
-    session: &Session,
-    q: &Query,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<Record>, i64), AppError> {
-    let visible = visible(session)?;
-    if let Some(year) = q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        // An out-of-range year is refused, never silently dropped from the filter.
-        if year.parse::<i32>().is_err() {
-            return Err(AppError::Invalid(format!("年度“{year}”应为整数")));
-        }
-    }
-    for d in [&q.from, &q.to].into_iter().flatten().filter(|d| !d.trim().is_empty()) {
-        if chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").is_err() {
-            return Err(AppError::Invalid(format!("日期“{d}”应写作 YYYY-MM-DD")));
-        }
-    }
-    let per_page = per_page.clamp(1, 500);
-    let mut conn = db.inner.acquire().await?;
-    Ok(storage::audit::page(&mut conn, q, &visible, (page.max(1) - 1) * per_page, per_page).await?)
-}
 
 /// An entry as the API and the page show it (old and new as JSON values).
 #[must_use]
@@ -71,7 +27,8 @@ pub(crate) fn record_json(r: &Record) -> Value {
 #[get("/audit?<page>&<q..>")]
 pub(crate) async fn index(db: &Db, session: Session, q: Query, page: Number<i64>) -> Result<Template, AppError> {
     let current = page.or(1).max(1);
-    let (rows, total) = self::page(db, &session, &super::view::resolve(&q), current, PER_PAGE).await?;
+    let (rows, total) =
+        crate::app::audit::page(db, session.actor(), &super::view::resolve(&q), current, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let years = years(db).await?;
     let shown: Vec<_> = rows.iter().map(|r| super::view::shown(r, &years)).collect();
@@ -87,16 +44,14 @@ pub(crate) async fn index(db: &Db, session: Session, q: Query, page: Number<i64>
 
 /// Each round's id and year: the page shows rounds by year (docs/glossary.md).
 async fn years(db: &Db) -> Result<Vec<(i64, i32)>, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    Ok(storage::rounds::list(&mut conn).await?.into_iter().map(|r| (r.id, r.year)).collect())
+    Ok(crate::app::rounds::list(db).await?.into_iter().map(|r| (r.id, r.year)).collect())
 }
 
 /// What the filters show, as a workbook (issue 17 item 5): a POST, since taking the trail
 /// away is itself audited (`audit.export`, with the filters and the count).
 #[post("/audit/export.xlsx?<q..>")]
 pub(crate) async fn export(db: &Db, session: Session, q: Query) -> Result<Xlsx, AppError> {
-    let visible = visible(&session)?;
-    let (rows, _) = crate::app::audit::export(db, session.actor(), &visible, &q, &super::view::resolve(&q)).await?;
+    let (rows, _) = crate::app::audit::export(db, session.actor(), &q, &super::view::resolve(&q)).await?;
     let years = years(db).await?;
     let shown: Vec<_> = rows.iter().map(|r| super::view::shown(r, &years)).collect();
     let book = super::view::workbook(&shown, &super::view::filters_in_words(&q))

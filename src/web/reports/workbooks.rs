@@ -13,15 +13,15 @@ use std::io::Cursor;
 use rocket::http::{ContentType, Header};
 use rocket::response::{self, Responder};
 use rocket::{Request, Response, Route};
-use serde_json::json;
 
 use crate::accounts::Role;
 use crate::app::division::settings::{self, Settings};
+use crate::app::Scope;
 use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::export::report::Heading;
 use crate::reports::{self, ReportError};
-use crate::storage::{self, projects::Scope, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 
 /// The pages' routes of this module added by issue 16 (the others are in `pages::routes`).
@@ -122,23 +122,13 @@ async fn bytes(book: rust_xlsxwriter::Workbook, name: String, fallback: String) 
     Ok(Xlsx { name, fallback, bytes })
 }
 
-/// Record that a user took a report with full numbers (style.md: every reveal is audited).
-async fn audit_reveal(db: &Db, session: &Session, action: &str, entity: &str, id: String) -> Result<(), AppError> {
-    let mut tx = storage::begin_write(db).await?;
-    let mut entry = session.actor().entry(action, entity, id, None);
-    entry.old = json!({});
-    entry.new = json!({ "full_numbers": true });
-    storage::audit::append(&mut tx, &entry).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// The annual report of a round: `2024年度贷款贴息年度报表（试算）.xlsx` while it is open.
 pub(crate) async fn annual(db: &Db, session: &Session, year: i32, full: bool) -> Result<Xlsx, AppError> {
     require_all(session, full)?;
     let round = crate::app::rounds::find(db, year).await?;
     if full {
-        audit_reveal(db, session, "id_number.reveal", "report", format!("annual-{year}")).await?;
+        crate::app::audit::full_numbers(db, session.actor(), "id_number.reveal", "report", format!("annual-{year}"))
+            .await?;
     }
     let (_, heading) = heading_of(db, full).await?;
     let mut conn = db.inner.acquire().await?;
@@ -169,7 +159,7 @@ pub(crate) async fn payment_list(db: &Db, session: &Session, id: i64) -> Result<
         reports::payment_list(&mut conn, id, &heading, settings.payer(), full).await?.ok_or(AppError::NotFound)?;
     drop(conn);
     if full {
-        audit_reveal(db, session, "payment_list.export", "batch", id.to_string()).await?;
+        crate::app::audit::full_numbers(db, session.actor(), "payment_list.export", "batch", id.to_string()).await?;
     }
     bytes(book, name, format!("tiexi-payment-list-{id}.xlsx")).await
 }
