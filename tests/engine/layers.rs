@@ -31,8 +31,6 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/allocations/api.rs",
     "web/allocations/pages.rs",
     "web/allocations/treasury.rs",
-    "web/dashboard/api.rs",
-    "web/dashboard/figures.rs",
     "web/disbursements/api.rs",
     "web/disbursements/confirm.rs",
     "web/disbursements/pages.rs",

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::error::AppError;
 use crate::export::json::totals;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
@@ -26,20 +26,6 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     ))]
 #[get("/figures?<year>&<through>")]
 async fn figures(db: &Db, _session: Session, year: Number<i32>, through: Number<i32>) -> Result<Value, AppError> {
-    let all = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
-    let chosen: Vec<_> = match (year.0, through.0) {
-        (Some(y), None) => all.into_iter().filter(|r| r.year == y).collect(),
-        (None, Some(t)) => all.into_iter().filter(|r| r.year <= t).rev().collect(),
-        _ => return Err(AppError::Invalid("请给出 year 或 through 其中之一".into())),
-    };
-    if chosen.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    let mut computed = Vec::new();
-    for r in &chosen {
-        let (_, stored, result) = crate::app::rounds::computed(db, r).await?;
-        computed.push((stored.into_iter().map(|(_, p)| p).collect::<Vec<_>>(), result));
-    }
-    let f = crate::engine::figures::cumulative(computed.iter().map(|(p, r)| (p.as_slice(), r)));
+    let f = crate::app::dashboard::figures(db, year.0, through.0).await?;
     Ok(totals(&f))
 }

@@ -1,6 +1,6 @@
 //! The dashboard (the home page): the current round's budget, requests, statuses and
 //! regiments, and the cumulative trend with the press sentence, all within the user's
-//! scope (applied in SQL by `storage::dashboard`). Charts from `charts`, each with its table.
+//! scope (read by `app::dashboard`, applied in SQL). Charts from `charts`, each with its table.
 
 use std::sync::Arc;
 
@@ -8,11 +8,12 @@ use crate::web::kernel::templates::context;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::app::dashboard::{ClosedRound, Current, PoolUse};
+use crate::app::{Actor, Scope};
 use crate::engine::RoundStatus;
 use crate::engine::{summary, Figures, Money};
 use crate::error::AppError;
-use crate::storage::dashboard::{self as data, ClosedRound, PoolUse, StatusKind};
-use crate::storage::{projects::Scope, rounds::Round, Conn, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::cache::{Caches, Generation, Html, Kept};
 use crate::web::kernel::charts::{self, Layout, Line, Series};
@@ -65,7 +66,7 @@ pub struct Board {
 /// A database error.
 pub(crate) async fn page(db: &Db, kept: Kept<'_>, session: &Session) -> Result<Html, AppError> {
     let make = async {
-        let board = board(db, kept.caches, session.scope(), kept.generation).await?;
+        let board = board(db, kept.caches, session.actor(), kept.generation).await?;
         let b = &*board;
         let context = context! { me: crate::web::kernel::pages::me(session), scope: &b.scope, current: &b.current, trend: &b.trend, rounds: &b.rounds };
         kept.render("home", context)
@@ -75,27 +76,28 @@ pub(crate) async fn page(db: &Db, kept: Kept<'_>, session: &Session) -> Result<H
 
 /// The figures of a scope: computed at this generation already (by any user of the same
 /// scope), or now. Every query applies the scope in SQL; the cache is keyed by it.
-async fn board(db: &Db, caches: &Caches, scope: Scope, generation: Generation) -> Result<Arc<Board>, AppError> {
+async fn board(db: &Db, caches: &Caches, actor: Actor<'_>, generation: Generation) -> Result<Arc<Board>, AppError> {
+    let scope = actor.scope();
     if let Some(board) = caches.boards.get(&scope, generation) {
         return Ok(board);
     }
-    let mut conn = db.inner.acquire().await?;
-    let rounds = crate::storage::rounds::list(&mut conn).await?;
-    // The current round: the latest open one, else the latest.
-    let current = match rounds.iter().find(|r| r.status == RoundStatus::Open).or(rounds.first()) {
-        Some(r) => Some(current(&mut conn, r, &scope).await?),
-        None => None,
-    };
-    let closed = data::closed_rounds(&mut conn, &scope).await?;
-    drop(conn);
-    let rounds =
-        rounds.iter().map(|r| serde_json::json!({ "year": r.year, "name": &r.name, "status": &r.status })).collect();
+    let read = crate::app::dashboard::board(db, actor, TOP_REGIMENTS).await?;
+    let rounds = read
+        .rounds
+        .iter()
+        .map(|r| serde_json::json!({ "year": r.year, "name": &r.name, "status": &r.status }))
+        .collect();
     let label = match &scope {
         Scope::All => "全师".to_string(),
         Scope::Unit(u) => u.clone(),
         Scope::Owner(_) => "本人的项目".to_string(),
     };
-    let board = Arc::new(Board { scope: label, current, trend: trend(&closed), rounds });
+    let board = Arc::new(Board {
+        scope: label,
+        current: read.current.as_ref().map(current),
+        trend: trend(&read.closed),
+        rounds,
+    });
     caches.boards.put(scope, generation, Arc::clone(&board));
     Ok(board)
 }
@@ -125,12 +127,8 @@ fn pool_rows(pools: &[PoolUse]) -> Vec<PoolRow> {
 }
 
 /// The current round's section.
-async fn current(conn: &mut Conn, round: &Round, scope: &Scope) -> Result<serde_json::Value, AppError> {
-    let pools = data::pools(conn, round.id, scope).await?;
-    let req = data::requests(conn, round.id, scope).await?;
-    let states = data::counts(conn, round.id, scope, StatusKind::State).await?;
-    let statuses = data::counts(conn, round.id, scope, StatusKind::Calc).await?;
-    let regiments = data::regiments(conn, round.id, scope, TOP_REGIMENTS).await?;
+fn current(c: &Current) -> serde_json::Value {
+    let (round, pools, req, regiments) = (&c.round, &c.pools, &c.requests, &c.regiments);
     let pool_bars: Vec<_> =
         pools.iter().map(|p| (p.name.clone(), vec![p.amount.fen(), p.granted.fen(), p.paid.fen()])).collect();
     let request_bars: Vec<_> =
@@ -138,15 +136,15 @@ async fn current(conn: &mut Conn, round: &Round, scope: &Scope) -> Result<serde_
             .iter()
             .map(|(l, m)| ((*l).to_string(), vec![m.fen()]))
             .collect();
-    let state_rows: Vec<_> = states.iter().map(|(c, n)| (state_label(c).to_string(), vec![*n])).collect();
-    let status_rows: Vec<_> = statuses.iter().map(|(c, n)| (status_label(c).to_string(), vec![*n])).collect();
+    let state_rows: Vec<_> = c.states.iter().map(|(c, n)| (state_label(c).to_string(), vec![*n])).collect();
+    let status_rows: Vec<_> = c.statuses.iter().map(|(c, n)| (status_label(c).to_string(), vec![*n])).collect();
     let regiment_bars: Vec<_> =
         regiments.iter().map(|r| (r.unit.clone(), vec![r.granted.fen(), r.requested.fen()])).collect();
     let table =
         |rows: &[(String, Vec<i64>)]| -> Vec<(String, i64)> { rows.iter().map(|(l, v)| (l.clone(), v[0])).collect() };
-    Ok(serde_json::json!({
+    serde_json::json!({
         "year": round.year, "name": round.name, "open": round.status == RoundStatus::Open,
-        "pools": pool_rows(&pools),
+        "pools": pool_rows(pools),
         "pools_chart": charts::bars("资金池：预算、已核定、已拨付", &pool_bars, &[BUDGET, GRANTED, PAID], Layout::Overlaid, &money_label),
         "requests": { "budget": yuan(req.budget), "projects": req.projects, "requested": yuan(req.requested),
                       "granted": yuan(req.granted), "paid": yuan(req.paid) },
@@ -158,7 +156,7 @@ async fn current(conn: &mut Conn, round: &Round, scope: &Scope) -> Result<serde_
         "regiments": regiments.iter().map(|r| serde_json::json!({ "unit": r.unit, "projects": r.projects,
             "requested": yuan(r.requested), "granted": yuan(r.granted) })).collect::<Vec<_>>(),
         "regiments_chart": charts::bars("团场：已核定与申请贴息", &regiment_bars, &[GRANTED, REQUESTED], Layout::Grouped, &money_label),
-    }))
+    })
 }
 
 /// Leverage in hundredths for the chart (it has 2 decimals: docs/rules.md §7).
