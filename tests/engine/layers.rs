@@ -28,18 +28,9 @@ const WEB_READS_STORAGE: &[&str] = &[
     "web/kernel/retention.rs",
     "web/kernel/views.rs",
     // Page and API reads (lists, a record's page) and the writes still to move into app.
-    "web/allocations/api.rs",
-    "web/allocations/pages.rs",
-    "web/allocations/treasury.rs",
-    "web/disbursements/api.rs",
-    "web/disbursements/confirm.rs",
-    "web/disbursements/pages.rs",
-    "web/disbursements/view.rs",
-    "web/division/funds.rs",
     "web/projects/api.rs",
     "web/projects/application_view.rs",
     "web/projects/pages.rs",
-    "web/rounds/api.rs",
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

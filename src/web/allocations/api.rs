@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::storage::{allocations, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::allocations::treasury::{self, allocation_json, require_reader, require_staff};
+use crate::web::allocations::treasury::{self, allocation_json, require_staff};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -65,9 +65,7 @@ async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>
     ))]
 #[get("/rounds/<year>/allocations")]
 async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
-    require_reader(&session)?;
-    let round = crate::app::rounds::find(db, year).await?;
-    let list = allocations::list(&mut *db.inner.acquire().await?, round.id).await?;
+    let (_, list) = crate::app::allocations::of_round(db, session.actor(), year).await?;
     Ok(json!({ "allocations": list.iter().map(allocation_json).collect::<Vec<_>>() }))
 }
 
@@ -83,10 +81,7 @@ async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, 
     ))]
 #[get("/allocations/<id>")]
 async fn allocation(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
-    require_reader(&session)?;
-    let mut conn = db.inner.acquire().await?;
-    let a = allocations::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let lines = allocations::lines(&mut conn, id).await?;
+    let (a, lines) = crate::app::allocations::find(db, session.actor(), id).await?;
     let mut v = allocation_json(&a);
     v["lines"] = lines
         .iter()
@@ -122,6 +117,6 @@ pub struct DecideBody {
 async fn allocation_action(db: &Db, session: Session, id: i64, body: Json<DecideBody>) -> Result<Value, AppError> {
     let comment = body.comment.as_deref().unwrap_or("").trim();
     crate::app::allocations::decide_allocation(db, session.actor(), id, &body.action, comment).await?;
-    let a = allocations::find(&mut *db.inner.acquire().await?, id).await?.ok_or(AppError::NotFound)?;
+    let (a, _) = crate::app::allocations::find(db, session.actor(), id).await?;
     Ok(allocation_json(&a))
 }

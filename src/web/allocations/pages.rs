@@ -10,11 +10,12 @@ use rocket::response::{Flash, Redirect};
 use serde_json::{json, Value};
 
 use crate::accounts::Role;
+use crate::app::rounds::Round;
 use crate::engine::RoundStatus;
 use crate::error::AppError;
-use crate::storage::{allocations, rounds, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::allocations::treasury::{self, allocation_json, answer, require_reader};
+use crate::web::allocations::treasury::{self, allocation_json, answer};
 use crate::web::kernel::confirm::{Answer, Confirmed};
 
 /// The pages' routes (mounted at `/`).
@@ -24,7 +25,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 /// Division staff may act on an open round's money; an auditor reads only.
-fn may_act(session: &Session, round: &rounds::Round) -> bool {
+fn may_act(session: &Session, round: &Round) -> bool {
     session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
@@ -36,11 +37,7 @@ pub(crate) async fn index(
     flash: Option<FlashMessage<'_>>,
     year: i32,
 ) -> Result<Template, AppError> {
-    require_reader(&session)?;
-    let round = crate::app::rounds::find(db, year).await?;
-    let mut conn = db.inner.acquire().await?;
-    let run = crate::app::allocations::run(&mut conn, &round, None).await?;
-    let list = allocations::list(&mut conn, round.id).await?;
+    let (round, run, list) = crate::app::allocations::overview(db, session.actor(), year).await?;
     let proposals: Vec<Value> = list.iter().map(allocation_json).collect();
     Ok(Template::render(
         "allocations/index",
@@ -83,13 +80,9 @@ pub(crate) async fn show(
     flash: Option<FlashMessage<'_>>,
     id: i64,
 ) -> Result<Template, AppError> {
-    require_reader(&session)?;
-    let mut conn = db.inner.acquire().await?;
-    let a = allocations::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let round = rounds::find(&mut conn, a.round_id).await?.ok_or(AppError::NotFound)?;
-    let pools = allocations::pools(&mut conn, round.id).await?;
-    let lines: Vec<Value> = allocations::lines(&mut conn, id)
-        .await?
+    let crate::app::allocations::Detail { allocation: a, round, pools, lines, proposer, decider } =
+        crate::app::allocations::detail(db, session.actor(), id).await?;
+    let lines: Vec<Value> = lines
         .iter()
         .map(|(g, parts)| {
             json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name, "unit": g.unit,
@@ -99,7 +92,6 @@ pub(crate) async fn show(
         .collect();
     let offered = crate::signoff::allocation::available(session.actor().asker(), &crate::app::allocations::facts(&a));
     let act = |step| may_act(&session, &round) && offered.contains(&step);
-    let (proposer, decider) = treasury::signers(&mut conn, a.proposed_by, a.decided_by).await?;
     Ok(Template::render(
         "allocations/show",
         context! {
@@ -134,14 +126,9 @@ pub(crate) async fn decide(
 ) -> Result<Answer<Flash<Redirect>>, AppError> {
     treasury::require_staff(&session)?;
     if !form.confirm.0 {
-        let asked = crate::web::disbursements::confirm::allocation(
-            db,
-            session.actor().asker(),
-            id,
-            &form.action,
-            form.comment.trim(),
-        )
-        .await?;
+        let asked =
+            crate::web::disbursements::confirm::allocation(db, session.actor(), id, &form.action, form.comment.trim())
+                .await?;
         if let Some(c) = asked {
             return Ok(c.page(&session));
         }

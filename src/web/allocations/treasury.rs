@@ -4,11 +4,10 @@
 use serde_json::{json, Value};
 
 use crate::accounts::Role;
-use crate::app::allocations::Run;
+use crate::app::allocations::{PoolRow, Run, Stored};
 use crate::engine::allocation as alloc;
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::storage::allocations::{self, PoolRow};
 use crate::web::accounts::auth::Session;
 
 /// Money is moved by division staff only (师市总工会财务).
@@ -25,20 +24,6 @@ pub(crate) fn require_staff(session: &Session) -> Result<(), AppError> {
 /// `Forbidden` for the other roles (they see their own grants on their projects).
 pub(crate) fn require_reader(session: &Session) -> Result<(), AppError> {
     session.require(matches!(session.role, Role::DivisionStaff | Role::Auditor))
-}
-
-/// The names of who prepared and who approved (an allocation proposal, a disbursement).
-///
-/// # Errors
-/// A database error.
-pub(crate) async fn signers(
-    conn: &mut crate::storage::Conn,
-    maker: i64,
-    checker: Option<i64>,
-) -> Result<(Option<String>, Option<String>), AppError> {
-    let names =
-        crate::storage::users::names(conn, &[Some(maker), checker].into_iter().flatten().collect::<Vec<_>>()).await?;
-    Ok((names.get(&maker).cloned(), checker.and_then(|id| names.get(&id).cloned())))
 }
 
 /// The run as JSON (the API's dry run, the page's table).
@@ -73,7 +58,7 @@ pub(crate) fn run_json(run: &Run) -> Value {
 }
 
 /// A stored proposal as JSON (the API's, the pages' list).
-pub(crate) fn allocation_json(a: &allocations::Stored) -> Value {
+pub(crate) fn allocation_json(a: &Stored) -> Value {
     json!({ "id": a.id, "rule": a.rule, "state": a.state, "budget": a.budget,
         "requested": a.requested, "granted": a.granted,
         "proposed_by": a.proposed_by, "proposed_at": a.proposed_at, "decided_by": a.decided_by, "comment": a.comment })

@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 use crate::app::disbursements::{self, Action, Request};
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::storage::{batches, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::allocations::treasury::{require_reader, require_staff};
+use crate::web::allocations::treasury::require_staff;
 use crate::web::disbursements::view;
 use crate::web::kernel::openapi::ApiError;
 
@@ -81,17 +81,12 @@ async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>
     ))]
 #[get("/rounds/<year>/disbursements")]
 async fn batch_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
-    require_reader(&session)?;
-    let round = crate::app::rounds::find(db, year).await?;
-    let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
+    let (_, list) = disbursements::of_round(db, session.actor(), year).await?;
     Ok(json!({ "disbursements": list.iter().map(|b| view::batch_json(b, None, false)).collect::<Vec<_>>() }))
 }
 
 async fn batch_detail(db: &Db, session: &Session, id: i64) -> Result<Value, AppError> {
-    require_reader(session)?;
-    let mut conn = db.inner.acquire().await?;
-    let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let items = batches::items(&mut conn, id).await?;
+    let (b, items) = disbursements::with_items(db, session.actor(), id).await?;
     let full = session.role == crate::accounts::Role::DivisionStaff;
     Ok(view::batch_json(&b, Some(&items), full))
 }
@@ -128,6 +123,6 @@ async fn batch(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
 #[post("/disbursements/<id>/actions", format = "json", data = "<body>")]
 async fn batch_action(db: &Db, session: Session, id: i64, body: Json<Action>) -> Result<Value, AppError> {
     disbursements::decide(db, session.actor(), id, &body).await?;
-    let b = batches::find(&mut *db.inner.acquire().await?, id).await?.ok_or(AppError::NotFound)?;
+    let b = disbursements::find(db, session.actor(), id).await?;
     Ok(view::batch_json(&b, None, false))
 }

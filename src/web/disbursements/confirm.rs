@@ -3,11 +3,12 @@
 //! 取消), and a clawback (追回). `None` when the action would be refused anyway: it is then
 //! taken at once, and its refusal says why.
 
+use crate::app::Actor;
 use crate::engine::Money;
 use crate::error::AppError;
 use crate::signoff::allocation;
-use crate::signoff::disbursement::{self, Action as Step, Asker};
-use crate::storage::{allocations, batches, Db};
+use crate::signoff::disbursement::{self, Action as Step};
+use crate::storage::Db;
 use crate::web::kernel::confirm::Confirmation;
 use crate::web::kernel::views::yuan;
 
@@ -17,19 +18,20 @@ use crate::web::kernel::views::yuan;
 /// A database error.
 pub(crate) async fn allocation(
     db: &Db,
-    asker: Asker,
+    actor: Actor<'_>,
     id: i64,
     action: &str,
     comment: &str,
 ) -> Result<Option<Confirmation>, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    let Some(a) = allocations::find(&mut conn, id).await? else { return Ok(None) };
+    let (a, lines) = match crate::app::allocations::find(db, actor, id).await {
+        Err(AppError::NotFound) => return Ok(None),
+        found => found?,
+    };
     let approve = action == "approve";
     let facts = crate::app::allocations::facts(&a);
-    if allocation::Action::parse(action).is_none_or(|step| allocation::decide(asker, &facts, step).is_err()) {
+    if allocation::Action::parse(action).is_none_or(|step| allocation::decide(actor.asker(), &facts, step).is_err()) {
         return Ok(None);
     }
-    let lines = allocations::lines(&mut conn, id).await?;
     let granted = yuan(a.granted);
     let c = Confirmation::new(
         if approve { format!("确认批准分配方案 #{id}") } else { format!("确认撤销分配方案 #{id}") },
@@ -55,12 +57,14 @@ pub(crate) async fn allocation(
 /// A database error.
 pub(crate) async fn batch(
     db: &Db,
-    asker: Asker,
+    actor: Actor<'_>,
     id: i64,
     a: &crate::app::disbursements::Action,
 ) -> Result<Option<Confirmation>, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    let Some(b) = batches::find(&mut conn, id).await? else { return Ok(None) };
+    let b = match crate::app::disbursements::find(db, actor, id).await {
+        Err(AppError::NotFound) => return Ok(None),
+        found => found?,
+    };
     let what = format!("{}批次 {}（{} 笔，合计 {} 元）", b.kind.label(), b.number, b.item_count, yuan(b.total));
     let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
     let (voucher, paid_on, comment) = (text(&a.voucher_no), text(&a.paid_on), text(&a.comment));
@@ -73,7 +77,7 @@ pub(crate) async fn batch(
     .field("voucher_no", voucher.as_str())
     .field("paid_on", paid_on.as_str())
     .field("comment", comment.as_str());
-    let may = |step| disbursement::decide(asker, &crate::app::disbursements::facts(&b), step).is_ok();
+    let may = |step| disbursement::decide(actor.asker(), &crate::app::disbursements::facts(&b), step).is_ok();
     match a.action.as_str() {
         "pay" if may(Step::Pay) && !voucher.is_empty() && paid_on.parse::<chrono::NaiveDate>().is_ok() => Ok(Some(
             c.says(format!("{what}将记为已拨付：凭证号 {voucher}，拨付日期 {paid_on}。"))
@@ -95,13 +99,13 @@ pub(crate) async fn batch(
 /// A database error.
 pub(crate) async fn clawback(
     db: &Db,
+    actor: Actor<'_>,
     batch_id: i64,
     project_id: i64,
     amount: &str,
     comment: &str,
 ) -> Result<Option<Confirmation>, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    let Some(payee) = batches::payee(&mut conn, project_id).await? else { return Ok(None) };
+    let Some(payee) = crate::app::disbursements::payee(db, actor, project_id).await? else { return Ok(None) };
     let how_much = match amount.trim() {
         "" => format!("全部可追回金额（已拨付 {} 元）", yuan(payee.paid)),
         s => match s.parse::<Money>() {

@@ -12,12 +12,13 @@ use serde_json::{json, Value};
 
 use crate::accounts::Role;
 use crate::app::disbursements::{self, Action, Request};
+use crate::app::rounds::Round;
 use crate::engine::RoundStatus;
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
 use crate::export::mask;
 use crate::signoff::disbursement::{self, Action as Step};
-use crate::storage::{allocations, batches, rounds, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{self, answer, require_reader, require_staff};
 use crate::web::disbursements::view;
@@ -29,7 +30,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![index, new, prepare, show, decide, claw_back]
 }
 
-fn may_act(session: &Session, round: &rounds::Round) -> bool {
+fn may_act(session: &Session, round: &Round) -> bool {
     session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
@@ -41,9 +42,7 @@ pub(crate) async fn index(
     flash: Option<FlashMessage<'_>>,
     year: i32,
 ) -> Result<Template, AppError> {
-    require_reader(&session)?;
-    let round = crate::app::rounds::find(db, year).await?;
-    let list = batches::list(&mut *db.inner.acquire().await?, round.id).await?;
+    let (round, list) = disbursements::of_round(db, session.actor(), year).await?;
     let totals = super::list::totals(&list);
     let list: Vec<Value> = list.iter().map(|b| view::batch_json(b, None, false)).collect();
     Ok(Template::render(
@@ -64,9 +63,7 @@ pub(crate) async fn new(
     flash: Option<FlashMessage<'_>>,
     year: i32,
 ) -> Result<Template, AppError> {
-    require_staff(&session)?;
-    let round = crate::app::rounds::find(db, year).await?;
-    let payees = batches::payees(&mut *db.inner.acquire().await?, round.id).await?;
+    let (round, payees) = disbursements::candidates(db, session.actor(), year).await?;
     let candidates: Vec<Value> = payees
         .iter()
         .filter_map(|p| {
@@ -130,12 +127,8 @@ pub(crate) async fn show(
     flash: Option<FlashMessage<'_>>,
     id: i64,
 ) -> Result<Template, AppError> {
-    require_reader(&session)?;
-    let mut conn = db.inner.acquire().await?;
-    let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let round = rounds::find(&mut conn, b.round_id).await?.ok_or(AppError::NotFound)?;
-    let pools = allocations::pools(&mut conn, round.id).await?;
-    let items = batches::items(&mut conn, id).await?;
+    let disbursements::Detail { batch: b, round, pools, items, preparer, approver, bank_return } =
+        disbursements::detail(db, session.actor(), id).await?;
     let mut batch = view::batch_json(&b, Some(&items), session.role == Role::DivisionStaff);
     for (view, item) in batch["items"].as_array_mut().into_iter().flatten().zip(&items) {
         view["pool_parts"] = json!(treasury::parts_in(&pools, &item.parts));
@@ -144,7 +137,6 @@ pub(crate) async fn show(
     // file only while the round is open.
     let offered = disbursement::available(session.actor().asker(), &crate::app::disbursements::facts(&b));
     let act = |a: Step| may_act(&session, &round) && offered.contains(&a);
-    let (preparer, approver) = treasury::signers(&mut conn, b.prepared_by, b.approved_by).await?;
     Ok(Template::render(
         "disbursements/show",
         context! {
@@ -154,7 +146,7 @@ pub(crate) async fn show(
             may_approve: act(Step::Approve), may_pay: act(Step::Pay), may_cancel: act(Step::Cancel),
             may_claw_back: act(Step::ClawBack), may_return: act(Step::Return),
             bank_file: offered.contains(&Step::BankFile),
-            bank_return: batches::returns::of_batch(&mut conn, id).await?.map(|r| json!({ "file_name": r.file_name,
+            bank_return: bank_return.map(|r| json!({ "file_name": r.file_name,
                 "paid_on": r.paid_on, "line_count": r.line_count, "total": r.total,
                 "failed_count": r.failed_count })),
         },
@@ -194,7 +186,7 @@ pub(crate) async fn decide(
         comment: Some(form.comment.clone()),
     };
     if !form.confirm.0 {
-        if let Some(c) = crate::web::disbursements::confirm::batch(db, session.actor().asker(), id, &action).await? {
+        if let Some(c) = crate::web::disbursements::confirm::batch(db, session.actor(), id, &action).await? {
             return Ok(c.page(&session));
         }
     }
@@ -233,17 +225,21 @@ pub(crate) async fn claw_back(
 ) -> Result<Answer<Flash<Redirect>>, AppError> {
     require_staff(&session)?;
     if !form.confirm.0 {
-        let asked =
-            crate::web::disbursements::confirm::clawback(db, id, form.project_id, &form.amount, &form.comment).await?;
+        let asked = crate::web::disbursements::confirm::clawback(
+            db,
+            session.actor(),
+            id,
+            form.project_id,
+            &form.amount,
+            &form.comment,
+        )
+        .await?;
         if let Some(c) = asked {
             return Ok(c.page(&session));
         }
     }
     let back = format!("/disbursements/{id}");
-    let mut conn = db.inner.acquire().await?;
-    let b = batches::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let round = rounds::find(&mut conn, b.round_id).await?.ok_or(AppError::NotFound)?;
-    drop(conn);
+    let round = disbursements::round_of(db, session.actor(), id).await?;
     let amount = match form.amount.trim() {
         "" => Ok(None),
         s => s.parse::<Money>().map(Some).map_err(|_| AppError::Invalid(format!("追回金额“{s}”不是有效的金额"))),
@@ -266,13 +262,11 @@ pub(crate) async fn claw_back(
 /// # Errors
 /// A database error.
 pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result<Option<Value>, AppError> {
-    if session.role == Role::BureauReviewer {
+    let Some(disbursements::OfProject { held, lines, payments }) =
+        disbursements::of_project(db, session.actor(), id).await?
+    else {
         return Ok(None);
-    }
-    let mut conn = db.inner.acquire().await?;
-    let Some(held) = batches::payee(&mut conn, id).await? else { return Ok(None) };
-    let lines = allocations::of_project(&mut conn, id).await?;
-    let payments = batches::of_project(&mut conn, id).await?;
+    };
     let lines: Vec<Value> = lines
         .iter()
         .map(|g| {

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Value};
 
+use crate::app::disbursements::{Batch, Item};
 use crate::engine::Money;
 use crate::export::mask;
-use crate::storage::batches::{Batch, Item};
 
 /// A batch as JSON, its payee accounts masked unless `full` (the batch's own page, division staff).
 pub(crate) fn batch_json(b: &Batch, items: Option<&[Item]>, full: bool) -> Value {

@@ -14,12 +14,11 @@ use rocket::Route;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::app::division::funds::{self, Entry};
+use crate::app::division::funds::{self, Entry, Kind};
 use crate::engine::report::accounts::{kind_label, LineState};
 use crate::engine::Money;
 use crate::error::AppError;
-use crate::storage::funds::Kind;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{answer, require_reader};
 use crate::web::division::settings::actor;
@@ -64,42 +63,10 @@ fn rate(r: Option<rust_decimal::Decimal>) -> String {
     r.map_or_else(|| "—".into(), |r| r.to_string())
 }
 
-/// `2024年度·兵团项目资金` for every pool the page names.
-async fn names(
-    conn: &mut storage::Conn,
-    pools: &[storage::funds::Pool],
-    next: &[storage::funds::Pool],
-    lines: &[storage::funds::Line],
-) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
-    let mut names: std::collections::HashMap<i64, String> =
-        pools.iter().chain(next).map(|p| (p.id, format!("{}年度·{}", p.year, p.name))).collect();
-    let other: Vec<i64> = lines
-        .iter()
-        .flat_map(|l| [Some(l.pool_id), l.to_pool_id])
-        .flatten()
-        .filter(|id| !names.contains_key(id))
-        .collect();
-    for id in other {
-        if let Some(p) = storage::funds::find_pool(conn, id).await? {
-            names.insert(id, format!("{}年度·{}", p.year, p.name));
-        }
-    }
-    Ok(names)
-}
-
 /// The round's pools as accounts and their lines, and the next round's pools (where a
 /// carry-over may go), as JSON.
-async fn view(db: &Db, year: i32) -> Result<Value, AppError> {
-    let round = crate::app::rounds::find(db, year).await?;
-    let mut conn = db.inner.acquire().await?;
-    let (pools, lines) = funds::of_round(&mut conn, round.id).await?;
-    let granted: Vec<Money> = pools.iter().map(|p| p.granted).collect();
-    let accounts = funds::accounts(&pools, &lines, &granted);
-    let next = match storage::rounds::find_by_year(&mut conn, year + 1).await? {
-        Some(r) => storage::funds::pools(&mut conn, r.id).await?,
-        None => Vec::new(),
-    };
-    let names = names(&mut conn, &pools, &next, &lines).await?;
+async fn view(db: &Db, session: &Session, year: i32) -> Result<Value, AppError> {
+    let funds::Book { round, pools, lines, accounts, next, names } = funds::book(db, session.actor(), year).await?;
     let pools_json: Vec<Value> = pools.iter().zip(&accounts).map(|(p, a)| {
         let x = &a.account;
         json!({ "id": p.id, "name": p.name, "kind": kind_label(a.kind), "budget": x.budget, "carried_in": x.carried_in,
@@ -173,7 +140,7 @@ async fn page(db: &Db, session: Session, flash: Option<FlashMessage<'_>>, year: 
     let may_act = actor(&session).require_staff().is_ok();
     Ok(Template::render(
         "funds/index",
-        context! { me: crate::web::kernel::pages::me(&session), flash, error, may_act, funds: view(db, year).await? },
+        context! { me: crate::web::kernel::pages::me(&session), flash, error, may_act, funds: view(db, &session, year).await? },
     ))
 }
 
@@ -227,7 +194,7 @@ async fn cancel_page(db: &Db, session: Session, id: i64, form: Form<CancelForm>)
 #[get("/rounds/<year>/funds")]
 async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     require_reader(&session)?;
-    view(db, year).await
+    view(db, &session, year).await
 }
 
 /// `POST /api/v1/rounds/<year>/funds` with `{ "kind", "pool_id", "amount", "on", "document_no", … }`.

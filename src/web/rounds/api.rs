@@ -4,9 +4,10 @@ use rocket::serde::json::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::app::rounds::Round;
 use crate::error::AppError;
 use crate::export::json::totals;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::openapi::ApiError;
 
@@ -32,11 +33,11 @@ pub struct Rounds {
     rounds: Vec<RoundView>,
 }
 
-fn round_view(r: &storage::rounds::Round) -> RoundView {
+fn round_view(r: &Round) -> RoundView {
     RoundView { name: r.name.clone(), policy_toml: r.policy_toml.clone(), status: r.status.code().into(), year: r.year }
 }
 
-fn round_json(r: &storage::rounds::Round) -> Value {
+fn round_json(r: &Round) -> Value {
     json!(round_view(r))
 }
 
@@ -48,7 +49,7 @@ fn round_json(r: &storage::rounds::Round) -> Value {
     ))]
 #[get("/rounds")]
 async fn rounds(db: &Db, _session: Session) -> Result<Json<Rounds>, AppError> {
-    let list = storage::rounds::list(&mut *db.inner.acquire().await?).await?;
+    let list = crate::app::rounds::list(db).await?;
     Ok(Json(Rounds { rounds: list.iter().map(round_view).collect() }))
 }
 
@@ -69,7 +70,7 @@ async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> 
     v["budget"] = json!(result.budget);
     v["pools"] = json!(result.pools);
     if crate::web::allocations::treasury::require_reader(&session).is_ok() {
-        v["balances"] = balances(db, r.id).await?;
+        v["balances"] = balances(db, &session, r.id).await?;
     }
     v["totals"] = totals(&result.totals);
     Ok(v)
@@ -77,8 +78,8 @@ async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> 
 
 /// What the pools hold now (active grant lines, paid batches: the money model), for the
 /// roles that see the division's money (`money::require_reader`).
-async fn balances(db: &Db, round_id: i64) -> Result<Value, AppError> {
-    let stored = storage::allocations::pools(&mut *db.inner.acquire().await?, round_id).await?;
+async fn balances(db: &Db, session: &Session, round_id: i64) -> Result<Value, AppError> {
+    let stored = crate::app::allocations::pools(db, session.actor(), round_id).await?;
     let rows = stored.iter().map(|p| {
         let (amount, granted) = (p.amount, p.granted);
         let remaining = crate::engine::allocation::remaining(&[amount], &[granted]);
