@@ -25,12 +25,7 @@ const WEB_READS_STORAGE: &[&str] = &[
     // The kernel's caches, idempotency keys and the daily purge: per-request machinery.
     "web/kernel/cache.rs",
     "web/kernel/idempotency.rs",
-    "web/kernel/retention.rs",
-    "web/kernel/views.rs",
     // Page and API reads (lists, a record's page) and the writes still to move into app.
-    "web/projects/api.rs",
-    "web/projects/application_view.rs",
-    "web/projects/pages.rs",
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -7,8 +7,9 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::{Orbit, Rocket};
 use rocket_db_pools::Database;
 
+use crate::app::Pool;
 use crate::config::AppConfig;
-use crate::storage::{Db, Pool};
+use crate::storage::Db;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 

@@ -4,9 +4,9 @@
 use rocket::http::Status;
 use serde::Serialize;
 
+use crate::app::lists::Record;
 use crate::engine::{ApplicantType, Money, Project, RoundResult};
 use crate::export::mask;
-use crate::storage::projects::Record;
 
 /// HTML escaping for what renders without templates (error pages, charts); it drops
 /// bidirectional controls too (`bidi`).

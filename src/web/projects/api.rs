@@ -2,9 +2,10 @@
 
 use serde_json::{json, Value};
 
+use crate::app::lists::Filter;
 use crate::error::AppError;
 use crate::export::mask;
-use crate::storage::{load::Filter, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::cache::Kept;
 use crate::web::kernel::openapi::ApiError;
@@ -51,7 +52,7 @@ async fn projects(
     ))]
 #[get("/projects/<id>")]
 async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
-    let d = crate::web::projects::pages::detail(db, &session, id).await?;
+    let d = crate::app::projects::detail(db, session.actor(), id).await?;
     let (record, p, result) = (&d.record, &d.project, &d.result);
     let a = &p.applicant;
     let uncut = d.uncut.as_ref().map(|u| u.loans.as_slice());

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
+use crate::app::applications::Payee;
 use crate::engine::{Event, EventKind, Loan, Project};
 use crate::import::columns::{Column, EVENT_COLUMNS, LOAN_COLUMNS};
 use crate::import::form::{EventFields, LoanFields, ProjectFields};
-use crate::storage::applications::Payee;
 use crate::web::projects::applications::ApplicationForm;
 
 /// One input of the form.

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::pages::Detail;
+use crate::app::projects::Detail;
 use crate::engine::LoanResult;
 use crate::web::kernel::views;
 

@@ -7,12 +7,13 @@ use crate::web::kernel::templates::{context, Template};
 use rocket::http::uri::Origin;
 use rocket::request::FlashMessage;
 
+use crate::app::lists::Filter;
 use crate::app::projects;
 use crate::engine::RoundStatus;
 use crate::engine::{Money, Project};
 use crate::error::AppError;
 use crate::export::mask;
-use crate::storage::{self, load::Filter, projects::Record, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::cache::{Html, Kept};
 use crate::web::kernel::params::Number;
@@ -45,12 +46,12 @@ pub(crate) async fn page(
     let total = if let Some(total) = caches.totals.get(&key, generation) {
         *total
     } else {
-        let total = storage::load::count(&mut conn, round.id, &key.1, filter).await?;
+        let total = crate::app::lists::count(&mut conn, session.actor(), round.id, filter).await?;
         caches.totals.put(key.clone(), generation, Arc::new(total));
         total
     };
     let offset = (page.max(1) - 1).saturating_mul(per_page);
-    let list = storage::load::page(&mut conn, round.id, &key.1, filter, offset, per_page).await?;
+    let list = crate::app::lists::page(&mut conn, session.actor(), round.id, filter, (offset, per_page)).await?;
     let (rows, totals) = super::list::rows(&mut conn, &list).await?;
     Ok((rows, total, totals))
 }
@@ -58,57 +59,6 @@ pub(crate) async fn page(
 /// The sum of a project's principals, as listed (the figures dedupe contracts; a list does not).
 fn principal(p: &Project) -> Money {
     crate::engine::report::sum(p.loans.iter().map(|l| l.principal))
-}
-
-/// A project as its page and the API show it.
-pub(crate) struct Detail {
-    pub record: Record,
-    pub project: Project,
-    /// The engine's result for it, with the round's facts (the review cuts in force).
-    pub result: crate::engine::ProjectResult,
-    pub year: i32,
-    /// The review cuts in force on its loans (docs/rules.md §9).
-    pub cuts: Vec<storage::cuts::Stored>,
-    /// Its result without the review cuts (what was asked, 申请), when it has any.
-    pub uncut: Option<crate::engine::ProjectResult>,
-}
-
-/// A project the session may see, with the engine's result for it (computed over its round,
-/// so that duplicates across projects and the principal cap are as in the final figures).
-///
-/// # Errors
-/// `NotFound` when it does not exist or is not the session's to see.
-pub(crate) async fn detail(db: &Db, session: &Session, id: i64) -> Result<Detail, AppError> {
-    let mut conn = db.inner.acquire().await?;
-    let (record, project) = storage::load::project(&mut conn, id, &session.scope()).await?.ok_or(AppError::NotFound)?;
-    let round = storage::rounds::find(&mut conn, record.round_id).await?.ok_or(AppError::NotFound)?;
-    let mut facts = storage::facts::round(&mut conn, round.id).await?;
-    let cuts: Vec<_> =
-        storage::cuts::in_force(&mut conn, round.id).await?.into_iter().filter(|c| c.project_id == id).collect();
-    drop(conn);
-    let (policy, stored, result) = crate::app::rounds::computed(db, &round).await?;
-    let at = stored.iter().position(|(r, _)| r.id == id);
-    // Not counted (draft, rejected, withdrawn): what it would get after the counted ones.
-    let mut all: Vec<Project> = stored.into_iter().map(|(_, p)| p).collect();
-    if at.is_none() {
-        all.push(project.clone());
-    }
-    let own = |r: crate::engine::RoundResult| match at {
-        Some(at) => r.projects.into_iter().nth(at),
-        None => r.projects.into_iter().last(),
-    };
-    let result = match at {
-        Some(_) => own(result),
-        None => own(crate::engine::compute_with(&policy, &all, &facts)),
-    }
-    .ok_or(AppError::NotFound)?;
-    let uncut = if cuts.is_empty() {
-        None
-    } else {
-        facts.cuts.clear();
-        own(crate::engine::compute_with(&policy, &all, &facts))
-    };
-    Ok(Detail { record, project, result, year: round.year, cuts, uncut })
 }
 
 #[expect(clippy::too_many_arguments, reason = "Rocket's request guards")]
@@ -156,7 +106,7 @@ async fn render(
     full_id: Option<String>,
     flash: Option<String>,
 ) -> Result<Template, AppError> {
-    let d = detail(db, session, id).await?;
+    let d = projects::detail(db, session.actor(), id).await?;
     let (record, project, result) = (&d.record, &d.project, &d.result);
     let row = ProjectRow::new(record, project, principal(project));
     let review = crate::web::review::pages::panel(db, session, id).await?;
