@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::config::AppConfig;
 use crate::error::AppError;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::{self, Session};
 use crate::web::accounts::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
 use crate::web::kernel::openapi::ApiError;
@@ -89,12 +89,12 @@ async fn login(
         Err(AppError::Unauthorized) => return Err(AppError::LoginRefused("用户名或密码错误")),
         other => other?,
     };
-    if storage::second_factor::state(&mut *db.inner.acquire().await?, user.id).await?.secret.is_some() {
+    if crate::app::second_factor::is_on(db, user.id).await? {
         let Some(code) = body.code.as_deref().filter(|c| !c.trim().is_empty()) else {
             login_limit::password_right(db, &who).await?;
             return Err(AppError::LoginRefused("已开启双重验证：请在 code 中同时提供动态验证码或恢复码"));
         };
-        if !crate::web::accounts::login::second_factor(db, &user, code).await? {
+        if !crate::app::second_factor::check(db, &user, code).await? {
             return Err(AppError::LoginRefused("验证码错误或已使用"));
         }
     }

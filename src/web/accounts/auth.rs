@@ -209,8 +209,12 @@ pub(crate) async fn open(
 
 /// The CSRF token of the request's login that waits for its second factor.
 pub(crate) async fn pending_csrf(req: &Request<'_>) -> Option<String> {
-    let c = req.cookies().get(SESSION_COOKIE)?;
-    let db = Db::fetch(req.rocket())?;
+    pending_token(Db::fetch(req.rocket())?, req.cookies()).await
+}
+
+/// The CSRF token of the browser's login that waits for its second factor.
+pub(crate) async fn pending_token(db: &Db, cookies: &CookieJar<'_>) -> Option<String> {
+    let c = cookies.get(SESSION_COOKIE)?;
     let mut conn = db.inner.acquire().await.ok()?;
     storage::sessions::find_pending(&mut conn, &digest(c.value()), &storage::now()).await.ok().flatten().map(|f| f.csrf)
 }

@@ -7,10 +7,10 @@ use rocket::http::RawStr;
 use serde::Deserialize;
 
 use crate::accounts;
+use crate::app::accounts::User;
 use crate::config::AppConfig;
 use crate::error::AppError;
-use crate::second_factor;
-use crate::storage::{self, users::User, Db};
+use crate::storage::Db;
 use crate::web::accounts::login_limit::{self, Claim, PasswordChecks, Subjects};
 
 /// What a login sends.
@@ -100,7 +100,7 @@ pub(crate) async fn password(
     if let Claim::Wait(seconds) = login_limit::claim(db, config, who).await? {
         return Err(AppError::TooManyAttempts(seconds));
     }
-    let found = storage::users::find_for_login(&mut *db.inner.acquire().await?, username).await?;
+    let found = crate::app::accounts::for_login(db, username).await?;
     let (hash, user) = match found {
         Some((user, hash)) if !user.disabled => (hash, Some(user)),
         _ => (accounts::dummy_hash().to_string(), None),
@@ -111,46 +111,6 @@ pub(crate) async fn password(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     drop(permit);
     user.filter(|_| ok).ok_or(AppError::Unauthorized)
-}
-
-/// Whether `code` is the user's: a TOTP code of now (6 digits, each time step once) or an
-/// unused recovery code (used up by this). The caller counted the attempt.
-///
-/// # Errors
-/// A database error.
-pub(crate) async fn second_factor(db: &Db, user: &User, code: &str) -> Result<bool, AppError> {
-    let code = code.trim();
-    let mut tx = storage::begin_write(db).await?;
-    let state = storage::second_factor::state(&mut tx, user.id).await?;
-    let Some(secret) = state.secret else { return Ok(false) };
-    let digits = code.chars().filter(|c| !c.is_whitespace()).count() == 6;
-    let ok = if digits {
-        let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
-        match second_factor::accept(&secret, code, now, state.last_step) {
-            Some(step) => storage::second_factor::take_step(&mut tx, user.id, step).await?,
-            None => false,
-        }
-    } else {
-        let hash = second_factor::recovery_hash(code);
-        let spent = storage::second_factor::use_recovery_code(&mut tx, user.id, &hash).await?;
-        if spent {
-            storage::audit::append(&mut tx, &user_entry(user, "user.recovery_code_use", state.codes_left - 1)).await?;
-        }
-        spent
-    };
-    tx.commit().await?;
-    Ok(ok)
-}
-
-/// An entry about the user's own second factor, by the user.
-#[must_use]
-pub(crate) fn user_entry<'a>(user: &'a User, action: &'a str, codes_left: i64) -> storage::audit::Entry<'a> {
-    let actor =
-        crate::app::Actor { id: Some(user.id), name: &user.username, role: user.role, unit: user.unit.as_deref() };
-    let mut e = actor.entry(action, "user", user.id, None);
-    e.old = serde_json::json!({});
-    e.new = serde_json::json!({ "recovery_codes_left": codes_left });
-    e
 }
 
 /// A second factor given on its own (the login page's second step): counted and limited
@@ -168,7 +128,7 @@ pub(crate) async fn second_step(
     if let Claim::Wait(seconds) = login_limit::claim(db, config, who).await? {
         return Err(AppError::TooManyAttempts(seconds));
     }
-    if second_factor(db, user, code).await? {
+    if crate::app::second_factor::check(db, user, code).await? {
         login_limit::succeeded(db, who).await
     } else {
         Err(AppError::Unauthorized)

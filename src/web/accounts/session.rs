@@ -120,8 +120,7 @@ async fn sign_in(
     password: &str,
 ) -> Result<(bool, String), AppError> {
     let user = super::login::password(db, checks, config, who, username, password).await?;
-    let pending =
-        crate::storage::second_factor::state(&mut *db.inner.acquire().await?, user.id).await?.secret.is_some();
+    let pending = crate::app::second_factor::is_on(db, user.id).await?;
     if pending {
         login_limit::password_right(db, who).await?;
     } else {
@@ -134,19 +133,8 @@ async fn sign_in(
 /// The second step: the code of the authenticator app, or a recovery code.
 #[get("/login/second-factor")]
 pub(crate) async fn second_step_page(db: &Db, cookies: &CookieJar<'_>) -> Result<Template, Redirect> {
-    let csrf = pending_csrf(db, cookies).await.ok_or_else(|| Redirect::to("/login"))?;
+    let csrf = auth::pending_token(db, cookies).await.ok_or_else(|| Redirect::to("/login"))?;
     Ok(Template::render("login_second_factor", context! { csrf, error: Option::<String>::None }))
-}
-
-/// The CSRF token of the browser's pending login.
-async fn pending_csrf(db: &Db, cookies: &CookieJar<'_>) -> Option<String> {
-    let c = cookies.get(auth::SESSION_COOKIE)?;
-    let mut conn = db.inner.acquire().await.ok()?;
-    crate::storage::sessions::find_pending(&mut conn, &auth::digest(c.value()), &crate::storage::now())
-        .await
-        .ok()
-        .flatten()
-        .map(|f| f.csrf)
 }
 
 #[post("/login/second-factor", data = "<data>")]
@@ -158,7 +146,7 @@ pub(crate) async fn second_step(
     config: &State<AppConfig>,
     address: ClientAddress,
 ) -> Result<Either<Redirect, Template>, (Status, Template)> {
-    let csrf = pending_csrf(db, cookies).await.unwrap_or_default();
+    let csrf = auth::pending_token(db, cookies).await.unwrap_or_default();
     let form = super::login::form(data, limits).await;
     let [next, action, body] = form.as_ref().map(|f| f.carried.clone()).unwrap_or_default();
     let carried = Carried::checked(next.as_deref(), action.as_deref(), body.as_deref());

@@ -11,10 +11,11 @@ use rocket::response::{Flash, Redirect};
 use rocket::State;
 
 use crate::accounts::Role;
+use crate::app::second_factor::{self as use_case, Confirmed};
 use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::second_factor;
-use crate::storage::{self, Db};
+use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::accounts::login_limit::{ClientAddress, Subjects};
 
@@ -39,7 +40,7 @@ pub(crate) async fn page(
     flash: Option<FlashMessage<'_>>,
 ) -> Result<Template, AppError> {
     session.require(may_enrol(&session, config))?;
-    let state = storage::second_factor::state(&mut *db.inner.acquire().await?, session.user.id).await?;
+    let state = use_case::state(db, session.actor()).await?;
     let enrolling = state.pending.as_deref().and_then(|secret| {
         let url = second_factor::url(secret, &session.user.username)?;
         Some(context! { secret: grouped(secret), qr: second_factor::qr_svg(&url)? })
@@ -63,9 +64,7 @@ fn grouped(secret: &str) -> String {
 #[post("/account/second-factor/setup")]
 pub(crate) async fn setup(db: &Db, session: Session, config: &State<AppConfig>) -> Result<Redirect, AppError> {
     session.require(may_enrol(&session, config))?;
-    let mut tx = storage::begin_write(db).await?;
-    storage::second_factor::set_pending(&mut tx, session.user.id, &second_factor::new_secret()).await?;
-    tx.commit().await?;
+    use_case::start(db, session.actor()).await?;
     Ok(Redirect::to(ENROL_PAGE))
 }
 
@@ -89,23 +88,13 @@ pub(crate) async fn confirm(
     form: Form<CodeForm>,
 ) -> Result<Result<Template, Flash<Redirect>>, AppError> {
     session.require(may_enrol(&session, config))?;
-    let mut tx = storage::begin_write(db).await?;
-    let state = storage::second_factor::state(&mut tx, session.user.id).await?;
-    let Some(pending) = state.pending else {
-        return Ok(Err(Flash::error(Redirect::to(ENROL_PAGE), "请先开始设置")));
+    let codes = match use_case::confirm(db, session.actor(), &form.code).await? {
+        Confirmed::NotStarted => return Ok(Err(Flash::error(Redirect::to(ENROL_PAGE), "请先开始设置"))),
+        Confirmed::WrongCode => {
+            return Ok(Err(Flash::error(Redirect::to(ENROL_PAGE), "验证码不正确，请按手机上显示的六位数字重新输入")))
+        }
+        Confirmed::On(codes) => codes,
     };
-    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
-    let Some(step) = second_factor::accept(&pending, &form.code, now, 0) else {
-        return Ok(Err(Flash::error(Redirect::to(ENROL_PAGE), "验证码不正确，请按手机上显示的六位数字重新输入")));
-    };
-    let codes = second_factor::new_recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| second_factor::recovery_hash(c)).collect();
-    storage::second_factor::enable(&mut tx, session.user.id, step, &hashes).await?;
-    let mut e = session.actor().entry("user.second_factor_on", "user", session.user.id, None);
-    e.old = serde_json::json!({ "second_factor": state.secret.is_some() });
-    e.new = serde_json::json!({ "second_factor": true, "recovery_codes": codes.len() });
-    storage::audit::append(&mut tx, &e).await?;
-    tx.commit().await?;
     Ok(Ok(Template::render(
         "account/second_factor",
         context! {
@@ -135,12 +124,6 @@ pub(crate) async fn turn_off(
         Err(AppError::Unauthorized) => return Ok(Flash::error(Redirect::to(ENROL_PAGE), "验证码不正确或已使用")),
         other => other?,
     }
-    let mut tx = storage::begin_write(db).await?;
-    storage::second_factor::disable(&mut tx, session.user.id).await?;
-    let mut e = session.actor().entry("user.second_factor_off", "user", session.user.id, None);
-    e.old = serde_json::json!({ "second_factor": true });
-    e.new = serde_json::json!({ "second_factor": false });
-    storage::audit::append(&mut tx, &e).await?;
-    tx.commit().await?;
+    use_case::turn_off(db, session.actor()).await?;
     Ok(Flash::success(Redirect::to(ENROL_PAGE), "双重验证已关闭"))
 }
