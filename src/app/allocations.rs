@@ -5,6 +5,8 @@
 
 use std::collections::HashSet;
 
+use serde_json::json;
+
 use super::Actor;
 use crate::engine::allocation::{self as alloc, Outcome};
 use crate::engine::Money;
@@ -100,6 +102,10 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
         lines,
     };
     let id = allocations::propose(&mut tx, &proposal, actor.signer()?).await?;
+    let mut e = actor.entry("allocation.propose", "allocation", id, Some(round.id));
+    e.new = json!({ "rule": proposal.rule, "budget_fen": proposal.budget.fen(), "granted_fen": proposal.granted.fen(),
+        "lines": proposal.lines.len() });
+    storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
     Ok((id, run))
 }
@@ -127,11 +133,20 @@ pub async fn decide_allocation(
     let mut tx = storage::begin_write(db).await?;
     let a = allocations::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     allocation::decide(actor.asker(), &facts(&a), step).map_err(super::review::refused)?;
-    match action {
-        "approve" => allocations::approve(&mut tx, id, actor.signer()?, comment).await?,
-        "cancel" => allocations::cancel(&mut tx, id, actor.signer()?, comment).await?,
+    let (done, new) = match action {
+        "approve" => {
+            allocations::approve(&mut tx, id, actor.signer()?, comment).await?;
+            ("allocation.approve", json!({ "state": "approved", "granted_fen": a.granted.fen(), "comment": comment }))
+        }
+        "cancel" => {
+            allocations::cancel(&mut tx, id, actor.signer()?, comment).await?;
+            ("allocation.cancel", json!({ "state": "cancelled", "comment": comment }))
+        }
         _ => return Err(AppError::Invalid("未知的操作".into())),
-    }
+    };
+    let mut e = actor.entry(done, "allocation", id, Some(a.round_id));
+    (e.old, e.new) = (json!({ "state": "proposed" }), new);
+    storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
     Ok(())
 }

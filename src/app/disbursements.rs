@@ -2,6 +2,8 @@
 //! Each item's amount and pool split come from `engine::allocation`; the batch is stored
 //! with its control totals in the same write transaction that read the figures.
 
+use serde_json::json;
+
 use super::Actor;
 use crate::engine::allocation as alloc;
 use crate::engine::Money;
@@ -116,8 +118,16 @@ pub async fn prepare(
         comment: comment.to_owned(),
         acknowledged: matches!(request, Request::Payment(_, true)),
     };
-    let done = batches::prepare(&mut tx, &batch, actor.signer()?).await?;
+    let (id, number) = batches::prepare(&mut tx, &batch, actor.signer()?).await?;
+    // The payees the preparer acknowledged (docs/payments.md); the guard above refused any
+    // that were not.
+    let warned = if batch.kind == "payment" { batches::strangers(&batch.items) } else { Vec::new() };
+    let mut e = actor.entry("batch.prepare", "batch", id, Some(round.id));
+    e.new = json!({ "number": number, "kind": batch.kind, "item_count": batch.items.len(),
+        "total_fen": batch.total.fen(), "payee_warnings_acknowledged": warned });
+    storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
+    let done = (id, number);
     Ok(done)
 }
 
@@ -169,10 +179,20 @@ pub async fn decide(db: &Db, actor: Actor<'_>, id: i64, a: &Action) -> Result<()
         _ => return Err(AppError::Invalid("未知的操作".into())),
     };
     let mut tx = storage::begin_write(db).await?;
-    allowed(&mut tx, actor, id, step).await?;
+    let b = allowed(&mut tx, actor, id, step).await?;
     match a.action.as_str() {
-        "approve" => batches::approve(&mut tx, id, actor.signer()?, comment).await?,
-        "cancel" => batches::cancel(&mut tx, id, actor.signer()?, comment).await?,
+        "approve" => {
+            batches::approve(&mut tx, id, actor.signer()?, comment).await?;
+            let mut e = actor.entry("batch.approve", "batch", id, Some(b.round_id));
+            (e.old, e.new) = (json!({ "state": "prepared" }), json!({ "state": "approved", "comment": comment }));
+            storage::audit::append(&mut tx, &e).await?;
+        }
+        "cancel" => {
+            batches::cancel(&mut tx, id, actor.signer()?, comment).await?;
+            let mut e = actor.entry("batch.cancel", "batch", id, Some(b.round_id));
+            (e.old, e.new) = (json!({ "state": b.state }), json!({ "state": "cancelled", "comment": comment }));
+            storage::audit::append(&mut tx, &e).await?;
+        }
         "pay" => {
             let voucher = a.voucher_no.as_deref().map(str::trim).filter(|v| !v.is_empty());
             let voucher = voucher.ok_or_else(|| AppError::Invalid("请填写凭证号".into()))?;

@@ -6,10 +6,9 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
 use sqlx::Row;
 
-use super::audit::{self, Entry};
+use super::audit::Entry;
 use super::Conn;
 use crate::engine::allocation::line;
 use crate::engine::Money;
@@ -106,6 +105,7 @@ pub struct Proposal {
 }
 
 /// Store a proposal and its lines (state `proposed`: nothing counts yet); returns its id.
+/// Its audit entry is the caller's (`app::allocations`).
 ///
 /// # Errors
 /// A database error.
@@ -128,9 +128,6 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
     for line in &p.lines {
         insert_line(conn, p.round_id, Some(id), line, actor, "proposed").await?;
     }
-    let new =
-        json!({ "rule": p.rule, "budget_fen": p.budget.fen(), "granted_fen": p.granted.fen(), "lines": p.lines.len() });
-    audit::append(conn, &entry(actor, "allocation.propose", id, p.round_id, json!(null), new)).await?;
     Ok(id)
 }
 

@@ -3,7 +3,6 @@
 //! batch (追回) pays negative items and, once paid, releases the same money from the grant.
 //! A paid or cancelled batch is never edited (triggers refuse); corrections are new batches.
 
-use serde_json::json;
 use sqlx::Row;
 
 use super::allocations::{refused, release, Actor, NewLine, Refusal};
@@ -151,12 +150,12 @@ pub struct NewBatch {
 /// Store a prepared batch, numbered `YEAR-NNN` within its round; returns (id, number). A
 /// payment batch refuses, before writing anything, every project without a complete payee
 /// (naming each), and payees that are neither the applicant nor the organisation unless
-/// the preparer acknowledged them (docs/payments.md).
+/// the preparer acknowledged them (docs/payments.md). Its audit entry is the caller's.
 ///
 /// # Errors
 /// `Refused` as above, or a database error.
 pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<(i64, String), Refusal> {
-    let warned = refuse_payees(b)?;
+    refuse_payees(b)?;
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM batches WHERE round_id = $1")
         .bind(b.round_id)
         .fetch_one(&mut *conn)
@@ -181,9 +180,6 @@ pub async fn prepare(conn: &mut Conn, b: &NewBatch, actor: Actor<'_>) -> Result<
     for item in &b.items {
         insert_item(conn, id, item).await?;
     }
-    let new = json!({ "number": number, "kind": b.kind, "item_count": b.items.len(), "total_fen": b.total.fen(),
-        "payee_warnings_acknowledged": warned });
-    audit::append(conn, &entry(actor, "batch.prepare", id, b.round_id, json!(null), new)).await?;
     Ok((id, number))
 }
 

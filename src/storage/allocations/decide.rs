@@ -86,12 +86,12 @@ async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, i64)>, sqlx::
 
 /// Approve a proposal (not by its proposer): every line becomes active and counts against
 /// its project and pools through guarded SQL; any guard failing refuses the whole approval
-/// (the caller drops the transaction, which rolls back).
+/// (the caller drops the transaction, which rolls back). Its audit entry is the caller's.
 ///
 /// # Errors
 /// `Refused` (already decided, the proposer, a pool or project bound), or a database error.
 pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
-    let a = decidable(conn, id, actor).await?;
+    decidable(conn, id, actor).await?;
     let decided = sqlx::query(
         "UPDATE allocations SET state = 'approved', decided_by = $1, decided_at = $2, comment = $3 \
          WHERE id = $4 AND state = 'proposed' AND proposed_by <> $1",
@@ -113,9 +113,6 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
             .execute(&mut *conn)
             .await?;
     }
-    let new = json!({ "state": "approved", "granted_fen": a.granted.fen(), "comment": comment });
-    audit::append(conn, &entry(actor, "allocation.approve", id, a.round_id, json!({ "state": "proposed" }), new))
-        .await?;
     Ok(())
 }
 
@@ -131,12 +128,13 @@ async fn decidable(conn: &mut Conn, id: i64, actor: Actor<'_>) -> Result<super::
     Ok(a)
 }
 
-/// Cancel a proposal (its proposer or another user; nothing of it ever counted).
+/// Cancel a proposal (its proposer or another user; nothing of it ever counted). Its audit
+/// entry is the caller's.
 ///
 /// # Errors
 /// `Refused` when it is no longer proposed, or a database error.
 pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
-    let a = find(conn, id).await?.ok_or_else(|| refused("找不到该分配方案"))?;
+    find(conn, id).await?.ok_or_else(|| refused("找不到该分配方案"))?;
     let done = sqlx::query(
         "UPDATE allocations SET state = 'cancelled', decided_at = $1, comment = $2, \
          decided_by = CASE WHEN proposed_by = $3 THEN NULL ELSE $3 END WHERE id = $4 AND state = 'proposed'",
@@ -151,9 +149,6 @@ pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -
         return Err(refused("该分配方案已处理"));
     }
     sqlx::query("UPDATE grants SET state = 'cancelled' WHERE allocation_id = $1").bind(id).execute(&mut *conn).await?;
-    let new = json!({ "state": "cancelled", "comment": comment });
-    audit::append(conn, &entry(actor, "allocation.cancel", id, a.round_id, json!({ "state": "proposed" }), new))
-        .await?;
     Ok(())
 }
 

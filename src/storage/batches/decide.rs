@@ -13,7 +13,8 @@ async fn open_batch(conn: &mut Conn, id: i64) -> Result<Batch, Refusal> {
     find(conn, id).await?.ok_or_else(|| refused("找不到该拨付批次"))
 }
 
-/// Approve a prepared batch; never by the one who prepared it (also a CHECK).
+/// Approve a prepared batch; never by the one who prepared it (also a CHECK). Its audit
+/// entry is the caller's.
 ///
 /// # Errors
 /// `Refused` (not prepared, the preparer), or a database error.
@@ -38,8 +39,6 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
     if done.rows_affected() != 1 {
         return Err(refused("只有待审核的批次才能审核"));
     }
-    let new = json!({ "state": "approved", "comment": comment });
-    audit::append(conn, &entry(actor, "batch.approve", id, b.round_id, json!({ "state": "prepared" }), new)).await?;
     Ok(())
 }
 
@@ -147,11 +146,12 @@ async fn move_paid(conn: &mut Conn, project_id: i64, fen: i64, parts: &[(i64, i6
 }
 
 /// Cancel a prepared or approved batch (a paid one is final: corrections are new batches).
+/// Its audit entry is the caller's.
 ///
 /// # Errors
 /// `Refused` when it is paid or already cancelled, or a database error.
 pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
-    let b = open_batch(conn, id).await?;
+    open_batch(conn, id).await?;
     let done = sqlx::query(
         "UPDATE batches SET state = 'cancelled', cancelled_by = $1, cancelled_at = $2, comment = $3 \
          WHERE id = $4 AND state IN ('prepared', 'approved')",
@@ -165,7 +165,5 @@ pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -
     if done.rows_affected() != 1 {
         return Err(refused("已拨付或已撤销的批次不能撤销"));
     }
-    let new = json!({ "state": "cancelled", "comment": comment });
-    audit::append(conn, &entry(actor, "batch.cancel", id, b.round_id, json!({ "state": b.state }), new)).await?;
     Ok(())
 }
