@@ -1,7 +1,7 @@
 //! The pages of allocation runs (资金分配): the dry run of the round as it stands with a
-//! button to propose it, the proposals, and one proposal with approve/cancel. The logic is
-//! `web::money`'s (the same as the API's); these handlers parse, load and respond. Division
-//! staff act; auditors read; every other role gets 403.
+//! button to propose it, the proposals, and one proposal with approve/cancel. The reads and
+//! changes are `app::allocations`' (the same as the API's); these handlers parse, call and
+//! respond. Division staff act; auditors read; every other role gets 403.
 
 use crate::web::kernel::templates::{context, Template};
 use rocket::form::Form;

@@ -1,7 +1,7 @@
 //! The pages of disbursement batches (拨付批次): a round's batches, the form that prepares
 //! one from the granted projects with something left to pay, a batch with its items and
-//! control totals (approve, pay, cancel), and the clawback (追回) of a paid item. The logic
-//! is `web::disbursements`' (the same as the API's). Division staff act; auditors read.
+//! control totals (approve, pay, cancel), and the clawback (追回) of a paid item. The reads
+//! and changes are `app::disbursements`' (the same as the API's). Division staff act; auditors read.
 //! Payee accounts are whole only for division staff on a batch's own page.
 
 use crate::web::kernel::templates::{context, Template};
