@@ -8,20 +8,18 @@
 //! Not chunks of `IN ($2, …, $501)`: PostgreSQL plans such a list as a filter compared
 //! element by element, and chose a scan of every loan for each of the 20 chunks of a
 //! 10,000-loan file (1 s of a 1.5 s preview over seven earlier rounds), where the array's
-//! elements probe the index once each.
+//! elements probe the index once each. What each query finds comes back as one JSON array
+//! (`found`), not one row per match.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use sqlx::Row;
 
-use super::{rows, Conn};
-use crate::engine::facts::{EarlierGrant, History, Subsidised};
-use crate::engine::{Money, Policy};
+use super::Conn;
+use crate::engine::facts::History;
 
-/// The columns of a loan that `rows::loan` and the days need: not `l.*`, whose every column
-/// the driver would decode for thousands of matches (issue 15 item 5).
-const LOAN: &str = "l.id, l.round_id, l.contract_no, l.bank, l.principal_fen, l.rate, l.disbursed_on, \
-                    l.maturity_on, l.settled_on, l.interest_paid_fen, l.source_row";
+mod found;
+use found::{array_of, GRANT, LOAN};
 
 /// A subquery giving the elements of the JSON array of strings bound at `$n`, as text.
 fn elements(conn: &Conn, n: usize) -> String {
@@ -56,17 +54,16 @@ pub async fn for_keys(
     if !ids.is_empty() {
         let ids = array(&ids);
         // Either identity of the file against either column, one indexed join each; a
-        // project found through both is listed once under each identity (`add_grant`).
+        // project found through both is listed once under each identity (`found::add_grants`).
         for column in ["id_number", "credit_code"] {
             let sql = format!(
-                "SELECT r.year, p.project_key, p.name, p.granted_fen, p.paid_fen, p.id_number, p.credit_code \
-                 FROM projects p JOIN rounds r ON r.id = p.round_id \
+                "SELECT {} FROM projects p JOIN rounds r ON r.id = p.round_id \
                  WHERE p.{column} IN ({}) AND r.year <> $1 AND p.granted_fen > 0",
+                array_of(conn, GRANT, ""),
                 elements(conn, 2)
             );
-            for r in sqlx::query(&sql).bind(i64::from(year)).bind(&ids).fetch_all(&mut *conn).await? {
-                add_grant(&mut history, &r)?;
-            }
+            let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(&ids).fetch_one(&mut *conn).await?;
+            found::add_grants(&mut history, &text)?;
         }
     }
     if !contracts.is_empty() {
@@ -76,100 +73,18 @@ pub async fn for_keys(
     Ok(history)
 }
 
-/// A project of another round under each of its identities, once each.
-fn add_grant(history: &mut History, r: &sqlx::any::AnyRow) -> Result<(), sqlx::Error> {
-    let year: i64 = r.try_get("year")?;
-    let grant = EarlierGrant {
-        year: i32::try_from(year).unwrap_or_default(),
-        project: r.try_get("project_key")?,
-        name: r.try_get("name")?,
-        granted: Money::from_fen(r.try_get("granted_fen")?),
-        paid: Some(Money::from_fen(r.try_get("paid_fen")?)),
-    };
-    for column in ["id_number", "credit_code"] {
-        let identity: String = r.try_get(column)?;
-        if identity.is_empty() {
-            continue;
-        }
-        let list = history.applicants.entry(identity).or_default();
-        if !list.iter().any(|g| g.year == grant.year && g.project == grant.project) {
-            list.push(grant.clone());
-        }
-    }
-    Ok(())
-}
-
-/// docs/rules.md §9: the eligible days (§3 of its own round's policy) of each loan of another
-/// round holding one of the `contracts` (a JSON array), whose project holds a grant above 0.
-/// The first row of a contract in its round only: a repeated row is a `duplicate_contract`
-/// and earned nothing.
+/// docs/rules.md §9: the eligible days of each loan of another round holding one of the
+/// `contracts` (a JSON array), whose project holds a grant above 0. The first row of a
+/// contract in its round only: a repeated row is a `duplicate_contract` and earned nothing.
 async fn subsidised(conn: &mut Conn, year: i32, contracts: &str, history: &mut History) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "SELECT {LOAN}, r.year, p.project_key FROM loans l JOIN projects p ON p.id = l.project_id \
-         JOIN rounds r ON r.id = l.round_id \
+        "SELECT {} FROM loans l JOIN projects p ON p.id = l.project_id JOIN rounds r ON r.id = l.round_id \
          WHERE l.contract_no IN ({}) AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0",
+        array_of(conn, LOAN, ""),
         elements(conn, 2)
     );
-    let found = sqlx::query(&sql).bind(i64::from(year)).bind(contracts).fetch_all(&mut *conn).await?;
-    add_subsidised(conn, &found, history).await
-}
-
-/// The eligible days of the loans found, into `history`.
-async fn add_subsidised(
-    conn: &mut Conn,
-    found: &[sqlx::any::AnyRow],
-    history: &mut History,
-) -> Result<(), sqlx::Error> {
-    if found.is_empty() {
-        return Ok(());
-    }
-    let loan_ids: Vec<i64> = found.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
-    let mut events = events_of(conn, &loan_ids).await?;
-    let mut policies: BTreeMap<i64, Option<Policy>> = BTreeMap::new();
-    for r in found {
-        let round_id: i64 = r.try_get("round_id")?;
-        if let std::collections::btree_map::Entry::Vacant(e) = policies.entry(round_id) {
-            e.insert(policy(conn, round_id).await?);
-        }
-        let Some(Some(policy)) = policies.get(&round_id) else { continue };
-        let mut loan = rows::loan(r)?;
-        loan.events = events.remove(&r.try_get::<i64, _>("id")?).unwrap_or_default();
-        let days = crate::engine::loan::eligible(policy, &loan).unwrap_or_default();
-        let (project, year): (String, i64) = (r.try_get("project_key")?, r.try_get("year")?);
-        let list = history.contracts.entry(loan.contract_no.clone()).or_default();
-        for d in days {
-            list.push(Subsidised {
-                year: i32::try_from(year).unwrap_or_default(),
-                project: project.clone(),
-                start: d.start,
-                end: d.end,
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The events of the loans, by loan.
-async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec<crate::engine::Event>>, sqlx::Error> {
-    let mut events: HashMap<i64, Vec<crate::engine::Event>> = HashMap::new();
-    let ids = if conn.backend_name() == "PostgreSQL" {
-        "SELECT json_array_elements_text($1::json)::bigint"
-    } else {
-        "SELECT value FROM json_each($1)"
-    };
-    let sql = format!("SELECT * FROM events WHERE loan_id IN ({ids}) ORDER BY id");
-    for e in sqlx::query(&sql).bind(array(loan_ids)).fetch_all(&mut *conn).await? {
-        events.entry(e.try_get("loan_id")?).or_default().push(rows::event(&e)?);
-    }
-    Ok(events)
-}
-
-/// A stored round's policy: storage keeps it as the TOML text the round was opened with,
-/// read by the one reader of policies (as `tiexi calc` and the web read it).
-async fn policy(conn: &mut Conn, round_id: i64) -> Result<Option<Policy>, sqlx::Error> {
-    let toml: String =
-        sqlx::query_scalar("SELECT policy_toml FROM rounds WHERE id = $1").bind(round_id).fetch_one(&mut *conn).await?;
-    Ok(crate::policy::policy(&toml).ok())
+    let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(contracts).fetch_one(&mut *conn).await?;
+    found::add_subsidised(conn, &text, history).await
 }
 
 /// `for_keys` of a stored round's own identities and contracts (what `keys_of_round` gives),
@@ -183,24 +98,23 @@ pub async fn of_round(conn: &mut Conn, year: i32, round_id: i64) -> Result<Histo
     // Either identity of the round against either column, as `keys_of_round` mixes them.
     for column in ["id_number", "credit_code"] {
         let sql = format!(
-            "SELECT r.year, p.project_key, p.name, p.granted_fen, p.paid_fen, p.id_number, p.credit_code \
-             FROM projects p JOIN rounds r ON r.id = p.round_id \
+            "SELECT {} FROM projects p JOIN rounds r ON r.id = p.round_id \
              WHERE p.{column} IN (SELECT k.id_number FROM projects k WHERE k.round_id = $2 AND k.id_number <> '' \
              UNION SELECT k.credit_code FROM projects k WHERE k.round_id = $2 AND k.credit_code <> '') \
-             AND r.year <> $1 AND p.granted_fen > 0"
+             AND r.year <> $1 AND p.granted_fen > 0",
+            array_of(conn, GRANT, "")
         );
-        for r in sqlx::query(&sql).bind(i64::from(year)).bind(round_id).fetch_all(&mut *conn).await? {
-            add_grant(&mut history, &r)?;
-        }
+        let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(round_id).fetch_one(&mut *conn).await?;
+        found::add_grants(&mut history, &text)?;
     }
     let sql = format!(
-        "SELECT {LOAN}, r.year, p.project_key FROM loans l JOIN projects p ON p.id = l.project_id \
-         JOIN rounds r ON r.id = l.round_id \
+        "SELECT {} FROM loans l JOIN projects p ON p.id = l.project_id JOIN rounds r ON r.id = l.round_id \
          WHERE l.contract_no IN (SELECT k.contract_no FROM loans k WHERE k.round_id = $2) \
-         AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0"
+         AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0",
+        array_of(conn, LOAN, "")
     );
-    let found = sqlx::query(&sql).bind(i64::from(year)).bind(round_id).fetch_all(&mut *conn).await?;
-    add_subsidised(conn, &found, &mut history).await?;
+    let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(round_id).fetch_one(&mut *conn).await?;
+    found::add_subsidised(conn, &text, &mut history).await?;
     Ok(history)
 }
 

@@ -7,11 +7,11 @@ use sqlx::Row;
 
 use crate::engine::{Applicant, ApplicantType, Event, EventKind, Loan, Money, Project};
 
-fn date(s: &str) -> Result<NaiveDate, sqlx::Error> {
+pub(super) fn date(s: &str) -> Result<NaiveDate, sqlx::Error> {
     s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-fn decimal(s: &str) -> Result<Decimal, sqlx::Error> {
+pub(super) fn decimal(s: &str) -> Result<Decimal, sqlx::Error> {
     s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
@@ -126,15 +126,29 @@ pub fn event(r: &AnyRow) -> Result<Event, sqlx::Error> {
     let amount: Option<i64> = opt(r, "amount_fen")?;
     let rate: Option<String> = opt(r, "rate")?;
     let to: Option<String> = opt(r, "extended_to")?;
+    event_of(&r.try_get::<String, _>("on_date")?, &kind, amount, rate.as_deref(), to.as_deref())
+}
+
+/// An event from its stored columns: date, kind, amount, rate, extended-to.
+///
+/// # Errors
+/// A date or rate that does not parse, or a kind without its value.
+pub fn event_of(
+    on: &str,
+    kind: &str,
+    amount: Option<i64>,
+    rate: Option<&str>,
+    to: Option<&str>,
+) -> Result<Event, sqlx::Error> {
     let missing = || sqlx::Error::Decode(format!("event {kind} lacks its value").into());
-    let kind = match kind.as_str() {
+    let kind = match kind {
         "repayment" => EventKind::Repayment(Money::from_fen(amount.ok_or_else(missing)?)),
-        "rate_change" => EventKind::RateChange(decimal(rate.as_deref().ok_or_else(missing)?)?),
+        "rate_change" => EventKind::RateChange(decimal(rate.ok_or_else(missing)?)?),
         "overdue_start" => EventKind::OverdueStart,
         "overdue_end" => EventKind::OverdueEnd,
-        _ => EventKind::Extension(date(to.as_deref().ok_or_else(missing)?)?),
+        _ => EventKind::Extension(date(to.ok_or_else(missing)?)?),
     };
-    Ok(Event { on: date(&r.try_get::<String, _>("on_date")?)?, kind })
+    Ok(Event { on: date(on)?, kind })
 }
 
 /// The stored columns of an event: kind, amount, rate, extended-to.
