@@ -236,7 +236,7 @@ fn header_problems(sheet: &str, header: &Header, require_members: bool) -> (Vec<
 /// Every contract number of the Loans sheet, also on rows with problems, so that their
 /// events are not reported as belonging to no loan.
 fn index(groups: &[Group]) -> LoanIndex {
-    let mut index = LoanIndex::default();
+    let mut index = LoanIndex::with_capacity(groups.iter().map(|g| g.rows.len()).sum());
     for row in groups.iter().flat_map(|g| &g.rows) {
         let no = row.loan.contract_no.as_deref().map(Cow::Borrowed).or_else(|| {
             let found = row.found(Key::ContractNo).replace(char::is_whitespace, "");

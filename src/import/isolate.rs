@@ -95,9 +95,13 @@ fn run<T: DeserializeOwned + Send>(exe: &Path, request: &Request, bytes: &[u8]) 
         .arg(WORKER)
         // mimalloc (src/lib.rs) reserves address space 1 GiB at a time by default: under the
         // child's `RLIMIT_AS` of `MAX_MEMORY` a second reservation fails and the child dies.
-        // It also keeps freed pages for a second: the child's peak would grow by half.
+        // It also keeps freed pages for a second: the child's peak would grow by a third
+        // (290 MiB for 100,000 rows). Returned after 10 ms, they were faulted in again at
+        // once (24,000 faults, a quarter of the child's time clearing pages, since the
+        // projects are built as the rows go); after 250 ms, 2,000–7,000 faults and a peak of
+        // 230–255 MiB (benches/RESULTS.md: the peak stays ≤ 3× the XML).
         .env("MIMALLOC_ARENA_RESERVE", "64MiB")
-        .env("MIMALLOC_PURGE_DELAY", "10")
+        .env("MIMALLOC_PURGE_DELAY", "250")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -189,11 +193,20 @@ pub fn serve(input: &mut dyn Read, output: &mut dyn Write) -> u8 {
         return respond::<Parsed>(&Err(ImportError::Worker(e.to_string())), output);
     }
     match request(input) {
-        Ok((Request::Workbook(options), bytes)) => respond(&parse(bytes, options), output),
+        Ok((Request::Workbook(options), bytes)) => respond_and_leave(parse(bytes, options), output),
         Ok((Request::Statements { .. }, bytes)) => respond(&caught(|| super::statements::read(&bytes)), output),
         Ok((Request::BankReturn { .. }, bytes)) => respond(&caught(|| super::bank_return::read(&bytes)), output),
         Err(e) => respond::<Parsed>(&Err(e), output),
     }
+}
+
+/// `respond`, then leave the answer to the process's end: the child exits right after,
+/// and the parent waits for that exit, so freeing 100,000 projects one by one (a tenth of
+/// a second) would only delay the answer. The kernel takes the memory back whole.
+fn respond_and_leave<T: Serialize>(reply: Result<T, ImportError>, output: &mut dyn Write) -> u8 {
+    let code = respond(&reply, output);
+    std::mem::forget(reply);
+    code
 }
 
 fn respond<T: Serialize>(reply: &Result<T, ImportError>, output: &mut dyn Write) -> u8 {

@@ -21,6 +21,13 @@ pub struct LoanIndex {
 }
 
 impl LoanIndex {
+    /// An index with room for `contracts` contracts (a map grown by doubling rehashes
+    /// every contract again and again).
+    #[must_use]
+    pub fn with_capacity(contracts: usize) -> LoanIndex {
+        LoanIndex { principals: HashMap::with_capacity(contracts) }
+    }
+
     pub fn add(&mut self, contract_no: &str, principal: Option<Money>) {
         let entry = self.principals.entry(contract_no.to_string()).or_insert(principal);
         if entry.is_none() {
@@ -39,9 +46,10 @@ struct Tally {
 /// The events of each contract, in sheet order. Problems go to `errors`, and their
 /// contracts to `events.touched`.
 pub fn attach(events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) -> HashMap<String, Vec<Event>> {
-    let mut out: HashMap<String, Vec<Event>> = HashMap::new();
-    let mut tallies: HashMap<String, Tally> = HashMap::new();
-    for e in std::mem::take(&mut events.rows) {
+    let rows = std::mem::take(&mut events.rows);
+    let mut out: HashMap<String, Vec<Event>> = HashMap::with_capacity(rows.len());
+    let mut tallies: HashMap<String, Tally> = HashMap::with_capacity(rows.len());
+    for e in rows {
         let Some(principal) = loans.principals.get(&e.contract_no) else {
             let what = "在申报表中找不到这个贷款合同编号：请核对编号，或在申报表中补上这笔贷款".to_string();
             push(events, &e, Key::EventContractNo, what, errors);
