@@ -105,8 +105,14 @@ async fn fresh_round(pool: &storage::Pool, year: i32) -> i64 {
 /// the round computed, as a confirmed import writes them, without the parse and the check.
 async fn store(pool: &storage::Pool, round_id: i64, projects: &[Project]) {
     let mut tx = storage::begin_write(pool).await.expect("a transaction");
-    let new: Vec<_> =
-        projects.iter().map(|project| storage::bulk::NewProject { project, payee: ["", "", ""] }).collect();
+    let new: Vec<_> = projects
+        .iter()
+        .map(|project| storage::bulk::NewProject {
+            project,
+            payee: ["", "", ""],
+            figures: storage::projects::UNCALCULATED,
+        })
+        .collect();
     storage::bulk::add_projects(&mut tx, round_id, &new, None).await.expect("added");
     tiexi::app::calculation::recalculate(&mut tx, tiexi::app::Actor::system(), &policy(), round_id)
         .await

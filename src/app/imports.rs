@@ -4,7 +4,7 @@
 //! the stored bytes, never taken from the client. The web reads the upload (`web::imports`)
 //! and calls these.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rocket::tokio::sync::Semaphore;
 
@@ -23,6 +23,7 @@ pub mod diff;
 pub mod history;
 pub mod marked;
 pub mod view;
+mod write;
 
 /// At most two parses at once, so that two cores keep serving pages.
 pub struct Parsers(Semaphore);
@@ -184,8 +185,8 @@ pub struct Confirmed {
     pub already: bool,
 }
 
-/// Write the import's projects into the round in one transaction (all or nothing), then
-/// store the engine's request and status of every project of the round. The check of the
+/// Write the import's projects into the round in one transaction (all or nothing), with
+/// the engine's request and status of every project of the round (`app::calculation`). The check of the
 /// preview runs again inside the transaction, and what the preview refused stays out even
 /// if it would pass now. A second confirmation does nothing and answers as the first.
 ///
@@ -233,98 +234,9 @@ pub async fn confirm(
     if !storage::imports::mark_confirmed(&mut tx, import.id, only_valid).await? {
         return Ok(already);
     }
-    let done = write(&mut tx, actor, import, &round, &preview, (&mut parsed, &found)).await?;
-    storage::audit::append(&mut tx, &confirmed_entry(actor, import, round.id, only_valid, &done)).await?;
-    storage::bulk::analyze_grown(&mut tx, done.added).await?;
-    super::calculation::recalculate(&mut tx, actor, &policy, round.id).await?;
+    let done =
+        write::confirmed(&mut tx, actor, &policy, import, &round, (&preview, only_valid), (&parsed, &found, stored))
+            .await?;
     tx.commit().await?;
     Ok(done)
-}
-
-/// Add the new projects and update the changed ones (one audit row each, old and new);
-/// leave out what the preview or the check refused; touch no unchanged project.
-async fn write(
-    tx: &mut storage::Conn,
-    actor: Actor<'_>,
-    import: &Import,
-    round: &Round,
-    preview: &serde_json::Value,
-    (parsed, found): (&mut Parsed, &checks::Findings),
-) -> Result<Confirmed, AppError> {
-    let refused_before: HashSet<&str> =
-        preview["refused"].as_array().into_iter().flatten().filter_map(serde_json::Value::as_str).collect();
-    let changed: HashMap<&str, &checks::ProjectChange> = found.changes.iter().map(|c| (c.key.as_str(), c)).collect();
-    let added: HashSet<&str> = found.added.iter().map(String::as_str).collect();
-    let mut done = Confirmed { import_id: import.id, ..Confirmed::default() };
-    done.left_out = found.refused.clone();
-    done.with_errors = parsed.rejected.saturating_sub(found.refused.len());
-    // New projects go in together (storage::bulk, issue 19), in workbook order: the run of
-    // them before a changed project is written before it, so positions and contract
-    // occurrences are what one-by-one writes would give.
-    let mut new: Vec<storage::bulk::NewProject<'_>> = Vec::new();
-    for p in &parsed.projects {
-        let key = crate::export::mask::project_key(&p.key, &p.applicant.id_number);
-        if refused_before.contains(key.as_str()) {
-            done.left_out.push(key);
-            continue;
-        }
-        if let Some(change) = changed.get(key.as_str()) {
-            storage::bulk::add_projects(tx, round.id, &std::mem::take(&mut new), Some(import.id)).await?;
-            let id = storage::projects::upsert(tx, round.id, p, None, Some(import.id)).await?;
-            store_payee(tx, parsed_payee(parsed, &p.key), id).await?;
-            let mut e = actor.entry("project.import_update", "project", change.id, Some(round.id));
-            (e.old, e.new) = diff::audit_values(&change.fields);
-            e.new["import_id"] = import.id.into();
-            storage::audit::append(tx, &e).await?;
-            done.changed += 1;
-        } else if added.contains(key.as_str()) {
-            let payee =
-                parsed.payee(&p.key).map_or(["", "", ""], |y| [y.name.as_str(), y.bank.as_str(), y.account.as_str()]);
-            new.push(storage::bulk::NewProject { project: p, payee });
-            done.added += 1;
-        }
-    }
-    storage::bulk::add_projects(tx, round.id, &new, Some(import.id)).await?;
-    done.projects = done.added + done.changed;
-    done.left_out.sort();
-    done.left_out.dedup();
-    Ok(done)
-}
-
-fn parsed_payee(parsed: &Parsed, key: &str) -> Option<storage::applications::Payee> {
-    parsed.payee(key).map(|p| storage::applications::Payee {
-        name: p.name.clone(),
-        bank: p.bank.clone(),
-        account: p.account.clone(),
-    })
-}
-
-/// The payee the workbook gives for a project it adds or updates (docs/payments.md).
-async fn store_payee(
-    tx: &mut storage::Conn,
-    payee: Option<storage::applications::Payee>,
-    id: i64,
-) -> Result<(), AppError> {
-    if let Some(p) = payee {
-        storage::payees::from_workbook(tx, id, &p).await?;
-    }
-    Ok(())
-}
-
-/// The audit entry of a confirmation: the file, what it added and changed, and what it
-/// left out (keys masked).
-fn confirmed_entry<'a>(
-    actor: Actor<'a>,
-    import: &Import,
-    round_id: i64,
-    only_valid: bool,
-    done: &Confirmed,
-) -> storage::audit::Entry<'a> {
-    let mut e = actor.entry("import.confirm", "import", import.id, Some(round_id));
-    e.old = serde_json::json!({ "status": "previewed" });
-    e.new = serde_json::json!({
-        "status": "confirmed", "file_name": import.file_name, "file_sha256": import.file_sha256,
-        "only_valid": only_valid, "added": done.added, "changed": done.changed, "left_out": done.left_out, "with_errors": done.with_errors,
-    });
-    e
 }

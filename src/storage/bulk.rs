@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::{rows, Conn};
-use crate::engine::{Money, Project};
+use crate::engine::{Money, Project, Status};
 
 pub(crate) mod batch;
 
@@ -47,11 +47,13 @@ pub(super) fn values(conn: &Conn, rows: usize, columns: &[&str]) -> String {
     sql
 }
 
-/// A new project of an import and the payee its workbook gives (name, bank, account; empty
-/// when none).
+/// A new project of an import, the payee its workbook gives (name, bank, account; empty
+/// when none) and its request and status (`super::projects::UNCALCULATED` before the
+/// engine has run: a caller that computes the round afterwards).
 pub struct NewProject<'a> {
     pub project: &'a Project,
     pub payee: [&'a str; 3],
+    pub figures: (Money, Status),
 }
 
 /// Insert new projects (keys the round does not hold: the caller checked, under the write
@@ -106,6 +108,8 @@ pub async fn add_projects(
             Cell::text(n.payee[1]),
             Cell::text(n.payee[2]),
             Cell::Int(import),
+            Cell::int(n.figures.0.fen()),
+            Cell::text(n.figures.1.code()),
         ]);
     }
     batch::insert(conn, &PROJECTS, &cells).await?;
@@ -158,6 +162,8 @@ const PROJECTS: Table<'static> = Table {
         ("payee_bank", Type::Text),
         ("payee_account", Type::Text),
         ("import_id", Type::Int),
+        ("requested_fen", Type::Int),
+        ("calc_status", Type::Text),
     ],
 };
 

@@ -23,6 +23,24 @@ pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Facts, sqlx::Error>
     Ok(facts)
 }
 
+/// `round` for a round about to hold `projects` (every project, counted or not), before
+/// they are written: a confirmed import computes first and writes its new projects with
+/// their figures (`app::imports::write`). The history is that of their keys, which is what
+/// `round` finds from the stored keys once they are written.
+///
+/// # Errors
+/// A database error.
+pub async fn round_holding(
+    conn: &mut Conn,
+    round_id: i64,
+    year: i32,
+    projects: &[Project],
+) -> Result<Facts, sqlx::Error> {
+    let mut facts = own(conn, round_id).await?;
+    facts.history = history_for(conn, year, projects).await?;
+    Ok(facts)
+}
+
 /// The round's own facts (its cuts and bank statements) without the history of other
 /// rounds: for an import's preview, whose history is that of the file's keys
 /// (`history_for`), not of the round's stored projects (issue 15 item 5: reading both

@@ -29,6 +29,28 @@ pub struct Record {
     pub calc_status: Status,
 }
 
+/// The request and status of a project not computed yet: the columns' defaults
+/// (migrations 0003), what an inserted project holds until the engine's figures are stored.
+pub const UNCALCULATED: (Money, Status) = (Money::ZERO, Status::Ineligible);
+
+impl Record {
+    /// The record of a project just inserted into a round (a workbook's: submitted, no
+    /// owner, nothing granted), with `UNCALCULATED` figures.
+    #[must_use]
+    pub fn inserted(id: i64, round_id: i64) -> Record {
+        Record {
+            id,
+            round_id,
+            owner_id: None,
+            state: crate::review::State::Submitted,
+            requested: UNCALCULATED.0,
+            granted: Money::ZERO,
+            paid: Money::ZERO,
+            calc_status: UNCALCULATED.1,
+        }
+    }
+}
+
 /// Insert or update a project by (round, key); returns its id. A new project goes last.
 /// Only a project still in the applicant's hands (draft, submitted, returned) and holding
 /// no money is updated (docs/rules.md §10); the callers check that first and say why, and

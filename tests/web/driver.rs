@@ -79,7 +79,14 @@ async fn hostile_text_survives_the_bulk_write() {
             p
         })
         .collect();
-    let new: Vec<_> = projects.iter().map(|p| storage::bulk::NewProject { project: p, payee: ["", "", ""] }).collect();
+    let new: Vec<_> = projects
+        .iter()
+        .map(|p| storage::bulk::NewProject {
+            project: p,
+            payee: ["", "", ""],
+            figures: storage::projects::UNCALCULATED,
+        })
+        .collect();
     let mut tx = storage::begin_write(&pool).await.expect("a transaction");
     let round_id = round(&mut tx).await;
     storage::bulk::add_projects(&mut tx, round_id, &new, None).await.expect("written");

@@ -22,6 +22,8 @@ pub struct Stored {
     pub record: Record,
     pub project: Project,
     pub holds_money: bool,
+    /// Its place in the round's order (`storage::load::round`: by position).
+    pub at: usize,
 }
 
 /// The round's projects by key.
@@ -33,9 +35,10 @@ pub async fn stored(conn: &mut Conn, round_id: i64) -> Result<HashMap<String, St
     let all = storage::load::round(conn, round_id).await?;
     Ok(all
         .into_iter()
-        .map(|(record, project)| {
+        .enumerate()
+        .map(|(at, (record, project))| {
             let holds_money = holding.contains(&record.id) || record.granted.is_positive() || record.paid.is_positive();
-            (project.key.clone(), Stored { record, project, holds_money })
+            (project.key.clone(), Stored { record, project, holds_money, at })
         })
         .collect())
 }
