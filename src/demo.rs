@@ -175,7 +175,10 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-/// Store a round's projects with the engine's figures; a closed round is granted and paid.
+/// Store a round's projects, then their request and status as every other write does
+/// (`app::calculation::recalculate`, with its audit entries, docs/ARCHITECTURE.md "Use
+/// cases"). A closed round was granted and paid before tiexi: what the engine grants from its
+/// policy is written as paid, a fact the demo starts from, like an earlier round's books.
 async fn store_round(
     conn: &mut storage::Conn,
     toml: &str,
@@ -185,17 +188,20 @@ async fn store_round(
 ) -> Result<(), sqlx::Error> {
     let policy = crate::import::policy(toml).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let round_id = storage::rounds::insert(conn, &policy, toml, status).await?;
-    let result = engine::compute(&policy, projects);
-    for (i, (p, r)) in projects.iter().zip(&result.projects).enumerate() {
+    let mut ids = Vec::with_capacity(projects.len());
+    for (i, p) in projects.iter().enumerate() {
         let owner = owners_at.iter().find(|(at, _)| *at == i).map(|(_, id)| *id);
         let id = storage::projects::upsert(conn, round_id, p, owner, None).await?;
-        storage::load::set_calculation(conn, id, r.requested, r.status).await?;
         storage::payees::from_workbook(conn, id, &payee(p, id)).await?;
-        if status == RoundStatus::Closed {
-            storage::projects::set_paid(conn, id, r.granted.fen()).await?;
-        }
+        ids.push(id);
     }
+    crate::app::calculation::recalculate(conn, crate::app::Actor::system(), &policy, round_id)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     if status == RoundStatus::Closed {
+        for (id, r) in ids.iter().zip(&engine::compute(&policy, projects).projects) {
+            storage::projects::set_paid(conn, *id, r.granted.fen()).await?;
+        }
         crate::app::division::demo::closed_round(conn, round_id, policy.year).await?;
     }
     Ok(())

@@ -171,22 +171,3 @@ pub async fn page(
     let rows = query.bind(limit).bind(offset).fetch_all(conn).await?;
     rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect()
 }
-
-/// Store the engine's request and status of each project after a recomputation.
-///
-/// # Errors
-/// A database error.
-pub async fn set_calculation(
-    conn: &mut Conn,
-    id: i64,
-    requested: crate::engine::Money,
-    status: crate::engine::Status,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE projects SET requested_fen = $1, calc_status = $2 WHERE id = $3")
-        .bind(requested.fen())
-        .bind(status.code())
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
