@@ -67,9 +67,7 @@ async fn earlier(pool: &storage::Pool, year: i32, projects: &[Project]) {
     let result = engine::compute(&policy, &inputs);
     for ((record, _), r) in stored.iter().zip(&result.projects) {
         let fen = r.requested.fen().max(100);
-        storage::load::set_calculation(&mut tx, record.id, engine::Money::from_fen(fen), r.status)
-            .await
-            .expect("stored");
+        storage::bulk::set_calculations(&mut tx, &[(record.id, fen, r.status.code())]).await.expect("stored");
         storage::projects::set_paid(&mut tx, record.id, fen).await.expect("granted");
     }
     // As a confirmed import of the round would have (`app::imports::confirm`): PostgreSQL's

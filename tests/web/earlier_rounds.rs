@@ -62,14 +62,9 @@ pub async fn round(conn: &mut storage::Conn, toml: &str, projects: &[(Project, i
     for (p, fen) in projects {
         let id = storage::projects::upsert(conn, round_id, p, None, None).await.expect("a project");
         if *fen > 0 {
-            storage::load::set_calculation(
-                conn,
-                id,
-                tiexi::engine::Money::from_fen(*fen),
-                tiexi::engine::Status::Funded,
-            )
-            .await
-            .expect("a request");
+            storage::bulk::set_calculations(conn, &[(id, *fen, tiexi::engine::Status::Funded.code())])
+                .await
+                .expect("a request");
             storage::projects::set_paid(conn, id, *fen).await.expect("a grant");
         }
     }
