@@ -175,9 +175,8 @@ pub async fn load(pool: &Pool) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-/// Store a round's projects, then their request and status as every other write does
-/// (`app::calculation::recalculate`, with its audit entries, docs/ARCHITECTURE.md "Use
-/// cases"). A closed round was granted and paid before tiexi: what the engine grants from its
+/// Store a round's projects, then their request and status as every other write computes
+/// them (`app::calculation::seed`, docs/ARCHITECTURE.md "Use cases"). A closed round was granted and paid before tiexi: what the engine grants from its
 /// policy is written as paid, a fact the demo starts from, like an earlier round's books.
 async fn store_round(
     conn: &mut storage::Conn,
@@ -195,9 +194,7 @@ async fn store_round(
         storage::payees::from_workbook(conn, id, &payee(p, id)).await?;
         ids.push(id);
     }
-    crate::app::calculation::recalculate(conn, crate::app::Actor::system(), &policy, round_id)
-        .await
-        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    crate::app::calculation::seed(conn, &policy, round_id).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     if status == RoundStatus::Closed {
         for (id, r) in ids.iter().zip(&engine::compute(&policy, projects).projects) {
             storage::projects::set_paid(conn, *id, r.granted.fen()).await?;

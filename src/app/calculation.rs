@@ -32,11 +32,42 @@ pub async fn recalculate(
     policy: &Policy,
     round_id: i64,
 ) -> Result<(), AppError> {
+    let (records, changed) = computed(conn, policy, round_id).await?;
+    store(conn, actor, round_id, &records, &changed, records.len()).await
+}
+
+/// The demo's rounds (`demo::load`), computed as `recalculate` computes them and stored
+/// without an entry per project: a seed has no change to record, and the load's one
+/// `demo.load` entry says what it wrote.
+///
+/// # Errors
+/// A database error, or `Conflict` (`figures`).
+pub(crate) async fn seed(conn: &mut storage::Conn, policy: &Policy, round_id: i64) -> Result<(), AppError> {
+    let (records, changed) = computed(conn, policy, round_id).await?;
+    storage::bulk::set_calculations(conn, &written(&records, &changed, records.len())).await?;
+    Ok(())
+}
+
+/// The round read back and what the engine changes in it (`figures`).
+async fn computed(
+    conn: &mut storage::Conn,
+    policy: &Policy,
+    round_id: i64,
+) -> Result<(Vec<Record>, Vec<Change>), AppError> {
     let (records, projects): (Vec<Record>, Vec<Project>) =
         storage::load::round(conn, round_id).await?.into_iter().unzip();
     let facts = storage::facts::round(conn, round_id).await?;
     let changed = figures(policy, &records, &projects, &facts)?;
-    store(conn, actor, round_id, &records, &changed, records.len()).await
+    Ok((records, changed))
+}
+
+/// The stored rows of `changed` (id, fen, status) for the projects before index `inserted`.
+fn written<'a>(records: &[Record], changed: &[Change], inserted: usize) -> Vec<(i64, i64, &'a str)> {
+    changed
+        .iter()
+        .filter(|&&(i, _, _)| i < inserted)
+        .map(|&(i, requested, status)| (records[i].id, requested.fen(), status.code()))
+        .collect()
 }
 
 /// The projects of a round (`records[i]` is `projects[i]`'s, in the round's order as
@@ -91,12 +122,7 @@ pub(crate) async fn store(
     changed: &[Change],
     inserted: usize,
 ) -> Result<(), AppError> {
-    let figures: Vec<(i64, i64, &str)> = changed
-        .iter()
-        .filter(|&&(i, _, _)| i < inserted)
-        .map(|&(i, requested, status)| (records[i].id, requested.fen(), status.code()))
-        .collect();
-    storage::bulk::set_calculations(conn, &figures).await?;
+    storage::bulk::set_calculations(conn, &written(records, changed, inserted)).await?;
     let entries: Vec<_> = changed
         .iter()
         .map(|&(i, requested, status)| {
