@@ -96,12 +96,12 @@ fn run<T: DeserializeOwned + Send>(exe: &Path, request: &Request, bytes: &[u8]) 
         // mimalloc (src/lib.rs) reserves address space 1 GiB at a time by default: under the
         // child's `RLIMIT_AS` of `MAX_MEMORY` a second reservation fails and the child dies.
         // It also keeps freed pages for a second: the child's peak would grow by a third
-        // (290 MiB for 100,000 rows). Returned after 10 ms, they were faulted in again at
-        // once (24,000 faults, a quarter of the child's time clearing pages, since the
-        // projects are built as the rows go); after 250 ms, 2,000–7,000 faults and a peak of
-        // 230–255 MiB (benches/RESULTS.md: the peak stays ≤ 3× the XML).
+        // (290 MiB for 100,000 rows). Returned after 10 ms, some are faulted in again at
+        // once (about 20,000 faults for 100,000 rows); a delay of 250 ms cut the faults
+        // tenfold but not the import's time on a quiet run, and raised its peak from 2.1× to
+        // 2.7× the XML (benches/RESULTS.md, notes of 2026-12-07): memory is the bound here.
         .env("MIMALLOC_ARENA_RESERVE", "64MiB")
-        .env("MIMALLOC_PURGE_DELAY", "250")
+        .env("MIMALLOC_PURGE_DELAY", "10")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
