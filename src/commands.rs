@@ -5,7 +5,10 @@ use std::io::{BufRead, Write};
 
 use rocket::figment::Figment;
 
-use crate::accounts::{self, Role};
+use crate::accounts::Role;
+use crate::app::accounts::operator;
+use crate::app::Actor;
+use crate::error::AppError;
 use crate::storage;
 
 /// The default database: a SQLite file under `data/`, created on first start.
@@ -55,10 +58,12 @@ pub async fn serve(url: &str, demo: bool) -> Result<(), String> {
     crate::web::rocket(figment(url)).launch().await.map(|_| ()).map_err(|e| format!("服务器启动失败：{e}"))
 }
 
-/// `tiexi user add --username U --role R [--unit 团场] [--password-stdin]`.
+/// `tiexi user add --username U --role R [--unit 团场] [--password-stdin]`
+/// (`app::accounts::operator::add`).
 ///
 /// # Errors
-/// A bad role, a missing unit, a password the policy refuses, or a database error.
+/// A bad role, a missing unit, a password the policy refuses, a name taken, or a database
+/// error.
 pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>, password: &str) -> Result<(), String> {
     let role = Role::parse(role).ok_or_else(|| {
         format!("未知角色 {role}，可选：division_staff, regiment_staff, cooperative, bureau_reviewer, auditor")
@@ -66,24 +71,20 @@ pub async fn user_add(url: &str, username: &str, role: &str, unit: Option<&str>,
     if role == Role::RegimentStaff && unit.is_none() {
         return Err("团场工会账户需要 --unit 团场".into());
     }
-    // The same policy as the pages (docs/accounts.md): 10 characters, not a common one.
-    accounts::policy::check(password).map_err(|why| why.to_string())?;
-    // A name is shown on pages and in the trail: no bidirectional controls (`bidi`).
-    let username = crate::bidi::strip(username.trim());
-    let unit = unit.map(crate::bidi::strip);
-    let unit = unit.as_deref();
-    let hash = accounts::hash_password(password).map_err(|e| e.to_string())?;
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
-    let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
-    let id = storage::users::insert(&mut tx, &username, &hash, role, unit)
-        .await
-        .map_err(|e| format!("无法创建账户（用户名可能已存在）：{e}"))?;
-    let mut e = by_cli("user.add", "user", id);
-    e.new = serde_json::json!({ "username": username, "role": role.code(), "unit": unit, "disabled": false });
-    storage::audit::append(&mut tx, &e).await.map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
+    let done = operator::add(&pool, Actor::cli(), username, role, unit, password).await;
     pool.inner.close().await;
-    Ok(())
+    done.map(|_| ()).map_err(said)
+}
+
+/// What the operator reads of a use case's refusal: its Chinese text, and a database
+/// error's own words (the operator is on the server; no page shows this).
+fn said(e: AppError) -> String {
+    match e {
+        AppError::Db(e) => format!("数据库错误：{e}"),
+        AppError::Internal(e) => format!("内部错误：{e}"),
+        other => other.to_string(),
+    }
 }
 
 /// The password: one line from standard input, or asked for on the terminal.
@@ -100,46 +101,28 @@ pub fn read_password(from_stdin: bool) -> std::io::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-/// `tiexi user disable --username U`: the account can no longer log in, and its sessions end.
+/// `tiexi user disable --username U`: the account can no longer log in, and its sessions end
+/// (`app::accounts::operator::disable`).
 ///
 /// # Errors
 /// No such user, or a database error.
 pub async fn user_disable(url: &str, username: &str) -> Result<(), String> {
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
-    let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
-    let user = storage::users::find_by_name(&mut tx, username)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("没有账户 {username}"))?;
-    storage::users::set_disabled(&mut tx, user.id, true).await.map_err(|e| e.to_string())?;
-    let mut e = by_cli("user.disable", "user", user.id);
-    (e.old, e.new) = (serde_json::json!({ "disabled": user.disabled }), serde_json::json!({ "disabled": true }));
-    storage::audit::append(&mut tx, &e).await.map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
+    let done = operator::disable(&pool, Actor::cli(), username).await;
     pool.inner.close().await;
-    Ok(())
+    done.map_err(said)
 }
 
 /// `tiexi user reset-second-factor --username U`: for a user who lost both the phone and
-/// the recovery codes (after checking who they are in person); they enrol again at the
-/// next login, which their role may require.
+/// the recovery codes (`app::accounts::operator::reset_second_factor`).
 ///
 /// # Errors
 /// No such user, or a database error.
 pub async fn user_reset_second_factor(url: &str, username: &str) -> Result<(), String> {
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
-    let mut tx = storage::begin_write(&pool).await.map_err(|e| e.to_string())?;
-    let user = storage::users::find_by_name(&mut tx, username)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("没有账户 {username}"))?;
-    storage::second_factor::disable(&mut tx, user.id).await.map_err(|e| e.to_string())?;
-    let mut e = by_cli("user.second_factor_reset", "user", user.id);
-    e.new = serde_json::json!({ "second_factor": false });
-    storage::audit::append(&mut tx, &e).await.map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
+    let done = operator::reset_second_factor(&pool, Actor::cli(), username).await;
     pool.inner.close().await;
-    Ok(())
+    done.map_err(said)
 }
 
 /// `tiexi purge`: the retention purge of the server, once, with the settings of
@@ -150,7 +133,8 @@ pub async fn user_reset_second_factor(url: &str, username: &str) -> Result<(), S
 pub async fn purge(url: &str) -> Result<(), String> {
     let config: crate::config::AppConfig = figment(url).extract().map_err(|e| format!("设置有误：{e}"))?;
     let pool = storage::connect(url, 2).await.map_err(|e| format!("无法打开数据库：{e}"))?;
-    let purged = crate::retention::run(&pool, &config, crate::app::Actor::cli()).await.map_err(|e| e.to_string())?;
+    let purged =
+        crate::app::retention::run(&pool, &config, crate::app::Actor::cli()).await.map_err(|e| e.to_string())?;
     pool.inner.close().await;
     println!(
         "已删除未确认的上传 {} 个；已清除过期的导入文件 {} 个、证明材料 {} 个",
@@ -181,11 +165,6 @@ pub async fn check(url: &str) -> Result<(), String> {
     } else {
         Err(format!("{} 项不变量不成立", breaches.len()))
     }
-}
-
-/// An audit entry made on the command line (no logged-in user).
-fn by_cli(action: &'static str, entity: &'static str, id: i64) -> storage::audit::Entry<'static> {
-    crate::app::Actor::cli().entry(action, entity, id, None)
 }
 
 /// `tiexi audit verify`: recompute the audit chain; the first broken row is named.

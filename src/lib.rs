@@ -36,7 +36,6 @@ pub mod import;
 pub mod labels;
 pub mod policy;
 pub mod reports;
-pub mod retention;
 pub mod review;
 pub mod sample;
 pub mod second_factor;

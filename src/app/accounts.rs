@@ -15,6 +15,8 @@ use crate::error::AppError;
 pub use crate::storage::users::{Listed, User};
 use crate::storage::{self, Db};
 
+pub mod operator;
+
 /// Hashing and checking passwords, off the async threads and under a limit the caller
 /// keeps (argon2id takes 19 MiB and tens of milliseconds a check).
 pub trait Passwords {

@@ -229,3 +229,11 @@ pub async fn detail(db: &Db, actor: Actor<'_>, id: i64) -> Result<Detail, AppErr
     let (proposer, decider) = super::accounts::signers(&mut conn, a.proposed_by, a.decided_by).await?;
     Ok(Detail { allocation: a, round, pools, lines, proposer, decider })
 }
+
+/// The entry of a release line (`grant.release`): a withdrawn project's unpaid grant, or a
+/// paid clawback's money, given back to the pools (docs/payments.md).
+pub(crate) fn release_entry<'e>(actor: Actor<'e>, r: &allocations::Released) -> storage::audit::Entry<'e> {
+    let mut e = actor.entry("grant.release", "grant", r.line_id, Some(r.round_id));
+    e.new = json!({ "project_id": r.project_id, "amount_fen": r.amount.fen() });
+    e
+}

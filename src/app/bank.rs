@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use serde_json::json;
+
 use super::imports::Parsers;
 use super::Actor;
 use crate::config::AppConfig;
@@ -164,7 +166,13 @@ pub async fn answer(
         line_count: i64::try_from(answered.len()).unwrap_or(i64::MAX),
         total,
     };
-    batches::returns::record(&mut tx, id, actor.signer()?, &answer).await?;
+    let out = batches::returns::record(&mut tx, id, actor.signer()?, &answer).await?;
+    let mut e = actor.entry("batch.return", "batch", id, Some(out.round_id));
+    e.new = json!({ "file_name": answer.file_name, "sha256": answer.sha256, "paid_on": paid_on.to_string(),
+        "line_count": answer.line_count, "total_fen": total.fen(),
+        "failed": settled.iter().filter(|s| !s.paid).map(|s| json!({ "item_id": s.item_id, "reason": s.reason })).collect::<Vec<_>>() });
+    storage::audit::append(&mut tx, &e).await?;
+    super::disbursements::record_payout(&mut tx, actor, id, &out).await?;
     let batch = batches::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let items = batches::items(&mut tx, id).await?;
     tx.commit().await?;

@@ -200,10 +200,32 @@ pub async fn decide(db: &Db, actor: Actor<'_>, id: i64, a: &Action) -> Result<()
             let on: chrono::NaiveDate =
                 on.parse().map_err(|_| AppError::Invalid("拨付日期应写作 YYYY-MM-DD，如 2024-06-30".into()))?;
             let paid = batches::Paid { voucher_no: voucher, paid_on: on, today: super::today() };
-            batches::pay(&mut tx, id, actor.signer()?, paid).await?;
+            let out = batches::pay(&mut tx, id, actor.signer()?, paid).await?;
+            record_payout(&mut tx, actor, id, &out).await?;
         }
         _ => return Err(AppError::Invalid("未知的操作".into())),
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Write a payment's entries in the order its money moved (docs/ARCHITECTURE.md, "The audit
+/// trail"): a clawback's release lines (`grant.release`), then the batch's own (`batch.pay`).
+///
+/// # Errors
+/// A database error.
+pub(crate) async fn record_payout(
+    conn: &mut Conn,
+    actor: Actor<'_>,
+    id: i64,
+    out: &batches::Payout,
+) -> Result<(), AppError> {
+    let mut entries: Vec<_> = out.released.iter().map(|r| super::allocations::release_entry(actor, r)).collect();
+    let mut e = actor.entry("batch.pay", "batch", id, Some(out.round_id));
+    e.old = json!({ "state": "approved" });
+    e.new = json!({ "state": "paid", "voucher_no": out.voucher_no, "paid_on": out.paid_on.to_string(),
+        "total_fen": out.total.fen(), "failed_items": out.failed_items });
+    entries.push(e);
+    storage::audit::append_all(conn, &entries).await?;
     Ok(())
 }

@@ -24,6 +24,7 @@ pub mod imports;
 pub mod lists;
 pub mod payees;
 pub mod projects;
+pub mod retention;
 pub mod review;
 pub mod rounds;
 pub mod second_factor;

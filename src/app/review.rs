@@ -122,7 +122,9 @@ pub async fn act(db: &Db, actor: Actor<'_>, id: i64, request: &Request<'_>) -> R
     if action == Action::Withdraw && subject.granted.is_positive() {
         // The unpaid grant goes back to its pools (a release line) in the move's transaction;
         // money in an open batch must be cancelled out first (docs/payments.md).
-        storage::batches::release_unpaid(&mut tx, id, actor.signer()?).await?;
+        if let Some(r) = storage::batches::release_unpaid(&mut tx, id, actor.signer()?).await? {
+            storage::audit::append(&mut tx, &super::allocations::release_entry(actor, &r)).await?;
+        }
     }
     if subject.state.counts() != to.counts() {
         recount(&mut tx, actor, subject.round_id).await?;

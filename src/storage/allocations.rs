@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::audit::Entry;
 use super::Conn;
 use crate::engine::allocation::line;
 use crate::engine::Money;
@@ -131,25 +130,14 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
     Ok(id)
 }
 
-fn entry<'a>(
-    actor: Actor<'a>,
-    action: &'a str,
-    id: i64,
-    round_id: i64,
-    old: serde_json::Value,
-    new: serde_json::Value,
-) -> Entry<'a> {
-    let entity = action.split('.').next().unwrap_or(action);
-    Entry {
-        actor_id: Some(actor.id),
-        actor: actor.name,
-        action,
-        entity,
-        entity_id: id.to_string(),
-        round_id: Some(round_id),
-        old,
-        new,
-    }
+/// A release line as written (negative, `Money`), for its `grant.release` audit entry, which
+/// the use case writes (docs/ARCHITECTURE.md, "The audit trail").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Released {
+    pub line_id: i64,
+    pub round_id: i64,
+    pub project_id: i64,
+    pub amount: Money,
 }
 
 async fn insert_line(

@@ -5,8 +5,8 @@
 
 use sqlx::Row;
 
-use super::allocations::{refused, release, Actor, NewLine, Refusal};
-use super::{audit, rows, Conn};
+use super::allocations::{refused, release, Actor, NewLine, Refusal, Released};
+use super::{rows, Conn};
 use crate::engine::Money;
 
 /// What a batch needs to know about one project.
@@ -209,44 +209,24 @@ async fn insert_item(conn: &mut Conn, batch_id: i64, item: &NewItem) -> Result<(
     Ok(())
 }
 
-fn entry<'a>(
-    actor: Actor<'a>,
-    action: &'a str,
-    id: i64,
-    round_id: i64,
-    old: serde_json::Value,
-    new: serde_json::Value,
-) -> audit::Entry<'a> {
-    audit::Entry {
-        actor_id: Some(actor.id),
-        actor: actor.name,
-        action,
-        entity: "batch",
-        entity_id: id.to_string(),
-        round_id: Some(round_id),
-        old,
-        new,
-    }
-}
-
 mod decide;
 mod payees;
 mod read;
 pub mod returns;
-pub use decide::{approve, cancel, pay, Paid};
+pub use decide::{approve, cancel, pay, Paid, Payout};
 use payees::refuse_payees;
 pub use payees::{incomplete, strangers};
 pub use read::{find, items, list, of_project, Batch, Item, Payment};
 
 /// Withdrawal of a granted project (called by the project workflow in its transaction):
 /// release what it is granted and not paid, split back by its unpaid pool parts
-/// (`engine::allocation::split_by`). Returns the release line's id, `None` when nothing
-/// was granted and unpaid.
+/// (`engine::allocation::split_by`). Returns the release line, for its `grant.release`
+/// entry (the caller's); `None` when nothing was granted and unpaid.
 ///
 /// # Errors
 /// `Refused` when the project is in an open batch (cancel the batch first) or a bound
 /// would break; a database error.
-pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) -> Result<Option<i64>, Refusal> {
+pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) -> Result<Option<Released>, Refusal> {
     use crate::engine::allocation as alloc;
     use crate::engine::Money;
     let p = payee(conn, project_id).await?.ok_or_else(|| refused("找不到该项目"))?;

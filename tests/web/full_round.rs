@@ -272,10 +272,27 @@ async fn claw_back(p: &People, id: i64, books: &mut Books) {
     }
     books.granted.insert(id, 0);
     books.paid.insert(id, 0);
+    release_then_payment(p, id, &b).await;
     let v =
         ok(&p.maker, &format!("/api/v1/projects/{id}/actions"), json!({ "action": "withdraw", "comment": "已追回" }))
             .await;
     assert_eq!(v["state"], "withdrawn");
+}
+
+/// A paid clawback's entries follow its money: the grant released (`grant.release`, the
+/// project and the amount given back) just before the batch's payment (`batch.pay`).
+async fn release_then_payment(p: &People, id: i64, b: &Value) {
+    let (_, trail) = p.maker.get_json("/api/v1/audit?per_page=2").await;
+    let entries = trail["entries"].as_array().expect("entries");
+    let (paid, released) = (&entries[0], &entries[1]);
+    assert_eq!(
+        (paid["action"].as_str(), released["action"].as_str()),
+        (Some("batch.pay"), Some("grant.release")),
+        "{trail}"
+    );
+    assert_eq!(paid["entity_id"].as_str(), Some(b["id"].to_string().as_str()), "{paid}");
+    assert_eq!(released["new"]["project_id"].as_i64(), Some(id), "{released}");
+    assert_eq!(released["new"]["amount_fen"].as_i64(), Some(fen(&b["total"])), "{released}");
 }
 
 /// The books equal what the API shows: every project's grant and payment, every pool.

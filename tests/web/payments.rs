@@ -235,6 +235,34 @@ async fn pay_later(app: &TestApp, maker: &Agent, checker: &Agent, id: i64, grant
     assert_eq!(code, 0, "{out}");
 }
 
+/// A partial answer shows on the batch's page, `tiexi check` holds, and the answer leaves two
+/// entries on the batch, in the order the money moved: the answer with its failed line
+/// (`batch.return`), then the payment (`batch.pay`), which counts it.
+async fn answer_is_kept(app: &TestApp, maker: &Agent, id: i64, lines: usize) {
+    let page = maker.get(&format!("/disbursements/{id}")).await.1;
+    assert!(page.contains("部分支付") && page.contains("账户已销户"), "the batch page says so");
+    assert_eq!(check(app).0, 0, "tiexi check holds after a partial return: {}", check(app).1);
+    let (status, trail) = maker.get_json(&format!("/api/v1/audit?entity=batch&entity_id={id}&per_page=50")).await;
+    assert_eq!(status, Status::Ok, "{trail}");
+    let entries = trail["entries"].as_array().expect("entries");
+    let actions: Vec<&str> = entries.iter().filter_map(|e| e["action"].as_str()).collect();
+    // Newest first.
+    assert_eq!(actions[..2], ["batch.pay", "batch.return"], "{trail}");
+    let (paid, returned) = (&entries[0], &entries[1]);
+    assert_eq!(returned["new"]["line_count"].as_u64(), Some(lines as u64), "{returned}");
+    let failed = returned["new"]["failed"].as_array().expect("the failed lines");
+    assert_eq!(failed.len(), 1, "{returned}");
+    assert!(failed[0]["reason"].as_str().is_some_and(|r| r.contains("账户已销户")), "{returned}");
+    assert_eq!(paid["old"]["state"], "approved", "{paid}");
+    assert_eq!(
+        (paid["new"]["state"].as_str(), paid["new"]["failed_items"].as_u64()),
+        (Some("paid"), Some(1)),
+        "{paid}"
+    );
+    assert!(paid["new"]["voucher_no"].as_str().is_some_and(|v| v.starts_with("银行回单")), "{paid}");
+    assert!(paid["seq"].as_i64() > returned["seq"].as_i64(), "{trail}");
+}
+
 #[rocket::async_test]
 async fn a_failed_line_goes_back_unpaid_and_a_second_batch_pays_it() {
     let (app, maker, checker) = granted_round().await;
@@ -279,9 +307,7 @@ async fn a_failed_line_goes_back_unpaid_and_a_second_batch_pays_it() {
     assert_eq!((fen(&failed["granted"]), fen(&failed["paid"])), (all[1].2, 0), "{failed}");
     let (_, done) = maker.get_json(&format!("/api/v1/projects/{}", ids[0])).await;
     assert_eq!(fen(&done["paid"]), all[0].2, "{done}");
-    let page = maker.get(&format!("/disbursements/{id}")).await.1;
-    assert!(page.contains("部分支付") && page.contains("账户已销户"), "the batch page says so");
-    assert_eq!(check(&app).0, 0, "tiexi check holds after a partial return: {}", check(&app).1);
+    answer_is_kept(&app, &maker, id, ids.len()).await;
 
     pay_later(&app, &maker, &checker, ids[1], all[1].2).await;
 }

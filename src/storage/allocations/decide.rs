@@ -1,12 +1,11 @@
 //! Deciding a proposal (approve, cancel), reading its lines, and release lines.
 
-use serde_json::json;
 use sqlx::Row;
 
-use super::{count_line, entry, find, insert_line, refused, Actor, NewLine, Refusal, State};
+use super::{count_line, find, insert_line, refused, Actor, NewLine, Refusal, Released, State};
 use crate::engine::allocation::line;
 use crate::engine::Money;
-use crate::storage::{audit, rows, Conn};
+use crate::storage::{rows, Conn};
 
 /// A stored grant line with its project, for the pages.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -155,16 +154,15 @@ pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -
 /// Append an active release line (negative, its parts negative, from `engine::allocation::
 /// split_by`) and give the money back to the pools' remaining amounts. Used by a clawback
 /// once paid and by the withdrawal of a granted project (called by the project workflow).
+/// Returns the line for its `grant.release` entry, which is the caller's.
 ///
 /// # Errors
 /// `Refused` when a bound would break (releasing what is paid), or a database error.
-pub async fn release(conn: &mut Conn, round_id: i64, line: &NewLine, actor: Actor<'_>) -> Result<i64, Refusal> {
+pub async fn release(conn: &mut Conn, round_id: i64, line: &NewLine, actor: Actor<'_>) -> Result<Released, Refusal> {
     if line.amount >= Money::ZERO {
         return Err(refused("释放金额无效"));
     }
     count_line(conn, line).await?;
-    let id = insert_line(conn, round_id, None, line, actor, "active").await?;
-    let new = json!({ "project_id": line.project_id, "amount_fen": line.amount.fen() });
-    audit::append(conn, &entry(actor, "grant.release", id, round_id, json!(null), new)).await?;
-    Ok(id)
+    let line_id = insert_line(conn, round_id, None, line, actor, "active").await?;
+    Ok(Released { line_id, round_id, project_id: line.project_id, amount: line.amount })
 }

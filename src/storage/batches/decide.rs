@@ -1,13 +1,12 @@
 //! Approving, paying and cancelling a batch; each refusal names its reason (409).
 
 use chrono::NaiveDate;
-use serde_json::json;
 
-use super::{entry, find, items, Batch};
-use crate::engine::payment;
+use super::{find, items, Batch};
+use crate::engine::{payment, Money};
 use crate::signoff::disbursement::{Kind, State};
-use crate::storage::allocations::{refused, release, Actor, NewLine, Refusal};
-use crate::storage::{audit, Conn};
+use crate::storage::allocations::{refused, release, Actor, NewLine, Refusal, Released};
+use crate::storage::Conn;
 
 async fn open_batch(conn: &mut Conn, id: i64) -> Result<Batch, Refusal> {
     find(conn, id).await?.ok_or_else(|| refused("找不到该拨付批次"))
@@ -66,11 +65,13 @@ pub(super) fn check_date(b: &Batch, paid_on: NaiveDate, today: NaiveDate) -> Res
 /// Pay an approved batch in one step (offices that pay by hand): record the voucher, then
 /// move every line not failed by the bank onto its project and pools with guarded SQL
 /// (never beyond the grant, never below zero); a clawback's items then release the same
-/// money from the grant. Any guard failing refuses the whole payment.
+/// money from the grant. Any guard failing refuses the whole payment. Returns what moved,
+/// for the audit entries (`grant.release` per clawback line, then `batch.pay`), which are
+/// the caller's.
 ///
 /// # Errors
 /// `Refused` (not approved, a date, a bound), or a database error.
-pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, paid: Paid<'_>) -> Result<(), Refusal> {
+pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, paid: Paid<'_>) -> Result<Payout, Refusal> {
     let b = open_batch(conn, id).await?;
     if b.state == State::Approved {
         check_date(&b, paid.paid_on, paid.today)?;
@@ -95,16 +96,35 @@ pub async fn pay(conn: &mut Conn, id: i64, actor: Actor<'_>, paid: Paid<'_>) -> 
             "只有已审核的批次才能确认拨付"
         }));
     }
-    let failed = move_items(conn, &b, actor).await?;
-    let new = json!({ "state": "paid", "voucher_no": voucher_no, "paid_on": paid_on, "total_fen": b.total.fen(),
-        "failed_items": failed.len() });
-    audit::append(conn, &entry(actor, "batch.pay", id, b.round_id, json!({ "state": "approved" }), new)).await?;
-    Ok(())
+    let mut out = Payout {
+        round_id: b.round_id,
+        total: b.total,
+        voucher_no: voucher_no.to_owned(),
+        paid_on: paid.paid_on,
+        failed_items: 0,
+        released: Vec::new(),
+    };
+    move_items(conn, &b, actor, &mut out).await?;
+    Ok(out)
 }
 
-/// Move every line of a batch the bank did not fail; returns the failed ones.
-async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>) -> Result<std::collections::HashSet<i64>, Refusal> {
+/// What paying a batch moved: its round, total, voucher and date, how many lines the bank
+/// failed, and a clawback's release lines in the order written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payout {
+    pub round_id: i64,
+    pub total: Money,
+    pub voucher_no: String,
+    pub paid_on: NaiveDate,
+    pub failed_items: usize,
+    pub released: Vec<Released>,
+}
+
+/// Move every line of a batch the bank did not fail; counts the failed ones and keeps the
+/// release lines in `out`.
+async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>, out: &mut Payout) -> Result<(), Refusal> {
     let failed = super::returns::failed_items(conn, b.id).await?;
+    out.failed_items = failed.len();
     for item in items(conn, b.id).await? {
         if failed.contains(&item.id) {
             continue;
@@ -113,10 +133,10 @@ async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>) -> Result<std:
         if b.kind == Kind::Clawback {
             let line =
                 NewLine { project_id: item.project_id, amount: item.amount, status: "released", parts: item.parts };
-            release(conn, b.round_id, &line, actor).await?;
+            out.released.push(release(conn, b.round_id, &line, actor).await?);
         }
     }
-    Ok(failed)
+    Ok(())
 }
 
 async fn move_paid(conn: &mut Conn, project_id: i64, fen: i64, parts: &[(i64, i64)]) -> Result<(), Refusal> {

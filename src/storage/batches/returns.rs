@@ -5,15 +5,14 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use serde_json::json;
 use sqlx::Row;
 
-use super::decide::{check_date, pay, Paid};
-use super::{entry, find};
+use super::decide::{check_date, pay, Paid, Payout};
+use super::find;
 use crate::engine::payment::Settled;
 use crate::signoff::disbursement::{Kind, State};
 use crate::storage::allocations::{refused, Actor, Refusal};
-use crate::storage::{audit, Conn};
+use crate::storage::Conn;
 
 /// The items of a batch the bank failed.
 ///
@@ -55,10 +54,11 @@ pub struct Stored {
 
 /// Record the bank's answer to an approved payment batch and pay it: its failed lines stay
 /// unpaid, with their reasons; the others are paid on the answer's date. All or nothing.
+/// Returns the payment (`pay`); the entries `batch.return` and `batch.pay` are the caller's.
 ///
 /// # Errors
 /// `Refused` (not an approved payment batch, a date, a bound), or a database error.
-pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer<'_>) -> Result<(), Refusal> {
+pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer<'_>) -> Result<Payout, Refusal> {
     let b = find(conn, batch_id).await?.ok_or_else(|| refused("找不到该拨付批次"))?;
     if b.kind != Kind::Payment {
         return Err(refused("追回批次没有银行回单，请用“确认支付”登记"));
@@ -85,10 +85,6 @@ pub async fn record(conn: &mut Conn, batch_id: i64, actor: Actor<'_>, a: &Answer
     .await?
     .try_get(0)?;
     insert_failures(conn, id, &failed).await?;
-    let new = json!({ "file_name": a.file_name, "sha256": a.sha256, "paid_on": a.paid_on.to_string(),
-        "line_count": a.line_count, "total_fen": a.total.fen(),
-        "failed": failed.iter().map(|s| json!({ "item_id": s.item_id, "reason": s.reason })).collect::<Vec<_>>() });
-    audit::append(conn, &entry(actor, "batch.return", batch_id, b.round_id, json!(null), new)).await?;
     let voucher = format!("银行回单 {}", b.number);
     pay(conn, batch_id, actor, Paid { voucher_no: &voucher, paid_on: a.paid_on, today: a.today }).await
 }

@@ -16,7 +16,7 @@ const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 pub struct Daily;
 
 async fn purge(pool: &Pool, config: &AppConfig) {
-    match crate::retention::run(pool, config, crate::app::Actor::system()).await {
+    match crate::app::retention::run(pool, config, crate::app::Actor::system()).await {
         Ok(purged) if !purged.is_empty() => rocket::info!("retention purge: {purged:?}"),
         Ok(_) => {}
         Err(e) => rocket::error!("retention purge failed: {e}"),
