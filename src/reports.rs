@@ -2,8 +2,8 @@
 //! (storage), compute them (the engine, the same door as every other figure), render them
 //! (export). A round's figures are the engine's over the projects it counts (not drafts,
 //! rejected or withdrawn ones: `review::State::counts`) with the grants on the books in
-//! place of the trial allocation (`books`): a report never shows the trial calculation as
-//! granted or paid. What was paid is what storage holds: paid batches and payments made
+//! place of the trial allocation (`settled` with `Undecided::NothingGranted`): a report never
+//! shows the trial calculation as granted or paid. What was paid is what storage holds: paid batches and payments made
 //! before the system (历史拨付).
 
 mod annual;
@@ -55,16 +55,24 @@ async fn rounds_through(conn: &mut Conn, through: i32) -> Result<Vec<Computed>, 
         let policy = crate::import::policy(&round.policy_toml)?;
         let (records, projects): (Vec<Record>, Vec<Project>) =
             storage::load::round(conn, round.id).await?.into_iter().filter(|(r, _)| r.state.counts()).unzip();
-        let result = books(conn, round.id, &policy, &records, &projects).await?;
+        let result = settled(conn, round.id, &policy, (&records, &projects), Undecided::NothingGranted).await?;
         out.push(Computed { round, policy, records, projects, result });
     }
     Ok(out)
 }
 
+/// What a round without decisions shows: the policy's trial allocation (the pages and the
+/// API), or nothing granted (a report states 已核定, never the trial allocation: issue 16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undecided {
+    Trial,
+    NothingGranted,
+}
+
 /// The engine's result over a round's stored projects. Once grants are on the books (a
 /// project holds one, or the round keeps grant lines), they replace the trial allocation
 /// (`engine::settle`): reports, the API and the pages then show what was decided, while a
-/// round without decisions shows the policy's trial allocation.
+/// round without decisions shows what `undecided` says.
 ///
 /// # Errors
 /// A database error.
@@ -72,32 +80,15 @@ pub async fn settled(
     conn: &mut Conn,
     round_id: i64,
     policy: &engine::Policy,
-    records: &[Record],
-    projects: &[Project],
+    (records, projects): (&[Record], &[Project]),
+    undecided: Undecided,
 ) -> Result<RoundResult, sqlx::Error> {
     // docs/rules.md §9: the review cuts in force, as every computation of a round takes them.
     let facts = storage::facts::round(conn, round_id).await?;
     let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
-    if ledger.is_none() && records.iter().all(|r| r.granted.is_zero()) {
+    if undecided == Undecided::Trial && ledger.is_none() && records.iter().all(|r| r.granted.is_zero()) {
         return Ok(engine::compute_with(policy, projects, &facts));
     }
-    Ok(decided(policy, records, projects, ledger, &facts))
-}
-
-/// The engine's result with the grants on the books, whatever they are (none granted yet is
-/// nothing granted): what a report states as 已核定 (issue 16, never the trial allocation).
-///
-/// # Errors
-/// A database error.
-pub async fn books(
-    conn: &mut Conn,
-    round_id: i64,
-    policy: &engine::Policy,
-    records: &[Record],
-    projects: &[Project],
-) -> Result<RoundResult, sqlx::Error> {
-    let facts = storage::facts::round(conn, round_id).await?;
-    let ledger = storage::rounds::ledger_pools(conn, round_id).await?;
     Ok(decided(policy, records, projects, ledger, &facts))
 }
 

@@ -16,6 +16,7 @@ use crate::engine::{self, Policy};
 use crate::error::AppError;
 use crate::import::{self, Parsed, RowError};
 pub use crate::storage::imports::Import;
+use crate::storage::imports::{insert_previewed, Previewed};
 use crate::storage::{self, rounds::Round, Db};
 
 pub mod checks;
@@ -97,6 +98,25 @@ async fn round_state(
     Ok((stored, units))
 }
 
+/// Whether `actor` may upload `bytes` into `round`: a workbook (here) and a bank statement
+/// (`statements::preview`) are admitted alike; `closed` is the refusal of a closed round.
+pub(crate) fn admit_upload(
+    actor: Actor<'_>,
+    config: &AppConfig,
+    round: &Round,
+    bytes: &[u8],
+    closed: &str,
+) -> Result<(), AppError> {
+    actor.require(actor.role.may_import())?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
+        return Err(AppError::TooLarge);
+    }
+    if round.status != RoundStatus::Open {
+        return Err(AppError::Conflict(closed.into()));
+    }
+    Ok(())
+}
+
 /// Store a previewed import; returns its id, the preview (docs/cli.md JSON, with the check's
 /// `changes`, `added`, `refused` and `warnings`) and an earlier confirmed import of the
 /// same file, if any.
@@ -112,13 +132,7 @@ pub async fn preview(
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<(i64, serde_json::Value, Option<Import>), AppError> {
-    actor.require(actor.role.may_import())?;
-    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
-        return Err(AppError::TooLarge);
-    }
-    if round.status != RoundStatus::Open {
-        return Err(AppError::Conflict("该年度已关闭，不能导入".into()));
-    }
+    admit_upload(actor, config, round, &bytes, "该年度已关闭，不能导入")?;
     let policy = import::policy(&round.policy_toml)?;
     let sha = crate::sha::sha256(&bytes);
     let (mut parsed, other_units) = parse(parsers, config, actor, &policy, bytes.clone()).await?;
@@ -145,8 +159,8 @@ pub async fn preview(
     super::history::add_seen(&mut document, &facts.history, &parsed.projects);
     let mut tx = storage::begin_write(db).await?;
     let same = storage::imports::confirmed_same_file(&mut tx, round.id, &sha).await?;
-    let id =
-        storage::imports::insert(&mut tx, round.id, actor.account()?, &name, &sha, kept, &document.to_string()).await?;
+    let (account, text) = (actor.account()?, document.to_string());
+    let id = insert_previewed(&mut tx, Previewed::Import, round.id, account, &name, &sha, kept, &text).await?;
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let loans = parsed.projects.iter().map(|p| p.loans.len()).sum();
     storage::imports::set_counts(&mut tx, id, count(parsed.projects.len()), count(loans), count(parsed.errors.len()))

@@ -6,6 +6,7 @@
 use super::Actor;
 use crate::engine::{Policy, Project, RoundResult, RoundStatus};
 use crate::error::AppError;
+use crate::reports::Undecided;
 use crate::storage::{self, projects::Record, Db};
 
 pub use crate::storage::rounds::Round;
@@ -57,7 +58,7 @@ pub async fn computed(db: &Db, round: &Round) -> Result<(Policy, Vec<(Record, Pr
     let mut conn = db.inner.acquire().await?;
     let stored = counted(&mut conn, round.id).await?;
     let (records, projects): (Vec<_>, Vec<Project>) = stored.iter().cloned().unzip();
-    let result = crate::reports::settled(&mut conn, round.id, &policy, &records, &projects).await?;
+    let result = crate::reports::settled(&mut conn, round.id, &policy, (&records, &projects), Undecided::Trial).await?;
     Ok((policy, stored, result))
 }
 

@@ -18,6 +18,7 @@ use crate::engine::RoundStatus;
 use crate::engine::{self, facts::StatementLine, Project};
 use crate::error::AppError;
 use crate::import::statements::{self as read, SheetColumns, Statement};
+use crate::storage::imports::{insert_previewed, Previewed};
 use crate::storage::{self, rounds::Round, statements::Upload, Db};
 
 /// The uploads of a round; regiment staff see their own 团场's only (issue 15: "regiment
@@ -206,13 +207,7 @@ pub async fn preview(
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<(i64, Value, Option<Upload>), AppError> {
-    actor.require(actor.role.may_import())?;
-    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > config.upload_limit {
-        return Err(AppError::TooLarge);
-    }
-    if round.status != RoundStatus::Open {
-        return Err(AppError::Conflict("该年度已关闭，不能上传结息清单".into()));
-    }
+    super::imports::admit_upload(actor, config, round, &bytes, "该年度已关闭，不能上传结息清单")?;
     let policy = crate::import::policy(&round.policy_toml)?;
     let sha = crate::sha::sha256(&bytes);
     let name = crate::bidi::strip(name);
@@ -227,9 +222,8 @@ pub async fn preview(
         "errors": checked.errors, "reconciliation": reconciliation });
     let mut tx = storage::begin_write(db).await?;
     let same = storage::statements::confirmed_same_file(&mut tx, round.id, &sha).await?;
-    let id =
-        storage::statements::insert(&mut tx, round.id, actor.account()?, &name, &sha, &bytes, &document.to_string())
-            .await?;
+    let (account, text) = (actor.account()?, document.to_string());
+    let id = insert_previewed(&mut tx, Previewed::Statement, round.id, account, &name, &sha, &bytes, &text).await?;
     tx.commit().await?;
     Ok((id, document, same))
 }

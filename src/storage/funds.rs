@@ -193,20 +193,29 @@ pub struct NewLine<'a> {
 /// # Errors
 /// A database error (a CHECK refuses an amount not above 0 or a blank document number).
 pub async fn add_receipt(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    insert_dated(
+        conn,
         "INSERT INTO pool_receipts (pool_id, received_on, amount_fen, document_no, note, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        l,
     )
-    .bind(l.pool_id)
-    .bind(l.on.unwrap_or_default())
-    .bind(l.amount.fen())
-    .bind(l.document_no)
-    .bind(l.note)
-    .bind(l.by)
-    .bind(super::now())
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    .await
+}
+
+/// A receipt and a payment before the system are the same line of one pool (its day,
+/// amount, document, note, author) in two tables: `insert` names the table and columns.
+async fn insert_dated(conn: &mut Conn, insert: &'static str, l: &NewLine<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query(insert)
+        .bind(l.pool_id)
+        .bind(l.on.unwrap_or_default())
+        .bind(l.amount.fen())
+        .bind(l.document_no)
+        .bind(l.note)
+        .bind(l.by)
+        .bind(super::now())
+        .fetch_one(conn)
+        .await?
+        .try_get(0)
 }
 
 /// Record a carry-over (结转) from `pool_id` to `to_pool_id`; returns its id.
@@ -245,20 +254,13 @@ pub async fn add_historical(conn: &mut Conn, l: &NewLine<'_>) -> Result<Option<i
     if paid.rows_affected() != 1 {
         return Ok(None);
     }
-    let id = sqlx::query(
+    let id = insert_dated(
+        conn,
         "INSERT INTO historical_payments (pool_id, paid_on, amount_fen, voucher_no, note, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        l,
     )
-    .bind(l.pool_id)
-    .bind(l.on.unwrap_or_default())
-    .bind(l.amount.fen())
-    .bind(l.document_no)
-    .bind(l.note)
-    .bind(l.by)
-    .bind(super::now())
-    .fetch_one(conn)
-    .await?
-    .try_get(0)?;
+    .await?;
     Ok(Some(id))
 }
 

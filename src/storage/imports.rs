@@ -70,22 +70,6 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Import, sqlx::Error> {
 
 const COLUMNS: &str = "id, round_id, user_id, file_name, file_sha256, status, preview_json, created_at, confirmed_at";
 
-/// A new previewed import; returns its id.
-///
-/// # Errors
-/// A database error.
-pub async fn insert(
-    conn: &mut Conn,
-    round_id: i64,
-    user_id: i64,
-    file_name: &str,
-    sha: &str,
-    bytes: &[u8],
-    preview: &str,
-) -> Result<i64, sqlx::Error> {
-    insert_previewed(conn, Previewed::Import, round_id, user_id, file_name, sha, bytes, preview).await
-}
-
 /// The two uploads kept with their preview until confirmed: an applicant workbook (`imports`)
 /// and a bank's interest statement (`statements`); both tables hold the file the same way.
 #[derive(Clone, Copy)]

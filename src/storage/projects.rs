@@ -147,7 +147,7 @@ fn position(i: usize) -> i64 {
 }
 
 async fn insert_loan(conn: &mut Conn, round_id: i64, project_id: i64, at: usize, l: &Loan) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO loans (round_id, project_id, contract_no, occurrence, position, bank, principal_fen, rate, disbursed_on, \
          maturity_on, settled_on, interest_paid_fen, source_row) VALUES ($1, $2, $3, \
          (SELECT COALESCE(MAX(occurrence), -1) + 1 FROM loans WHERE round_id = $1 AND contract_no = $3), $4, $5, $6, $7, $8, $9, \
@@ -155,40 +155,35 @@ async fn insert_loan(conn: &mut Conn, round_id: i64, project_id: i64, at: usize,
     )
     .bind(round_id)
     .bind(project_id)
-    .bind(&l.contract_no)
-    .bind(position(at))
-    .bind(&l.bank)
-    .bind(l.principal.fen())
-    .bind(l.rate.normalize().to_string())
-    .bind(l.disbursed_on.to_string())
-    .bind(l.maturity_on.to_string())
-    .bind(l.settled_on.map(|d| d.to_string()))
-    .bind(l.interest_paid.map(crate::engine::Money::fen))
-    .bind(i64::from(l.row))
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    .bind(&l.contract_no);
+    bind_loan(insert, at, l).fetch_one(conn).await?.try_get(0)
 }
 
 async fn update_loan(conn: &mut Conn, id: i64, at: usize, l: &Loan) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE loans SET position = $1, bank = $2, principal_fen = $3, rate = $4, disbursed_on = $5, maturity_on = $6, \
          settled_on = $7, interest_paid_fen = $8, source_row = $9 WHERE id = $10",
-    )
-    .bind(position(at))
-    .bind(&l.bank)
-    .bind(l.principal.fen())
-    .bind(l.rate.normalize().to_string())
-    .bind(l.disbursed_on.to_string())
-    .bind(l.maturity_on.to_string())
-    .bind(l.settled_on.map(|d| d.to_string()))
-    .bind(l.interest_paid.map(crate::engine::Money::fen))
-    .bind(i64::from(l.row))
-    .bind(id)
-    .execute(conn)
-    .await?;
+    );
+    bind_loan(update, at, l).bind(id).execute(conn).await?;
     Ok(id)
 }
+
+/// A loan's columns from `position` to `source_row`, bound in the order both the insert and
+/// the update name them.
+fn bind_loan<'q>(query: LoanQuery<'q>, at: usize, l: &'q Loan) -> LoanQuery<'q> {
+    query
+        .bind(position(at))
+        .bind(&l.bank)
+        .bind(l.principal.fen())
+        .bind(l.rate.normalize().to_string())
+        .bind(l.disbursed_on.to_string())
+        .bind(l.maturity_on.to_string())
+        .bind(l.settled_on.map(|d| d.to_string()))
+        .bind(l.interest_paid.map(crate::engine::Money::fen))
+        .bind(i64::from(l.row))
+}
+
+type LoanQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 async fn replace_events(conn: &mut Conn, loan_id: i64, l: &Loan) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM events WHERE loan_id = $1").bind(loan_id).execute(&mut *conn).await?;

@@ -60,23 +60,6 @@ pub struct Line {
     pub file_name: String,
 }
 
-/// A new previewed statement; returns its id.
-///
-/// # Errors
-/// A database error.
-pub async fn insert(
-    conn: &mut Conn,
-    round_id: i64,
-    user_id: i64,
-    file_name: &str,
-    sha: &str,
-    bytes: &[u8],
-    preview: &str,
-) -> Result<i64, sqlx::Error> {
-    use super::imports::{insert_previewed, Previewed};
-    insert_previewed(conn, Previewed::Statement, round_id, user_id, file_name, sha, bytes, preview).await
-}
-
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Upload>, sqlx::Error> {
