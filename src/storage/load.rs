@@ -111,6 +111,21 @@ pub struct Filter {
     pub state: Option<String>,
 }
 
+impl Filter {
+    /// The filter as the list page and its workbook read it: a field of white space only
+    /// (the form's empty box) is no filter.
+    #[must_use]
+    pub fn without_blanks(self) -> Filter {
+        let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+        Filter {
+            unit: blank(self.unit),
+            applicant_type: blank(self.applicant_type),
+            status: blank(self.status),
+            state: blank(self.state),
+        }
+    }
+}
+
 /// The WHERE clause of a filtered list (`$1` the round, `$2` the scope, `$3`..`$6` the
 /// filters) and its binds: the scope's text, then each filter or NULL. An empty filter
 /// (`?unit=` from the list's form) is no filter.

@@ -4,8 +4,9 @@
 use rust_xlsxwriter::{RowNum, Worksheet, XlsxError};
 
 use super::super::sheet::Cell;
-use super::formal::Formal;
+use super::formal::{frame, repeat_header, set_widths, signatures, Formal, Frame};
 use super::ruled::{Measure, Ruled};
+use super::Heading;
 
 /// A line of a table built in memory.
 pub(crate) enum Line<'c> {
@@ -70,5 +71,31 @@ impl<'c> Block<'c> {
             }
         }
         Ok(table.finish()?.1)
+    }
+
+    /// A formal sheet of this one table, amounts in 元: the widths fitted to it, the frame,
+    /// the header repeated on every printed page, the table and the signature line (the
+    /// payment list and the 公示名单 are laid out alike).
+    ///
+    /// # Errors
+    /// From the writer.
+    pub(crate) fn sheet_alone(
+        &self,
+        sheet: &mut Worksheet,
+        heading: &Heading,
+        f: &Formal,
+        (title, subtitle): (String, String),
+    ) -> Result<(), XlsxError> {
+        let mut m = Measure::new(f);
+        self.measure(&mut m);
+        let widths = m.fit();
+        set_widths(sheet, &widths)?;
+        let columns = u16::try_from(self.headers.len()).unwrap_or(u16::MAX);
+        let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
+        sheet.set_freeze_panes(at + 1, 0)?;
+        repeat_header(sheet)?;
+        let next = self.write(sheet, f, at, &widths)?;
+        signatures(sheet, heading, next, &widths)?;
+        Ok(())
     }
 }

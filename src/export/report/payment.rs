@@ -9,8 +9,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use super::super::mask;
 use super::super::sheet::Cell;
 use super::block::Block;
-use super::formal::{chinese_date, frame, set_widths, signatures, yuan, Formal, Frame};
-use super::ruled::Measure;
+use super::formal::{chinese_date, yuan, Formal};
 use super::{count, Heading, Payer};
 use crate::engine::{capital, report, Money};
 
@@ -75,22 +74,13 @@ pub fn workbook(heading: &Heading, list: &PaymentList) -> Result<Workbook, XlsxE
     let sheet = book.add_worksheet().set_name("拨付明细表")?;
     let f = Formal::new(10);
     let b = block(list);
-    let mut m = Measure::new(&f);
-    b.measure(&mut m);
-    let widths = m.fit();
-    set_widths(sheet, &widths)?;
-    let columns = u16::try_from(b.headers.len()).unwrap_or(8);
     let title = format!("{}年度职工自主创业示范项目贷款贴息资金{}明细表", list.year, list.kind);
     let paid = list.paid_on.map_or_else(|| "尚未拨付".to_string(), |d| format!("拨付日期：{}", chinese_date(d)));
     let voucher =
         if list.voucher_no.is_empty() { String::new() } else { format!("    凭证号：{}", list.voucher_no) };
     let subtitle =
         format!("第{}批（批次号 {}）    状态：{}    {paid}{voucher}", list.ordinal(), list.number, list.state);
-    let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
-    sheet.set_freeze_panes(at + 1, 0)?;
-    super::formal::repeat_header(sheet)?;
-    let next = b.write(sheet, &f, at, &widths)?;
-    signatures(sheet, heading, next, &widths)?;
+    b.sheet_alone(sheet, heading, &f, (title, subtitle))?;
     Ok(book)
 }
 

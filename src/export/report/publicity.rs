@@ -8,8 +8,7 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::super::sheet::Cell;
 use super::block::Block;
-use super::formal::{chinese_date, frame, set_widths, signatures, Formal, Frame};
-use super::ruled::Measure;
+use super::formal::{chinese_date, Formal};
 use super::{count, Heading};
 use crate::engine::{report, Money};
 
@@ -108,17 +107,8 @@ pub fn workbook(heading: &Heading, p: &Publicity) -> Result<Workbook, XlsxError>
     total.extend([Cell::Money(loans), Cell::Money(proposed)]);
     b.total(total);
     b.note(p.notice());
-    let mut m = Measure::new(&f);
-    b.measure(&mut m);
-    let widths = m.fit();
-    set_widths(sheet, &widths)?;
-    let columns = u16::try_from(HEADERS.len()).unwrap_or(9);
     let title = format!("{}年度职工自主创业示范项目贷款贴息拟扶持项目公示名单", p.year);
     let subtitle = "经团场工会初审、师市总工会复审，拟对以下项目给予贷款贴息，现予公示。".to_string();
-    let at = frame(sheet, heading, &Frame { title, subtitle: Some(subtitle), unit: Some("元"), columns })?;
-    sheet.set_freeze_panes(at + 1, 0)?;
-    super::formal::repeat_header(sheet)?;
-    let next = b.write(sheet, &f, at, &widths)?;
-    signatures(sheet, heading, next, &widths)?;
+    b.sheet_alone(sheet, heading, &f, (title, subtitle))?;
     Ok(book)
 }

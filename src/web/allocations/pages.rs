@@ -9,24 +9,16 @@ use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 use serde_json::{json, Value};
 
-use crate::accounts::Role;
-use crate::app::rounds::Round;
-use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::allocations::treasury::{self, allocation_json, answer};
+use crate::web::allocations::treasury::{self, allocation_json, answer, may_act};
 use crate::web::kernel::confirm::{Answer, Confirmed};
 
 /// The pages' routes (mounted at `/`).
 #[must_use]
 pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![index, propose, show, decide]
-}
-
-/// Division staff may act on an open round's money; an auditor reads only.
-fn may_act(session: &Session, round: &Round) -> bool {
-    session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
 /// `GET /rounds/<year>/allocations`: the dry run, the button to propose it, the proposals.

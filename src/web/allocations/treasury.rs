@@ -18,6 +18,12 @@ pub(crate) fn require_staff(session: &Session) -> Result<(), AppError> {
     session.require(session.role == Role::DivisionStaff)
 }
 
+/// Whether the page offers its money actions: division staff on an open round; an auditor,
+/// or anyone on a closed round, reads only (allocations and disbursements alike).
+pub(crate) fn may_act(session: &Session, round: &crate::app::rounds::Round) -> bool {
+    session.role == Role::DivisionStaff && round.status == crate::engine::RoundStatus::Open
+}
+
 /// Who may read the round's money pages: division staff and auditors (everything).
 ///
 /// # Errors

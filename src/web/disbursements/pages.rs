@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 
 use crate::accounts::Role;
 use crate::app::disbursements::{self, Action, Request};
-use crate::app::rounds::Round;
 use crate::engine::RoundStatus;
 use crate::engine::{allocation as alloc, Money};
 use crate::error::AppError;
@@ -20,7 +19,7 @@ use crate::export::mask;
 use crate::signoff::disbursement::{self, Action as Step};
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::allocations::treasury::{self, answer, require_reader, require_staff};
+use crate::web::allocations::treasury::{self, answer, may_act, require_reader, require_staff};
 use crate::web::disbursements::view;
 use crate::web::kernel::confirm::{Answer, Confirmed};
 
@@ -28,10 +27,6 @@ use crate::web::kernel::confirm::{Answer, Confirmed};
 #[must_use]
 pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![index, new, prepare, show, decide, claw_back]
-}
-
-fn may_act(session: &Session, round: &Round) -> bool {
-    session.role == Role::DivisionStaff && round.status == RoundStatus::Open
 }
 
 /// `GET /rounds/<year>/disbursements`: the round's batches with state and control totals.

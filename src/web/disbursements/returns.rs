@@ -8,7 +8,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Route, State};
 use serde_json::{json, Value};
 
-use crate::app::bank::{self, Upload};
+use crate::app::bank::{self, Recorded, Upload};
 use crate::app::imports::Parsers;
 use crate::config::AppConfig;
 use crate::error::AppError;
@@ -51,10 +51,8 @@ async fn upload_page(
     config: &State<AppConfig>,
 ) -> Result<Flash<Redirect>, AppError> {
     let to = Redirect::to(format!("/disbursements/{id}"));
-    let mut form = form_or_413(form)?;
-    let (file_name, bytes) = read_upload(&mut form.file).await?;
-    let upload = Upload { file_name, bytes, paid_on: &form.paid_on };
-    match bank::answer(db, session.actor(), (parsers, config), id, upload).await {
+    let mut form = form_or_413(form)?.into_inner();
+    match record(db, &session, id, (&mut form.file, &form.paid_on), (parsers, config)).await {
         Ok(r) if r.failed == 0 => {
             Ok(Flash::success(to, format!("银行回单已登记：{} 笔全部拨付成功，批次已拨付", r.paid)))
         }
@@ -113,12 +111,22 @@ async fn upload_api(
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {
-    let mut form = form_or_413(form)?;
-    let (file_name, bytes) = read_upload(&mut form.file).await?;
-    let upload = Upload { file_name, bytes, paid_on: &form.paid_on };
-    let r = bank::answer(db, session.actor(), (parsers, config), id, upload).await?;
+    let mut form = form_or_413(form)?.into_inner();
+    let r = record(db, &session, id, (&mut form.file, &form.paid_on), (parsers, config)).await?;
     let mut v = view::batch_json(&r.batch, Some(&r.items), true);
     v["paid_count"] = json!(r.paid);
     v["failed_count"] = json!(r.failed);
     Ok(v)
+}
+
+/// The page's form and the API's carry the same answer: its file and the day it paid.
+async fn record(
+    db: &Db,
+    session: &Session,
+    id: i64,
+    (file, paid_on): (&mut Capped<TempFile<'_>>, &str),
+    reading: (&Parsers, &AppConfig),
+) -> Result<Recorded, AppError> {
+    let (file_name, bytes) = read_upload(file).await?;
+    bank::answer(db, session.actor(), reading, id, Upload { file_name, bytes, paid_on }).await
 }

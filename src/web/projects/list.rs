@@ -62,13 +62,7 @@ fn in_words(f: &Filter) -> String {
 /// What the page's filters show, every page of it, as a workbook.
 #[get("/rounds/<year>/projects.xlsx?<filter..>")]
 pub(crate) async fn export(db: &Db, session: Session, year: i32, filter: Filter) -> Result<Xlsx, AppError> {
-    let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
-    let filter = Filter {
-        unit: blank(filter.unit),
-        applicant_type: blank(filter.applicant_type),
-        status: blank(filter.status),
-        state: blank(filter.state),
-    };
+    let filter = filter.without_blanks();
     let round = crate::app::rounds::find(db, year).await?;
     let (list, principals) = lists::projects(db, session.actor(), round.id, &filter).await?;
     let (rows, totals) = shown(&list, &principals);

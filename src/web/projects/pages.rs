@@ -73,13 +73,7 @@ pub(crate) async fn index(
     filter: Filter,
     page: Number<i64>,
 ) -> Result<Html, AppError> {
-    let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
-    let filter = Filter {
-        unit: blank(filter.unit),
-        applicant_type: blank(filter.applicant_type),
-        status: blank(filter.status),
-        state: blank(filter.state),
-    };
+    let filter = filter.without_blanks();
     let flash = flash.map(|f| f.message().to_string());
     let keep = flash.is_none();
     let make = async {
