@@ -303,11 +303,7 @@ const FILTER: &str = " WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id 
     AND ($8 = '' OR actor_id = CAST(NULLIF($9, '') AS BIGINT) OR (entity = 'project' AND entity_id IN \
     (SELECT CAST(id AS TEXT) FROM projects WHERE unit = $8)))";
 
-fn bind_filter<'q>(
-    sql: &'q str,
-    q: &Query,
-    visible: &Visible,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+fn bind_filter<'q>(sql: &'q str, q: &Query, visible: &Visible) -> super::Query<'q> {
     let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_owned();
     let (unit, user) = match visible {
         Visible::All => (String::new(), String::new()),

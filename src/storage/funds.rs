@@ -193,18 +193,16 @@ pub struct NewLine<'a> {
 /// # Errors
 /// A database error (a CHECK refuses an amount not above 0 or a blank document number).
 pub async fn add_receipt(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::Error> {
-    insert_dated(
-        conn,
+    let insert =
         "INSERT INTO pool_receipts (pool_id, received_on, amount_fen, document_no, note, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        l,
-    )
-    .await
+                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    bind_dated(insert, l).fetch_one(conn).await?.try_get(0)
 }
 
-/// A receipt and a payment before the system are the same line of one pool (its day,
-/// amount, document, note, author) in two tables: `insert` names the table and columns.
-async fn insert_dated(conn: &mut Conn, insert: &'static str, l: &NewLine<'_>) -> Result<i64, sqlx::Error> {
+/// A receipt, a payment before the system and a carry-over are the same dated line of one
+/// pool (its day, amount, document, note, author) in three tables: `insert` names the table
+/// and its columns in this order, from `$1` to `$7`.
+fn bind_dated<'q>(insert: &'q str, l: &'q NewLine<'_>) -> super::Query<'q> {
     sqlx::query(insert)
         .bind(l.pool_id)
         .bind(l.on.unwrap_or_default())
@@ -213,9 +211,6 @@ async fn insert_dated(conn: &mut Conn, insert: &'static str, l: &NewLine<'_>) ->
         .bind(l.note)
         .bind(l.by)
         .bind(super::now())
-        .fetch_one(conn)
-        .await?
-        .try_get(0)
 }
 
 /// Record a carry-over (结转) from `pool_id` to `to_pool_id`; returns its id.
@@ -223,21 +218,10 @@ async fn insert_dated(conn: &mut Conn, insert: &'static str, l: &NewLine<'_>) ->
 /// # Errors
 /// A database error.
 pub async fn add_carryover(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO carryovers (from_pool_id, to_pool_id, carried_on, amount_fen, document_no, note, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(l.pool_id)
-    .bind(l.to_pool_id.unwrap_or_default())
-    .bind(l.on.unwrap_or_default())
-    .bind(l.amount.fen())
-    .bind(l.document_no)
-    .bind(l.note)
-    .bind(l.by)
-    .bind(super::now())
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    let insert =
+        "INSERT INTO carryovers (from_pool_id, carried_on, amount_fen, document_no, note, created_by, created_at, \
+                  to_pool_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    bind_dated(insert, l).bind(l.to_pool_id.unwrap_or_default()).fetch_one(conn).await?.try_get(0)
 }
 
 /// Record a payment made before the system (历史拨付) and add it to the pool's paid amount;
@@ -254,13 +238,10 @@ pub async fn add_historical(conn: &mut Conn, l: &NewLine<'_>) -> Result<Option<i
     if paid.rows_affected() != 1 {
         return Ok(None);
     }
-    let id = insert_dated(
-        conn,
+    let insert =
         "INSERT INTO historical_payments (pool_id, paid_on, amount_fen, voucher_no, note, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        l,
-    )
-    .await?;
+                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    let id = bind_dated(insert, l).fetch_one(conn).await?.try_get(0)?;
     Ok(Some(id))
 }
 

@@ -52,6 +52,10 @@ use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 /// The connection type every storage function takes (`&mut *tx` or `&mut *conn`).
 pub type Conn = sqlx::AnyConnection;
 
+/// A statement with some of its parameters bound, for a function that binds the columns
+/// several statements share.
+pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
 /// Which database the URL chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

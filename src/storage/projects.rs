@@ -170,7 +170,7 @@ async fn update_loan(conn: &mut Conn, id: i64, at: usize, l: &Loan) -> Result<i6
 
 /// A loan's columns from `position` to `source_row`, bound in the order both the insert and
 /// the update name them.
-fn bind_loan<'q>(query: LoanQuery<'q>, at: usize, l: &'q Loan) -> LoanQuery<'q> {
+fn bind_loan<'q>(query: super::Query<'q>, at: usize, l: &'q Loan) -> super::Query<'q> {
     query
         .bind(position(at))
         .bind(&l.bank)
@@ -182,8 +182,6 @@ fn bind_loan<'q>(query: LoanQuery<'q>, at: usize, l: &'q Loan) -> LoanQuery<'q> 
         .bind(l.interest_paid.map(crate::engine::Money::fen))
         .bind(i64::from(l.row))
 }
-
-type LoanQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 async fn replace_events(conn: &mut Conn, loan_id: i64, l: &Loan) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM events WHERE loan_id = $1").bind(loan_id).execute(&mut *conn).await?;

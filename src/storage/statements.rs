@@ -164,6 +164,7 @@ fn date(s: &str) -> Result<NaiveDate, sqlx::Error> {
 ///
 /// # Errors
 /// A database error.
+// Reads like `cuts::of_project` (storage/cuts.rs): a join and its rows, each of its own tables.
 pub async fn lines(conn: &mut Conn, round_id: i64) -> Result<Vec<Line>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT l.contract_no, l.from_on, l.to_on, l.paid_fen, l.penalty_fen, l.bank, l.sheet, l.source_row, s.file_name \

@@ -55,6 +55,7 @@ pub struct Done {
     ok: bool,
 }
 
+// Deliberately like returns_upload (web/disbursements/returns.rs), imports_upload and statements_upload: each operation its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "accounts_login", path = "/session", summary = "Log in; sets the session cookie (ends the browser's earlier session). With a TOTP second factor, send code (6 digits or a recovery code) in the same request", tag = "accounts",
     description = "The only request without a CSRF token: it answers one. The password is checked under the login limit (docs/hazards.md).",
     request_body(content = LoginBody, content_type = "application/json"),

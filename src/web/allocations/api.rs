@@ -26,6 +26,7 @@ pub struct AllocateBody {
     projects: Option<Vec<i64>>,
 }
 
+// Deliberately like disbursements_disburse (web/disbursements/api.rs), allocations_allocation_action and performance_set: each its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "allocations_allocate", path = "/rounds/{year}/allocations", summary = "Allocation run of the round's approved projects (rules.md §6 against the pools' remaining amounts): a dry run, or a proposal that another user approves", tag = "allocations", security(("session" = [], "csrf" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = AllocateBody, content_type = "application/json"),

@@ -40,6 +40,7 @@ fn payment() -> String {
     "payment".into()
 }
 
+// Deliberately like disbursements_batch_action below and performance_set (web/division/performance.rs): each operation its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "disbursements_disburse", path = "/rounds/{year}/disbursements", summary = "Prepare a batch (拨付批次): payment of the selected granted projects (granted − paid − other open batches), or a clawback (追回) of one project", tag = "disbursements", security(("session" = [], "csrf" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = DisburseBody, content_type = "application/json"),

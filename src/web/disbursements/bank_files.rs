@@ -87,6 +87,7 @@ async fn page_csv(db: &Db, session: Session, id: i64) -> Result<Download, AppErr
     csv(db, &session, id).await
 }
 
+// Deliberately like performance_delete (web/division/performance.rs), imports_confirm, carry_forward and statements_confirm: each its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "bank_files_xlsx", path = "/disbursements/{id}/bank-file.xlsx", summary = "代发文件 (xlsx): the bank payment file of an approved or paid payment batch: 序号, 收款户名, 银行账号, 开户银行, 金额, 用途 and the control line (笔数, 合计), named like 2024年度代发文件-第1批.xlsx. Issue 14 names it GET; it is a POST because every download is audited (whole account numbers; division staff only). docs/payments.md", tag = "disbursements", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The batch's id")),
     responses(

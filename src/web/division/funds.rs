@@ -236,6 +236,7 @@ pub struct Cancelled {
 }
 
 /// `POST /api/v1/funds/<id>/cancel` with `{ "kind" }`.
+// Deliberately like funds_record above: recording and cancelling a line are two operations, each with its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "funds_cancel", path = "/funds/{id}/cancel", summary = "Cancel a wrong line (it stays, marked cancelled); kind: receipt, historical or carryover; audited", tag = "division", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The line's id")),
     request_body(content = CancelForm, content_type = "application/json"),

@@ -133,6 +133,7 @@ async fn delete_page(db: &Db, session: Session, id: i64, _form: Form<Bare>) -> R
 }
 
 /// `GET /api/v1/rounds/<year>/performance`.
+// Deliberately like imports_confirm (web/imports/api.rs), carry_offered and statements_list: each operation its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(get, operation_id = "performance_get", path = "/rounds/{year}/performance", summary = "绩效: the round's targets with their actuals (computed where the engine can), scores, the total and the grade (division staff, auditors)", tag = "division", security(("session" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(

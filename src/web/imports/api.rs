@@ -18,6 +18,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![upload, confirm]
 }
 
+// Deliberately like statements_upload (web/rounds/statements.rs) and returns_upload: each operation states its own answers in the contract (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "imports_upload", path = "/rounds/{year}/imports", summary = "Upload a workbook; answers import_id and the preview (the JSON of cli.md)", tag = "imports", security(("session" = [], "csrf" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
@@ -55,6 +56,7 @@ pub struct ConfirmBody {
     only_valid: bool,
 }
 
+// Deliberately like statements_confirm (web/rounds/statements.rs), carry_forward, performance_set and bank_files_*: each operation its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "imports_confirm", path = "/imports/{id}/confirm", summary = "Write the previewed import (all or nothing); a second call does nothing", tag = "imports", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The import's id (import_id of the upload)")),
     request_body(content = ConfirmBody, content_type = "application/json", description = "Optional"),

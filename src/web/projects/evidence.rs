@@ -84,6 +84,7 @@ pub(crate) async fn review_page(
 }
 
 /// Staff accept or reject a document (rejecting needs a reason, which the applicant sees).
+// Deliberately like payees_set (web/projects/payees.rs): each operation states its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "evidence_review", summary = "Accept or reject a document (a rejection needs a reason, which the applicant sees)", path = "/documents/{id}/review", tag = "projects", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The document's id")),
     request_body(content = Decision, content_type = "application/json"),

@@ -15,6 +15,7 @@ pub(crate) fn routes() -> Vec<Route> {
     routes![api_annual, api_annual_full, api_cumulative, api_payment_list, api_publicity, api_approval_form]
 }
 
+// The report operations below read alike on purpose: each states its own file and refusals (tests/web/openapi.snapshot.json); what they share is `workbooks`.
 #[utoipa::path(get, operation_id = "reports_annual", path = "/rounds/{year}/report.xlsx", summary = "年度报表: the annual report workbook, ID numbers masked (full=true on a GET answers 422: the full report is a POST)", tag = "reports", security(("session" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)"), ("full" = Option<bool>, Query, description = "Must not be true: use POST")),
     responses(

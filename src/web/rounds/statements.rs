@@ -20,6 +20,7 @@ pub(crate) fn routes() -> Vec<Route> {
     routes![upload, confirm, list, reconciliation]
 }
 
+// Deliberately like imports_upload (web/imports/api.rs), returns_upload, accounts_login and statements_confirm below: each its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "statements_upload", summary = "Upload a bank's interest statement (利息对账单) for its preview", path = "/rounds/{year}/statements", tag = "rounds", security(("session" = [], "csrf" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
