@@ -133,7 +133,6 @@ async fn delete_page(db: &Db, session: Session, id: i64, _form: Form<Bare>) -> R
 }
 
 /// `GET /api/v1/rounds/<year>/performance`.
-// Deliberately like imports_confirm (web/imports/api.rs), carry_offered and statements_list: each operation its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(get, operation_id = "performance_get", path = "/rounds/{year}/performance", summary = "绩效: the round's targets with their actuals (computed where the engine can), scores, the total and the grade (division staff, auditors)", tag = "division", security(("session" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
@@ -151,6 +150,7 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
 }
 
 /// `POST /api/v1/rounds/<year>/performance` with `{ "indicator", "target", "weight", … }`.
+// Deliberately like imports_confirm (web/imports/api.rs), carry_forward, statements_confirm, allocations_allocate and disbursements_disburse: each its own answers (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "performance_set", path = "/rounds/{year}/performance", summary = "Set a target (replacing one of the same name): indicator (projects, loans_unlocked, leverage, households, hardship_households, income_increase, received_rate, execution_rate, satisfaction or custom with name and unit), direction (at_least, at_most), target, weight, actual (satisfaction and custom only), reason; audited", tag = "division", security(("session" = [], "csrf" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = TargetForm, content_type = "application/json", description = "A target; one of the same name is replaced"),

@@ -18,7 +18,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![upload, confirm]
 }
 
-// Deliberately like statements_upload (web/rounds/statements.rs) and returns_upload: each operation states its own answers in the contract (tests/web/openapi.snapshot.json).
+// Deliberately like statements_upload (web/rounds/statements.rs), returns_upload and imports_confirm below: each operation states its own answers in the contract (tests/web/openapi.snapshot.json).
 #[utoipa::path(post, operation_id = "imports_upload", path = "/rounds/{year}/imports", summary = "Upload a workbook; answers import_id and the preview (the JSON of cli.md)", tag = "imports", security(("session" = [], "csrf" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
