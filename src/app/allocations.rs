@@ -88,7 +88,7 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
         .map(|(r, l)| NewLine {
             project_id: r.id,
             amount: l.granted,
-            status: l.status.code(),
+            status: alloc::line::Status::Engine(l.status),
             parts: ids.iter().copied().zip(l.parts.iter().map(|m| m.fen())).collect(),
         })
         .collect();

@@ -83,12 +83,12 @@ pub async fn held(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, i64>, s
     rows.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("fen")?))).collect()
 }
 
-/// One grant line to store: its project, amount, engine status and pool parts (pool id, fen).
+/// One grant line to store: its project, amount, status and pool parts (pool id, fen).
 #[derive(Debug, Clone)]
 pub struct NewLine {
     pub project_id: i64,
     pub amount: Money,
-    pub status: &'static str,
+    pub status: line::Status,
     pub parts: Vec<(i64, i64)>,
 }
 
@@ -158,7 +158,7 @@ async fn insert_line(
     .bind(line.project_id)
     .bind(kind.code())
     .bind(line.amount.fen())
-    .bind(line.status)
+    .bind(line.status.code())
     .bind(state)
     .bind(actor.id)
     .bind(super::now())
