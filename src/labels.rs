@@ -7,7 +7,7 @@
 
 use crate::accounts::Role;
 use crate::engine::allocation::line;
-use crate::engine::{PoolKind, RoundStatus, Status};
+use crate::engine::{AllocationRule, PoolKind, RoundStatus, Status};
 use crate::review::{Action, State};
 use crate::signoff::{allocation, disbursement};
 
@@ -105,11 +105,7 @@ pub fn allocation_state(code: &str) -> Option<&'static str> {
 
 #[must_use]
 pub fn allocation_rule(code: &str) -> Option<&'static str> {
-    match code {
-        "pro_rata" => Some("按比例"),
-        "priority" => Some("按评审得分排序"),
-        _ => None,
-    }
+    AllocationRule::parse(code).map(AllocationRule::label)
 }
 
 /// A grant line's kind.
@@ -274,6 +270,7 @@ mod tests {
         round_trip!(Some("role"), Role::ALL, Role::parse);
         round_trip!(Some("round_status"), RoundStatus::ALL, RoundStatus::parse);
         round_trip!(Some("pool_kind"), PoolKind::ALL, PoolKind::parse);
+        round_trip!(Some("allocation_rule"), AllocationRule::ALL, AllocationRule::parse);
         round_trip!(Some("line_kind"), line::Kind::ALL, line::Kind::parse);
         round_trip!(Some("line_state"), line::State::ALL, line::State::parse);
         round_trip!(Some("line_status"), line::Status::ALL, line::Status::parse);

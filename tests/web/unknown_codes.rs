@@ -114,3 +114,20 @@ async fn an_unknown_grant_line_status_is_an_error_naming_its_column() {
     let e = storage::allocations::of_project(&mut conn, ids.1).await.expect_err("on the project's lines too");
     assert_eq!(column(&e), "status");
 }
+
+#[rocket::async_test]
+async fn an_unknown_allocation_rule_is_an_error_naming_its_column() {
+    let app = TestApp::demo().await;
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let ids = demo_ids(&mut conn).await;
+    let known = proposal(&mut conn, ids, "priority", "funded").await;
+    let stored = storage::allocations::find(&mut conn, known).await.expect("a known rule reads").expect("the proposal");
+    assert_eq!(stored.rule, tiexi::engine::AllocationRule::Priority);
+    unchecked(&app, &mut conn, "allocations", "rule").await;
+    let id = proposal(&mut conn, ids, "lottery", "funded").await;
+    let e = storage::allocations::find(&mut conn, id).await.expect_err("an unknown rule is an error");
+    assert_eq!(column(&e), "rule");
+    assert!(e.to_string().contains("lottery"), "the error says the code: {e}");
+    let e = storage::allocations::list(&mut conn, ids.0).await.expect_err("in the round's list too");
+    assert_eq!(column(&e), "rule");
+}
