@@ -8,7 +8,7 @@
 use crate::accounts::Role;
 use crate::engine::allocation::line;
 use crate::engine::{AllocationRule, PoolKind, RoundStatus, Status};
-use crate::review::{Action, State};
+use crate::review::{Action, DocumentKind, State};
 use crate::signoff::{allocation, disbursement};
 
 /// The kinds of code a template or export may ask a label for (`label` filter).
@@ -128,12 +128,7 @@ pub fn pool_kind(code: &str) -> Option<&'static str> {
 
 #[must_use]
 pub fn document_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "contract" => Some("贷款合同"),
-        "interest_statement" => Some("结息单"),
-        "other" => Some("其他"),
-        _ => None,
-    }
+    DocumentKind::parse(code).map(DocumentKind::label)
 }
 
 /// The object of an audit row.
@@ -271,6 +266,7 @@ mod tests {
         round_trip!(Some("round_status"), RoundStatus::ALL, RoundStatus::parse);
         round_trip!(Some("pool_kind"), PoolKind::ALL, PoolKind::parse);
         round_trip!(Some("allocation_rule"), AllocationRule::ALL, AllocationRule::parse);
+        round_trip!(Some("document_kind"), DocumentKind::ALL, DocumentKind::parse);
         round_trip!(Some("line_kind"), line::Kind::ALL, line::Kind::parse);
         round_trip!(Some("line_state"), line::State::ALL, line::State::parse);
         round_trip!(Some("line_status"), line::Status::ALL, line::Status::parse);

@@ -131,3 +131,32 @@ async fn an_unknown_allocation_rule_is_an_error_naming_its_column() {
     let e = storage::allocations::list(&mut conn, ids.0).await.expect_err("in the round's list too");
     assert_eq!(column(&e), "rule");
 }
+
+#[rocket::async_test]
+async fn an_unknown_document_kind_is_an_error_naming_its_column() {
+    let app = TestApp::demo().await;
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let (_, project, user) = demo_ids(&mut conn).await;
+    let insert = |kind: &'static str, name: &'static str| {
+        sqlx::query(
+            "INSERT INTO documents (project_id, kind, stored_name, original_name, content_type, size_bytes, sha256, \
+             content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, 'a.pdf', 'application/pdf', 1, '', $4, $5, \
+             '2024-01-01T00:00:00Z')",
+        )
+        .bind(project)
+        .bind(kind)
+        .bind(name)
+        .bind(&b"%"[..])
+        .bind(user)
+    };
+    insert("interest_statement", "known.pdf").execute(&mut *conn).await.expect("a known kind");
+    let list = storage::documents::list(&mut conn, project).await.expect("a known kind reads");
+    assert_eq!(list.last().map(|d| d.kind), Some(tiexi::review::DocumentKind::InterestStatement));
+    unchecked(&app, &mut conn, "documents", "kind").await;
+    insert("receipt", "unknown.pdf").execute(&mut *conn).await.expect("the insert");
+    let e = storage::documents::list(&mut conn, project).await.expect_err("an unknown kind is an error");
+    assert_eq!(column(&e), "kind");
+    assert!(e.to_string().contains("receipt"), "the error says the code: {e}");
+    let e = storage::documents::fetch(&mut conn, project, "unknown.pdf").await.expect_err("and on download");
+    assert_eq!(column(&e), "kind");
+}
