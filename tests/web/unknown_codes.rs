@@ -160,3 +160,22 @@ async fn an_unknown_document_kind_is_an_error_naming_its_column() {
     let e = storage::documents::fetch(&mut conn, project, "unknown.pdf").await.expect_err("and on download");
     assert_eq!(column(&e), "kind");
 }
+
+#[rocket::async_test]
+async fn the_dashboard_counts_read_their_codes_once() {
+    let app = TestApp::demo().await;
+    let mut conn = app.pool.inner.acquire().await.expect("a connection");
+    let (round, project, _) = demo_ids(&mut conn).await;
+    let all = storage::projects::Scope::All;
+    let states = storage::dashboard::states(&mut conn, round, &all).await.expect("the states");
+    assert!(states.iter().all(|(_, n)| *n > 0) && !states.is_empty(), "{states:?}");
+    storage::dashboard::statuses(&mut conn, round, &all).await.expect("the statuses");
+    sqlx::query("UPDATE projects SET calc_status = 'mystery' WHERE id = $1")
+        .bind(project)
+        .execute(&mut *conn)
+        .await
+        .expect("the update");
+    let e = storage::dashboard::statuses(&mut conn, round, &all).await.expect_err("an unknown status is an error");
+    assert_eq!(column(&e), "calc_status");
+    assert!(e.to_string().contains("mystery"), "the error says the code: {e}");
+}
