@@ -29,10 +29,11 @@ pub struct Missing {
 /// (`review::DocumentKind::label`, so that the SQL never spells a label of its own).
 #[must_use]
 pub fn category_sql() -> String {
-    let kinds: String = crate::review::DocumentKind::ALL
-        .iter()
-        .map(|k| format!(" WHEN d.kind = '{}' THEN '{}'", k.code(), k.label()))
-        .collect();
+    use std::fmt::Write as _;
+    let kinds = crate::review::DocumentKind::ALL.iter().fold(String::new(), |mut s, k| {
+        let _ = write!(s, " WHEN d.kind = '{}' THEN '{}'", k.code(), k.label());
+        s
+    });
     format!("CASE WHEN d.category <> '' THEN d.category{kinds} ELSE d.kind END")
 }
 
