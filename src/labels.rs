@@ -7,12 +7,12 @@
 
 use crate::accounts::Role;
 use crate::engine::allocation::line;
-use crate::engine::{PoolKind, RoundStatus, Status};
-use crate::review::{Action, State};
+use crate::engine::{AllocationRule, PoolKind, RoundStatus, Status};
+use crate::review::{Action, DocumentKind, State};
 use crate::signoff::{allocation, disbursement};
 
 /// The kinds of code a template or export may ask a label for (`label` filter).
-pub const KINDS: [&str; 14] = [
+pub const KINDS: [&str; 15] = [
     "state",
     "status",
     "role",
@@ -23,6 +23,7 @@ pub const KINDS: [&str; 14] = [
     "allocation_rule",
     "line_kind",
     "line_state",
+    "line_status",
     "pool_kind",
     "document_kind",
     "audit_entity",
@@ -43,6 +44,7 @@ pub fn of(kind: &str, code: &str) -> Option<&'static str> {
         "allocation_rule" => allocation_rule(code)?,
         "line_kind" => line_kind(code)?,
         "line_state" => line_state(code)?,
+        "line_status" => line_status(code)?,
         "pool_kind" => pool_kind(code)?,
         "document_kind" => document_kind(code)?,
         "audit_entity" => audit_entity(code)?,
@@ -51,14 +53,22 @@ pub fn of(kind: &str, code: &str) -> Option<&'static str> {
     })
 }
 
-/// A trial result (`engine::Status`); `released` is a grant line given back.
+/// A trial result (`engine::Status`); `released` is a grant line given back
+/// (`engine::allocation::line::Status`, whose label it is).
 #[must_use]
 pub fn status(code: &str) -> Option<&'static str> {
-    Status::parse(code).map(Status::label).or(if code == "released" { Some("已释放") } else { None })
+    Status::parse(code).map(Status::label).or(match line::Status::parse(code)? {
+        line::Status::Released => Some(line::Status::Released.label()),
+        line::Status::Engine(_) => None,
+    })
 }
 
-/// 候补: only an approved project an allocation run leaves without money (docs/glossary.md).
-pub const WAITLISTED_APPROVED: &str = "候补";
+/// A grant line's status (`engine::allocation::line::Status`): 候补 for an approved project
+/// left without money.
+#[must_use]
+pub fn line_status(code: &str) -> Option<&'static str> {
+    line::Status::parse(code).map(line::Status::label)
+}
 
 /// A round's status: it stays open through review and payment, so 进行中, not 申报中.
 #[must_use]
@@ -95,11 +105,7 @@ pub fn allocation_state(code: &str) -> Option<&'static str> {
 
 #[must_use]
 pub fn allocation_rule(code: &str) -> Option<&'static str> {
-    match code {
-        "pro_rata" => Some("按比例"),
-        "priority" => Some("按评审得分排序"),
-        _ => None,
-    }
+    AllocationRule::parse(code).map(AllocationRule::label)
 }
 
 /// A grant line's kind.
@@ -122,12 +128,7 @@ pub fn pool_kind(code: &str) -> Option<&'static str> {
 
 #[must_use]
 pub fn document_kind(code: &str) -> Option<&'static str> {
-    match code {
-        "contract" => Some("贷款合同"),
-        "interest_statement" => Some("结息单"),
-        "other" => Some("其他"),
-        _ => None,
-    }
+    DocumentKind::parse(code).map(DocumentKind::label)
 }
 
 /// The object of an audit row.
@@ -264,8 +265,11 @@ mod tests {
         round_trip!(Some("role"), Role::ALL, Role::parse);
         round_trip!(Some("round_status"), RoundStatus::ALL, RoundStatus::parse);
         round_trip!(Some("pool_kind"), PoolKind::ALL, PoolKind::parse);
+        round_trip!(Some("allocation_rule"), AllocationRule::ALL, AllocationRule::parse);
+        round_trip!(Some("document_kind"), DocumentKind::ALL, DocumentKind::parse);
         round_trip!(Some("line_kind"), line::Kind::ALL, line::Kind::parse);
         round_trip!(Some("line_state"), line::State::ALL, line::State::parse);
+        round_trip!(Some("line_status"), line::Status::ALL, line::Status::parse);
         round_trip!(None::<&str>, LineState::ALL, LineState::parse);
         round_trip!(Some("allocation_state"), allocation::State::ALL, allocation::State::parse);
         round_trip!(Some("batch_state"), disbursement::State::ALL, disbursement::State::parse);

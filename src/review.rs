@@ -250,7 +250,7 @@ mod document;
 pub mod publicity;
 mod state;
 
-pub use document::DocumentReview;
+pub use document::{DocumentKind, DocumentReview};
 pub use state::State;
 #[cfg(test)]
 mod tests;

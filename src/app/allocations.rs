@@ -88,14 +88,14 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
         .map(|(r, l)| NewLine {
             project_id: r.id,
             amount: l.granted,
-            status: l.status.code(),
+            status: alloc::line::Status::Engine(l.status),
             parts: ids.iter().copied().zip(l.parts.iter().map(|m| m.fen())).collect(),
         })
         .collect();
     let policy = crate::import::policy(&round.policy_toml)?;
     let proposal = Proposal {
         round_id: round.id,
-        rule: rule_code(policy.allocation),
+        rule: policy.allocation.rule(),
         budget: run.outcome.budget,
         requested: run.outcome.outstanding,
         granted: run.outcome.granted,
@@ -103,18 +103,11 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
     };
     let id = allocations::propose(&mut tx, &proposal, actor.signer()?).await?;
     let mut e = actor.entry("allocation.propose", "allocation", id, Some(round.id));
-    e.new = json!({ "rule": proposal.rule, "budget_fen": proposal.budget.fen(), "granted_fen": proposal.granted.fen(),
+    e.new = json!({ "rule": proposal.rule.code(), "budget_fen": proposal.budget.fen(), "granted_fen": proposal.granted.fen(),
         "lines": proposal.lines.len() });
     storage::audit::append(&mut tx, &e).await?;
     tx.commit().await?;
     Ok((id, run))
-}
-
-fn rule_code(a: crate::engine::Allocation) -> &'static str {
-    match a {
-        crate::engine::Allocation::ProRata => "pro_rata",
-        crate::engine::Allocation::Priority { .. } => "priority",
-    }
 }
 
 /// Approve or cancel a proposal.

@@ -16,7 +16,7 @@ const EVENTS: i64 = 30;
 pub struct Home {
     pub mine: Vec<Mine>,
     /// (project id, document kind) of the documents given.
-    pub kinds: Vec<(i64, String)>,
+    pub kinds: Vec<(i64, crate::review::DocumentKind)>,
     /// Newest first.
     pub events: Vec<Event>,
     /// The years of the rounds open for applying.

@@ -6,7 +6,7 @@
 use super::Actor;
 use crate::engine::{Figures, Project, RoundStatus};
 use crate::error::AppError;
-use crate::storage::dashboard::{self as data, StatusKind};
+use crate::storage::dashboard as data;
 use crate::storage::{rounds::Round, Db};
 
 pub use crate::storage::dashboard::{ClosedRound, PoolUse, Regiment, Requests};
@@ -16,10 +16,10 @@ pub struct Current {
     pub round: Round,
     pub pools: Vec<PoolUse>,
     pub requests: Requests,
-    /// Projects per review state code, most frequent first.
-    pub states: Vec<(String, i64)>,
-    /// Projects per calculation status code, most frequent first.
-    pub statuses: Vec<(String, i64)>,
+    /// Projects per review state, most frequent first.
+    pub states: Vec<(crate::review::State, i64)>,
+    /// Projects per calculation status, most frequent first.
+    pub statuses: Vec<(crate::engine::Status, i64)>,
     /// The regiments with the most granted, at most `top` of them.
     pub regiments: Vec<Regiment>,
 }
@@ -45,8 +45,8 @@ pub async fn board(db: &Db, actor: Actor<'_>, top: i64) -> Result<Board, AppErro
             round: r.clone(),
             pools: data::pools(&mut conn, r.id, &scope).await?,
             requests: data::requests(&mut conn, r.id, &scope).await?,
-            states: data::counts(&mut conn, r.id, &scope, StatusKind::State).await?,
-            statuses: data::counts(&mut conn, r.id, &scope, StatusKind::Calc).await?,
+            states: data::states(&mut conn, r.id, &scope).await?,
+            statuses: data::statuses(&mut conn, r.id, &scope).await?,
             regiments: data::regiments(&mut conn, r.id, &scope, top).await?,
         }),
         None => None,

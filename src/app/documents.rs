@@ -8,9 +8,6 @@ use crate::accounts::Role;
 use crate::error::AppError;
 use crate::storage::{self, documents::Document, review::Subject, Db};
 
-/// The kinds of `documents.kind`.
-const KINDS: [&str; 3] = ["contract", "interest_statement", "other"];
-
 /// The type of a file by its first bytes: PDF, JPEG or PNG, else `None`.
 #[must_use]
 pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
@@ -72,7 +69,7 @@ fn random_name() -> String {
 pub async fn add(db: &Db, actor: Actor<'_>, id: i64, kind: &str, name: &str, bytes: &[u8]) -> Result<String, AppError> {
     let (content_type, ext) =
         sniff(bytes).ok_or_else(|| AppError::Invalid("只接受 PDF、JPEG 或 PNG 文件，请转换后重新上传".into()))?;
-    let kind = KINDS.into_iter().find(|k| *k == kind).ok_or_else(|| AppError::Invalid("请选择材料类别".into()))?;
+    let kind = crate::review::DocumentKind::parse(kind).ok_or_else(|| AppError::Invalid("请选择材料类别".into()))?;
     let stored_name = format!("{}.{ext}", random_name());
     let sha = crate::sha::sha256(bytes);
     let mut tx = storage::begin_write(db).await?;

@@ -34,7 +34,7 @@ pub use facts::Facts;
 pub use figures::{Figures, Tally};
 pub use loan::{LoanResult, Piece};
 pub use money::Money;
-pub use policy::{Allocation, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode};
+pub use policy::{Allocation, AllocationRule, OverdueRule, Policy, PolicyError, Pool, PoolKind, RateMode};
 pub use project::{Applicant, ApplicantType, Event, EventKind, Loan, Project};
 pub use reasons::Reason;
 pub use reconcile::reconcile;

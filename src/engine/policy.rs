@@ -81,6 +81,51 @@ pub enum Allocation {
     Priority { partial_last: bool },
 }
 
+impl Allocation {
+    /// The rule an allocation run is stored under (`allocations.rule`).
+    #[must_use]
+    pub fn rule(self) -> AllocationRule {
+        match self {
+            Allocation::ProRata => AllocationRule::ProRata,
+            Allocation::Priority { .. } => AllocationRule::Priority,
+        }
+    }
+}
+
+/// The rule of a stored allocation run, without its options: its code, as the audit trail
+/// and the API answer it, and its one label (docs/glossary.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationRule {
+    ProRata,
+    Priority,
+}
+
+impl AllocationRule {
+    pub const ALL: [AllocationRule; 2] = [AllocationRule::ProRata, AllocationRule::Priority];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            AllocationRule::ProRata => "pro_rata",
+            AllocationRule::Priority => "priority",
+        }
+    }
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            AllocationRule::ProRata => "按比例",
+            AllocationRule::Priority => "按评审得分排序",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(code: &str) -> Option<AllocationRule> {
+        AllocationRule::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 /// docs/rules.md §2 `pools.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

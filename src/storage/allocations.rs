@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use super::Conn;
 use crate::engine::allocation::line;
-use crate::engine::Money;
+use crate::engine::{AllocationRule, Money};
 use crate::signoff::allocation::State;
 
 /// A money write a guard refused (answered 409 with the text), or a database error.
@@ -83,12 +83,12 @@ pub async fn held(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, i64>, s
     rows.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("fen")?))).collect()
 }
 
-/// One grant line to store: its project, amount, engine status and pool parts (pool id, fen).
+/// One grant line to store: its project, amount, status and pool parts (pool id, fen).
 #[derive(Debug, Clone)]
 pub struct NewLine {
     pub project_id: i64,
     pub amount: Money,
-    pub status: &'static str,
+    pub status: line::Status,
     pub parts: Vec<(i64, i64)>,
 }
 
@@ -96,7 +96,7 @@ pub struct NewLine {
 #[derive(Debug, Clone)]
 pub struct Proposal {
     pub round_id: i64,
-    pub rule: &'static str,
+    pub rule: AllocationRule,
     pub budget: Money,
     pub requested: Money,
     pub granted: Money,
@@ -115,7 +115,7 @@ pub async fn propose(conn: &mut Conn, p: &Proposal, actor: Actor<'_>) -> Result<
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(p.round_id)
-    .bind(p.rule)
+    .bind(p.rule.code())
     .bind(p.budget.fen())
     .bind(p.requested.fen())
     .bind(p.granted.fen())
@@ -158,7 +158,7 @@ async fn insert_line(
     .bind(line.project_id)
     .bind(kind.code())
     .bind(line.amount.fen())
-    .bind(line.status)
+    .bind(line.status.code())
     .bind(state)
     .bind(actor.id)
     .bind(super::now())
@@ -212,7 +212,7 @@ async fn count_line(conn: &mut Conn, line: &NewLine) -> Result<(), Refusal> {
 pub struct Stored {
     pub id: i64,
     pub round_id: i64,
-    pub rule: String,
+    pub rule: AllocationRule,
     pub state: State,
     pub budget: Money,
     pub requested: Money,
@@ -230,7 +230,7 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<Stored, sqlx::Error> {
     Ok(Stored {
         id: r.try_get("id")?,
         round_id: r.try_get("round_id")?,
-        rule: r.try_get("rule")?,
+        rule: super::rows::code(r, "rule", AllocationRule::parse)?,
         state: super::rows::code(r, "state", State::parse)?,
         budget: super::rows::money(r, "budget_fen")?,
         requested: super::rows::money(r, "requested_fen")?,

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::rows;
 use super::Conn;
 use crate::engine::{Money, RoundStatus, Status};
-use crate::review::State;
+use crate::review::{DocumentKind, State};
 use crate::signoff::disbursement::Kind;
 
 /// One thing that happened to one of the user's projects.
@@ -97,7 +97,7 @@ async fn payments(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>,
 ///
 /// # Errors
 /// A database error.
-pub async fn document_kinds(conn: &mut Conn, owner: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn document_kinds(conn: &mut Conn, owner: i64) -> Result<Vec<(i64, DocumentKind)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT DISTINCT d.project_id, d.kind FROM documents d JOIN projects p ON p.id = d.project_id \
          WHERE p.owner_id = $1",
@@ -105,7 +105,7 @@ pub async fn document_kinds(conn: &mut Conn, owner: i64) -> Result<Vec<(i64, Str
     .bind(owner)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("project_id")?, super::rows::code(r, "kind", DocumentKind::parse)?))).collect()
 }
 
 /// One of the user's projects, with its round and its trial figures.

@@ -244,7 +244,7 @@ pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) 
     let line = NewLine {
         project_id,
         amount: alloc::negate(amount),
-        status: "released",
+        status: crate::engine::allocation::line::Status::Released,
         parts: parts.pool_ids.iter().copied().zip(split.iter().map(|m| m.fen())).collect(),
     };
     Ok(Some(release(conn, p.round_id, &line, actor).await?))

@@ -8,7 +8,8 @@ use sqlx::Row;
 use super::load::scope_clause;
 use super::projects::Scope;
 use super::{rows, Conn};
-use crate::engine::Money;
+use crate::engine::{Money, Status};
+use crate::review::State;
 
 /// A pool of a round: its budget and what is granted and paid from it. For a scoped user
 /// `granted` and `paid` are their projects' shares (active grant lines, paid batches) and
@@ -115,37 +116,40 @@ pub async fn requests(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<R
     })
 }
 
-/// Which status a count is by: the review state or the engine's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusKind {
-    State,
-    Calc,
-}
-
-/// The number of projects in scope per state (or engine status), most frequent first.
+/// The number of projects in scope per review state, most frequent first.
 ///
 /// # Errors
-/// A database error.
-pub async fn counts(
+/// A database error, or a state that is not one of `review::State`'s (naming `state`).
+pub async fn states(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<(State, i64)>, sqlx::Error> {
+    counts(conn, round_id, scope, "state", State::parse).await
+}
+
+/// The number of projects in scope per engine status, most frequent first.
+///
+/// # Errors
+/// A database error, or a status that is not one of `engine::Status`'s (naming `calc_status`).
+pub async fn statuses(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<(Status, i64)>, sqlx::Error> {
+    counts(conn, round_id, scope, "calc_status", Status::parse).await
+}
+
+/// The counts by `column` (a column of `source`'s relation), each code decoded once by `parse`.
+async fn counts<T>(
     conn: &mut Conn,
     round_id: i64,
     scope: &Scope,
-    kind: StatusKind,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let column = match kind {
-        StatusKind::State => "p.state",
-        StatusKind::Calc => "p.calc_status",
-    };
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Vec<(T, i64)>, sqlx::Error> {
     let (from, clause, value) = source(scope, 2);
     let rows = sqlx::query(&format!(
-        "SELECT {column} AS code, CAST(SUM(p.n) AS BIGINT) AS n FROM {from} WHERE p.round_id = $1{clause} \
-         GROUP BY {column} HAVING SUM(p.n) > 0 ORDER BY n DESC, code"
+        "SELECT p.{column} AS {column}, CAST(SUM(p.n) AS BIGINT) AS n FROM {from} WHERE p.round_id = $1{clause} \
+         GROUP BY p.{column} HAVING SUM(p.n) > 0 ORDER BY n DESC, {column}"
     ))
     .bind(round_id)
     .bind(value)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("n")?))).collect()
+    rows.iter().map(|r| Ok((rows::code(r, column, parse)?, r.try_get("n")?))).collect()
 }
 
 /// A 团场's projects in a round.

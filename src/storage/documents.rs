@@ -4,13 +4,14 @@
 use sqlx::Row;
 
 use super::Conn;
+use crate::review::DocumentKind;
 
 /// A document's description (its bytes are read only for a download).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Document {
     pub id: i64,
     pub project_id: i64,
-    pub kind: String,
+    pub kind: DocumentKind,
     pub stored_name: String,
     pub original_name: String,
     pub content_type: String,
@@ -23,7 +24,7 @@ pub struct Document {
 #[derive(Debug, Clone)]
 pub struct New<'a> {
     pub project_id: i64,
-    pub kind: &'a str,
+    pub kind: DocumentKind,
     pub stored_name: &'a str,
     pub original_name: &'a str,
     pub content_type: &'a str,
@@ -38,7 +39,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Document, sqlx::Error> {
     Ok(Document {
         id: r.try_get("id")?,
         project_id: r.try_get("project_id")?,
-        kind: r.try_get("kind")?,
+        kind: super::rows::code(r, "kind", DocumentKind::parse)?,
         stored_name: r.try_get("stored_name")?,
         original_name: r.try_get("original_name")?,
         content_type: r.try_get("content_type")?,
@@ -58,7 +59,7 @@ pub async fn insert(conn: &mut Conn, d: &New<'_>) -> Result<i64, sqlx::Error> {
          uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(d.project_id)
-    .bind(d.kind)
+    .bind(d.kind.code())
     .bind(d.stored_name)
     .bind(d.original_name)
     .bind(d.content_type)

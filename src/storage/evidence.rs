@@ -25,9 +25,17 @@ pub struct Missing {
     pub documents: Vec<String>,
 }
 
-/// The category a document counts for: the one chosen at upload, else its kind's label.
-pub const CATEGORY: &str = "CASE WHEN d.category <> '' THEN d.category WHEN d.kind = 'contract' THEN '贷款合同' \
-    WHEN d.kind = 'interest_statement' THEN '结息单' ELSE '其他' END";
+/// The category a document counts for: the one chosen at upload, else its kind's label
+/// (`review::DocumentKind::label`, so that the SQL never spells a label of its own).
+#[must_use]
+pub fn category_sql() -> String {
+    use std::fmt::Write as _;
+    let kinds = crate::review::DocumentKind::ALL.iter().fold(String::new(), |mut s, k| {
+        let _ = write!(s, " WHEN d.kind = '{}' THEN '{}'", k.code(), k.label());
+        s
+    });
+    format!("CASE WHEN d.category <> '' THEN d.category{kinds} ELSE d.kind END")
+}
 
 fn marks(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
@@ -100,9 +108,10 @@ async fn lacking_documents(
     project_ids: &[i64],
     out: &mut BTreeMap<i64, Missing>,
 ) -> Result<(), sqlx::Error> {
+    let category_of = category_sql();
     let sql = format!(
         "SELECT p.id, p.project_key, p.name, (SELECT COUNT(*) FROM documents d WHERE d.project_id = p.id \
-         AND d.review = 'accepted' AND {CATEGORY} = $1) AS n FROM projects p WHERE p.id IN ({}) ORDER BY p.position",
+         AND d.review = 'accepted' AND {category_of} = $1) AS n FROM projects p WHERE p.id IN ({}) ORDER BY p.position",
         marks(2, project_ids.len())
     );
     let mut q = sqlx::query(&sql).bind(category);
@@ -163,8 +172,9 @@ fn reviewed(r: &sqlx::any::AnyRow) -> Result<Reviewed, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn documents(conn: &mut Conn, project_id: i64) -> Result<Vec<Reviewed>, sqlx::Error> {
+    let category_of = category_sql();
     let rows = sqlx::query(&format!(
-        "SELECT d.id, d.project_id, {CATEGORY} AS category, d.original_name, d.stored_name, d.review, d.review_reason, \
+        "SELECT d.id, d.project_id, {category_of} AS category, d.original_name, d.stored_name, d.review, d.review_reason, \
          d.reviewed_at \
          FROM documents d WHERE d.project_id = $1 ORDER BY d.id"
     ))
@@ -179,8 +189,9 @@ pub async fn documents(conn: &mut Conn, project_id: i64) -> Result<Vec<Reviewed>
 /// # Errors
 /// A database error.
 pub async fn document(conn: &mut Conn, id: i64) -> Result<Option<Reviewed>, sqlx::Error> {
+    let category_of = category_sql();
     let row = sqlx::query(&format!(
-        "SELECT d.id, d.project_id, {CATEGORY} AS category, d.original_name, d.stored_name, d.review, d.review_reason, \
+        "SELECT d.id, d.project_id, {category_of} AS category, d.original_name, d.stored_name, d.review, d.review_reason, \
          d.reviewed_at \
          FROM documents d WHERE d.id = $1"
     ))

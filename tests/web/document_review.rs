@@ -19,7 +19,7 @@ async fn document(app: &web_support::TestApp, project: i64, original: &str) -> (
         &mut conn,
         &tiexi::storage::documents::New {
             project_id: project,
-            kind: "contract",
+            kind: tiexi::review::DocumentKind::Contract,
             stored_name: &stored,
             original_name: original,
             content_type: "application/pdf",

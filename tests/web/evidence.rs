@@ -95,7 +95,7 @@ async fn document(app: &TestApp, project: i64, kind: &str) -> i64 {
         &mut conn,
         &tiexi::storage::documents::New {
             project_id: project,
-            kind,
+            kind: tiexi::review::DocumentKind::parse(kind).expect("a document kind"),
             stored_name: &name,
             original_name: "合同.pdf",
             content_type: "application/pdf",

@@ -18,7 +18,7 @@ pub struct Granted {
     pub kind: line::Kind,
     pub amount: Money,
     /// The engine's status of the line (`funded`, …), or `released`.
-    pub status: String,
+    pub status: line::Status,
     pub state: line::State,
 }
 
@@ -67,7 +67,7 @@ fn granted(r: &sqlx::any::AnyRow) -> Result<Granted, sqlx::Error> {
         unit: r.try_get("unit")?,
         kind: rows::code(r, "kind", line::Kind::parse)?,
         amount: rows::money(r, "amount_fen")?,
-        status: r.try_get("status")?,
+        status: rows::code(r, "status", line::Status::parse)?,
         state: rows::code(r, "state", line::State::parse)?,
     })
 }
@@ -105,7 +105,7 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
         return Err(refused("该分配方案已处理"));
     }
     for (g, parts) in lines(conn, id).await? {
-        let line = NewLine { project_id: g.project_id, amount: g.amount, status: "funded", parts };
+        let line = NewLine { project_id: g.project_id, amount: g.amount, status: g.status, parts };
         count_line(conn, &line).await?;
         sqlx::query("UPDATE grants SET state = 'active' WHERE id = $1 AND state = 'proposed'")
             .bind(g.id)

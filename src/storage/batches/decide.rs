@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{find, items, Batch};
+use crate::engine::allocation::line;
 use crate::engine::{payment, Money};
 use crate::signoff::disbursement::{Kind, State};
 use crate::storage::allocations::{refused, release, Actor, NewLine, Refusal, Released};
@@ -131,8 +132,12 @@ async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>, out: &mut Payo
         }
         move_paid(conn, item.project_id, item.amount.fen(), &item.parts).await?;
         if b.kind == Kind::Clawback {
-            let line =
-                NewLine { project_id: item.project_id, amount: item.amount, status: "released", parts: item.parts };
+            let line = NewLine {
+                project_id: item.project_id,
+                amount: item.amount,
+                status: line::Status::Released,
+                parts: item.parts,
+            };
             out.released.push(release(conn, b.round_id, &line, actor).await?);
         }
     }

@@ -4,12 +4,13 @@
 //! requests and holdings summed by `engine::report`.
 
 use super::treasury::require_reader;
+use crate::engine::allocation::line;
 use crate::engine::report;
 use crate::error::AppError;
 use crate::export::sheet::Cell;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::kernel::views::{approved_status_label, yuan};
+use crate::web::kernel::views::yuan;
 use crate::web::reports::workbooks::{xlsx, Xlsx};
 
 /// The 合计 row: the engine's outstanding and granted, the requests and holdings summed.
@@ -45,7 +46,7 @@ pub(crate) async fn export(db: &Db, session: Session, year: i32) -> Result<Xlsx,
                 Cell::Money(l.held),
                 Cell::Money(l.outstanding),
                 Cell::Money(l.granted),
-                Cell::text(approved_status_label(l.status.code())),
+                Cell::text(line::Status::Engine(l.status).label()),
             ]
         })
         .collect();

@@ -80,7 +80,7 @@ pub(crate) async fn show(
         .iter()
         .map(|(g, parts)| {
             json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name, "unit": g.unit,
-                "amount": g.amount, "status_label": crate::web::kernel::views::approved_status_label(&g.status),
+                "amount": g.amount, "status_label": g.status.label(),
                 "parts": treasury::parts_in(&pools, parts) })
         })
         .collect();

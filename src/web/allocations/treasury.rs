@@ -53,7 +53,7 @@ pub(crate) fn run_json(run: &Run) -> Value {
         .map(|((r, name), l)| {
             json!({ "id": r.id, "key": l.key, "name": name, "requested": l.requested, "held": l.held,
             "outstanding": l.outstanding, "granted": l.granted, "parts": l.parts, "status": l.status,
-                "status_label": crate::web::kernel::views::approved_status_label(l.status.code()) })
+                "status_label": crate::engine::allocation::line::Status::Engine(l.status).label() })
         })
         .collect();
     let requested = crate::engine::report::sum(o.lines.iter().map(|l| l.requested));

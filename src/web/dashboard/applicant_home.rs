@@ -74,7 +74,7 @@ fn row(m: &Mine) -> Row {
 
 /// What the applicant must do: a draft to submit, a returned application to change (with
 /// the reason given), and the documents the round's policy asks for that are not there.
-fn todos(mine: &[Mine], kinds: &[(i64, String)], returned_why: &[(i64, String)]) -> Vec<Todo> {
+fn todos(mine: &[Mine], kinds: &[(i64, crate::review::DocumentKind)], returned_why: &[(i64, String)]) -> Vec<Todo> {
     let mut out = Vec::new();
     for m in mine.iter().filter(|m| m.round_open) {
         out.extend(next_step(m, returned_why));
@@ -101,7 +101,7 @@ fn next_step(m: &Mine, returned_why: &[(i64, String)]) -> Option<Todo> {
 
 /// The documents the round asks for (its policy's `evidence.documents`, and a 贷款合同 while
 /// the application is the applicant's to edit) that the project does not have.
-fn missing_documents(m: &Mine, kinds: &[(i64, String)]) -> Option<Todo> {
+fn missing_documents(m: &Mine, kinds: &[(i64, crate::review::DocumentKind)]) -> Option<Todo> {
     let state = m.state;
     if !state.counts() && state != State::Draft {
         return None;
@@ -113,7 +113,7 @@ fn missing_documents(m: &Mine, kinds: &[(i64, String)]) -> Option<Todo> {
     }
     let missing: Vec<&str> = needed
         .iter()
-        .filter(|k| !kinds.iter().any(|(id, kind)| *id == m.id && kind == *k))
+        .filter(|k| !kinds.iter().any(|(id, kind)| *id == m.id && kind.code() == k.as_str()))
         .map(|k| crate::labels::document_kind(k).unwrap_or(k))
         .collect();
     (!missing.is_empty()).then(|| Todo {

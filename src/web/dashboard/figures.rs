@@ -17,7 +17,7 @@ use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::cache::{Caches, Generation, Html, Kept};
 use crate::web::kernel::charts::{self, Layout, Line, Series};
-use crate::web::kernel::views::{status_label, yuan};
+use crate::web::kernel::views::yuan;
 
 const BUDGET: Series = Series { name: "预算", color: "#d9dde3" };
 const REQUESTED: Series = Series { name: "申请贴息", color: "#f0b429" };
@@ -44,11 +44,6 @@ fn count_label(n: i64) -> String {
 /// A ratio held in hundredths, shown with 2 decimals.
 fn hundredths_label(v: i64) -> String {
     format!("{}.{:02}", v / 100, v % 100)
-}
-
-/// The review state code → its one label (`review::State::label`, docs/glossary.md).
-fn state_label(code: &str) -> &'static str {
-    crate::review::State::parse(code).map_or("—", crate::review::State::label)
 }
 
 /// What the dashboard shows of a scope, before the user's header.
@@ -136,8 +131,8 @@ fn current(c: &Current) -> serde_json::Value {
             .iter()
             .map(|(l, m)| ((*l).to_string(), vec![m.fen()]))
             .collect();
-    let state_rows: Vec<_> = c.states.iter().map(|(c, n)| (state_label(c).to_string(), vec![*n])).collect();
-    let status_rows: Vec<_> = c.statuses.iter().map(|(c, n)| (status_label(c).to_string(), vec![*n])).collect();
+    let state_rows: Vec<_> = c.states.iter().map(|(c, n)| (c.label().to_string(), vec![*n])).collect();
+    let status_rows: Vec<_> = c.statuses.iter().map(|(c, n)| (c.label().to_string(), vec![*n])).collect();
     let regiment_bars: Vec<_> =
         regiments.iter().map(|r| (r.unit.clone(), vec![r.granted.fen(), r.requested.fen()])).collect();
     let table =

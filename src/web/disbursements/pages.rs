@@ -267,7 +267,7 @@ pub(crate) async fn project_money(db: &Db, session: &Session, id: i64) -> Result
         .iter()
         .map(|g| {
             json!({ "kind_label": g.kind.label(), "state_label": g.state.label(), "amount": g.amount,
-            "status_label": crate::web::kernel::views::approved_status_label(&g.status) })
+            "status_label": g.status.label() })
         })
         .collect();
     let payments: Vec<Value> = payments

@@ -156,17 +156,6 @@ pub fn status_label(code: &str) -> &'static str {
     crate::labels::status(code).unwrap_or("—")
 }
 
-/// The result of an approved project on the books: 候补 when an allocation left it without
-/// money; the other results as [`status_label`] (docs/glossary.md: 候补 only for these).
-#[must_use]
-pub fn approved_status_label(code: &str) -> &'static str {
-    if code == "waitlisted" {
-        crate::labels::WAITLISTED_APPROVED
-    } else {
-        status_label(code)
-    }
-}
-
 /// A project's result on the books (贴息结果) as every page, export and report states it:
 /// its review state and the grant allocations gave it, never the trial (docs/glossary.md).
 #[must_use]
