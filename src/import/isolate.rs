@@ -100,8 +100,15 @@ fn run<T: DeserializeOwned + Send>(exe: &Path, request: &Request, bytes: &[u8]) 
         // once (about 20,000 faults for 100,000 rows); a delay of 250 ms cut the faults
         // tenfold but not the import's time on a quiet run, and raised its peak from 2.1× to
         // 2.7× the XML (benches/RESULTS.md, notes of 2026-12-07): memory is the bound here.
+        //
+        // Nor may it ask for transparent huge pages (`madvise(MADV_HUGEPAGE)` on its arenas):
+        // a page it purges and touches again is then a fresh 2 MiB page the kernel must
+        // clear whole. That clearing was a quarter of the child's time for 100,000 rows
+        // (0.8 s of system time of 2.4 s in all; 0.2 s without huge pages, for the same
+        // peak: docs/ARCHITECTURE.md "The parse child").
         .env("MIMALLOC_ARENA_RESERVE", "64MiB")
         .env("MIMALLOC_PURGE_DELAY", "10")
+        .env("MIMALLOC_ALLOW_THP", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
