@@ -8,8 +8,8 @@
 //! Not chunks of `IN ($2, …, $501)`: PostgreSQL plans such a list as a filter compared
 //! element by element, and chose a scan of every loan for each of the 20 chunks of a
 //! 10,000-loan file (1 s of a 1.5 s preview over seven earlier rounds), where the array's
-//! elements probe the index once each. What each query finds comes back as one JSON array
-//! (`found`), not one row per match.
+//! elements probe the index once each. What each query finds comes back on SQLite as one JSON
+//! array, on PostgreSQL as one row per match (`found`).
 
 use std::collections::BTreeSet;
 
@@ -19,7 +19,7 @@ use super::Conn;
 use crate::engine::facts::History;
 
 mod found;
-use found::{array_of, GRANT, LOAN};
+use found::{select, GRANT, LOAN};
 
 /// A subquery giving the elements of the JSON array of strings bound at `$n`, as text.
 fn elements(conn: &Conn, n: usize) -> String {
@@ -56,14 +56,13 @@ pub async fn for_keys(
         // Either identity of the file against either column, one indexed join each; a
         // project found through both is listed once under each identity (`found::add_grants`).
         for column in ["id_number", "credit_code"] {
-            let sql = format!(
-                "SELECT {} FROM projects p JOIN rounds r ON r.id = p.round_id \
+            let from = format!(
+                "FROM projects p JOIN rounds r ON r.id = p.round_id \
                  WHERE p.{column} IN ({}) AND r.year <> $1 AND p.granted_fen > 0",
-                array_of(conn, GRANT, ""),
                 elements(conn, 2)
             );
-            let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(&ids).fetch_one(&mut *conn).await?;
-            found::add_grants(&mut history, &text)?;
+            let sql = select(conn, GRANT, &from, "");
+            found::add_grants(conn, sqlx::query(&sql).bind(i64::from(year)).bind(&ids), &mut history).await?;
         }
     }
     if !contracts.is_empty() {
@@ -77,14 +76,13 @@ pub async fn for_keys(
 /// `contracts` (a JSON array), whose project holds a grant above 0. The first row of a
 /// contract in its round only: a repeated row is a `duplicate_contract` and earned nothing.
 async fn subsidised(conn: &mut Conn, year: i32, contracts: &str, history: &mut History) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "SELECT {} FROM loans l JOIN projects p ON p.id = l.project_id JOIN rounds r ON r.id = l.round_id \
+    let from = format!(
+        "FROM loans l JOIN projects p ON p.id = l.project_id JOIN rounds r ON r.id = l.round_id \
          WHERE l.contract_no IN ({}) AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0",
-        array_of(conn, LOAN, ""),
         elements(conn, 2)
     );
-    let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(contracts).fetch_one(&mut *conn).await?;
-    found::add_subsidised(conn, &text, history).await
+    let sql = select(conn, LOAN, &from, "");
+    found::add_subsidised(conn, sqlx::query(&sql).bind(i64::from(year)).bind(contracts), history).await
 }
 
 /// `for_keys` of a stored round's own identities and contracts (what `keys_of_round` gives),
@@ -97,24 +95,20 @@ pub async fn of_round(conn: &mut Conn, year: i32, round_id: i64) -> Result<Histo
     let mut history = History::default();
     // Either identity of the round against either column, as `keys_of_round` mixes them.
     for column in ["id_number", "credit_code"] {
-        let sql = format!(
-            "SELECT {} FROM projects p JOIN rounds r ON r.id = p.round_id \
+        let from = format!(
+            "FROM projects p JOIN rounds r ON r.id = p.round_id \
              WHERE p.{column} IN (SELECT k.id_number FROM projects k WHERE k.round_id = $2 AND k.id_number <> '' \
              UNION SELECT k.credit_code FROM projects k WHERE k.round_id = $2 AND k.credit_code <> '') \
-             AND r.year <> $1 AND p.granted_fen > 0",
-            array_of(conn, GRANT, "")
+             AND r.year <> $1 AND p.granted_fen > 0"
         );
-        let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(round_id).fetch_one(&mut *conn).await?;
-        found::add_grants(&mut history, &text)?;
+        let sql = select(conn, GRANT, &from, "");
+        found::add_grants(conn, sqlx::query(&sql).bind(i64::from(year)).bind(round_id), &mut history).await?;
     }
-    let sql = format!(
-        "SELECT {} FROM loans l JOIN projects p ON p.id = l.project_id JOIN rounds r ON r.id = l.round_id \
-         WHERE l.contract_no IN (SELECT k.contract_no FROM loans k WHERE k.round_id = $2) \
-         AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0",
-        array_of(conn, LOAN, "")
-    );
-    let text: String = sqlx::query_scalar(&sql).bind(i64::from(year)).bind(round_id).fetch_one(&mut *conn).await?;
-    found::add_subsidised(conn, &text, &mut history).await?;
+    let from = "FROM loans l JOIN projects p ON p.id = l.project_id JOIN rounds r ON r.id = l.round_id \
+                WHERE l.contract_no IN (SELECT k.contract_no FROM loans k WHERE k.round_id = $2) \
+                AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0";
+    let sql = select(conn, LOAN, from, "");
+    found::add_subsidised(conn, sqlx::query(&sql).bind(i64::from(year)).bind(round_id), &mut history).await?;
     Ok(history)
 }
 

@@ -1,32 +1,61 @@
-//! What `storage::history`'s lookups found, read as one JSON array per query rather than
-//! one row per match. A 10,000-loan file over a program's earlier rounds finds thousands of
-//! grants and loans; through sqlx's `Any` driver each row cost about 3.5 µs of decoding
-//! and channel hand-over on SQLite (twice SQLite's own work: 37 ms for the 6,678 loans of
+//! What `storage::history`'s lookups found, in the form each backend hands over fastest.
+//!
+//! SQLite: one JSON array per query (`json_group_array`) that serde reads at once, not one
+//! row per match. A 10,000-loan file over a program's earlier rounds finds thousands of
+//! grants and loans; through sqlx's `Any` driver each row cost about 3.5 µs of decoding and
+//! channel hand-over (twice SQLite's own work: 37 ms for the 6,678 loans of
 //! benches/history.rs's continuing case, where SQLite alone takes 12), which made the
-//! preview over seven earlier rounds grow past issue 15 item 5's 1.5×. SQLite's
-//! `json_group_array` and PostgreSQL's `json_agg` hand the same rows over as one text that
-//! serde reads at once, in the order the plain query would have given them.
+//! preview over seven earlier rounds grow past issue 15 item 5's 1.5×.
+//!
+//! PostgreSQL: one row per match. Its `json_agg` of the same rows took the bench's worst
+//! case (70,000 loans found) from 891 ms to 1,495 ms (benches/SCALE.md), presumably because
+//! the server builds the whole array before the app decodes any of it, where rows stream
+//! and the server's work overlaps the driver's. A packed `string_agg` text cost the server
+//! about as much as `json_agg` in psql, so it would keep that wait.
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 
 use super::super::{rows, Conn};
 use crate::engine::facts::{EarlierGrant, History, Subsidised};
 use crate::engine::{Event, Loan, Money, Policy};
 
-/// The select list of one row holding the JSON array of `columns` of every row found
-/// (`[]` for none), in the order of `order` (`""` for the plan's).
-pub(super) fn array_of(conn: &Conn, columns: &str, order: &str) -> String {
-    if conn.backend_name() == "PostgreSQL" {
-        format!("COALESCE(json_agg(json_build_array({columns}){order})::text, '[]')")
+/// Whether the backend hands the rows over one by one (PostgreSQL) rather than as one
+/// JSON array (SQLite).
+fn rows_each(conn: &Conn) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
+/// The statement of a lookup: `columns` of every row of `from` (its `FROM … WHERE …`), in
+/// the order of `order` (`""` for the plan's), in the form `all` reads: on SQLite one row
+/// holding the JSON array of them (`[]` for none), on PostgreSQL the rows themselves.
+pub(super) fn select(conn: &Conn, columns: &str, from: &str, order: &str) -> String {
+    let by = if order.is_empty() { String::new() } else { format!(" ORDER BY {order}") };
+    if rows_each(conn) {
+        format!("SELECT {columns} {from}{by}")
     } else {
-        format!("json_group_array(json_array({columns}){order})")
+        format!("SELECT json_group_array(json_array({columns}){by}) {from}")
     }
 }
 
-fn decode<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, sqlx::Error> {
-    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+/// A kind of row a lookup finds: read from SQLite's JSON array by serde, or from a
+/// PostgreSQL row column by column, in the order of its select list.
+trait Found: DeserializeOwned {
+    fn read(row: &AnyRow) -> Result<Self, sqlx::Error>;
+}
+
+/// What the `query` of a statement of `select` found, in its order.
+async fn all<'q, T: Found>(conn: &mut Conn, query: Query<'q, Any, AnyArguments<'q>>) -> Result<Vec<T>, sqlx::Error> {
+    if rows_each(conn) {
+        return query.fetch_all(&mut *conn).await?.iter().map(T::read).collect();
+    }
+    let text: String = query.fetch_one(&mut *conn).await?.try_get(0)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// The columns of a project of another round that `Grant` reads, in its order.
@@ -36,13 +65,31 @@ pub(super) const GRANT: &str = "r.year, p.project_key, p.name, p.granted_fen, p.
 #[derive(Deserialize)]
 struct Grant(i64, String, String, i64, i64, String, String);
 
-/// The projects of `GRANT`'s array, each under each of its identities, once each: a
-/// project found through both identities is listed once under each.
+impl Found for Grant {
+    fn read(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Grant(
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+        ))
+    }
+}
+
+/// The projects `query` (a statement of `select` of `GRANT`) finds, each under each of its
+/// identities, once each: a project found through both identities is listed once under each.
 ///
 /// # Errors
-/// The text is not `GRANT`'s array.
-pub(super) fn add_grants(history: &mut History, text: &str) -> Result<(), sqlx::Error> {
-    for Grant(year, project, name, granted, paid, id_number, credit_code) in decode::<Vec<Grant>>(text)? {
+/// A database error.
+pub(super) async fn add_grants<'q>(
+    conn: &mut Conn,
+    query: Query<'q, Any, AnyArguments<'q>>,
+    history: &mut History,
+) -> Result<(), sqlx::Error> {
+    for Grant(year, project, name, granted, paid, id_number, credit_code) in all::<Grant>(conn, query).await? {
         let grant = EarlierGrant {
             year: i32::try_from(year).unwrap_or_default(),
             project,
@@ -86,6 +133,26 @@ struct FoundLoan {
     project_key: String,
 }
 
+impl Found for FoundLoan {
+    fn read(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(FoundLoan {
+            id: r.try_get(0)?,
+            round_id: r.try_get(1)?,
+            contract_no: r.try_get(2)?,
+            bank: r.try_get(3)?,
+            principal_fen: r.try_get(4)?,
+            rate: r.try_get(5)?,
+            disbursed_on: r.try_get(6)?,
+            maturity_on: r.try_get(7)?,
+            settled_on: r.try_get(8)?,
+            interest_paid_fen: r.try_get(9)?,
+            source_row: r.try_get(10)?,
+            year: r.try_get(11)?,
+            project_key: r.try_get(12)?,
+        })
+    }
+}
+
 impl FoundLoan {
     fn loan(self, events: Vec<Event>) -> Result<Loan, sqlx::Error> {
         Ok(Loan {
@@ -103,14 +170,18 @@ impl FoundLoan {
     }
 }
 
-/// docs/rules.md §9: the eligible days (§3 of its own round's policy) of each loan of
-/// `LOAN`'s array, into `history`. A stored round's policy that no longer parses gives no
-/// days (its round cannot be computed either).
+/// docs/rules.md §9: the eligible days (§3 of its own round's policy) of each loan `query`
+/// (a statement of `select` of `LOAN`) finds, into `history`. A stored round's policy that
+/// no longer parses gives no days (its round cannot be computed either).
 ///
 /// # Errors
-/// A database error, or the text is not `LOAN`'s array.
-pub(super) async fn add_subsidised(conn: &mut Conn, text: &str, history: &mut History) -> Result<(), sqlx::Error> {
-    let found: Vec<FoundLoan> = decode(text)?;
+/// A database error.
+pub(super) async fn add_subsidised<'q>(
+    conn: &mut Conn,
+    query: Query<'q, Any, AnyArguments<'q>>,
+    history: &mut History,
+) -> Result<(), sqlx::Error> {
+    let found: Vec<FoundLoan> = all(conn, query).await?;
     if found.is_empty() {
         return Ok(());
     }
@@ -138,6 +209,12 @@ pub(super) async fn add_subsidised(conn: &mut Conn, text: &str, history: &mut Hi
 #[derive(Deserialize)]
 struct FoundEvent(i64, String, String, Option<i64>, Option<String>, Option<String>);
 
+impl Found for FoundEvent {
+    fn read(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(FoundEvent(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?))
+    }
+}
+
 /// The events of the loans, by loan, each loan's in the order they were stored.
 async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec<Event>>, sqlx::Error> {
     let ids = if conn.backend_name() == "PostgreSQL" {
@@ -146,10 +223,10 @@ async fn events_of(conn: &mut Conn, loan_ids: &[i64]) -> Result<HashMap<i64, Vec
         "SELECT value FROM json_each($1)"
     };
     let columns = "loan_id, on_date, kind, amount_fen, rate, extended_to";
-    let sql = format!("SELECT {} FROM events WHERE loan_id IN ({ids})", array_of(conn, columns, " ORDER BY id"));
-    let text: String = sqlx::query_scalar(&sql).bind(super::array(loan_ids)).fetch_one(&mut *conn).await?;
+    let sql = select(conn, columns, &format!("FROM events WHERE loan_id IN ({ids})"), "id");
+    let found: Vec<FoundEvent> = all(conn, sqlx::query(&sql).bind(super::array(loan_ids))).await?;
     let mut events: HashMap<i64, Vec<Event>> = HashMap::new();
-    for FoundEvent(loan_id, on, kind, amount, rate, to) in decode::<Vec<FoundEvent>>(&text)? {
+    for FoundEvent(loan_id, on, kind, amount, rate, to) in found {
         let event = rows::event_of(&on, &kind, amount, rate.as_deref(), to.as_deref())?;
         events.entry(loan_id).or_default().push(event);
     }
