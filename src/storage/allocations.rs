@@ -245,8 +245,11 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<Stored, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Stored>, sqlx::Error> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS} FROM allocations WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM allocations WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(stored).transpose()
 }
 
@@ -255,10 +258,13 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Stored>, sqlx::Erro
 /// # Errors
 /// A database error.
 pub async fn list(conn: &mut Conn, round_id: i64) -> Result<Vec<Stored>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM allocations WHERE round_id = $1 ORDER BY id DESC"))
-        .bind(round_id)
-        .fetch_all(conn)
-        .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM allocations WHERE round_id = $1 ORDER BY id DESC"
+    )))
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(stored).collect()
 }
 

@@ -240,11 +240,14 @@ pub async fn verify(conn: &mut Conn) -> Result<Result<i64, Broken>, sqlx::Error>
     let mut prev_seq = 0_i64;
     let mut count = 0_i64;
     loop {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"))
-            .bind(prev_seq)
-            .bind(VERIFY_BATCH)
-            .fetch_all(&mut *conn)
-            .await?;
+        // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"
+        )))
+        .bind(prev_seq)
+        .bind(VERIFY_BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
         if rows.is_empty() {
             return Ok(Ok(count));
         }
@@ -303,13 +306,14 @@ const FILTER: &str = " WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id 
     AND ($8 = '' OR actor_id = CAST(NULLIF($9, '') AS BIGINT) OR (entity = 'project' AND entity_id IN \
     (SELECT CAST(id AS TEXT) FROM projects WHERE unit = $8)))";
 
-fn bind_filter<'q>(sql: &'q str, q: &Query, visible: &Visible) -> super::Query<'q> {
+// AssertSqlSafe: the SQL is ours (FILTER, COLUMNS, integer limit and offset); values are bound.
+fn bind_filter(sql: String, q: &Query, visible: &Visible) -> super::Query<'static> {
     let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_owned();
     let (unit, user) = match visible {
         Visible::All => (String::new(), String::new()),
         Visible::Unit { unit, user_id } => (unit.clone(), user_id.to_string()),
     };
-    sqlx::query(sql)
+    sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(text(&q.entity))
         .bind(text(&q.entity_id))
         .bind(text(&q.actor))
@@ -333,8 +337,8 @@ pub async fn page(
     limit: i64,
 ) -> Result<(Vec<Record>, i64), sqlx::Error> {
     let count_sql = format!("SELECT COUNT(*) FROM audit{FILTER}");
-    let total: i64 = bind_filter(&count_sql, q, visible).fetch_one(&mut *conn).await?.try_get(0)?;
+    let total: i64 = bind_filter(count_sql, q, visible).fetch_one(&mut *conn).await?.try_get(0)?;
     let sql = format!("SELECT {COLUMNS} FROM audit{FILTER} ORDER BY seq DESC LIMIT {limit} OFFSET {offset}");
-    let rows = bind_filter(&sql, q, visible).fetch_all(conn).await?;
+    let rows = bind_filter(sql, q, visible).fetch_all(conn).await?;
     Ok((rows.iter().map(record).collect::<Result<_, _>>()?, total))
 }

@@ -60,9 +60,10 @@ fn payee_of(r: &sqlx::any::AnyRow) -> Result<Payee, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn payee(conn: &mut Conn, project_id: i64) -> Result<Option<Payee>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{PAYEE}{OPEN}'payment'), 0) AS open_payment, {OPEN}'clawback'), 0) AS open_clawback FROM projects p WHERE p.id = $1"
-    ))
+    )))
     .bind(project_id)
     .fetch_optional(conn)
     .await?;
@@ -74,10 +75,11 @@ pub async fn payee(conn: &mut Conn, project_id: i64) -> Result<Option<Payee>, sq
 /// # Errors
 /// A database error.
 pub async fn payees(conn: &mut Conn, round_id: i64) -> Result<Vec<Payee>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{PAYEE}{OPEN}'payment'), 0) AS open_payment, {OPEN}'clawback'), 0) AS open_clawback FROM projects p \
          WHERE p.round_id = $1 AND p.granted_fen > 0 ORDER BY p.position"
-    ))
+    )))
     .bind(round_id)
     .fetch_all(conn)
     .await?;
@@ -104,13 +106,14 @@ pub async fn pool_parts(conn: &mut Conn, round_id: i64, project_id: i64) -> Resu
              AND NOT EXISTS (SELECT 1 FROM batch_failures f WHERE f.item_id = i.id)), 0)"
         )
     };
-    let rows = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT l.id, COALESCE((SELECT CAST(SUM(gp.amount_fen) AS BIGINT) FROM grant_parts gp JOIN grants g ON g.id = gp.grant_id \
          WHERE gp.pool_id = l.id AND g.project_id = $2 AND g.state = 'active'), 0) AS granted, {} AS paid, {} AS open \
          FROM pools l WHERE l.round_id = $1 ORDER BY l.position",
         items("'paid'"),
         items("'prepared', 'approved'")
-    ))
+    )))
     .bind(round_id)
     .bind(project_id)
     .fetch_all(conn)

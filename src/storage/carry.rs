@@ -124,11 +124,12 @@ pub struct Draft {
 /// A database error.
 pub async fn drafts(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<Draft>, sqlx::Error> {
     let (clause, value) = super::load::scope_clause(scope, 2);
-    let rows = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT p.id, p.project_key, p.name, p.unit, l.contract_no FROM projects p \
          LEFT JOIN loans l ON l.project_id = p.id WHERE p.round_id = $1 AND p.state = 'draft' \
          AND p.carried_from IS NOT NULL{clause} ORDER BY p.position, l.id"
-    ))
+    )))
     .bind(round_id)
     .bind(value)
     .fetch_all(conn)

@@ -40,7 +40,8 @@ pub async fn pools(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<
         sqlx::query(POOLS_ALL).bind(round_id).fetch_all(conn).await?
     } else {
         let (clause, value) = scope_clause(scope, 2);
-        sqlx::query(&format!(
+        // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT po.name, po.kind, po.amount_fen, \
              CAST(COALESCE((SELECT SUM(gp.amount_fen) FROM grant_parts gp JOIN grants g ON g.id = gp.grant_id \
                JOIN projects p ON p.id = g.project_id WHERE gp.pool_id = po.id AND g.state = 'active'{clause}), 0) AS BIGINT) AS granted_fen, \
@@ -49,7 +50,7 @@ pub async fn pools(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Vec<
                WHERE bp.pool_id = po.id AND b.state = 'paid'{clause} \
                AND NOT EXISTS (SELECT 1 FROM batch_failures f WHERE f.item_id = bi.id)), 0) AS BIGINT) AS paid_fen \
              FROM pools po WHERE po.round_id = $1 ORDER BY po.position"
-        ))
+        )))
         .bind(round_id)
         .bind(value)
         .fetch_all(conn)
@@ -97,12 +98,13 @@ pub struct Requests {
 /// A database error.
 pub async fn requests(conn: &mut Conn, round_id: i64, scope: &Scope) -> Result<Requests, sqlx::Error> {
     let (from, clause, value) = source(scope, 2);
-    let r = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM pools WHERE round_id = $1) AS BIGINT) AS budget_fen, \
          CAST(COALESCE(SUM(p.n), 0) AS BIGINT) AS n, CAST(COALESCE(SUM(p.requested_fen), 0) AS BIGINT) AS requested_fen, \
          CAST(COALESCE(SUM(p.granted_fen), 0) AS BIGINT) AS granted_fen, CAST(COALESCE(SUM(p.paid_fen), 0) AS BIGINT) AS paid_fen \
          FROM {from} WHERE p.round_id = $1{clause}"
-    ))
+    )))
     .bind(round_id)
     .bind(value)
     .fetch_one(conn)
@@ -141,10 +143,11 @@ async fn counts<T>(
     parse: fn(&str) -> Option<T>,
 ) -> Result<Vec<(T, i64)>, sqlx::Error> {
     let (from, clause, value) = source(scope, 2);
-    let rows = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT p.{column} AS {column}, CAST(SUM(p.n) AS BIGINT) AS n FROM {from} WHERE p.round_id = $1{clause} \
          GROUP BY p.{column} HAVING SUM(p.n) > 0 ORDER BY n DESC, {column}"
-    ))
+    )))
     .bind(round_id)
     .bind(value)
     .fetch_all(conn)
@@ -172,11 +175,12 @@ pub async fn regiments(
     limit: i64,
 ) -> Result<Vec<Regiment>, sqlx::Error> {
     let (from, clause, value) = source(scope, 2);
-    let rows = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT p.unit, CAST(SUM(p.n) AS BIGINT) AS n, CAST(SUM(p.requested_fen) AS BIGINT) AS requested_fen, \
          CAST(SUM(p.granted_fen) AS BIGINT) AS granted_fen FROM {from} WHERE p.round_id = $1{clause} \
          GROUP BY p.unit HAVING SUM(p.n) > 0 ORDER BY granted_fen DESC, requested_fen DESC, p.unit LIMIT $3"
-    ))
+    )))
     .bind(round_id)
     .bind(value)
     .bind(limit)
@@ -205,13 +209,17 @@ pub type ClosedRound = crate::engine::summary::RoundProjects;
 pub async fn closed_rounds(conn: &mut Conn, scope: &Scope) -> Result<Vec<ClosedRound>, sqlx::Error> {
     let (clause, value) = scope_clause(scope, 1);
     let from = format!("FROM projects p JOIN rounds r ON r.id = p.round_id WHERE r.status = 'closed'{clause}");
-    let projects = sqlx::query(&format!("SELECT r.year AS round_year, p.* {from} ORDER BY r.year, p.position"))
-        .bind(&value)
-        .fetch_all(&mut *conn)
-        .await?;
-    let loans = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let projects = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT r.year AS round_year, p.* {from} ORDER BY r.year, p.position"
+    )))
+    .bind(&value)
+    .fetch_all(&mut *conn)
+    .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let loans = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT l.* FROM loans l WHERE l.project_id IN (SELECT p.id {from}) ORDER BY l.project_id, l.position"
-    ))
+    )))
     .bind(&value)
     .fetch_all(&mut *conn)
     .await?;

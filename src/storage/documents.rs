@@ -78,10 +78,12 @@ pub async fn insert(conn: &mut Conn, d: &New<'_>) -> Result<i64, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn list(conn: &mut Conn, project_id: i64) -> Result<Vec<Document>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM documents WHERE project_id = $1 ORDER BY id"))
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM documents WHERE project_id = $1 ORDER BY id")))
+            .bind(project_id)
+            .fetch_all(conn)
+            .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -94,9 +96,10 @@ pub async fn fetch(
     project_id: i64,
     stored_name: &str,
 ) -> Result<Option<(Document, Vec<u8>)>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS}, content FROM documents WHERE project_id = $1 AND stored_name = $2 AND purged_at IS NULL"
-    ))
+    )))
     .bind(project_id)
     .bind(stored_name)
     .fetch_optional(conn)

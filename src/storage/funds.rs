@@ -44,7 +44,8 @@ fn pool(r: &sqlx::any::AnyRow) -> Result<Pool, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<Pool>, sqlx::Error> {
-    let rows = sqlx::query(&format!("{POOL} WHERE l.round_id = $1 ORDER BY l.position"))
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{POOL} WHERE l.round_id = $1 ORDER BY l.position")))
         .bind(round_id)
         .fetch_all(conn)
         .await?;
@@ -56,7 +57,8 @@ pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<Pool>, sqlx::Er
 /// # Errors
 /// A database error.
 pub async fn find_pool(conn: &mut Conn, id: i64) -> Result<Option<Pool>, sqlx::Error> {
-    let row = sqlx::query(&format!("{POOL} WHERE l.id = $1")).bind(id).fetch_optional(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{POOL} WHERE l.id = $1"))).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(pool).transpose()
 }
 
@@ -159,7 +161,8 @@ pub async fn lines(conn: &mut Conn, round_id: i64) -> Result<Vec<Line>, sqlx::Er
     ];
     let mut out = Vec::new();
     for (kind, sql) in queries {
-        for r in sqlx::query(&sql).bind(round_id).fetch_all(&mut *conn).await? {
+        // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+        for r in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(round_id).fetch_all(&mut *conn).await? {
             out.push(line(&r, kind)?);
         }
     }
@@ -171,8 +174,11 @@ pub async fn lines(conn: &mut Conn, round_id: i64) -> Result<Vec<Line>, sqlx::Er
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, kind: Kind, id: i64) -> Result<Option<Line>, sqlx::Error> {
-    let row =
-        sqlx::query(&format!("SELECT * FROM {} WHERE id = $1", kind.table())).bind(id).fetch_optional(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {} WHERE id = $1", kind.table())))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(|r| line(r, kind)).transpose()
 }
 
@@ -202,7 +208,7 @@ pub async fn add_receipt(conn: &mut Conn, l: &NewLine<'_>) -> Result<i64, sqlx::
 /// A receipt, a payment before the system and a carry-over are the same dated line of one
 /// pool (its day, amount, document, note, author) in three tables: `insert` names the table
 /// and its columns in this order, from `$1` to `$7`.
-fn bind_dated<'q>(insert: &'q str, l: &'q NewLine<'_>) -> super::Query<'q> {
+fn bind_dated<'q>(insert: &'static str, l: &'q NewLine<'_>) -> super::Query<'q> {
     sqlx::query(insert)
         .bind(l.pool_id)
         .bind(l.on.unwrap_or_default())
@@ -251,11 +257,12 @@ pub async fn add_historical(conn: &mut Conn, l: &NewLine<'_>) -> Result<Option<i
 /// # Errors
 /// A database error.
 pub async fn cancel(conn: &mut Conn, kind: Kind, id: i64, by: Option<i64>) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE {} SET state = 'cancelled', cancelled_by = $1, cancelled_at = $2 \
          WHERE id = $3 AND state = 'active'",
         kind.table()
-    ))
+    )))
     .bind(by)
     .bind(super::now())
     .bind(id)

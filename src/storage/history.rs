@@ -62,7 +62,13 @@ pub async fn for_keys(
                 elements(conn, 2)
             );
             let sql = select(conn, GRANT, &from, "");
-            found::add_grants(conn, sqlx::query(&sql).bind(i64::from(year)).bind(&ids), &mut history).await?;
+            // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+            found::add_grants(
+                conn,
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(i64::from(year)).bind(&ids),
+                &mut history,
+            )
+            .await?;
         }
     }
     if !contracts.is_empty() {
@@ -82,7 +88,9 @@ async fn subsidised(conn: &mut Conn, year: i32, contracts: &str, history: &mut H
         elements(conn, 2)
     );
     let sql = select(conn, LOAN, &from, "");
-    found::add_subsidised(conn, sqlx::query(&sql).bind(i64::from(year)).bind(contracts), history).await
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    found::add_subsidised(conn, sqlx::query(sqlx::AssertSqlSafe(sql)).bind(i64::from(year)).bind(contracts), history)
+        .await
 }
 
 /// `for_keys` of a stored round's own identities and contracts (what `keys_of_round` gives),
@@ -102,13 +110,25 @@ pub async fn of_round(conn: &mut Conn, year: i32, round_id: i64) -> Result<Histo
              AND r.year <> $1 AND p.granted_fen > 0"
         );
         let sql = select(conn, GRANT, &from, "");
-        found::add_grants(conn, sqlx::query(&sql).bind(i64::from(year)).bind(round_id), &mut history).await?;
+        // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+        found::add_grants(
+            conn,
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(i64::from(year)).bind(round_id),
+            &mut history,
+        )
+        .await?;
     }
     let from = "FROM loans l JOIN projects p ON p.id = l.project_id JOIN rounds r ON r.id = l.round_id \
                 WHERE l.contract_no IN (SELECT k.contract_no FROM loans k WHERE k.round_id = $2) \
                 AND l.occurrence = 0 AND r.year <> $1 AND p.granted_fen > 0";
     let sql = select(conn, LOAN, from, "");
-    found::add_subsidised(conn, sqlx::query(&sql).bind(i64::from(year)).bind(round_id), &mut history).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    found::add_subsidised(
+        conn,
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(i64::from(year)).bind(round_id),
+        &mut history,
+    )
+    .await?;
     Ok(history)
 }
 

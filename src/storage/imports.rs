@@ -97,10 +97,11 @@ pub(crate) async fn insert_previewed(
         Previewed::Import => "imports",
         Previewed::Statement => "statements",
     };
-    sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO {table} (round_id, user_id, file_name, file_sha256, file_bytes, preview_json, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
-    ))
+    )))
     .bind(round_id)
     .bind(user_id)
     .bind(file_name)
@@ -116,8 +117,11 @@ pub(crate) async fn insert_previewed(
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Import>, sqlx::Error> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS} FROM imports WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM imports WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -134,9 +138,10 @@ pub async fn bytes(conn: &mut Conn, id: i64) -> Result<Vec<u8>, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn confirmed_same_file(conn: &mut Conn, round_id: i64, sha: &str) -> Result<Option<Import>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM imports WHERE round_id = $1 AND file_sha256 = $2 AND status = 'confirmed' ORDER BY id LIMIT 1"
-    ))
+    )))
     .bind(round_id)
     .bind(sha)
     .fetch_optional(conn)

@@ -30,11 +30,13 @@ fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn round(conn: &mut Conn, round_id: i64) -> Result<Vec<(Record, Project)>, sqlx::Error> {
-    let rows =
-        sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1 ORDER BY p.position"))
-            .bind(round_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.round_id = $1 ORDER BY p.position"
+    )))
+    .bind(round_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out: Vec<(Record, Project)> =
         rows.iter().map(|r| Ok((record(r)?, rows::project(r)?))).collect::<Result<_, sqlx::Error>>()?;
     let at: HashMap<i64, usize> = out.iter().enumerate().map(|(i, (r, _))| (r.id, i)).collect();
@@ -49,15 +51,19 @@ async fn attach_loans(
     out: &mut [(Record, Project)],
     at: &HashMap<i64, usize>,
 ) -> Result<(), sqlx::Error> {
-    let loans = sqlx::query(&format!("SELECT l.* FROM loans l WHERE {filter} ORDER BY l.project_id, l.position"))
-        .bind(key)
-        .fetch_all(&mut *conn)
-        .await?;
-    let events =
-        sqlx::query(&format!("SELECT e.* FROM events e JOIN loans l ON l.id = e.loan_id WHERE {filter} ORDER BY e.id"))
-            .bind(key)
-            .fetch_all(&mut *conn)
-            .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let loans = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT l.* FROM loans l WHERE {filter} ORDER BY l.project_id, l.position"
+    )))
+    .bind(key)
+    .fetch_all(&mut *conn)
+    .await?;
+    let events = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT e.* FROM events e JOIN loans l ON l.id = e.loan_id WHERE {filter} ORDER BY e.id"
+    )))
+    .bind(key)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut by_loan: HashMap<i64, Vec<crate::engine::Event>> = HashMap::new();
     for e in &events {
         by_loan.entry(e.try_get("loan_id")?).or_default().push(rows::event(e)?);
@@ -78,11 +84,13 @@ async fn attach_loans(
 /// A database error.
 pub async fn project(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<(Record, Project)>, sqlx::Error> {
     let (clause, scope_value) = scope_clause(scope, 2);
-    let row = sqlx::query(&format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1{clause}"))
-        .bind(id)
-        .bind(scope_value)
-        .fetch_optional(&mut *conn)
-        .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row =
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1{clause}")))
+            .bind(id)
+            .bind(scope_value)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(r) = row else { return Ok(None) };
     let mut out = vec![(record(&r)?, rows::project(&r)?)];
     let at = HashMap::from([(id, 0)]);
@@ -156,7 +164,8 @@ pub async fn count(conn: &mut Conn, round_id: i64, scope: &Scope, f: &Filter) ->
             sql.replace("p.", "t.")
         )
     };
-    let mut query = sqlx::query_scalar(&sql).bind(round_id).bind(scope_value);
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(round_id).bind(scope_value);
     for f in filters {
         query = query.bind(f);
     }
@@ -179,7 +188,8 @@ pub async fn page(
 ) -> Result<Vec<(Record, Project)>, sqlx::Error> {
     let (sql, scope_value, filters) = filtered(scope, f);
     let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE {sql} ORDER BY p.position LIMIT $7 OFFSET $8");
-    let mut query = sqlx::query(&sql).bind(round_id).bind(scope_value);
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(round_id).bind(scope_value);
     for f in filters {
         query = query.bind(f);
     }

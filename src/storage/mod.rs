@@ -54,7 +54,7 @@ pub type Conn = sqlx::AnyConnection;
 
 /// A statement with some of its parameters bound, for a function that binds the columns
 /// several statements share.
-pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 /// Which database the URL chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,9 +15,10 @@ use super::Conn;
 /// A database error.
 pub async fn of(conn: &mut Conn, project_id: i64, scope: &Scope) -> Result<Option<(i64, Payee)>, sqlx::Error> {
     let (clause, value) = scope_clause(scope, 2);
-    let row = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT p.round_id, p.payee_name, p.payee_bank, p.payee_account FROM projects p WHERE p.id = $1{clause}"
-    ))
+    )))
     .bind(project_id)
     .bind(value)
     .fetch_optional(conn)

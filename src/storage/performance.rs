@@ -46,11 +46,13 @@ const COLUMNS: &str = "id, round_id, position, indicator, name, unit, direction,
 /// # Errors
 /// A database error.
 pub async fn list(conn: &mut Conn, round_id: i64) -> Result<Vec<TargetRow>, sqlx::Error> {
-    let rows =
-        sqlx::query(&format!("SELECT {COLUMNS} FROM performance_targets WHERE round_id = $1 ORDER BY position, id"))
-            .bind(round_id)
-            .fetch_all(conn)
-            .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM performance_targets WHERE round_id = $1 ORDER BY position, id"
+    )))
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(target).collect()
 }
 
@@ -59,7 +61,8 @@ pub async fn list(conn: &mut Conn, round_id: i64) -> Result<Vec<TargetRow>, sqlx
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<TargetRow>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM performance_targets WHERE id = $1"))
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM performance_targets WHERE id = $1")))
         .bind(id)
         .fetch_optional(conn)
         .await?;

@@ -96,9 +96,10 @@ fn batch(r: &sqlx::any::AnyRow) -> Result<BatchRow, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn batches(conn: &mut Conn, round_id: i64) -> Result<Vec<(BatchRow, Vec<Parts>)>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {BATCH_COLUMNS} FROM batches b JOIN rounds r ON r.id = b.round_id WHERE b.round_id = $1 ORDER BY b.id"
-    ))
+    )))
     .bind(round_id)
     .fetch_all(&mut *conn)
     .await?;
@@ -152,9 +153,10 @@ pub async fn payment_list(
     conn: &mut Conn,
     batch_id: i64,
 ) -> Result<Option<(BatchRow, i64, Vec<ItemRow>)>, sqlx::Error> {
-    let Some(row) = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {BATCH_COLUMNS}, b.round_id FROM batches b JOIN rounds r ON r.id = b.round_id WHERE b.id = $1"
-    ))
+    )))
     .bind(batch_id)
     .fetch_optional(&mut *conn)
     .await?

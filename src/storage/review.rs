@@ -45,7 +45,8 @@ fn latest(action: &str) -> String {
 pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<Subject>, sqlx::Error> {
     let (clause, value) = super::load::scope_clause(scope, 2);
     let (review, publish, resolve) = (latest("regiment_review"), latest("publish"), latest("resolve"));
-    let row = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT p.id, p.round_id, r.year, r.status, p.project_key, p.name, p.unit, p.owner_id, p.state, p.granted_fen, p.paid_fen, p.publication_start, \
          p.publication_end, (SELECT COUNT(*) FROM transitions o WHERE o.project_id = p.id AND o.action = 'opinion' \
          AND o.id > {review}) AS opinions, \
@@ -53,7 +54,7 @@ pub async fn subject(conn: &mut Conn, id: i64, scope: &Scope) -> Result<Option<S
          (SELECT COUNT(*) FROM transitions o WHERE o.project_id = p.id AND o.action = 'object' \
          AND o.id > {publish} AND o.id > {resolve}) AS objections \
          FROM projects p JOIN rounds r ON r.id = p.round_id WHERE p.id = $1{clause}"
-    ))
+    )))
     .bind(id)
     .bind(value)
     .fetch_optional(conn)

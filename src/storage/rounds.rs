@@ -31,14 +31,18 @@ const COLUMNS: &str = "id, year, name, policy_toml, status";
 /// # Errors
 /// A database error.
 pub async fn list(conn: &mut Conn) -> Result<Vec<Round>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM rounds ORDER BY year DESC")).fetch_all(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM rounds ORDER BY year DESC")))
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
 /// # Errors
 /// A database error.
 pub async fn find_by_year(conn: &mut Conn, year: i32) -> Result<Option<Round>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM rounds WHERE year = $1"))
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM rounds WHERE year = $1")))
         .bind(i64::from(year))
         .fetch_optional(conn)
         .await?;
@@ -48,7 +52,11 @@ pub async fn find_by_year(conn: &mut Conn, year: i32) -> Result<Option<Round>, s
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Round>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM rounds WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM rounds WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 

@@ -63,8 +63,11 @@ pub struct Line {
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Upload>, sqlx::Error> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS} FROM statements WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM statements WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(upload).transpose()
 }
 
@@ -75,16 +78,19 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Upload>, sqlx::Erro
 pub async fn list(conn: &mut Conn, round_id: i64, unit: Option<&str>) -> Result<Vec<Upload>, sqlx::Error> {
     let rows = match unit {
         None => {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM statements WHERE round_id = $1 ORDER BY id DESC"))
-                .bind(round_id)
-                .fetch_all(conn)
-                .await?
+            // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM statements WHERE round_id = $1 ORDER BY id DESC"
+            )))
+            .bind(round_id)
+            .fetch_all(conn)
+            .await?
         }
         Some(unit) => {
-            sqlx::query(&format!(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM statements WHERE round_id = $1 \
                  AND user_id IN (SELECT id FROM users WHERE unit = $2) ORDER BY id DESC"
-            ))
+            )))
             .bind(round_id)
             .bind(unit)
             .fetch_all(conn)
@@ -107,10 +113,11 @@ pub async fn bytes(conn: &mut Conn, id: i64) -> Result<Vec<u8>, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn confirmed_same_file(conn: &mut Conn, round_id: i64, sha: &str) -> Result<Option<Upload>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM statements WHERE round_id = $1 AND file_sha256 = $2 AND status = 'confirmed' \
          ORDER BY id LIMIT 1"
-    ))
+    )))
     .bind(round_id)
     .bind(sha)
     .fetch_optional(conn)

@@ -100,7 +100,7 @@ fn an_upload_of_20000_loans_shows_progress_and_a_paged_preview() {
     wait_long(
         &mut browser,
         "location.pathname.startsWith('/imports/') && document.querySelector('#projects') !== null",
-        Duration::from_secs(600),
+        Duration::from_mins(10),
     );
     let page: Value = browser
         .eval(

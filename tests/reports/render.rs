@@ -178,7 +178,7 @@ pub async fn insert_batch(app: &TestApp) -> i64 {
 
 pub async fn ids(conn: &mut sqlx::AnyConnection, sql: &str) -> Vec<i64> {
     use sqlx::Row;
-    sqlx::query(sql).fetch_all(conn).await.expect("ids").iter().map(|r| r.get(0)).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await.expect("ids").iter().map(|r| r.get(0)).collect()
 }
 
 async fn batch(conn: &mut sqlx::AnyConnection, round: i64, admin: i64) -> i64 {

@@ -101,7 +101,7 @@ async fn a_cooperative_gets_no_dashboard() {
 /// One statement: the text bound first (`$1`), then the numbers; the first column of the
 /// first row returned, or 0.
 async fn exec(app: &TestApp, sql: &str, text: Option<&str>, numbers: &[i64]) -> i64 {
-    let mut q = sqlx::query(sql);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some(t) = text {
         q = q.bind(t.to_string());
     }

@@ -1,7 +1,7 @@
 //! The database driver's behaviour that storage relies on, reproduced on both backends
 //! (issue 13 item 5, docs/ARCHITECTURE.md "The database driver"). sqlx 0.7's `Any` driver
 //! failed the first two (storage then carried `nullable`, `NULLIF($n, '')` and `rows::opt`
-//! around them); sqlx 0.8 passes them, and these tests keep it so.
+//! around them); sqlx 0.8 and 0.9 pass them, and these tests keep it so.
 
 use crate::web_support::TestDb;
 

@@ -45,7 +45,7 @@ fn now() -> u64 {
 
 async fn sql(app: &TestApp, statement: &str) {
     let mut tx = tiexi::storage::begin_write(&app.pool).await.expect("a write");
-    sqlx::query(statement).execute(&mut *tx).await.expect("runs");
+    sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await.expect("runs");
     tx.commit().await.expect("commits");
 }
 

@@ -55,7 +55,7 @@ async fn unchecked(app: &TestApp, conn: &mut sqlx::AnyConnection, table: &str, c
     } else {
         "PRAGMA ignore_check_constraints = ON".to_string()
     };
-    sqlx::query(&sql).execute(&mut *conn).await.expect("the CHECK set aside");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await.expect("the CHECK set aside");
 }
 
 /// A round, a project of it and a user of the demo.

@@ -63,7 +63,7 @@ impl Browser {
             .expect("chromium starts");
         let (port, path) = devtools_port(profile);
         let stream = TcpStream::connect(format!("127.0.0.1:{port}")).expect("the DevTools port");
-        stream.set_read_timeout(Some(Duration::from_secs(60))).expect("a timeout");
+        stream.set_read_timeout(Some(Duration::from_mins(1))).expect("a timeout");
         let (ws, _) =
             tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).expect("the DevTools websocket");
         let mut browser = Browser { child, ws, next: 0, session: String::new() };

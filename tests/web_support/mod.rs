@@ -35,7 +35,9 @@ impl TestDb {
             Ok(admin) if !admin.is_empty() => {
                 let name = format!("tiexi_test_{:016x}", rand::random::<u64>());
                 let mut conn = sqlx::PgConnection::connect(&admin).await.expect("TEST_DATABASE_URL is reachable");
-                conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("a fresh test database");
+                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("a fresh test database");
                 let _ = conn.close().await;
                 TestDb { url: with_database(&admin, &name), _dir: None, postgres: Some((admin, name)) }
             }
@@ -72,7 +74,7 @@ impl Drop for TestDb {
             let rt = rocket::tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             rt.block_on(async {
                 let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
-                conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.ok()
+                conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await.ok()
             })
         })
         .join();

@@ -159,7 +159,7 @@ impl Http {
         headers: &[(&str, &str)],
     ) -> std::io::Result<Response> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
-        stream.set_read_timeout(Some(Duration::from_secs(300)))?;
+        stream.set_read_timeout(Some(Duration::from_mins(5)))?;
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n",
             self.port,

@@ -54,8 +54,11 @@ fn batch(r: &sqlx::any::AnyRow) -> Result<Batch, sqlx::Error> {
 /// # Errors
 /// A database error.
 pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Batch>, sqlx::Error> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS} FROM batches WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM batches WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(batch).transpose()
 }
 
@@ -64,10 +67,12 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<Batch>, sqlx::Error
 /// # Errors
 /// A database error.
 pub async fn list(conn: &mut Conn, round_id: i64) -> Result<Vec<Batch>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM batches WHERE round_id = $1 ORDER BY id DESC"))
-        .bind(round_id)
-        .fetch_all(conn)
-        .await?;
+    // AssertSqlSafe: the SQL is ours (constants, column lists, placeholders); values are bound.
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM batches WHERE round_id = $1 ORDER BY id DESC")))
+            .bind(round_id)
+            .fetch_all(conn)
+            .await?;
     rows.iter().map(batch).collect()
 }
 

@@ -11,7 +11,7 @@ use crate::app::Pool;
 use crate::config::AppConfig;
 use crate::storage::Db;
 
-const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+const DAY: Duration = Duration::from_hours(24);
 
 pub struct Daily;
 
