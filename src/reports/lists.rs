@@ -25,7 +25,7 @@ pub async fn payment_list(
     let Some((batch, round_id, items)) = storage::reports::payment_list(conn, batch_id).await? else {
         return Ok(None);
     };
-    let pools = storage::reports::pools(conn, round_id).await?;
+    let pools = storage::allocations::pools(conn, round_id).await?;
     let pool_ids: Vec<i64> = pools.iter().map(|p| p.id).collect();
     let record = record(&storage::reports::signers(conn, batch_id).await?);
     let list = payment::PaymentList {

@@ -28,6 +28,26 @@ pub fn refused(text: &str) -> Refusal {
     Refusal::Refused(text.to_owned())
 }
 
+/// A decision's guarded UPDATE of one record, binding `$1` the actor, `$2` now, `$3` the
+/// comment and `$4` the record's id: the guard in its WHERE (the state, the maker-checker
+/// rule) lets it change the one row, or it refuses with `refusal` (a race, a state moved on).
+/// Allocations and batches decide through it (`allocations::decide`, `batches::decide`).
+///
+/// # Errors
+/// `Refused` when the guard matched no row, or a database error.
+pub(crate) async fn guarded(
+    conn: &mut Conn,
+    sql: &'static str,
+    (actor, id, comment): (Actor<'_>, i64, &str),
+    refusal: &str,
+) -> Result<(), Refusal> {
+    let done = sqlx::query(sql).bind(actor.id).bind(super::now()).bind(comment).bind(id).execute(&mut *conn).await?;
+    if done.rows_affected() != 1 {
+        return Err(refused(refusal));
+    }
+    Ok(())
+}
+
 /// Who is acting, for the audit trail and the maker-checker guards.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {

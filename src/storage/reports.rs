@@ -1,6 +1,6 @@
-//! What the reports read besides a round's projects (`load::round`): the pools' paid
-//! amounts, the staff's decision reasons, the disbursement batches with their pool split,
-//! and one batch's payment list. Read-only; amounts come back as `Money`, never summed here.
+//! What the reports read besides a round's projects (`load::round`) and its pools
+//! (`allocations::pools`): the staff's decision reasons, the disbursement batches with their
+//! pool split, and one batch's payment list. Read-only; amounts come back as `Money`, never summed here.
 
 use std::collections::HashMap;
 
@@ -9,36 +9,6 @@ use sqlx::Row;
 use super::{rows, Conn};
 use crate::engine::Money;
 use crate::signoff::disbursement::{Kind, State};
-
-/// A pool of a round as stored (issue 5: `paid_fen` counts paid batches only).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolRow {
-    pub id: i64,
-    pub name: String,
-    pub granted: Money,
-    pub paid: Money,
-}
-
-/// A round's pools in the policy's order.
-///
-/// # Errors
-/// A database error.
-pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<PoolRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name, granted_fen, paid_fen FROM pools WHERE round_id = $1 ORDER BY position")
-        .bind(round_id)
-        .fetch_all(conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(PoolRow {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                granted: rows::money(r, "granted_fen")?,
-                paid: rows::money(r, "paid_fen")?,
-            })
-        })
-        .collect()
-}
 
 /// The reason staff wrote for their decision on each project of a round that has one.
 ///

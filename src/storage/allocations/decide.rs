@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{count_line, find, insert_line, refused, Actor, NewLine, Refusal, Released, State};
+use super::{count_line, find, guarded, insert_line, refused, Actor, NewLine, Refusal, Released, State};
 use crate::engine::allocation::line;
 use crate::engine::Money;
 use crate::storage::{rows, Conn};
@@ -83,6 +83,10 @@ async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, i64)>, sqlx::
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
+/// The approval, guarded: still proposed, not by its proposer (`$1` the actor, `guarded`).
+const APPROVE: &str = "UPDATE allocations SET state = 'approved', decided_by = $1, decided_at = $2, comment = $3 \
+     WHERE id = $4 AND state = 'proposed' AND proposed_by <> $1";
+
 /// Approve a proposal (not by its proposer): every line becomes active and counts against
 /// its project and pools through guarded SQL; any guard failing refuses the whole approval
 /// (the caller drops the transaction, which rolls back). Its audit entry is the caller's.
@@ -91,19 +95,7 @@ async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, i64)>, sqlx::
 /// `Refused` (already decided, the proposer, a pool or project bound), or a database error.
 pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
     decidable(conn, id, actor).await?;
-    let decided = sqlx::query(
-        "UPDATE allocations SET state = 'approved', decided_by = $1, decided_at = $2, comment = $3 \
-         WHERE id = $4 AND state = 'proposed' AND proposed_by <> $1",
-    )
-    .bind(actor.id)
-    .bind(crate::storage::now())
-    .bind(comment)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if decided.rows_affected() != 1 {
-        return Err(refused("该分配方案已处理"));
-    }
+    guarded(conn, APPROVE, (actor, id, comment), "该分配方案已处理").await?;
     for (g, parts) in lines(conn, id).await? {
         let line = NewLine { project_id: g.project_id, amount: g.amount, status: g.status, parts };
         count_line(conn, &line).await?;
@@ -127,6 +119,10 @@ async fn decidable(conn: &mut Conn, id: i64, actor: Actor<'_>) -> Result<super::
     Ok(a)
 }
 
+/// The cancellation, guarded: still proposed; no `decided_by` when the proposer cancels.
+const CANCEL: &str = "UPDATE allocations SET state = 'cancelled', decided_at = $2, comment = $3, \
+     decided_by = CASE WHEN proposed_by = $1 THEN NULL ELSE $1 END WHERE id = $4 AND state = 'proposed'";
+
 /// Cancel a proposal (its proposer or another user; nothing of it ever counted). Its audit
 /// entry is the caller's.
 ///
@@ -134,19 +130,7 @@ async fn decidable(conn: &mut Conn, id: i64, actor: Actor<'_>) -> Result<super::
 /// `Refused` when it is no longer proposed, or a database error.
 pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
     find(conn, id).await?.ok_or_else(|| refused("找不到该分配方案"))?;
-    let done = sqlx::query(
-        "UPDATE allocations SET state = 'cancelled', decided_at = $1, comment = $2, \
-         decided_by = CASE WHEN proposed_by = $3 THEN NULL ELSE $3 END WHERE id = $4 AND state = 'proposed'",
-    )
-    .bind(crate::storage::now())
-    .bind(comment)
-    .bind(actor.id)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Err(refused("该分配方案已处理"));
-    }
+    guarded(conn, CANCEL, (actor, id, comment), "该分配方案已处理").await?;
     sqlx::query("UPDATE grants SET state = 'cancelled' WHERE allocation_id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }

@@ -6,12 +6,16 @@ use super::{find, items, Batch};
 use crate::engine::allocation::line;
 use crate::engine::{payment, Money};
 use crate::signoff::disbursement::{Kind, State};
-use crate::storage::allocations::{refused, release, Actor, NewLine, Refusal, Released};
+use crate::storage::allocations::{guarded, refused, release, Actor, NewLine, Refusal, Released};
 use crate::storage::Conn;
 
 async fn open_batch(conn: &mut Conn, id: i64) -> Result<Batch, Refusal> {
     find(conn, id).await?.ok_or_else(|| refused("找不到该拨付批次"))
 }
+
+/// The approval, guarded: still prepared, not by its preparer (`$1` the actor, `guarded`).
+const APPROVE: &str = "UPDATE batches SET state = 'approved', approved_by = $1, approved_at = $2, comment = $3 \
+     WHERE id = $4 AND state = 'prepared' AND prepared_by <> $1";
 
 /// Approve a prepared batch; never by the one who prepared it (also a CHECK). Its audit
 /// entry is the caller's.
@@ -26,20 +30,7 @@ pub async fn approve(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) 
     if b.prepared_by == actor.id {
         return Err(refused("制单人不能审批自己的拨付批次"));
     }
-    let done = sqlx::query(
-        "UPDATE batches SET state = 'approved', approved_by = $1, approved_at = $2, comment = $3 \
-         WHERE id = $4 AND state = 'prepared' AND prepared_by <> $1",
-    )
-    .bind(actor.id)
-    .bind(crate::storage::now())
-    .bind(comment)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Err(refused("只有待审核的批次才能审核"));
-    }
-    Ok(())
+    guarded(conn, APPROVE, (actor, id, comment), "只有待审核的批次才能审核").await
 }
 
 /// How a batch was paid: the voucher (凭证号), the date of payment (拨付日期) and today
@@ -170,6 +161,10 @@ async fn move_paid(conn: &mut Conn, project_id: i64, fen: i64, parts: &[(i64, i6
     Ok(())
 }
 
+/// The cancellation, guarded: prepared or approved only (`$1` the actor, `guarded`).
+const CANCEL: &str = "UPDATE batches SET state = 'cancelled', cancelled_by = $1, cancelled_at = $2, comment = $3 \
+     WHERE id = $4 AND state IN ('prepared', 'approved')";
+
 /// Cancel a prepared or approved batch (a paid one is final: corrections are new batches).
 /// Its audit entry is the caller's.
 ///
@@ -177,18 +172,5 @@ async fn move_paid(conn: &mut Conn, project_id: i64, fen: i64, parts: &[(i64, i6
 /// `Refused` when it is paid or already cancelled, or a database error.
 pub async fn cancel(conn: &mut Conn, id: i64, actor: Actor<'_>, comment: &str) -> Result<(), Refusal> {
     open_batch(conn, id).await?;
-    let done = sqlx::query(
-        "UPDATE batches SET state = 'cancelled', cancelled_by = $1, cancelled_at = $2, comment = $3 \
-         WHERE id = $4 AND state IN ('prepared', 'approved')",
-    )
-    .bind(actor.id)
-    .bind(crate::storage::now())
-    .bind(comment)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Err(refused("已拨付或已撤销的批次不能撤销"));
-    }
-    Ok(())
+    guarded(conn, CANCEL, (actor, id, comment), "已拨付或已撤销的批次不能撤销").await
 }
