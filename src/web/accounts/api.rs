@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::{self, Session};
 use crate::web::accounts::login_limit::{self, ClientAddress, PasswordChecks, Subjects};
+use crate::web::kernel::answers::{BadRequest, Reads, ServerError, TooLarge};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -61,14 +62,14 @@ pub struct Done {
     request_body(content = LoginBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Logged in: the session cookie is set", body = LoggedIn),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
+        (status = 400, response = BadRequest),
         (status = 401, description = "Wrong user name, password or code; or a code is required", body = ApiError),
         (status = 403, description = "Not JSON: any other request needs the CSRF token of a session", body = ApiError),
         (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
+        (status = 413, response = TooLarge),
         (status = 422, description = "A body that does not fit (unknown or missing fields)", body = ApiError),
         (status = 429, description = "Too many failed logins: wait the Retry-After seconds (the message says how long)", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
+        (status = 500, response = ServerError),
         (status = 503, description = "Every password check is busy: try again after Retry-After", body = ApiError),
     ))]
 /// The JSON login: the password, and the code in the same request when the user has a
@@ -109,9 +110,8 @@ async fn login(
 #[utoipa::path(delete, operation_id = "accounts_logout", path = "/session", summary = "Log out", tag = "accounts", security(("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Logged out", body = Done),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The CSRF token is missing", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[delete("/session")]
 async fn logout(

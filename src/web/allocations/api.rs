@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{self, allocation_json, require_staff};
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -32,14 +33,10 @@ pub struct AllocateBody {
     request_body(content = AllocateBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The run (dry_run true), or the proposal made: allocation_id, state, run", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
         (status = 409, description = "A guard refused (the message says which), or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A body that does not fit, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/allocations", format = "json", data = "<body>")]
 async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>) -> Result<Value, AppError> {
@@ -58,11 +55,10 @@ async fn allocate(db: &Db, session: Session, year: i32, body: Json<AllocateBody>
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's allocations", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/allocations")]
 async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -74,11 +70,10 @@ async fn allocation_list(db: &Db, session: Session, year: i32) -> Result<Value, 
     params(("id" = i64, Path, description = "The allocation's id")),
     responses(
         (status = 200, description = "The allocation with its lines and each line's parts per pool", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such allocation", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/allocations/<id>")]
 async fn allocation(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
@@ -105,14 +100,10 @@ pub struct DecideBody {
     request_body(content = DecideBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The allocation after the action", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such allocation; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The action is not open from this state, or a guard refused; or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An unknown action, a missing comment, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/allocations/<id>/actions", format = "json", data = "<body>")]
 async fn allocation_action(db: &Db, session: Session, id: i64, body: Json<DecideBody>) -> Result<Value, AppError> {

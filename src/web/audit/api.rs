@@ -6,6 +6,7 @@ use crate::app::audit::Query;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::Reads;
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
 
@@ -19,10 +20,9 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     params(("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "Entries per page"), ("entity" = Option<String>, Query, description = "What changed (project, round, …)"), ("entity_id" = Option<String>, Query, description = "Its id"), ("actor" = Option<String>, Query, description = "Who"), ("action" = Option<String>, Query, description = "The action"), ("year" = Option<i32>, Query, description = "The round"), ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD (UTC)"), ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD (UTC)")),
     responses(
         (status = 200, description = "A page of the trail, newest first: total, page, entries", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read the trail", body = ApiError),
         (status = 422, description = "A bad date, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/audit?<page>&<per_page>&<q..>")]
 async fn audit(

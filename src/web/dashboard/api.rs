@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::export::json::totals;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::Reads;
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
 
@@ -19,10 +20,9 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     params(("year" = Option<i32>, Query, description = "One round"), ("through" = Option<i32>, Query, description = "Every round up to this year")),
     responses(
         (status = 200, description = "The figures (docs/rules.md §7) of one round, or of every round up to through", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "Neither or both of year and through, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/figures?<year>&<through>")]
 async fn figures(db: &Db, _session: Session, year: Number<i32>, through: Number<i32>) -> Result<Value, AppError> {

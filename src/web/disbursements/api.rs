@@ -12,6 +12,7 @@ use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::require_staff;
 use crate::web::disbursements::view;
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -46,14 +47,10 @@ fn payment() -> String {
     request_body(content = DisburseBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The batch prepared, with its items", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
         (status = 409, description = "A guard refused (nothing to pay, no evidence, payees not acknowledged), or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad kind or amount, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/disbursements", format = "json", data = "<body>")]
 async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>) -> Result<Value, AppError> {
@@ -74,11 +71,10 @@ async fn disburse(db: &Db, session: Session, year: i32, body: Json<DisburseBody>
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's batches", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/disbursements")]
 async fn batch_list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -96,11 +92,10 @@ async fn batch_detail(db: &Db, session: &Session, id: i64) -> Result<Value, AppE
     params(("id" = i64, Path, description = "The batch's id")),
     responses(
         (status = 200, description = "The batch with its items (accounts in full for division staff)", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such batch", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/disbursements/<id>")]
 async fn batch(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
@@ -112,14 +107,10 @@ async fn batch(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
     request_body(content = Action, content_type = "application/json"),
     responses(
         (status = 200, description = "The batch after the action", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such batch; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The action is not open from this state, or a guard refused; or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An unknown action, no voucher, a bad date, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/disbursements/<id>/actions", format = "json", data = "<body>")]
 async fn batch_action(db: &Db, session: Session, id: i64, body: Json<Action>) -> Result<Value, AppError> {

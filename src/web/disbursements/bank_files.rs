@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::export::bank_file;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::Writes;
 use crate::web::kernel::openapi::ApiError;
 
 /// The pages' routes (mounted at `/`).
@@ -92,13 +93,10 @@ async fn page_csv(db: &Db, session: Session, id: i64) -> Result<Download, AppErr
     params(("id" = i64, Path, description = "The batch's id")),
     responses(
         (status = 200, description = "The bank file as a workbook (full account numbers; audited)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::web::kernel::openapi::File),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such batch", body = ApiError),
         (status = 409, description = "The batch is not approved, or a payee is missing", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/disbursements/<id>/bank-file.xlsx")]
 async fn api_xlsx(db: &Db, session: Session, id: i64) -> Result<Download, AppError> {
@@ -109,13 +107,10 @@ async fn api_xlsx(db: &Db, session: Session, id: i64) -> Result<Download, AppErr
     params(("id" = i64, Path, description = "The batch's id")),
     responses(
         (status = 200, description = "The bank file as CSV (full account numbers; audited)", content_type = "text/csv", body = crate::web::kernel::openapi::File),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such batch", body = ApiError),
         (status = 409, description = "The batch is not approved, or a payee is missing; or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/disbursements/<id>/bank-file.csv")]
 async fn api_csv(db: &Db, session: Session, id: i64) -> Result<Download, AppError> {

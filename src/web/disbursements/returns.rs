@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::disbursements::view;
+use crate::web::kernel::answers::Uploads;
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::upload::{form_or_413, read_upload, Uploaded};
 
@@ -93,15 +94,10 @@ pub struct ReturnUpload {
     request_body(content = ReturnUpload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The batch as it now stands, with paid_count and the lines that failed", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Uploads,
         (status = 404, description = "No such batch", body = ApiError),
         (status = 409, description = "The batch is not sent to the bank, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
-        (status = 415, description = "Not multipart/form-data", body = ApiError),
         (status = 422, description = "A file that cannot be read as the bank's answer, a bad date, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 // Guards like upload_page above and the upload pages of web/imports/pages.rs and web/rounds/statement_pages.rs: Rocket's guards are the arguments; the shared part is `record`.
 #[post("/disbursements/<id>/returns", data = "<form>")]

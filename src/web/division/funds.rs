@@ -22,6 +22,7 @@ use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{answer, require_reader};
 use crate::web::division::settings::actor;
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -185,11 +186,10 @@ async fn cancel_page(db: &Db, session: Session, id: i64, form: Form<CancelForm>)
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's pools as accounts (预算, 上年结转, 到位, 已核定, 已拨付, 结转下年, 剩余, 可结转, rates) and every line", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/funds")]
 async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -203,14 +203,10 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
     request_body(content = RecordForm, content_type = "application/json", description = "A receipt (到位), a payment before the system (历史拨付) or a carry-over (结转)"),
     responses(
         (status = 200, description = "The line recorded", body = Recorded),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such round or pool in it; or a body that is not JSON", body = ApiError),
         (status = 409, description = "Beyond what the pool allows, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad amount, date, kind or pool, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/funds", format = "json", data = "<body>")]
 async fn api_record(db: &Db, session: Session, year: i32, body: Json<RecordForm>) -> Result<Json<Recorded>, AppError> {
@@ -242,14 +238,10 @@ pub struct Cancelled {
     request_body(content = CancelForm, content_type = "application/json"),
     responses(
         (status = 200, description = "The line cancelled", body = Cancelled),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such line; or a body that is not JSON", body = ApiError),
         (status = 409, description = "Already cancelled, or what depends on it; or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad kind, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/funds/<id>/cancel", format = "json", data = "<body>")]
 async fn api_cancel(db: &Db, session: Session, id: i64, body: Json<CancelForm>) -> Result<Json<Cancelled>, AppError> {

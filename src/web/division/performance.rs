@@ -20,6 +20,7 @@ use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::allocations::treasury::{answer, require_reader};
 use crate::web::division::settings::actor;
+use crate::web::kernel::answers::{Reads, Writes, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -137,11 +138,10 @@ async fn delete_page(db: &Db, session: Session, id: i64, _form: Form<Bare>) -> R
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's 绩效 targets and what was reached", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read the books", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/performance")]
 async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -156,14 +156,10 @@ async fn api_get(db: &Db, session: Session, year: i32) -> Result<Value, AppError
     request_body(content = TargetForm, content_type = "application/json", description = "A target; one of the same name is replaced"),
     responses(
         (status = 200, description = "The round's targets after the change, with id", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such round; or a body that is not JSON", body = ApiError),
         (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad indicator, target or weight, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/performance", format = "json", data = "<body>")]
 async fn api_set(db: &Db, session: Session, year: i32, body: Json<TargetForm>) -> Result<Value, AppError> {
@@ -188,13 +184,10 @@ pub struct TargetDeleted {
     params(("id" = i64, Path, description = "The target's id")),
     responses(
         (status = 200, description = "The target deleted", body = TargetDeleted),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such target", body = ApiError),
         (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[delete("/performance/<id>")]
 async fn api_delete(db: &Db, session: Session, id: i64) -> Result<Json<TargetDeleted>, AppError> {

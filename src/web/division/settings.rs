@@ -16,6 +16,7 @@ use crate::app::division::settings;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -68,9 +69,8 @@ async fn save(db: &Db, session: Session, form: Form<HashMap<String, String>>) ->
 #[utoipa::path(get, operation_id = "settings_get", path = "/settings", summary = "The division's settings printed on every report (division staff)", tag = "division", security(("session" = [])),
     responses(
         (status = 200, description = "Every setting with its value", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "Not division staff", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/settings")]
 async fn api_get(db: &Db, session: Session) -> Result<Value, AppError> {
@@ -83,14 +83,10 @@ async fn api_get(db: &Db, session: Session) -> Result<Value, AppError> {
     request_body(content = Object, content_type = "application/json", description = "Setting names and their new values, all strings"),
     responses(
         (status = 200, description = "changed (how many) and every setting", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
         (status = 409, description = "An Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An unknown setting or a bad value, or a body that does not fit", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/settings", format = "json", data = "<body>")]
 async fn api_set(db: &Db, session: Session, body: Json<HashMap<String, String>>) -> Result<Value, AppError> {

@@ -14,6 +14,7 @@ use crate::app;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -93,14 +94,10 @@ pub struct Units {
     request_body(content = UnitBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The project's 团场 corrected", body = UnitCorrected),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such project; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The project's state does not allow it, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A 团场 not on the list, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/projects/<id>/unit", format = "json", data = "<body>")]
 pub(crate) async fn correct_api(
@@ -117,8 +114,7 @@ pub(crate) async fn correct_api(
 #[utoipa::path(get, operation_id = "units_list", path = "/units", summary = "The division's 团场 (what applications pick from)", tag = "division", security(("session" = [])),
     responses(
         (status = 200, description = "The 团场 offered, in the division's order", body = Units),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
+        Reads,
     ))]
 #[get("/units")]
 pub(crate) async fn list_api(db: &Db, _session: Session) -> Result<rocket::serde::json::Json<Units>, AppError> {

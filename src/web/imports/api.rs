@@ -10,6 +10,7 @@ use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Uploads, Writes};
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::upload as uploaded;
 
@@ -24,15 +25,10 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The preview: import_id, preview (every row's check, the round's figures with it), same_file_confirmed_at", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Uploads,
         (status = 404, description = "No such round", body = ApiError),
         (status = 409, description = "The round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
-        (status = 415, description = "Not multipart/form-data", body = ApiError),
         (status = 422, description = "A workbook that cannot be read (the message says why), or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/imports", data = "<form>")]
 async fn upload(
@@ -62,13 +58,10 @@ pub struct ConfirmBody {
     request_body(content = ConfirmBody, content_type = "application/json", description = "Optional"),
     responses(
         (status = 200, description = "What the confirmation wrote (projects added, changed, withdrawn)", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such import, or not yours", body = ApiError),
         (status = 409, description = "Already confirmed, the round is closed, or rows with errors and only_valid not set; or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/imports/<id>/confirm", data = "<body>")]
 async fn confirm(

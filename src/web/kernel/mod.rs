@@ -2,8 +2,10 @@
 //! (`headers`), idempotent forms (`idempotency`), errors and catchers (`errors`), the caches
 //! (`cache`), the values templates print (`views`, `charts`), request parameters (`params`),
 //! confirmations (`confirm`), the upload reader (`upload`), what every page knows of its user
-//! (`pages`), assets, the API's description (`openapi`) and the daily purge (`retention`).
+//! (`pages`), assets, the API's description (`openapi`) with the answers its operations share
+//! (`answers`), and the daily purge (`retention`).
 
+pub mod answers;
 pub mod assets;
 pub mod cache;
 pub mod charts;

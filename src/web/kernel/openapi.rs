@@ -1,6 +1,7 @@
 //! The API's contract, `GET /api/v1/openapi.json`, generated from the code (issue 13 item 6):
 //! each resource's folder lists its handlers' `#[utoipa::path]` (`<resource>::Api`), and this
-//! module joins them with what they share: the one error body (`ApiError`), the session cookie
+//! module joins them with what they share: the one error body (`ApiError`), the answers
+//! many operations give (`kernel::answers`), the session cookie
 //! and CSRF header as security schemes, the tags. tests/web/openapi.rs holds the document to a
 //! snapshot, to the mounted routes and to the statuses the routes really answer
 //! (docs/ARCHITECTURE.md "The API contract").
@@ -25,25 +26,6 @@ pub struct ApiError {
     /// What went wrong, for the user (Chinese).
     pub error: String,
 }
-
-// The answers almost every operation shares, described once as components and referred to
-// from each operation (`(status = 401, response = NotLoggedIn)`); each doc comment below is
-// its description in the document.
-
-/// Not logged in (or the session ended).
-#[derive(utoipa::ToResponse)]
-#[expect(dead_code, reason = "the description of an answer; errors are written by `kernel::errors::answer`")]
-pub struct NotLoggedIn(ApiError);
-
-/// A body that does not parse, or a form whose first field is _method (refused).
-#[derive(utoipa::ToResponse)]
-#[expect(dead_code, reason = "the description of an answer; errors are written by `kernel::errors::answer`")]
-pub struct BadRequest(ApiError);
-
-/// Server error (logged, never described).
-#[derive(utoipa::ToResponse)]
-#[expect(dead_code, reason = "the description of an answer; errors are written by `kernel::errors::answer`")]
-pub struct ServerError(ApiError);
 
 /// A file sent as `multipart/form-data`, in the field `file`.
 #[derive(ToSchema)]
@@ -86,7 +68,7 @@ fn openapi() -> (ContentType, &'static str) {
     ),
     servers((url = "/api/v1")),
     paths(openapi, super::errors::csrf_denied, super::errors::override_refused),
-    components(schemas(ApiError), responses(NotLoggedIn, BadRequest, ServerError)),
+    components(schemas(ApiError)),
     modifiers(&Schemes),
     // A table of descriptions, one line a tag: alike by design.
     tags(
@@ -106,12 +88,17 @@ fn openapi() -> (ContentType, &'static str) {
 )]
 struct Kernel;
 
-/// The session cookie and the CSRF header.
+/// The session cookie and the CSRF header; the shared answers.
 struct Schemes;
 
 impl Modify for Schemes {
     fn modify(&self, doc: &mut Document) {
         let components = doc.components.get_or_insert_with(Default::default);
+        // The answers operations share (`kernel::answers`), referred to as
+        // `#/components/responses/<name>`.
+        for (name, response) in super::answers::components() {
+            components.responses.insert(name.to_string(), response);
+        }
         components.add_security_scheme(
             SESSION,
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(

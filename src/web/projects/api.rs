@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::export::mask;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, Writes};
 use crate::web::kernel::cache::Kept;
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::params::Number;
@@ -20,10 +21,9 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     params(("year" = i32, Path, description = "The round's year (年度)"), ("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "Projects per page"), ("unit" = Option<String>, Query, description = "团场"), ("applicant_type" = Option<String>, Query, description = "Applicant type"), ("status" = Option<String>, Query, description = "Calculation status"), ("state" = Option<String>, Query, description = "Review state")),
     responses(
         (status = 200, description = "A page of the round's projects the session may see: total, page, projects", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/projects?<page>&<per_page>&<filter..>")]
 async fn projects(
@@ -45,10 +45,9 @@ async fn projects(
     params(("id" = i64, Path, description = "The project's id")),
     responses(
         (status = 200, description = "The project: applicant (ID and phone masked), loans with their subsidy and explanation, state, status, requested, granted, paid, payee", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 404, description = "No such project, or not the session's", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/projects/<id>")]
 async fn project(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
@@ -89,12 +88,9 @@ pub struct Revealed {
     params(("id" = i64, Path, description = "The project's id")),
     responses(
         (status = 200, description = "The full ID number (audited)", body = Revealed),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such project, or not the session's", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/projects/<id>/id-number")]
 async fn reveal(db: &Db, session: Session, id: i64) -> Result<rocket::serde::json::Json<Revealed>, AppError> {

@@ -13,17 +13,17 @@ use crate::engine::RoundStatus;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[utoipa::path(get, operation_id = "evidence_checklist", summary = "The project's evidence checklist (材料清单): each required document and its state", path = "/projects/{id}/evidence", tag = "projects", security(("session" = [])),
     params(("id" = i64, Path, description = "The project's id")),
     responses(
         (status = 200, description = "The evidence checklist: each required document and its state", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not see the documents", body = ApiError),
         (status = 404, description = "No such project, or not the session's", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/projects/<id>/evidence")]
 pub(crate) async fn checklist_api(db: &Db, session: Session, id: i64) -> Result<Value, AppError> {
@@ -90,14 +90,10 @@ pub(crate) async fn review_page(
     request_body(content = Decision, content_type = "application/json"),
     responses(
         (status = 200, description = "The document as reviewed", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such document, or not the session's; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The document was already reviewed, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An unknown decision, a rejection without a reason, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/documents/<id>/review", format = "json", data = "<body>")]
 pub(crate) async fn review(db: &Db, session: Session, id: i64, body: Json<Decision>) -> Result<Value, AppError> {

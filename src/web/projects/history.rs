@@ -7,16 +7,16 @@ use crate::app::history;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::Reads;
 use crate::web::kernel::openapi::ApiError;
 
 #[utoipa::path(get, operation_id = "history_applicant", summary = "An applicant's projects in every round (docs/facts.md), as tiexi calc --history reads them", path = "/history", tag = "projects", security(("session" = [])),
     params(("applicant" = String, Query, description = "The applicant (ID number, or the organisation code)")),
     responses(
         (status = 200, description = "The applicant's projects in every round (docs/facts.md)", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read histories", body = ApiError),
         (status = 422, description = "No applicant given", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/history?<applicant>")]
 pub(crate) async fn applicant(db: &Db, session: Session, applicant: Option<&str>) -> Result<Value, AppError> {

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::export::mask;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::WritesBody;
 use crate::web::kernel::openapi::ApiError;
 
 /// The payee as a session sees it: the account whole for division staff only.
@@ -81,14 +82,10 @@ pub struct PayeeBody {
     request_body(content = PayeeBody, content_type = "application/json"),
     responses(
         (status = 200, description = "The payee as stored (the account masked but for division staff)", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such project, or not the session's; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The project may not change its payee now, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "A bad name, bank or account, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[put("/projects/<id>/payee", format = "json", data = "<body>")]
 pub(crate) async fn set_api(db: &Db, session: Session, id: i64, body: Json<PayeeBody>) -> Result<Value, AppError> {

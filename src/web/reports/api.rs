@@ -7,6 +7,7 @@ use rocket::Route;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, Writes};
 use crate::web::kernel::openapi::{ApiError, File};
 use crate::web::reports::workbooks::{annual, approval_form, cumulative, masked_only, payment_list, publicity, Xlsx};
 
@@ -20,11 +21,10 @@ pub(crate) fn routes() -> Vec<Route> {
     params(("year" = i32, Path, description = "The round's year (年度)"), ("full" = Option<bool>, Query, description = "Must not be true: use POST")),
     responses(
         (status = 200, description = "The annual report, ID numbers masked", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = File),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read reports", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "full=true (the full report is POST, audited), or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/report.xlsx?<full>")]
 async fn api_annual(db: &Db, session: Session, year: i32, full: Option<bool>) -> Result<Xlsx, AppError> {
@@ -36,12 +36,9 @@ async fn api_annual(db: &Db, session: Session, year: i32, full: Option<bool>) ->
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The annual report with full ID numbers (division staff; audited)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = File),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/report.xlsx")]
 async fn api_annual_full(db: &Db, session: Session, year: i32) -> Result<Xlsx, AppError> {
@@ -52,11 +49,10 @@ async fn api_annual_full(db: &Db, session: Session, year: i32) -> Result<Xlsx, A
     params(("through" = i32, Query, description = "The last round (year)")),
     responses(
         (status = 200, description = "The cumulative report of every round up to through", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = File),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read reports", body = ApiError),
         (status = 404, description = "No round up to that year", body = ApiError),
         (status = 422, description = "through missing, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/reports/cumulative.xlsx?<through>")]
 async fn api_cumulative(db: &Db, session: Session, through: i32) -> Result<Xlsx, AppError> {
@@ -67,12 +63,9 @@ async fn api_cumulative(db: &Db, session: Session, through: i32) -> Result<Xlsx,
     params(("id" = i64, Path, description = "The batch's id")),
     responses(
         (status = 200, description = "The batch's 拨付明细表 (full ID and account numbers; audited)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = File),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such batch", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/disbursements/<id>/payment-list.xlsx")]
 async fn api_payment_list(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {
@@ -83,10 +76,9 @@ async fn api_payment_list(db: &Db, session: Session, id: i64) -> Result<Xlsx, Ap
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's 公示名单", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = File),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/publicity.xlsx")]
 async fn api_publicity(db: &Db, _session: Session, year: i32) -> Result<Xlsx, AppError> {
@@ -97,11 +89,10 @@ async fn api_publicity(db: &Db, _session: Session, year: i32) -> Result<Xlsx, Ap
     params(("id" = i64, Path, description = "The project's id")),
     responses(
         (status = 200, description = "The project's 审批表", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = File),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not print it", body = ApiError),
         (status = 404, description = "No such project, or not the session's", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/projects/<id>/approval-form.xlsx")]
 async fn api_approval_form(db: &Db, session: Session, id: i64) -> Result<Xlsx, AppError> {

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::review::{self, Action, State};
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 /// An action as asked for (form or JSON); dates `YYYY-MM-DD` for publish; the loan, the
@@ -93,14 +94,10 @@ pub(crate) fn views(list: Vec<app::review::Transition>) -> Vec<TransitionView> {
     request_body(content = Asked, content_type = "application/json"),
     responses(
         (status = 200, description = "The project's new state: id, state, state_label (a cut answers the cut project)", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "No such project, or not the session's; or a body that is not JSON", body = ApiError),
         (status = 409, description = "The move is not open from this state, the round is closed, or another move came first; or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An unknown action, a bad date, a missing comment, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/projects/<id>/actions", format = "json", data = "<body>")]
 pub(crate) async fn api_act(
@@ -122,10 +119,9 @@ pub(crate) async fn api_act(
     params(("id" = i64, Path, description = "The project's id")),
     responses(
         (status = 200, description = "The project's state, open objections and every move", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 404, description = "No such project, or not the session's", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/projects/<id>/transitions")]
 pub(crate) async fn api_transitions(db: &Db, session: Session, id: i64) -> Result<serde_json::Value, AppError> {

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::export::json::totals;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, WritesBody};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -44,8 +45,7 @@ fn round_json(r: &Round) -> Value {
 #[utoipa::path(get, operation_id = "rounds", path = "/rounds", summary = "All rounds", tag = "rounds", security(("session" = [])),
     responses(
         (status = 200, description = "Every round", body = Rounds),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
+        Reads,
     ))]
 #[get("/rounds")]
 async fn rounds(db: &Db, _session: Session) -> Result<Json<Rounds>, AppError> {
@@ -57,10 +57,9 @@ async fn rounds(db: &Db, _session: Session) -> Result<Json<Rounds>, AppError> {
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round: year, name, status, policy_toml, budget, pools, totals, and (division staff, auditors) balances: each pool's amount, granted, paid, remaining", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>")]
 async fn round(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -98,14 +97,10 @@ pub struct NewRound {
     request_body(content = NewRound, content_type = "application/json"),
     responses(
         (status = 200, description = "The new round", body = RoundView),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        WritesBody,
         (status = 404, description = "Not JSON (the route takes application/json only)", body = ApiError),
         (status = 409, description = "A round of that year exists, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
         (status = 422, description = "An invalid policy, or a body that does not fit", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds", format = "json", data = "<body>")]
 async fn create_round(db: &Db, session: Session, body: Json<NewRound>) -> Result<Json<RoundView>, AppError> {

@@ -11,6 +11,7 @@ use crate::app::rounds::find as round;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, Writes};
 use crate::web::kernel::openapi::ApiError;
 
 #[must_use]
@@ -23,11 +24,10 @@ pub(crate) fn routes() -> Vec<Route> {
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The projects of the previous round that continue into this one", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not manage rounds", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/carry_forward")]
 async fn offered(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -49,13 +49,10 @@ pub struct CarryBody {
     request_body(content = CarryBody, content_type = "application/json", description = "Optional: without a body, every offered project"),
     responses(
         (status = 200, description = "The projects carried forward as drafts", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such round", body = ApiError),
         (status = 409, description = "The round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/carry_forward", data = "<body>")]
 async fn forward(db: &Db, session: Session, year: i32, body: Option<Json<CarryBody>>) -> Result<Value, AppError> {

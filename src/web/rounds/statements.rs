@@ -12,6 +12,7 @@ use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
+use crate::web::kernel::answers::{Reads, Uploads, Writes};
 use crate::web::kernel::openapi::ApiError;
 use crate::web::kernel::upload::{form_or_413, read_upload, ApiFile, Uploaded};
 
@@ -26,15 +27,10 @@ pub(crate) fn routes() -> Vec<Route> {
     request_body(content = crate::web::kernel::openapi::Upload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The statement's preview: statement_id, preview (every row, matched to the round's loans), same_file_confirmed_at", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Uploads,
         (status = 404, description = "No such round", body = ApiError),
         (status = 409, description = "The round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
-        (status = 413, description = "The body is over the limit", body = ApiError),
-        (status = 415, description = "Not multipart/form-data", body = ApiError),
         (status = 422, description = "A file that cannot be read as a bank statement, or a number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/rounds/<year>/statements", data = "<form>")]
 async fn upload(
@@ -57,13 +53,10 @@ async fn upload(
     request_body(content = Object, content_type = "application/json", description = "Ignored"),
     responses(
         (status = 200, description = "The confirmed statement", body = Object),
-        (status = 400, response = crate::web::kernel::openapi::BadRequest),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
-        (status = 403, description = "The role may not do this, or the CSRF token is missing", body = ApiError),
+        Writes,
         (status = 404, description = "No such statement, or not yours", body = ApiError),
         (status = 409, description = "Already confirmed, or the round is closed, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[post("/statements/<id>/confirm", data = "<_body>")]
 async fn confirm(
@@ -82,11 +75,10 @@ async fn confirm(
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The round's bank statements", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read statements", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/statements")]
 async fn list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
@@ -99,11 +91,10 @@ async fn list(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
     params(("year" = i32, Path, description = "The round's year (年度)")),
     responses(
         (status = 200, description = "The reconciliation per loan of the round's counted projects (docs/facts.md)", body = Object),
-        (status = 401, response = crate::web::kernel::openapi::NotLoggedIn),
+        Reads,
         (status = 403, description = "The role may not read statements", body = ApiError),
         (status = 404, description = "No such round", body = ApiError),
         (status = 422, description = "A number in the path or query that is not an integer in range", body = ApiError),
-        (status = 500, response = crate::web::kernel::openapi::ServerError),
     ))]
 #[get("/rounds/<year>/reconciliation")]
 async fn reconciliation(db: &Db, session: Session, year: i32) -> Result<Value, AppError> {
