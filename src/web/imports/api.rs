@@ -39,9 +39,7 @@ async fn upload(
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {
-    let mut form = uploaded::form_or_413(form)?;
-    let r = crate::app::rounds::find(db, year).await?;
-    let (name, bytes) = uploaded::read_upload(&mut form.file).await?;
+    let (r, name, bytes) = uploaded::into_round(db, year, form).await?;
     let (id, preview, same) = imports::preview(db, parsers, config, session.actor(), &r, &name, bytes).await?;
     Ok(json!({ "import_id": id, "preview": preview, "same_file_confirmed_at": same.and_then(|s| s.confirmed_at) }))
 }

@@ -15,7 +15,7 @@ use crate::config::AppConfig;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
-use crate::web::kernel::upload::{form_or_413, read_upload, PageFile, Uploaded};
+use crate::web::kernel::upload::{into_round, PageFile, Uploaded};
 
 #[get("/rounds/<year>/imports/new")]
 pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template, AppError> {
@@ -37,9 +37,7 @@ pub(crate) async fn upload(
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Redirect, AppError> {
-    let mut form = form_or_413(form)?;
-    let round = crate::app::rounds::find(db, year).await?;
-    let (name, bytes) = read_upload(&mut form.file).await?;
+    let (round, name, bytes) = into_round(db, year, form).await?;
     let (id, _, _) = preview(db, parsers, config, session.actor(), &round, &name, bytes).await?;
     Ok(Redirect::to(format!("/imports/{id}")))
 }

@@ -6,7 +6,9 @@ use rocket::form::Form;
 use rocket::fs::TempFile;
 use rocket::tokio::io::AsyncReadExt;
 
+use crate::app::rounds::Round;
 use crate::error::AppError;
+use crate::storage::Db;
 
 /// An upload form, or why it could not be read.
 pub(crate) type Uploaded<'r, T> = Result<Form<T>, rocket::form::Errors<'r>>;
@@ -59,4 +61,38 @@ pub(crate) async fn read_upload(file: &mut Capped<TempFile<'_>>) -> Result<(Stri
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((name.chars().take(200).collect(), bytes))
+}
+
+/// A form that carries one file: `ApiFile`, `PageFile`.
+pub(crate) trait OneFile<'r> {
+    fn file(&mut self) -> &mut Capped<TempFile<'r>>;
+}
+
+impl<'r> OneFile<'r> for ApiFile<'r> {
+    fn file(&mut self) -> &mut Capped<TempFile<'r>> {
+        &mut self.file
+    }
+}
+
+impl<'r> OneFile<'r> for PageFile<'r> {
+    fn file(&mut self) -> &mut Capped<TempFile<'r>> {
+        &mut self.file
+    }
+}
+
+/// A file uploaded into the round of `year` (a workbook to import, a bank statement; from a
+/// page or the API): the form's refusal first (413 before 422), then the round (404), then
+/// the file's name and bytes.
+///
+/// # Errors
+/// `TooLarge`, `Invalid`, `NotFound`, or reading the file failed.
+pub(crate) async fn into_round<'f, T: OneFile<'f>>(
+    db: &Db,
+    year: i32,
+    form: Uploaded<'_, T>,
+) -> Result<(Round, String, Vec<u8>), AppError> {
+    let mut form = form_or_413(form)?;
+    let round = crate::app::rounds::find(db, year).await?;
+    let (name, bytes) = read_upload(form.file()).await?;
+    Ok((round, name, bytes))
 }

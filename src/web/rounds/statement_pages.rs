@@ -20,7 +20,7 @@ use crate::export::sheet::Cell;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::pages::{flash_parts, me};
-use crate::web::kernel::upload::{form_or_413, read_upload, PageFile, Uploaded};
+use crate::web::kernel::upload::{into_round, PageFile, Uploaded};
 use crate::web::reports::workbooks::Xlsx;
 
 /// A form that carries only its token.
@@ -58,9 +58,7 @@ pub(crate) async fn upload(
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Redirect, AppError> {
-    let mut form = form_or_413(form)?;
-    let round = round(db, year).await?;
-    let (name, bytes) = read_upload(&mut form.file).await?;
+    let (round, name, bytes) = into_round(db, year, form).await?;
     let (id, _, _) = statements::preview(db, parsers, config, session.actor(), &round, &name, bytes).await?;
     Ok(Redirect::to(format!("/statements/{id}")))
 }

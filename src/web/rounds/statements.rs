@@ -14,7 +14,7 @@ use crate::storage::Db;
 use crate::web::accounts::auth::Session;
 use crate::web::kernel::answers::{Reads, Uploads, Writes};
 use crate::web::kernel::openapi::ApiError;
-use crate::web::kernel::upload::{form_or_413, read_upload, ApiFile, Uploaded};
+use crate::web::kernel::upload::{into_round, ApiFile, Uploaded};
 
 #[must_use]
 pub(crate) fn routes() -> Vec<Route> {
@@ -41,9 +41,7 @@ async fn upload(
     parsers: &State<Parsers>,
     config: &State<AppConfig>,
 ) -> Result<Value, AppError> {
-    let mut form = form_or_413(form)?;
-    let round = round(db, year).await?;
-    let (name, bytes) = read_upload(&mut form.file).await?;
+    let (round, name, bytes) = into_round(db, year, form).await?;
     let (id, preview, same) = statements::preview(db, parsers, config, session.actor(), &round, &name, bytes).await?;
     Ok(json!({ "statement_id": id, "preview": preview, "same_file_confirmed_at": same.and_then(|s| s.confirmed_at) }))
 }
