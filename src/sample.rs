@@ -150,6 +150,7 @@ impl Row<'_> {
             Key::DisbursedOn => Cell::Date(self.disbursed),
             Key::MaturityOn => Cell::Date(self.maturity),
             Key::Score => Cell::Number(self.score),
+            // Deliberately like `import::rows` and `import::rows::fields` (import/rows.rs, import/rows/fields.rs): every Key is named, so that a new one must be decided here too.
             Key::CreditCode
             | Key::Phone
             | Key::HardshipHouseholds

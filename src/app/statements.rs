@@ -161,7 +161,7 @@ struct Checked {
     lines: Vec<storage::statements::Line>,
 }
 
-// Its stored line from a read line is `confirmed_file`'s conversion above the other way round: two types, two directions.
+// Deliberately like `confirmed_file` above, the other way round (a stored line from a read line): two types, two directions.
 async fn check(conn: &mut storage::Conn, round: &Round, file: Statement) -> Result<Checked, AppError> {
     let (_, contracts): (BTreeSet<String>, BTreeSet<String>) = storage::history::keys_of_round(conn, round.id).await?;
     let confirmed = confirmed_file(&storage::statements::lines(conn, round.id).await?);
@@ -199,7 +199,7 @@ async fn check(conn: &mut storage::Conn, round: &Round, file: Statement) -> Resu
 ///
 /// # Errors
 /// `Forbidden`, `Conflict` (round closed), `TooLarge`, or a database error.
-// The same arguments as `imports::preview` (app/imports.rs): an upload into a round; what both check alike is `admit_upload`.
+// Deliberately like `imports::preview` (app/imports.rs), the same arguments: an upload into a round; what both check alike is `admit_upload`.
 pub async fn preview(
     db: &Db,
     parsers: &Parsers,

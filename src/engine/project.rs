@@ -95,7 +95,7 @@ pub enum EventKind {
     Extension(NaiveDate),
 }
 
-// TaggedKind and PlainKind below mirror EventKind on purpose: serde's `remote` needs the variants spelled out once per format.
+// Deliberately like EventKind above, TaggedKind and PlainKind below mirror it (engine/project.rs): serde's `remote` needs the variants spelled out once per format.
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "EventKind", tag = "kind", content = "value", rename_all = "snake_case")]
 enum TaggedKind {

@@ -11,7 +11,7 @@ use crate::import::columns::{Column, Kind};
 
 /// The header as the template writes it: the canonical name and, where docs/workbook.md gives
 /// the value a unit, the unit (`贷款金额（元）`, `年利率（%）`).
-// The match lists every Kind, as export/template.rs `list` does, so that a new Kind must be decided in both.
+// Deliberately like export/template.rs `list`: the match lists every Kind, so that a new Kind must be decided in both.
 #[must_use]
 pub fn header(column: &Column) -> String {
     match column.kind {

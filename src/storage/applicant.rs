@@ -40,7 +40,7 @@ pub async fn events(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event
     Ok(out)
 }
 
-// Reads like `projects` below (query, bind the owner, map each row): two reads of the applicant's page with their own columns.
+// Deliberately like `projects` below (storage/applicant.rs) (query, bind the owner, map each row): two reads of the applicant's page with their own columns.
 async fn moves(conn: &mut Conn, owner: i64, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.id, p.project_key, p.name, t.action, t.to_state, t.comment, t.at FROM transitions t \

@@ -139,6 +139,7 @@ pub async fn payment_list(
 }
 
 /// A batch's items with their projects and pool parts, in order.
+// Deliberately like `lines` (storage/allocations/decide.rs): a join read by its parent's id, each of its own tables and rows.
 async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
     let items = sqlx::query(
         "SELECT bi.id, p.unit, p.project_key, p.name, p.id_number, bi.payee_name, bi.payee_bank, bi.payee_account, bi.amount_fen \

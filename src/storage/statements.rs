@@ -46,6 +46,7 @@ fn upload(r: &sqlx::any::AnyRow) -> Result<Upload, sqlx::Error> {
 
 /// One line of a statement, as stored (and as the preview checked it).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+// Deliberately like `import::statements::Line` (import/statements.rs): the line as stored (sheet by name, file) against the line as read (sheet by index).
 pub struct Line {
     pub contract_no: String,
     pub from: NaiveDate,
@@ -171,7 +172,7 @@ fn date(s: &str) -> Result<NaiveDate, sqlx::Error> {
 ///
 /// # Errors
 /// A database error.
-// Reads like `cuts::of_project` (storage/cuts.rs): a join and its rows, each of its own tables.
+// Deliberately like `cuts::of_project` (storage/cuts.rs): a join and its rows, each of its own tables.
 pub async fn lines(conn: &mut Conn, round_id: i64) -> Result<Vec<Line>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT l.contract_no, l.from_on, l.to_on, l.paid_fen, l.penalty_fen, l.bank, l.sheet, l.source_row, s.file_name \

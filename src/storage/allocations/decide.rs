@@ -47,6 +47,7 @@ pub async fn lines(conn: &mut Conn, allocation_id: i64) -> Result<Vec<(Granted, 
 ///
 /// # Errors
 /// A database error.
+// Deliberately like `lines` above (storage/allocations/decide.rs): the same columns, of one project here and of one allocation there, each in its own order.
 pub async fn of_project(conn: &mut Conn, project_id: i64) -> Result<Vec<Granted>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT g.id, g.project_id, p.project_key, p.name, p.unit, g.kind, g.amount_fen, g.status, g.state \

@@ -135,6 +135,7 @@ struct FoundLoan {
 
 impl Found for FoundLoan {
     fn read(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        // Deliberately like the other `Found` rows of storage/history/found.rs: one `try_get` a column, in the SELECT's order.
         Ok(FoundLoan {
             id: r.try_get(0)?,
             round_id: r.try_get(1)?,

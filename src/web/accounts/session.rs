@@ -84,7 +84,7 @@ fn second_step_form(csrf: &str, error: Option<String>, carried: &Carried) -> Tem
     )
 }
 
-// The guards of the JSON login (web/accounts/api.rs login) and of second_step below: Rocket's guards are the arguments; the shared part is `login` and `sign_in`.
+// Deliberately like the JSON login (web/accounts/api.rs login) and second_step below: Rocket's guards are the arguments; the shared part is `login` and `sign_in`.
 #[expect(clippy::too_many_arguments, reason = "Rocket's guards are the handler's arguments")]
 #[post("/login", data = "<data>")]
 pub(crate) async fn login(

@@ -22,7 +22,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 /// `GET /rounds/<year>/allocations`: the dry run, the button to propose it, the proposals.
-// Guards like show below, the batches' pages (web/disbursements/pages.rs) and the project page (web/projects/pages.rs): Rocket's guards are the arguments.
+// Deliberately like show below, the batches' pages (web/disbursements/pages.rs) and the project page (web/projects/pages.rs): Rocket's guards are the arguments.
 #[get("/rounds/<year>/allocations")]
 pub(crate) async fn index(
     db: &Db,
@@ -66,7 +66,7 @@ pub(crate) async fn propose(
 }
 
 /// `GET /allocations/<id>`: a proposal's lines; approve (not by its proposer) and cancel.
-// Reads like the batch page (web/disbursements/pages.rs show): a proposal and a batch are different records with their own templates.
+// Deliberately like the batch page (web/disbursements/pages.rs show): a proposal and a batch are different records with their own templates.
 #[get("/allocations/<id>")]
 pub(crate) async fn show(
     db: &Db,

@@ -16,6 +16,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 /// The audit trail with the page's filters, newest first.
+// Deliberately like dashboard_figures (web/dashboard/api.rs), projects (web/projects/api.rs), history_applicant (web/projects/history.rs), review_transitions (web/review/act.rs) and rounds_round (web/rounds/api.rs): each read states its own answers (tests/web/openapi.snapshot.json); what they share is `kernel::answers::Reads`.
 #[utoipa::path(get, operation_id = "audit", path = "/audit", summary = "The audit trail, newest first: {total, page, entries: [{seq, at (UTC), actor_id, actor, action, entity, entity_id, round_id, old, new, hash}]}. Division staff and auditors see every entry; regiment staff their 团场's projects' entries and their own; other roles 403. Personal numbers are masked.", tag = "audit", security(("session" = [])),
     params(("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "Entries per page"), ("entity" = Option<String>, Query, description = "What changed (project, round, …)"), ("entity_id" = Option<String>, Query, description = "Its id"), ("actor" = Option<String>, Query, description = "Who"), ("action" = Option<String>, Query, description = "The action"), ("year" = Option<i32>, Query, description = "The round"), ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD (UTC)"), ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD (UTC)")),
     responses(

@@ -16,6 +16,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 /// docs/rules.md §7: the figures of one round (`year`) or of every round up to `through`.
+// Deliberately like projects (web/projects/api.rs), history_applicant (web/projects/history.rs), review_transitions (web/review/act.rs) and rounds_round (web/rounds/api.rs): each read states its own answers (tests/web/openapi.snapshot.json); what they share is `kernel::answers::Reads`.
 #[utoipa::path(get, operation_id = "dashboard_figures", path = "/figures", summary = "The totals object of cli.md for one round (year) or cumulative (through)", tag = "dashboard", security(("session" = [])),
     params(("year" = Option<i32>, Query, description = "One round"), ("through" = Option<i32>, Query, description = "Every round up to this year")),
     responses(

@@ -88,6 +88,7 @@ async fn batch_detail(db: &Db, session: &Session, id: i64) -> Result<Value, AppE
     Ok(view::batch_json(&b, Some(&items), full))
 }
 
+// Deliberately like bank_files_xlsx (web/disbursements/bank_files.rs) and reports_cumulative (web/reports/api.rs): each operation states its own answers (tests/web/openapi.snapshot.json); what they share is a group of `kernel::answers`.
 #[utoipa::path(get, operation_id = "disbursements_batch", path = "/disbursements/{id}", summary = "A batch with its items, payees (account in full for division staff) and pool split", tag = "disbursements", security(("session" = [])),
     params(("id" = i64, Path, description = "The batch's id")),
     responses(

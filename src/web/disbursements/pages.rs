@@ -30,7 +30,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
 }
 
 /// `GET /rounds/<year>/disbursements`: the round's batches with state and control totals.
-// Guards like `new` below, the allocations' index (web/allocations/pages.rs) and the project page (web/projects/pages.rs): Rocket's guards are the arguments.
+// Deliberately like `new` below, the allocations' index (web/allocations/pages.rs) and the project page (web/projects/pages.rs): Rocket's guards are the arguments.
 #[get("/rounds/<year>/disbursements")]
 pub(crate) async fn index(
     db: &Db,

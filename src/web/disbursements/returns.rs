@@ -88,7 +88,7 @@ pub struct ReturnUpload {
 }
 
 /// `POST /api/v1/disbursements/<id>/returns`: the batch as it now stands.
-// Deliberately like statements_upload (web/rounds/statements.rs), imports_upload, carry_forward and accounts_login: each its own answers (tests/web/openapi.snapshot.json).
+// Deliberately like statements_upload (web/rounds/statements.rs), imports_upload (web/imports/api.rs), carry_forward (web/rounds/carry.rs) and accounts_login (web/accounts/api.rs): each operation states its own answers (tests/web/openapi.snapshot.json); what they share is a group of `kernel::answers`.
 #[utoipa::path(post, operation_id = "returns_upload", path = "/disbursements/{id}/returns", summary = "银行回单: the bank's answer to an approved payment batch (division staff). Multipart: file (xlsx, xls or CSV: 账号 or 户名, 金额, 状态 成功/失败, 原因; optional control line 笔数/合计) and paid_on (YYYY-MM-DD, not in the future, not before the batch's approval). Every line is matched; any unmatched, duplicate or differing line, or control totals that differ, refuse the whole answer (422, each named at its row). Lines 成功 are paid on paid_on; lines 失败 stay unpaid with the bank's reason. Answers the batch: state paid, or partial when some failed, with paid_count and failed_count. docs/payments.md", tag = "disbursements", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The batch's id")),
     request_body(content = ReturnUpload, content_type = "multipart/form-data"),
@@ -99,7 +99,7 @@ pub struct ReturnUpload {
         (status = 409, description = "The batch is not sent to the bank, or an Idempotency-Key whose first request is still running", body = ApiError),
         (status = 422, description = "A file that cannot be read as the bank's answer, a bad date, or a number in the path or query that is not an integer in range", body = ApiError),
     ))]
-// Guards like upload_page above and the upload pages of web/imports/pages.rs and web/rounds/statement_pages.rs: Rocket's guards are the arguments; the shared part is `record`.
+// Deliberately like upload_page above and the upload pages of web/imports/pages.rs and web/rounds/statement_pages.rs: Rocket's guards are the arguments; the shared part is `record`.
 #[post("/disbursements/<id>/returns", data = "<form>")]
 async fn upload_api(
     db: &Db,

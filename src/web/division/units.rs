@@ -89,6 +89,7 @@ pub struct Units {
 }
 
 /// `POST /api/v1/projects/<id>/unit` `{"unit": "红星二场"}`.
+// Deliberately like review_act (web/review/act.rs): each operation states its own answers (tests/web/openapi.snapshot.json); what they share is a group of `kernel::answers`.
 #[utoipa::path(post, operation_id = "units_correct", path = "/projects/{id}/unit", summary = "Correct a project's 团场 (division staff, open rounds)", tag = "division", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The project's id")),
     request_body(content = UnitBody, content_type = "application/json"),

@@ -27,7 +27,7 @@ pub(crate) async fn new(db: &Db, session: Session, year: i32) -> Result<Template
     ))
 }
 
-// Reads like the statements' upload page (web/rounds/statement_pages.rs) and the documents' (web/projects/documents.rs): each parses its form, calls its own use case.
+// Deliberately like the statements' upload page (web/rounds/statement_pages.rs) and the documents' (web/projects/documents.rs): each parses its form, calls its own use case.
 #[post("/rounds/<year>/imports", data = "<form>")]
 pub(crate) async fn upload(
     db: &Db,

@@ -70,7 +70,7 @@ fn openapi() -> (ContentType, &'static str) {
     paths(openapi, super::errors::csrf_denied, super::errors::override_refused),
     components(schemas(ApiError)),
     modifiers(&Schemes),
-    // A table of descriptions, one line a tag: alike by design.
+    // Deliberately like each other, the lines of this table of tags: one line a tag and its description.
     tags(
         (name = "accounts", description = "登录与会话 (the session: cookie plus CSRF token)"),
         (name = "rounds", description = "年度批次、银行利息对账单、结转 (rounds, bank statements, carrying forward)"),

@@ -17,6 +17,7 @@ pub(crate) fn routes() -> Vec<rocket::Route> {
     routes![projects, project, reveal]
 }
 
+// Deliberately like projects_project below, history_applicant (web/projects/history.rs), review_transitions (web/review/act.rs) and rounds_round (web/rounds/api.rs): each read states its own answers (tests/web/openapi.snapshot.json); what they share is `kernel::answers::Reads`.
 #[utoipa::path(get, operation_id = "projects", path = "/rounds/{year}/projects", summary = "Projects the session may see, paged", tag = "projects", security(("session" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)"), ("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "Projects per page"), ("unit" = Option<String>, Query, description = "团场"), ("applicant_type" = Option<String>, Query, description = "Applicant type"), ("status" = Option<String>, Query, description = "Calculation status"), ("state" = Option<String>, Query, description = "Review state")),
     responses(
@@ -41,6 +42,7 @@ async fn projects(
     Ok(json!({ "total": total, "page": page, "projects": rows }))
 }
 
+// Deliberately like rounds_round (web/rounds/api.rs): each read states its own answers (tests/web/openapi.snapshot.json); what they share is `kernel::answers::Reads`.
 #[utoipa::path(get, operation_id = "projects_project", path = "/projects/{id}", summary = "One project with its loans and the per-loan explanation", tag = "projects", security(("session" = [])),
     params(("id" = i64, Path, description = "The project's id")),
     responses(

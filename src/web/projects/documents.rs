@@ -23,7 +23,7 @@ pub struct DocumentUpload<'r> {
     file: Capped<TempFile<'r>>,
 }
 
-// Guards like the upload pages of web/rounds/statement_pages.rs and web/imports/pages.rs: Rocket's guards are the arguments; the shared part is `kernel::upload`.
+// Deliberately like the upload pages of web/rounds/statement_pages.rs and web/imports/pages.rs: Rocket's guards are the arguments; the shared part is `kernel::upload`.
 #[post("/projects/<id>/documents", data = "<form>")]
 pub(crate) async fn upload(
     db: &Db,

@@ -10,6 +10,7 @@ use crate::web::accounts::auth::Session;
 use crate::web::kernel::answers::Reads;
 use crate::web::kernel::openapi::ApiError;
 
+// Deliberately like review_transitions (web/review/act.rs) and rounds_round (web/rounds/api.rs): each read states its own answers (tests/web/openapi.snapshot.json); what they share is `kernel::answers::Reads`.
 #[utoipa::path(get, operation_id = "history_applicant", summary = "An applicant's projects in every round (docs/facts.md), as tiexi calc --history reads them", path = "/history", tag = "projects", security(("session" = [])),
     params(("applicant" = String, Query, description = "The applicant (ID number, or the organisation code)")),
     responses(

@@ -16,7 +16,7 @@ pub(crate) fn routes() -> Vec<Route> {
     routes![api_annual, api_annual_full, api_cumulative, api_payment_list, api_publicity, api_approval_form]
 }
 
-// The report operations below read alike on purpose: each states its own file and refusals (tests/web/openapi.snapshot.json); what they share is `workbooks`.
+// Deliberately like each other, the report operations below (and bank_files_* in web/disbursements/bank_files.rs): each states its own file and refusals (tests/web/openapi.snapshot.json); what they share is `workbooks`.
 #[utoipa::path(get, operation_id = "reports_annual", path = "/rounds/{year}/report.xlsx", summary = "年度报表: the annual report workbook, ID numbers masked (full=true on a GET answers 422: the full report is a POST)", tag = "reports", security(("session" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)"), ("full" = Option<bool>, Query, description = "Must not be true: use POST")),
     responses(
@@ -45,6 +45,7 @@ async fn api_annual_full(db: &Db, session: Session, year: i32) -> Result<Xlsx, A
     annual(db, &session, year, true).await
 }
 
+// Deliberately like the report operations around it and bank_files_xlsx (web/disbursements/bank_files.rs): each states its own file and refusals (tests/web/openapi.snapshot.json); what they share is `workbooks`.
 #[utoipa::path(get, operation_id = "reports_cumulative", path = "/reports/cumulative.xlsx", summary = "累计报表: every round up to `through` (rules.md §7)", tag = "reports", security(("session" = [])),
     params(("through" = i32, Query, description = "The last round (year)")),
     responses(

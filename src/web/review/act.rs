@@ -115,6 +115,7 @@ pub(crate) async fn api_act(
 }
 
 /// `GET /api/v1/projects/<id>/transitions`.
+// Deliberately like rounds_round (web/rounds/api.rs): each read states its own answers (tests/web/openapi.snapshot.json); what they share is `kernel::answers::Reads`.
 #[utoipa::path(get, operation_id = "review_transitions", path = "/projects/{id}/transitions", summary = "The project's state and its transitions (every move and opinion: who, when in UTC, comment), oldest first", tag = "review", security(("session" = [])),
     params(("id" = i64, Path, description = "The project's id")),
     responses(

@@ -43,7 +43,7 @@ pub struct CarryBody {
 }
 
 /// Carry the offered projects (or those chosen) forward as drafts.
-// Deliberately like imports_confirm (web/imports/api.rs), statements_confirm and returns_upload: each operation its own answers (tests/web/openapi.snapshot.json).
+// Deliberately like imports_confirm (web/imports/api.rs), statements_confirm (web/rounds/statements.rs) and returns_upload (web/disbursements/returns.rs): each operation states its own answers (tests/web/openapi.snapshot.json); what they share is a group of `kernel::answers`.
 #[utoipa::path(post, operation_id = "carry_forward", summary = "Carry the offered projects (or those chosen) forward as drafts; audited", path = "/rounds/{year}/carry_forward", tag = "rounds", security(("session" = [], "csrf" = [])),
     params(("year" = i32, Path, description = "The round's year (年度)")),
     request_body(content = CarryBody, content_type = "application/json", description = "Optional: without a body, every offered project"),

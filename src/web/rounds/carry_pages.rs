@@ -43,7 +43,7 @@ pub(crate) async fn forward(
     Ok(Flash::success(to, format!("已结转 {n} 个项目，作为草稿交各团场确认")))
 }
 
-// Reads like the statements' index (web/rounds/statement_pages.rs): two lists of a round, each with its own template and flags.
+// Deliberately like the statements' index (web/rounds/statement_pages.rs): two lists of a round, each with its own template and flags.
 #[get("/rounds/<year>/carried")]
 pub(crate) async fn drafts(
     db: &Db,
