@@ -8,28 +8,16 @@
 use std::path::PathBuf;
 
 use crate::web_support;
+use crate::{started, submit_login, text};
 
 use serde_json::json;
-use web_support::cdp::{chromium, Browser};
-use web_support::server::{Http, Server};
+use web_support::cdp::Browser;
+use web_support::server::Http;
 use web_support::PASSWORD;
 
 fn log_in(browser: &mut Browser, base: &str, user: &str, password: &str, lands_on: &str) {
-    browser.goto(&format!("{base}/login"));
-    let fill = format!(
-        "document.querySelector('input[name=username]').value = {}; \
-         document.querySelector('input[name=password]').value = {}; true",
-        json!(user),
-        json!(password)
-    );
-    browser.eval(&fill).expect("the login form");
-    browser.click("#login button[type=submit]");
+    submit_login(browser, base, user, password);
     browser.wait_for(&format!("location.pathname === {}", json!(lands_on)));
-}
-
-fn text(browser: &mut Browser, selector: &str) -> String {
-    let js = format!("(document.querySelector({}) || {{}}).textContent || ''", json!(selector));
-    browser.eval(&js).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// The page at 1280 px: no horizontal overflow, and a screenshot in `target/screenshots/`.
@@ -53,16 +41,9 @@ fn row_action(browser: &mut Browser, user: &str, button: &str) {
 
 #[test]
 fn staff_add_reset_and_disable_accounts_on_the_page() {
-    let Some(exe) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: apt-get install -y chromium");
-        println!("SKIP staff_add_reset_and_disable_accounts_on_the_page: Chromium is not installed");
+    let Some((_dir, server, mut browser, base)) = started("staff_add_reset_and_disable_accounts_on_the_page") else {
         return;
     };
-    let dir = tempfile::tempdir().expect("a directory");
-    let server =
-        Server::start(&format!("sqlite://{}/t.db", dir.path().display()), true, &dir.path().join("server.log"));
-    let base = format!("http://127.0.0.1:{}", server.port);
-    let mut browser = Browser::launch(&exe, &dir.path().join("profile"));
     log_in(&mut browser, &base, "admin", PASSWORD, "/");
     browser.click("#accounts-link");
     browser.wait_for("location.pathname === '/accounts' && document.querySelector('#accounts') !== null");

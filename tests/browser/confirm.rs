@@ -6,28 +6,16 @@
 //! Without Chromium the test prints SKIP and passes, unless `CI` is set: then it fails.
 
 use crate::web_support;
+use crate::{started, submit_login, text};
 
 use serde_json::{json, Value};
-use web_support::cdp::{chromium, Browser};
-use web_support::server::{Http, Server};
+use web_support::cdp::Browser;
+use web_support::server::Http;
 use web_support::PASSWORD;
 
 fn log_in(browser: &mut Browser, base: &str, user: &str) {
-    browser.goto(&format!("{base}/login"));
-    let fill = format!(
-        "document.querySelector('input[name=username]').value = {}; \
-         document.querySelector('input[name=password]').value = {}; true",
-        json!(user),
-        json!(PASSWORD)
-    );
-    browser.eval(&fill).expect("the login form");
-    browser.click("#login button[type=submit]");
+    submit_login(browser, base, user, PASSWORD);
     browser.wait_for(&format!("location.pathname === '/' && document.body.innerText.includes({})", json!(user)));
-}
-
-fn text(browser: &mut Browser, selector: &str) -> String {
-    let js = format!("(document.querySelector({}) || {{}}).textContent || ''", json!(selector));
-    browser.eval(&js).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// (id, state) of every 2024 project the user sees, by key.
@@ -102,16 +90,11 @@ fn a_double_click_saves_one_draft(browser: &mut Browser, base: &str, coop: &Http
 
 #[test]
 fn irreversible_actions_ask_first_and_a_double_click_saves_one_draft() {
-    let Some(exe) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: apt-get install -y chromium");
-        println!("SKIP irreversible_actions_ask_first_and_a_double_click_saves_one_draft: Chromium is not installed");
+    let Some((_dir, server, mut browser, base)) =
+        started("irreversible_actions_ask_first_and_a_double_click_saves_one_draft")
+    else {
         return;
     };
-    let dir = tempfile::tempdir().expect("a directory");
-    let server =
-        Server::start(&format!("sqlite://{}/t.db", dir.path().display()), true, &dir.path().join("server.log"));
-    let base = format!("http://127.0.0.1:{}", server.port);
-    let mut browser = Browser::launch(&exe, &dir.path().join("profile"));
     log_in(&mut browser, &base, "admin");
     withdraw_asks_first(&mut browser, &base, &Http::login(server.port, "admin", PASSWORD));
     browser.click("header form button[type=submit]");

@@ -6,25 +6,19 @@
 //! Without Chromium the test prints SKIP and passes, unless `CI` is set: then it fails.
 
 use crate::web_support;
+use crate::{started, submit_login};
 
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
 use tiexi::sample::UNITS;
-use web_support::cdp::{chromium, Browser};
-use web_support::server::Server;
+use web_support::cdp::Browser;
+use web_support::PASSWORD;
 
 const SENTENCE: &str = "自2017年以来累计开展职工自主创业示范项目431个，拨付贴息资金806.635万元，撬动贷款1.68亿元，带动职工7916户，户年均增收5000元以上";
 
 fn log_in(browser: &mut Browser, base: &str, user: &str) {
-    browser.goto(&format!("{base}/login"));
-    let fill = format!(
-        "document.querySelector('input[name=username]').value = {}; \
-         document.querySelector('input[name=password]').value = 'tiexi-demo'; true",
-        json!(user)
-    );
-    browser.eval(&fill).expect("the login form");
-    browser.click("#login button[type=submit]");
+    submit_login(browser, base, user, PASSWORD);
     browser.wait_for(&format!("location.pathname === '/' && document.body.innerText.includes({})", json!(user)));
 }
 
@@ -83,18 +77,9 @@ fn shoot(browser: &mut Browser, name: &str, print: bool) -> PathBuf {
 
 #[test]
 fn each_user_sees_their_own_dashboard_with_its_charts() {
-    let Some(exe) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: apt-get install -y chromium");
-        println!(
-            "SKIP each_user_sees_their_own_dashboard_with_its_charts: Chromium is not installed (and CI is not set)"
-        );
+    let Some((_dir, server, mut browser, base)) = started("each_user_sees_their_own_dashboard_with_its_charts") else {
         return;
     };
-    let dir = tempfile::tempdir().expect("a directory");
-    let server =
-        Server::start(&format!("sqlite://{}/t.db", dir.path().display()), true, &dir.path().join("server.log"));
-    let base = format!("http://127.0.0.1:{}", server.port);
-    let mut browser = Browser::launch(&exe, &dir.path().join("profile"));
 
     log_in(&mut browser, &base, "admin");
     check(&mut browser, "admin", &UNITS);

@@ -10,22 +10,14 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::web_support;
+use crate::{started, submit_login};
 
 use serde_json::{json, Value};
-use web_support::cdp::{chromium, Browser};
-use web_support::server::Server;
+use web_support::cdp::Browser;
 use web_support::PASSWORD;
 
 fn log_in(browser: &mut Browser, base: &str, user: &str) {
-    browser.goto(&format!("{base}/login"));
-    let fill = format!(
-        "document.querySelector('input[name=username]').value = {}; \
-         document.querySelector('input[name=password]').value = {}; true",
-        json!(user),
-        json!(PASSWORD)
-    );
-    browser.eval(&fill).expect("the login form");
-    browser.click("#login button[type=submit]");
+    submit_login(browser, base, user, PASSWORD);
     browser.wait_for("location.pathname === '/'");
 }
 
@@ -57,20 +49,6 @@ fn wait_long(browser: &mut Browser, condition: &str, bound: Duration) {
     panic!("never became true: {condition}");
 }
 
-fn started() -> Option<(tempfile::TempDir, Server, Browser, String)> {
-    let Some(exe) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: apt-get install -y chromium");
-        println!("SKIP: Chromium is not installed");
-        return None;
-    };
-    let dir = tempfile::tempdir().expect("a directory");
-    let server =
-        Server::start(&format!("sqlite://{}/t.db", dir.path().display()), true, &dir.path().join("server.log"));
-    let base = format!("http://127.0.0.1:{}", server.port);
-    let browser = Browser::launch(&exe, &dir.path().join("profile"));
-    Some((dir, server, browser, base))
-}
-
 /// Send the file from the upload page: the page says it is parsing, its button disabled.
 fn upload_shows_progress(browser: &mut Browser, base: &str, file: &std::path::Path) {
     browser.goto(&format!("{base}/rounds/2024/imports/new"));
@@ -89,7 +67,10 @@ fn upload_shows_progress(browser: &mut Browser, base: &str, file: &std::path::Pa
 
 #[test]
 fn an_upload_of_20000_loans_shows_progress_and_a_paged_preview() {
-    let Some((dir, server, mut browser, base)) = started() else { return };
+    let Some((dir, server, mut browser, base)) = started("an_upload_of_20000_loans_shows_progress_and_a_paged_preview")
+    else {
+        return;
+    };
     log_in(&mut browser, &base, "admin");
     at_1280(&mut browser);
     // 5 000 projects of 4 loans each, of four 团场: division staff may import them all.
@@ -146,7 +127,7 @@ fn printed(browser: &mut Browser, table: &str, least_rows: i64) -> Value {
 
 #[test]
 fn the_project_list_prints_with_its_table() {
-    let Some((_dir, server, mut browser, base)) = started() else { return };
+    let Some((_dir, server, mut browser, base)) = started("the_project_list_prints_with_its_table") else { return };
     log_in(&mut browser, &base, "admin");
     at_1280(&mut browser);
     browser.goto(&format!("{base}/rounds/2024/projects"));

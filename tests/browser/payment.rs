@@ -7,6 +7,7 @@
 //! `CI` is set: then it fails.
 
 use crate::web_support;
+use crate::{submit_login, text};
 
 use std::fmt::Write as _;
 
@@ -16,21 +17,8 @@ use web_support::server::{Http, Server};
 use web_support::PASSWORD;
 
 fn log_in(browser: &mut Browser, base: &str, user: &str) {
-    browser.goto(&format!("{base}/login"));
-    let fill = format!(
-        "document.querySelector('input[name=username]').value = {}; \
-         document.querySelector('input[name=password]').value = {}; true",
-        json!(user),
-        json!(PASSWORD)
-    );
-    browser.eval(&fill).expect("the login form");
-    browser.click("#login button[type=submit]");
+    submit_login(browser, base, user, PASSWORD);
     browser.wait_for(&format!("location.pathname === '/' && document.body.innerText.includes({})", json!(user)));
-}
-
-fn text(browser: &mut Browser, selector: &str) -> String {
-    let js = format!("(document.querySelector({}) || {{}}).textContent || ''", json!(selector));
-    browser.eval(&js).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// Test-only setup: three projects of 2024 approved, allocated (admin) and the allocation

@@ -6,24 +6,18 @@
 //! Without Chromium the test prints SKIP and passes, unless `CI` is set: then it fails.
 
 use crate::web_support;
+use crate::{started, submit_login};
 
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
-use web_support::cdp::{chromium, Browser};
-use web_support::server::Server;
+use web_support::cdp::Browser;
+use web_support::PASSWORD;
 
 const WIDTHS: [i64; 2] = [390, 1280];
 
 fn log_in(browser: &mut Browser, base: &str, user: &str) {
-    browser.goto(&format!("{base}/login"));
-    let fill = format!(
-        "document.querySelector('input[name=username]').value = {}; \
-         document.querySelector('input[name=password]').value = 'tiexi-demo'; true",
-        json!(user)
-    );
-    browser.eval(&fill).expect("the login form");
-    browser.click("#login button[type=submit]");
+    submit_login(browser, base, user, PASSWORD);
     browser.wait_for("location.pathname === '/'");
 }
 
@@ -129,16 +123,7 @@ fn staff(browser: &mut Browser, base: &str, project: String) {
 
 #[test]
 fn the_pages_fit_a_phone_and_a_desktop() {
-    let Some(exe) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: apt-get install -y chromium");
-        println!("SKIP the_pages_fit_a_phone_and_a_desktop: Chromium is not installed (and CI is not set)");
-        return;
-    };
-    let dir = tempfile::tempdir().expect("a directory");
-    let server =
-        Server::start(&format!("sqlite://{}/t.db", dir.path().display()), true, &dir.path().join("server.log"));
-    let base = format!("http://127.0.0.1:{}", server.port);
-    let mut browser = Browser::launch(&exe, &dir.path().join("profile"));
+    let Some((_dir, server, mut browser, base)) = started("the_pages_fit_a_phone_and_a_desktop") else { return };
 
     let project = applicant(&mut browser, &base);
     staff(&mut browser, &base, project);

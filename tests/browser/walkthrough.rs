@@ -4,13 +4,14 @@
 //!
 //! Without Chromium the test prints SKIP and passes, unless `CI` is set: then it fails.
 
+use crate::started;
 use crate::web_support;
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use web_support::cdp::{chromium, Browser};
-use web_support::server::{Server, BIN};
+use web_support::cdp::Browser;
+use web_support::server::BIN;
 use web_support::{case000_policy, CASE000};
 
 /// `tiexi calc --json` with the policy file given.
@@ -99,16 +100,7 @@ fn screenshot(browser: &mut Browser, dir: &Path) {
 
 #[test]
 fn a_person_imports_a_workbook_in_the_browser() {
-    let Some(exe) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but Chromium is missing: apt-get install -y chromium");
-        println!("SKIP a_person_imports_a_workbook_in_the_browser: Chromium is not installed (and CI is not set)");
-        return;
-    };
-    let dir = tempfile::tempdir().expect("a directory");
-    let server =
-        Server::start(&format!("sqlite://{}/t.db", dir.path().display()), true, &dir.path().join("server.log"));
-    let base = format!("http://127.0.0.1:{}", server.port);
-    let mut browser = Browser::launch(&exe, &dir.path().join("profile"));
+    let Some((dir, server, mut browser, base)) = started("a_person_imports_a_workbook_in_the_browser") else { return };
     log_in(&mut browser, &base);
     let policy = create_round(&mut browser, &base, dir.path());
     let want = import(&mut browser, &policy);

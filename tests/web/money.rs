@@ -6,7 +6,7 @@
 //! The review workflow is another part of issue 5: projects are made `approved` here by a
 //! test-only SQL UPDATE of `state` after the real import.
 
-use crate::web_support;
+use crate::web_support::{self, check};
 
 use std::sync::Arc;
 
@@ -52,16 +52,6 @@ fn fen(v: &Value) -> i64 {
     v.as_str().and_then(|s| s.parse::<Money>().ok()).map_or_else(|| panic!("money: {v}"), Money::fen)
 }
 
-/// `tiexi check` on the test's database: (exit code, output).
-fn check(app: &TestApp) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiexi"))
-        .args(["check", "--database", &app.db.url])
-        .output()
-        .expect("tiexi check runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
-}
-
 /// The engine over the stored round (what every figure must equal).
 async fn engine_result(app: &TestApp, policy: &str) -> (Vec<i64>, engine::RoundResult) {
     let mut conn = app.pool.inner.acquire().await.expect("a connection");
@@ -76,6 +66,14 @@ async fn act(agent: &Agent, path: &str, body: Value) -> Value {
     let (status, v) = agent.post_json(path, &body).await;
     assert_eq!(status, Status::Ok, "{path} {body}: {v}");
     v
+}
+
+/// Propose the round's allocation (maker) and approve it (checker); returns the proposal.
+async fn approved_allocation(maker: &Agent, checker: &Agent) -> Value {
+    let proposal = act(maker, "/api/v1/rounds/2023/allocations", json!({ "dry_run": false })).await;
+    let path = format!("/api/v1/allocations/{}/actions", proposal["allocation_id"]);
+    act(checker, &path, json!({ "action": "approve" })).await;
+    proposal
 }
 
 /// Prepare (maker), approve (checker) and pay (maker) a batch; returns its JSON.
@@ -188,13 +186,7 @@ async fn reallocate(
 async fn a_paid_batch_cannot_be_edited_by_sql_and_check_names_a_breach() {
     let policy = two_pool_policy(&case000_policy(), POOLS);
     let (app, maker, checker) = round_with(&policy, &case000("applicants.xlsx")).await;
-    let proposal = act(&maker, "/api/v1/rounds/2023/allocations", json!({ "dry_run": false })).await;
-    act(
-        &checker,
-        &format!("/api/v1/allocations/{}/actions", proposal["allocation_id"]),
-        json!({ "action": "approve" }),
-    )
-    .await;
+    let proposal = approved_allocation(&maker, &checker).await;
     let first = proposal["run"]["projects"][0]["id"].as_i64().expect("as set up");
     let b = paid_batch(&maker, &checker, json!({ "projects": [first] }), "V1").await;
     let db = &app.pool.inner;
@@ -305,13 +297,7 @@ async fn racing(agent: &Arc<Agent>, paths: Vec<String>, body: Value) -> usize {
 async fn withdrawing_an_unpaid_grant_releases_it_to_the_pools() {
     let policy = two_pool_policy(&case000_policy(), POOLS);
     let (app, maker, checker) = round_with(&policy, &case000("applicants.xlsx")).await;
-    let proposal = act(&maker, "/api/v1/rounds/2023/allocations", json!({ "dry_run": false })).await;
-    act(
-        &checker,
-        &format!("/api/v1/allocations/{}/actions", proposal["allocation_id"]),
-        json!({ "action": "approve" }),
-    )
-    .await;
+    let proposal = approved_allocation(&maker, &checker).await;
     let line = &proposal["run"]["projects"][0];
     let mut tx = storage::begin_write(&app.pool).await.expect("as set up");
     let actor = storage::allocations::Actor { id: 1, name: "maker" };

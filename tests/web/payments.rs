@@ -8,7 +8,7 @@
 //! Projects are made `approved` by a test-only SQL UPDATE after the real import, as in
 //! `money.rs` (the review workflow is tested in `review.rs`).
 
-use crate::web_support;
+use crate::web_support::{self, check};
 
 use std::fmt::Write as _;
 
@@ -75,16 +75,6 @@ async fn approved_batch(maker: &Agent, checker: &Agent, ids: &[i64]) -> i64 {
     let id = b["id"].as_i64().expect("a batch");
     ok(checker, &format!("/api/v1/disbursements/{id}/actions"), json!({ "action": "approve" })).await;
     id
-}
-
-/// `tiexi check` on the test's database: (exit code, output).
-fn check(app: &TestApp) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiexi"))
-        .args(["check", "--database", &app.db.url])
-        .output()
-        .expect("tiexi check runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
 }
 
 /// `PUT /api/v1/projects/<id>/payee`.

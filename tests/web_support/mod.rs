@@ -168,6 +168,17 @@ impl TestApp {
     }
 }
 
+/// `tiexi check` on the test's database: (exit code, output).
+#[must_use]
+pub fn check(app: &TestApp) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiexi"))
+        .args(["check", "--database", &app.db.url])
+        .output()
+        .expect("tiexi check runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
 /// Today in the server's calendar (Beijing time), shifted by `days`: `2024-05-01`.
 #[must_use]
 pub fn today(days: i64) -> String {
@@ -215,16 +226,7 @@ impl Agent {
 
     /// `POST path` as multipart with the file in field `file` (API: token in the header).
     pub async fn upload(&self, path: &str, name: &str, bytes: &[u8]) -> (Status, Value) {
-        let (ct, body) = multipart(&[("file", Some(name), bytes)]);
-        let r = self
-            .client
-            .post(path.to_string())
-            .header(ct)
-            .header(Header::new("X-CSRF-Token", self.csrf.clone()))
-            .body(body)
-            .dispatch()
-            .await;
-        (r.status(), json_of(&r.into_string().await.unwrap_or_default()))
+        self.upload_with(path, &[("file", Some(name), bytes)]).await
     }
 
     /// `POST path` as multipart with more fields (API: token in the header).
