@@ -68,7 +68,7 @@ async fn earlier(pool: &storage::Pool, year: i32, projects: &[Project]) {
     for ((record, _), r) in stored.iter().zip(&result.projects) {
         let fen = r.requested.fen().max(100);
         storage::bulk::set_calculations(&mut tx, &[(record.id, fen, r.status.code())]).await.expect("stored");
-        storage::projects::set_paid(&mut tx, record.id, fen).await.expect("granted");
+        storage::projects::set_paid(&mut tx, record.id, engine::Money::from_fen(fen)).await.expect("granted");
     }
     // As a confirmed import of the round would have (`app::imports::confirm`): PostgreSQL's
     // statistics of the grown tables, without which the preview is planned as if the tables

@@ -197,7 +197,7 @@ async fn store_round(
     crate::app::calculation::seed(conn, &policy, round_id).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     if status == RoundStatus::Closed {
         for (id, r) in ids.iter().zip(&engine::compute(&policy, projects).projects) {
-            storage::projects::set_paid(conn, *id, r.granted.fen()).await?;
+            storage::projects::set_paid(conn, *id, r.granted).await?;
         }
         crate::app::division::demo::closed_round(conn, round_id, policy.year).await?;
     }

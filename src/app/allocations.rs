@@ -17,8 +17,8 @@ use crate::storage::{self, projects::Record, rounds::Round, Conn, Db};
 
 pub use crate::storage::allocations::{Granted, PoolRow, Stored};
 
-/// A proposal's grant lines, each with its parts (pool id, fen).
-pub type Lines = Vec<(Granted, Vec<(i64, i64)>)>;
+/// A proposal's grant lines, each with its parts (pool id, amount).
+pub type Lines = Vec<(Granted, Vec<(i64, Money)>)>;
 
 /// A run of the round as it stands: its pools, the approved projects taken (optionally a
 /// subset) and the engine's outcome.
@@ -52,7 +52,7 @@ pub async fn run(conn: &mut Conn, round: &Round, subset: Option<&[i64]>) -> Resu
         .map(|r| r.state == crate::review::State::Approved && wanted.as_ref().is_none_or(|w| w.contains(&r.id)))
         .collect();
     let held_by = allocations::held(conn, round.id).await?;
-    let held: Vec<Money> = all.iter().map(|r| Money::from_fen(held_by.get(&r.id).copied().unwrap_or(0))).collect();
+    let held: Vec<Money> = all.iter().map(|r| held_by.get(&r.id).copied().unwrap_or(Money::ZERO)).collect();
     let pools = allocations::pools(conn, round.id).await?;
     let amounts: Vec<Money> = pools.iter().map(|p| p.amount).collect();
     let granted: Vec<Money> = pools.iter().map(|p| p.granted).collect();
@@ -89,7 +89,7 @@ pub async fn commit(db: &Db, actor: Actor<'_>, round: &Round, subset: Option<&[i
             project_id: r.id,
             amount: l.granted,
             status: alloc::line::Status::Engine(l.status),
-            parts: ids.iter().copied().zip(l.parts.iter().map(|m| m.fen())).collect(),
+            parts: ids.iter().copied().zip(l.parts.iter().copied()).collect(),
         })
         .collect();
     let policy = crate::import::policy(&round.policy_toml)?;

@@ -17,12 +17,8 @@ mod read;
 pub use read::{candidates, detail, find, of_project, of_round, payee, round_of, with_items};
 pub use read::{Batch, Detail, Item, OfProject, Payment};
 
-fn money(v: &[i64]) -> Vec<Money> {
-    v.iter().copied().map(Money::from_fen).collect()
-}
-
-fn parts_of(p: &PoolParts, parts: &[Money]) -> Vec<(i64, i64)> {
-    p.pool_ids.iter().copied().zip(parts.iter().map(|m| m.fen())).collect()
+fn parts_of(p: &PoolParts, parts: Vec<Money>) -> Vec<(i64, Money)> {
+    p.pool_ids.iter().copied().zip(parts).collect()
 }
 
 async fn payee_in(conn: &mut Conn, round: &Round, project_id: i64) -> Result<Payee, AppError> {
@@ -38,8 +34,8 @@ async fn payment_item(conn: &mut Conn, round: &Round, project_id: i64) -> Result
         return Err(AppError::Conflict(format!("项目 {} 没有可拨付的金额", payee.key)));
     }
     let p = batches::pool_parts(conn, round.id, project_id).await?;
-    let basis = alloc::less(&alloc::less(&money(&p.granted), &money(&p.paid)), &money(&p.open));
-    let parts = parts_of(&p, &alloc::split_by(amount, &basis));
+    let basis = alloc::less(&alloc::less(&p.granted, &p.paid), &p.open);
+    let parts = parts_of(&p, alloc::split_by(amount, &basis));
     Ok(NewItem { payee, amount, parts })
 }
 
@@ -60,9 +56,9 @@ async fn clawback_item(
     }
     let p = batches::pool_parts(conn, round.id, project_id).await?;
     let open_parts: Vec<Money> =
-        money(&p.open).into_iter().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
-    let basis = alloc::less(&money(&p.paid), &open_parts);
-    let parts = parts_of(&p, &alloc::split_by(alloc::negate(amount), &basis));
+        p.open.iter().copied().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
+    let basis = alloc::less(&p.paid, &open_parts);
+    let parts = parts_of(&p, alloc::split_by(alloc::negate(amount), &basis));
     Ok(NewItem { payee, amount: alloc::negate(amount), parts })
 }
 

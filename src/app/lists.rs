@@ -22,8 +22,8 @@ const MOST: i64 = 100_000;
 pub async fn principals(conn: &mut Conn, list: &[(Record, Project)]) -> Result<Vec<Money>, AppError> {
     let ids: Vec<i64> = list.iter().map(|(r, _)| r.id).collect();
     let mut loans: std::collections::HashMap<i64, Vec<Money>> = std::collections::HashMap::new();
-    for (id, fen) in storage::lists::principals(conn, &ids).await? {
-        loans.entry(id).or_default().push(Money::from_fen(fen));
+    for (id, principal) in storage::lists::principals(conn, &ids).await? {
+        loans.entry(id).or_default().push(principal);
     }
     Ok(list.iter().map(|(r, _)| report::sum(loans.get(&r.id).into_iter().flatten().copied())).collect())
 }

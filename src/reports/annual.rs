@@ -82,7 +82,7 @@ async fn payments(conn: &mut Conn, pools: &[Pool], lines: &[Line], round_id: i64
             voucher_no: l.document_no.clone(),
             items: None,
             total: l.amount,
-            parts: by_pool(&ids, &[(l.pool_id, l.amount.fen())]),
+            parts: by_pool(&ids, &[(l.pool_id, l.amount)]),
         })
         .collect();
     for (b, items) in storage::reports::batches(conn, round_id).await? {
@@ -101,10 +101,10 @@ async fn payments(conn: &mut Conn, pools: &[Pool], lines: &[Line], round_id: i64
     Ok(out)
 }
 
-/// An amount's parts `(pool id, fen)` in the round's pool order (0 where it took nothing).
-pub(super) fn by_pool(ids: &[i64], parts: &[(i64, i64)]) -> Vec<Money> {
-    let at: HashMap<i64, i64> = parts.iter().copied().collect();
-    ids.iter().map(|id| Money::from_fen(at.get(id).copied().unwrap_or_default())).collect()
+/// An amount's parts `(pool id, amount)` in the round's pool order (0 where it took nothing).
+pub(super) fn by_pool(ids: &[i64], parts: &[(i64, Money)]) -> Vec<Money> {
+    let at: HashMap<i64, Money> = parts.iter().copied().collect();
+    ids.iter().map(|id| at.get(id).copied().unwrap_or(Money::ZERO)).collect()
 }
 
 /// The 绩效 evaluation of a round, if it has targets.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::Conn;
+use super::{rows, Conn};
 use crate::engine::allocation::line;
 use crate::engine::{AllocationRule, Money};
 use crate::signoff::allocation::State;
@@ -92,7 +92,7 @@ pub async fn pools(conn: &mut Conn, round_id: i64) -> Result<Vec<PoolRow>, sqlx:
 ///
 /// # Errors
 /// A database error.
-pub async fn held(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, i64>, sqlx::Error> {
+pub async fn held(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, Money>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT project_id, CAST(SUM(amount_fen) AS BIGINT) AS fen FROM grants \
          WHERE round_id = $1 AND state = 'active' AND kind = 'grant' GROUP BY project_id",
@@ -100,16 +100,16 @@ pub async fn held(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, i64>, s
     .bind(round_id)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get("project_id")?, r.try_get("fen")?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("project_id")?, rows::money(r, "fen")?))).collect()
 }
 
-/// One grant line to store: its project, amount, status and pool parts (pool id, fen).
+/// One grant line to store: its project, amount, status and pool parts (pool id, amount).
 #[derive(Debug, Clone)]
 pub struct NewLine {
     pub project_id: i64,
     pub amount: Money,
     pub status: line::Status,
-    pub parts: Vec<(i64, i64)>,
+    pub parts: Vec<(i64, Money)>,
 }
 
 /// A committed run: what it was given and what it grants.
@@ -185,11 +185,11 @@ async fn insert_line(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
-    for (pool, fen) in &line.parts {
+    for (pool, part) in &line.parts {
         sqlx::query("INSERT INTO grant_parts (grant_id, pool_id, amount_fen) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(pool)
-            .bind(fen)
+            .bind(part.fen())
             .execute(&mut *conn)
             .await?;
     }
@@ -211,12 +211,12 @@ async fn count_line(conn: &mut Conn, line: &NewLine) -> Result<(), Refusal> {
     if done.rows_affected() != 1 {
         return Err(refused("项目核定额将超过申请额，请重新试算"));
     }
-    for (pool, fen) in &line.parts {
+    for (pool, part) in &line.parts {
         let done = sqlx::query(
             "UPDATE pools SET granted_fen = granted_fen + $1 WHERE id = $2 \
              AND granted_fen + $1 <= amount_fen AND granted_fen + $1 >= paid_fen",
         )
-        .bind(fen)
+        .bind(part.fen())
         .bind(pool)
         .execute(&mut *conn)
         .await?;

@@ -91,9 +91,9 @@ pub async fn payees(conn: &mut Conn, round_id: i64) -> Result<Vec<Payee>, sqlx::
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PoolParts {
     pub pool_ids: Vec<i64>,
-    pub granted: Vec<i64>,
-    pub paid: Vec<i64>,
-    pub open: Vec<i64>,
+    pub granted: Vec<Money>,
+    pub paid: Vec<Money>,
+    pub open: Vec<Money>,
 }
 
 /// # Errors
@@ -121,19 +121,19 @@ pub async fn pool_parts(conn: &mut Conn, round_id: i64, project_id: i64) -> Resu
     let mut out = PoolParts::default();
     for r in &rows {
         out.pool_ids.push(r.try_get("id")?);
-        out.granted.push(r.try_get("granted")?);
-        out.paid.push(r.try_get("paid")?);
-        out.open.push(r.try_get("open")?);
+        out.granted.push(rows::money(r, "granted")?);
+        out.paid.push(rows::money(r, "paid")?);
+        out.open.push(rows::money(r, "open")?);
     }
     Ok(out)
 }
 
-/// One item of a new batch: its project, signed amount and pool parts (pool id, fen).
+/// One item of a new batch: its project, signed amount and pool parts (pool id, amount).
 #[derive(Debug, Clone)]
 pub struct NewItem {
     pub payee: Payee,
     pub amount: Money,
-    pub parts: Vec<(i64, i64)>,
+    pub parts: Vec<(i64, Money)>,
 }
 
 /// A new batch with its control totals (from the engine).
@@ -201,11 +201,11 @@ async fn insert_item(conn: &mut Conn, batch_id: i64, item: &NewItem) -> Result<(
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
-    for (pool, fen) in &item.parts {
+    for (pool, part) in &item.parts {
         sqlx::query("INSERT INTO batch_parts (item_id, pool_id, amount_fen) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(pool)
-            .bind(fen)
+            .bind(part.fen())
             .execute(&mut *conn)
             .await?;
     }
@@ -231,7 +231,6 @@ pub use read::{find, items, list, of_project, Batch, Item, Payment};
 /// would break; a database error.
 pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) -> Result<Option<Released>, Refusal> {
     use crate::engine::allocation as alloc;
-    use crate::engine::Money;
     let p = payee(conn, project_id).await?.ok_or_else(|| refused("找不到该项目"))?;
     if !p.open_payment.is_zero() || !p.open_clawback.is_zero() {
         return Err(refused("该项目在未完成的拨付批次中，请先撤销批次"));
@@ -241,14 +240,13 @@ pub async fn release_unpaid(conn: &mut Conn, project_id: i64, actor: Actor<'_>) 
         return Ok(None);
     }
     let parts = pool_parts(conn, p.round_id, project_id).await?;
-    let money = |v: &[i64]| v.iter().copied().map(Money::from_fen).collect::<Vec<_>>();
-    let basis = alloc::less(&money(&parts.granted), &money(&parts.paid));
+    let basis = alloc::less(&parts.granted, &parts.paid);
     let split = alloc::split_by(alloc::negate(amount), &basis);
     let line = NewLine {
         project_id,
         amount: alloc::negate(amount),
         status: crate::engine::allocation::line::Status::Released,
-        parts: parts.pool_ids.iter().copied().zip(split.iter().map(|m| m.fen())).collect(),
+        parts: parts.pool_ids.iter().copied().zip(split).collect(),
     };
     Ok(Some(release(conn, p.round_id, &line, actor).await?))
 }

@@ -151,6 +151,7 @@ pub async fn has_loan(conn: &mut Conn, project_id: i64, contract_no: &str) -> Re
 ///
 /// # Errors
 /// A database error.
-pub async fn requested_fen(conn: &mut Conn, project_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT requested_fen FROM projects WHERE id = $1").bind(project_id).fetch_one(conn).await
+pub async fn requested(conn: &mut Conn, project_id: i64) -> Result<Money, sqlx::Error> {
+    let row = sqlx::query("SELECT requested_fen FROM projects WHERE id = $1").bind(project_id).fetch_one(conn).await?;
+    rows::money(&row, "requested_fen")
 }

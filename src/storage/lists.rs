@@ -3,16 +3,17 @@
 
 use sqlx::Row;
 
-use super::Conn;
+use super::{rows, Conn};
+use crate::engine::Money;
 
 /// The most ids one statement binds.
 const CHUNK: usize = 500;
 
-/// The principals, in fen, of the loans of the given projects, as `(project id, fen)`.
+/// The principals of the loans of the given projects, as `(project id, principal)`.
 ///
 /// # Errors
 /// A database error.
-pub async fn principals(conn: &mut Conn, project_ids: &[i64]) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+pub async fn principals(conn: &mut Conn, project_ids: &[i64]) -> Result<Vec<(i64, Money)>, sqlx::Error> {
     let mut out = Vec::new();
     for ids in project_ids.chunks(CHUNK) {
         let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
@@ -23,7 +24,7 @@ pub async fn principals(conn: &mut Conn, project_ids: &[i64]) -> Result<Vec<(i64
             query = query.bind(*id);
         }
         for r in query.fetch_all(&mut *conn).await? {
-            out.push((r.try_get(0)?, r.try_get(1)?));
+            out.push((r.try_get("project_id")?, rows::money(&r, "principal_fen")?));
         }
     }
     Ok(out)

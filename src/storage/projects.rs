@@ -221,9 +221,9 @@ pub async fn holding_money(conn: &mut Conn, round_id: i64) -> Result<HashSet<i64
 ///
 /// # Errors
 /// A database error.
-pub async fn set_paid(conn: &mut Conn, id: i64, fen: i64) -> Result<(), sqlx::Error> {
+pub async fn set_paid(conn: &mut Conn, id: i64, amount: Money) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE projects SET granted_fen = $1, paid_fen = $1, state = 'approved' WHERE id = $2")
-        .bind(fen)
+        .bind(amount.fen())
         .bind(id)
         .execute(conn)
         .await?;

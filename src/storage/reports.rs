@@ -22,8 +22,8 @@ pub async fn decisions(conn: &mut Conn, round_id: i64) -> Result<HashMap<i64, St
     rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("decision_reason")?))).collect()
 }
 
-/// An item's amount from each pool: `(pool id, fen)`.
-pub type Parts = Vec<(i64, i64)>;
+/// An item's amount from each pool: `(pool id, amount)`.
+pub type Parts = Vec<(i64, Money)>;
 
 /// A batch as stored; `items` holds each item's amount per pool, by pool id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,7 @@ fn batch(r: &sqlx::any::AnyRow) -> Result<BatchRow, sqlx::Error> {
 }
 
 /// A round's batches in the order they were made, each with its items' pool parts
-/// (`(pool id, fen)` per item).
+/// (`(pool id, amount)` per item).
 ///
 /// # Errors
 /// A database error.
@@ -89,7 +89,7 @@ pub async fn batches(conn: &mut Conn, round_id: i64) -> Result<Vec<(BatchRow, Ve
             items.push((item, Vec::new()));
         }
         if let Some((_, list)) = items.last_mut() {
-            list.push((p.try_get("pool_id")?, p.try_get("amount_fen")?));
+            list.push((p.try_get("pool_id")?, rows::money(p, "amount_fen")?));
         }
     }
     rows.iter()
@@ -101,7 +101,7 @@ pub async fn batches(conn: &mut Conn, round_id: i64) -> Result<Vec<(BatchRow, Ve
         .collect()
 }
 
-/// One item of a payment list, with its project and its pool parts `(pool id, fen)`.
+/// One item of a payment list, with its project and its pool parts `(pool id, amount)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemRow {
     pub unit: String,
@@ -157,7 +157,7 @@ async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<ItemRow>, sqlx::Err
     .await?;
     let mut by_item: HashMap<i64, Parts> = HashMap::new();
     for p in &parts {
-        by_item.entry(p.try_get("item_id")?).or_default().push((p.try_get("pool_id")?, p.try_get("amount_fen")?));
+        by_item.entry(p.try_get("item_id")?).or_default().push((p.try_get("pool_id")?, rows::money(p, "amount_fen")?));
     }
     items
         .iter()

@@ -65,7 +65,7 @@ pub async fn round(conn: &mut storage::Conn, toml: &str, projects: &[(Project, i
             storage::bulk::set_calculations(conn, &[(id, *fen, tiexi::engine::Status::Funded.code())])
                 .await
                 .expect("a request");
-            storage::projects::set_paid(conn, id, *fen).await.expect("a grant");
+            storage::projects::set_paid(conn, id, Money::from_fen(*fen)).await.expect("a grant");
         }
     }
     round_id

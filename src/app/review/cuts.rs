@@ -130,7 +130,7 @@ pub async fn cut(db: &Db, actor: Actor<'_>, id: i64, asked: &Request) -> Result<
     let after = asked.limit.zip(asked.reason).map(|(limit, reason)| Cut { limit, reason, text: asked.comment.clone() });
     record(&mut tx, actor, &s, asked, (before.as_ref(), after.as_ref())).await?;
     super::recount(&mut tx, actor, s.round_id).await?;
-    let requested = Money::from_fen(storage::cuts::requested_fen(&mut tx, id).await?);
+    let requested = storage::cuts::requested(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Done { contract_no: asked.contract_no.clone(), cut: after, requested })
 }

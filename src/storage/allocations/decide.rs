@@ -26,7 +26,7 @@ pub struct Granted {
 ///
 /// # Errors
 /// A database error.
-pub async fn lines(conn: &mut Conn, allocation_id: i64) -> Result<Vec<(Granted, Vec<(i64, i64)>)>, sqlx::Error> {
+pub async fn lines(conn: &mut Conn, allocation_id: i64) -> Result<Vec<(Granted, Vec<(i64, Money)>)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT g.id, g.project_id, p.project_key, p.name, p.unit, g.kind, g.amount_fen, g.status, g.state \
          FROM grants g JOIN projects p ON p.id = g.project_id WHERE g.allocation_id = $1 ORDER BY p.position",
@@ -73,7 +73,7 @@ fn granted(r: &sqlx::any::AnyRow) -> Result<Granted, sqlx::Error> {
     })
 }
 
-async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, Money)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT gp.pool_id, gp.amount_fen FROM grant_parts gp JOIN pools l ON l.id = gp.pool_id \
          WHERE gp.grant_id = $1 ORDER BY l.position",
@@ -81,7 +81,7 @@ async fn parts(conn: &mut Conn, grant_id: i64) -> Result<Vec<(i64, i64)>, sqlx::
     .bind(grant_id)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("pool_id")?, rows::money(r, "amount_fen")?))).collect()
 }
 
 /// The approval, guarded: still proposed, not by its proposer (`$1` the actor, `guarded`).

@@ -121,7 +121,7 @@ async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>, out: &mut Payo
         if failed.contains(&item.id) {
             continue;
         }
-        move_paid(conn, item.project_id, item.amount.fen(), &item.parts).await?;
+        move_paid(conn, item.project_id, item.amount, &item.parts).await?;
         if b.kind == Kind::Clawback {
             let line = NewLine {
                 project_id: item.project_id,
@@ -135,11 +135,11 @@ async fn move_items(conn: &mut Conn, b: &Batch, actor: Actor<'_>, out: &mut Payo
     Ok(())
 }
 
-async fn move_paid(conn: &mut Conn, project_id: i64, fen: i64, parts: &[(i64, i64)]) -> Result<(), Refusal> {
+async fn move_paid(conn: &mut Conn, project_id: i64, amount: Money, parts: &[(i64, Money)]) -> Result<(), Refusal> {
     let done = sqlx::query(
         "UPDATE projects SET paid_fen = paid_fen + $1 WHERE id = $2 AND paid_fen + $1 <= granted_fen AND paid_fen + $1 >= 0",
     )
-    .bind(fen)
+    .bind(amount.fen())
     .bind(project_id)
     .execute(&mut *conn)
     .await?;
@@ -150,7 +150,7 @@ async fn move_paid(conn: &mut Conn, project_id: i64, fen: i64, parts: &[(i64, i6
         let done = sqlx::query(
             "UPDATE pools SET paid_fen = paid_fen + $1 WHERE id = $2 AND paid_fen + $1 <= granted_fen AND paid_fen + $1 >= 0",
         )
-        .bind(part)
+        .bind(part.fen())
         .bind(pool)
         .execute(&mut *conn)
         .await?;

@@ -88,7 +88,7 @@ pub struct Item {
     pub payee_name: String,
     pub payee_bank: String,
     pub payee_account: String,
-    pub parts: Vec<(i64, i64)>,
+    pub parts: Vec<(i64, Money)>,
     /// The bank's reason when it failed this line (docs/payments.md): the line is unpaid.
     pub failed: Option<String>,
 }
@@ -116,7 +116,7 @@ pub async fn items(conn: &mut Conn, batch_id: i64) -> Result<Vec<Item>, sqlx::Er
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|p| Ok((p.try_get(0)?, p.try_get(1)?)))
+        .map(|p| Ok((p.try_get("pool_id")?, rows::money(p, "amount_fen")?)))
         .collect::<Result<_, sqlx::Error>>()?;
         out.push(Item {
             id,

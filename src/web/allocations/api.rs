@@ -6,7 +6,6 @@ use rocket::Route;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::engine::Money;
 use crate::error::AppError;
 use crate::storage::Db;
 use crate::web::accounts::auth::Session;
@@ -83,7 +82,7 @@ async fn allocation(db: &Db, session: Session, id: i64) -> Result<Value, AppErro
         .iter()
         .map(|(g, parts)| json!({ "project_id": g.project_id, "key": g.project_key, "name": g.project_name,
             "amount": g.amount, "status": g.status, "state": g.state,
-            "parts": parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() }))
+            "parts": parts.iter().map(|(pool, amount)| json!({ "pool_id": pool, "amount": amount })).collect::<Vec<_>>() }))
         .collect();
     Ok(v)
 }

@@ -86,7 +86,7 @@ pub(crate) fn answer(
     }
 }
 
-/// Pool parts (pool id, fen) as amounts in the order of `pools` (zero where a pool has none).
-pub(crate) fn parts_in(pools: &[PoolRow], parts: &[(i64, i64)]) -> Vec<Money> {
-    pools.iter().map(|p| Money::from_fen(parts.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, fen)| *fen))).collect()
+/// Pool parts (pool id, amount) in the order of `pools` (zero where a pool has none).
+pub(crate) fn parts_in(pools: &[PoolRow], parts: &[(i64, Money)]) -> Vec<Money> {
+    pools.iter().map(|p| parts.iter().find(|(id, _)| *id == p.id).map_or(Money::ZERO, |(_, m)| *m)).collect()
 }

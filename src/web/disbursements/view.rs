@@ -4,7 +4,6 @@
 use serde_json::{json, Value};
 
 use crate::app::disbursements::{Batch, Item};
-use crate::engine::Money;
 use crate::export::mask;
 
 /// A batch as JSON, its payee accounts masked unless `full` (the batch's own page, division staff).
@@ -19,7 +18,7 @@ pub(crate) fn batch_json(b: &Batch, items: Option<&[Item]>, full: bool) -> Value
                 json!({ "project_id": i.project_id, "key": i.project_key, "name": i.project_name, "unit": i.unit,
                     "amount": i.amount, "payee_name": i.payee_name, "payee_bank": i.payee_bank,
                     "payee_account": account, "failed": i.failed,
-                    "parts": i.parts.iter().map(|(pool, fen)| json!({ "pool_id": pool, "amount": Money::from_fen(*fen) })).collect::<Vec<_>>() })
+                    "parts": i.parts.iter().map(|(pool, amount)| json!({ "pool_id": pool, "amount": amount })).collect::<Vec<_>>() })
             })
             .collect();
     }
