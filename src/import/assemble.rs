@@ -242,7 +242,8 @@ const BUILD_IN_HALVES: usize = 4096;
 /// Check every group and build its project (`None` when it has a problem), each group's
 /// rows going as soon as its project is built. Nothing else runs then: the reading is
 /// over, so a large sheet is built in two halves on the two cores, the second half's
-/// problems reported after the first's, in the order one pass would report them.
+/// problems reported after the first's (and all sorted by sheet and row in `finish`), in the
+/// order one pass would report them.
 fn build(mut groups: Vec<Group>, options: &Options, mut sink: Sink<'_>) -> Vec<Option<(Project, Option<Payee>)>> {
     let all = groups.len();
     let second = groups.split_off(if all >= BUILD_IN_HALVES { all / 2 } else { all });
