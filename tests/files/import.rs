@@ -7,6 +7,7 @@ use crate::common;
 #[path = "../programs/mod.rs"]
 mod programs;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use common::{date, pct, yuan};
@@ -413,9 +414,8 @@ fn a_large_sheet_reports_its_problems_and_projects_in_row_order() {
             2_600 => ("王超", ""),
             _ => ("王超", "3"),
         };
-        text.push_str(&format!(
-            "XX-{n},红星一场,养殖项目,个人,{leader},650102198001011234,{households},NX-{n},300,4.35,2023-06-15,2026-06-15\n"
-        ));
+        writeln!(text, "XX-{n},红星一场,养殖项目,个人,{leader},650102198001011234,{households},NX-{n},300,4.35,2023-06-15,2026-06-15")
+            .unwrap();
     }
     let p = csv(&text, Options { require_union_member: false, window: None });
     // The sheet's row n + 1 holds project n.
