@@ -72,6 +72,23 @@ struct LoanRows {
     /// every row twice (once here, once in its group).
     #[expect(clippy::vec_box, reason = "a row is several hundred bytes; grouping moves pointers")]
     rows: Vec<Box<LoanRow>>,
+    /// The rows grouped into projects, and the index of their contracts, once the sheet
+    /// has ended (`group`).
+    grouped: Option<(Vec<Group>, LoanIndex)>,
+}
+
+impl LoanRows {
+    /// Group the rows once the sheet has ended. Done at the sheet's end rather than in
+    /// `finish`: a streaming reader calls `end_sheet` on the assembling thread while
+    /// calamine reads the next sheet (the Events sheet), so the grouping is off the path
+    /// that ends in the answer (docs/ARCHITECTURE.md "The parse child").
+    fn group(&mut self) {
+        if self.grouped.is_none() {
+            let groups = projects::group(std::mem::take(&mut self.rows));
+            let index = index(&groups);
+            self.grouped = Some((groups, index));
+        }
+    }
 }
 
 impl<'a> Book<'a> {
@@ -128,6 +145,9 @@ impl<'a> Book<'a> {
     pub fn end_sheet(&mut self) {
         if self.current == Some(self.loans_at) {
             self.locate_loans();
+            if let Loans::Rows(r) = &mut self.loans {
+                r.group();
+            }
         }
         if let Some(sheet) = self.events.take() {
             self.read_events = Some(sheet.end(&mut self.errors));
@@ -164,7 +184,7 @@ impl<'a> Book<'a> {
                 let (errors, absent) = header_problems(sheet, &header, self.options.require_union_member);
                 let sheet_failed = !errors.is_empty();
                 self.errors.extend(errors);
-                Loans::Rows(LoanRows { header, calendar, sheet_failed, absent, rows: Vec::new() })
+                Loans::Rows(LoanRows { header, calendar, sheet_failed, absent, rows: Vec::new(), grouped: None })
             }
         };
         for (row, cells) in head {
@@ -193,19 +213,17 @@ impl<'a> Book<'a> {
     #[must_use]
     pub fn finish(mut self) -> Parsed {
         self.locate_loans();
-        let r = match self.loans {
+        let mut r = match self.loans {
             Loans::Rows(r) => r,
             Loans::NoHeader(e) => return Parsed { errors: vec![e], ..Parsed::default() },
             Loans::Head(..) => return Parsed::default(),
         };
         let mut errors = self.errors;
-        let groups = projects::group(r.rows);
+        r.group();
+        let (groups, index) = r.grouped.take().unwrap_or_default();
         let sheet = &self.names[self.loans_at];
-        let index = index(&groups);
-        let mut sink = Sink { sheet, header: &r.header, errors: &mut errors, absent: r.absent };
-        // Each group's rows go as soon as its project is built.
-        let built: Vec<Option<(Project, Option<Payee>)>> =
-            groups.into_iter().map(|g| projects::build(&g, self.options, &mut sink)).collect();
+        let built =
+            build(groups, self.options, Sink { sheet, header: &r.header, errors: &mut errors, absent: r.absent });
         let mut read = self.read_events.unwrap_or_default();
         let by_contract = events::attach(&mut read, &index, &mut errors);
         let trusted = !r.sheet_failed && !read.failed;
@@ -216,6 +234,39 @@ impl<'a> Book<'a> {
         parsed.title = self.title;
         parsed
     }
+}
+
+/// Groups at or above which `build` builds in two halves at once.
+const BUILD_IN_HALVES: usize = 4096;
+
+/// Check every group and build its project (`None` when it has a problem), each group's
+/// rows going as soon as its project is built. Nothing else runs then: the reading is
+/// over, so a large sheet is built in two halves on the two cores, the second half's
+/// problems reported after the first's (and all sorted by sheet and row in `finish`), in the
+/// order one pass would report them.
+fn build(mut groups: Vec<Group>, options: &Options, mut sink: Sink<'_>) -> Vec<Option<(Project, Option<Payee>)>> {
+    let all = groups.len();
+    let second = groups.split_off(if all >= BUILD_IN_HALVES { all / 2 } else { all });
+    let (sheet, header, absent) = (sink.sheet, sink.header, sink.absent.clone());
+    std::thread::scope(|scope| {
+        let other = (!second.is_empty()).then(|| {
+            scope.spawn(move || {
+                let mut errors = Vec::new();
+                let mut sink = Sink { sheet, header, errors: &mut errors, absent };
+                let built: Vec<_> = second.into_iter().map(|g| projects::build(&g, options, &mut sink)).collect();
+                (built, errors)
+            })
+        });
+        let mut built: Vec<_> = Vec::with_capacity(all);
+        built.extend(groups.into_iter().map(|g| projects::build(&g, options, &mut sink)));
+        if let Some(other) = other {
+            // A panic while building is the parser's panic, as it was on one thread.
+            let (rest, errors) = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            built.extend(rest);
+            sink.errors.extend(errors);
+        }
+        built
+    })
 }
 
 /// The sheet-level problems of the Loans sheet's header, and the keys of the columns it

@@ -174,6 +174,7 @@ pub struct Payee {
 /// The projects without errors, in workbook order, and every problem found.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Parsed {
+    #[serde(deserialize_with = "sized::projects")]
     pub projects: Vec<Project>,
     pub errors: Vec<RowError>,
     /// Projects left out because they have errors.
@@ -186,6 +187,40 @@ pub struct Parsed {
     /// them.
     #[serde(default)]
     pub payees: std::collections::BTreeMap<String, Payee>,
+}
+
+/// The projects of an answer read back at their full number at once (`isolate`): serde
+/// reserves at most a mebibyte for a sequence and grows it by doubling, each step a copy
+/// of every project so far into fresh memory (100,000 projects are 20 MB).
+mod sized {
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+
+    use crate::engine::Project;
+
+    pub(super) fn projects<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Project>, D::Error> {
+        deserializer.deserialize_seq(Projects)
+    }
+
+    struct Projects;
+
+    impl<'de> Visitor<'de> for Projects {
+        type Value = Vec<Project>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of projects")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Project>, A::Error> {
+            // Every project has a row: a declared length beyond the rows a sheet may have
+            // is not believed (the child is the one that parsed a hostile file).
+            let room = seq.size_hint().unwrap_or(0).min(super::sheet::MAX_ROWS as usize);
+            let mut projects = Vec::with_capacity(room);
+            while let Some(project) = seq.next_element()? {
+                projects.push(project);
+            }
+            Ok(projects)
+        }
+    }
 }
 
 impl Parsed {

@@ -7,6 +7,7 @@ use crate::common;
 #[path = "../programs/mod.rs"]
 mod programs;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use common::{date, pct, yuan};
@@ -397,4 +398,29 @@ fn payee_columns_are_read_checked_and_agree_across_a_projects_rows() {
         ("王超", "农业银行哈密分行", "6228480012345678")
     );
     assert_eq!(p.payee("XX-4"), None);
+}
+
+/// A sheet of 4,096 projects or more is built in two halves at once
+/// (docs/ARCHITECTURE.md "The parse child"): the problems found while building (here a
+/// blank 负责人 or 带动职工户数; a cell's own problems are found while reading) of both
+/// halves are reported, in row order, and every project comes in the sheet's order.
+#[test]
+fn a_large_sheet_reports_its_problems_and_projects_in_row_order() {
+    let blank = [10, 2_600, 4_990];
+    let mut text = format!("{}\n", CSV_HEADER.replace("（千元）", ""));
+    for n in 1..=5_000 {
+        let (leader, households) = match n {
+            10 | 4_990 => ("", "3"),
+            2_600 => ("王超", ""),
+            _ => ("王超", "3"),
+        };
+        writeln!(text, "XX-{n},红星一场,养殖项目,个人,{leader},650102198001011234,{households},NX-{n},300,4.35,2023-06-15,2026-06-15")
+            .unwrap();
+    }
+    let p = csv(&text, Options { require_union_member: false, window: None });
+    // The sheet's row n + 1 holds project n.
+    assert_eq!(places(&p), on_loans(&[(11, "leader"), (2_601, "households"), (4_991, "leader")]));
+    let expected: Vec<String> = (1..=5_000).filter(|n| !blank.contains(n)).map(|n| format!("XX-{n}")).collect();
+    assert_eq!(keys(&p), expected);
+    assert_eq!(p.rejected, 3);
 }
