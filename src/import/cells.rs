@@ -305,3 +305,20 @@ pub fn yes_no(v: &Value) -> Result<Option<bool>, String> {
 
 #[cfg(test)]
 mod tests;
+
+/// A value a row needs: the value, or `None` after `report` is told what to fix (blank:
+/// 必须填写 `what`; unreadable: the reading's own message). The Events and statement sheets
+/// read their needed values through it.
+pub fn needed<T>(read: Result<Option<T>, String>, what: &str, report: impl FnOnce(String)) -> Option<T> {
+    match read {
+        Ok(Some(v)) => Some(v),
+        Ok(None) => {
+            report(format!("必须填写{what}"));
+            None
+        }
+        Err(m) => {
+            report(m);
+            None
+        }
+    }
+}

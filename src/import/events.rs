@@ -205,17 +205,7 @@ impl RowReader<'_> {
 
     /// A value the row's 事项 needs: reported when blank or unreadable.
     fn need<T>(&self, key: Key, what: &str, read: Result<Option<T>, String>, errors: &mut Vec<RowError>) -> Option<T> {
-        match read {
-            Ok(Some(v)) => Some(v),
-            Ok(None) => {
-                self.push(key, format!("必须填写{what}"), errors);
-                None
-            }
-            Err(m) => {
-                self.push(key, m, errors);
-                None
-            }
-        }
+        cells::needed(read, what, |m| self.push(key, m, errors))
     }
 
     fn date(&self, key: Key) -> Result<Option<chrono::NaiveDate>, String> {

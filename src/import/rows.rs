@@ -221,7 +221,10 @@ fn field(out: &mut LoanRow, column: &Column, v: &Value, unit: Option<Unit>, cal:
         Key::MaturityOn => l.maturity_on = cells::date(v, cal)?,
         Key::SettledOn => l.settled_on = cells::date(v, cal)?,
         Key::InterestPaid => l.interest_paid = non_negative(cells::money(v, unit)?)?,
-        // The Events sheet's columns are never in a Loans sheet's header.
+        // The Events sheet's columns are never in a Loans sheet's header. Deliberately like
+        // the other matches on `Key` (rows/fields.rs, sample.rs): each names every column, with
+        // no catch-all, so a new column is a compile error wherever it needs a decision
+        // (docs/ARCHITECTURE.md, issue 13 item 4).
         Key::EventContractNo
         | Key::EventDate
         | Key::EventKind

@@ -180,6 +180,8 @@ impl RowReader<'_> {
         }
     }
 
+    // Deliberately like `events::Row::value` and `push`: a statement's row names its sheet by
+    // its grid, an event's by name; the needed-value rule itself is shared (`cells::needed`).
     fn value(&self, key: Key) -> &Value {
         static EMPTY: Value = Value::Empty;
         self.header.slot(key).and_then(|(i, _)| self.cells.get(i)).unwrap_or(&EMPTY)
@@ -192,17 +194,7 @@ impl RowReader<'_> {
     }
 
     fn need<T>(&self, key: Key, what: &str, read: Result<Option<T>, String>, errors: &mut Vec<RowError>) -> Option<T> {
-        match read {
-            Ok(Some(v)) => Some(v),
-            Ok(None) => {
-                self.push(key, format!("必须填写{what}"), errors);
-                None
-            }
-            Err(m) => {
-                self.push(key, m, errors);
-                None
-            }
-        }
+        cells::needed(read, what, |m| self.push(key, m, errors))
     }
 
     /// docs/workbook.md: a contract number that Excel stored as a number of 16 or more digits

@@ -93,6 +93,7 @@ impl ProjectFields {
             Key::PayeeAccount => text(self.payee_account.as_deref()),
             Key::Score => self.score.map(Held::Number),
             Key::Note => text(self.note.as_deref()),
+            // Deliberately like the loan fields' match below and `rows::set`: exhaustive on `Key`.
             Key::Bank
             | Key::ContractNo
             | Key::Principal
@@ -201,6 +202,7 @@ impl LoanFields {
             Key::MaturityOn => self.maturity_on.is_some(),
             Key::SettledOn => self.settled_on.is_some(),
             Key::InterestPaid => self.interest_paid.is_some(),
+            // Deliberately like the project fields' match above: exhaustive on `Key`.
             Key::ProjectNo
             | Key::Unit
             | Key::ProjectName
