@@ -55,9 +55,7 @@ async fn clawback_item(
         return Err(AppError::Conflict(format!("项目 {} 可追回金额为 {most} 元", payee.key)));
     }
     let p = batches::pool_parts(conn, round.id, project_id).await?;
-    let open_parts: Vec<Money> =
-        p.open.iter().copied().map(|m| if m < Money::ZERO { alloc::negate(m) } else { Money::ZERO }).collect();
-    let basis = alloc::less(&p.paid, &open_parts);
+    let basis = alloc::clawback_basis(&p.paid, &p.open);
     let parts = parts_of(&p, alloc::split_by(alloc::negate(amount), &basis));
     Ok(NewItem { payee, amount: alloc::negate(amount), parts })
 }

@@ -177,6 +177,15 @@ pub fn negate(amount: Money) -> Money {
     Money::ZERO - amount
 }
 
+/// What a new clawback may take back from each pool: what the pool has paid for the project
+/// less what open clawbacks (negative open parts) already take back from it. Open payments
+/// (positive parts) are not paid yet and take nothing back.
+#[must_use]
+pub fn clawback_basis(paid: &[Money], open: &[Money]) -> Vec<Money> {
+    let clawing: Vec<Money> = open.iter().map(|m| if *m < Money::ZERO { negate(*m) } else { Money::ZERO }).collect();
+    less(paid, &clawing)
+}
+
 mod fair;
 pub mod line;
 pub use fair::{run_fair, Fair};

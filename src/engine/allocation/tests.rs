@@ -90,3 +90,10 @@ fn paying_and_lacking_never_go_below_zero() {
     assert_eq!(split_by(m(-3), &[m(1), m(1), m(1)]), vec![m(-1), m(-1), m(-1)]);
     assert_eq!(split_by(m(1), &[m(1), m(1)]), vec![m(1), m(0)], "ties to the pool listed first");
 }
+
+#[test]
+fn a_clawback_takes_back_what_is_paid_less_open_clawbacks_only() {
+    let m = Money::from_fen;
+    // Pool 1: 500 paid, 200 already being clawed back; pool 2: 300 paid, a payment of 100 open.
+    assert_eq!(clawback_basis(&[m(500), m(300)], &[m(-200), m(100)]), [m(300), m(300)]);
+}
