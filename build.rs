@@ -21,7 +21,10 @@ fn main() {
     for file in &files {
         let relative = file.strip_prefix(&root).expect("under templates/").to_string_lossy().replace('\\', "/");
         let name = relative.strip_suffix(".html.tera").expect("only .html.tera is collected");
-        writeln!(out, "    ({name:?}, include_str!({:?})),", file.display().to_string())
+        // The path is the crate's at compile time, not this script's: a target directory
+        // shared by two checkouts (or a moved one) must not compile another's templates.
+        let path = format!("/templates/{relative}");
+        writeln!(out, "    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {path:?}))),")
             .expect("a String takes writes");
     }
     out.push_str("];\n");
