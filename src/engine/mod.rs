@@ -8,6 +8,7 @@ pub mod applicant;
 pub mod capital;
 pub mod caps;
 pub mod certified;
+pub mod compact;
 pub mod dates;
 pub mod facts;
 pub mod figures;

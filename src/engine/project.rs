@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::compact;
 use super::money::Money;
 use super::policy::Policy;
 use super::reasons::Reason;
@@ -110,10 +111,10 @@ enum TaggedKind {
 #[serde(remote = "EventKind")]
 enum PlainKind {
     Repayment(Money),
-    RateChange(Decimal),
+    RateChange(#[serde(with = "compact::decimal")] Decimal),
     OverdueStart,
     OverdueEnd,
-    Extension(NaiveDate),
+    Extension(#[serde(with = "compact::date")] NaiveDate),
 }
 
 impl Serialize for EventKind {
@@ -138,6 +139,7 @@ impl<'de> Deserialize<'de> for EventKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
+    #[serde(with = "compact::date")]
     pub on: NaiveDate,
     pub kind: EventKind,
 }
@@ -149,9 +151,13 @@ pub struct Loan {
     pub bank: String,
     pub principal: Money,
     /// The contract rate in percent (`4.35`).
+    #[serde(with = "compact::decimal")]
     pub rate: Decimal,
+    #[serde(with = "compact::date")]
     pub disbursed_on: NaiveDate,
+    #[serde(with = "compact::date")]
     pub maturity_on: NaiveDate,
+    #[serde(default, with = "compact::optional_date")]
     pub settled_on: Option<NaiveDate>,
     pub interest_paid: Option<Money>,
     pub events: Vec<Event>,
@@ -172,6 +178,7 @@ pub struct Project {
     /// 户均增收, 元 per household per year.
     pub income_increase: Option<Money>,
     /// 评审得分, for `priority` grants.
+    #[serde(default, with = "compact::optional_decimal")]
     pub score: Option<Decimal>,
     pub applicant: Applicant,
     pub loans: Vec<Loan>,
