@@ -6,7 +6,8 @@
 //! `tiexi parse-worker`; the child lowers its own limits first, runs `guard::workbook` and
 //! answers `Result<Parsed, ImportError>` on stdout: the line `REPLY_VERSION`, then the
 //! value in bincode (compact: the JSON of 100,000 rows was 48 MB, and reading it back cost
-//! more than a fifth of the import). Parent and child are the same binary, so the version
+//! more than a fifth of the import); a workbook's projects come first, in frames
+//! (`frames`). Parent and child are the same binary, so the version
 //! line only guards against a stale worker. A panic in the child becomes
 //! `Unreadable`; an abort, a signal, a limit or the wall clock becomes `Hostile`. The parent
 //! never parses the file itself and never panics because of it.
@@ -20,6 +21,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+mod frames;
 
 use rlimit::Resource;
 use serde::de::DeserializeOwned;
@@ -53,7 +56,7 @@ const TIMED_OUT: &str = "解析超时";
 /// As `guard::workbook`; `Hostile` when the child crashed, was killed by a limit or ran
 /// out of time; `Worker` when it could not be started.
 pub fn workbook(exe: &Path, bytes: &[u8], options: &Options) -> Result<Parsed, ImportError> {
-    run(exe, &Request::Workbook(*options), bytes)
+    run(exe, &Request::Workbook(*options), bytes, frames::decode)
 }
 
 /// Read a bank's interest statement in a child process, as a workbook is
@@ -62,7 +65,7 @@ pub fn workbook(exe: &Path, bytes: &[u8], options: &Options) -> Result<Parsed, I
 /// # Errors
 /// As [`workbook`].
 pub fn statements(exe: &Path, bytes: &[u8]) -> Result<Statement, ImportError> {
-    run(exe, &Request::Statements { statements: 1 }, bytes)
+    run(exe, &Request::Statements { statements: 1 }, bytes, decode)
 }
 
 /// Read a bank's answer to a batch (回单) in a child process, as a workbook is
@@ -71,7 +74,7 @@ pub fn statements(exe: &Path, bytes: &[u8]) -> Result<Statement, ImportError> {
 /// # Errors
 /// As [`workbook`].
 pub fn bank_return(exe: &Path, bytes: &[u8]) -> Result<super::bank_return::BankReturn, ImportError> {
-    run(exe, &Request::BankReturn { bank_return: 1 }, bytes)
+    run(exe, &Request::BankReturn { bank_return: 1 }, bytes, decode)
 }
 
 /// What the parent asks for, as the child's first line: an applicant workbook's `Options`,
@@ -84,7 +87,10 @@ enum Request {
     Workbook(Options),
 }
 
-fn run<T: DeserializeOwned + Send>(exe: &Path, request: &Request, bytes: &[u8]) -> Result<T, ImportError> {
+/// How the parent reads the child's answer.
+type Decode<T> = fn(&mut dyn BufRead) -> Option<Result<T, ImportError>>;
+
+fn run<T: Send>(exe: &Path, request: &Request, bytes: &[u8], decode: Decode<T>) -> Result<T, ImportError> {
     if bytes.len() > MAX_UPLOAD {
         return Err(hostile("文件超过 20 MB"));
     }
@@ -169,6 +175,13 @@ fn wire() -> impl bincode::Options {
     bincode::DefaultOptions::new().with_limit(MAX_REPLY)
 }
 
+/// The same encoding as the child writes it: without the bound, which bincode checks by
+/// sizing the whole value first, a second pass over every project; the bound guards the
+/// parent, which reads.
+fn wire_out() -> impl bincode::Options {
+    bincode::DefaultOptions::new()
+}
+
 /// An answer, or `None` when it is not one whole answer of this version (nothing may
 /// follow it).
 fn decode<T: DeserializeOwned>(reply: &mut dyn BufRead) -> Option<Result<T, ImportError>> {
@@ -197,23 +210,14 @@ pub fn serve(input: &mut dyn Read, output: &mut dyn Write) -> u8 {
     // The panic's text goes into the answer, not to a stderr nobody reads.
     panic::set_hook(Box::new(|_| {}));
     if let Err(e) = limit_self() {
-        return respond::<Parsed>(&Err(ImportError::Worker(e.to_string())), output);
+        return frames::respond(Err(ImportError::Worker(e.to_string())), output);
     }
     match request(input) {
-        Ok((Request::Workbook(options), bytes)) => respond_and_leave(parse(bytes, options), output),
+        Ok((Request::Workbook(options), bytes)) => frames::respond(parse(bytes, options), output),
         Ok((Request::Statements { .. }, bytes)) => respond(&caught(|| super::statements::read(&bytes)), output),
         Ok((Request::BankReturn { .. }, bytes)) => respond(&caught(|| super::bank_return::read(&bytes)), output),
-        Err(e) => respond::<Parsed>(&Err(e), output),
+        Err(e) => frames::respond(Err(e), output),
     }
-}
-
-/// `respond`, then leave the answer to the process's end: the child exits right after,
-/// and the parent waits for that exit, so freeing 100,000 projects one by one (a tenth of
-/// a second) would only delay the answer. The kernel takes the memory back whole.
-fn respond_and_leave<T: Serialize>(reply: Result<T, ImportError>, output: &mut dyn Write) -> u8 {
-    let code = respond(&reply, output);
-    std::mem::forget(reply);
-    code
 }
 
 fn respond<T: Serialize>(reply: &Result<T, ImportError>, output: &mut dyn Write) -> u8 {
@@ -221,7 +225,7 @@ fn respond<T: Serialize>(reply: &Result<T, ImportError>, output: &mut dyn Write)
     let mut output = std::io::BufWriter::with_capacity(256 * 1024, output);
     let written = output
         .write_all(REPLY_VERSION)
-        .and_then(|()| wire().serialize_into(&mut output, reply).map_err(std::io::Error::other))
+        .and_then(|()| wire_out().serialize_into(&mut output, reply).map_err(std::io::Error::other))
         .and_then(|()| output.flush());
     u8::from(written.is_err())
 }

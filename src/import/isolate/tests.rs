@@ -9,13 +9,13 @@ fn status(raw: i32) -> ExitStatus {
 
 fn reply(r: &Result<Parsed, ImportError>) -> Vec<u8> {
     let mut out = Vec::new();
-    assert_eq!(respond(r, &mut out), 0);
+    assert_eq!(frames::respond(r.clone(), &mut out), 0);
     out
 }
 
 /// What the parent reads from these bytes of the child's stdout.
 fn decoded(bytes: &[u8]) -> Option<Result<Parsed, ImportError>> {
-    decode(&mut &bytes[..])
+    frames::decode(&mut &bytes[..])
 }
 
 #[test]
@@ -82,7 +82,7 @@ fn every_column_key_survives_the_trip_through_the_wire() {
 fn an_answer_of_another_version_or_with_trailing_bytes_is_no_answer() {
     let mut good = reply(&Ok(Parsed { rejected: 1, ..Parsed::default() }));
     assert!(decoded(&good).is_some());
-    assert!(decoded(&good[REPLY_VERSION.len()..]).is_none());
+    assert!(decoded(&good[frames::VERSION.len()..]).is_none());
     assert!(decoded(&good[..good.len() - 1]).is_none());
     good.push(0);
     assert!(decoded(&good).is_none());
@@ -107,14 +107,49 @@ fn a_parsed_workbook_survives_the_trip_through_the_wire() {
     crate::sample::workbook(60, 2024, &path).expect("written");
     let parsed = guard::workbook(&std::fs::read(&path).expect("read"), &Options::default()).expect("parsed");
     assert!(parsed.projects.iter().flat_map(|p| &p.loans).any(|l| !l.events.is_empty()));
-    let bytes = reply(&Ok(parsed.clone()));
-    let back = wire_decode_for_test(&bytes);
+    let back = decoded(&reply(&Ok(parsed.clone()))).expect("one answer").expect("parsed");
     assert_eq!(back.projects, parsed.projects);
     assert_eq!(back.errors, parsed.errors);
+    assert_eq!((back.sheet, back.title, back.payees), (parsed.sheet, parsed.title, parsed.payees));
 }
 
-fn wire_decode_for_test(bytes: &[u8]) -> Parsed {
-    use bincode::Options as _;
-    let r: Result<Result<Parsed, ImportError>, _> = wire().deserialize(&bytes[REPLY_VERSION.len()..]);
-    r.expect("decodes").expect("parsed")
+#[test]
+fn many_projects_come_in_frames_and_in_order() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.xlsx");
+    crate::sample::workbook(60, 2024, &path).expect("written");
+    let one = guard::workbook(&std::fs::read(&path).expect("read"), &Options::default()).expect("parsed");
+    // 2,500 projects: two whole frames and part of a third.
+    let projects: Vec<_> = one
+        .projects
+        .iter()
+        .cycle()
+        .take(2_500)
+        .cloned()
+        .enumerate()
+        .map(|(at, mut p)| {
+            p.key = format!("P{at}");
+            p
+        })
+        .collect();
+    let parsed = Parsed { projects, rejected: 3, ..Parsed::default() };
+    let bytes = reply(&Ok(parsed.clone()));
+    let back = decoded(&bytes).expect("one answer").expect("parsed");
+    assert_eq!(back.projects, parsed.projects);
+    assert_eq!(back.rejected, 3);
+    // A count that does not match the frames, or a frame cut short, is no answer.
+    let mut wrong_count = bytes.clone();
+    wrong_count[frames::VERSION.len()] ^= 1;
+    assert!(decoded(&wrong_count).is_none());
+    assert!(decoded(&bytes[..bytes.len() / 2]).is_none());
+}
+
+#[test]
+fn a_statement_answer_is_one_value_as_before() {
+    let parsed = Parsed { rejected: 4, ..Parsed::default() };
+    let mut out = Vec::new();
+    assert_eq!(respond(&Ok::<_, ImportError>(parsed), &mut out), 0);
+    let back: Result<Parsed, ImportError> = decode(&mut &out[..]).expect("one answer");
+    assert_eq!(back.map(|p| p.rejected), Ok(4));
+    assert!(decode::<Parsed>(&mut &out[..out.len() - 1]).is_none());
 }
