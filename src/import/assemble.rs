@@ -3,14 +3,14 @@
 //! a problem left out whole.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::cells::{Calendar, Value};
 use super::columns::{Key, LOANS};
 use super::events::{self, Events, LoanIndex};
 use super::header::{self, Header};
-use super::projects::{self, Group, Sink};
-use super::rows::{self, LoanRow};
+use super::projects::{self, Group, Grouping, Sink};
+use super::rows;
 use super::sheet::Grid;
 use super::{ImportError, Options, Parsed, Payee, RowError};
 use crate::engine::{Event, Project};
@@ -68,26 +68,49 @@ struct LoanRows {
     /// A problem of the header itself: no project of the sheet can be trusted.
     sheet_failed: bool,
     absent: Vec<Key>,
-    /// Boxed: grouping then moves a pointer per row, and the list of rows never holds
-    /// every row twice (once here, once in its group).
-    #[expect(clippy::vec_box, reason = "a row is several hundred bytes; grouping moves pointers")]
-    rows: Vec<Box<LoanRow>>,
-    /// The rows grouped into projects, and the index of their contracts, once the sheet
-    /// has ended (`group`).
-    grouped: Option<(Vec<Group>, LoanIndex)>,
+    /// The rows grouped into projects as they are read, until the sheet ends.
+    grouping: Grouping,
+    /// The building of the projects, once the sheet has ended (`end`).
+    built: Option<std::thread::JoinHandle<Built>>,
+}
+
+/// The Loans sheet's projects, built, with the index of their contracts and the problems
+/// found building them.
+struct Built {
+    projects: Vec<Option<(Project, Option<Payee>)>>,
+    index: LoanIndex,
+    errors: Vec<RowError>,
 }
 
 impl LoanRows {
-    /// Group the rows once the sheet has ended. Done at the sheet's end rather than in
-    /// `finish`: a streaming reader calls `end_sheet` on the assembling thread while
-    /// calamine reads the next sheet (the Events sheet), so the grouping is off the path
-    /// that ends in the answer (docs/ARCHITECTURE.md "The parse child").
-    fn group(&mut self) {
-        if self.grouped.is_none() {
-            let groups = projects::group(std::mem::take(&mut self.rows));
-            let index = index(&groups);
-            self.grouped = Some((groups, index));
+    /// Start building the projects once the sheet has ended, on a thread of their own: a
+    /// streaming reader calls `end_sheet` on the assembling thread while calamine goes on
+    /// to read the Events sheet, and neither need wait for the build (docs/ARCHITECTURE.md
+    /// "The parse child").
+    fn end(&mut self, sheet: &str, options: &Options) {
+        if self.built.is_none() {
+            self.built = Some(self.spawn(sheet, options));
         }
+    }
+
+    /// The projects built (started here when the sheet was never ended).
+    fn built(mut self, sheet: &str, options: &Options) -> Built {
+        let building = self.built.take().unwrap_or_else(|| self.spawn(sheet, options));
+        // A panic while building is the parser's panic, as it was on one thread.
+        building.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    /// A thread that cannot start is a panic, as in `build`: the parser's.
+    fn spawn(&mut self, sheet: &str, options: &Options) -> std::thread::JoinHandle<Built> {
+        let groups = std::mem::take(&mut self.grouping).groups();
+        let (sheet, header, absent, options) = (sheet.to_string(), self.header.clone(), self.absent.clone(), *options);
+        std::thread::spawn(move || {
+            let index = index(&groups);
+            let mut errors = Vec::new();
+            let projects =
+                build(groups, &options, Sink { sheet: &sheet, header: &header, errors: &mut errors, absent });
+            Built { projects, index, errors }
+        })
     }
 }
 
@@ -146,7 +169,7 @@ impl<'a> Book<'a> {
         if self.current == Some(self.loans_at) {
             self.locate_loans();
             if let Loans::Rows(r) = &mut self.loans {
-                r.group();
+                r.end(&self.names[self.loans_at], self.options);
             }
         }
         if let Some(sheet) = self.events.take() {
@@ -184,7 +207,14 @@ impl<'a> Book<'a> {
                 let (errors, absent) = header_problems(sheet, &header, self.options.require_union_member);
                 let sheet_failed = !errors.is_empty();
                 self.errors.extend(errors);
-                Loans::Rows(LoanRows { header, calendar, sheet_failed, absent, rows: Vec::new(), grouped: None })
+                Loans::Rows(LoanRows {
+                    header,
+                    calendar,
+                    sheet_failed,
+                    absent,
+                    grouping: Grouping::default(),
+                    built: None,
+                })
             }
         };
         for (row, cells) in head {
@@ -205,7 +235,7 @@ impl<'a> Book<'a> {
             return;
         }
         let sheet = rows::Sheet { name: &self.names[self.loans_at], calendar: r.calendar };
-        r.rows.push(Box::new(rows::read(sheet, header, row, cells, &mut self.errors)));
+        r.grouping.push(Box::new(rows::read(sheet, header, row, cells, &mut self.errors)));
     }
 
     /// Group the rows into projects, attach the events, and leave out every project with a
@@ -213,21 +243,19 @@ impl<'a> Book<'a> {
     #[must_use]
     pub fn finish(mut self) -> Parsed {
         self.locate_loans();
-        let mut r = match self.loans {
+        let r = match self.loans {
             Loans::Rows(r) => r,
             Loans::NoHeader(e) => return Parsed { errors: vec![e], ..Parsed::default() },
             Loans::Head(..) => return Parsed::default(),
         };
-        let mut errors = self.errors;
-        r.group();
-        let (groups, index) = r.grouped.take().unwrap_or_default();
         let sheet = &self.names[self.loans_at];
-        let built =
-            build(groups, self.options, Sink { sheet, header: &r.header, errors: &mut errors, absent: r.absent });
+        let (trusted_sheet, mut errors) = (!r.sheet_failed, self.errors);
+        let built = r.built(sheet, self.options);
+        errors.extend(built.errors);
         let mut read = self.read_events.unwrap_or_default();
-        let by_contract = events::attach(&mut read, &index, &mut errors);
-        let trusted = !r.sheet_failed && !read.failed;
-        let mut parsed = finish(built, &by_contract, &read.touched, trusted);
+        let by_contract = events::attach(&mut read, &built.index, &mut errors);
+        let trusted = trusted_sheet && !read.failed;
+        let mut parsed = finish(built.projects, &by_contract, &read.touched, trusted);
         errors.sort_by_key(|e| (self.names.iter().position(|n| *n == e.sheet), e.row));
         parsed.errors = errors;
         parsed.sheet.clone_from(sheet);
@@ -240,10 +268,10 @@ impl<'a> Book<'a> {
 const BUILD_IN_HALVES: usize = 4096;
 
 /// Check every group and build its project (`None` when it has a problem), each group's
-/// rows going as soon as its project is built. Nothing else runs then: the reading is
-/// over, so a large sheet is built in two halves on the two cores, the second half's
-/// problems reported after the first's (and all sorted by sheet and row in `finish`), in the
-/// order one pass would report them.
+/// rows going as soon as its project is built. A large sheet is built in two halves at
+/// once, beside the reading of the Events sheet (the Loans sheet's rows are all read), the
+/// second half's problems reported after the first's (and all sorted by sheet and row in
+/// `finish`), in the order one pass would report them.
 fn build(mut groups: Vec<Group>, options: &Options, mut sink: Sink<'_>) -> Vec<Option<(Project, Option<Payee>)>> {
     let all = groups.len();
     let second = groups.split_off(if all >= BUILD_IN_HALVES { all / 2 } else { all });
@@ -253,12 +281,12 @@ fn build(mut groups: Vec<Group>, options: &Options, mut sink: Sink<'_>) -> Vec<O
             scope.spawn(move || {
                 let mut errors = Vec::new();
                 let mut sink = Sink { sheet, header, errors: &mut errors, absent };
-                let built: Vec<_> = second.into_iter().map(|g| projects::build(&g, options, &mut sink)).collect();
+                let built: Vec<_> = second.into_iter().map(|g| projects::build(g, options, &mut sink)).collect();
                 (built, errors)
             })
         });
         let mut built: Vec<_> = Vec::with_capacity(all);
-        built.extend(groups.into_iter().map(|g| projects::build(&g, options, &mut sink)));
+        built.extend(groups.into_iter().map(|g| projects::build(g, options, &mut sink)));
         if let Some(other) = other {
             // A panic while building is the parser's panic, as it was on one thread.
             let (rest, errors) = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -304,7 +332,7 @@ fn index(groups: &[Group]) -> LoanIndex {
 /// When a sheet itself could not be read (`trusted` false), every project is left out.
 fn finish(
     built: Vec<Option<(Project, Option<Payee>)>>,
-    events: &HashMap<String, Vec<Event>>,
+    events: &events::ByContract,
     touched: &[String],
     trusted: bool,
 ) -> Parsed {
@@ -317,7 +345,7 @@ fn finish(
             None => parsed.rejected += 1,
             Some((mut p, payee)) => {
                 for loan in &mut p.loans {
-                    loan.events = events.get(&loan.contract_no).cloned().unwrap_or_default();
+                    loan.events = events.events(&loan.contract_no).map(<[Event]>::to_vec).unwrap_or_default();
                 }
                 if let Some(payee) = payee {
                     parsed.payees.insert(p.key.clone(), payee);

@@ -9,7 +9,7 @@ use super::columns::{Key, EVENTS};
 use super::header::{self, Header};
 use super::RowError;
 use crate::engine::{Event, EventKind};
-pub use attach::{attach, LoanIndex};
+pub use attach::{attach, ByContract, LoanIndex};
 
 /// An event read from a row, with the contract number it belongs to and its row.
 #[derive(Debug, Clone)]

@@ -6,8 +6,8 @@ use super::projects::Sink;
 use super::rows::LoanRow;
 use crate::engine::Loan;
 
-/// The loan of a row, or `None` with its problems reported.
-pub fn loan(r: &LoanRow, sink: &mut Sink<'_>) -> Option<Loan> {
+/// The loan of a row, or `None` with its problems reported; the row gives up its texts.
+pub fn loan(r: &mut LoanRow, sink: &mut Sink<'_>) -> Option<Loan> {
     let l = &r.loan;
     let before = sink.errors.len();
     for c in LOANS.iter().filter(|c| c.level == Level::Loan && c.need == Need::Always) {
@@ -32,9 +32,10 @@ pub fn loan(r: &LoanRow, sink: &mut Sink<'_>) -> Option<Loan> {
     if sink.errors.len() > before || !r.unreadable.is_empty() {
         return None;
     }
+    let l = &mut r.loan;
     Some(Loan {
-        contract_no: l.contract_no.clone()?,
-        bank: l.bank.clone().unwrap_or_default(),
+        contract_no: l.contract_no.take()?,
+        bank: l.bank.take().unwrap_or_default(),
         principal: l.principal?,
         rate: l.rate?,
         disbursed_on: l.disbursed_on?,

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use ahash::RandomState;
+
 use super::columns::{Key, Level, Need, LOANS};
 use super::header::Header;
 use super::rows::{LoanRow, ProjectFields};
@@ -24,35 +26,48 @@ pub struct Group {
 ///   continues the project above it, unless what it does name is another project: blank
 ///   later rows inherit, as merged cells do, also where a merge was lost (.ods, copies);
 /// - any other row stands alone, and its missing values are reported.
-#[must_use]
-pub fn group(rows: Vec<Box<LoanRow>>) -> Vec<Group> {
-    // Sized once for the rows: grown by doubling, the maps rehash every key again and
-    // again, into fresh pages each time (a sixth of the parse child's page faults).
-    let mut groups: Vec<Group> = Vec::with_capacity(rows.len());
-    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(rows.len());
-    let mut by_person: HashMap<(String, String), usize> = HashMap::with_capacity(rows.len());
-    let mut last: Option<usize> = None;
-    for row in rows {
+#[derive(Default)]
+pub struct Grouping {
+    groups: Vec<Group>,
+    by_key: HashMap<String, usize, RandomState>,
+    by_person: HashMap<(String, String), usize, RandomState>,
+    last: Option<usize>,
+}
+
+impl Grouping {
+    /// Add the next row of the sheet. Rows are grouped as they are read, not once the
+    /// sheet has ended: the assembling thread has room while calamine reads, and the
+    /// reader never waits for a grouping of the whole sheet (docs/ARCHITECTURE.md "The
+    /// parse child").
+    pub fn push(&mut self, row: Box<LoanRow>) {
         let person = person(&row);
         let key = match (&row.project.project_no, &person) {
             (Some(no), _) => Some(no.clone()),
-            (None, Some(p)) => {
-                by_person.get(p).map(|&at| groups[at].key.clone()).or_else(|| Some(format!("{}/{}", p.0, p.1)))
-            }
+            (None, Some(p)) => self
+                .by_person
+                .get(p)
+                .map(|&at| self.groups[at].key.clone())
+                .or_else(|| Some(format!("{}/{}", p.0, p.1))),
             (None, None) => None,
         };
-        let at = match (key, last) {
-            (Some(key), _) => *by_key.entry(key.clone()).or_insert_with(|| new_group(&mut groups, key)),
+        let groups = &mut self.groups;
+        let at = match (key, self.last) {
+            (Some(key), _) => *self.by_key.entry(key.clone()).or_insert_with(|| new_group(groups, key)),
             (None, Some(at)) if continues(&groups[at], &row) => at,
-            (None, _) => new_group(&mut groups, format!("第{}行", row.row)),
+            (None, _) => new_group(groups, format!("第{}行", row.row)),
         };
         if let Some(p) = person {
-            by_person.entry(p).or_insert(at);
+            self.by_person.entry(p).or_insert(at);
         }
-        groups[at].rows.push(row);
-        last = Some(at);
+        self.groups[at].rows.push(row);
+        self.last = Some(at);
     }
-    groups
+
+    /// The projects' groups, in order of first appearance.
+    #[must_use]
+    pub fn groups(self) -> Vec<Group> {
+        self.groups
+    }
 }
 
 /// Whether a row that names no project of its own belongs to the project above it.
@@ -135,21 +150,22 @@ fn check_agreement(group: &Group, sink: &mut Sink<'_>) {
     }
 }
 
-/// Blank cells of later rows take the value of an earlier row (docs/workbook.md).
-fn merged(group: &Group) -> ProjectFields {
+/// Blank cells of later rows take the value of an earlier row (docs/workbook.md); the rows
+/// give their values up.
+fn merged(group: &mut Group) -> ProjectFields {
     let mut m = ProjectFields::default();
-    for r in &group.rows {
-        m.inherit(&r.project);
+    for r in &mut group.rows {
+        m.inherit(&mut r.project);
     }
     m
 }
 
 /// Check a group and build the engine's project and its payee; `None` when it has any
 /// problem.
-pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<(Project, Option<Payee>)> {
+pub fn build(mut group: Group, options: &Options, sink: &mut Sink<'_>) -> Option<(Project, Option<Payee>)> {
     let before = sink.errors.len();
-    check_agreement(group, sink);
-    let f = merged(group);
+    check_agreement(&group, sink);
+    let f = merged(&mut group);
     let first = &group.rows[0];
     // docs/workbook.md: 主体名称 is required unless the applicant is a 个人.
     let person_only = f.applicant_type.is_none_or(|t| t == ApplicantType::Individual);
@@ -162,7 +178,7 @@ pub fn build(group: &Group, options: &Options, sink: &mut Sink<'_>) -> Option<(P
             Need::ByEventKind | Need::Optional => {}
         }
     }
-    let loans: Vec<Loan> = group.rows.iter().filter_map(|r| super::loans::loan(r, sink)).collect();
+    let loans: Vec<Loan> = group.rows.iter_mut().filter_map(|r| super::loans::loan(r, sink)).collect();
     let unreadable = group.rows.iter().any(|r| !r.unreadable.is_empty());
     if sink.errors.len() > before || unreadable || loans.len() != group.rows.len() {
         return None;
@@ -181,15 +197,15 @@ fn payee(f: &ProjectFields) -> Option<Payee> {
     })
 }
 
-fn project(group: &Group, f: ProjectFields, loans: Vec<Loan>) -> Project {
+fn project(group: Group, f: ProjectFields, loans: Vec<Loan>) -> Project {
     let mut extra: Vec<(String, String)> = Vec::new();
-    for pair in group.rows.iter().flat_map(|r| &r.extra) {
-        if !extra.contains(pair) {
-            extra.push(pair.clone());
+    for pair in group.rows.into_iter().flat_map(|r| r.extra) {
+        if !extra.contains(&pair) {
+            extra.push(pair);
         }
     }
     Project {
-        key: group.key.clone(),
+        key: group.key,
         name: f.project_name.unwrap_or_default(),
         applicant_type: f.applicant_type.unwrap_or(ApplicantType::Individual),
         union_member: f.union_member,

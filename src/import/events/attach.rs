@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use ahash::RandomState;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -17,7 +19,7 @@ use crate::import::RowError;
 /// events are then no surprise), with the principal of the first row that has one.
 #[derive(Debug, Default)]
 pub struct LoanIndex {
-    principals: HashMap<String, Option<Money>>,
+    principals: HashMap<String, Option<Money>, RandomState>,
 }
 
 impl LoanIndex {
@@ -25,7 +27,7 @@ impl LoanIndex {
     /// every contract again and again).
     #[must_use]
     pub fn with_capacity(contracts: usize) -> LoanIndex {
-        LoanIndex { principals: HashMap::with_capacity(contracts) }
+        LoanIndex { principals: HashMap::with_capacity_and_hasher(contracts, RandomState::new()) }
     }
 
     pub fn add(&mut self, contract_no: &str, principal: Option<Money>) {
@@ -34,6 +36,24 @@ impl LoanIndex {
             *entry = principal;
         }
     }
+}
+
+/// The events of each contract, in sheet order, with what they add up to.
+#[derive(Default)]
+pub struct ByContract(HashMap<String, Attached, RandomState>);
+
+impl ByContract {
+    /// The events of a contract, in sheet order.
+    #[must_use]
+    pub fn events(&self, contract_no: &str) -> Option<&[Event]> {
+        self.0.get(contract_no).map(|a| a.events.as_slice())
+    }
+}
+
+#[derive(Default)]
+struct Attached {
+    events: Vec<Event>,
+    tally: Tally,
 }
 
 /// What a loan's events have added up to so far, with the rows they came from.
@@ -45,23 +65,22 @@ struct Tally {
 
 /// The events of each contract, in sheet order. Problems go to `errors`, and their
 /// contracts to `events.touched`.
-pub fn attach(events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) -> HashMap<String, Vec<Event>> {
+pub fn attach(events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) -> ByContract {
     let rows = std::mem::take(&mut events.rows);
-    let mut out: HashMap<String, Vec<Event>> = HashMap::with_capacity(rows.len());
-    let mut tallies: HashMap<String, Tally> = HashMap::with_capacity(rows.len());
+    let mut out = ByContract(HashMap::with_capacity_and_hasher(rows.len(), RandomState::new()));
     for e in rows {
         let Some(principal) = loans.principals.get(&e.contract_no) else {
             let what = "在申报表中找不到这个贷款合同编号：请核对编号，或在申报表中补上这笔贷款".to_string();
             push(events, &e, Key::EventContractNo, what, errors);
             continue;
         };
-        let tally = tallies.entry(e.contract_no.clone()).or_default();
-        if let Some(what) = check(tally, &e, *principal) {
+        let attached = out.0.entry(e.contract_no.clone()).or_default();
+        attached.events.push(e.event);
+        if let Some(what) = check(&mut attached.tally, &e, *principal) {
             let key = if matches!(e.event.kind, EventKind::RateChange(_)) { Key::EventRate } else { Key::EventAmount };
             push(events, &e, key, what, errors);
-            events.touched.push(e.contract_no.clone());
+            events.touched.push(e.contract_no);
         }
-        out.entry(e.contract_no).or_default().push(e.event);
     }
     out
 }
