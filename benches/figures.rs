@@ -132,15 +132,11 @@ fn main() {
         }
         "import" => {
             let bytes = std::fs::read(arg(1)).expect("the workbook");
-            figure("import", || {
-                import_isolated(&bytes);
-            });
+            figure("import", || import_isolated(&bytes));
         }
         "import-here" => {
             let bytes = std::fs::read(arg(1)).expect("the workbook");
-            figure("import-here", || {
-                import::guard::workbook(&bytes, &OPTIONS).expect("imports");
-            });
+            figure("import-here", || import::guard::workbook(&bytes, &OPTIONS).expect("imports"));
         }
         "engine" => {
             let loans: usize = arg(1).parse().expect("a number of loans");
