@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use ahash::RandomState;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
