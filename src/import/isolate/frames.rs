@@ -81,6 +81,10 @@ pub(super) fn decode(reply: &mut dyn BufRead) -> Option<Result<Parsed, ImportErr
         reply.read_exact(&mut frame).ok()?;
         let chunk: Vec<Project> = wire().deserialize(&frame).ok()?;
         projects.extend(chunk);
+        // More projects than counted is no answer: stop reading at once.
+        if projects.len() as u64 > count {
+            return None;
+        }
     }
     let rest: Result<Parsed, ImportError> = wire().deserialize_from(&mut *reply).ok()?;
     if projects.len() as u64 != count || !reply.fill_buf().is_ok_and(<[u8]>::is_empty) {

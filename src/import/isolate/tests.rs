@@ -141,6 +141,10 @@ fn many_projects_come_in_frames_and_in_order() {
     let mut wrong_count = bytes.clone();
     wrong_count[frames::VERSION.len()] ^= 1;
     assert!(decoded(&wrong_count).is_none());
+    let mut fewer = bytes.clone();
+    let at = frames::VERSION.len();
+    fewer[at..at + 8].copy_from_slice(&1_000u64.to_le_bytes());
+    assert!(decoded(&fewer).is_none());
     assert!(decoded(&bytes[..bytes.len() / 2]).is_none());
 }
 
