@@ -2,14 +2,17 @@
 //! projects, the Events sheet's events attached to their loans, and every project with
 //! a problem left out whole.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
+
+mod built;
+
+use built::Built;
 
 use super::cells::{Calendar, Value};
 use super::columns::{Key, LOANS};
-use super::events::{self, Events, LoanIndex};
+use super::events::{self, Events};
 use super::header::{self, Header};
-use super::projects::{self, Group, Grouping, Sink};
+use super::projects::Grouping;
 use super::rows;
 use super::sheet::Grid;
 use super::{ImportError, Options, Parsed, Payee, RowError};
@@ -74,14 +77,6 @@ struct LoanRows {
     built: Option<std::thread::JoinHandle<Built>>,
 }
 
-/// The Loans sheet's projects, built, with the index of their contracts and the problems
-/// found building them.
-struct Built {
-    projects: Vec<Option<(Project, Option<Payee>)>>,
-    index: LoanIndex,
-    errors: Vec<RowError>,
-}
-
 impl LoanRows {
     /// Start building the projects once the sheet has ended, on a thread of their own: a
     /// streaming reader calls `end_sheet` on the assembling thread while calamine goes on
@@ -100,17 +95,9 @@ impl LoanRows {
         building.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 
-    /// A thread that cannot start is a panic, as in `build`: the parser's.
     fn spawn(&mut self, sheet: &str, options: &Options) -> std::thread::JoinHandle<Built> {
         let groups = std::mem::take(&mut self.grouping).groups();
-        let (sheet, header, absent, options) = (sheet.to_string(), self.header.clone(), self.absent.clone(), *options);
-        std::thread::spawn(move || {
-            let index = index(&groups);
-            let mut errors = Vec::new();
-            let projects =
-                build(groups, &options, Sink { sheet: &sheet, header: &header, errors: &mut errors, absent });
-            Built { projects, index, errors }
-        })
+        built::start(groups, sheet, &self.header, self.absent.clone(), *options)
     }
 }
 
@@ -264,39 +251,6 @@ impl<'a> Book<'a> {
     }
 }
 
-/// Groups at or above which `build` builds in two halves at once.
-const BUILD_IN_HALVES: usize = 4096;
-
-/// Check every group and build its project (`None` when it has a problem), each group's
-/// rows going as soon as its project is built. A large sheet is built in two halves at
-/// once, beside the reading of the Events sheet (the Loans sheet's rows are all read), the
-/// second half's problems reported after the first's (and all sorted by sheet and row in
-/// `finish`), in the order one pass would report them.
-fn build(mut groups: Vec<Group>, options: &Options, mut sink: Sink<'_>) -> Vec<Option<(Project, Option<Payee>)>> {
-    let all = groups.len();
-    let second = groups.split_off(if all >= BUILD_IN_HALVES { all / 2 } else { all });
-    let (sheet, header, absent) = (sink.sheet, sink.header, sink.absent.clone());
-    std::thread::scope(|scope| {
-        let other = (!second.is_empty()).then(|| {
-            scope.spawn(move || {
-                let mut errors = Vec::new();
-                let mut sink = Sink { sheet, header, errors: &mut errors, absent };
-                let built: Vec<_> = second.into_iter().map(|g| projects::build(g, options, &mut sink)).collect();
-                (built, errors)
-            })
-        });
-        let mut built: Vec<_> = Vec::with_capacity(all);
-        built.extend(groups.into_iter().map(|g| projects::build(g, options, &mut sink)));
-        if let Some(other) = other {
-            // A panic while building is the parser's panic, as it was on one thread.
-            let (rest, errors) = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            built.extend(rest);
-            sink.errors.extend(errors);
-        }
-        built
-    })
-}
-
 /// The sheet-level problems of the Loans sheet's header, and the keys of the columns it
 /// lacks (reported once here, never again per row).
 fn header_problems(sheet: &str, header: &Header, require_members: bool) -> (Vec<RowError>, Vec<Key>) {
@@ -310,22 +264,6 @@ fn header_problems(sheet: &str, header: &Header, require_members: bool) -> (Vec<
         absent.push(Key::UnionMember);
     }
     (errors, absent)
-}
-
-/// Every contract number of the Loans sheet, also on rows with problems, so that their
-/// events are not reported as belonging to no loan.
-fn index(groups: &[Group]) -> LoanIndex {
-    let mut index = LoanIndex::with_capacity(groups.iter().map(|g| g.rows.len()).sum());
-    for row in groups.iter().flat_map(|g| &g.rows) {
-        let no = row.loan.contract_no.as_deref().map(Cow::Borrowed).or_else(|| {
-            let found = row.found(Key::ContractNo).replace(char::is_whitespace, "");
-            (!found.is_empty()).then_some(Cow::Owned(found))
-        });
-        if let Some(no) = no {
-            index.add(&no, row.loan.principal);
-        }
-    }
-    index
 }
 
 /// Attach events, and leave out every project with a problem (docs/workbook.md "Errors").
