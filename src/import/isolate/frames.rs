@@ -9,10 +9,12 @@
 //! Why frames: the parent decodes each frame from memory, where bincode reads a field
 //! without a call per byte, while the child writes the next one; decoding 100,000
 //! projects straight from the pipe was the last tenth of an import, after the child had
-//! done (docs/ARCHITECTURE.md "The parse child"). The parent never holds more than a
-//! frame of bytes, and reserves the list of projects once, from the count.
+//! done (docs/ARCHITECTURE.md "The parse child"). The parent decodes on two threads, every
+//! other frame each, and never holds more than four frames of bytes.
 
 use std::io::{BufRead, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::SyncSender;
 
 use super::{wire, wire_out, ImportError, Parsed};
 use crate::engine::Project;
@@ -58,6 +60,10 @@ pub(super) fn respond(reply: Result<Parsed, ImportError>, output: &mut dyn Write
 
 /// An answer, or `None` when it is not one whole answer of this version (nothing may
 /// follow it).
+///
+/// Frames are decoded on two threads: this one takes every other frame and hands the
+/// rest to a second, so decoding keeps pace with the child's writing (decoding on one
+/// thread was the slowest step of the answer: docs/ARCHITECTURE.md "The parse child").
 pub(super) fn decode(reply: &mut dyn BufRead) -> Option<Result<Parsed, ImportError>> {
     use bincode::Options as _;
     let mut version = vec![0; VERSION.len()];
@@ -67,9 +73,50 @@ pub(super) fn decode(reply: &mut dyn BufRead) -> Option<Result<Parsed, ImportErr
     if count > u64::from(crate::import::sheet::MAX_ROWS) {
         return None;
     }
+    let decoded = AtomicU64::new(0);
+    let (ours, theirs) = std::thread::scope(|scope| {
+        // Two frames in flight at most: the parent holds four frames of bytes, never more.
+        let (send, frames) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let other = scope.spawn(|| {
+            let mut chunks = Vec::new();
+            for frame in frames {
+                chunks.push(chunk(&frame, &decoded, count)?);
+            }
+            Some(chunks)
+        });
+        let ours = read_frames(reply, &send, &decoded, count);
+        drop(send);
+        // A panic while decoding is the parent's own bug, not the file's: let it show.
+        (ours, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let (ours, theirs) = (ours?, theirs?);
+    let rest: Result<Parsed, ImportError> = wire().deserialize_from(&mut *reply).ok()?;
+    if decoded.into_inner() != count || !reply.fill_buf().is_ok_and(<[u8]>::is_empty) {
+        return None;
+    }
     let mut projects: Vec<Project> = Vec::with_capacity(usize::try_from(count).ok()?);
-    let mut frame = Vec::new();
-    loop {
+    let mut theirs = theirs.into_iter();
+    for chunk in ours {
+        projects.extend(chunk);
+        projects.extend(theirs.next().unwrap_or_default());
+    }
+    Some(rest.map(|mut parsed| {
+        parsed.projects = projects;
+        parsed
+    }))
+}
+
+/// Read the frames up to their end (a length of 0): the even ones decoded here, the odd
+/// ones sent to the other thread. `None` on a frame too long, cut short or not decoded,
+/// or when the other thread has stopped on one.
+fn read_frames(
+    reply: &mut dyn BufRead,
+    send: &SyncSender<Vec<u8>>,
+    decoded: &AtomicU64,
+    count: u64,
+) -> Option<Vec<Vec<Project>>> {
+    let mut chunks = Vec::new();
+    for at in 0.. {
         let length = u32::from_le_bytes(array(reply)?);
         if length == 0 {
             break;
@@ -77,23 +124,24 @@ pub(super) fn decode(reply: &mut dyn BufRead) -> Option<Result<Parsed, ImportErr
         if length > MAX_FRAME {
             return None;
         }
-        frame.resize(length as usize, 0);
+        let mut frame = vec![0; length as usize];
         reply.read_exact(&mut frame).ok()?;
-        let chunk: Vec<Project> = wire().deserialize(&frame).ok()?;
-        projects.extend(chunk);
-        // More projects than counted is no answer: stop reading at once.
-        if projects.len() as u64 > count {
-            return None;
+        if at % 2 == 0 {
+            chunks.push(chunk(&frame, decoded, count)?);
+        } else {
+            send.send(frame).ok()?;
         }
     }
-    let rest: Result<Parsed, ImportError> = wire().deserialize_from(&mut *reply).ok()?;
-    if projects.len() as u64 != count || !reply.fill_buf().is_ok_and(<[u8]>::is_empty) {
-        return None;
-    }
-    Some(rest.map(|mut parsed| {
-        parsed.projects = projects;
-        parsed
-    }))
+    Some(chunks)
+}
+
+/// One frame's projects; `None` when it is not one, or when the frames decoded so far
+/// hold more projects than counted (no answer: stop reading at once).
+fn chunk(frame: &[u8], decoded: &AtomicU64, count: u64) -> Option<Vec<Project>> {
+    use bincode::Options as _;
+    let chunk: Vec<Project> = wire().deserialize(frame).ok()?;
+    let before = decoded.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+    (before + chunk.len() as u64 <= count).then_some(chunk)
 }
 
 fn array<const N: usize>(reply: &mut dyn Read) -> Option<[u8; N]> {
