@@ -6,11 +6,11 @@ use std::collections::HashSet;
 
 mod built;
 
-use built::Built;
+use built::LoanRows;
 
 use super::cells::{Calendar, Value};
 use super::columns::{Key, LOANS};
-use super::events::{self, Events};
+use super::events::{self, ByContract, Events, LoanIndex};
 use super::header::{self, Header};
 use super::projects::Grouping;
 use super::rows;
@@ -51,6 +51,10 @@ pub struct Book<'a> {
     loans: Loans,
     events: Option<events::Sheet>,
     read_events: Option<Events>,
+    /// The index of the Loans sheet's contracts once its build has made it, and the events
+    /// attached to them so far.
+    index: Option<LoanIndex>,
+    by_contract: ByContract,
     errors: Vec<RowError>,
     /// The text above the Loans sheet's header (its title, e.g. `2024年度…申报汇总表`).
     title: String,
@@ -63,42 +67,6 @@ enum Loans {
     /// No header row: that is the one error of the workbook.
     NoHeader(RowError),
     Rows(LoanRows),
-}
-
-struct LoanRows {
-    header: Header,
-    calendar: Calendar,
-    /// A problem of the header itself: no project of the sheet can be trusted.
-    sheet_failed: bool,
-    absent: Vec<Key>,
-    /// The rows grouped into projects as they are read, until the sheet ends.
-    grouping: Grouping,
-    /// The building of the projects, once the sheet has ended (`end`).
-    built: Option<std::thread::JoinHandle<Built>>,
-}
-
-impl LoanRows {
-    /// Start building the projects once the sheet has ended, on a thread of their own: a
-    /// streaming reader calls `end_sheet` on the assembling thread while calamine goes on
-    /// to read the Events sheet, and neither need wait for the build (docs/ARCHITECTURE.md
-    /// "The parse child").
-    fn end(&mut self, sheet: &str, options: &Options) {
-        if self.built.is_none() {
-            self.built = Some(self.spawn(sheet, options));
-        }
-    }
-
-    /// The projects built (started here when the sheet was never ended).
-    fn built(mut self, sheet: &str, options: &Options) -> Built {
-        let building = self.built.take().unwrap_or_else(|| self.spawn(sheet, options));
-        // A panic while building is the parser's panic, as it was on one thread.
-        building.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    }
-
-    fn spawn(&mut self, sheet: &str, options: &Options) -> std::thread::JoinHandle<Built> {
-        let groups = std::mem::take(&mut self.grouping).groups();
-        built::start(groups, sheet, &self.header, self.absent.clone(), *options)
-    }
 }
 
 impl<'a> Book<'a> {
@@ -116,8 +84,21 @@ impl<'a> Book<'a> {
         let events_at = header::choose_events_sheet(&refs, loans_at);
         let loans = Loans::Head(Vec::new(), Calendar::default());
         let (current, events, read_events, errors) = (None, None, None, Vec::new());
-        let title = String::new();
-        Ok(Book { options, names, loans_at, events_at, current, loans, events, read_events, errors, title })
+        let (index, by_contract, title) = (None, ByContract::default(), String::new());
+        Ok(Book {
+            options,
+            names,
+            loans_at,
+            events_at,
+            current,
+            loans,
+            events,
+            read_events,
+            index,
+            by_contract,
+            errors,
+            title,
+        })
     }
 
     /// Whether the rows of the sheet at `at` are read (the others are not looked at).
@@ -146,6 +127,7 @@ impl<'a> Book<'a> {
                 if let Some(sheet) = &mut self.events {
                     sheet.row(row, cells, &mut self.errors);
                 }
+                self.attach_read();
             }
             None => {}
         }
@@ -163,6 +145,20 @@ impl<'a> Book<'a> {
             self.read_events = Some(sheet.end(&mut self.errors));
         }
         self.current = None;
+    }
+
+    /// Attach the Events sheet's rows read so far, once the build of the Loans sheet has
+    /// made the index of its contracts: here, beside the reading, rather than after it
+    /// (docs/ARCHITECTURE.md "The parse child").
+    fn attach_read(&mut self) {
+        if self.index.is_none() {
+            if let Loans::Rows(LoanRows { building: Some(building), .. }) = &self.loans {
+                self.index = building.try_index();
+            }
+        }
+        if let (Some(index), Some(sheet)) = (&self.index, &mut self.events) {
+            sheet.attach(&mut self.by_contract, index, &mut self.errors);
+        }
     }
 
     fn loans_row(&mut self, row: u32, cells: &[Value]) {
@@ -200,7 +196,7 @@ impl<'a> Book<'a> {
                     sheet_failed,
                     absent,
                     grouping: Grouping::default(),
-                    built: None,
+                    building: None,
                 })
             }
         };
@@ -237,12 +233,20 @@ impl<'a> Book<'a> {
         };
         let sheet = &self.names[self.loans_at];
         let (trusted_sheet, mut errors) = (!r.sheet_failed, self.errors);
-        let built = r.built(sheet, self.options);
-        errors.extend(built.errors);
+        let building = r.building(sheet, self.options);
+        // The events not yet attached (all of them when the Events sheet came first) are
+        // attached while the projects are still being built.
         let mut read = self.read_events.unwrap_or_default();
-        let by_contract = events::attach(&mut read, &built.index, &mut errors);
+        let mut attach_errors = Vec::new();
+        if let Some(index) = self.index.or_else(|| building.index()) {
+            self.by_contract.add(&mut read, &index, &mut attach_errors);
+        }
+        // Without an index the build panicked, and `built` passes that panic on.
+        let built = building.built();
+        errors.extend(built.errors);
+        errors.extend(attach_errors);
         let trusted = trusted_sheet && !read.failed;
-        let mut parsed = finish(built.projects, &by_contract, &read.touched, trusted);
+        let mut parsed = finish(built.projects, &self.by_contract, &read.touched, trusted);
         errors.sort_by_key(|e| (self.names.iter().position(|n| *n == e.sheet), e.row));
         parsed.errors = errors;
         parsed.sheet.clone_from(sheet);
@@ -275,7 +279,9 @@ fn finish(
     trusted: bool,
 ) -> Parsed {
     let touched: HashSet<&str> = touched.iter().map(String::as_str).collect();
-    let mut parsed = Parsed::default();
+    // Room for every project at once: a list grown by doubling copied 100,000 projects
+    // again and again into fresh pages, a tenth of the import's tail.
+    let mut parsed = Parsed { projects: Vec::with_capacity(built.len()), ..Parsed::default() };
     for project in built {
         let clean =
             project.filter(|(p, _)| trusted && !p.loans.iter().any(|l| touched.contains(l.contract_no.as_str())));
@@ -294,3 +300,6 @@ fn finish(
     }
     parsed
 }
+
+#[cfg(test)]
+mod tests;

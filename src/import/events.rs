@@ -81,6 +81,12 @@ impl Sheet {
         self.body(row, cells, errors);
     }
 
+    /// Attach the events read so far to their loans (`ByContract::add`), while the rest
+    /// of the sheet is still being read.
+    pub fn attach(&mut self, to: &mut ByContract, loans: &LoanIndex, errors: &mut Vec<RowError>) {
+        to.add(&mut self.out, loans, errors);
+    }
+
     /// Every event of the sheet; problems go to `errors`.
     pub fn end(mut self, errors: &mut Vec<RowError>) -> Events {
         if matches!(self.stage, Stage::Head) {
@@ -105,6 +111,9 @@ impl Sheet {
             Ok(h) => {
                 let problems = header::problems(&self.out.sheet, &h, EVENTS);
                 if problems.is_empty() {
+                    // Known now, so that events attached while the sheet is read name its
+                    // columns as written (`attach`).
+                    self.out.header = Some(h.clone());
                     Stage::Rows(h)
                 } else {
                     errors.extend(problems);

@@ -3,38 +3,98 @@
 //! contracts that the events are checked against.
 
 use std::borrow::Cow;
+use std::sync::mpsc::Receiver;
+use std::thread::JoinHandle;
 
 use crate::engine::Project;
+use crate::import::cells::Calendar;
 use crate::import::columns::Key;
 use crate::import::events::LoanIndex;
 use crate::import::header::Header;
-use crate::import::projects::{self, Group, Sink};
+use crate::import::projects::{self, Group, Grouping, Sink};
 use crate::import::{Options, Payee, RowError};
 
-/// The Loans sheet's projects, built, with the index of their contracts and the problems
-/// found building them.
+/// The Loans sheet's rows below its header, as far as they have been read.
+pub(super) struct LoanRows {
+    pub(super) header: Header,
+    pub(super) calendar: Calendar,
+    /// A problem of the header itself: no project of the sheet can be trusted.
+    pub(super) sheet_failed: bool,
+    pub(super) absent: Vec<Key>,
+    /// The rows grouped into projects as they are read, until the sheet ends.
+    pub(super) grouping: Grouping,
+    /// The building of the projects, once the sheet has ended (`end`).
+    pub(super) building: Option<Building>,
+}
+
+impl LoanRows {
+    /// Start building the projects once the sheet has ended, on a thread of their own: a
+    /// streaming reader calls `end_sheet` on the assembling thread while calamine goes on
+    /// to read the Events sheet, and neither need wait for the build (docs/ARCHITECTURE.md
+    /// "The parse child").
+    pub(super) fn end(&mut self, sheet: &str, options: &Options) {
+        if self.building.is_none() {
+            self.building = Some(self.spawn(sheet, options));
+        }
+    }
+
+    /// The build under way (started here when the sheet was never ended).
+    pub(super) fn building(mut self, sheet: &str, options: &Options) -> Building {
+        self.building.take().unwrap_or_else(|| self.spawn(sheet, options))
+    }
+
+    fn spawn(&mut self, sheet: &str, options: &Options) -> Building {
+        let groups = std::mem::take(&mut self.grouping).groups();
+        start(groups, sheet, &self.header, self.absent.clone(), *options)
+    }
+}
+
+/// The Loans sheet's projects, built, with the problems found building them.
 pub(super) struct Built {
     pub(super) projects: Vec<Option<(Project, Option<Payee>)>>,
-    pub(super) index: LoanIndex,
     pub(super) errors: Vec<RowError>,
 }
 
+/// The build under way: the index of contracts comes first, so that the events can be
+/// attached while the projects are still being built.
+pub(super) struct Building {
+    index: Receiver<LoanIndex>,
+    built: JoinHandle<Built>,
+}
+
+impl Building {
+    /// The index of the sheet's contracts, as soon as it is made; `None` when the build
+    /// panicked first (`built` then passes the panic on).
+    pub(super) fn index(&self) -> Option<LoanIndex> {
+        self.index.recv().ok()
+    }
+
+    /// The index, if it is made already (it is handed over once).
+    pub(super) fn try_index(&self) -> Option<LoanIndex> {
+        self.index.try_recv().ok()
+    }
+
+    /// The projects, once built.
+    pub(super) fn built(self) -> Built {
+        // A panic while building is the parser's panic, as it was on one thread.
+        self.built.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
 /// Start building: the index first (from every row, before the build takes their texts),
-/// then the projects. A thread that cannot start is a panic, as in `build`: the parser's.
-pub(super) fn start(
-    groups: Vec<Group>,
-    sheet: &str,
-    header: &Header,
-    absent: Vec<Key>,
-    options: Options,
-) -> std::thread::JoinHandle<Built> {
+/// sent at once, then the projects. A thread that cannot start is a panic, as in `build`:
+/// the parser's.
+pub(super) fn start(groups: Vec<Group>, sheet: &str, header: &Header, absent: Vec<Key>, options: Options) -> Building {
     let (sheet, header) = (sheet.to_string(), header.clone());
-    std::thread::spawn(move || {
-        let index = index(&groups);
+    let (send, index) = std::sync::mpsc::sync_channel(1);
+    let built = std::thread::spawn(move || {
+        // A finish that no longer waits for the index (it panicked) is no reason to stop.
+        let _ = send.send(self::index(&groups));
         let mut errors = Vec::new();
         let projects = build(groups, &options, Sink { sheet: &sheet, header: &header, errors: &mut errors, absent });
-        Built { projects, index, errors }
-    })
+        Built { projects, errors }
+    });
+    Building { index, built }
 }
 
 /// Groups at or above which `build` builds in two halves at once.

@@ -65,23 +65,35 @@ struct Tally {
 /// The events of each contract, in sheet order. Problems go to `errors`, and their
 /// contracts to `events.touched`.
 pub fn attach(events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) -> ByContract {
-    let rows = std::mem::take(&mut events.rows);
-    let mut out = ByContract(HashMap::with_capacity_and_hasher(rows.len(), RandomState::new()));
-    for e in rows {
-        let Some(principal) = loans.principals.get(&e.contract_no) else {
-            let what = "在申报表中找不到这个贷款合同编号：请核对编号，或在申报表中补上这笔贷款".to_string();
-            push(events, &e, Key::EventContractNo, what, errors);
-            continue;
-        };
-        let attached = out.0.entry(e.contract_no.clone()).or_default();
-        attached.events.push(e.event);
-        if let Some(what) = check(&mut attached.tally, &e, *principal) {
-            let key = if matches!(e.event.kind, EventKind::RateChange(_)) { Key::EventRate } else { Key::EventAmount };
-            push(events, &e, key, what, errors);
-            events.touched.push(e.contract_no);
-        }
-    }
+    let mut out = ByContract::default();
+    out.add(events, loans, errors);
     out
+}
+
+impl ByContract {
+    /// Attach the events read since the last call (taken from `events.rows`), in sheet
+    /// order, as `attach` does: the sheet may still be being read.
+    pub fn add(&mut self, events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) {
+        let mut rows = std::mem::take(&mut events.rows);
+        self.0.reserve(rows.len());
+        for e in rows.drain(..) {
+            let Some(principal) = loans.principals.get(&e.contract_no) else {
+                let what = "在申报表中找不到这个贷款合同编号：请核对编号，或在申报表中补上这笔贷款".to_string();
+                push(events, &e, Key::EventContractNo, what, errors);
+                continue;
+            };
+            let attached = self.0.entry(e.contract_no.clone()).or_default();
+            attached.events.push(e.event);
+            if let Some(what) = check(&mut attached.tally, &e, *principal) {
+                let key =
+                    if matches!(e.event.kind, EventKind::RateChange(_)) { Key::EventRate } else { Key::EventAmount };
+                push(events, &e, key, what, errors);
+                events.touched.push(e.contract_no);
+            }
+        }
+        // The emptied list keeps its room for the rows still to come.
+        events.rows = rows;
+    }
 }
 
 /// The problem an event makes with the loan's earlier events, if any.
