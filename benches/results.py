@@ -69,12 +69,12 @@ row("bare rust_xlsxwriter constant-memory write of the report's own cells (repor
 if "report-annual" in fig and "report-floor" in fig:
     r = fig["report-annual"] / fig["report-floor"]
     row("annual report ÷ bare write of the same cells", f"{r:.2f}x", "≤ 1.5x", r <= 1.5)
-row(f"confirmed import of {loans:,} loans into SQLite (app::imports::confirm: parse, check, writes, recalculation, audit)", ms("store-sqlite"))
+row(f"confirmed import of {loans:,} loans into SQLite (app::imports::confirm: parse, check, writes, recalculation, audit; each run into a fresh database)", ms("store-sqlite"))
 row(f"floor: parse + bare bulk insert of the same rows, SQLite, same driver", ms("store-floor-sqlite"))
 if "store-sqlite" in fig and "store-floor-sqlite" in fig:
     r = fig["store-sqlite"] / fig["store-floor-sqlite"]
     row("confirmed import ÷ floor, SQLite", f"{r:.2f}x", "≤ 2x", r <= 2)
-row(f"confirmed import of {loans:,} loans into PostgreSQL", ms("store-postgres"))
+row(f"confirmed import of {loans:,} loans into PostgreSQL (each run into a fresh database)", ms("store-postgres"))
 row(f"floor: parse + COPY of the same rows, PostgreSQL", ms("store-floor-postgres"))
 if "store-postgres" in fig and "store-floor-postgres" in fig:
     r = fig["store-postgres"] / fig["store-floor-postgres"]
