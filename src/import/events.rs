@@ -1,6 +1,7 @@
 //! The Events sheet (docs/workbook.md "Events"): dated repayments, rate changes, overdue
 //! periods and extensions, one per row; each problem a `RowError` on this sheet. Which
-//! loan an event belongs to, and whether the events of a loan fit together, is `attach`.
+//! loan an event belongs to, and whether the events of a loan fit together, is `attach`
+//! (`ByContract::add`).
 
 mod attach;
 
@@ -9,7 +10,7 @@ use super::columns::{Key, EVENTS};
 use super::header::{self, Header};
 use super::RowError;
 use crate::engine::{Event, EventKind};
-pub use attach::{attach, ByContract, LoanIndex};
+pub use attach::{ByContract, LoanIndex};
 
 /// An event read from a row, with the contract number it belongs to and its row.
 #[derive(Debug, Clone)]

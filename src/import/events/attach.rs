@@ -62,17 +62,10 @@ struct Tally {
     rates: HashMap<NaiveDate, (Decimal, u32)>,
 }
 
-/// The events of each contract, in sheet order. Problems go to `errors`, and their
-/// contracts to `events.touched`.
-pub fn attach(events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) -> ByContract {
-    let mut out = ByContract::default();
-    out.add(events, loans, errors);
-    out
-}
-
 impl ByContract {
-    /// Attach the events read since the last call (taken from `events.rows`), in sheet
-    /// order, as `attach` does: the sheet may still be being read.
+    /// Attach the events read since the last call (taken from `events.rows`) to their
+    /// loans, in sheet order: the sheet may still be being read. Problems go to `errors`,
+    /// and their contracts to `events.touched`.
     pub fn add(&mut self, events: &mut Events, loans: &LoanIndex, errors: &mut Vec<RowError>) {
         let mut rows = std::mem::take(&mut events.rows);
         self.0.reserve(rows.len());
