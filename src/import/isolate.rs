@@ -125,6 +125,11 @@ fn run<T: Send>(exe: &Path, request: &Request, bytes: &[u8], decode: Decode<T>) 
         let _ = child.wait();
         return Err(ImportError::Worker("no pipes to the child".to_string()));
     };
+    // A larger pipe lets the child write ahead while the parent decodes (about 5% of an
+    // import: docs/ARCHITECTURE.md "The parse child"); where the system refuses, the
+    // default pipe serves as before.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::pipe::fcntl_setpipe_size(&stdout, 1 << 20);
     let (ended, reply) = std::thread::scope(|scope| {
         // A child that dies early closes its stdin: the write fails, and that is all.
         scope.spawn(move || stdin.write_all(&header).and_then(|()| stdin.write_all(bytes)));
